@@ -1,0 +1,7 @@
+"""Overrides used by the test suite (tests/conftest.py passes these to create_app)."""
+
+TESTING = True
+SECRET_KEY = "test-secret-key-not-for-production-0123456789"
+WTF_CSRF_ENABLED = False
+RATELIMIT_ENABLED = True
+RATELIMIT_STORAGE_URI = "memory://"

@@ -1,0 +1,83 @@
+"""wbagentur — case management for the Weiterbildungsagentur Thüringen."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from wbagentur.core.config import REPO_ROOT, load_config
+
+
+def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, hooks."""
+    app = Flask(
+        __name__,
+        template_folder=str(REPO_ROOT / "templates"),
+        instance_path=str(REPO_ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    load_config(app, config_overrides)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _init_hooks(app)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from wbagentur.core.database import configure_engines
+    from wbagentur.core.i18n import init_i18n
+    from wbagentur.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    configure_engines(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+    login_manager.login_message = None
+    init_i18n(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from wbagentur import accounts, demo, firms, main, regions
+    from wbagentur.core import commands as core_commands
+
+    for blueprint in (
+        main.bp,
+        accounts.bp,
+        regions.bp,
+        firms.bp,
+        demo.bp,
+        core_commands.bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def _init_hooks(app: Flask) -> None:
+    from wbagentur.core.access import init_access
+    from wbagentur.core.errors import init_errors
+    from wbagentur.core.security import init_security
+    from wbagentur.core.templating import init_templating
+
+    @app.before_request
+    def _request_id() -> None:
+        request.environ["wbagentur.request_id"] = secrets.token_hex(8)
+
+    init_access(app)
+    init_security(app)
+    init_errors(app)
+    init_templating(app)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    logging.getLogger("wbagentur").setLevel(logging.INFO)

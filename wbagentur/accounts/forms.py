@@ -1,0 +1,91 @@
+"""Forms of the accounts module."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from wbagentur.accounts.passwords import MAX_LENGTH
+from wbagentur.core.forms import BaseForm, NoControlCharacters
+
+
+class LoginForm(BaseForm):
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse ein.")),
+            Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
+            NoControlCharacters(),
+        ],
+        render_kw={"autocomplete": "username", "inputmode": "email"},
+    )
+    password = PasswordField(
+        _l("Passwort"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihr Passwort ein.")),
+            Length(max=MAX_LENGTH, message=_l("Das Passwort ist zu lang.")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+
+
+class PasswordChangeForm(BaseForm):
+    current_password = PasswordField(
+        _l("Aktuelles Passwort"),
+        validators=[DataRequired(_l("Bitte geben Sie Ihr aktuelles Passwort ein."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("Neues Passwort"),
+        validators=[DataRequired(_l("Bitte geben Sie ein neues Passwort ein."))],
+        description=_l("Mindestens 12 Zeichen. Tipp: mehrere zufällige Wörter."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        _l("Neues Passwort wiederholen"),
+        validators=[DataRequired(_l("Bitte wiederholen Sie das neue Passwort."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def validate_confirm_password(self, field: PasswordField) -> None:
+        if field.data != self.new_password.data:
+            raise ValidationError(_l("Die beiden neuen Passwörter stimmen nicht überein."))
+
+
+class UserCreateForm(BaseForm):
+    display_name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Namen ein.")),
+            Length(max=100, message=_l("Der Name darf höchstens 100 Zeichen lang sein.")),
+            NoControlCharacters(),
+        ],
+    )
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse ein.")),
+            Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
+            Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse ein."), check_deliverability=False),
+        ],
+    )
+    role = SelectField(
+        _l("Rolle"),
+        choices=[
+            ("advisor", _l("Berater/in")),
+            ("supervisor", _l("Leitung")),
+            ("coordinator", _l("Landeskoordination")),
+            ("admin", _l("Administration")),
+        ],
+    )
+    contact_point_id = SelectField(_l("Kontaktstelle"), coerce=int, choices=[])
+
+    def validate_contact_point_id(self, field: SelectField) -> None:
+        if self.role.data in ("advisor", "supervisor") and not field.data:
+            raise ValidationError(_l("Bitte wählen Sie die Kontaktstelle."))
+
+
+class ConfirmForm(BaseForm):
+    """An empty form for POST buttons (CSRF token only)."""

@@ -1,0 +1,99 @@
+"""Staff accounts, their server-side sessions and login attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wbagentur.core.models import TimestampMixin, enum_column, utcnow
+from wbagentur.extensions import db
+from wbagentur.regions.models import ContactPoint
+
+ROLE_LABELS = {
+    "advisor": "Berater/in",
+    "supervisor": "Leitung",
+    "coordinator": "Landeskoordination",
+    "admin": "Administration",
+}
+
+
+class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
+    """A staff member. Advisors and supervisors belong to a contact point (a region)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, info={"pii": "staff"})
+    display_name: Mapped[str] = mapped_column(sa.String(100), info={"pii": "staff"})
+    role: Mapped[str] = mapped_column(
+        enum_column("advisor", "supervisor", "coordinator", "admin", name="role")
+    )
+    contact_point_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contact_points.id"), index=True
+    )
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    contact_point: Mapped[ContactPoint | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role NOT IN ('advisor', 'supervisor') OR contact_point_id IS NOT NULL",
+            name="regional_roles_have_contact_point",
+        ),
+    )
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def region_id(self) -> int | None:
+        return self.contact_point.region_id if self.contact_point else None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class UserSession(db.Model):  # type: ignore[name-defined]
+    """A signed-in browser session. The cookie holds a random token; only its SHA-256
+    is stored, so a database copy does not yield live sessions."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class LoginAttempt(db.Model):  # type: ignore[name-defined]
+    """A login attempt for an account key (HMAC of the e-mail, never the address)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_key: Mapped[str] = mapped_column(sa.String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (sa.Index("ix_login_attempts_key_at", "account_key", "at"),)

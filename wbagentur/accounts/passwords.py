@@ -1,0 +1,115 @@
+"""Password hashing (argon2id) and the password policy (security.md AUTH-01/02)."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+
+# argon2-cffi defaults: t=3, m=64 MiB, p=4 — above ASVS 5.0 Appendix C minimums.
+_hasher = PasswordHasher()
+
+CONTEXT_WORDS = (
+    "weiterbildung",
+    "weiterbildungsagentur",
+    "wbagentur",
+    "thüringen",
+    "thueringen",
+    "nordthüringen",
+    "mittelthüringen",
+    "ostthüringen",
+    "südwestthüringen",
+    "erfurt",
+    "suhl",
+    "gera",
+    "nordhausen",
+    "passwort",
+    "password",
+)
+
+
+def _normalise(password: str) -> str:
+    return unicodedata.normalize("NFC", password)
+
+
+def hash_password(password: str) -> str:
+    """Return an argon2id hash of the password."""
+    return _hasher.hash(_normalise(password))
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    """Check a password against a stored hash; False for any mismatch or bad hash."""
+    try:
+        return _hasher.verify(stored_hash, _normalise(password))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """True when the stored hash uses weaker parameters than the current ones."""
+    try:
+        return _hasher.check_needs_rehash(stored_hash)
+    except InvalidHashError:
+        return True
+
+
+_DUMMY_HASH: str | None = None
+
+
+def verify_dummy(password: str) -> None:
+    """Spend the same time as a real verification (unknown accounts, AUTH-04)."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("dummy password for timing")
+    verify_password(_DUMMY_HASH, password)
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords shipped with zxcvbn (offline)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problems(password: str, user_inputs: tuple[str, ...] = ()) -> list[str]:
+    """Return German messages for every policy the password breaks (empty = accepted).
+
+    Length 12–128 characters, no composition rules; rejects common passwords, and
+    passwords that are essentially a context word or the user's own name/e-mail.
+    """
+    password = _normalise(password)
+    problems: list[str] = []
+    if len(password) < MIN_LENGTH:
+        problems.append(f"Das Passwort muss mindestens {MIN_LENGTH} Zeichen lang sein.")
+        return problems
+    if len(password) > MAX_LENGTH:
+        problems.append(f"Das Passwort darf höchstens {MAX_LENGTH} Zeichen lang sein.")
+        return problems
+    lowered = password.lower()
+    if lowered in common_passwords() or lowered.strip() in common_passwords():
+        problems.append("Dieses Passwort ist zu verbreitet. Bitte wählen Sie ein anderes.")
+        return problems
+    words = [w.lower() for w in (*CONTEXT_WORDS, *user_inputs) if w and len(w) >= 4]
+    remainder = lowered
+    for word in words:
+        remainder = remainder.replace(word, "")
+    if len(set(remainder)) < 4 or len(remainder) < 6:
+        problems.append(
+            "Das Passwort besteht fast nur aus naheliegenden Wörtern (Name, E-Mail, "
+            "Region, Agentur). Bitte wählen Sie ein anderes."
+        )
+        return problems
+    from zxcvbn import zxcvbn
+
+    if zxcvbn(password[:100], user_inputs=list(user_inputs) + list(CONTEXT_WORDS))["score"] < 3:
+        problems.append(
+            "Das Passwort ist zu leicht zu erraten. Tipp: mehrere zufällige Wörter "
+            "aneinanderreihen."
+        )
+    return problems

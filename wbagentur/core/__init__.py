@@ -1,0 +1,1 @@
+"""Shared building blocks: base model, configuration, access control, audit, errors."""

@@ -1,0 +1,71 @@
+"""Deny-by-default access control for every route.
+
+Every view function carries a marker: ``@public`` (no login) or ``@requires_role(...)``
+(login plus one of the roles; no roles = any signed-in staff member). A route without a
+marker answers 403 for everybody (fail closed), and ``tests/test_structure.py`` fails on
+it. Object-level scoping (regions, referrals, transfers) lives in each module's
+``access.py`` loaders, which answer 404 for objects outside the user's scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ROLES = ("advisor", "supervisor", "coordinator", "admin")
+STAFF = ROLES
+
+
+def public(view: F) -> F:
+    """Mark a view as reachable without login."""
+    view._access = "public"  # type: ignore[attr-defined]
+    return view
+
+
+def requires_role(*roles: str) -> Callable[[F], F]:
+    """Mark a view as needing login and, if roles are given, one of them."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def decorator(view: F) -> F:
+        view._access = tuple(roles) or STAFF  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def access_marker(app: Flask, endpoint: str) -> Any:
+    """Return the access marker of an endpoint, or None when it has none."""
+    view = app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    marker = getattr(view, "_access", None)
+    if marker is None:
+        # Views of extensions' static blueprints are public by nature.
+        if endpoint == "static" or endpoint.endswith(".static"):
+            return "public"
+    return marker
+
+
+def enforce_access() -> Any:
+    """``before_request`` hook: login and role check for the matched endpoint."""
+    if request.endpoint is None:
+        return None  # 404/405 are answered by the router
+    marker = access_marker(current_app._get_current_object(), request.endpoint)  # type: ignore[attr-defined]
+    if marker == "public":
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    if not isinstance(marker, tuple) or current_user.role not in marker:
+        abort(403)
+    return None
+
+
+def init_access(app: Flask) -> None:
+    app.before_request(enforce_access)

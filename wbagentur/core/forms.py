@@ -1,0 +1,40 @@
+"""Base form: strips surrounding whitespace, normalises to NFC, rejects control chars."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value.strip())
+    return value
+
+
+class BaseForm(FlaskForm):
+    """All forms derive from this: whitespace stripped, NFC, no control characters."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            filters = list(unbound_field.kwargs.get("filters", []))
+            if unbound_field.field_class.__name__ not in ("PasswordField", "FileField"):
+                filters.append(_clean)
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class NoControlCharacters:
+    """Reject control and bidi-override characters (tab and newline allowed)."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or "Bitte keine Steuerzeichen verwenden."
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if isinstance(field.data, str) and _CONTROL.search(field.data):
+            raise ValidationError(self.message)

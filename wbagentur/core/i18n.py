@@ -1,0 +1,36 @@
+"""Locale selection (German default, English second) and date formatting filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_datetime
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    # German is the users' language: only an explicit choice switches to English.
+    chosen = session.get("lang") if request else None
+    if chosen in languages:
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_i18n(app: Flask) -> None:
+    from wbagentur.extensions import babel
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(app.root_path) / "translations"),
+    )
+
+    @app.template_filter("datum")
+    def _date_filter(value: date | datetime | None, fmt: str = "medium") -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, datetime):
+            return format_datetime(value, fmt)
+        return format_date(value, fmt)

@@ -1,0 +1,75 @@
+"""Declarative base with the naming convention, UTC timestamps and shared mixins."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Store aware datetimes as UTC; always return aware UTC datetimes.
+
+    SQLite keeps naive text, PostgreSQL ``timestamptz``; this type makes both behave
+    the same for the application.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use aware UTC datetimes")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of all models; carries the constraint naming convention."""
+
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+class TimestampMixin:
+    """``created_at`` / ``updated_at`` in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(
+        default=utcnow, info={"pii": None, "retention": "record"}
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, info={"pii": None, "retention": "record"}
+    )
+
+
+def enum_column(*values: str, name: str) -> sa.Enum:
+    """A portable enum: VARCHAR plus a named CHECK constraint on both databases."""
+    return sa.Enum(
+        *values, name=name, native_enum=False, create_constraint=True, length=max(map(len, values))
+    )

@@ -1,0 +1,35 @@
+"""Template globals: navigation per role, the logout form, locale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+# (endpoint, label, roles) — the navigation shows only what the role may open.
+NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
+    ("main.index", _l("Start"), ("advisor", "supervisor", "coordinator", "admin")),
+    ("accounts.users", _l("Benutzer"), ("admin",)),
+]
+
+
+def _navigation() -> list[tuple[str, Any]]:
+    if not current_user.is_authenticated:
+        return []
+    return [(ep, label) for ep, label, roles in NAVIGATION if current_user.role in roles]
+
+
+def init_templating(app: Flask) -> None:
+    from wbagentur.accounts.forms import ConfirmForm
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            "navigation": _navigation(),
+            "current_locale": str(get_locale()),
+            "post_form": ConfirmForm,
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

@@ -1,0 +1,7 @@
+"""Firms (SMEs) and their data."""
+
+from flask import Blueprint
+
+bp = Blueprint("firms", __name__)
+
+from wbagentur.firms import models  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Funding programmes: eligibility engine and (later) the funding blueprint."""

@@ -1,0 +1,44 @@
+"""Money and rate helpers: integer euro cents, rates in basis points, German formatting.
+
+Internally every amount is an ``int`` number of euro cents and every rate is an ``int`` number of
+basis points (1 % = 100 bp), so results are exact; rounding (half up to the cent) happens only when
+a rate is applied.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+__all__ = ["apply_bp", "eur", "eur_to_cents", "pct", "rate_bp"]
+
+_ONE = Decimal(1)
+
+
+def eur_to_cents(amount: int | float | str) -> int:
+    """Convert a euro amount (JSON number) to integer cents, rounding half up."""
+    return int((Decimal(str(amount)) * 100).quantize(_ONE, rounding=ROUND_HALF_UP))
+
+
+def rate_bp(rate: float | int) -> int:
+    """Convert a fraction (0.75) to basis points (7500)."""
+    return int(round(rate * 10000))
+
+
+def apply_bp(cents: int, bp: int) -> int:
+    """``cents × bp / 10 000`` rounded half up (both non-negative)."""
+    return (cents * bp + 5000) // 10000
+
+
+def eur(cents: int) -> str:
+    """Format cents as German euro text, e.g. ``10.000,00 €``."""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{sign}{whole:,}".replace(",", ".") + f",{rest:02d} €"
+
+
+def pct(bp: int) -> str:
+    """Format basis points as German percent text, e.g. ``75 %`` or ``5,5 %``."""
+    whole, rest = divmod(bp, 100)
+    if rest == 0:
+        return f"{whole} %"
+    return f"{whole},{rest:02d}".rstrip("0") + " %"
