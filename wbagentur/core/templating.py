@@ -23,13 +23,10 @@ def _navigation() -> list[tuple[str, Any]]:
 
 
 def init_templating(app: Flask) -> None:
-    from wbagentur.accounts.forms import ConfirmForm
-
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {
             "navigation": _navigation(),
             "current_locale": str(get_locale()),
-            "post_form": ConfirmForm,
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

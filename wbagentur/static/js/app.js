@@ -19,7 +19,7 @@
     var box = document.getElementById("session-warning");
     var remaining = box.querySelector("[data-session-remaining]");
     var button = box.querySelector("[data-session-extend]");
-    var token = box.querySelector("[data-session-csrf]").textContent.trim();
+    var token = body.getAttribute("data-csrf");
     var deadline, warnTimer, tick;
 
     function schedule() {

@@ -1,0 +1,156 @@
+"""Test setup: one run covers SQLite and PostgreSQL (``--db``), schema from migrations,
+each test isolated in a rolled-back transaction (savepoints, see docs/testing.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from config import testing as testing_config
+
+POSTGRES_URL = os.environ.get(
+    "WBAGENTUR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+pytest_plugins = ["tests.personas"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        default="both",
+        choices=("both", "sqlite", "postgresql"),
+        help="database backends for tests that use the app (default: both)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        choice = metafunc.config.getoption("--db")
+        params = ["sqlite", "postgresql"] if choice == "both" else [choice]
+        metafunc.parametrize("backend", params, indirect=True, scope="session")
+
+
+def worker_id(config: pytest.Config) -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _postgres_database(name: str) -> str:
+    """Create a fresh database ``name`` next to the maintenance DB; return its URL."""
+    url = sa.make_url(POSTGRES_URL)
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        message = (
+            f"PostgreSQL not reachable at {url.host}:{url.port} – set WBAGENTUR_TEST_POSTGRES_URL "
+            f"({type(exc).__name__})"
+        )
+        if os.environ.get("WBAGENTUR_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message + "; WBAGENTUR_REQUIRE_POSTGRES=1 forbids skipping")
+        pytest.skip(message)
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def database_url(kind: str, tmp_dir: Any, suffix: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_dir}/wbagentur-{suffix}.sqlite"
+    return _postgres_database(f"wbagentur_test_{suffix}")
+
+
+def make_app(url: str, **extra: Any) -> Any:
+    """Create an app on ``url`` and build its schema with the migrations."""
+    from flask_migrate import upgrade
+
+    from wbagentur import create_app
+
+    overrides = {k: v for k, v in vars(testing_config).items() if k.isupper()}
+    overrides.update(SQLALCHEMY_DATABASE_URI=url, **extra)
+    app = create_app(overrides)
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def app(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Any:
+    wid = worker_id(request.config)
+    url = database_url(backend, tmp_path_factory.mktemp(f"db-{backend}"), wid)
+    app = make_app(url)
+    yield app
+    from wbagentur.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+
+
+@contextmanager
+def isolated(app: Any) -> Iterator[None]:
+    """Run a test inside one outer transaction per engine that is rolled back after.
+
+    Application code may commit as in production; each commit releases a SAVEPOINT.
+    (Port of flask-sqlalchemy-lite's ``test_isolation`` to Flask-SQLAlchemy 3.1.)
+    """
+    from wbagentur.extensions import db, limiter
+
+    with app.app_context():
+        engines = list(db.engines.values())
+    restore: list[Any] = []
+    for engine in engines:
+        connection = engine.connect()
+        transaction = connection.begin()
+        original_connect = engine.connect
+        original_close = connection.close
+        engine.connect = lambda c=connection: c  # type: ignore[method-assign]
+        connection.close = lambda: None  # type: ignore[method-assign]
+        restore.append((engine, original_connect, connection, original_close, transaction))
+    with app.app_context():
+        kw = db.session.session_factory.kw
+    old_mode = kw.get("join_transaction_mode")
+    kw["join_transaction_mode"] = "create_savepoint"
+    limiter.reset()
+    try:
+        yield
+    finally:
+        if old_mode is None:
+            kw.pop("join_transaction_mode", None)
+        else:
+            kw["join_transaction_mode"] = old_mode
+        for engine, original_connect, connection, original_close, transaction in restore:
+            if transaction.is_active:
+                transaction.rollback()
+            engine.connect = original_connect
+            connection.close = original_close
+            connection.close()
+        limiter.reset()
+
+
+@pytest.fixture
+def clean_app(app: Any) -> Iterator[Any]:
+    """The app, with every database change of the test rolled back afterwards."""
+    with isolated(app):
+        yield app
+
+
+@pytest.fixture
+def client(clean_app: Any) -> Any:
+    return clean_app.test_client()
+
+
+@pytest.fixture
+def runner(clean_app: Any) -> Any:
+    return clean_app.test_cli_runner()
