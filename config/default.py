@@ -46,7 +46,8 @@ LOGIN_FAILURE_WINDOW = timedelta(seconds=60)
 # Rate limits (Flask-Limiter). Use a shared store (redis://…) when more than one
 # worker process runs; memory:// counts per process.
 RATELIMIT_STORAGE_URI = "memory://"
-RATELIMIT_HEADERS_ENABLED = True
+# Our 429 page sets Retry-After itself; the limiter would also overwrite it on 503s.
+RATELIMIT_HEADERS_ENABLED = False
 RATELIMIT_LOGIN = "20 per minute"
 
 # Requests

@@ -154,3 +154,20 @@ def client(clean_app: Any) -> Any:
 @pytest.fixture
 def runner(clean_app: Any) -> Any:
     return clean_app.test_cli_runner()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the translation catalogues (they are not committed as binaries)."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[1] / "wbagentur" / "translations"
+    for po in root.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as f:
+                catalog = read_po(f)
+            with mo.open("wb") as f:
+                write_mo(f, catalog)

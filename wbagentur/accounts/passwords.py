@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -95,11 +96,16 @@ def password_problems(password: str, user_inputs: tuple[str, ...] = ()) -> list[
     if lowered in common_passwords() or lowered.strip() in common_passwords():
         problems.append("Dieses Passwort ist zu verbreitet. Bitte wählen Sie ein anderes.")
         return problems
-    words = [w.lower() for w in (*CONTEXT_WORDS, *user_inputs) if w and len(w) >= 4]
+    tokens = {t for u in user_inputs for t in re.split(r"[\s.@_\-]+", u.lower())}
+    words = sorted(
+        {w.lower() for w in (*CONTEXT_WORDS, *user_inputs, *tokens) if w and len(w) >= 4},
+        key=len,
+        reverse=True,
+    )
     remainder = lowered
     for word in words:
         remainder = remainder.replace(word, "")
-    if len(set(remainder)) < 4 or len(remainder) < 6:
+    if len(set(remainder)) < 4 or len(remainder) < 8:
         problems.append(
             "Das Passwort besteht fast nur aus naheliegenden Wörtern (Name, E-Mail, "
             "Region, Agentur). Bitte wählen Sie ein anderes."
@@ -107,7 +113,7 @@ def password_problems(password: str, user_inputs: tuple[str, ...] = ()) -> list[
         return problems
     from zxcvbn import zxcvbn
 
-    if zxcvbn(password[:100], user_inputs=list(user_inputs) + list(CONTEXT_WORDS))["score"] < 3:
+    if zxcvbn(password[:72], user_inputs=list(user_inputs) + list(CONTEXT_WORDS))["score"] < 3:
         problems.append(
             "Das Passwort ist zu leicht zu erraten. Tipp: mehrere zufällige Wörter "
             "aneinanderreihen."

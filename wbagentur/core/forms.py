@@ -37,4 +37,6 @@ class NoControlCharacters:
 
     def __call__(self, form: Any, field: Any) -> None:
         if isinstance(field.data, str) and _CONTROL.search(field.data):
+            # Never echo control characters back into the page.
+            field.data = _CONTROL.sub("", field.data)
             raise ValidationError(self.message)

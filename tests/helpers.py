@@ -1,0 +1,40 @@
+"""Page checks shared by view tests (in the spirit of notify-admin's client_request)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import html5lib
+
+NS = "{http://www.w3.org/1999/xhtml}"
+
+
+def html_page(response: Any, lang: str = "de", check_csrf: bool = False) -> Any:
+    """Parse a response as HTML and assert the basics every page must have.
+
+    ``check_csrf``: only meaningful in apps with CSRF enabled (tests/test_csrf.py).
+    """
+    assert response.mimetype == "text/html"
+    text = response.get_data(as_text=True)
+    parser = html5lib.HTMLParser(strict=False)
+    doc = parser.parse(text)
+    assert not [e for e in parser.errors if e[1] != "unexpected-end-tag"], parser.errors[:3]
+    root = doc
+    assert root.get("lang") == lang
+    titles = root.findall(f".//{NS}title")
+    assert len(titles) == 1 and titles[0].text and titles[0].text.strip()
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    duplicates = [i for i, n in Counter(ids).items() if n > 1]
+    assert not duplicates, f"duplicate ids: {duplicates}"
+    for form in root.iter(f"{NS}form"):
+        assert form.get("action"), "every form has an action"
+        if check_csrf and (form.get("method") or "get").lower() == "post":
+            names = [i.get("name") for i in form.iter(f"{NS}input")]
+            assert "csrf_token" in names, "POST forms carry a CSRF token"
+    assert root.find(f".//{NS}main") is not None
+    return root
+
+
+def text_of(root: Any) -> str:
+    return " ".join(t.strip() for t in root.itertext() if t.strip())
