@@ -1,0 +1,39 @@
+"""axe-core checks (WCAG 2.1 A/AA) for browser tests; counts pages scanned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SCANNED: list[str] = []
+
+
+def assert_no_axe_violations(page: Any, label: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = results.response["violations"]
+    SCANNED.append(label)
+    summary = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+    ]
+    assert violations == [] or summary == [], f"{label}: {summary}"
+
+
+def tab_until(page: Any, selector: str, max_steps: int = 40) -> None:
+    """Press Tab until the element matching selector has focus; assert focus is visible."""
+    target = page.locator(selector)
+    for _ in range(max_steps):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            outline = target.evaluate("el => getComputedStyle(el).outlineStyle")
+            assert outline not in ("none", ""), f"no visible focus on {selector}"
+            return
+    raise AssertionError(f"{selector} not reachable with Tab")
+
+
+def path_is(path: str) -> Any:
+    """A wait_for_url predicate matching the URL path exactly."""
+    from urllib.parse import urlparse
+
+    return lambda url: urlparse(url).path == path
