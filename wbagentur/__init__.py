@@ -49,14 +49,19 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from wbagentur import accounts, demo, firms, main, regions
+    from wbagentur import accounts, cases, demo, firms, intake, mail, main, persons, regions
     from wbagentur.core import commands as core_commands
+    from wbagentur.core import idempotency  # noqa: F401  (model registration)
 
     for blueprint in (
         main.bp,
         accounts.bp,
         regions.bp,
         firms.bp,
+        persons.bp,
+        cases.bp,
+        intake.bp,
+        mail.bp,
         demo.bp,
         core_commands.bp,
     ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,6 +12,12 @@ from flask_login import current_user
 # (endpoint, label, roles) — the navigation shows only what the role may open.
 NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("main.index", _l("Start"), ("advisor", "supervisor", "coordinator", "admin")),
+    ("cases.inbox", _l("Posteingang"), ("advisor", "supervisor")),
+    ("cases.mine", _l("Meine Fälle"), ("advisor", "supervisor")),
+    ("cases.due", _l("Fällig"), ("advisor", "supervisor")),
+    ("cases.index", _l("Fälle"), ("advisor", "supervisor", "coordinator")),
+    ("firms.index", _l("Unternehmen"), ("advisor", "supervisor", "coordinator")),
+    ("persons.index", _l("Personen"), ("advisor", "supervisor", "coordinator")),
     ("accounts.users", _l("Benutzer"), ("admin",)),
 ]
 
@@ -19,7 +25,12 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
 def _navigation() -> list[tuple[str, Any]]:
     if not current_user.is_authenticated:
         return []
-    return [(ep, label) for ep, label, roles in NAVIGATION if current_user.role in roles]
+    views = current_app.view_functions
+    return [
+        (ep, label)
+        for ep, label, roles in NAVIGATION
+        if current_user.role in roles and ep in views
+    ]
 
 
 def init_templating(app: Flask) -> None:

@@ -10,6 +10,7 @@ from faker import Faker
 
 from wbagentur.accounts import services as accounts
 from wbagentur.accounts.models import User
+from wbagentur.core.text import normalise_search
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
 from wbagentur.regions.models import ContactPoint, District, Region
@@ -105,6 +106,8 @@ def _seed_firms(seed: int, per_district: int) -> None:
                 has_works_agreement_training=rnd.random() < 0.15,
                 has_works_council=full >= 30 and rnd.random() < 0.6,
             )
+            firm.name_search = normalise_search(firm.name)
+            firm.email_domain = firm.email.rsplit("@", 1)[1] if firm.email else None
             db.session.add(firm)
 
 

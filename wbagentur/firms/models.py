@@ -17,6 +17,8 @@ class Firm(TimestampMixin, db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160), info={"pii": "firm"})
+    # normalise_search(name): case/umlaut-insensitive search and duplicate check
+    name_search: Mapped[str] = mapped_column(sa.String(160), index=True, default="")
     legal_form: Mapped[str | None] = mapped_column(sa.String(40))
     register_number: Mapped[str | None] = mapped_column(sa.String(20), index=True)
     wz_code: Mapped[str | None] = mapped_column(sa.String(6))
@@ -25,6 +27,7 @@ class Firm(TimestampMixin, db.Model):  # type: ignore[name-defined]
     city: Mapped[str | None] = mapped_column(sa.String(80))
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id"), index=True)
     email: Mapped[str | None] = mapped_column(sa.String(254), info={"pii": "firm"})
+    email_domain: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     phone: Mapped[str | None] = mapped_column(sa.String(40), info={"pii": "firm"})
     # Staff by weekly hours for the § 82 Abs. 6 SGB III weighting.
     staff_over_30h: Mapped[int] = mapped_column(default=0)
@@ -39,8 +42,12 @@ class Firm(TimestampMixin, db.Model):  # type: ignore[name-defined]
     has_works_council: Mapped[bool] = mapped_column(default=False)
     seat_in_thuringia: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
 
     district: Mapped[District] = relationship(lazy="joined")
+    contacts: Mapped[list[FirmContact]] = relationship(
+        back_populates="firm", order_by="FirmContact.id", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         sa.CheckConstraint(
@@ -66,3 +73,19 @@ class Firm(TimestampMixin, db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<Firm {self.id}>"
+
+
+class FirmContact(TimestampMixin, db.Model):  # type: ignore[name-defined]
+    """A contact person at a firm (management, HR)."""
+
+    __tablename__ = "firm_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(sa.ForeignKey("firms.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100), info={"pii": "contact"})
+    name_search: Mapped[str] = mapped_column(sa.String(100), index=True, default="")
+    function: Mapped[str | None] = mapped_column(sa.String(80))
+    email: Mapped[str | None] = mapped_column(sa.String(254), info={"pii": "contact"})
+    phone: Mapped[str | None] = mapped_column(sa.String(40), info={"pii": "contact"})
+
+    firm: Mapped[Firm] = relationship(back_populates="contacts")

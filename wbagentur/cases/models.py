@@ -1,0 +1,218 @@
+"""A case, its participants and topics, its timeline, follow-ups and documents."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wbagentur.accounts.models import User
+from wbagentur.core.models import TimestampMixin, enum_column, utcnow
+from wbagentur.extensions import db
+from wbagentur.firms.models import Firm
+from wbagentur.persons.models import Person
+from wbagentur.regions.models import Region
+
+KINDS = {"firm": "Unternehmensberatung", "individual": "Individualberatung"}
+CHANNELS = {
+    "public_form": "Online-Anfrage",
+    "phone": "Telefon",
+    "email": "E-Mail",
+    "visit": "Besuch in der Kontaktstelle",
+    "event": "Veranstaltung",
+    "partner": "Hinweis einer Partnerstelle",
+}
+PRIORITIES = {"low": "niedrig", "normal": "normal", "high": "hoch"}
+STATUSES = {
+    "new": "neu",
+    "in_advice": "in Beratung",
+    "referred": "weitergeleitet",
+    "waiting": "wartet",
+    "closed": "abgeschlossen",
+}
+# Allowed status changes; reopening a closed case needs a reason.
+TRANSITIONS = {
+    "new": ("in_advice", "closed"),
+    "in_advice": ("referred", "waiting", "closed"),
+    "referred": ("in_advice", "waiting", "closed"),
+    "waiting": ("in_advice", "referred", "closed"),
+    "closed": ("in_advice",),
+}
+OUTCOMES = {
+    "advice_completed": "Beratung abgeschlossen",
+    "funding_referred": "an Förderstelle vermittelt",
+    "training_started": "Weiterbildung begonnen",
+    "no_need": "kein Bedarf",
+    "no_contact": "kein Kontakt zustande gekommen",
+    "withdrawn": "Anfrage zurückgezogen",
+    "other": "Sonstiges",
+}
+TOPICS = {
+    "digital": "Digitale Kompetenzen",
+    "emobility": "E-Mobilität und Antriebswandel",
+    "leadership": "Führung und Management",
+    "upgrade": "Meister, Techniker, Fachwirt",
+    "recognition": "Anerkennung ausländischer Abschlüsse",
+    "language": "Deutsch und Fremdsprachen",
+    "basic_skills": "Grundkompetenzen",
+    "care": "Pflege und Gesundheit",
+    "sustainability": "Nachhaltigkeit und Energie",
+    "funding": "Fördermöglichkeiten allgemein",
+    "other": "Sonstiges",
+}
+ENTRY_KINDS = {
+    "note": "Notiz",
+    "contact": "Kontakt",
+    "status": "Statuswechsel",
+    "assignment": "Zuweisung",
+    "document": "Dokument",
+    "follow_up": "Wiedervorlage",
+    "funding_check": "Förderprüfung",
+    "referral": "Weiterleitung",
+    "transfer": "Übergabe",
+    "request": "Anfrage",
+}
+CONTACT_CHANNELS = {
+    "phone": "Telefon",
+    "email": "E-Mail",
+    "visit": "persönlich",
+    "video": "Videogespräch",
+    "letter": "Brief",
+}
+
+case_topics = sa.Table(
+    "case_topics",
+    db.metadata,
+    sa.Column("case_id", sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("topic", sa.String(20), primary_key=True),
+)
+
+case_participants = sa.Table(
+    "case_participants",
+    db.metadata,
+    sa.Column("case_id", sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class CaseCounter(db.Model):  # type: ignore[name-defined]
+    """Last reference number used per region and year (row-locked when incremented)."""
+
+    __tablename__ = "case_counters"
+
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
+class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
+    """A Beratungsfall. A firm case groups the employees advised within it."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(24), unique=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    kind: Mapped[str] = mapped_column(enum_column(*KINDS, name="kind"))
+    title: Mapped[str] = mapped_column(sa.String(160), info={"pii": "free_text"})
+    firm_id: Mapped[int | None] = mapped_column(sa.ForeignKey("firms.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("persons.id"), index=True)
+    channel: Mapped[str] = mapped_column(enum_column(*CHANNELS, name="channel"))
+    priority: Mapped[str] = mapped_column(enum_column(*PRIORITIES, name="priority"), default="normal")
+    status: Mapped[str] = mapped_column(enum_column(*STATUSES, name="status"), default="new", index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    closed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(enum_column(*OUTCOMES, name="outcome"))
+    outcome_note: Mapped[str | None] = mapped_column(sa.Text, info={"pii": "free_text"})
+    last_contact_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    region: Mapped[Region] = relationship(lazy="joined")
+    firm: Mapped[Firm | None] = relationship(lazy="joined")
+    person: Mapped[Person | None] = relationship(lazy="joined", foreign_keys=[person_id])
+    assigned_to: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[assigned_to_id])
+    participants: Mapped[list[Person]] = relationship(
+        secondary=case_participants, order_by="Person.last_name, Person.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(status = 'closed') = (closed_at IS NOT NULL AND outcome IS NOT NULL)",
+            name="closed_has_outcome",
+        ),
+        sa.Index("ix_cases_region_status_opened", "region_id", "status", "opened_at"),
+    )
+
+    @property
+    def topics(self) -> list[str]:
+        rows = db.session.execute(
+            sa.select(case_topics.c.topic).where(case_topics.c.case_id == self.id)
+        ).scalars()
+        return sorted(rows, key=list(TOPICS).index)
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference}>"
+
+
+class TimelineEntry(db.Model):  # type: ignore[name-defined]
+    """One event on a case's timeline: note, contact, status change, document …"""
+
+    __tablename__ = "timeline_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(enum_column(*ENTRY_KINDS, name="kind"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    body: Mapped[str | None] = mapped_column(sa.Text, info={"pii": "free_text"})
+    contact_channel: Mapped[str | None] = mapped_column(enum_column(*CONTACT_CHANNELS, name="contact_channel"))
+    duration_minutes: Mapped[int | None]
+    # Structured details as JSON text (e.g. {"from": "new", "to": "in_advice"}); ids only.
+    data: Mapped[str] = mapped_column(sa.Text, default="{}")
+
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+    __table_args__ = (sa.Index("ix_timeline_entries_case_at", "case_id", "at", "id"),)
+
+
+class FollowUp(db.Model):  # type: ignore[name-defined]
+    """A Wiedervorlage: something to do on a case by a due date."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200), info={"pii": "free_text"})
+    due_date: Mapped[date]
+    assignee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship()
+    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id], lazy="joined")
+
+    __table_args__ = (sa.Index("ix_follow_ups_assignee_due", "assignee_id", "done_at", "due_date"),)
+
+
+class Document(db.Model):  # type: ignore[name-defined]
+    """An uploaded file. Stored outside the web root under a random name."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(sa.String(200), info={"pii": "document"})
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(80))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    source: Mapped[str] = mapped_column(enum_column("staff", "requester", "partner", name="source"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -1,0 +1,46 @@
+"""One-time submission tokens: a double-clicked or re-sent form creates nothing twice.
+
+Each create form carries a random token. The first submission stores it (unique) with
+the path of what it created; a repeat finds the row and redirects there instead.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wbagentur.core.models import utcnow
+from wbagentur.extensions import db
+
+
+class SubmissionToken(db.Model):  # type: ignore[name-defined]
+    """A form submission that has been processed."""
+
+    __tablename__ = "submission_tokens"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    result_path: Mapped[str | None] = mapped_column(sa.String(300))
+
+
+def new_token() -> str:
+    """A fresh token for a form."""
+    return secrets.token_urlsafe(24)
+
+
+def already_processed(token: str | None) -> str | None:
+    """Return the result path of an earlier submission with this token, or None."""
+    if not token:
+        return None
+    row = db.session.get(SubmissionToken, token)
+    return row.result_path if row else None
+
+
+def claim(token: str, result_path: str | None = None) -> None:
+    """Record the token in the current transaction. A concurrent duplicate fails on the
+    primary key at flush/commit (IntegrityError), so only one of them is stored."""
+    db.session.add(SubmissionToken(token=token, result_path=result_path))
+    db.session.flush()

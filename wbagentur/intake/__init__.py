@@ -1,0 +1,7 @@
+"""The public advice request ("Beratung anfragen") and the requester's status page."""
+
+from flask import Blueprint
+
+bp = Blueprint("intake", __name__)
+
+from wbagentur.intake import models  # noqa: E402,F401

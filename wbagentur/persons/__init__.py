@@ -1,0 +1,7 @@
+"""Persons: employees and individual advice seekers, with their consents."""
+
+from flask import Blueprint
+
+bp = Blueprint("persons", __name__)
+
+from wbagentur.persons import models  # noqa: E402,F401
