@@ -1,7 +1,8 @@
 """Seed parameter sets for all programmes (values and confidence from funding-rules.md).
 
-``verified=False`` marks every value that funding-rules.md tags [L] / UNVERIFIED. Money parameters are
-in euros (suffix ``_eur``), rates are fractions (0.75), periods carry their unit in the name.
+``verified=False`` marks every value that funding-rules.md tags [L] / UNVERIFIED.
+Money parameters are in euros (suffix ``_eur``), rates are fractions (0.75), periods carry
+their unit in the name.
 """
 
 from __future__ import annotations
@@ -25,11 +26,24 @@ URL_ESF = (
 
 _WEIGHTS = P([[10, 0.25], [20, 0.5], [30, 0.75], [None, 1.0]], True, "§ 82 Abs. 6 SGB III")
 _STAFF_COUNT = P(
-    "as_listed", False, "§ 82 Abs. 6 SGB III",
-    "Zählung von Auszubildenden und Minijobbern ungeklärt (BA-Weisungen nicht geprüft); gezählt wird, was angegeben ist.",
+    "as_listed",
+    False,
+    "§ 82 Abs. 6 SGB III",
+    "Zählung von Auszubildenden und Minijobbern ungeklärt (BA-Weisungen nicht geprüft); gezählt "
+    "wird, was angegeben ist.",
 )
-_SV = P(0.20, False, "§ 82 Abs. 3 S. 2–3 SGB III", "20 % SV-Pauschale wie beim Eingliederungszuschuss (§ 91) – ungeprüft.")
-_UNIT = P("as_stated", False, "§ 82 Abs. 1 Nr. 4 SGB III", "Ob „Stunden“ Zeitstunden oder UStd sind, ist nicht geregelt.")
+_SV = P(
+    0.20,
+    False,
+    "§ 82 Abs. 3 S. 2–3 SGB III",
+    "20 % SV-Pauschale wie beim Eingliederungszuschuss (§ 91) – ungeprüft.",
+)
+_UNIT = P(
+    "as_stated",
+    False,
+    "§ 82 Abs. 1 Nr. 4 SGB III",
+    "Ob „Stunden“ Zeitstunden oder UStd sind, ist nicht geregelt.",
+)
 
 SGB3_82_2019 = ParameterSet(
     programme="sgb3_82",
@@ -42,11 +56,15 @@ SGB3_82_2019 = ParameterSet(
     params={
         "regime": P("2019"),
         "min_hours_exclusive": P(120, True, "§ 82 Abs. 1 Nr. 4 SGB III i. d. F. ab 29.05.2020"),
-        "min_hours_exclusive_before": P({"until": "2020-05-28", "value": 160}, True, "§ 82 Abs. 1 Nr. 4 SGB III a. F."),
+        "min_hours_exclusive_before": P(
+            {"until": "2020-05-28", "value": 160}, True, "§ 82 Abs. 1 Nr. 4 SGB III a. F."
+        ),
         "hours_unit_rule": _UNIT,
         "waiting_years_since_qualification": P(4, True, "§ 82 Abs. 1 Nr. 2 SGB III a. F."),
         "waiting_years_since_last_funding": P(4, True, "§ 82 Abs. 1 Nr. 3 SGB III a. F."),
-        "requires_structural_change": P(True, True, "§ 82 Abs. 1 S. 1 SGB III a. F. (Strukturwandel oder Engpassberuf)"),
+        "requires_structural_change": P(
+            True, True, "§ 82 Abs. 1 S. 1 SGB III a. F. (Strukturwandel oder Engpassberuf)"
+        ),
         "structural_waiver_from": P("2021-01-01", True, "§ 82 Abs. 1 S. 2 SGB III a. F."),
         "structural_waiver_firm_below": P(250, True, "§ 82 Abs. 1 S. 2 SGB III a. F."),
         "bands": P(
@@ -56,16 +74,22 @@ SGB3_82_2019 = ParameterSet(
                 {"max_inclusive": 2500, "employer_lk_share": 0.75, "aez_rate": 0.25},
                 {"employer_lk_share": 0.85, "aez_rate": 0.25},
             ],
-            False, "§ 82 Abs. 2, 3 SGB III a. F.", "Bandgrenzen und Sätze 2019–2024 ungeprüft ([L]).",
+            False,
+            "§ 82 Abs. 2, 3 SGB III a. F.",
+            "Bandgrenzen und Sätze 2019–2024 ungeprüft ([L]).",
         ),
         "aez_up_to": P(True, True, "§ 82 Abs. 3 SGB III a. F. („bis zu“)"),
-        "employer_share_waiver_firm_below": P(250, False, "§ 82 Abs. 2 SGB III a. F.", "45+/schwerbehindert, < 250 – ungeprüft."),
+        "employer_share_waiver_firm_below": P(
+            250, False, "§ 82 Abs. 2 SGB III a. F.", "45+/schwerbehindert, < 250 – ungeprüft."
+        ),
         "employer_share_waiver_age": P(45, False, "§ 82 Abs. 2 SGB III a. F."),
         "agreement_bonus_pp": P(0.05, True, "§ 82 Abs. 5 SGB III a. F. (ab 01.10.2020)"),
         "structural_bonus_pp": P(0.10, True, "§ 82 Abs. 4 SGB III a. F. (ab 01.10.2020)"),
         "bonus_from": P("2020-10-01", True, "Arbeit-von-morgen-Gesetz"),
         "structural_share_threshold": P(0.20, True, "§ 82 Abs. 4 SGB III a. F."),
-        "structural_share_threshold_sme": P(0.10, True, "§ 82 Abs. 4 SGB III a. F. (10 bis < 250 Beschäftigte)"),
+        "structural_share_threshold_sme": P(
+            0.10, True, "§ 82 Abs. 4 SGB III a. F. (10 bis < 250 Beschäftigte)"
+        ),
         "no_qualification_aez_rate": P(1.0, False, "§ 82 Abs. 3 SGB III a. F."),
         "sv_flat_rate": _SV,
         "size_weights": _WEIGHTS,
@@ -79,22 +103,28 @@ SGB3_82_2024 = ParameterSet(
     version="sgb3_82@2024-04-01",
     valid_from=date(2024, 4, 1),
     valid_to=None,
-    source="§ 82 SGB III i. d. F. des Gesetzes zur Stärkung der Aus- und Weiterbildungsförderung (BGBl. 2023 I Nr. 191)",
+    source="§ 82 SGB III i. d. F. des Gesetzes zur Stärkung der Aus- und Weiterbildungsförderung "
+    "(BGBl. 2023 I Nr. 191)",
     source_url=URL_82,
     params={
         "regime": P("2024"),
         "min_hours_exclusive": P(120, True, "§ 82 Abs. 1 Nr. 4 SGB III"),
         "hours_unit_rule": _UNIT,
-        "waiting_years_since_qualification": P(2, True, "§ 82 Abs. 1 Nr. 2 SGB III („in der Regel“)"),
+        "waiting_years_since_qualification": P(
+            2, True, "§ 82 Abs. 1 Nr. 2 SGB III („in der Regel“)"
+        ),
         "waiting_years_since_last_funding": P(2, True, "§ 82 Abs. 1 Nr. 3 SGB III"),
-        "requires_structural_change": P(False, True, "Strukturwandel-Bezug seit 01.04.2024 entfallen"),
+        "requires_structural_change": P(
+            False, True, "Strukturwandel-Bezug seit 01.04.2024 entfallen"
+        ),
         "bands": P(
             [
                 {"max_exclusive": 50, "employer_lk_share": 0.0, "aez_rate": 0.75},
                 {"max_exclusive": 500, "employer_lk_share": 0.5, "aez_rate": 0.5},
                 {"employer_lk_share": 0.75, "aez_rate": 0.25},
             ],
-            True, "§ 82 Abs. 2, Abs. 3 S. 4 SGB III",
+            True,
+            "§ 82 Abs. 2, Abs. 3 S. 4 SGB III",
         ),
         "aez_up_to": P(False, True, "§ 82 Abs. 3 S. 4 SGB III („in Höhe von“)"),
         "employer_share_waiver_firm_below": P(500, True, "§ 82 Abs. 2 S. 3 SGB III"),
@@ -124,6 +154,7 @@ SGB3_82A_2024 = ParameterSet(
         "small_firm_below": P(250, True, "§ 82a Abs. 2 Nr. 1 SGB III"),
         "declaration_firm_below": P(10, True, "§ 82a Abs. 2 Nr. 2 SGB III"),
         "min_hours_exclusive": P(120, True, "§ 82a Abs. 3 SGB III"),
+        "hours_unit_rule": _UNIT,
         "waiting_years_since_last_82a": P(4, True, "§ 82a Abs. 1 SGB III"),
         "afbg_stage1_start_before": P("2028-04-01", True, "§ 22 Abs. 1a S. 2 SGB III"),
     },
@@ -141,7 +172,10 @@ SGB3_81_2023 = ParameterSet(
         "premium_final_eur": P(1500, True, "§ 87a Abs. 1 SGB III"),
         "weiterbildungsgeld_monthly_eur": P(150, True, "§ 87a Abs. 2, 3 SGB III"),
         "weiterbildungsgeld_requires_vocational_goal": P(
-            True, False, "§ 87a Abs. 2 SGB III", "Bindung an einen Berufsabschluss für Arbeitslose ungeprüft."
+            True,
+            False,
+            "§ 87a Abs. 2 SGB III",
+            "Bindung an einen Berufsabschluss für Arbeitslose ungeprüft.",
         ),
         "min_years_of_work": P(3, True, "§ 81 Abs. 2 SGB III"),
     },
@@ -152,7 +186,8 @@ AFBG_2020 = ParameterSet(
     version="afbg@2020-08-01",
     valid_from=date(2020, 8, 1),
     valid_to=None,
-    source="Aufstiegsfortbildungsförderungsgesetz (AFBG), zuletzt geändert durch Art. 15 G v. 17.7.2023 I Nr. 191",
+    source="Aufstiegsfortbildungsförderungsgesetz (AFBG), zuletzt geändert durch "
+    "Art. 15 G v. 17.7.2023 I Nr. 191",
     source_url=URL_AFBG,
     params={
         "min_lessons": P(400, True, "§ 2 Abs. 3 AFBG"),
@@ -176,7 +211,12 @@ AFBG_2020 = ParameterSet(
         "need_participant_extra_eur": P(60, True, "§ 10 Abs. 2 AFBG"),
         "need_partner_eur": P(235, True, "§ 10 Abs. 2 AFBG"),
         "need_child_eur": P(235, True, "§ 10 Abs. 2 AFBG"),
-        "bafoeg_amounts_valid_from": P("2024-08-01", False, "BAföG § 13 Stand 25.07.2024", "Beträge vor diesem Datum abweichend."),
+        "bafoeg_amounts_valid_from": P(
+            "2024-08-01",
+            False,
+            "BAföG § 13 Stand 25.07.2024",
+            "Beträge vor diesem Datum abweichend.",
+        ),
         "childcare_monthly_eur": P(150, True, "§ 10 Abs. 3 AFBG"),
         "childcare_child_age_below": P(14, True, "§ 10 Abs. 3 AFBG"),
     },
@@ -187,16 +227,29 @@ THUERBFG_2016 = ParameterSet(
     version="thuerbfg@2016-01-01",
     valid_from=date(2016, 1, 1),
     valid_to=None,
-    source="Thüringer Bildungsfreistellungsgesetz (ThürBfG) vom 15.07.2015 (GVBl. S. 114); ThürBfVO vom 12.07.2016",
+    source="Thüringer Bildungsfreistellungsgesetz (ThürBfG) vom 15.07.2015 (GVBl. S. 114); "
+    "ThürBfVO vom 12.07.2016",
     source_url=None,
     params={
         "days_per_year": P(5, True, "§ 3 Abs. 1 ThürBfG"),
         "base_working_days": P(5, True, "§ 3 Abs. 1 ThürBfG"),
-        "apprentice_days": P(3, True, "§ 3 ThürBfG", "Ob nur außerhalb der Berufsschulzeit: ungeprüft."),
-        "days_rounding": P("half_up", False, "§ 3 Abs. 1 ThürBfG", "Rundung anteiliger Tage (wie § 5 Abs. 2 BUrlG) ungeprüft."),
+        "apprentice_days": P(
+            3, True, "§ 3 ThürBfG", "Ob nur außerhalb der Berufsschulzeit: ungeprüft."
+        ),
+        "days_rounding": P(
+            "half_up",
+            False,
+            "§ 3 Abs. 1 ThürBfG",
+            "Rundung anteiliger Tage (wie § 5 Abs. 2 BUrlG) ungeprüft.",
+        ),
         "waiting_months": P(6, True, "§ 3 ThürBfG"),
         "min_firm_size": P(5, True, "§ 3 Abs. 6 S. 1 ThürBfG"),
-        "firm_size_counting": P("persons", False, "§ 3 Abs. 6 ThürBfG", "Teilzeit-Gewichtung ungeprüft; gezählt werden Köpfe."),
+        "firm_size_counting": P(
+            "persons",
+            False,
+            "§ 3 Abs. 6 ThürBfG",
+            "Teilzeit-Gewichtung ungeprüft; gezählt werden Köpfe.",
+        ),
         "notice_days": P(56, True, "§ 6 Abs. 1 ThürBfG"),
         "employer_answer_days": P(28, True, "§ 6 ThürBfG"),
         "quota_small_max": P(25, True, "§ 6 Abs. 3 ThürBfG"),
@@ -212,15 +265,31 @@ ESF_WBS_2022 = ParameterSet(
     version="esf_weiterbildungsscheck@2022-06-20",
     valid_from=date(2022, 6, 20),
     valid_to=None,
-    source="Fachkräfte- und Weiterbildungsrichtlinie vom 20.06.2022 (ESF Plus Thüringen), Teil Weiterbildungsscheck",
+    source="Fachkräfte- und Weiterbildungsrichtlinie vom 20.06.2022 (ESF Plus Thüringen), "
+    "Teil Weiterbildungsscheck",
     source_url=URL_ESF,
     params={
         "cap_eur": P(1000, True, "Fachkräfte- und Weiterbildungsrichtlinie"),
-        "rate": P(0.5, False, "Fachkräfte- und Weiterbildungsrichtlinie", "Prozentsatz nicht gefunden; 50 % wie 2012–2021."),
+        "rate": P(
+            0.5,
+            False,
+            "Fachkräfte- und Weiterbildungsrichtlinie",
+            "Prozentsatz nicht gefunden; 50 % wie 2012–2021.",
+        ),
         "income_limit_eur": P(55000, True, "Fachkräfte- und Weiterbildungsrichtlinie"),
         "income_limit_joint_eur": P(110000, True, "Fachkräfte- und Weiterbildungsrichtlinie"),
-        "public_sector_excluded": P(True, False, "Fachkräfte- und Weiterbildungsrichtlinie", "Nur in älteren Fassungen belegt."),
-        "apprentices_included": P(None, False, "Fachkräfte- und Weiterbildungsrichtlinie", "Für Auszubildende nicht geklärt."),
+        "public_sector_excluded": P(
+            True,
+            False,
+            "Fachkräfte- und Weiterbildungsrichtlinie",
+            "Nur in älteren Fassungen belegt.",
+        ),
+        "apprentices_included": P(
+            None,
+            False,
+            "Fachkräfte- und Weiterbildungsrichtlinie",
+            "Für Auszubildende nicht geklärt.",
+        ),
     },
 )
 
@@ -229,11 +298,14 @@ ESF_AQ_2022 = ParameterSet(
     version="esf_anpassungsqualifizierung@2022-06-20",
     valid_from=date(2022, 6, 20),
     valid_to=None,
-    source="Fachkräfte- und Weiterbildungsrichtlinie vom 20.06.2022 (ESF Plus Thüringen), Teil Anpassungsqualifizierung",
+    source="Fachkräfte- und Weiterbildungsrichtlinie vom 20.06.2022 (ESF Plus Thüringen), "
+    "Teil Anpassungsqualifizierung",
     source_url=URL_ESF,
     params={
         "rate": P(0.5, True, "Fachkräfte- und Weiterbildungsrichtlinie („bis zu 50 %“)"),
-        "lead_days": P(42, True, "Fachkräfte- und Weiterbildungsrichtlinie (6 Wochen vor Projektbeginn)"),
+        "lead_days": P(
+            42, True, "Fachkräfte- und Weiterbildungsrichtlinie (6 Wochen vor Projektbeginn)"
+        ),
     },
 )
 

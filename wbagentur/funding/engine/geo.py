@@ -96,7 +96,9 @@ class District:
 
 
 DISTRICTS: dict[str, District] = {
-    key: District(key, name, region, AGENCIES[region][0], AGENCIES[region][1], ihk, hwk, ok, _WBA[region])
+    key: District(
+        key, name, region, AGENCIES[region][0], AGENCIES[region][1], ihk, hwk, ok, _WBA[region]
+    )
     for key, (name, region, ihk, hwk, ok) in _RAW.items()
 }
 
@@ -106,7 +108,7 @@ REGIONS: dict[str, tuple[str, ...]] = {
 
 
 def lookup_district(key: str | None) -> District | None:
-    """Return the Thuringian district for a 5-digit Kreisschlüssel, or None (unknown / not Thuringian)."""
+    """Thuringian district for a 5-digit Kreisschlüssel, or None (unknown / not Thuringian)."""
     if key is None:
         return None
     return DISTRICTS.get(key)

@@ -19,7 +19,12 @@ from .money import eur_to_cents
 __all__ = ["CaseInput", "Child", "Course", "Firm", "Person", "StaffGroup", "ThuerbfgInput"]
 
 EMPLOYMENT_STATUSES = (
-    "employed", "unemployed", "threatened_by_unemployment", "apprentice", "self_employed", "not_employed",
+    "employed",
+    "unemployed",
+    "threatened_by_unemployment",
+    "apprentice",
+    "self_employed",
+    "not_employed",
 )
 MARITAL_STATUSES = ("single", "married", "civil_partnership", "separated", "divorced", "widowed")
 HEALTH_INSURANCE = ("statutory_own", "statutory_family", "private", "none")
@@ -48,7 +53,13 @@ def _bool(v: Any, path: str, errs: list[str]) -> Any:
 
 
 def _num(v: Any, path: str, errs: list[str]) -> Any:
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and v >= 0 and v != float("inf"):
+    if (
+        isinstance(v, (int, float))
+        and not isinstance(v, bool)
+        and v == v
+        and v >= 0
+        and v != float("inf")
+    ):
         return v
     errs.append(f"{path}: nicht-negative Zahl erwartet / expected a non-negative number, got {v!r}")
     return _BAD
@@ -57,7 +68,9 @@ def _num(v: Any, path: str, errs: list[str]) -> Any:
 def _int(v: Any, path: str, errs: list[str]) -> Any:
     if isinstance(v, int) and not isinstance(v, bool) and v >= 0:
         return v
-    errs.append(f"{path}: nicht-negative ganze Zahl erwartet / expected a non-negative integer, got {v!r}")
+    errs.append(
+        f"{path}: nicht-negative ganze Zahl erwartet / expected a non-negative integer, got {v!r}"
+    )
     return _BAD
 
 
@@ -78,7 +91,10 @@ def _str(v: Any, path: str, errs: list[str]) -> Any:
 def _district(v: Any, path: str, errs: list[str]) -> Any:
     if isinstance(v, str) and _KEY_RE.match(v):
         return v
-    errs.append(f"{path}: fünfstelliger Kreisschlüssel als Text erwartet / expected 5-digit string, got {v!r}")
+    errs.append(
+        f"{path}: fünfstelliger Kreisschlüssel als Text erwartet / expected 5-digit string, got "
+        f"{v!r}"
+    )
     return _BAD
 
 
@@ -108,7 +124,9 @@ def _enum(*values: str | int) -> Conv:
     return conv
 
 
-def _parse(cls: type, spec: Mapping[str, tuple[str, Conv]], data: Any, path: str, errs: list[str]) -> Any:
+def _parse(
+    cls: type, spec: Mapping[str, tuple[str, Conv]], data: Any, path: str, errs: list[str]
+) -> Any:
     """Build ``cls`` from ``data`` following ``spec`` (JSON key → (attribute, converter))."""
     if data is None:
         return cls()
@@ -117,7 +135,9 @@ def _parse(cls: type, spec: Mapping[str, tuple[str, Conv]], data: Any, path: str
         return cls()
     unknown = [k for k in data if k not in spec]
     if unknown:
-        errs.append(f"{path}: unbekannte Felder / unknown fields: {', '.join(sorted(map(str, unknown)))}")
+        errs.append(
+            f"{path}: unbekannte Felder / unknown fields: {', '.join(sorted(map(str, unknown)))}"
+        )
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         entry = spec.get(key)
@@ -147,7 +167,10 @@ class Child:
     receives_kindergeld: bool | None = None
 
 
-_STAFF_SPEC: dict[str, tuple[str, Conv]] = {"weekly_hours": ("weekly_hours", _num), "count": ("count", _int)}
+_STAFF_SPEC: dict[str, tuple[str, Conv]] = {
+    "weekly_hours": ("weekly_hours", _num),
+    "count": ("count", _int),
+}
 _CHILD_SPEC: dict[str, tuple[str, Conv]] = {
     "birth_date": ("birth_date", _date),
     "age": ("age", _int),
@@ -357,7 +380,10 @@ _TB_SPEC: dict[str, tuple[str, Conv]] = {
     "request_date": ("request_date", _date),
     "days_already_granted_this_year": ("days_already_granted_this_year", _num),
     "carried_over_days": ("carried_over_days", _num),
-    "days_already_taken_by_colleagues_this_year": ("days_already_taken_by_colleagues_this_year", _num),
+    "days_already_taken_by_colleagues_this_year": (
+        "days_already_taken_by_colleagues_this_year",
+        _num,
+    ),
     "headcount_on_jan_1": ("headcount_on_jan_1", _num),
 }
 
@@ -381,7 +407,9 @@ class CaseInput:
         allowed = ("reference_date", "firm", "person", "course", "thuerbfg")
         unknown = [k for k in data if k not in allowed]
         if unknown:
-            errs.append(f"unbekannte Felder / unknown fields: {', '.join(sorted(map(str, unknown)))}")
+            errs.append(
+                f"unbekannte Felder / unknown fields: {', '.join(sorted(map(str, unknown)))}"
+            )
         ref = data.get("reference_date")
         ref_date = None if ref is None else _date(ref, "reference_date", errs)
         case = cls(

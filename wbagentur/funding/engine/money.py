@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["apply_bp", "eur", "eur_to_cents", "pct", "rate_bp"]
+__all__ = ["apply_bp", "eur", "eur_to_cents", "num", "pct", "rate_bp"]
 
 _ONE = Decimal(1)
 
@@ -42,3 +42,10 @@ def pct(bp: int) -> str:
     if rest == 0:
         return f"{whole} %"
     return f"{whole},{rest:02d}".rstrip("0") + " %"
+
+
+def num(x: float | int) -> str:
+    """Format a number German-style without trailing zeros (``80``, ``29,25``)."""
+    if float(x).is_integer():
+        return str(int(x))
+    return f"{x:.2f}".rstrip("0").replace(".", ",")

@@ -3,11 +3,12 @@
 A :class:`ParameterSet` belongs to one programme and is valid from ``valid_from`` to ``valid_to``
 (inclusive; ``None`` = open). The engine picks, per programme, the set valid on the programme's
 relevant date (see ``docs/funding-check.md``). Callers (later the database catalogue) may pass their
-own sets as :class:`ParameterSet` objects or plain dicts; the defaults in ``defaults.py`` are the seed.
+own sets as :class:`ParameterSet` objects or plain dicts; ``defaults.py`` holds the seed.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,8 +27,13 @@ class Param:
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {"value": self.value, "verified": self.verified, "source": self.source, "note": self.note}
+        """JSON-serialisable form (a copy: mutating it never changes the parameter)."""
+        return {
+            "value": copy.deepcopy(self.value),
+            "verified": self.verified,
+            "source": self.source,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +81,24 @@ def _parse_date(value: Any, where: str) -> date:
 
 
 def parse_parameter_set(data: ParameterSet | Mapping[str, Any]) -> ParameterSet:
-    """Build a :class:`ParameterSet` from its dict form; parameters may be ``{value, verified, …}`` or bare values.
+    """Build a :class:`ParameterSet` from its dict form.
+
+    Parameters may be ``{value, verified, source, note}`` or bare values.
 
     A bare value inherits the set-level ``verified`` flag (default True).
     """
     if isinstance(data, ParameterSet):
         return data
-    allowed = {"programme", "version", "valid_from", "valid_to", "source", "source_url", "verified", "params"}
+    allowed = {
+        "programme",
+        "version",
+        "valid_from",
+        "valid_to",
+        "source",
+        "source_url",
+        "verified",
+        "params",
+    }
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValueError(f"parameter set: unbekannte Felder / unknown fields: {', '.join(unknown)}")
@@ -97,10 +114,13 @@ def parse_parameter_set(data: ParameterSet | Mapping[str, Any]) -> ParameterSet:
     for key, val in raw.items():
         if isinstance(val, Mapping) and "value" in val:
             params[key] = Param(
-                val["value"], bool(val.get("verified", set_verified)), str(val.get("source", "")), str(val.get("note", ""))
+                copy.deepcopy(val["value"]),
+                bool(val.get("verified", set_verified)),
+                str(val.get("source", "")),
+                str(val.get("note", "")),
             )
         else:
-            params[key] = Param(val, set_verified)
+            params[key] = Param(copy.deepcopy(val), set_verified)
     valid_to = data.get("valid_to")
     return ParameterSet(
         programme=str(data["programme"]),
@@ -126,9 +146,12 @@ class ParameterCatalogue:
             by_programme.setdefault(ps.programme, []).append(ps)
         for programme, lst in by_programme.items():
             lst.sort(key=lambda s: s.valid_from)
-            for a, b in zip(lst, lst[1:]):
+            for a, b in zip(lst, lst[1:], strict=False):
                 if a.valid_to is None or a.valid_to >= b.valid_from:
-                    raise ValueError(f"parameter sets for {programme}: {a.version} und {b.version} überlappen / overlap")
+                    raise ValueError(
+                        f"parameter sets for {programme}: {a.version} und {b.version} überlappen "
+                        "/ overlap"
+                    )
         self.sets = parsed
         self._by_programme = {k: tuple(v) for k, v in by_programme.items()}
 
@@ -151,7 +174,7 @@ class ParamView:
     __slots__ = ("ps", "used_unverified")
 
     def __init__(self, ps: ParameterSet, used_unverified: list[tuple[str, str, Param]]) -> None:
-        """Wrap ``ps``; unverified parameters read through :meth:`v` are appended to ``used_unverified``."""
+        """Wrap ``ps``; unverified parameters read via :meth:`v` go to ``used_unverified``."""
         self.ps = ps
         self.used_unverified = used_unverified
 

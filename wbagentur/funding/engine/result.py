@@ -1,7 +1,7 @@
 """Result types of the funding check and the :class:`Builder` the programme rules fill in.
 
 Every programme result explains itself: each rule adds a :class:`Reason` (German text starting with
-its legal citation, machine id, ``met`` True/False/None, severity), and the status follows from them:
+its legal citation, machine id, ``met`` True/False/None, severity); the status follows:
 
 * ``not_eligible`` – a ``hard`` rule is not met;
 * ``needs_information`` – otherwise, a ``hard`` rule lacks input (``met`` None) or a ``soft`` rule
@@ -18,8 +18,15 @@ from typing import Any
 from .params import ParamView
 
 __all__ = [
-    "Amount", "Builder", "DecidingBody", "EvaluationResult", "Exclusion", "KeyDate", "NextStep",
-    "ProgrammeResult", "Reason",
+    "Amount",
+    "Builder",
+    "DecidingBody",
+    "EvaluationResult",
+    "Exclusion",
+    "KeyDate",
+    "NextStep",
+    "ProgrammeResult",
+    "Reason",
 ]
 
 ELIGIBLE = "eligible"
@@ -56,7 +63,7 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Amount:
-    """A computed amount: money in ``cents`` (``unit`` cent or cent_per_month) or a ``value`` in days."""
+    """A computed amount: money in ``cents`` (cent / cent_per_month) or a ``value`` in days."""
 
     code: str
     label: str
@@ -88,7 +95,11 @@ class NextStep:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
-        return {"text": self.text, "due_date": self.due_date.isoformat() if self.due_date else None, "kind": self.kind}
+        return {
+            "text": self.text,
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "kind": self.kind,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,12 +217,22 @@ class EvaluationResult:
 
 
 class Builder:
-    """Collects reasons, amounts, steps and exclusions of one programme, then computes the status."""
+    """Collects reasons, amounts, steps and exclusions of one programme; computes the status."""
 
-    __slots__ = ("amounts", "code", "exclusions", "key_dates", "pv", "reasons", "steps", "title", "url")
+    __slots__ = (
+        "amounts",
+        "code",
+        "exclusions",
+        "key_dates",
+        "pv",
+        "reasons",
+        "steps",
+        "title",
+        "url",
+    )
 
     def __init__(self, code: str, title: str, pv: ParamView | None, url: str | None) -> None:
-        """Start the result for programme ``code``; ``url`` is the default source URL of its reasons."""
+        """Start programme ``code``; ``url`` is the default source URL of its reasons."""
         self.code = code
         self.title = title
         self.pv = pv
@@ -236,7 +257,16 @@ class Builder:
     ) -> None:
         """Record a rule outcome; the text is ``"<citation>: <body>"``."""
         self.reasons.append(
-            Reason(f"{self.code}.{rule}", f"{citation}: {body}", citation, met, severity, url or self.url, verified, assumed)
+            Reason(
+                f"{self.code}.{rule}",
+                f"{citation}: {body}",
+                citation,
+                met,
+                severity,
+                url or self.url,
+                verified,
+                assumed,
+            )
         )
 
     def amount(
@@ -278,17 +308,27 @@ class Builder:
                 needs = True
         return NEEDS_INFORMATION if needs else ELIGIBLE
 
-    def finish(self, body: DecidingBody, *, keep_amounts_if_not_eligible: bool = False) -> ProgrammeResult:
-        """Freeze into a :class:`ProgrammeResult`; amounts are dropped when not eligible."""
+    def finish(
+        self, body: DecidingBody, *, keep_amounts_if_not_eligible: bool = False
+    ) -> ProgrammeResult:
+        """Freeze into a :class:`ProgrammeResult`.
+
+        When not eligible, amounts and non-referral steps are dropped.
+        """
         status = self.status()
-        amounts = tuple(self.amounts) if (status != NOT_ELIGIBLE or keep_amounts_if_not_eligible) else ()
+        if status == NOT_ELIGIBLE:
+            amounts = tuple(self.amounts) if keep_amounts_if_not_eligible else ()
+            steps = tuple(s for s in self.steps if s.kind == "referral")
+        else:
+            amounts = tuple(self.amounts)
+            steps = tuple(self.steps)
         return ProgrammeResult(
             self.code,
             self.title,
             status,
             tuple(self.reasons),
             amounts,
-            tuple(self.steps),
+            steps,
             tuple(self.key_dates),
             body,
             self.pv.version if self.pv else None,

@@ -1,0 +1,460 @@
+"""Aufstiegs-BAföG (AFBG): eligibility of course and person, Maßnahmebeitrag, Meisterstück, Erlass,
+maximum Unterhaltsbedarf (full-time) and Kinderbetreuungszuschlag.
+
+Course length is measured in Unterrichtsstunden (UStd, 45 min); clock hours are converted (× 4/3).
+The Unterhaltsbeitrag is income- and asset-dependent: the engine shows the maximum monthly need
+("bis zu") and leaves the Anrechnung to the authority.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .calendar import add_days, add_months, age_on
+from .context import Ctx
+from .money import apply_bp, eur, eur_to_cents, num, pct, rate_bp
+from .params import ParamView
+from .result import Builder, DecidingBody, ProgrammeResult
+
+__all__ = ["TITLE", "evaluate_afbg", "months_between"]
+
+TITLE = "Aufstiegs-BAföG (AFBG)"
+URL = "https://www.gesetze-im-internet.de/afbg/"
+URL_2 = "https://www.gesetze-im-internet.de/afbg/__2.html"
+URL_10 = "https://www.gesetze-im-internet.de/afbg/__10.html"
+URL_12 = "https://www.gesetze-im-internet.de/afbg/__12.html"
+URL_13B = "https://www.gesetze-im-internet.de/afbg/__13b.html"
+LEVELS = {
+    1: "Stufe 1 (Geprüfte/r Berufsspezialist/in)",
+    2: "Stufe 2 (Bachelor Professional)",
+    3: "Stufe 3 (Master Professional)",
+}
+
+
+def months_between(start: date, end: date) -> int:
+    """Number of (started) calendar months from ``start`` to ``end`` inclusive."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months + (1 if end.day >= start.day else 0)
+
+
+def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
+    c = ctx.course
+    mode, level = c.mode, c.afbg_level
+    stage1 = level == 1
+    if c.hours is None:
+        lessons = None
+    elif c.hours_unit == "clock_hours":
+        lessons = c.hours * 4 / 3
+    else:
+        lessons = c.hours
+    unit_note = (
+        ""
+        if c.hours_unit == "teaching_units_45"
+        else (
+            " (aus Zeitstunden umgerechnet)"
+            if c.hours_unit == "clock_hours"
+            else " (Einheit nicht angegeben – als UStd gezählt)"
+        )
+    )
+    if mode is None:
+        b.add(
+            "mode", None, "§ 2 Abs. 3 AFBG", "Voll- oder Teilzeit fehlt (course.mode).", url=URL_2
+        )
+    min_l = pv.v("min_lessons")
+    min_s1 = pv.v("min_lessons_stage1_part_time")
+    cite = "§ 2 Abs. 3, 4 AFBG"
+    if lessons is None:
+        b.add(
+            "min_lessons",
+            None,
+            cite,
+            f"Mindestens {min_l} Unterrichtsstunden erforderlich; Stundenzahl fehlt "
+            "(course.hours).",
+            url=URL_2,
+        )
+    else:
+        need = min_s1 if (stage1 and mode == "part_time") else min_l
+        met: bool | None = lessons >= need
+        planned = num(round(lessons, 2))
+        text = f"Mindestens {need} UStd erforderlich; geplant sind {planned} UStd{unit_note}."
+        if not met and level is None and mode != "full_time" and lessons >= min_s1:
+            met = None
+            text += (
+                f" Für Stufe-1-Lehrgänge in Teilzeit genügen {min_s1}; "
+                "Stufe fehlt (course.afbg_level)."
+            )
+        b.add("min_lessons", met, cite, text, url=URL_2)
+    duration = c.duration_months
+    if duration is None and c.start_date and c.end_date:
+        duration = months_between(c.start_date, c.end_date)
+    if mode is None:
+        return
+    if duration is None:
+        b.add(
+            "duration",
+            None,
+            "§ 2 Abs. 3 AFBG",
+            "Die Dauer fehlt (course.duration_months oder course.start_date/end_date).",
+            url=URL_2,
+        )
+    elif mode == "full_time":
+        max_m = pv.v("full_time_max_months")
+        b.add(
+            "duration",
+            duration <= max_m,
+            "§ 2 Abs. 3 Nr. 1 AFBG",
+            f"Vollzeit: innerhalb von {max_m} Monaten; geplant sind {num(duration)} Monate.",
+            url=URL_2,
+        )
+    else:
+        max_m = pv.v("part_time_max_months_stage1") if stage1 else pv.v("part_time_max_months")
+        met_d: bool | None = duration <= max_m
+        text = f"Teilzeit: innerhalb von {max_m} Monaten; geplant sind {num(duration)} Monate."
+        if level is None and duration <= max_m and duration > pv.v("part_time_max_months_stage1"):
+            met_d = None
+            text += " Für Stufe 1 gelten 36 Monate; Stufe fehlt (course.afbg_level)."
+        b.add("duration", met_d, "§ 2 Abs. 3 Nr. 2 AFBG", text, url=URL_2)
+    if mode == "full_time":
+        need_w = pv.v("full_time_min_lessons_per_week")
+        cite = "§ 2 Abs. 3 Nr. 1 AFBG"
+        if c.lessons_per_week is not None:
+            b.add(
+                "intensity",
+                c.lessons_per_week >= need_w,
+                cite,
+                f"Vollzeit: in der Regel mindestens {need_w} UStd "
+                f"pro Woche; geplant sind {num(c.lessons_per_week)}.",
+                url=URL_2,
+            )
+        elif lessons is not None and duration:
+            per_week = lessons / (duration * 52 / 12)
+            ok = per_week >= need_w
+            b.add(
+                "intensity",
+                True if ok else None,
+                cite,
+                f"Vollzeit: in der Regel mindestens {need_w} UStd pro "
+                f"Woche; rechnerisch rund {num(round(per_week, 1))} pro Kalenderwoche"
+                + (
+                    "."
+                    if ok
+                    else " – bitte UStd pro Unterrichtswoche laut Plan angeben "
+                    "(course.lessons_per_week)."
+                ),
+                url=URL_2,
+            )
+        else:
+            b.add(
+                "intensity",
+                None,
+                cite,
+                f"Vollzeit: mindestens {need_w} UStd pro Woche; Angabe fehlt "
+                "(course.lessons_per_week).",
+                url=URL_2,
+            )
+    else:
+        need_m = pv.v("part_time_min_lessons_per_month")
+        cite = "§ 2 Abs. 3 Nr. 2 AFBG"
+        per_month = c.lessons_per_month
+        computed = per_month is None and lessons is not None and bool(duration)
+        if computed:
+            per_month = lessons / duration  # type: ignore[operator]
+        if per_month is None:
+            b.add(
+                "intensity",
+                None,
+                cite,
+                f"Teilzeit: im Durchschnitt mindestens {need_m} UStd pro Monat; Angabe "
+                "fehlt (course.lessons_per_month).",
+                url=URL_2,
+            )
+        else:
+            b.add(
+                "intensity",
+                per_month >= need_m,
+                cite,
+                f"Teilzeit: im Durchschnitt mindestens {need_m} UStd pro "
+                f"Monat; {'rechnerisch ' if computed else ''}{num(round(per_month, 1))} UStd pro "
+                "Monat.",
+                url=URL_2,
+            )
+
+
+def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
+    c, p = ctx.course, ctx.person
+    children = p.children or ()
+    if c.mode == "full_time":
+        basic = (
+            pv.v("need_basic_eur") + pv.v("need_housing_eur") + pv.v("need_participant_extra_eur")
+        )
+        parts = [
+            f"{pv.v('need_basic_eur')} € Grundbedarf",
+            f"{pv.v('need_housing_eur')} € Unterkunft",
+        ]
+        kvpv = pv.v("need_kv_eur") + pv.v("need_pv_eur")
+        if p.health_insurance in ("statutory_family", "none"):
+            kvpv = 0
+        else:
+            parts.append(f"{kvpv} € Kranken-/Pflegeversicherung")
+        parts.append(f"{pv.v('need_participant_extra_eur')} € AFBG-Zuschlag")
+        total = basic + kvpv
+        if p.marital_status in ("married", "civil_partnership"):
+            total += pv.v("need_partner_eur")
+            parts.append(f"{pv.v('need_partner_eur')} € Ehe-/Lebenspartner")
+        kg = [ch for ch in children if ch.receives_kindergeld is not False]
+        if kg:
+            total += pv.v("need_child_eur") * len(kg)
+            parts.append(f"{len(kg)} × {pv.v('need_child_eur')} € Kind(er)")
+        valid_from = date.fromisoformat(pv.ps.params["bafoeg_amounts_valid_from"].value)
+        if on < valid_from:
+            pv.v("bafoeg_amounts_valid_from")
+        b.amount(
+            "maintenance_monthly",
+            "Unterhaltsbeitrag (Höchstbedarf, Zuschuss)",
+            " + ".join(parts),
+            cents=eur_to_cents(total),
+            unit="cent_per_month",
+            up_to=True,
+        )
+        b.add(
+            "maintenance",
+            None,
+            "§ 10 Abs. 2 AFBG",
+            "Unterhaltsbeitrag bis zu "
+            f"{eur(eur_to_cents(total))} monatlich; einkommens- und vermögensabhängig, die "
+            "Anrechnung prüft die "
+            "Behörde.",
+            severity="info",
+            url=URL_10,
+            verified=on >= valid_from,
+        )
+    else:
+        b.add(
+            "maintenance",
+            True,
+            "§ 10 Abs. 2 AFBG",
+            "Kein Unterhaltsbeitrag bei Teilzeitmaßnahmen.",
+            severity="info",
+            url=URL_10,
+        )
+    below = pv.v("childcare_child_age_below")
+    if p.single_parent is True:
+        young = 0
+        for ch in children:
+            age = age_on(ch.birth_date, on) if ch.birth_date else ch.age
+            if age is not None and age < below:
+                young += 1
+        if young:
+            per = eur_to_cents(pv.v("childcare_monthly_eur"))
+            b.amount(
+                "childcare_monthly",
+                "Kinderbetreuungszuschlag (Zuschuss)",
+                f"{young} × {eur(per)} je Kind unter {below} Jahren (alleinerziehend)",
+                cents=young * per,
+                unit="cent_per_month",
+            )
+    elif p.single_parent is None and children:
+        b.add(
+            "childcare",
+            None,
+            "§ 10 Abs. 3 AFBG",
+            f"Alleinerziehende erhalten {pv.v('childcare_monthly_eur')} € "
+            f"monatlich je Kind unter {below} Jahren; Angabe fehlt (person.single_parent).",
+            severity="info",
+            url=URL_10,
+        )
+
+
+def _amounts(b: Builder, ctx: Ctx, pv: ParamView) -> None:
+    c = ctx.course
+    fees = ctx.fees
+    if fees is None:
+        b.add(
+            "measure_contribution",
+            None,
+            "§ 12 Abs. 1 AFBG",
+            "Für den Maßnahmebeitrag fehlen die Lehrgangs- und "
+            "Prüfungsgebühren (course.course_fees_eur, course.exam_fees_eur).",
+            severity="info",
+            url=URL_12,
+        )
+    else:
+        contrib = c.employer_contribution_cents or 0
+        cap = eur_to_cents(pv.v("cost_cap_eur"))
+        net = max(0, fees - contrib)
+        base = min(cap, net)
+        basis = f"{eur(fees)} Gebühren" + (
+            f" − {eur(contrib)} Arbeitgeberzuschuss" if contrib else ""
+        )
+        basis += f", höchstens {eur(cap)}"
+        grant_bp = rate_bp(pv.v("grant_rate"))
+        grant = apply_bp(base, grant_bp)
+        loan = base - grant
+        remission = apply_bp(loan, rate_bp(pv.v("remission_rate")))
+        b.amount("cost_base", "Förderfähige Lehrgangs- und Prüfungsgebühren", basis, cents=base)
+        b.amount(
+            "grant", "Zuschuss zum Maßnahmebeitrag", f"{pct(grant_bp)} von {eur(base)}", cents=grant
+        )
+        b.amount(
+            "loan_offer",
+            "KfW-Darlehensangebot zum Maßnahmebeitrag",
+            f"{eur(base)} − {eur(grant)}",
+            cents=loan,
+        )
+        b.amount(
+            "remission_on_passing",
+            "Erlass bei bestandener Prüfung",
+            f"{pct(rate_bp(pv.v('remission_rate')))} von {eur(loan)} Darlehen (§ 13b Abs. 1 AFBG)",
+            cents=remission,
+        )
+        b.amount(
+            "non_repayable_fees",
+            "Nicht rückzahlbar auf die Gebühren (bei Bestehen)",
+            f"{eur(grant)} Zuschuss + {eur(remission)} Erlass",
+            cents=grant + remission,
+        )
+    material = c.meisterstueck_material_cents
+    if material:
+        cap = eur_to_cents(pv.v("meisterstueck_cap_eur"))
+        share = rate_bp(pv.v("meisterstueck_material_share"))
+        eligible = min(apply_bp(material, share), cap)
+        g_bp = rate_bp(pv.v("meisterstueck_grant_rate"))
+        ms_grant = apply_bp(eligible, g_bp)
+        b.amount(
+            "meisterstueck_eligible",
+            "Meisterprüfungsprojekt – förderfähig",
+            f"{pct(share)} von {eur(material)} Materialkosten, höchstens {eur(cap)}",
+            cents=eligible,
+        )
+        b.amount(
+            "meisterstueck_grant",
+            "Meisterprüfungsprojekt – Zuschuss",
+            f"{pct(g_bp)} von {eur(eligible)}",
+            cents=ms_grant,
+        )
+        b.amount(
+            "meisterstueck_loan",
+            "Meisterprüfungsprojekt – KfW-Darlehensangebot (kein Erlass)",
+            f"{eur(eligible)} − {eur(ms_grant)}",
+            cents=eligible - ms_grant,
+        )
+
+
+def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
+    """Check Aufstiegs-BAföG for the case in ``ctx``."""
+    b = Builder("afbg", TITLE, pv, URL)
+    c, p = ctx.course, ctx.person
+    cite = "§ 2 Abs. 1 AFBG"
+    if c.goal is None:
+        b.add(
+            "goal",
+            None,
+            cite,
+            "Gefördert wird die Vorbereitung auf einen Fortbildungsabschluss (Meister, "
+            "Fachwirt, Techniker, Erzieher …); Ziel fehlt (course.goal).",
+            url=URL_2,
+        )
+    elif c.goal != "afbg":
+        b.add(
+            "goal",
+            False,
+            cite,
+            "Gefördert wird nur die Vorbereitung auf einen Fortbildungsabschluss nach BBiG/HwO "
+            "oder einen gleichwertigen Abschluss (Meister, Fachwirt, Techniker, Erzieher …); "
+            "dieser Lehrgang hat "
+            "ein anderes Ziel.",
+            url=URL_2,
+        )
+    else:
+        level = f" – {LEVELS[c.afbg_level]}" if c.afbg_level else ""
+        b.add(
+            "goal",
+            True,
+            cite,
+            f"Der Lehrgang bereitet auf ein Fortbildungsziel nach § 2 AFBG vor{level}.",
+            url=URL_2,
+        )
+    hq = p.highest_qualification
+    excluded = pv.v("excluded_prior_qualifications")
+    cite = "§ 9 AFBG"
+    if hq in excluded:
+        b.add(
+            "prior_qualification",
+            False,
+            cite,
+            "Wer bereits einen Master- oder höheren Hochschulabschluss hat, wird nicht gefördert.",
+        )
+    else:
+        b.add(
+            "prior_qualification",
+            True,
+            cite,
+            "Kein Master- oder höherer Hochschulabschluss."
+            + (
+                " (Nicht angegeben – angenommen; Feld person.highest_qualification.)"
+                if hq is None
+                else ""
+            ),
+            assumed=hq is None,
+        )
+    if c.goal == "afbg" or c.goal is None:
+        _course(b, ctx, pv)
+    b.add(
+        "residence",
+        None,
+        "§ 8 AFBG",
+        "Staatsangehörigkeit, Aufenthaltsstatus und Wohnsitz prüft die Behörde.",
+        severity="info",
+    )
+    on = c.start_date or ctx.ref
+    _amounts(b, ctx, pv)
+    if c.mode is not None:
+        _maintenance(b, ctx, pv, on)
+    end = c.end_date
+    if end is None and c.start_date and c.duration_months:
+        end = add_days(add_months(c.start_date, int(round(c.duration_months))), -1)
+    b.step(
+        "Antrag beim Thüringer Landesverwaltungsamt (Referat 220) stellen – spätestens bis zum "
+        "Ende der Maßnahme "
+        "(§ 19 AFBG).",
+        end,
+        "application",
+    )
+    if c.mode == "full_time" and c.start_date is not None:
+        month_end = add_days(add_months(c.start_date.replace(day=1), 1), -1)
+        b.step(
+            "Für den Unterhaltsbeitrag bis Ende des Monats des Lehrgangsbeginns beantragen: er "
+            "wird frühestens ab "
+            "dem Antragsmonat gezahlt.",
+            month_end,
+            "application",
+        )
+    b.step(
+        "Darlehensangebot der KfW nach dem Bescheid prüfen und gegebenenfalls annehmen.",
+        None,
+        "info",
+    )
+    b.step(
+        "Nach bestandener Prüfung den Erlass von 50 % des Gebührendarlehens bei der KfW "
+        "beantragen (§ 13b AFBG).",
+        None,
+        "info",
+    )
+    b.exclude(
+        "sgb3_82",
+        "§ 22 Abs. 1a SGB III: Lehrgänge zu AFBG-Fortbildungszielen sind von § 82 ausgeschlossen.",
+    )
+    b.exclude("sgb3_82a", "§ 3 Nr. 6 AFBG / § 22 Abs. 1a SGB III: nicht neben Qualifizierungsgeld.")
+    b.exclude(
+        "esf_weiterbildungsscheck",
+        "Aufstiegsfortbildungen sind vom Weiterbildungsscheck ausgenommen.",
+    )
+    note = "Zuständig nach Wohnsitz (§ 19a AFBG); Darlehen: KfW."
+    if ctx.person.residence_district_key and ctx.residence is None:
+        note += (
+            " Wohnsitz außerhalb Thüringens: zuständig ist das Amt für Ausbildungsförderung "
+            "des Wohnsitzlandes."
+        )
+    return b.finish(
+        DecidingBody("Thüringer Landesverwaltungsamt, Referat 220, Weimar (Darlehen: KfW)", note)
+    )

@@ -1,0 +1,174 @@
+"""Entry point :func:`evaluate`: select parameter versions, build the context, run all programmes.
+
+Reference date: an explicit argument, else ``case.reference_date``, else the course's application or
+start date; pure code never reads "today". Relevant date per programme (selects the law version):
+§ 82 / § 82a – course start, else application date, else reference date; ThürBfG – event start, else
+request date, else reference date; all others – course start, else reference date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from .afbg import TITLE as AFBG_TITLE
+from .afbg import evaluate_afbg
+from .context import Ctx
+from .defaults import DEFAULT_CATALOGUE
+from .esf import (
+    TITLE_AQ,
+    TITLE_WBS,
+    evaluate_esf_anpassungsqualifizierung,
+    evaluate_esf_weiterbildungsscheck,
+)
+from .firmsize import DEFAULT_WEIGHTS, firm_size
+from .inputs import CaseInput
+from .money import num
+from .params import Param, ParameterCatalogue, ParameterSet, ParamView
+from .result import Builder, DecidingBody, EvaluationResult, ProgrammeResult
+from .routing import route
+from .sgb3_81 import TITLE as T81
+from .sgb3_81 import evaluate_sgb3_81
+from .sgb3_82 import TITLE as T82
+from .sgb3_82 import evaluate_sgb3_82
+from .sgb3_82a import TITLE as T82A
+from .sgb3_82a import evaluate_sgb3_82a
+from .thuerbfg import TITLE as TBFG
+from .thuerbfg import evaluate_thuerbfg
+
+__all__ = ["ENGINE_VERSION", "PROGRAMME_CODES", "evaluate"]
+
+ENGINE_VERSION = "1.0.0"
+
+Rule = Callable[[Ctx, ParamView], ProgrammeResult]
+
+#: Fixed output order: code → (German title, rule function).
+PROGRAMMES: dict[str, tuple[str, Rule]] = {
+    "esf_weiterbildungsscheck": (TITLE_WBS, evaluate_esf_weiterbildungsscheck),
+    "esf_anpassungsqualifizierung": (TITLE_AQ, evaluate_esf_anpassungsqualifizierung),
+    "sgb3_82": (T82, evaluate_sgb3_82),
+    "sgb3_82a": (T82A, evaluate_sgb3_82a),
+    "afbg": (AFBG_TITLE, evaluate_afbg),
+    "thuerbfg": (TBFG, evaluate_thuerbfg),
+    "sgb3_81": (T81, evaluate_sgb3_81),
+}
+PROGRAMME_CODES: tuple[str, ...] = tuple(PROGRAMMES)
+
+#: Programmes that did not exist before a date (no parameter set then means "not in force").
+IN_FORCE_FROM: dict[str, date] = {"sgb3_82a": date(2024, 4, 1)}
+
+
+def _relevant(code: str, case: CaseInput, ref: date) -> date:
+    c = case.course
+    if code in ("sgb3_82", "sgb3_82a"):
+        return c.start_date or c.application_date or ref
+    if code == "thuerbfg":
+        return c.start_date or case.thuerbfg.request_date or ref
+    return c.start_date or ref
+
+
+def _missing(code: str, title: str, on: date, cat: ParameterCatalogue) -> ProgrammeResult:
+    b = Builder(code, title, None, None)
+    start = IN_FORCE_FROM.get(code)
+    if start is not None and on < start:
+        b.add(
+            "in_force",
+            False,
+            "Rechtsgrundlage",
+            f"Das Programm gilt erst ab {start.strftime('%d.%m.%Y')}; "
+            f"maßgeblicher Tag ist der {on.strftime('%d.%m.%Y')}.",
+        )
+    else:
+        earliest = cat.earliest(code)
+        extra = (
+            f" (früheste hinterlegte Fassung ab {earliest.strftime('%d.%m.%Y')})"
+            if earliest
+            else ""
+        )
+        b.add(
+            "parameters",
+            None,
+            "Parameterkatalog",
+            f"Für den {on.strftime('%d.%m.%Y')} ist keine Fassung der "
+            f"Förderregeln hinterlegt{extra}; bitte den Förderkatalog prüfen.",
+        )
+    return b.finish(DecidingBody("—", "Keine Prüfung möglich."))
+
+
+def _catalogue(
+    parameter_sets: ParameterCatalogue | Iterable[ParameterSet | Mapping[str, Any]] | None,
+) -> ParameterCatalogue:
+    if parameter_sets is None:
+        return DEFAULT_CATALOGUE
+    if isinstance(parameter_sets, ParameterCatalogue):
+        return parameter_sets
+    return ParameterCatalogue(parameter_sets)
+
+
+def evaluate(
+    case: CaseInput,
+    reference_date: date | None = None,
+    parameter_sets: ParameterCatalogue | Iterable[ParameterSet | Mapping[str, Any]] | None = None,
+) -> EvaluationResult:
+    """Evaluate all seven programmes for ``case``.
+
+    ``parameter_sets`` replaces the defaults completely: pass a prepared :class:`ParameterCatalogue`
+    (fastest), or an iterable of :class:`ParameterSet` objects or their dict form.
+    Raises ValueError if no reference date can be determined.
+    """
+    c = case.course
+    ref = reference_date or case.reference_date or c.application_date or c.start_date
+    if ref is None:
+        raise ValueError("reference_date fehlt / missing (auch kein Antrags- oder Beginndatum)")
+    cat = _catalogue(parameter_sets)
+    used: list[tuple[str, str, Param]] = []
+    selected: dict[str, ParameterSet | None] = {
+        code: cat.select(code, _relevant(code, case, ref)) for code in PROGRAMMES
+    }
+    ps82 = selected["sgb3_82"]
+    weights = (
+        ps82.params["size_weights"].value
+        if ps82 and "size_weights" in ps82.params
+        else DEFAULT_WEIGHTS
+    )
+    ctx = Ctx(case, ref, firm_size(case.firm, weights))
+    results: dict[str, ProgrammeResult] = {}
+    for code, (title, rule) in PROGRAMMES.items():
+        ps = selected[code]
+        if ps is None:
+            results[code] = _missing(code, title, _relevant(code, case, ref), cat)
+        else:
+            results[code] = rule(ctx, ParamView(ps, used))
+    warnings = ctx.warnings
+    if c.hours is not None and c.hours_unit is None:
+        warnings.append(
+            f"Einheit der Stundenangabe ({num(c.hours)}) unbekannt (course.hours_unit): § 82/§ 82a "
+            "zählen die Angabe laut Maßnahmezulassung, das AFBG zählt sie als Unterrichtsstunden."
+        )
+    if (
+        case.firm.staff
+        and case.firm.headcount is not None
+        and ctx.size.own_weighted != case.firm.headcount
+    ):
+        warnings.append(
+            f"firm.headcount ({num(case.firm.headcount)}) weicht von der gewichteten "
+            "Beschäftigtenliste "
+            f"({num(ctx.size.own_weighted or 0)}) ab; verwendet wird die Liste."
+        )
+    for version, key, p in used:
+        note = f" – {p.note}" if p.note else ""
+        value = repr(p.value)
+        shown = f" = {value}" if len(value) <= 40 else ""
+        warnings.append(f"Ungeprüfter Parameter {version}/{key}{shown} verwendet{note}")
+    programmes = tuple(results[code] for code in PROGRAMMES)
+    geography = ctx.district.to_dict() if ctx.district else None
+    return EvaluationResult(
+        reference_date=ref,
+        engine_version=ENGINE_VERSION,
+        programmes=programmes,
+        parameter_versions={code: (ps.version if ps else None) for code, ps in selected.items()},
+        warnings=tuple(warnings),
+        routing=route(case, results),
+        geography=geography,
+    )

@@ -1,0 +1,362 @@
+"""ESF Plus Thüringen (Fachkräfte- und Weiterbildungsrichtlinie vom 20.06.2022):
+Weiterbildungsscheck (individual) and berufliche Anpassungsqualifizierung (employer).
+
+Several details of the guideline are unverified (percentage of the cheque, public-sector exclusion,
+apprentices); the parameters carry ``verified=False`` and the reasons say so.
+"""
+
+from __future__ import annotations
+
+from .calendar import add_days, fmt_date
+from .context import EMPLOYMENT_LABELS, Ctx
+from .money import apply_bp, eur, eur_to_cents, pct, rate_bp
+from .params import ParamView
+from .result import Builder, DecidingBody, ProgrammeResult
+
+__all__ = [
+    "TITLE_AQ",
+    "TITLE_WBS",
+    "evaluate_esf_anpassungsqualifizierung",
+    "evaluate_esf_weiterbildungsscheck",
+]
+
+TITLE_WBS = "ESF Plus Weiterbildungsscheck Thüringen"
+TITLE_AQ = "ESF Plus Berufliche Anpassungsqualifizierung Thüringen"
+URL = (
+    "https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/Land/Thueringen/"
+    "fachkraefte-weiterbildungsrichtlinie.html"
+)
+RL = "Fachkräfte- und Weiterbildungsrichtlinie"
+BODY = DecidingBody(
+    "Thüringer Landesverwaltungsamt (Förderportal)",
+    "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); Antrag über das "
+    "Förderportal "
+    "oder per Post.",
+)
+
+
+def _thuringia(b: Builder, ctx: Ctx) -> None:
+    cite = f"{RL} (Zuwendungsempfänger)"
+    if ctx.in_thuringia is None:
+        b.add(
+            "thuringia",
+            None,
+            cite,
+            "Sitz oder Betriebsstätte des Unternehmens muss in Thüringen liegen; Angabe "
+            "fehlt (firm.district_key oder firm.seat_in_thuringia).",
+        )
+    else:
+        b.add(
+            "thuringia",
+            ctx.in_thuringia,
+            cite,
+            "Sitz oder Betriebsstätte des Unternehmens muss in Thüringen "
+            "liegen; " + ("das ist der Fall." if ctx.in_thuringia else "das ist nicht der Fall."),
+        )
+
+
+def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
+    """Check the Weiterbildungsscheck for the person in ``ctx``."""
+    b = Builder("esf_weiterbildungsscheck", TITLE_WBS, pv, URL)
+    c, p, f = ctx.course, ctx.person, ctx.firm
+    es = p.employment_status
+    cite = f"{RL}, Weiterbildungsscheck"
+    if es is None:
+        b.add(
+            "employment",
+            None,
+            cite,
+            "Gefördert werden sozialversicherungspflichtig Beschäftigte; "
+            "Beschäftigungsstatus fehlt (person.employment_status).",
+        )
+    elif es in ("employed", "threatened_by_unemployment"):
+        b.add("employment", True, cite, "Die Person ist sozialversicherungspflichtig beschäftigt.")
+    elif es == "apprentice":
+        pv.v("apprentices_included")
+        b.add(
+            "employment",
+            None,
+            cite,
+            "Auszubildende sind sozialversicherungspflichtig beschäftigt; ob die "
+            "Richtlinie sie einschließt, ist nicht geklärt – beim Landesverwaltungsamt nachfragen.",
+            severity="soft",
+            verified=False,
+        )
+    else:
+        b.add(
+            "employment",
+            False,
+            cite,
+            "Gefördert werden nur sozialversicherungspflichtig Beschäftigte; "
+            f"angegeben: {EMPLOYMENT_LABELS[es]}.",
+        )
+    _thuringia(b, ctx)
+    limit = eur_to_cents(
+        pv.v("income_limit_joint_eur") if p.joint_assessment else pv.v("income_limit_eur")
+    )
+    kind = "Zusammenveranlagung" if p.joint_assessment else "Einzelveranlagung"
+    if p.taxable_income_cents is None:
+        b.add(
+            "income",
+            None,
+            cite,
+            "Das zu versteuernde Einkommen laut letztem Steuerbescheid muss unter "
+            f"{eur(eur_to_cents(pv.v('income_limit_eur')))} (Zusammenveranlagung "
+            f"{eur(eur_to_cents(pv.v('income_limit_joint_eur')))}) liegen; Angabe fehlt "
+            "(person.taxable_income_eur).",
+        )
+    else:
+        ok = p.taxable_income_cents < limit
+        b.add(
+            "income",
+            ok,
+            cite,
+            f"Zu versteuerndes Einkommen muss unter {eur(limit)} liegen ({kind}); angegeben "
+            f"{eur(p.taxable_income_cents)}.",
+        )
+    used = p.weiterbildungsscheck_used_this_year
+    if used is True:
+        b.add(
+            "once_per_year",
+            False,
+            cite,
+            "Je Haushaltsjahr ist nur ein Weiterbildungsscheck möglich; er wurde in "
+            "diesem Jahr bereits genutzt.",
+        )
+    else:
+        b.add(
+            "once_per_year",
+            True,
+            cite,
+            "Ein Weiterbildungsscheck je Haushaltsjahr; in diesem Jahr noch nicht "
+            "genutzt."
+            + (
+                " (Nicht angegeben – angenommen; Feld person.weiterbildungsscheck_used_this_year.)"
+                if used is None
+                else ""
+            ),
+            assumed=used is None,
+        )
+    if c.goal == "afbg":
+        b.add(
+            "not_afbg",
+            False,
+            cite,
+            "Aufstiegsfortbildungen (Meister, Fachwirt, Techniker …) sind ausgenommen – "
+            "Aufstiegs-BAföG nutzen.",
+        )
+    else:
+        b.add(
+            "not_afbg",
+            True,
+            cite,
+            "Keine Aufstiegsfortbildung."
+            + (" (Nicht angegeben – angenommen; Feld course.goal.)" if c.goal is None else ""),
+            assumed=c.goal is None,
+        )
+    if f.is_public_sector is True and pv.v("public_sector_excluded"):
+        b.add(
+            "public_sector",
+            False,
+            cite,
+            "Beschäftigte des öffentlichen Dienstes waren nach früheren Fassungen "
+            "ausgeschlossen (aktuelle Fassung ungeprüft) – beim Landesverwaltungsamt klären.",
+            severity="soft",
+            verified=False,
+        )
+    deadline = c.booking_date or c.start_date
+    deadline_what = "der verbindlichen Anmeldung" if c.booking_date else "dem Kursbeginn"
+    if deadline is None:
+        b.add(
+            "apply_before_booking",
+            None,
+            cite,
+            "Der Antrag muss vor der verbindlichen Anmeldung beim "
+            "Landesverwaltungsamt eingehen; Anmelde- bzw. Kursbeginn fehlt (course.booking_date, "
+            "course.start_date).",
+        )
+    elif c.application_date is not None:
+        ok = c.application_date < deadline
+        b.add(
+            "apply_before_booking",
+            ok,
+            cite,
+            f"Der Antrag muss vor {deadline_what} ({fmt_date(deadline)}) "
+            f"eingehen; gestellt am {fmt_date(c.application_date)}"
+            + ("." if ok else " – zu spät."),
+        )
+    elif ctx.ref < deadline:
+        b.add(
+            "apply_before_booking",
+            True,
+            cite,
+            f"Der Antrag muss vor {deadline_what} eingehen: noch möglich "
+            f"bis {fmt_date(add_days(deadline, -1))}.",
+        )
+    else:
+        b.add(
+            "apply_before_booking",
+            None,
+            cite,
+            f"Stichtag ({deadline_what[4:]}) war der {fmt_date(deadline)}; ob der Antrag "
+            "vorher gestellt wurde, ist nicht angegeben (course.application_date).",
+        )
+    if ctx.fees is None:
+        b.add(
+            "amount",
+            None,
+            cite,
+            "Für die Höhe fehlen Teilnahme- und Prüfungsgebühren (course.course_fees_eur).",
+            severity="info",
+        )
+    else:
+        cap = eur_to_cents(pv.v("cap_eur"))
+        rate = rate_bp(pv.v("rate"))
+        amount = min(cap, apply_bp(ctx.fees, rate))
+        b.amount(
+            "cheque_amount",
+            "Weiterbildungsscheck",
+            f"{pct(rate)} von {eur(ctx.fees)} Teilnahme- und "
+            f"Prüfungsgebühren, höchstens {eur(cap)} (Prozentsatz ungeprüft)",
+            cents=amount,
+            up_to=True,
+        )
+        b.add(
+            "amount",
+            True,
+            cite,
+            f"Zuschuss bis zu {eur(cap)}; der Fördersatz von {pct(rate)} ist nicht belegt "
+            "(frühere Fassungen: 50 %, 70 % für Ältere) – Parameter prüfen.",
+            severity="info",
+            verified=pv.ok("rate"),
+        )
+    if deadline is not None and c.application_date is None:
+        b.step(
+            f"Antrag per Post beim Landesverwaltungsamt – muss vor {deadline_what} eingehen.",
+            add_days(deadline, -1),
+            "application",
+        )
+    b.step(
+        "Auszahlung erst nach Kursende und Prüfung des Verwendungsnachweises.", c.end_date, "info"
+    )
+    b.exclude("afbg", "Aufstiegsfortbildungen sind ausgenommen (→ Aufstiegs-BAföG).")
+    b.exclude(
+        "sgb3_82", "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."
+    )
+    return b.finish(BODY)
+
+
+def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
+    """Check the employer-side Anpassungsqualifizierung for the case in ``ctx``."""
+    b = Builder("esf_anpassungsqualifizierung", TITLE_AQ, pv, URL)
+    c, p = ctx.course, ctx.person
+    cite = f"{RL}, Anpassungsqualifizierung"
+    _thuringia(b, ctx)
+    es = p.employment_status
+    w = ctx.size.weighted
+    if es == "self_employed" and (w is None or w < 1):
+        if w is None:
+            b.add(
+                "not_solo",
+                None,
+                cite,
+                "Solo-Selbstständige sind ausgeschlossen; Beschäftigtenzahl fehlt "
+                "(firm.headcount).",
+            )
+        else:
+            b.add(
+                "not_solo",
+                False,
+                cite,
+                "Solo-Selbstständige (ohne Beschäftigte) sind ausgeschlossen.",
+            )
+    if es is None:
+        b.add(
+            "participant",
+            None,
+            cite,
+            "Teilnehmen können Beschäftigte (auch geringfügig) und Selbstständige; "
+            "Beschäftigungsstatus fehlt (person.employment_status).",
+        )
+    elif es in ("employed", "threatened_by_unemployment", "apprentice", "self_employed"):
+        b.add("participant", True, cite, f"Teilnehmende Person: {EMPLOYMENT_LABELS[es]}.")
+    else:
+        b.add(
+            "participant",
+            False,
+            cite,
+            "Gefördert wird die Anpassung der Kompetenzen von Beschäftigten und "
+            f"Selbstständigen; angegeben: {EMPLOYMENT_LABELS[es]}.",
+        )
+    lead = pv.v("lead_days")
+    start = c.start_date
+    if start is None:
+        b.add(
+            "lead_time",
+            None,
+            cite,
+            f"Antrag {lead // 7} Wochen vor Projektbeginn; Beginn fehlt (course.start_date).",
+        )
+    else:
+        latest = add_days(start, -lead)
+        b.key_date("latest_application", "Antrag spätestens am", latest)
+        if c.application_date is not None:
+            ok = c.application_date <= latest
+            b.add(
+                "lead_time",
+                ok,
+                cite,
+                f"Antrag {lead // 7} Wochen vor Projektbeginn, also bis {fmt_date(latest)}; "
+                f"gestellt am {fmt_date(c.application_date)}" + ("." if ok else " – zu spät."),
+            )
+        elif ctx.ref <= latest:
+            b.add(
+                "lead_time",
+                True,
+                cite,
+                f"Antrag {lead // 7} Wochen vor Projektbeginn: noch möglich bis "
+                f"{fmt_date(latest)}.",
+            )
+        else:
+            b.add(
+                "lead_time",
+                False,
+                cite,
+                f"Antrag {lead // 7} Wochen vor Projektbeginn wäre bis {fmt_date(latest)} "
+                "nötig gewesen; Projektbeginn verschieben oder vorzeitigen Beginn beantragen.",
+            )
+        if c.application_date is None:
+            b.step(
+                f"Förderantrag des Arbeitgebers beim Landesverwaltungsamt, {lead // 7} Wochen vor "
+                "Projektbeginn.",
+                latest,
+                "application",
+            )
+    rate = rate_bp(pv.v("rate"))
+    if ctx.fees is None:
+        b.add(
+            "amount",
+            None,
+            cite,
+            "Zuwendungsfähig sind die Lehrgangskosten; sie fehlen (course.course_fees_eur).",
+        )
+    else:
+        b.amount(
+            "grant",
+            "Zuschuss zu den Lehrgangskosten",
+            f"bis zu {pct(rate)} von {eur(ctx.fees)} (Basis: B-DKS-Kostensätze)",
+            cents=apply_bp(ctx.fees, rate),
+            up_to=True,
+        )
+        b.add(
+            "amount",
+            True,
+            cite,
+            f"Bis zu {pct(rate)} der zuwendungsfähigen Ausgaben; ob KMU-Zuschläge nach AGVO "
+            "gelten, ist ungeprüft.",
+            severity="info",
+        )
+    b.exclude(
+        "sgb3_82", "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."
+    )
+    return b.finish(BODY)

@@ -1,0 +1,455 @@
+"""§ 82 SGB III Beschäftigtenqualifizierung: eligibility, course-cost share and wage subsidy (AEZ).
+
+Two regimes are supported through the parameter set's ``regime``: "2024" (since 1.4.2024, bands
+< 50 / 50–< 500 / ≥ 500, fixed rates) and "2019" (Qualifizierungschancengesetz and
+Arbeit-von-morgen-Gesetz, 1.1.2019–31.3.2024, bands < 10 / 10–< 250 / ≥ 250 / > 2 500,
+"bis zu" rates, structural-change
+condition). Shared course checks are reused by § 82a.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .calendar import add_days, add_months, add_years, fmt_date
+from .context import EMPLOYMENT_LABELS, Ctx, aa_body
+from .money import num
+from .params import ParamView
+from .result import Builder, ProgrammeResult
+from .sgb3_82_amounts import add_amounts
+
+__all__ = ["TITLE", "check_hours", "evaluate_sgb3_82", "relevant_date"]
+
+TITLE = "Beschäftigtenqualifizierung (§ 82 SGB III)"
+URL = "https://www.gesetze-im-internet.de/sgb_3/__82.html"
+URL_22 = "https://www.gesetze-im-internet.de/sgb_3/__22.html"
+URL_180 = "https://www.gesetze-im-internet.de/sgb_3/__180.html"
+URL_324 = "https://www.gesetze-im-internet.de/sgb_3/__324.html"
+URL_81 = "https://www.gesetze-im-internet.de/sgb_3/__81.html"
+
+
+def relevant_date(ctx: Ctx) -> date:
+    """§ 82: course start, else application date, else reference date (selects the law version)."""
+    c = ctx.course
+    return c.start_date or c.application_date or ctx.ref
+
+
+def check_hours(b: Builder, ctx: Ctx, pv: ParamView, min_h: float, cite: str) -> None:
+    """Check "mehr als ``min_h`` Stunden", counting the hours as stated on the AZAV approval."""
+    h = ctx.course.hours
+    if h is None:
+        b.add(
+            "min_hours",
+            None,
+            cite,
+            f"Der Lehrgang muss mehr als {num(min_h)} Stunden umfassen; "
+            "die Stundenzahl fehlt (course.hours).",
+        )
+        return
+    met = h > min_h
+    text = (
+        f"Der Lehrgang muss mehr als {num(min_h)} Stunden umfassen; geplant sind {num(h)} Stunden."
+    )
+    verified = True
+    unit = ctx.course.hours_unit
+    if unit == "teaching_units_45":
+        clock = h * 0.75
+        text += (
+            f" Angabe in Unterrichtsstunden à 45 Minuten (= {num(clock)} Zeitstunden); das Gesetz "
+            "legt die "
+            "Einheit nicht fest, gezählt wird die Angabe laut Maßnahmezulassung."
+        )
+        if met and clock <= min_h:
+            if pv.has("hours_unit_rule"):
+                pv.v("hours_unit_rule")
+            verified = False
+            text += (
+                " In Zeitstunden wäre die Grenze nicht überschritten – "
+                "mit der Agentur für Arbeit klären."
+            )
+    elif unit is None:
+        text += " Einheit nicht angegeben; gezählt wird die Angabe laut Maßnahmezulassung."
+    b.add("min_hours", met, cite, text, verified=verified)
+
+
+def check_presumed_absent(
+    b: Builder, rule: str, value: bool | None, cite: str, yes: str, no: str, field: str
+) -> None:
+    """An exclusion fact: True → not met; False → met; None → presumed absent (met, ``assumed``)."""
+    if value is True:
+        b.add(rule, False, cite, yes)
+    elif value is False:
+        b.add(rule, True, cite, no)
+    else:
+        b.add(rule, True, cite, f"{no} (Nicht angegeben – angenommen; Feld {field}.)", assumed=True)
+
+
+def _employment(b: Builder, ctx: Ctx) -> None:
+    es = ctx.person.employment_status
+    cite = "§ 82 Abs. 1 S. 1 SGB III"
+    if es is None:
+        b.add(
+            "employment",
+            None,
+            cite,
+            "Gefördert werden Beschäftigte in einem bestehenden Arbeitsverhältnis; "
+            "der Beschäftigungsstatus fehlt (person.employment_status).",
+        )
+    elif es == "employed":
+        b.add("employment", True, cite, "Die Person steht in einem bestehenden Arbeitsverhältnis.")
+    elif es == "threatened_by_unemployment":
+        b.add(
+            "employment",
+            False,
+            cite,
+            "Bei drohender Arbeitslosigkeit ist der Bildungsgutschein nach § 81 SGB III "
+            "das vorgesehene Instrument, nicht die Beschäftigtenqualifizierung.",
+        )
+    else:
+        b.add(
+            "employment",
+            False,
+            cite,
+            "Gefördert werden nur Beschäftigte in einem bestehenden Arbeitsverhältnis; "
+            f"angegeben ist: {EMPLOYMENT_LABELS[es]}.",
+        )
+
+
+def _goal(b: Builder, ctx: Ctx) -> None:
+    goal = ctx.course.goal
+    if goal == "afbg":
+        b.add(
+            "afbg_goal",
+            False,
+            "§ 22 Abs. 1a SGB III",
+            "Der Lehrgang bereitet auf ein Fortbildungsziel des "
+            "Aufstiegs-BAföG vor; eine Förderung nach § 82 ist ausgeschlossen – Aufstiegs-BAföG "
+            "beantragen.",
+            url=URL_22,
+        )
+    elif goal == "university_degree":
+        b.add(
+            "afbg_goal",
+            True,
+            "§ 22 Abs. 1a SGB III",
+            "Kein Fortbildungsziel des Aufstiegs-BAföG.",
+            url=URL_22,
+        )
+        b.add(
+            "university_degree",
+            False,
+            "§ 180 Abs. 3 SGB III",
+            "Maßnahmen, die zu einem Hochschulabschluss führen, sind nicht förderfähig.",
+            url=URL_180,
+        )
+    elif goal is None:
+        b.add(
+            "afbg_goal",
+            True,
+            "§ 22 Abs. 1a SGB III",
+            "Kein Fortbildungsziel des Aufstiegs-BAföG. "
+            "(Nicht angegeben – angenommen; Feld course.goal.)",
+            url=URL_22,
+            assumed=True,
+        )
+    else:
+        b.add(
+            "afbg_goal",
+            True,
+            "§ 22 Abs. 1a SGB III",
+            "Kein Fortbildungsziel des Aufstiegs-BAföG.",
+            url=URL_22,
+        )
+
+
+def _approval(b: Builder, value: bool | None, rule: str, what: str, field: str) -> None:
+    cite = "§ 82 Abs. 1 Nr. 5 SGB III"
+    if value is None:
+        b.add(rule, None, cite, f"{what} muss nach AZAV zugelassen sein; Angabe fehlt ({field}).")
+    else:
+        b.add(
+            rule,
+            value,
+            cite,
+            f"{what} muss nach AZAV zugelassen sein; "
+            + ("zugelassen." if value else "nicht zugelassen."),
+        )
+
+
+def _qualification(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
+    p = ctx.person
+    years = pv.v("waiting_years_since_qualification")
+    cite = "§ 82 Abs. 1 Nr. 2 SGB III"
+    if p.has_usable_vocational_qualification is False:
+        b.add(
+            "qualification_age",
+            True,
+            cite,
+            "Kein verwertbarer Berufsabschluss – die Frist seit dem Abschluss "
+            "gilt nicht; Lehrgangskosten über § 81 Abs. 2 SGB III, Arbeitsentgeltzuschuss bis zu "
+            "100 %.",
+            severity="soft",
+        )
+    elif p.vocational_qualification_year is None:
+        b.add(
+            "qualification_age",
+            None,
+            cite,
+            f"Der Berufsabschluss soll in der Regel mindestens {years} Jahre "
+            "zurückliegen; Jahr des Abschlusses fehlt (person.vocational_qualification_year).",
+            severity="soft",
+        )
+    else:
+        diff = rel.year - p.vocational_qualification_year
+        if diff >= years:
+            b.add(
+                "qualification_age",
+                True,
+                cite,
+                f"Der Berufsabschluss ({p.vocational_qualification_year}) liegt "
+                f"mindestens {years} Jahre zurück.",
+                severity="soft",
+            )
+        else:
+            b.add(
+                "qualification_age",
+                False,
+                cite,
+                f"Der Berufsabschluss soll in der Regel mindestens {years} Jahre "
+                f"zurückliegen; er stammt aus {p.vocational_qualification_year}. Ausnahme nur im "
+                "Einzelfall "
+                "(„in der Regel“) – Agentur für Arbeit entscheidet.",
+                severity="soft",
+            )
+
+
+def _last_funding(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
+    years = pv.v("waiting_years_since_last_funding")
+    last = ctx.person.last_82_funding_date
+    cite = "§ 82 Abs. 1 Nr. 3 SGB III"
+    if last is None:
+        b.add(
+            "last_funding",
+            True,
+            cite,
+            f"Keine Förderung nach § 82 in den letzten {years} Jahren vor dem Antrag. "
+            "(Keine frühere Förderung angegeben; Feld person.last_82_funding_date.)",
+            assumed=True,
+        )
+        return
+    free = add_years(last, years)
+    if on >= free:
+        b.add(
+            "last_funding",
+            True,
+            cite,
+            f"Die letzte Förderung nach § 82 ({fmt_date(last)}) liegt mindestens "
+            f"{years} Jahre zurück.",
+        )
+    else:
+        b.add(
+            "last_funding",
+            False,
+            cite,
+            f"In den letzten {years} Jahren vor dem Antrag darf keine Förderung nach "
+            f"§ 82 erfolgt sein; letzte Förderung {fmt_date(last)}, frühestens wieder ab "
+            f"{fmt_date(free)}.",
+        )
+
+
+def _timing(b: Builder, ctx: Ctx) -> None:
+    c = ctx.course
+    cite = "§ 324 Abs. 1 SGB III"
+    start = c.start_date
+    if start is None:
+        b.add(
+            "apply_before_start",
+            None,
+            cite,
+            "Der Antrag ist vor Lehrgangsbeginn zu stellen; der Lehrgangsbeginn "
+            "fehlt (course.start_date).",
+            url=URL_324,
+        )
+    elif c.application_date is not None:
+        if c.application_date <= start:
+            b.add(
+                "apply_before_start",
+                True,
+                cite,
+                f"Antrag am {fmt_date(c.application_date)} vor Lehrgangsbeginn "
+                f"({fmt_date(start)}).",
+                url=URL_324,
+            )
+        else:
+            b.add(
+                "apply_before_start",
+                False,
+                cite,
+                f"Der Antrag ({fmt_date(c.application_date)}) wurde erst nach "
+                f"Lehrgangsbeginn ({fmt_date(start)}) gestellt; nachträglich nur zur Vermeidung "
+                "einer unbilligen "
+                "Härte.",
+                url=URL_324,
+            )
+    elif ctx.ref < start:
+        b.add(
+            "apply_before_start",
+            True,
+            cite,
+            f"Der Antrag ist noch rechtzeitig möglich, spätestens am "
+            f"{fmt_date(add_days(start, -1))} (vor Lehrgangsbeginn {fmt_date(start)}).",
+            url=URL_324,
+        )
+    else:
+        b.add(
+            "apply_before_start",
+            None,
+            cite,
+            f"Der Lehrgang hat am {fmt_date(start)} begonnen; ob der Antrag "
+            "vorher gestellt wurde, ist nicht angegeben (course.application_date).",
+            url=URL_324,
+        )
+
+
+def _structural_2019(
+    b: Builder, ctx: Ctx, pv: ParamView, rel: date, small_firm: bool | None
+) -> None:
+    cite = "§ 82 Abs. 1 S. 1 SGB III a. F."
+    driven = ctx.course.structural_change_driven
+    waiver_from = date.fromisoformat(pv.v("structural_waiver_from"))
+    age = ctx.age_at(ctx.course.start_date or rel)
+    special = ctx.person.severely_disabled is True or (age is not None and age >= 45)
+    if driven is True:
+        b.add(
+            "structural_change",
+            True,
+            cite,
+            "Die Weiterbildung ist durch den Strukturwandel bedingt oder zielt "
+            "auf einen Engpassberuf.",
+        )
+    elif rel >= waiver_from and small_firm and special:
+        b.add(
+            "structural_change",
+            True,
+            "§ 82 Abs. 1 S. 2 SGB III a. F.",
+            "Strukturwandel-Bezug entbehrlich: "
+            "Betrieb unter 250 Beschäftigten und Person ab 45 Jahren oder schwerbehindert.",
+        )
+    elif driven is False:
+        b.add(
+            "structural_change",
+            False,
+            cite,
+            "Bis 31.03.2024 setzte die Förderung Betroffenheit vom "
+            "Strukturwandel oder eine Weiterbildung in einem Engpassberuf voraus.",
+        )
+    else:
+        b.add(
+            "structural_change",
+            None,
+            cite,
+            "Bis 31.03.2024 setzte die Förderung Betroffenheit vom Strukturwandel "
+            "oder einen Engpassberuf voraus; Angabe fehlt (course.structural_change_driven).",
+        )
+
+
+def evaluate_sgb3_82(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
+    """Check § 82 SGB III for the case in ``ctx`` under the parameter set in ``pv``."""
+    b = Builder("sgb3_82", TITLE, pv, URL)
+    c = ctx.course
+    rel = relevant_date(ctx)
+    regime = pv.v("regime")
+    _employment(b, ctx)
+    _goal(b, ctx)
+    min_h = pv.v("min_hours_exclusive")
+    before = pv.v("min_hours_exclusive_before") if pv.has("min_hours_exclusive_before") else None
+    if before and rel <= date.fromisoformat(before["until"]):
+        min_h = before["value"]
+    check_hours(b, ctx, pv, min_h, "§ 82 Abs. 1 Nr. 4 SGB III")
+    _approval(
+        b, c.azav_measure_approved, "azav_measure", "Die Maßnahme", "course.azav_measure_approved"
+    )
+    _approval(
+        b, c.azav_provider_approved, "azav_provider", "Der Träger", "course.azav_provider_approved"
+    )
+    check_presumed_absent(
+        b,
+        "adaptation_only",
+        c.is_adaptation_only,
+        "§ 82 Abs. 1 Nr. 1 SGB III",
+        "Ausschließlich arbeitsplatzbezogene kurzfristige Anpassungsfortbildungen sind nicht "
+        "förderfähig.",
+        "Die Weiterbildung geht über eine arbeitsplatzbezogene kurzfristige Anpassung hinaus.",
+        "course.is_adaptation_only",
+    )
+    check_presumed_absent(
+        b,
+        "employer_obligation",
+        c.employer_legally_obliged,
+        "§ 82 Abs. 1 S. 2 SGB III",
+        "Weiterbildungen, zu denen der Arbeitgeber gesetzlich verpflichtet ist, sind "
+        "ausgeschlossen.",
+        "Keine gesetzliche Pflicht des Arbeitgebers zu dieser Weiterbildung.",
+        "course.employer_legally_obliged",
+    )
+    _qualification(b, ctx, pv, rel)
+    _last_funding(b, ctx, pv, c.application_date or c.start_date or ctx.ref)
+    _timing(b, ctx)
+    w = ctx.size.weighted
+    if regime == "2019" and pv.v("requires_structural_change"):
+        small = None if w is None else w < pv.v("structural_waiver_firm_below")
+        _structural_2019(b, ctx, pv, rel, small)
+    add_amounts(b, ctx, pv, rel)
+    if c.start_date is not None and c.application_date is None:
+        b.step(
+            "Antrag bei der Agentur für Arbeit (Arbeitgeber-Service) vor Lehrgangsbeginn stellen "
+            "(§ 324 SGB III); bei mehreren Beschäftigten ist ein Sammelantrag möglich (§ 82 Abs. "
+            "5).",
+            add_days(c.start_date, -1),
+            "application",
+        )
+    elif c.start_date is None:
+        b.step(
+            "Antrag bei der Agentur für Arbeit (Arbeitgeber-Service) vor Lehrgangsbeginn stellen "
+            "(§ 324 SGB III).",
+            None,
+            "application",
+        )
+    if c.end_date is not None:
+        months = pv.v("proof_months_after_end")
+        b.step(
+            "Bei Sammelantrag: Weiterleitung der Leistungen an Beschäftigte/Träger binnen "
+            f"{months} Monaten "
+            "nach Lehrgangsende nachweisen (§ 82 Abs. 5 SGB III).",
+            add_months(c.end_date, months),
+            "proof",
+        )
+    b.exclude(
+        "sgb3_82a",
+        "Nicht für dieselbe Maßnahme wie Qualifizierungsgeld (§ 82a Abs. 5 Nr. 2 SGB III).",
+    )
+    b.exclude(
+        "afbg",
+        "Lehrgänge zu AFBG-Fortbildungszielen sind von § 82 ausgeschlossen (§ 22 Abs. 1a SGB III).",
+    )
+    b.exclude(
+        "esf_anpassungsqualifizierung",
+        "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060).",
+    )
+    b.exclude(
+        "esf_weiterbildungsscheck",
+        "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060).",
+    )
+    res = ctx.residence
+    lk_note = (
+        f"Lehrgangskosten: Agentur des Wohnorts ({res.agency}, § 327 Abs. 1 SGB III); "
+        if res
+        else "Lehrgangskosten: Agentur am Wohnort der/des Beschäftigten (§ 327 Abs. 1 SGB III); "
+    )
+    body = aa_body(
+        ctx.district,
+        ctx.firm.district_key,
+        "Arbeitgeber-Service",
+        lk_note + "Arbeitsentgeltzuschuss: Agentur am Sitz des Betriebs (§ 327 Abs. 4 SGB III).",
+    )
+    return b.finish(body)
