@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__)
 
-from wbagentur.cases import models  # noqa: E402,F401
+from wbagentur.cases import models, views  # noqa: E402,F401

@@ -294,3 +294,23 @@ def add_participant(actor: Any, case: Case, person_id: int) -> None:
     add_entry(case, actor, "note", body=None, participant_added=person_id)
     db.session.flush()
     audit.record(actor, "case.participant_add", "case", case.id, person_id=person_id)
+
+
+def update_case(
+    actor: Any,
+    case: Case,
+    *,
+    expected_version: int | None,
+    title: str,
+    priority: str,
+    topics: Iterable[str],
+) -> Case:
+    """Edit the case's title, priority and topics (version-checked)."""
+    check_version(case, expected_version, "Der Fall")
+    case.title = title
+    case.priority = priority
+    set_topics(case, topics)
+    case.updated_at = utcnow()  # bumps the version even when only topics changed
+    db.session.flush()
+    audit.record(actor, "case.update", "case", case.id)
+    return case

@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("cases.index", _l("Fälle"), ("advisor", "supervisor", "coordinator")),
     ("firms.index", _l("Unternehmen"), ("advisor", "supervisor", "coordinator")),
     ("persons.index", _l("Personen"), ("advisor", "supervisor", "coordinator")),
+    ("funding.programmes", _l("Förderprogramme"), ("admin", "coordinator")),
     ("accounts.users", _l("Benutzer"), ("admin",)),
 ]
 
@@ -40,4 +41,5 @@ def init_templating(app: Flask) -> None:
             "navigation": _navigation(),
             "current_locale": str(get_locale()),
             "current_path": request.full_path.rstrip("?") if request else "/",
+            "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
         }

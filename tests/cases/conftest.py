@@ -1,0 +1,53 @@
+"""Fixtures for case tests: firms and cases created through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from wbagentur.core.text import normalise_search
+from wbagentur.extensions import db
+from wbagentur.firms.models import Firm
+from wbagentur.regions.models import District
+
+
+def create_firm(name: str = "Metallbau Schmidt GmbH", district_key: str = "16054", **fields: Any) -> Firm:
+    district = db.session.scalar(sa.select(District).where(District.key == district_key))
+    firm = Firm(name=name, name_search=normalise_search(name), district_id=district.id,
+                staff_over_30h=fields.pop("staff_over_30h", 12), **fields)
+    db.session.add(firm)
+    db.session.flush()
+    return firm
+
+
+def create_case(actor: Any = None, firm: Firm | None = None, **fields: Any) -> Any:
+    from wbagentur.cases import services
+
+    firm = firm or create_firm()
+    case = services.open_case(
+        actor,
+        region_id=fields.pop("region_id", firm.district.region_id),
+        kind=fields.pop("kind", "firm"),
+        title=fields.pop("title", "Qualifizierung CNC"),
+        channel=fields.pop("channel", "phone"),
+        firm_id=firm.id,
+        topics=fields.pop("topics", ["digital"]),
+        **fields,
+    )
+    return case
+
+
+@pytest.fixture
+def make_case(clean_app):
+    """``make_case(district_key="16054", **fields)`` → case id (committed)."""
+
+    def _make(district_key: str = "16054", firm_name: str = "Metallbau Schmidt GmbH", **fields: Any) -> int:
+        with clean_app.app_context():
+            firm = create_firm(firm_name, district_key)
+            case = create_case(firm=firm, **fields)
+            db.session.commit()
+            return case.id
+
+    return _make

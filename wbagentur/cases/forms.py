@@ -1,0 +1,195 @@
+"""Forms of the cases module."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from wbagentur.cases.models import CHANNELS, CONTACT_CHANNELS, KINDS, OUTCOMES, PRIORITIES, TOPICS
+from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.models import utcnow
+from wbagentur.core.timezone import BERLIN, local_today
+
+HEALTH_HINT = _l(
+    "Bitte keine Gesundheitsdaten oder andere besondere Kategorien (Art. 9 DSGVO) "
+    "in Freitext schreiben."
+)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
+    return [(k, _l(v)) for k, v in mapping.items()]
+
+
+class CaseCreateForm(BaseForm):
+    kind = SelectField(_l("Art der Beratung"), choices=_choices(KINDS))
+    title = StringField(
+        _l("Anliegen (kurz)"),
+        validators=[
+            DataRequired(_l("Bitte beschreiben Sie das Anliegen in wenigen Worten.")),
+            Length(max=160, message=_l("Höchstens 160 Zeichen.")),
+            NoControlCharacters(),
+        ],
+        description=HEALTH_HINT,
+    )
+    channel = SelectField(_l("Zugangsweg"), choices=[c for c in _choices(CHANNELS) if c[0] != "public_form"])
+    priority = SelectField(_l("Priorität"), choices=_choices(PRIORITIES), default="normal")
+    topics = MultiCheckboxField(_l("Themen"), choices=_choices(TOPICS))
+    firm_id = HiddenField()
+    person_id = HiddenField()
+    submission_token = HiddenField()
+
+    def validate_topics(self, field: MultiCheckboxField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Bitte wählen Sie mindestens ein Thema."))
+
+
+class CaseEditForm(BaseForm):
+    title = StringField(
+        _l("Anliegen (kurz)"),
+        validators=[
+            DataRequired(_l("Bitte beschreiben Sie das Anliegen in wenigen Worten.")),
+            Length(max=160, message=_l("Höchstens 160 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
+    priority = SelectField(_l("Priorität"), choices=_choices(PRIORITIES))
+    topics = MultiCheckboxField(_l("Themen"), choices=_choices(TOPICS))
+    version = HiddenField()
+
+    def validate_topics(self, field: MultiCheckboxField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Bitte wählen Sie mindestens ein Thema."))
+
+
+class AssignForm(BaseForm):
+    assignee_id = SelectField(_l("Zuständig"), coerce=int, choices=[])
+    version = HiddenField()
+
+
+class StatusForm(BaseForm):
+    status = SelectField(_l("Neuer Status"), choices=[])
+    reason = TextAreaField(
+        _l("Grund (bei Wiederaufnahme)"),
+        validators=[Optional(), Length(max=2000, message=_l("Höchstens 2.000 Zeichen.")), NoControlCharacters()],
+    )
+    version = HiddenField()
+
+
+class CloseForm(BaseForm):
+    outcome = SelectField(
+        _l("Ergebnis"),
+        choices=[("", _l("– bitte wählen –"))] + _choices(OUTCOMES),
+        validators=[DataRequired(_l("Bitte wählen Sie ein Ergebnis."))],
+    )
+    outcome_note = TextAreaField(
+        _l("Anmerkung zum Ergebnis"),
+        validators=[Optional(), Length(max=2000, message=_l("Höchstens 2.000 Zeichen.")), NoControlCharacters()],
+        description=HEALTH_HINT,
+    )
+    version = HiddenField()
+
+
+class NoteForm(BaseForm):
+    body = TextAreaField(
+        _l("Notiz"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Text ein.")),
+            Length(max=10000, message=_l("Höchstens 10.000 Zeichen.")),
+            NoControlCharacters(),
+        ],
+        description=HEALTH_HINT,
+    )
+
+
+class ContactForm(BaseForm):
+    channel = SelectField(_l("Kontaktweg"), choices=_choices(CONTACT_CHANNELS))
+    on_date = DateField(
+        _l("Datum"),
+        validators=[InputRequired(_l("Bitte geben Sie das Datum an (TT.MM.JJJJ)."))],
+        default=local_today,
+    )
+    at_time = TimeField(_l("Uhrzeit"), validators=[Optional()])
+    duration_minutes = IntegerField(
+        _l("Dauer in Minuten"),
+        validators=[Optional(), NumberRange(min=1, max=600, message=_l("Bitte 1 bis 600 Minuten angeben."))],
+    )
+    summary = TextAreaField(
+        _l("Zusammenfassung"),
+        validators=[
+            DataRequired(_l("Bitte fassen Sie den Kontakt kurz zusammen.")),
+            Length(max=10000, message=_l("Höchstens 10.000 Zeichen.")),
+            NoControlCharacters(),
+        ],
+        description=HEALTH_HINT,
+    )
+
+    def validate_on_date(self, field: DateField) -> None:
+        if field.data and field.data > local_today():
+            raise ValidationError(_l("Der Kontakt kann nicht in der Zukunft liegen."))
+        if field.data and field.data < local_today() - timedelta(days=3 * 365):
+            raise ValidationError(_l("Das Datum liegt mehr als drei Jahre zurück."))
+
+    def contact_at(self) -> datetime:
+        """The contact time as aware UTC (local time of day, or noon if none given)."""
+        if self.at_time.data is None and self.on_date.data == local_today():
+            return utcnow()
+        when = self.at_time.data or time(12, 0)
+        return datetime.combine(self.on_date.data, when, tzinfo=BERLIN).astimezone(UTC)
+
+
+class FollowUpForm(BaseForm):
+    title = StringField(
+        _l("Was ist zu tun?"),
+        validators=[
+            DataRequired(_l("Bitte beschreiben Sie die Wiedervorlage.")),
+            Length(max=200, message=_l("Höchstens 200 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
+    due_date = DateField(
+        _l("Fällig am"), validators=[InputRequired(_l("Bitte geben Sie ein Fälligkeitsdatum an."))]
+    )
+    for_user_id = SelectField(_l("Für"), coerce=int, choices=[])
+
+    def validate_due_date(self, field: DateField) -> None:
+        if field.data and field.data < local_today():
+            raise ValidationError(_l("Das Fälligkeitsdatum darf nicht in der Vergangenheit liegen."))
+        if field.data and field.data > local_today() + timedelta(days=2 * 365):
+            raise ValidationError(_l("Bitte ein Datum innerhalb der nächsten zwei Jahre wählen."))
+
+
+class ParticipantForm(BaseForm):
+    person_id = SelectField(_l("Beschäftigte Person"), coerce=int, choices=[])
+
+
+class CaseFilterForm(BaseForm):
+    """GET filters of the case list (no CSRF: read-only)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Suche"), validators=[Optional(), Length(max=100)])
+    status = SelectField(_l("Status"), choices=[], validators=[Optional()])
+    kind = SelectField(_l("Art"), choices=[], validators=[Optional()])
+    topic = SelectField(_l("Thema"), choices=[], validators=[Optional()])
+    assigned = SelectField(_l("Zuständigkeit"), choices=[], validators=[Optional()])
+    sort = SelectField(_l("Sortierung"), choices=[], validators=[Optional()])
+

@@ -1,0 +1,501 @@
+"""Routes:
+  /faelle                                              cases.index        advisor, supervisor, coordinator
+  /faelle/posteingang                                  cases.inbox        advisor, supervisor
+  /faelle/meine                                        cases.mine         advisor, supervisor
+  /faelle/faellig                                      cases.due          advisor, supervisor
+  /faelle/neu                                          cases.create       advisor, supervisor
+  /faelle/<id>                                         cases.detail       advisor, supervisor, coordinator
+  /faelle/<id>/bearbeiten                              cases.edit         advisor, supervisor
+  /faelle/<id>/zuweisen                       POST     cases.assign       advisor, supervisor
+  /faelle/<id>/status                         POST     cases.status       advisor, supervisor
+  /faelle/<id>/abschliessen                   POST     cases.close        advisor, supervisor
+  /faelle/<id>/notizen                        POST     cases.add_note     advisor, supervisor
+  /faelle/<id>/kontakte                       POST     cases.add_contact  advisor, supervisor
+  /faelle/<id>/wiedervorlagen                 POST     cases.add_follow_up advisor, supervisor
+  /faelle/<id>/wiedervorlagen/<fid>/erledigt  POST     cases.complete_follow_up advisor, supervisor
+  /faelle/<id>/teilnehmende                   POST     cases.add_participant advisor, supervisor
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from wbagentur.accounts.models import User
+from wbagentur.cases import bp, forms, queries, services
+from wbagentur.cases.access import can_edit_case, get_case_for
+from wbagentur.cases.models import (
+    CHANNELS,
+    CONTACT_CHANNELS,
+    ENTRY_KINDS,
+    KINDS,
+    OUTCOMES,
+    PRIORITIES,
+    STATUSES,
+    TOPICS,
+    TRANSITIONS,
+    Case,
+    FollowUp,
+)
+from wbagentur.core import audit, idempotency
+from wbagentur.core.access import requires_role
+from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.core.timezone import local_today
+from wbagentur.extensions import db
+from wbagentur.firms.models import Firm
+from wbagentur.persons.models import Person
+
+REGIONAL = ("advisor", "supervisor")
+READERS = ("advisor", "supervisor", "coordinator")
+PER_PAGE = 25
+
+LABELS = {
+    "kinds": KINDS, "channels": CHANNELS, "priorities": PRIORITIES, "statuses": STATUSES,
+    "outcomes": OUTCOMES, "topics": TOPICS, "entry_kinds": ENTRY_KINDS,
+    "contact_channels": CONTACT_CHANNELS,
+}
+
+
+def _region_staff(case: Case) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.is_active.is_(True), User.role.in_(REGIONAL))
+            .join(User.contact_point)
+            .where(sa.literal_column("contact_points.region_id") == case.region_id)
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+def _conflict(case: Case, error: ConflictError, submitted: dict[str, Any]) -> tuple[str, int]:
+    db.session.rollback()
+    fresh = db.session.get(Case, case.id)
+    return (
+        render_template("cases/conflict.html", case=fresh, message=str(error), submitted=submitted, labels=LABELS),
+        409,
+    )
+
+
+# ---------------------------------------------------------------- lists
+
+def _list_page(title: str, stmt: sa.Select[tuple[Case]], empty: str, **extra: Any) -> str:
+    page = db.paginate(stmt, page=request.args.get("seite", 1, type=int), per_page=PER_PAGE, error_out=False)
+    return render_template("cases/list.html", title=title, page=page, empty=empty, labels=LABELS, **extra)
+
+
+@bp.route("/faelle")
+@requires_role(*READERS)
+def index() -> Any:
+    form = forms.CaseFilterForm(request.args)
+    form.status.choices = [("", _("alle")), ("open", _("offen"))] + [(k, _(v)) for k, v in STATUSES.items()]
+    form.kind.choices = [("", _("alle"))] + [(k, _(v)) for k, v in KINDS.items()]
+    form.topic.choices = [("", _("alle"))] + [(k, _(v)) for k, v in TOPICS.items()]
+    form.assigned.choices = [("", _("alle")), ("me", _("mir zugewiesen")), ("none", _("nicht zugewiesen"))]
+    form.sort.choices = [
+        ("neueste", _("neueste zuerst")), ("aelteste", _("älteste zuerst")),
+        ("aktenzeichen", _("Aktenzeichen")), ("letzter_kontakt", _("längster Kontakt zurück")),
+    ]
+    filters = {}
+    if form.validate():
+        filters = {k: (form.data.get(k) or None) for k in ("q", "status", "kind", "topic", "assigned")}
+        filters["sort"] = form.sort.data or "neueste"
+    stmt = queries.case_list(current_user, **filters)
+    return _list_page(_("Fälle"), stmt, _("Keine Fälle gefunden."), filter_form=form)
+
+
+@bp.route("/faelle/posteingang")
+@requires_role(*REGIONAL)
+def inbox() -> Any:
+    return _list_page(
+        _("Posteingang"), queries.inbox(current_user),
+        _("Keine neuen Anfragen. Der Posteingang ist leer."), intro=_(
+            "Neue, noch niemandem zugewiesene Fälle Ihrer Region, älteste zuerst."),
+    )
+
+
+@bp.route("/faelle/meine")
+@requires_role(*REGIONAL)
+def mine() -> Any:
+    return _list_page(_("Meine Fälle"), queries.my_open_cases(current_user), _("Sie haben keine offenen Fälle."))
+
+
+@bp.route("/faelle/faellig")
+@requires_role(*REGIONAL)
+def due() -> Any:
+    today = local_today()
+    rows = db.session.scalars(queries.follow_ups_due(current_user, today)).all()
+    return render_template("cases/due.html", follow_ups=rows, today=today)
+
+
+# ---------------------------------------------------------------- create / edit
+
+@bp.route("/faelle/neu", methods=["GET", "POST"])
+@requires_role(*REGIONAL)
+def create() -> Any:
+    firm_id = request.values.get("unternehmen", type=int) or request.form.get("firm_id", type=int)
+    person_id = request.values.get("person", type=int) or request.form.get("person_id", type=int)
+    firm = _visible_firm(firm_id) if firm_id else None
+    person = _visible_person(person_id) if person_id else None
+    if firm is None and person is None:
+        return _pick_client()
+    form = forms.CaseCreateForm(kind="firm" if firm else "individual")
+    if request.method == "GET":
+        form.submission_token.data = idempotency.new_token()
+    if form.validate_on_submit():
+        earlier = idempotency.already_processed(form.submission_token.data)
+        if earlier:
+            return redirect(earlier)
+        region_id = firm.district.region_id if firm else _person_region(person)
+        if region_id != current_user.region_id:
+            region_id = current_user.region_id  # cases are opened in the advisor's own region
+        try:
+            case = services.open_case(
+                current_user, region_id=region_id, kind=form.kind.data, title=form.title.data,
+                channel=form.channel.data, firm_id=firm.id if firm else None,
+                person_id=person.id if person else None, topics=form.topics.data,
+                priority=form.priority.data, assigned_to_id=current_user.id,
+            )
+            if case.status == "new":
+                services.change_status(current_user, case, "in_advice", case.version)
+            idempotency.claim(form.submission_token.data, url_for("cases.detail", case_id=case.id))
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("Fall %(ref)s wurde angelegt.", ref=case.reference), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/create.html", form=form, firm=firm, person=person)
+
+
+def _pick_client() -> str:
+    from wbagentur.core.text import like_pattern
+
+    q = (request.args.get("q") or "").strip()[:100]
+    firms: list[Firm] = []
+    persons: list[Person] = []
+    if q:
+        pattern = like_pattern(q)
+        firms = list(db.session.scalars(
+            _firm_scope(sa.select(Firm).where(Firm.name_search.like(pattern, escape="\\")))
+            .order_by(Firm.name, Firm.id).limit(20)))
+        persons = list(db.session.scalars(
+            _person_scope(sa.select(Person).where(Person.name_search.like(pattern, escape="\\")))
+            .order_by(Person.last_name, Person.id).limit(20)))
+    return render_template("cases/pick_client.html", q=q, firms=firms, persons=persons)
+
+
+def _firm_scope(stmt: sa.Select[Any]) -> sa.Select[Any]:
+    from wbagentur.regions.models import District
+
+    return stmt.join(District, District.id == Firm.district_id).where(
+        District.region_id == current_user.region_id
+    )
+
+
+def _person_scope(stmt: sa.Select[Any]) -> sa.Select[Any]:
+    from wbagentur.regions.models import District
+
+    employer_district = sa.select(Firm.district_id).where(Firm.id == Person.employer_id).scalar_subquery()
+    region_districts = sa.select(District.id).where(District.region_id == current_user.region_id)
+    return stmt.where(
+        sa.or_(
+            Person.residence_district_id.in_(region_districts),
+            employer_district.in_(region_districts),
+        )
+    )
+
+
+def _visible_firm(firm_id: int) -> Firm:
+    firm = db.session.scalar(_firm_scope(sa.select(Firm).where(Firm.id == firm_id)))
+    if firm is None:
+        abort(404)
+    return firm
+
+
+def _visible_person(person_id: int) -> Person:
+    person = db.session.scalar(_person_scope(sa.select(Person).where(Person.id == person_id)))
+    if person is None:
+        abort(404)
+    return person
+
+
+def _person_region(person: Person | None) -> int | None:
+    if person is None:
+        return None
+    if person.residence_district is not None:
+        return person.residence_district.region_id
+    if person.employer is not None:
+        return person.employer.district.region_id
+    return None
+
+
+@bp.route("/faelle/<int:case_id>/bearbeiten", methods=["GET", "POST"])
+@requires_role(*REGIONAL)
+def edit(case_id: int) -> Any:
+    case = get_case_for(current_user, case_id, need="edit")
+    form = forms.CaseEditForm(obj=case if request.method == "GET" else None)
+    if request.method == "GET":
+        form.topics.data = case.topics
+        form.version.data = case.version
+    if form.validate_on_submit():
+        try:
+            services.update_case(
+                current_user, case, expected_version=_version(form),
+                title=form.title.data, priority=form.priority.data, topics=form.topics.data,
+            )
+            db.session.commit()
+        except ConflictError as exc:
+            return _conflict(case, exc, {"title": form.title.data, "priority": form.priority.data})
+        except StaleDataError:
+            return _conflict(case, ConflictError(_("Der Fall wurde gleichzeitig geändert.")), {"title": form.title.data})
+        except DomainError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("Der Fall wurde gespeichert."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/edit.html", form=form, case=case)
+
+
+def _version(form: Any) -> int | None:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        abort(400)
+
+
+# ---------------------------------------------------------------- detail
+
+@bp.route("/faelle/<int:case_id>")
+@requires_role(*READERS)
+def detail(case_id: int) -> Any:
+    case = get_case_for(current_user, case_id)
+    audit.record(current_user, "case.view", "case", case.id)
+    db.session.commit()
+    return _render_detail(case)
+
+
+def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tuple[str, int]:
+    editable = can_edit_case(current_user, case)
+    staff = _region_staff(case)
+    assign_form = forms.AssignForm(version=case.version)
+    assign_form.assignee_id.choices = [(u.id, u.display_name) for u in staff]
+    if case.assigned_to_id:
+        assign_form.assignee_id.data = case.assigned_to_id
+    status_form = forms.StatusForm(version=case.version)
+    status_form.status.choices = [
+        (s, _(STATUSES[s])) for s in TRANSITIONS[case.status] if s != "closed"
+    ]
+    close_form = forms.CloseForm(version=case.version)
+    follow_up_form = forms.FollowUpForm()
+    follow_up_form.for_user_id.choices = [(u.id, u.display_name) for u in staff]
+    follow_up_form.for_user_id.data = current_user.id
+    participant_form = forms.ParticipantForm()
+    participant_form.person_id.choices = _participant_choices(case)
+    context: dict[str, Any] = {
+        "case": case,
+        "editable": editable,
+        "timeline": db.session.scalars(queries.timeline(case)).all(),
+        "follow_ups": db.session.scalars(queries.open_follow_ups(case)).all(),
+        "users": {u.id: u for u in staff},
+        "assign_form": assign_form,
+        "status_form": status_form,
+        "close_form": close_form,
+        "note_form": forms.NoteForm(),
+        "contact_form": forms.ContactForm(),
+        "follow_up_form": follow_up_form,
+        "participant_form": participant_form,
+        "labels": LABELS,
+        "json": json,
+        "today": local_today(),
+    }
+    context.update(form_overrides)
+    return render_template("cases/detail.html", **context), status
+
+
+def _participant_choices(case: Case) -> list[tuple[int, str]]:
+    if case.firm_id is None:
+        return []
+    present = {p.id for p in case.participants}
+    employees = db.session.scalars(
+        sa.select(Person).where(Person.employer_id == case.firm_id).order_by(Person.last_name, Person.id)
+    )
+    return [(p.id, p.full_name) for p in employees if p.id not in present]
+
+
+def _edit_case(case_id: int) -> Case:
+    return get_case_for(current_user, case_id, need="edit")
+
+
+def _back(case: Case, anchor: str = "") -> Response:
+    return redirect(url_for("cases.detail", case_id=case.id) + anchor)
+
+
+@bp.route("/faelle/<int:case_id>/zuweisen", methods=["POST"])
+@requires_role(*REGIONAL)
+def assign(case_id: int) -> Any:
+    case = _edit_case(case_id)
+    form = forms.AssignForm()
+    form.assignee_id.choices = [(u.id, u.display_name) for u in _region_staff(case)]
+    if not form.validate_on_submit():
+        return _render_detail(case, 400, assign_form=form)
+    try:
+        services.assign_case(current_user, case, form.assignee_id.data, _version(form))
+        db.session.commit()
+    except ConflictError as exc:
+        chosen = db.session.get(User, form.assignee_id.data)
+        return _conflict(case, exc, {"assigned_to": chosen.display_name if chosen else None})
+    except StaleDataError:
+        return _conflict(case, ConflictError(_("Der Fall wurde gleichzeitig geändert.")), {})
+    except DomainError as exc:
+        flash(str(exc), "danger")
+        return _back(case)
+    flash(_("Der Fall ist jetzt zugewiesen."), "success")
+    return _back(case)
+
+
+@bp.route("/faelle/<int:case_id>/status", methods=["POST"])
+@requires_role(*REGIONAL)
+def status(case_id: int) -> Any:
+    case = _edit_case(case_id)
+    form = forms.StatusForm()
+    form.status.choices = [(s, STATUSES[s]) for s in TRANSITIONS[case.status] if s != "closed"]
+    if not form.validate_on_submit():
+        return _render_detail(case, 400, status_form=form)
+    try:
+        services.change_status(current_user, case, form.status.data, _version(form), reason=form.reason.data)
+        db.session.commit()
+    except ConflictError as exc:
+        return _conflict(case, exc, {"status": form.status.data})
+    except StaleDataError:
+        return _conflict(case, ConflictError(_("Der Fall wurde gleichzeitig geändert.")), {})
+    except DomainError as exc:
+        form.reason.errors = [str(exc)]
+        return _render_detail(case, 400, status_form=form)
+    flash(_("Der Status wurde geändert."), "success")
+    return _back(case)
+
+
+@bp.route("/faelle/<int:case_id>/abschliessen", methods=["POST"])
+@requires_role(*REGIONAL)
+def close(case_id: int) -> Any:
+    case = _edit_case(case_id)
+    form = forms.CloseForm()
+    if not form.validate_on_submit():
+        return _render_detail(case, 400, close_form=form)
+    try:
+        services.change_status(
+            current_user, case, "closed", _version(form),
+            outcome=form.outcome.data, outcome_note=form.outcome_note.data,
+        )
+        db.session.commit()
+    except ConflictError as exc:
+        return _conflict(case, exc, {"status": "closed", "outcome": form.outcome.data})
+    except StaleDataError:
+        return _conflict(case, ConflictError(_("Der Fall wurde gleichzeitig geändert.")), {})
+    except DomainError as exc:
+        form.outcome.errors = [str(exc)]
+        return _render_detail(case, 400, close_form=form)
+    flash(_("Der Fall wurde abgeschlossen."), "success")
+    return _back(case)
+
+
+@bp.route("/faelle/<int:case_id>/notizen", methods=["POST"])
+@requires_role(*REGIONAL)
+def add_note(case_id: int) -> Any:
+    case = _edit_case(case_id)
+    form = forms.NoteForm()
+    if not form.validate_on_submit():
+        return _render_detail(case, 400, note_form=form)
+    services.add_note(current_user, case, form.body.data)
+    db.session.commit()
+    flash(_("Die Notiz wurde gespeichert."), "success")
+    return _back(case, "#verlauf")
+
+
+@bp.route("/faelle/<int:case_id>/kontakte", methods=["POST"])
+@requires_role(*REGIONAL)
+def add_contact(case_id: int) -> Any:
+    case = _edit_case(case_id)
+    form = forms.ContactForm()
+    if not form.validate_on_submit():
+        return _render_detail(case, 400, contact_form=form)
+    try:
+        services.record_contact(
+            current_user, case, channel=form.channel.data, at=form.contact_at(),
+            duration_minutes=form.duration_minutes.data, summary=form.summary.data,
+        )
+    except DomainError as exc:
+        form.on_date.errors = [str(exc)]
+        return _render_detail(case, 400, contact_form=form)
+    db.session.commit()
+    flash(_("Der Kontakt wurde gespeichert."), "success")
+    return _back(case, "#verlauf")
+
+
+@bp.route("/faelle/<int:case_id>/wiedervorlagen", methods=["POST"])
+@requires_role(*REGIONAL)
+def add_follow_up(case_id: int) -> Any:
+    case = _edit_case(case_id)
+    form = forms.FollowUpForm()
+    form.for_user_id.choices = [(u.id, u.display_name) for u in _region_staff(case)]
+    if not form.validate_on_submit():
+        return _render_detail(case, 400, follow_up_form=form)
+    try:
+        services.add_follow_up(
+            current_user, case, title=form.title.data, due_date=form.due_date.data,
+            assignee_id=form.for_user_id.data,
+        )
+    except DomainError as exc:
+        form.for_user_id.errors = [str(exc)]
+        return _render_detail(case, 400, follow_up_form=form)
+    db.session.commit()
+    flash(_("Die Wiedervorlage wurde angelegt."), "success")
+    return _back(case, "#wiedervorlagen")
+
+
+@bp.route("/faelle/<int:case_id>/wiedervorlagen/<int:follow_up_id>/erledigt", methods=["POST"])
+@requires_role(*REGIONAL)
+def complete_follow_up(case_id: int, follow_up_id: int) -> Any:
+    case = _edit_case(case_id)
+    follow_up = db.session.scalar(
+        sa.select(FollowUp).where(FollowUp.id == follow_up_id, FollowUp.case_id == case.id)
+    )
+    if follow_up is None or not forms.BaseForm().validate_on_submit():
+        abort(404 if follow_up is None else 400)
+    try:
+        services.complete_follow_up(current_user, follow_up)
+    except DomainError as exc:
+        flash(str(exc), "warning")
+        return _back(case, "#wiedervorlagen")
+    db.session.commit()
+    flash(_("Die Wiedervorlage ist erledigt."), "success")
+    target = request.form.get("zurueck")
+    if target == "faellig":
+        return redirect(url_for("cases.due"))
+    return _back(case, "#wiedervorlagen")
+
+
+@bp.route("/faelle/<int:case_id>/teilnehmende", methods=["POST"])
+@requires_role(*REGIONAL)
+def add_participant(case_id: int) -> Any:
+    case = _edit_case(case_id)
+    form = forms.ParticipantForm()
+    form.person_id.choices = _participant_choices(case)
+    if not form.validate_on_submit():
+        return _render_detail(case, 400, participant_form=form)
+    try:
+        services.add_participant(current_user, case, form.person_id.data)
+    except DomainError as exc:
+        flash(str(exc), "warning")
+        return _back(case)
+    db.session.commit()
+    flash(_("Die Person nimmt jetzt am Fall teil."), "success")
+    return _back(case, "#teilnehmende")
