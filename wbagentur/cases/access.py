@@ -9,6 +9,7 @@ Objects outside the scope answer 404, never 403, so ids cannot be probed.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +38,12 @@ def cases_visible_to(user: Any) -> sa.Select[tuple[Case]]:
 def can_edit_case(user: Any, case: Case) -> bool:
     """Advisors and supervisors edit cases of their own region."""
     return user.role in REGIONAL_ROLES and case.region_id == user.region_id
+
+
+def history_cutoff(user: Any, case: Case) -> datetime | None:
+    """For a user who reads the case only through a grant (e.g. the region that handed it
+    over), the moment up to which they may read its timeline; None = everything."""
+    return None
 
 
 def get_case_for(user: Any, case_id: int, need: str = "view") -> Case:

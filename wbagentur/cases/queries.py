@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -114,13 +114,12 @@ def follow_ups_due(user: Any, today: date) -> sa.Select[tuple[FollowUp]]:
     )
 
 
-def timeline(case: Case) -> sa.Select[tuple[TimelineEntry]]:
-    """The case's timeline, newest first."""
-    return (
-        sa.select(TimelineEntry)
-        .where(TimelineEntry.case_id == case.id)
-        .order_by(TimelineEntry.at.desc(), TimelineEntry.id.desc())
-    )
+def timeline(case: Case, until: datetime | None = None) -> sa.Select[tuple[TimelineEntry]]:
+    """The case's timeline, newest first; only entries created up to ``until`` if given."""
+    stmt = sa.select(TimelineEntry).where(TimelineEntry.case_id == case.id)
+    if until is not None:
+        stmt = stmt.where(TimelineEntry.created_at <= until)
+    return stmt.order_by(TimelineEntry.at.desc(), TimelineEntry.id.desc())
 
 
 def open_follow_ups(case: Case) -> sa.Select[tuple[FollowUp]]:

@@ -30,7 +30,7 @@ from werkzeug.wrappers import Response
 
 from wbagentur.accounts.models import User
 from wbagentur.cases import bp, forms, queries, services
-from wbagentur.cases.access import can_edit_case, get_case_for
+from wbagentur.cases.access import can_edit_case, get_case_for, history_cutoff
 from wbagentur.cases.models import (
     CHANNELS,
     CONTACT_CHANNELS,
@@ -302,7 +302,7 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
     context: dict[str, Any] = {
         "case": case,
         "editable": editable,
-        "timeline": db.session.scalars(queries.timeline(case)).all(),
+        "timeline": db.session.scalars(queries.timeline(case, history_cutoff(current_user, case))).all(),
         "follow_ups": db.session.scalars(queries.open_follow_ups(case)).all(),
         "users": {u.id: u for u in staff},
         "assign_form": assign_form,
