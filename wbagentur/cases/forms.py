@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     HiddenField,
@@ -178,6 +179,13 @@ class FollowUpForm(BaseForm):
 
 class ParticipantForm(BaseForm):
     person_id = SelectField(_l("Beschäftigte Person"), coerce=int, choices=[])
+
+
+class DocumentForm(BaseForm):
+    file = FileField(
+        _l("Datei (PDF, PNG oder JPEG, höchstens 10 MB)"),
+        validators=[FileRequired(_l("Bitte wählen Sie eine Datei aus."))],
+    )
 
 
 class CaseFilterForm(BaseForm):

@@ -14,6 +14,8 @@
   /faelle/<id>/wiedervorlagen                 POST     cases.add_follow_up advisor, supervisor
   /faelle/<id>/wiedervorlagen/<fid>/erledigt  POST     cases.complete_follow_up advisor, supervisor
   /faelle/<id>/teilnehmende                   POST     cases.add_participant advisor, supervisor
+  /faelle/<id>/dokumente                      POST     cases.upload_document advisor, supervisor
+  /faelle/<id>/dokumente/<did>                         cases.download_document advisor, supervisor, coordinator
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from wbagentur.cases.models import (
     TOPICS,
     TRANSITIONS,
     Case,
+    Document,
     FollowUp,
 )
 from wbagentur.core import audit, idempotency
@@ -312,6 +315,10 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
         "contact_form": forms.ContactForm(),
         "follow_up_form": follow_up_form,
         "participant_form": participant_form,
+        "document_form": forms.DocumentForm(),
+        "documents": db.session.scalars(
+            sa.select(Document).where(Document.case_id == case.id).order_by(Document.uploaded_at.desc(), Document.id.desc())
+        ).all(),
         "labels": LABELS,
         "json": json,
         "today": local_today(),
@@ -499,3 +506,43 @@ def add_participant(case_id: int) -> Any:
     db.session.commit()
     flash(_("Die Person nimmt jetzt am Fall teil."), "success")
     return _back(case, "#teilnehmende")
+
+
+@bp.route("/faelle/<int:case_id>/dokumente", methods=["POST"])
+@requires_role(*REGIONAL)
+def upload_document(case_id: int) -> Any:
+    from wbagentur.core.uploads import UploadRejected, store_upload
+
+    case = _edit_case(case_id)
+    form = forms.DocumentForm()
+    if not form.validate_on_submit():
+        return _render_detail(case, 400, document_form=form)
+    try:
+        document = store_upload(form.file.data, case=case, source="staff", actor=current_user)
+    except UploadRejected as exc:
+        form.file.errors = [str(exc)]
+        return _render_detail(case, exc.status, document_form=form)
+    services.add_entry(case, current_user, "document", body=document.original_name, document_id=document.id)
+    audit.record(current_user, "case.document_upload", "case", case.id, document_id=document.id)
+    db.session.commit()
+    flash(_("Das Dokument wurde gespeichert."), "success")
+    return _back(case, "#dokumente")
+
+
+@bp.route("/faelle/<int:case_id>/dokumente/<int:document_id>")
+@requires_role(*READERS)
+def download_document(case_id: int, document_id: int) -> Any:
+    from wbagentur.core.uploads import send_document
+
+    case = get_case_for(current_user, case_id)
+    document = db.session.scalar(
+        sa.select(Document).where(Document.id == document_id, Document.case_id == case.id)
+    )
+    if document is None:
+        abort(404)
+    cutoff = history_cutoff(current_user, case)
+    if cutoff is not None and document.uploaded_at > cutoff:
+        abort(404)
+    audit.record(current_user, "case.document_download", "case", case.id, document_id=document.id)
+    db.session.commit()
+    return send_document(document)
