@@ -36,8 +36,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", params, indirect=True, scope="session")
 
 
-def worker_id(config: pytest.Config) -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+def worker_id(config: pytest.Config | None) -> str:
+    """A name unique to this test process: xdist worker plus the run's process id, so that
+    several test runs on one machine never share a PostgreSQL database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        return f"{worker}_{os.getppid()}"
+    return f"main_{os.getpid()}"
+
+
+_CREATED_DATABASES: list[str] = []
 
 
 def _postgres_database(name: str) -> str:
@@ -48,6 +56,7 @@ def _postgres_database(name: str) -> str:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        _CREATED_DATABASES.append(name)
     except sa.exc.OperationalError as exc:
         message = (
             f"PostgreSQL not reachable at {url.host}:{url.port} – set WBAGENTUR_TEST_POSTGRES_URL "
@@ -62,9 +71,28 @@ def _postgres_database(name: str) -> str:
 
 
 def database_url(kind: str, tmp_dir: Any, suffix: str) -> str:
+    """A fresh database for this process; ``suffix`` names its purpose."""
     if kind == "sqlite":
         return f"sqlite:///{tmp_dir}/wbagentur-{suffix}.sqlite"
-    return _postgres_database(f"wbagentur_test_{suffix}")
+    unique = worker_id(None) if not suffix.startswith(("main_", "gw")) else ""
+    return _postgres_database(f"wbagentur_test_{suffix}_{unique}".rstrip("_"))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the PostgreSQL databases this process created."""
+    if not _CREATED_DATABASES:
+        return
+    admin = sa.create_engine(
+        sa.make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+    )
+    try:
+        with admin.connect() as conn:
+            for name in _CREATED_DATABASES:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except sa.exc.SQLAlchemyError:
+        pass  # best effort; the next run drops leftovers of the same name anyway
+    finally:
+        admin.dispose()
 
 
 def make_app(url: str, **extra: Any) -> Any:

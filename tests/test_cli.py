@@ -57,15 +57,24 @@ def test_demo_seed_prints_login_per_role_and_is_idempotent(runner, clean_app):
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 8
 
 
-def test_demo_seed_is_deterministic_by_seed(runner, clean_app):
-    runner.invoke(args=["demo", "seed", "--seed", "7", "--firms-per-district", "1"])
-    with clean_app.app_context():
-        names = db.session.scalars(sa.select(Firm.name).order_by(Firm.district_id)).all()
-        db.session.execute(sa.delete(Firm))
-        db.session.commit()
-    runner.invoke(args=["demo", "seed", "--seed", "7", "--firms-per-district", "1"])
-    with clean_app.app_context():
-        assert db.session.scalars(sa.select(Firm.name).order_by(Firm.district_id)).all() == names
+def test_demo_seed_is_deterministic_by_seed(app):
+    from tests.conftest import isolated
+    from wbagentur.cases.models import Case
+    from wbagentur.persons.models import Person
+
+    snapshots = []
+    for _ in range(2):
+        with isolated(app):
+            result = app.test_cli_runner().invoke(args=["demo", "seed", "--seed", "7", "--firms-per-district", "1"])
+            assert result.exit_code == 0, result.output
+            with app.app_context():
+                snapshots.append((
+                    db.session.scalars(sa.select(Firm.name).order_by(Firm.id)).all(),
+                    db.session.scalars(sa.select(Person.name_search).order_by(Person.id)).all(),
+                    db.session.execute(sa.select(Case.title, Case.status).order_by(Case.id)).all(),
+                ))
+    assert snapshots[0] == snapshots[1]
+    assert len(snapshots[0][0]) == 22 and snapshots[0][2]
 
 
 def test_regions_check_reports_complete_reference_data(runner):
