@@ -78,7 +78,7 @@ def database_url(kind: str, tmp_dir: Any, suffix: str) -> str:
     return _postgres_database(f"wbagentur_test_{suffix}_{unique}".rstrip("_"))
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
+def _drop_created_databases() -> None:
     """Drop the PostgreSQL databases this process created."""
     if not _CREATED_DATABASES:
         return
@@ -199,3 +199,53 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                 catalog = read_po(f)
             with mo.open("wb") as f:
                 write_mo(f, catalog)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give all (xdist) processes one folder where browser tests note axe-checked pages."""
+    import tempfile
+
+    if not hasattr(config, "workerinput") and "WBAGENTUR_AXE_DIR" not in os.environ:
+        os.environ["WBAGENTUR_AXE_DIR"] = tempfile.mkdtemp(prefix="wbagentur-axe-")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Report axe coverage; in CI (WBAGENTUR_REQUIRE_BROWSER=1, whole suite) a page
+    template without an axe check fails the run."""
+    from pathlib import Path
+
+    if hasattr(config, "workerinput"):
+        return
+    folder = os.environ.get("WBAGENTUR_AXE_DIR")
+    if not folder or not Path(folder).is_dir():
+        return
+    scanned: set[str] = set()
+    checks = 0
+    for file in Path(folder).glob("*.txt"):
+        lines = [line for line in file.read_text(encoding="utf-8").splitlines() if line]
+        checks += len(lines)
+        scanned.update(lines)
+    if not checks:
+        return
+    from tests.browser.a11y import page_templates
+
+    pages = page_templates()
+    missing = sorted(pages - scanned)
+    terminalreporter.write_line(
+        f"axe (WCAG 2.1 A/AA): {checks} checks with 0 violations, {len(pages & scanned)} of "
+        f"{len(pages)} page templates scanned"
+    )
+    if missing:
+        terminalreporter.write_line("page templates without an axe check: " + ", ".join(missing))
+        whole_suite = not config.getoption("keyword") and not config.getoption("markexpr") and (
+            config.args in ([], ["tests"]) or config.args == [str(Path(config.rootpath) / "tests")]
+        )
+        if os.environ.get("WBAGENTUR_REQUIRE_BROWSER") == "1" and whole_suite:
+            terminalreporter.write_line("FAILED: every page template needs an axe check (issue 9)")
+            # Runs inside pytest_sessionfinish, before pytest returns the exit status.
+            terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:  # noqa: F811
+    _drop_created_databases()

@@ -14,6 +14,9 @@ def assert_no_axe_violations(page: Any, label: str) -> None:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     violations = results.response["violations"]
     SCANNED.append(label)
+    template = page.evaluate("document.body.dataset.page || ''")
+    if template:
+        record_scanned_template(template)
     summary = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
     ]
@@ -37,3 +40,30 @@ def path_is(path: str) -> Any:
     from urllib.parse import urlparse
 
     return lambda url: urlparse(url).path == path
+
+
+def record_scanned_template(template: str) -> None:
+    """Append a page template to this process's list of axe-checked templates."""
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("WBAGENTUR_AXE_DIR")
+    if not folder:
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with (Path(folder) / f"{worker}.txt").open("a", encoding="utf-8") as f:
+        f.write(template + "\n")
+
+
+def page_templates() -> set[str]:
+    """Every template that renders a whole page (not layouts, macros or partials)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    pages = set()
+    for path in root.rglob("*.html"):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(("macros/", "layouts/")) or rel == "base.html" or path.name.startswith("_"):
+            continue
+        pages.add(rel)
+    return pages

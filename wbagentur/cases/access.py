@@ -3,7 +3,11 @@
 Advisors and supervisors: cases of their own region (the region of their contact point).
 Coordinators: all regions, read-only for case work they do not own. Administrators manage
 accounts and reference data and see no cases (data minimisation).
-Referrals and transfers will add grants to other regions (issue "Referral tracking").
+Referrals and transfers grant advisors and supervisors of other regions read access
+(docs/referrals.md): the region that handed a case over (accepted transfer; its timeline
+only up to the acceptance), the region a transfer is pending for, and the region whose
+contact point received a referral (sent, accepted, returned or completed). Editing stays
+with the case's own region.
 Objects outside the scope answer 404, never 403, so ids cannot be probed.
 """
 
@@ -21,10 +25,32 @@ from wbagentur.extensions import db
 REGIONAL_ROLES = ("advisor", "supervisor")
 
 
+def _grants(region_id: int) -> list[sa.ColumnElement[bool]]:
+    # Imported here: the referrals module builds on cases, not the other way round.
+    from wbagentur.referrals.data import GRANTING_STATES
+    from wbagentur.referrals.models import Partner, Referral, Transfer
+
+    return [
+        sa.exists().where(
+            Transfer.case_id == Case.id, Transfer.state == "accepted", Transfer.from_region_id == region_id
+        ),
+        sa.exists().where(
+            Transfer.case_id == Case.id, Transfer.state == "pending", Transfer.to_region_id == region_id
+        ),
+        sa.exists().where(
+            Referral.case_id == Case.id,
+            Referral.state.in_(GRANTING_STATES),
+            Referral.partner_id == Partner.id,
+            Partner.kind == "wba_contact_point",
+            Partner.region_id == region_id,
+        ),
+    ]
+
+
 def case_scope(user: Any) -> sa.ColumnElement[bool]:
     """SQL condition selecting the cases ``user`` may see."""
     if user.role in REGIONAL_ROLES and user.region_id is not None:
-        return Case.region_id == user.region_id
+        return sa.or_(Case.region_id == user.region_id, *_grants(user.region_id))
     if user.role == "coordinator":
         return sa.true()
     return sa.false()
@@ -42,8 +68,22 @@ def can_edit_case(user: Any, case: Case) -> bool:
 
 def history_cutoff(user: Any, case: Case) -> datetime | None:
     """For a user who reads the case only through a grant (e.g. the region that handed it
-    over), the moment up to which they may read its timeline; None = everything."""
-    return None
+    over), the moment up to which they may read its timeline; None = everything.
+
+    A region that handed the case over reads entries created up to the acceptance of its
+    (latest) transfer; a region reading through a pending transfer or a referral reads all.
+    """
+    if user.role not in REGIONAL_ROLES or user.region_id is None or case.region_id == user.region_id:
+        return None
+    from wbagentur.referrals.models import Transfer
+
+    return db.session.scalar(
+        sa.select(sa.func.max(Transfer.decided_at)).where(
+            Transfer.case_id == case.id,
+            Transfer.state == "accepted",
+            Transfer.from_region_id == user.region_id,
+        )
+    )
 
 
 def get_case_for(user: Any, case_id: int, need: str = "view") -> Case:

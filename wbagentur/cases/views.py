@@ -352,7 +352,7 @@ def assign(case_id: int) -> Any:
     form = forms.AssignForm()
     form.assignee_id.choices = [(u.id, u.display_name) for u in _region_staff(case)]
     if not form.validate_on_submit():
-        return _render_detail(case, 400, assign_form=form)
+        return _render_detail(case, 200, assign_form=form)
     try:
         services.assign_case(current_user, case, form.assignee_id.data, _version(form))
         db.session.commit()
@@ -375,7 +375,7 @@ def status(case_id: int) -> Any:
     form = forms.StatusForm()
     form.status.choices = [(s, STATUSES[s]) for s in TRANSITIONS[case.status] if s != "closed"]
     if not form.validate_on_submit():
-        return _render_detail(case, 400, status_form=form)
+        return _render_detail(case, 200, status_form=form)
     try:
         services.change_status(current_user, case, form.status.data, _version(form), reason=form.reason.data)
         db.session.commit()
@@ -385,7 +385,7 @@ def status(case_id: int) -> Any:
         return _conflict(case, ConflictError(_("Der Fall wurde gleichzeitig geändert.")), {})
     except DomainError as exc:
         form.reason.errors = [str(exc)]
-        return _render_detail(case, 400, status_form=form)
+        return _render_detail(case, 200, status_form=form)
     flash(_("Der Status wurde geändert."), "success")
     return _back(case)
 
@@ -396,7 +396,7 @@ def close(case_id: int) -> Any:
     case = _edit_case(case_id)
     form = forms.CloseForm()
     if not form.validate_on_submit():
-        return _render_detail(case, 400, close_form=form)
+        return _render_detail(case, 200, close_form=form)
     try:
         services.change_status(
             current_user, case, "closed", _version(form),
@@ -409,7 +409,7 @@ def close(case_id: int) -> Any:
         return _conflict(case, ConflictError(_("Der Fall wurde gleichzeitig geändert.")), {})
     except DomainError as exc:
         form.outcome.errors = [str(exc)]
-        return _render_detail(case, 400, close_form=form)
+        return _render_detail(case, 200, close_form=form)
     flash(_("Der Fall wurde abgeschlossen."), "success")
     return _back(case)
 
@@ -420,7 +420,7 @@ def add_note(case_id: int) -> Any:
     case = _edit_case(case_id)
     form = forms.NoteForm()
     if not form.validate_on_submit():
-        return _render_detail(case, 400, note_form=form)
+        return _render_detail(case, 200, note_form=form)
     services.add_note(current_user, case, form.body.data)
     db.session.commit()
     flash(_("Die Notiz wurde gespeichert."), "success")
@@ -433,7 +433,7 @@ def add_contact(case_id: int) -> Any:
     case = _edit_case(case_id)
     form = forms.ContactForm()
     if not form.validate_on_submit():
-        return _render_detail(case, 400, contact_form=form)
+        return _render_detail(case, 200, contact_form=form)
     try:
         services.record_contact(
             current_user, case, channel=form.channel.data, at=form.contact_at(),
@@ -441,7 +441,7 @@ def add_contact(case_id: int) -> Any:
         )
     except DomainError as exc:
         form.on_date.errors = [str(exc)]
-        return _render_detail(case, 400, contact_form=form)
+        return _render_detail(case, 200, contact_form=form)
     db.session.commit()
     flash(_("Der Kontakt wurde gespeichert."), "success")
     return _back(case, "#verlauf")
@@ -454,7 +454,7 @@ def add_follow_up(case_id: int) -> Any:
     form = forms.FollowUpForm()
     form.for_user_id.choices = [(u.id, u.display_name) for u in _region_staff(case)]
     if not form.validate_on_submit():
-        return _render_detail(case, 400, follow_up_form=form)
+        return _render_detail(case, 200, follow_up_form=form)
     try:
         services.add_follow_up(
             current_user, case, title=form.title.data, due_date=form.due_date.data,
@@ -462,7 +462,7 @@ def add_follow_up(case_id: int) -> Any:
         )
     except DomainError as exc:
         form.for_user_id.errors = [str(exc)]
-        return _render_detail(case, 400, follow_up_form=form)
+        return _render_detail(case, 200, follow_up_form=form)
     db.session.commit()
     flash(_("Die Wiedervorlage wurde angelegt."), "success")
     return _back(case, "#wiedervorlagen")
@@ -497,7 +497,7 @@ def add_participant(case_id: int) -> Any:
     form = forms.ParticipantForm()
     form.person_id.choices = _participant_choices(case)
     if not form.validate_on_submit():
-        return _render_detail(case, 400, participant_form=form)
+        return _render_detail(case, 200, participant_form=form)
     try:
         services.add_participant(current_user, case, form.person_id.data)
     except DomainError as exc:
@@ -516,7 +516,7 @@ def upload_document(case_id: int) -> Any:
     case = _edit_case(case_id)
     form = forms.DocumentForm()
     if not form.validate_on_submit():
-        return _render_detail(case, 400, document_form=form)
+        return _render_detail(case, 200, document_form=form)
     try:
         document = store_upload(form.file.data, case=case, source="staff", actor=current_user)
     except UploadRejected as exc:

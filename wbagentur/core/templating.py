@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, before_render_template, current_app, g, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,10 +16,14 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("cases.mine", _l("Meine Fälle"), ("advisor", "supervisor")),
     ("cases.due", _l("Fällig"), ("advisor", "supervisor")),
     ("cases.index", _l("Fälle"), ("advisor", "supervisor", "coordinator")),
+    ("referrals.mine", _l("Weiterleitungen"), ("advisor", "supervisor")),
+    ("referrals.transfers", _l("Übergaben"), ("advisor", "supervisor", "coordinator")),
     ("firms.index", _l("Unternehmen"), ("advisor", "supervisor", "coordinator")),
     ("persons.index", _l("Personen"), ("advisor", "supervisor", "coordinator")),
     ("funding.programmes", _l("Förderprogramme"), ("admin", "coordinator")),
+    ("referrals.partners", _l("Partner"), ("admin", "coordinator", "supervisor", "advisor")),
     ("accounts.users", _l("Benutzer"), ("admin",)),
+    ("auditlog.index", _l("Protokoll"), ("admin",)),
 ]
 
 
@@ -34,7 +38,15 @@ def _navigation() -> list[tuple[str, Any]]:
     ]
 
 
+def _remember_page_template(sender: Flask, template: Any, context: dict[str, Any], **extra: Any) -> None:
+    """Note the page's own template (the first one a request renders) for ``data-page``;
+    the accessibility suite uses it to prove that every page template was checked."""
+    if "page_template" not in g:
+        g.page_template = template.name
+
+
 def init_templating(app: Flask) -> None:
+    before_render_template.connect(_remember_page_template, app)
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {
