@@ -1,0 +1,544 @@
+"""Funding catalogue administration, public Förderkompass, JSON API and the in-case check.
+
+Routes (A = admin, C = coordinator, S = supervisor, B = advisor of the case's region):
+  /verwaltung/foerderprogramme                          programmes           A, C
+  /verwaltung/foerderprogramme/<id>                     programme_detail     A, C
+  /verwaltung/foerderprogramme/<id>/neue-fassung  G/P   version_propose      A
+  /verwaltung/foerderprogramme/<id>/status        POST  programme_status     A, C
+  /verwaltung/foerderprogramme/fassungen/<id>/freigeben  POST  version_approve  A, C
+  /verwaltung/foerderprogramme/fassungen/<id>/ablehnen   POST  version_reject   A, C
+  /foerderkompass                                       kompass              public
+  /foerderkompass/schnellcheck                    G/P   quick_check          public (POST 30/h/IP)
+  /foerderkompass/<slug>                                kompass_programme    public
+  /api/foerdercheck                               POST  api_check            public, JSON, no CSRF
+  /faelle/<id>/foerdercheck                       G/P   case_check           B, S (edit)
+  /faelle/<id>/foerdercheck/<id>                        case_check_result    B, S, C
+  /faelle/<id>/foerdercheck/<id>/empfehlung             recommendation       B, S, C
+  /faelle/<id>/foerdercheck/<id>/empfehlung/pdf         recommendation_pdf   B, S, C
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from wbagentur.cases.access import get_case_for
+from wbagentur.cases.models import Case
+from wbagentur.core import idempotency
+from wbagentur.core.access import public, requires_role
+from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.core.timezone import local_today, to_local
+from wbagentur.extensions import csrf, db, limiter
+from wbagentur.funding import bp, catalogue, queries, services
+from wbagentur.funding.forms import (
+    CaseCheckForm,
+    DecisionForm,
+    QuickCheckForm,
+    StatusForm,
+    parse_german_date,
+    propose_form_class,
+)
+from wbagentur.funding.models import FundingCheck, FundingProgramme, ParameterVersion
+from wbagentur.funding.pdf import render_recommendation
+from wbagentur.persons.models import Person
+from wbagentur.regions.queries import districts_in_order
+
+STATUS_LABELS = {
+    "eligible": "förderfähig",
+    "not_eligible": "nicht förderfähig",
+    "needs_information": "weitere Angaben nötig",
+}
+PERSON_EMPLOYMENT = {"threatened": "threatened_by_unemployment"}
+
+
+def _quick_limit() -> str:
+    return str(current_app.config.get("FUNDING_QUICK_CHECK_RATELIMIT", "30 per hour"))
+
+
+def _api_limit() -> str:
+    return str(current_app.config.get("FUNDING_API_RATELIMIT", "60 per hour"))
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+@bp.app_template_filter("foerder_euro")
+def euro_filter(cents: int | None) -> str:
+    return services.euro(cents)
+
+
+@bp.app_template_filter("iso_datum")
+def iso_date_filter(value: str | None) -> str:
+    """'2027-01-10' → '10.01.2027'."""
+    if not value:
+        return "–"
+    return date.fromisoformat(value).strftime("%d.%m.%Y")
+
+
+def amount_text(a: dict[str, Any]) -> str:
+    """One German line for an amount of the result document."""
+    if a["unit"] == "days":
+        value = a.get("value")
+        shown = "–" if value is None else f"{value:g}".replace(".", ",") + " Tage"
+    elif a.get("cents") is None:
+        shown = "Angabe fehlt"
+    else:
+        shown = services.euro(a["cents"])
+        if a["unit"] == "cent_per_month":
+            shown += " monatlich"
+    prefix = "bis zu " if a.get("up_to") and a.get("cents", a.get("value")) is not None else ""
+    return f"{a['label']}: {prefix}{shown} ({a['basis']})"
+
+
+def step_text(s: dict[str, Any]) -> str:
+    due = f" – bis {iso_date_filter(s['due_date'])}" if s.get("due_date") else ""
+    return f"{s['text']}{due}"
+
+
+@bp.app_context_processor
+def _funding_globals() -> dict[str, Any]:
+    return {
+        "funding_status_labels": STATUS_LABELS,
+        "funding_amount_text": amount_text,
+        "funding_step_text": step_text,
+    }
+
+
+def _districts() -> list[tuple[str, str]]:
+    return [(d.key, d.name) for d in db.session.scalars(districts_in_order())]
+
+
+# --------------------------------------------------------------------------- administration
+
+
+@bp.route("/verwaltung/foerderprogramme")
+@requires_role("admin", "coordinator")
+def programmes() -> Any:
+    rows = db.session.scalars(queries.programmes_in_order()).all()
+    today = local_today()
+    current = {p.id: catalogue.effective_version(p, today) for p in rows}
+    pending = db.session.scalars(queries.pending_versions()).all()
+    return render_template(
+        "funding/programmes.html", programmes=rows, current=current, pending=pending
+    )
+
+
+def _programme_or_404(programme_id: int) -> FundingProgramme:
+    return db.get_or_404(FundingProgramme, programme_id)
+
+
+@bp.route("/verwaltung/foerderprogramme/<int:programme_id>")
+@requires_role("admin", "coordinator")
+def programme_detail(programme_id: int) -> Any:
+    programme = _programme_or_404(programme_id)
+    return _render_detail(programme, StatusForm(formdata=None, version=programme.version))
+
+
+def _render_detail(programme: FundingProgramme, status_form: StatusForm, code: int = 200) -> Any:
+    versions = db.session.scalars(queries.versions_of(programme.id)).all()
+    current = catalogue.effective_version(programme, local_today())
+    return render_template(
+        "funding/programme_detail.html",
+        programme=programme,
+        versions=versions,
+        current=current,
+        status_form=status_form,
+        decision_form=DecisionForm(formdata=None),
+    ), code
+
+
+@bp.route("/verwaltung/foerderprogramme/<int:programme_id>/neue-fassung", methods=["GET", "POST"])
+@requires_role("admin")
+def version_propose(programme_id: int) -> Any:
+    programme = _programme_or_404(programme_id)
+    base = catalogue.effective_version(programme, local_today()) or db.session.scalar(
+        queries.versions_of(programme.id).where(ParameterVersion.state == "approved").limit(1)
+    )
+    if base is None:
+        abort(404)
+    form_class = propose_form_class(base.params)
+    form = form_class(source=base.source, source_url=base.source_url)
+    if request.method == "GET":
+        form.submission_token.data = idempotency.new_token()
+    if form.validate_on_submit():
+        done = idempotency.already_processed(form.submission_token.data)
+        if done:
+            return redirect(done)
+        try:
+            version = services.propose_version(
+                current_user,
+                programme,
+                valid_from=parse_german_date(form.valid_from.data),
+                source=form.source.data,
+                source_url=form.source_url.data or None,
+                params=form.params(),
+            )
+        except DomainError as exc:
+            form.valid_from.errors = list(form.valid_from.errors) + [str(exc)]
+        else:
+            target = url_for("funding.programme_detail", programme_id=programme.id)
+            if form.submission_token.data:
+                idempotency.claim(form.submission_token.data, target)
+            db.session.commit()
+            flash(
+                _("Die Fassung %(key)s wurde vorgeschlagen. Sie gilt erst nach Freigabe durch "
+                  "eine zweite Person.", key=version.version_key),
+                "success",
+            )
+            return redirect(target)
+    return render_template(
+        "funding/version_propose.html", programme=programme, base=base, form=form
+    )
+
+
+def _decision(version_id: int, approve: bool) -> Any:
+    version = db.get_or_404(ParameterVersion, version_id)
+    form = DecisionForm()
+    target = url_for("funding.programme_detail", programme_id=version.programme_id)
+    if not form.validate_on_submit():
+        flash(form.note.errors[0] if form.note.errors else _("Ungültige Anfrage."), "danger")
+        return redirect(target)
+    try:
+        if approve:
+            notified = services.approve_version(current_user, version, form.note.data)
+        else:
+            services.reject_version(current_user, version, form.note.data)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(target)
+    db.session.commit()
+    if approve:
+        flash(_("Die Fassung wurde freigegeben und gilt ab sofort. Benachrichtigte Beratende: "
+                "%(n)d.", n=notified), "success")
+    else:
+        flash(_("Die Fassung wurde abgelehnt und wird nicht verwendet."), "success")
+    return redirect(target)
+
+
+@bp.route("/verwaltung/foerderprogramme/fassungen/<int:version_id>/freigeben", methods=["POST"])
+@requires_role("admin", "coordinator")
+def version_approve(version_id: int) -> Any:
+    return _decision(version_id, approve=True)
+
+
+@bp.route("/verwaltung/foerderprogramme/fassungen/<int:version_id>/ablehnen", methods=["POST"])
+@requires_role("admin", "coordinator")
+def version_reject(version_id: int) -> Any:
+    return _decision(version_id, approve=False)
+
+
+@bp.route("/verwaltung/foerderprogramme/<int:programme_id>/status", methods=["POST"])
+@requires_role("admin", "coordinator")
+def programme_status(programme_id: int) -> Any:
+    programme = _programme_or_404(programme_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return _render_detail(programme, form)
+    try:
+        notified = services.change_programme_status(
+            current_user, programme, form.status.data, form.reason.data,
+            int(form.version.data) if (form.version.data or "").isdigit() else None,
+        )
+    except ConflictError as exc:
+        db.session.rollback()
+        stored = db.session.get(FundingProgramme, programme_id)
+        return render_template(
+            "funding/conflict.html", message=str(exc), programme=stored,
+            mine={"status": form.status.data, "reason": form.reason.data},
+        ), 409
+    except DomainError as exc:
+        db.session.rollback()
+        form.status.errors = [str(exc)]
+        return _render_detail(_programme_or_404(programme_id), form)
+    db.session.commit()
+    flash(_("Der Status wurde geändert. Benachrichtigte Beratende: %(n)d.", n=notified), "success")
+    return redirect(url_for("funding.programme_detail", programme_id=programme.id))
+
+
+# --------------------------------------------------------------------------- public
+
+
+@bp.route("/foerderkompass")
+@public
+def kompass() -> Any:
+    rows = db.session.scalars(queries.programmes_in_order()).all()
+    return render_template("funding/kompass.html", programmes=rows)
+
+
+@bp.route("/foerderkompass/schnellcheck", methods=["GET", "POST"])
+@limiter.limit(_quick_limit, methods=["POST"])
+@public
+def quick_check() -> Any:
+    form = QuickCheckForm()
+    form.set_district_choices(_districts())
+    if form.validate_on_submit():
+        result = services.run_check(
+            services.parse_input(form.to_document()), local_today()
+        ).to_dict()
+        programmes_by_code = {
+            p.code: p for p in db.session.scalars(queries.programmes_in_order())
+        }
+        return render_template(
+            "funding/quick_result.html", form=form, result=result, programmes=programmes_by_code
+        )
+    return render_template("funding/quick_check.html", form=form)
+
+
+@bp.route("/foerderkompass/<slug>")
+@public
+def kompass_programme(slug: str) -> Any:
+    programme = db.session.scalar(
+        sa.select(FundingProgramme).where(FundingProgramme.code == slug.replace("-", "_"))
+    )
+    if programme is None:
+        abort(404)
+    current = catalogue.effective_version(programme, local_today())
+    return render_template("funding/kompass_programme.html", programme=programme, current=current)
+
+
+@bp.route("/api/foerdercheck", methods=["POST"])
+@csrf.exempt
+@limiter.limit(_api_limit)
+@public
+def api_check() -> Any:
+    if not request.is_json:
+        return {"error": "unsupported_media_type",
+                "message": "Bitte senden Sie JSON (Content-Type: application/json)."}, 415
+    doc = request.get_json(silent=True)
+    if doc is None:
+        return {"error": "invalid_json", "message": "Der Inhalt ist kein gültiges JSON.",
+                "fields": []}, 400
+    try:
+        result = services.check_document(doc, local_today())
+    except services.InvalidInput as exc:
+        return {
+            "error": "invalid_input",
+            "message": str(exc),
+            "fields": sorted(exc.fields),
+            "errors": [{"field": k, "message": v} for k, v in sorted(exc.fields.items())],
+        }, 400
+    return Response(json.dumps(result, ensure_ascii=False), mimetype="application/json")
+
+
+# --------------------------------------------------------------------------- in the case
+
+
+def _case_persons(case: Case) -> list[Person]:
+    persons: list[Person] = []
+    if case.person is not None:
+        persons.append(case.person)
+    persons += [p for p in case.participants if case.person is None or p.id != case.person.id]
+    return persons
+
+
+def _fmt(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def _num(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}".replace(".", ",")
+
+
+def prefill(case: Case, person: Person | None) -> dict[str, Any]:
+    """Form values taken from the case's firm and the chosen person."""
+    data: dict[str, Any] = {"seat_in_thuringia": True}
+    firm = case.firm
+    if firm is not None:
+        data.update(
+            staff_over_30h=str(firm.staff_over_30h), staff_up_to_30h=str(firm.staff_up_to_30h),
+            staff_up_to_20h=str(firm.staff_up_to_20h), staff_up_to_10h=str(firm.staff_up_to_10h),
+            group_headcount=_num(firm.group_headcount),
+            district_key=firm.district.key if firm.district else "",
+            works_agreement=firm.has_works_agreement_training,
+            collective_agreement=firm.has_collective_agreement_training,
+            seat_in_thuringia=firm.seat_in_thuringia,
+        )
+    if person is not None:
+        qualification = person.qualification
+        data.update(
+            birth_date=_fmt(person.birth_date),
+            employment_status=PERSON_EMPLOYMENT.get(
+                person.employment_status or "", person.employment_status or ""
+            ),
+            has_qualification="" if qualification is None else (
+                "no" if qualification == "none" else "yes"
+            ),
+            qualification_year=_num(person.qualification_year),
+            employed_since=_fmt(person.employed_since),
+            working_days=_num(person.working_days_per_week),
+            severely_disabled="" if person.severely_disabled is None else (
+                "yes" if person.severely_disabled else "no"
+            ),
+        )
+    return data
+
+
+def _person_extras(person: Person | None) -> dict[str, Any]:
+    if person is None:
+        return {}
+    extra: dict[str, Any] = {}
+    if person.residence_district is not None:
+        extra["residence_district_key"] = person.residence_district.key
+    if person.qualification is not None:
+        extra["highest_qualification"] = person.qualification
+    return extra
+
+
+@bp.route("/faelle/<int:case_id>/foerdercheck", methods=["GET", "POST"])
+@requires_role("advisor", "supervisor")
+def case_check(case_id: int) -> Any:
+    case = get_case_for(current_user, case_id, need="edit")
+    persons = _case_persons(case)
+    wanted = request.values.get("person", type=int)
+    person = next((p for p in persons if p.id == wanted), persons[0] if persons else None)
+    if request.method == "POST":
+        form = CaseCheckForm()
+    else:
+        form = CaseCheckForm(formdata=None, data=prefill(case, person))
+        form.submission_token.data = idempotency.new_token()
+    form.set_district_choices(_districts())
+    result = None
+    if form.validate_on_submit():
+        doc = form.to_document()
+        doc["person"].update(_person_extras(person))
+        if case.firm is not None:
+            doc["firm"]["name"] = case.firm.name
+        if request.form.get("action") == "save":
+            done = idempotency.already_processed(form.submission_token.data)
+            if done:
+                return redirect(done)
+            check = services.save_check(
+                current_user, case, doc, person_id=person.id if person else None,
+                today=local_today(),
+            )
+            target = url_for("funding.case_check_result", case_id=case.id, check_id=check.id)
+            if form.submission_token.data:
+                idempotency.claim(form.submission_token.data, target)
+            db.session.commit()
+            flash(_("Die Förderprüfung wurde im Fall gespeichert."), "success")
+            return redirect(target)
+        result = services.run_check(services.parse_input(doc), local_today()).to_dict()
+    checks = db.session.scalars(queries.checks_of_case(case.id)).all()
+    return render_template(
+        "funding/case_check.html", case=case, form=form, persons=persons, person=person,
+        result=result, checks=checks,
+    )
+
+
+def _check_or_404(case: Case, check_id: int) -> FundingCheck:
+    check = db.session.get(FundingCheck, check_id)
+    if check is None or check.case_id != case.id:
+        abort(404)
+    return check
+
+
+@bp.route("/faelle/<int:case_id>/foerdercheck/<int:check_id>")
+@requires_role("advisor", "supervisor", "coordinator")
+def case_check_result(case_id: int, check_id: int) -> Any:
+    case = get_case_for(current_user, case_id)
+    check = _check_or_404(case, check_id)
+    return render_template("funding/case_check_result.html", case=case, check=check,
+                           result=check.result)
+
+
+def recommendation_view(case: Case, check: FundingCheck) -> dict[str, Any]:
+    """Everything the Förderempfehlung shows, as plain strings (for HTML and PDF)."""
+    result = check.result
+    person = db.session.get(Person, check.person_id) if check.person_id else None
+    recommended, others = [], []
+    for p in result["programmes"]:
+        if p["status"] == "not_eligible":
+            failed = next((r for r in p["reasons"] if r["met"] is False), None)
+            why = failed["text"] if failed else STATUS_LABELS["not_eligible"]
+            others.append(f"{p['title']}: {why}")
+            continue
+        recommended.append({
+            "code": p["programme"],
+            "title": p["title"],
+            "status": p["status"],
+            "status_label": STATUS_LABELS[p["status"]],
+            "reasons": [
+                r["text"] + ("" if r["verified"] else " (ungeprüft)")
+                for r in p["reasons"] if r["met"] is not True or r["severity"] == "info"
+            ] or [r["text"] for r in p["reasons"][:3]],
+            "amounts": [amount_text(a) for a in p["amounts"]],
+            "steps": [step_text(s) for s in p["next_steps"]],
+            "deciding_body": f"{p['deciding_body']['name']} – {p['deciding_body']['note']}",
+        })
+    order = {code: i for i, code in enumerate(
+        [s["programme"] for s in result["routing"]["sequence"]]
+    )}
+    recommended.sort(key=lambda p: (p["status"] != "eligible", order.get(p["code"], 99)))
+    advisor = case.assigned_to or check.created_by
+    contact = [f"Weiterbildungsagentur Thüringen, Region {case.region.name}"]
+    contact += [f"{cp.name}, {cp.city}" for cp in case.region.contact_points]
+    if advisor is not None:
+        contact.append(f"Ihre Beraterin / Ihr Berater: {advisor.display_name}, {advisor.email}")
+    course = check.input.get("course", {})
+    used = ", ".join(v for v in result["parameter_versions"].values() if v)
+    return {
+        "reference": case.reference,
+        "checked_on": to_local(check.created_at).strftime("%d.%m.%Y"),
+        "reference_date": iso_date_filter(result["reference_date"]),
+        "firm_name": case.firm.name if case.firm else None,
+        "person_name": person.full_name if person else None,
+        "course_title": course.get("title"),
+        "intro": (
+            "Nach Ihren Angaben kommen die folgenden Förderungen in Frage. Die Entscheidung "
+            "trifft jeweils die genannte Stelle; bitte beachten Sie die Fristen – die meisten "
+            "Anträge müssen vor Beginn der Weiterbildung gestellt werden."
+        ),
+        "recommended": recommended,
+        "others": others,
+        "warnings": list(result["warnings"]),
+        "contact": contact,
+        "disclaimer": (
+            "Diese Empfehlung beruht auf den Angaben zum Zeitpunkt der Prüfung und auf den "
+            f"Förderregeln in den Fassungen {used}. "
+            "Sie ist keine Bewilligung. Als „ungeprüft“ markierte Werte sind noch nicht "
+            "rechtlich bestätigt."
+        ),
+    }
+
+
+@bp.route("/faelle/<int:case_id>/foerdercheck/<int:check_id>/empfehlung")
+@requires_role("advisor", "supervisor", "coordinator")
+def recommendation(case_id: int, check_id: int) -> Any:
+    case = get_case_for(current_user, case_id)
+    check = _check_or_404(case, check_id)
+    return render_template(
+        "funding/recommendation.html", case=case, check=check,
+        view=recommendation_view(case, check),
+    )
+
+
+@bp.route("/faelle/<int:case_id>/foerdercheck/<int:check_id>/empfehlung/pdf")
+@requires_role("advisor", "supervisor", "coordinator")
+def recommendation_pdf(case_id: int, check_id: int) -> Any:
+    case = get_case_for(current_user, case_id)
+    check = _check_or_404(case, check_id)
+    data = render_recommendation(recommendation_view(case, check))
+    filename = f"foerderempfehlung-{case.reference}.pdf"
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
