@@ -16,7 +16,13 @@ import pytest
 import sqlalchemy as sa
 
 CHROMIUM = os.environ.get("WBAGENTUR_CHROMIUM", "/usr/bin/chromium")
-REFERENCE_TABLES = {"regions", "districts", "contact_points", "alembic_version"}
+# Seeded by migrations; kept between browser tests.
+REFERENCE_TABLES = {
+    "regions", "districts", "contact_points", "alembic_version",
+    "funding_programmes", "funding_parameter_versions",
+    "partners", "partner_districts", "partner_programmes",
+    "retention_rules",
+}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

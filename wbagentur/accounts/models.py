@@ -37,6 +37,11 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
     is_active: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # TOTP second factor (RFC 6238): base32 secret, when it was confirmed, and the last
+    # accepted time step so that every code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64), info={"pii": "secret"})
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     contact_point: Mapped[ContactPoint | None] = relationship(lazy="joined")
 
@@ -58,6 +63,10 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
 
     def get_id(self) -> str:
         return str(self.id)
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     @property
     def region_id(self) -> int | None:
@@ -97,3 +106,29 @@ class LoginAttempt(db.Model):  # type: ignore[name-defined]
     succeeded: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (sa.Index("ix_login_attempts_key_at", "account_key", "at"),)
+
+
+class RecoveryCode(db.Model):  # type: ignore[name-defined]
+    """A single-use recovery code for the second factor (only its SHA-256 is stored;
+    the codes are random with 80 bits, so a fast hash suffices)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+
+class PasswordResetToken(db.Model):  # type: ignore[name-defined]
+    """A single-use, expiring password-reset link (only the SHA-256 of the token)."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -128,6 +128,11 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
     outcome: Mapped[str | None] = mapped_column(enum_column(*OUTCOMES, name="outcome"))
     outcome_note: Mapped[str | None] = mapped_column(sa.Text, info={"pii": "free_text"})
     last_contact_at: Mapped[datetime | None]
+    # Retention hold (audit, dispute): the retention job leaves the case alone.
+    legal_hold: Mapped[bool] = mapped_column(default=False)
+    legal_hold_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    # Set when the retention job or an erasure anonymised the case.
+    anonymised_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     region: Mapped[Region] = relationship(lazy="joined")

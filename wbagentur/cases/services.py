@@ -282,7 +282,11 @@ def complete_follow_up(actor: Any, follow_up: FollowUp) -> FollowUp:
 
 
 def add_participant(actor: Any, case: Case, person_id: int) -> None:
-    """Add an employee to a firm case (once)."""
+    """Add an employee to a firm case (once); not while the person's data is restricted."""
+    from wbagentur.persons.models import Person
+    from wbagentur.retention.services import ensure_not_restricted
+
+    ensure_not_restricted(db.session.get(Person, person_id))
     exists = db.session.scalar(
         sa.select(sa.func.count()).select_from(case_participants).where(
             case_participants.c.case_id == case.id, case_participants.c.person_id == person_id

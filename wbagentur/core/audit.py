@@ -95,13 +95,34 @@ def record(
     return event
 
 
+def _retention_anchors() -> set[str]:
+    """Hashes of the newest entries removed by retention runs (the chain starts there)."""
+    from wbagentur.retention.models import RetentionRun
+
+    anchors = set()
+    for report in db.session.scalars(sa.select(RetentionRun.report)):
+        anchor = json.loads(report or "{}").get("audit_anchor")
+        if anchor:
+            anchors.add(anchor)
+    return anchors
+
+
 def verify_chain() -> tuple[int, int | None]:
-    """Check the whole chain; return (entries checked, id of the first broken entry)."""
-    prev = GENESIS
+    """Check the whole chain; return (entries checked, id of the first broken entry).
+
+    After retention removed old entries the chain starts at the hash recorded by that
+    run; any other start is a break.
+    """
+    prev: str | None = None
     count = 0
     for event in db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000):
         count += 1
-        if event.prev_hash != prev or event.compute_hash() != event.hash:
+        if prev is None:
+            if event.prev_hash != GENESIS and event.prev_hash not in _retention_anchors():
+                return count, event.id
+        elif event.prev_hash != prev:
+            return count, event.id
+        if event.compute_hash() != event.hash:
             return count, event.id
         prev = event.hash
     return count, None

@@ -69,6 +69,11 @@ class Person(TimestampMixin, db.Model):  # type: ignore[name-defined]
     )
     # Art. 9 DSGVO special category: stored only with an explicit consent record.
     severely_disabled: Mapped[bool | None] = mapped_column(info={"pii": "special"})
+    # Art. 18 DSGVO: while restricted, the person's data is only stored, not processed.
+    restricted_at: Mapped[datetime | None]
+    restriction_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    # Art. 17 DSGVO / retention: set when the personal fields were anonymised.
+    erased_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     employer: Mapped[Firm | None] = relationship(lazy="joined")

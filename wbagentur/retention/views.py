@@ -1,0 +1,182 @@
+"""Routes:
+  /verwaltung/loeschfristen                              retention.rules          admin
+  /verwaltung/loeschfristen/<id>                         retention.rule_edit      admin
+  /datenschutz/loeschantraege                            retention.requests       supervisor, coordinator
+  /datenschutz/loeschantraege/<id>/zuruecknehmen  POST   retention.cancel_request supervisor, coordinator
+  /personen/<id>/loeschung                        POST   retention.request_person supervisor, coordinator
+  /faelle/<id>/loeschung                          POST   retention.request_case   supervisor
+  /personen/<id>/einschraenkung                   POST   retention.restrict       supervisor, coordinator
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import BooleanField, HiddenField, IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from wbagentur.cases.access import get_case_for
+from wbagentur.core.access import requires_role
+from wbagentur.core.errors_domain import DomainError, check_version
+from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core import audit
+from wbagentur.extensions import db
+from wbagentur.persons.access import get_person_for
+from wbagentur.retention import bp, services
+from wbagentur.retention.models import ACTIONS, START_EVENTS, DeletionRequest, RetentionRule, RetentionRun
+
+DP_ROLES = ("supervisor", "coordinator")
+
+
+class RuleForm(BaseForm):
+    label = StringField(_l("Bezeichnung"), validators=[
+        DataRequired(_l("Bitte geben Sie eine Bezeichnung ein.")), Length(max=160, message=_l("Höchstens 160 Zeichen.")),
+        NoControlCharacters()])
+    period_days = IntegerField(_l("Frist in Tagen"), validators=[
+        InputRequired(_l("Bitte geben Sie die Frist in Tagen an.")),
+        NumberRange(min=1, max=7300, message=_l("Bitte 1 bis 7.300 Tage angeben."))])
+    legal_basis = StringField(_l("Rechtsgrundlage"), validators=[
+        DataRequired(_l("Bitte geben Sie die Rechtsgrundlage an.")), Length(max=300, message=_l("Höchstens 300 Zeichen.")),
+        NoControlCharacters()])
+    is_active = BooleanField(_l("Regel ist aktiv"))
+    version = HiddenField()
+
+
+class ReasonForm(BaseForm):
+    reason = StringField(_l("Grund"), validators=[
+        DataRequired(_l("Bitte geben Sie einen Grund an.")), Length(max=300, message=_l("Höchstens 300 Zeichen.")),
+        NoControlCharacters()])
+
+
+@bp.route("/verwaltung/loeschfristen")
+@requires_role("admin")
+def rules() -> Any:
+    rows = db.session.scalars(sa.select(RetentionRule).order_by(RetentionRule.id)).all()
+    last_run = db.session.scalar(sa.select(RetentionRun).order_by(RetentionRun.id.desc()).limit(1))
+    report = json.loads(last_run.report) if last_run else {}
+    return render_template("retention/rules.html", rules=rows, last_run=last_run, report=report,
+                           start_events=START_EVENTS, actions=ACTIONS)
+
+
+@bp.route("/verwaltung/loeschfristen/<int:rule_id>", methods=["GET", "POST"])
+@requires_role("admin")
+def rule_edit(rule_id: int) -> Any:
+    rule = db.get_or_404(RetentionRule, rule_id)
+    form = RuleForm(obj=rule if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            check_version(rule, int(form.version.data or 0), "Die Regel")
+            rule.label = form.label.data
+            rule.period_days = form.period_days.data
+            rule.legal_basis = form.legal_basis.data
+            rule.is_active = form.is_active.data
+            rule.updated_by_id = current_user.id
+            db.session.flush()
+            audit.record(current_user, "retention.rule_update", "retention_rule", rule.id, period_days=rule.period_days,
+                         active=rule.is_active)
+            db.session.commit()
+        except (DomainError, StaleDataError) as exc:
+            db.session.rollback()
+            flash(str(exc) if isinstance(exc, DomainError) else _("Die Regel wurde gleichzeitig geändert."), "danger")
+            return redirect(url_for("retention.rule_edit", rule_id=rule_id)), 303
+        flash(_("Die Löschregel wurde gespeichert."), "success")
+        return redirect(url_for("retention.rules"))
+    return render_template("retention/rule_edit.html", form=form, rule=rule, start_events=START_EVENTS, actions=ACTIONS)
+
+
+@bp.route("/datenschutz/loeschantraege")
+@requires_role(*DP_ROLES)
+def requests() -> Any:
+    rows = db.session.scalars(
+        sa.select(DeletionRequest).where(DeletionRequest.executed_at.is_(None), DeletionRequest.cancelled_at.is_(None))
+        .order_by(DeletionRequest.execute_after, DeletionRequest.id)
+    ).all()
+    visible = [r for r in rows if _visible(r)]
+    return render_template("retention/requests.html", requests=visible)
+
+
+def _visible(req: DeletionRequest) -> bool:
+    from wbagentur.cases.access import cases_visible_to
+    from wbagentur.persons.access import persons_visible_to
+    from wbagentur.persons.models import Person
+
+    if req.object_type == "person":
+        return db.session.scalar(persons_visible_to(current_user).where(Person.id == req.object_id)) is not None
+    from wbagentur.cases.models import Case
+
+    return db.session.scalar(cases_visible_to(current_user).where(Case.id == req.object_id)) is not None
+
+
+@bp.route("/datenschutz/loeschantraege/<int:request_id>/zuruecknehmen", methods=["POST"])
+@requires_role(*DP_ROLES)
+def cancel_request(request_id: int) -> Any:
+    req = db.get_or_404(DeletionRequest, request_id)
+    if not _visible(req) or not BaseForm().validate_on_submit():
+        abort(404)
+    try:
+        services.cancel_deletion(current_user, req)
+    except DomainError as exc:
+        flash(str(exc), "warning")
+    else:
+        db.session.commit()
+        flash(_("Die Löschung wurde zurückgenommen."), "success")
+    return redirect(url_for("retention.requests"))
+
+
+@bp.route("/personen/<int:person_id>/loeschung", methods=["POST"])
+@requires_role(*DP_ROLES)
+def request_person(person_id: int) -> Any:
+    person = get_person_for(current_user, person_id)
+    return _request("person", person.id, url_for("persons.detail", person_id=person.id))
+
+
+@bp.route("/faelle/<int:case_id>/loeschung", methods=["POST"])
+@requires_role("supervisor")
+def request_case(case_id: int) -> Any:
+    case = get_case_for(current_user, case_id, need="edit")
+    return _request("case", case.id, url_for("cases.detail", case_id=case.id))
+
+
+def _request(object_type: str, object_id: int, back: str) -> Any:
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte geben Sie einen Grund für die Löschung an (höchstens 300 Zeichen)."), "danger")
+        return redirect(back)
+    try:
+        req = services.request_deletion(current_user, object_type, object_id, form.reason.data)
+    except DomainError as exc:
+        flash(str(exc), "warning")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Die Löschung ist beantragt und wird am %(d)s ausgeführt. Bis dahin kann sie zurückgenommen werden.",
+            d=req.execute_after.strftime("%d.%m.%Y")), "success")
+    return redirect(back)
+
+
+@bp.route("/personen/<int:person_id>/einschraenkung", methods=["POST"])
+@requires_role(*DP_ROLES)
+def restrict(person_id: int) -> Any:
+    person = get_person_for(current_user, person_id)
+    back = url_for("persons.detail", person_id=person.id)
+    if request.form.get("aufheben"):
+        if not BaseForm().validate_on_submit():
+            abort(400)
+        services.lift_restriction(current_user, person)
+        db.session.commit()
+        flash(_("Die Einschränkung wurde aufgehoben."), "success")
+        return redirect(back)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte geben Sie einen Grund für die Einschränkung an (höchstens 300 Zeichen)."), "danger")
+        return redirect(back)
+    services.restrict_person(current_user, person, form.reason.data)
+    db.session.commit()
+    flash(_("Die Verarbeitung ist eingeschränkt (Art. 18 DSGVO)."), "success")
+    return redirect(back)
