@@ -1,0 +1,54 @@
+"""Factories for referral tests: cases with firm, consent, referrals through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.cases.conftest import create_case, create_firm
+from wbagentur.accounts.models import User
+from wbagentur.extensions import db
+from wbagentur.firms.models import FirmContact
+from wbagentur.persons.models import Consent
+from wbagentur.referrals.models import Partner
+
+
+def partner(code: str) -> Partner:
+    return db.session.scalar(sa.select(Partner).where(Partner.code == code))
+
+
+def user(persona: Any) -> User:
+    return db.session.get(User, persona.id)
+
+
+def case_with_consent(
+    actor: Any = None,
+    district_key: str = "16054",
+    recipient: str | None = "agentur_fuer_arbeit",
+    status: str = "in_advice",
+) -> tuple[Any, Consent]:
+    from wbagentur.cases import services as case_services
+
+    firm = create_firm("Suhler Werkzeugbau GmbH", district_key)
+    contact = FirmContact(firm_id=firm.id, name="Petra Personal", email="pp@firma.example")
+    db.session.add(contact)
+    db.session.flush()
+    case = create_case(actor, firm=firm)
+    if status != "new":
+        case_services.change_status(actor, case, status, None)
+    consent = Consent(
+        firm_contact_id=contact.id,
+        purpose="share_partner",
+        recipient=recipient,
+        text_version="2026-01",
+    )
+    db.session.add(consent)
+    db.session.flush()
+    return case, consent
+
+
+@pytest.fixture
+def sw_advisor(make_user):
+    return make_user("advisor", "SW")

@@ -1,0 +1,67 @@
+"""Scoped loaders for referrals, partners and transfers (404 outside the user's scope).
+
+A referral is visible exactly when its case is (``cases.access.case_scope``); acting on it
+needs edit rights on the case. Transfers are visible to the sending and the receiving region.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+
+from wbagentur.cases.access import can_edit_case, case_scope
+from wbagentur.cases.models import Case
+from wbagentur.extensions import db
+from wbagentur.referrals.models import Partner, Referral, Transfer
+
+REGIONAL_ROLES = ("advisor", "supervisor")
+
+
+def referral_scope(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition: referrals whose case the user may see."""
+    return Referral.case_id.in_(sa.select(Case.id).where(case_scope(user)))
+
+
+def get_referral_for(user: Any, referral_id: int, need: str = "view") -> Referral:
+    """Load a referral within scope (404), with edit rights on its case if ``need="edit"`` (403)."""
+    referral = db.session.scalar(
+        sa.select(Referral).where(Referral.id == referral_id, referral_scope(user))
+    )
+    if referral is None:
+        abort(404)
+    if need == "edit" and not can_edit_case(user, referral.case):
+        abort(403)
+    return referral
+
+
+def can_edit_referral(user: Any, referral: Referral) -> bool:
+    return can_edit_case(user, referral.case)
+
+
+def transfer_scope(user: Any) -> sa.ColumnElement[bool]:
+    """Transfers from or to the user's region (coordinators: all; admins: none)."""
+    if user.role in REGIONAL_ROLES and user.region_id is not None:
+        return sa.or_(
+            Transfer.from_region_id == user.region_id, Transfer.to_region_id == user.region_id
+        )
+    if user.role == "coordinator":
+        return sa.true()
+    return sa.false()
+
+
+def get_transfer_for(user: Any, transfer_id: int) -> Transfer:
+    transfer = db.session.scalar(
+        sa.select(Transfer).where(Transfer.id == transfer_id, transfer_scope(user))
+    )
+    if transfer is None:
+        abort(404)
+    return transfer
+
+
+def get_partner(partner_id: int) -> Partner:
+    partner = db.session.get(Partner, partner_id)
+    if partner is None:
+        abort(404)
+    return partner

@@ -1,0 +1,247 @@
+"""Forms of the referral module (German messages that say what to do)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from wbagentur.core.forms import BaseForm, NoControlCharacters
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ReferralForm(BaseForm):
+    """New referral from a case."""
+
+    partner_id = SelectField(
+        _l("Partnerstelle"),
+        coerce=int,
+        validators=[DataRequired(_l("Bitte wählen Sie eine Partnerstelle."))],
+    )
+    programme = SelectField(_l("Förderprogramm (optional)"), validators=[Optional()])
+    purpose = TextAreaField(
+        _l("Zweck der Weiterleitung"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Zweck der Weiterleitung an.")),
+            Length(max=2000, message=_l("Bitte kürzen Sie den Text auf höchstens 2000 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
+    data_categories = MultiCheckboxField(
+        _l("Weitergegebene Datenkategorien"),
+        validators=[DataRequired(_l("Bitte wählen Sie mindestens eine Datenkategorie."))],
+    )
+    consent_id = SelectField(_l("Einwilligung"), coerce=int, validators=[Optional()])
+    legal_basis = StringField(
+        _l("oder Rechtsgrundlage"),
+        description=_l("z. B. „Art. 6 Abs. 1 lit. e DSGVO i. V. m. … – öffentliche Aufgabe“"),
+        validators=[Length(max=300), NoControlCharacters()],
+    )
+    due_days = IntegerField(
+        _l("Antwortfrist in Arbeitstagen"),
+        description=_l("Leer lassen für die übliche Frist der Partnerstelle."),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=60, message=_l("Bitte geben Sie 1 bis 60 Arbeitstage an.")),
+        ],
+    )
+    message = TextAreaField(
+        _l("Nachricht an die Partnerstelle (optional)"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Bitte kürzen Sie den Text auf höchstens 2000 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
+    submission_token = HiddenField()
+
+    def validate_legal_basis(self, field: Any) -> None:
+        if not self.consent_id.data and not (field.data or "").strip():
+            raise ValidationError(
+                _l("Bitte wählen Sie eine Einwilligung oder geben Sie eine Rechtsgrundlage an.")
+            )
+
+
+class NoteForm(BaseForm):
+    note = TextAreaField(
+        _l("Anmerkung (optional)"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Bitte kürzen Sie den Text auf höchstens 2000 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
+
+
+class DeclineForm(BaseForm):
+    reason = SelectField(
+        _l("Grund der Ablehnung"), validators=[DataRequired(_l("Bitte wählen Sie einen Grund."))]
+    )
+    note = TextAreaField(
+        _l("Erläuterung (optional)"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Bitte kürzen Sie den Text auf höchstens 2000 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
+
+
+class ReturnForm(BaseForm):
+    note = TextAreaField(
+        _l("Was fehlt?"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie an, welche Angaben fehlen.")),
+            Length(max=2000, message=_l("Bitte kürzen Sie den Text auf höchstens 2000 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
+
+
+class CompleteForm(BaseForm):
+    outcome = SelectField(
+        _l("Ergebnis"), validators=[DataRequired(_l("Bitte wählen Sie ein Ergebnis."))]
+    )
+    amount = DecimalField(
+        _l("Bewilligter Betrag in Euro (optional)"),
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=Decimal("0"),
+                max=Decimal("10000000"),
+                message=_l("Bitte geben Sie einen Betrag zwischen 0 und 10.000.000 Euro an."),
+            ),
+        ],
+    )
+    decision_date = DateField(_l("Datum der Entscheidung (optional)"), validators=[Optional()])
+    course_start = DateField(_l("Beginn der Weiterbildung (optional)"), validators=[Optional()])
+    voucher_issued = RadioField(
+        _l("Bildungsgutschein ausgestellt"),
+        choices=[("", _l("keine Angabe")), ("ja", _l("ja")), ("nein", _l("nein"))],
+        default="",
+        validators=[Optional()],
+    )
+    note = TextAreaField(
+        _l("Anmerkung (optional)"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Bitte kürzen Sie den Text auf höchstens 2000 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
+
+
+class TransferForm(BaseForm):
+    to_region_id = SelectField(
+        _l("An Region"), coerce=int, validators=[DataRequired(_l("Bitte wählen Sie die Region."))]
+    )
+    reason = TextAreaField(
+        _l("Grund der Übergabe"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Grund für die Übergabe an.")),
+            Length(max=2000, message=_l("Bitte kürzen Sie den Text auf höchstens 2000 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
+    submission_token = HiddenField()
+
+
+class TransferDecisionForm(BaseForm):
+    version = HiddenField()
+    reason = TextAreaField(
+        _l("Grund (bei Ablehnung)"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Bitte kürzen Sie den Text auf höchstens 2000 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
+
+
+class PartnerForm(BaseForm):
+    code = StringField(
+        _l("Kürzel"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie ein Kürzel ein.")),
+            Length(max=40),
+            Regexp(
+                r"^[a-z0-9_]+$",
+                message=_l("Bitte nur Kleinbuchstaben, Ziffern und Unterstrich verwenden."),
+            ),
+        ],
+    )
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Namen ein.")),
+            Length(max=160),
+            NoControlCharacters(),
+        ],
+    )
+    kind = SelectField(_l("Art"), validators=[DataRequired(_l("Bitte wählen Sie die Art."))])
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie die E-Mail-Adresse ein.")),
+            Length(max=254),
+            Email(
+                message=_l("Bitte geben Sie eine gültige E-Mail-Adresse ein."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    phone = StringField(
+        _l("Telefon (optional)"), validators=[Optional(), Length(max=40), NoControlCharacters()]
+    )
+    answer_days = IntegerField(
+        _l("Antwortfrist in Arbeitstagen"),
+        validators=[
+            InputRequired(_l("Bitte geben Sie die Antwortfrist ein.")),
+            NumberRange(min=1, max=60, message=_l("Bitte geben Sie 1 bis 60 Arbeitstage an.")),
+        ],
+    )
+    region_id = SelectField(_l("Region (nur Kontaktstellen)"), coerce=int, validators=[Optional()])
+    district_ids = MultiCheckboxField(
+        _l("Zuständig für die Landkreise"), coerce=int, validators=[Optional()]
+    )
+    programmes = MultiCheckboxField(_l("Entscheidet über die Programme"), validators=[Optional()])
+    version = HiddenField()
+    submission_token = HiddenField()
+
+    def validate_region_id(self, field: Any) -> None:
+        if (self.kind.data == "wba_contact_point") != bool(field.data):
+            raise ValidationError(
+                _l("Bitte wählen Sie eine Region genau dann, wenn die Art „Kontaktstelle“ ist.")
+            )
+
+
+class PartnerStateForm(BaseForm):
+    version = HiddenField()

@@ -1,0 +1,199 @@
+"""Partner directory, referrals with their events, and transfers between regions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wbagentur.accounts.models import User
+from wbagentur.cases.models import Case
+from wbagentur.core.models import TimestampMixin, enum_column, utcnow
+from wbagentur.extensions import db
+from wbagentur.referrals.data import (
+    DECLINE_REASONS,
+    OUTCOMES,
+    PARTNER_KINDS,
+    STATES,
+    TRANSFER_STATES,
+    VIA,
+)
+from wbagentur.regions.models import District, Region
+
+partner_districts = sa.Table(
+    "partner_districts",
+    db.metadata,
+    sa.Column("partner_id", sa.ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "district_id",
+        sa.ForeignKey("districts.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+partner_programmes = sa.Table(
+    "partner_programmes",
+    db.metadata,
+    sa.Column("partner_id", sa.ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("programme", sa.String(40), primary_key=True),
+)
+
+
+class Partner(TimestampMixin, db.Model):  # type: ignore[name-defined]
+    """A body an advisor refers clients to (not a user of the system)."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    kind: Mapped[str] = mapped_column(enum_column(*PARTNER_KINDS, name="kind"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    answer_days: Mapped[int] = mapped_column(default=10)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Only for kind wba_contact_point: the region of that contact point.
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    region: Mapped[Region | None] = relationship(lazy="joined")
+    districts: Mapped[list[District]] = relationship(
+        secondary=partner_districts, order_by="District.key"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.CheckConstraint("answer_days BETWEEN 1 AND 60", name="answer_days_range"),
+        sa.CheckConstraint(
+            "(kind = 'wba_contact_point') = (region_id IS NOT NULL)", name="contact_point_region"
+        ),
+    )
+
+    @property
+    def programmes(self) -> list[str]:
+        rows = db.session.scalars(
+            sa.select(partner_programmes.c.programme)
+            .where(partner_programmes.c.partner_id == self.id)
+            .order_by(partner_programmes.c.programme)
+        )
+        return list(rows)
+
+    def __repr__(self) -> str:
+        return f"<Partner {self.code}>"
+
+
+class Referral(db.Model):  # type: ignore[name-defined]
+    """A referral (disclosure) of a case to a partner, with due date and structured outcome.
+
+    State changes are conditional UPDATEs on ``state`` (see services), so ``version`` is
+    bumped by hand there instead of through the ORM's version counter.
+    """
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    programme: Mapped[str | None] = mapped_column(sa.String(40))
+    purpose: Mapped[str] = mapped_column(sa.Text, info={"pii": "free_text"})
+    message: Mapped[str | None] = mapped_column(sa.Text, info={"pii": "free_text"})
+    # Comma-separated codes of DATA_CATEGORIES shared with the partner.
+    data_categories: Mapped[str] = mapped_column(sa.String(200))
+    consent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("consents.id", ondelete="SET NULL"), index=True
+    )
+    legal_basis: Mapped[str | None] = mapped_column(sa.String(300))
+    state: Mapped[str] = mapped_column(
+        enum_column(*STATES, name="state"), default="draft", index=True
+    )
+    due_days: Mapped[int] = mapped_column(default=10)
+    due_date: Mapped[date | None] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(
+        enum_column(*DECLINE_REASONS, name="decline_reason")
+    )
+    answer_note: Mapped[str | None] = mapped_column(sa.Text, info={"pii": "free_text"})
+    outcome: Mapped[str | None] = mapped_column(enum_column(*OUTCOMES, name="outcome"))
+    amount_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
+    decision_date: Mapped[date | None]
+    course_start: Mapped[date | None]
+    voucher_issued: Mapped[bool | None]
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    token_expires_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    case: Mapped[Case] = relationship(lazy="joined")
+    partner: Mapped[Partner] = relationship(lazy="joined")
+    created_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("consent_id IS NOT NULL OR legal_basis IS NOT NULL", name="has_basis"),
+        sa.CheckConstraint("amount_cents IS NULL OR amount_cents >= 0", name="amount_not_negative"),
+        sa.Index("ix_referrals_state_due", "state", "due_date"),
+    )
+
+    @property
+    def categories(self) -> list[str]:
+        return [c for c in self.data_categories.split(",") if c]
+
+    def __repr__(self) -> str:
+        return f"<Referral {self.id} {self.state}>"
+
+
+class ReferralEvent(db.Model):  # type: ignore[name-defined]
+    """One state change of a referral, by whom and through which channel."""
+
+    __tablename__ = "referral_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
+    from_state: Mapped[str | None] = mapped_column(sa.String(20))
+    to_state: Mapped[str] = mapped_column(sa.String(20))
+    via: Mapped[str] = mapped_column(enum_column(*VIA, name="via"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(sa.Text, info={"pii": "free_text"})
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Transfer(db.Model):  # type: ignore[name-defined]
+    """Handing a case to another region's contact point; effective once accepted."""
+
+    __tablename__ = "transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    from_region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    to_region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    state: Mapped[str] = mapped_column(
+        enum_column(*TRANSFER_STATES, name="state"), default="pending", index=True
+    )
+    reason: Mapped[str] = mapped_column(sa.Text, info={"pii": "free_text"})
+    decline_reason: Mapped[str | None] = mapped_column(sa.Text, info={"pii": "free_text"})
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    case: Mapped[Case] = relationship(lazy="joined")
+    from_region: Mapped[Region] = relationship(foreign_keys=[from_region_id], lazy="joined")
+    to_region: Mapped[Region] = relationship(foreign_keys=[to_region_id], lazy="joined")
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("from_region_id <> to_region_id", name="different_regions"),
+    )

@@ -1,0 +1,84 @@
+"""Reads of the referral module, returned as ``Select`` statements."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from wbagentur.referrals.access import referral_scope, transfer_scope
+from wbagentur.referrals.data import ANSWERED_STATES, AWAITING_STATES
+from wbagentur.referrals.models import Partner, Referral, ReferralEvent, Transfer
+
+
+def referrals_of_case(case_id: int) -> sa.Select[tuple[Referral]]:
+    return (
+        sa.select(Referral)
+        .where(Referral.case_id == case_id)
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+    )
+
+
+def transfers_of_case(case_id: int) -> sa.Select[tuple[Transfer]]:
+    return (
+        sa.select(Transfer)
+        .where(Transfer.case_id == case_id)
+        .order_by(Transfer.requested_at.desc(), Transfer.id.desc())
+    )
+
+
+def my_referrals(user: Any, flt: str | None, today: date) -> sa.Select[tuple[Referral]]:
+    """Referrals the user created, filtered: sent / awaiting / overdue / answered."""
+    stmt = sa.select(Referral).where(Referral.created_by_id == user.id, referral_scope(user))
+    if flt == "gesendet":
+        stmt = stmt.where(Referral.state == "sent")
+    elif flt == "offen":
+        stmt = stmt.where(Referral.state.in_(AWAITING_STATES))
+    elif flt == "ueberfaellig":
+        stmt = stmt.where(Referral.state.in_(AWAITING_STATES), Referral.due_date < today)
+    elif flt == "beantwortet":
+        stmt = stmt.where(Referral.state.in_(ANSWERED_STATES))
+    return stmt.order_by(Referral.due_date.asc().nulls_last(), Referral.id.desc())
+
+
+def events(referral_id: int) -> sa.Select[tuple[ReferralEvent]]:
+    return (
+        sa.select(ReferralEvent)
+        .where(ReferralEvent.referral_id == referral_id)
+        .order_by(ReferralEvent.at.asc(), ReferralEvent.id.asc())
+    )
+
+
+def partner_referrals(user: Any, partner_id: int) -> sa.Select[tuple[Referral]]:
+    return (
+        sa.select(Referral)
+        .where(Referral.partner_id == partner_id, referral_scope(user))
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+    )
+
+
+def partner_state_counts(user: Any, partner_id: int) -> sa.Select[tuple[str, int]]:
+    return (
+        sa.select(Referral.state, sa.func.count(Referral.id))
+        .where(Referral.partner_id == partner_id, referral_scope(user))
+        .group_by(Referral.state)
+        .order_by(Referral.state)
+    )
+
+
+def partners(include_inactive: bool = True) -> sa.Select[tuple[Partner]]:
+    stmt = sa.select(Partner)
+    if not include_inactive:
+        stmt = stmt.where(Partner.is_active.is_(True))
+    return stmt.order_by(Partner.is_active.desc(), Partner.kind, Partner.name, Partner.id)
+
+
+def region_transfers(user: Any, incoming: bool) -> sa.Select[tuple[Transfer]]:
+    stmt = sa.select(Transfer).where(transfer_scope(user))
+    if user.region_id is not None:
+        column = Transfer.to_region_id if incoming else Transfer.from_region_id
+        stmt = stmt.where(column == user.region_id)
+    return stmt.order_by(
+        (Transfer.state == "pending").desc(), Transfer.requested_at.desc(), Transfer.id.desc()
+    )
