@@ -46,7 +46,7 @@ def _fixture(clean_app):
 def test_export_contains_every_person_column_and_no_one_else(client, auth, make_user, clean_app):
     person_id, firm_case, own_case = _fixture(clean_app)
     auth.login(make_user("supervisor", "SW"))
-    response = client.get(f"/personen/{person_id}/auskunft.json")
+    response = client.get(f"/personen/{person_id}/auskunft/json")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
     export = response.json

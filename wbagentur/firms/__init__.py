@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("firms", __name__)
 
-from wbagentur.firms import models  # noqa: E402,F401
+from wbagentur.firms import models, views  # noqa: E402,F401

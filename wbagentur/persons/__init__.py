@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("persons", __name__)
 
-from wbagentur.persons import models  # noqa: E402,F401
+from wbagentur.persons import models, views  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """Routes:
   /personen/<id>/auskunft            privacy.access_report   supervisor, coordinator
-  /personen/<id>/auskunft.json       privacy.access_json     supervisor, coordinator
+  /personen/<id>/auskunft/json       privacy.access_json     supervisor, coordinator
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def access_report(person_id: int) -> Any:
     return render_template("privacy/access_report.html", person=person, export=export)
 
 
-@bp.route("/personen/<int:person_id>/auskunft.json")
+@bp.route("/personen/<int:person_id>/auskunft/json")
 @requires_role(*ROLES)
 def access_json(person_id: int) -> Any:
     person = get_person_for(current_user, person_id)

@@ -1,0 +1,75 @@
+"""Who may see and edit which firm (security.md AC-02).
+
+Advisors and supervisors see firms whose district lies in their region, plus firms
+linked to a case of their region (``cases.firm_id``); they edit firms of their own
+region only. Coordinators see all firms, read-only. Administrators see none (the views
+already answer 403 by role). Firms outside the scope answer 404, never 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+
+from wbagentur.extensions import db
+from wbagentur.firms.models import Firm, FirmContact
+from wbagentur.regions.models import District
+
+REGIONAL_ROLES = ("advisor", "supervisor")
+
+
+def firm_scope(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition selecting the firms ``user`` may see."""
+    if user.role in REGIONAL_ROLES and user.region_id is not None:
+        # Imported here: cases.models imports firms.models, which loads this package.
+        from wbagentur.cases.models import Case
+
+        in_region = sa.select(District.id).where(District.region_id == user.region_id)
+        via_case = sa.select(Case.firm_id).where(
+            Case.region_id == user.region_id, Case.firm_id.is_not(None)
+        )
+        return sa.or_(Firm.district_id.in_(in_region), Firm.id.in_(via_case))
+    if user.role == "coordinator":
+        return sa.true()
+    return sa.false()
+
+
+def firms_visible_to(user: Any) -> sa.Select[tuple[Firm]]:
+    """All firms the user may see, as a Select to filter and paginate further."""
+    return sa.select(Firm).where(firm_scope(user))
+
+
+def visible_firm_ids(user: Any) -> sa.Select[tuple[int]]:
+    """Ids of the firms the user may see (for subqueries, e.g. persons' employers)."""
+    return sa.select(Firm.id).where(firm_scope(user))
+
+
+def can_edit_firm(user: Any, firm: Firm) -> bool:
+    """Advisors and supervisors edit firms whose district lies in their own region."""
+    return (
+        user.role in REGIONAL_ROLES
+        and user.region_id is not None
+        and (firm.district.region_id == user.region_id)
+    )
+
+
+def get_firm_for(user: Any, firm_id: int, need: str = "view") -> Firm:
+    """Load a firm within the user's scope, or answer 404 (403 if visible but read-only)."""
+    firm = db.session.scalar(firms_visible_to(user).where(Firm.id == firm_id))
+    if firm is None:
+        abort(404)
+    if need == "edit" and not can_edit_firm(user, firm):
+        abort(403)
+    return firm
+
+
+def get_contact_for(user: Any, firm: Firm, contact_id: int) -> FirmContact:
+    """A contact of ``firm`` (already scoped), or 404."""
+    contact = db.session.scalar(
+        sa.select(FirmContact).where(FirmContact.id == contact_id, FirmContact.firm_id == firm.id)
+    )
+    if contact is None:
+        abort(404)
+    return contact

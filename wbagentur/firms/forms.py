@@ -1,0 +1,375 @@
+"""Forms of the firms module (and small German-message fields the persons forms reuse)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.firms import rules, wz
+
+
+class GermanIntegerField(StringField):
+    """Whole number with a German message on bad input (WTForms' own is English)."""
+
+    def __init__(
+        self, label: Any = None, validators: Any = None, message: Any = None, **kw: Any
+    ) -> None:
+        super().__init__(label, validators, **kw)
+        self.parse_message = message or _l("Bitte geben Sie eine ganze Zahl ein.")
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).strip()
+        if raw == "":
+            self.data = None
+            return
+        try:
+            self.data = int(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.parse_message) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else str(self.data)
+
+
+class GermanDecimalField(GermanIntegerField):
+    """A number with a decimal comma or point (e.g. weekly hours "38,5")."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).strip().replace(",", ".")
+        if raw == "":
+            self.data = None
+            return
+        try:
+            number = float(raw)
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError
+            self.data = number  # type: ignore[assignment]
+        except ValueError:
+            self.data = None
+            raise ValueError(self.parse_message) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if self.data is None:
+            return ""
+        return f"{self.data:g}".replace(".", ",")
+
+
+class EuroField(StringField):
+    """An amount in euros, stored as integer cents in ``data``."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        try:
+            self.data = rules.parse_euro_to_cents(str(valuelist[0]))
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                _l("Bitte geben Sie einen Betrag in Euro ein, z. B. 1500000 oder 1.500.000,00.")
+            ) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return rules.format_cents(self.data)
+
+
+class GermanDateField(StringField):
+    """A date from ``<input type=date>`` (YYYY-MM-DD) or typed as TT.MM.JJJJ."""
+
+    def __init__(self, label: Any = None, validators: Any = None, **kw: Any) -> None:
+        kw.setdefault("render_kw", {})
+        kw["render_kw"].setdefault("type", "date")
+        super().__init__(label, validators, **kw)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).strip()
+        if raw == "":
+            self.data = None
+            return
+        for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+            try:
+                self.data = datetime.strptime(raw, fmt).date()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(_l("Bitte geben Sie ein gültiges Datum ein, z. B. 31.12.1980."))
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+
+INVALID_CHOICE = _l("Bitte wählen Sie einen Eintrag aus der Liste.")
+
+
+def _staff_field(label: Any) -> GermanIntegerField:
+    return GermanIntegerField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=1_000_000, message=_l("Bitte geben Sie eine Zahl ab 0 ein.")),
+        ],
+        message=_l("Bitte geben Sie die Anzahl als ganze Zahl ein (0 oder mehr)."),
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+def opts(pairs: Any) -> list[SelectChoice]:
+    """Plain options as SelectChoice objects (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def grouped(placeholder: Any, groups: dict[str, list[tuple[str, str]]]) -> list[SelectChoice]:
+    """A placeholder option, then one ``<optgroup>`` per group."""
+    choices = [SelectChoice("", placeholder)]
+    for group, options in groups.items():
+        choices.extend(SelectChoice(value, label, optgroup=group) for value, label in options)
+    return choices
+
+
+def district_choices(districts: list[Any]) -> list[SelectChoice]:
+    """District select grouped by planning region; option values are district keys."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for d in sorted(districts, key=lambda d: (d.region.name, d.name)):
+        groups.setdefault(d.region.name, []).append((d.key, d.name))
+    return grouped(_l("– bitte wählen –"), groups)
+
+
+class FirmForm(BaseForm):
+    name = StringField(
+        _l("Name des Unternehmens"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Namen des Unternehmens ein.")),
+            Length(max=160, message=_l("Der Name darf höchstens 160 Zeichen lang sein.")),
+            NoControlCharacters(),
+        ],
+        render_kw={"autocomplete": "organization"},
+    )
+    legal_form = SelectField(
+        _l("Rechtsform"),
+        choices=opts([("", _l("– bitte wählen –"))] + [(f, f) for f in rules.LEGAL_FORMS]),
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    register_number = StringField(
+        _l("Handelsregisternummer"),
+        validators=[
+            Length(max=20, message=_l("Die Registernummer ist zu lang.")),
+            NoControlCharacters(),
+        ],
+        description=_l("Optional, z. B. HRB 12345 oder HRA 501234 (auch GnR, PR, VR)."),
+    )
+    wz_code = SelectField(
+        _l("Wirtschaftszweig (WZ 2008)"),
+        choices=grouped(_l("– bitte wählen –"), wz.grouped_choices()),
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    street = StringField(
+        _l("Straße und Hausnummer"),
+        validators=[
+            Length(max=120, message=_l("Die Straße darf höchstens 120 Zeichen lang sein.")),
+            NoControlCharacters(),
+        ],
+        render_kw={"autocomplete": "street-address"},
+    )
+    postcode = StringField(
+        _l("Postleitzahl"),
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\d{5}$",
+                message=_l("Bitte geben Sie eine fünfstellige Postleitzahl ein, z. B. 98527."),
+            ),
+        ],
+        render_kw={"inputmode": "numeric", "autocomplete": "postal-code", "data-postcode": "1"},
+    )
+    city = StringField(
+        _l("Ort"),
+        validators=[
+            Length(max=80, message=_l("Der Ort darf höchstens 80 Zeichen lang sein.")),
+            NoControlCharacters(),
+        ],
+        render_kw={"autocomplete": "address-level2"},
+    )
+    district_key = SelectField(
+        _l("Landkreis oder kreisfreie Stadt"),
+        validators=[DataRequired(_l("Bitte wählen Sie den Landkreis oder die kreisfreie Stadt."))],
+        description=_l(
+            "Maßgeblich für die Planungsregion. Die Postleitzahl kann einen Vorschlag liefern."
+        ),
+        choices=[],
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
+            Email(
+                _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. info@firma.de."),
+                check_deliverability=False,
+            ),
+        ],
+        render_kw={"autocomplete": "email", "inputmode": "email"},
+    )
+    phone = StringField(
+        _l("Telefon"),
+        validators=[
+            Length(max=40, message=_l("Die Telefonnummer ist zu lang.")),
+            NoControlCharacters(),
+        ],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    staff_over_30h = _staff_field(_l("Beschäftigte mit mehr als 30 Wochenstunden"))
+    staff_up_to_30h = _staff_field(_l("Beschäftigte mit bis zu 30 Wochenstunden"))
+    staff_up_to_20h = _staff_field(_l("Beschäftigte mit bis zu 20 Wochenstunden"))
+    staff_up_to_10h = _staff_field(_l("Beschäftigte mit bis zu 10 Wochenstunden"))
+    group_headcount = _staff_field(_l("Beschäftigte im Konzern (falls verbunden)"))
+    turnover = EuroField(
+        _l("Jahresumsatz in Euro"),
+        description=_l("Optional. Für die KMU-Einstufung nach EU-Empfehlung 2003/361/EG."),
+        render_kw={"inputmode": "decimal"},
+    )
+    balance_sheet = EuroField(
+        _l("Bilanzsumme in Euro"), description=_l("Optional."), render_kw={"inputmode": "decimal"}
+    )
+    has_collective_agreement_training = BooleanField(_l("Tarifvertrag zur Weiterbildung"))
+    has_works_agreement_training = BooleanField(_l("Betriebsvereinbarung zur Weiterbildung"))
+    has_works_council = BooleanField(_l("Betriebsrat vorhanden"))
+    seat_in_thuringia = BooleanField(_l("Sitz in Thüringen"), default=True)
+
+    def validate_register_number(self, field: StringField) -> None:
+        try:
+            field.data = rules.normalise_register_number(field.data)
+        except ValueError:
+            raise ValidationError(
+                _l(
+                    "Bitte geben Sie die Registernummer wie HRB 12345 an (Registerart HRA, HRB, GnR, "  # noqa: E501
+                    "PR oder VR und die Nummer)."
+                )
+            ) from None
+
+    def validate_district_key(self, field: SelectField) -> None:
+        allowed = getattr(self, "allowed_district_keys", None)
+        if allowed is not None and field.data and field.data not in allowed:
+            raise ValidationError(
+                _l(
+                    "Bitte wählen Sie einen Kreis Ihrer Planungsregion. Unternehmen anderer Regionen "  # noqa: E501
+                    "legt die dortige Kontaktstelle an."
+                )
+            )
+
+    def service_data(self) -> dict[str, Any]:
+        """The fields the service may set (an allowlist; no mass assignment)."""
+        return {
+            "name": self.name.data,
+            "legal_form": self.legal_form.data or None,
+            "register_number": self.register_number.data or None,
+            "wz_code": self.wz_code.data or None,
+            "street": self.street.data or None,
+            "postcode": self.postcode.data or None,
+            "city": self.city.data or None,
+            "district_key": self.district_key.data,
+            "email": (self.email.data or None),
+            "phone": self.phone.data or None,
+            "staff_over_30h": self.staff_over_30h.data or 0,
+            "staff_up_to_30h": self.staff_up_to_30h.data or 0,
+            "staff_up_to_20h": self.staff_up_to_20h.data or 0,
+            "staff_up_to_10h": self.staff_up_to_10h.data or 0,
+            "group_headcount": self.group_headcount.data,
+            "turnover_cents": self.turnover.data,
+            "balance_sheet_cents": self.balance_sheet.data,
+            "has_collective_agreement_training": bool(self.has_collective_agreement_training.data),
+            "has_works_agreement_training": bool(self.has_works_agreement_training.data),
+            "has_works_council": bool(self.has_works_council.data),
+            "seat_in_thuringia": bool(self.seat_in_thuringia.data),
+        }
+
+
+class FirmCreateForm(FirmForm):
+    submission_token = HiddenField()
+    confirm_new = BooleanField(_l("Trotzdem neu anlegen"))
+
+
+class FirmEditForm(FirmForm):
+    version = HiddenField()
+
+
+class ContactForm(BaseForm):
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Namen der Ansprechperson ein.")),
+            Length(max=100, message=_l("Der Name darf höchstens 100 Zeichen lang sein.")),
+            NoControlCharacters(),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    function = StringField(
+        _l("Funktion"),
+        validators=[
+            Length(max=80, message=_l("Die Funktion darf höchstens 80 Zeichen lang sein.")),
+            NoControlCharacters(),
+        ],
+        description=_l("z. B. Geschäftsführung oder Personalabteilung"),
+    )
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
+            Email(
+                _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@firma.de."),
+                check_deliverability=False,
+            ),
+        ],
+        render_kw={"autocomplete": "email", "inputmode": "email"},
+    )
+    phone = StringField(
+        _l("Telefon"),
+        validators=[
+            Length(max=40, message=_l("Die Telefonnummer ist zu lang.")),
+            NoControlCharacters(),
+        ],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    submission_token = HiddenField()
+
+    def service_data(self) -> dict[str, Any]:
+        return {
+            "name": self.name.data,
+            "function": self.function.data or None,
+            "email": self.email.data or None,
+            "phone": self.phone.data or None,
+        }
+
+
+class ConfirmForm(BaseForm):
+    """CSRF token only, for POST buttons."""

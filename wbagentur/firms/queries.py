@@ -1,0 +1,50 @@
+"""Reads of firms, returning Selects to paginate or filter further."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from wbagentur.core.text import like_pattern, normalise_search
+from wbagentur.firms.access import firms_visible_to
+from wbagentur.firms.models import Firm
+from wbagentur.regions.models import District
+
+# Sort keys from the query string map onto fixed orderings (security.md VAL-02).
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": (Firm.name_search.asc(), Firm.id.asc()),
+    "neu": (Firm.created_at.desc(), Firm.id.desc()),
+}
+DEFAULT_SORT = "name"
+
+
+def firm_list(
+    user: Any, q: str | None = None, district_key: str | None = None, sort: str = DEFAULT_SORT
+) -> sa.Select[tuple[Firm]]:
+    """The firms the user may see, searched by name and filtered by district."""
+    stmt = firms_visible_to(user)
+    if q and normalise_search(q):
+        stmt = stmt.where(Firm.name_search.like(like_pattern(q), escape="\\"))
+    if district_key:
+        stmt = stmt.where(
+            Firm.district_id.in_(sa.select(District.id).where(District.key == district_key))
+        )
+    return stmt.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def duplicate_candidates(
+    name_search: str, district_id: int | None, register_number: str | None, email_domain: str | None
+) -> sa.Select[tuple[Firm]]:
+    """A coarse pre-selection for the duplicate check (across all regions); the exact
+    matching is ``rules.find_duplicates``."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if district_id is not None:
+        conditions.append(Firm.district_id == district_id)
+    if register_number:
+        conditions.append(Firm.register_number == register_number)
+    if email_domain:
+        conditions.append(Firm.email_domain == email_domain)
+    if not conditions:
+        return sa.select(Firm).where(sa.false())
+    return sa.select(Firm).where(sa.or_(*conditions)).order_by(Firm.id)

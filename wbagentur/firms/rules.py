@@ -1,0 +1,259 @@
+"""Pure rules for firms: register numbers, § 82 weighting, EU SME class, duplicates.
+
+No database and no Flask here, so tests call them directly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+LEGAL_FORMS = [
+    "GmbH",
+    "UG (haftungsbeschränkt)",
+    "AG",
+    "KG",
+    "GmbH & Co. KG",
+    "OHG",
+    "e. K.",
+    "GbR",
+    "eG",
+    "e. V.",
+    "Einzelunternehmen",
+    "Sonstige",
+]
+
+FREEMAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "web.de",
+        "gmx.de",
+        "gmx.net",
+        "t-online.de",
+        "yahoo.de",
+        "yahoo.com",
+        "outlook.com",
+        "hotmail.com",
+        "freenet.de",
+        "aol.com",
+        "icloud.com",
+        "posteo.de",
+        "mailbox.org",
+    }
+)
+
+# Handelsregister A/B, Genossenschafts-, Partnerschafts- and Vereinsregister; some
+# courts append a letter (e.g. "HRB 12345 B").
+_REGISTER = re.compile(r"^(HRA|HRB|GNR|PR|VR)\s*(\d{1,6})(?:\s*([A-Z]{1,2}))?$", re.IGNORECASE)
+_REGISTER_SPELLING = {"HRA": "HRA", "HRB": "HRB", "GNR": "GnR", "PR": "PR", "VR": "VR"}
+
+SIMILARITY_THRESHOLD = 0.85
+
+
+def normalise_register_number(value: str | None) -> str | None:
+    """``"hrb12345"`` → ``"HRB 12345"``; empty → None; raise ValueError if malformed."""
+    if value is None or not value.strip():
+        return None
+    match = _REGISTER.match(" ".join(value.split()))
+    if not match:
+        raise ValueError(value)
+    kind, number, suffix = match.groups()
+    result = f"{_REGISTER_SPELLING[kind.upper()]} {number}"
+    return f"{result} {suffix.upper()}" if suffix else result
+
+
+def email_domain(email: str | None) -> str | None:
+    """Lower-case domain of an e-mail address, or None."""
+    if not email or "@" not in email:
+        return None
+    return email.rsplit("@", 1)[1].strip().lower() or None
+
+
+def weighted_headcount(over_30: int, up_to_30: int, up_to_20: int, up_to_10: int) -> float:
+    """§ 82 Abs. 6 SGB III: > 30 h counts 1.0, ≤ 30 h 0.75, ≤ 20 h 0.5, ≤ 10 h 0.25."""
+    return over_30 + 0.75 * up_to_30 + 0.5 * up_to_20 + 0.25 * up_to_10
+
+
+# --- EU SME class (Recommendation 2003/361/EC, Annex Art. 2) ----------------------
+
+_EUR = 100  # cents
+SME_CLASSES = {
+    "micro": "Kleinstunternehmen",
+    "small": "Kleines Unternehmen",
+    "medium": "Mittleres Unternehmen",
+    "large": "Großunternehmen",
+}
+# (class, staff below, turnover ceiling in cents, balance-sheet ceiling in cents)
+_THRESHOLDS = (
+    ("micro", 10, 2_000_000 * _EUR, 2_000_000 * _EUR),
+    ("small", 50, 10_000_000 * _EUR, 10_000_000 * _EUR),
+    ("medium", 250, 50_000_000 * _EUR, 43_000_000 * _EUR),
+)
+
+
+@dataclass(frozen=True)
+class SmeClassification:
+    """The SME class with the reasons that led to it."""
+
+    key: str
+    label: str
+    staff: float
+    staff_basis: str
+    financials_known: bool
+    explanation: list[str] = field(default_factory=list)
+
+    @property
+    def is_sme(self) -> bool:
+        return self.key != "large"
+
+
+def _fmt_number(value: float) -> str:
+    text = f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text[:-3] if text.endswith(",00") else text
+
+
+def _fmt_euro(cents: int) -> str:
+    return f"{_fmt_number(cents / 100)} €"
+
+
+def classify_sme(
+    weighted_staff: float,
+    group_headcount: int | None = None,
+    turnover_cents: int | None = None,
+    balance_sheet_cents: int | None = None,
+) -> SmeClassification:
+    """Classify by staff and financial ceilings; explain the verdict in German.
+
+    Staff is the weighted headcount, or the group headcount when that is larger (the
+    recommendation counts linked enterprises). With unknown financials the class rests
+    on the staff count alone, and the explanation says so.
+    """
+    staff, basis = float(weighted_staff), "gewichtete Beschäftigtenzahl nach § 82 Abs. 6 SGB III"
+    if group_headcount is not None and group_headcount > staff:
+        staff, basis = (
+            float(group_headcount),
+            "Beschäftigtenzahl des Konzerns (verbundene Unternehmen)",
+        )
+    known = turnover_cents is not None or balance_sheet_cents is not None
+    reasons = [f"Beschäftigte: {_fmt_number(staff)} ({basis})."]
+    if not known:
+        reasons.append(
+            "Umsatz und Bilanzsumme sind nicht bekannt; die Einstufung beruht nur auf der "
+            "Beschäftigtenzahl und ist vorläufig."
+        )
+    for key, staff_limit, turnover_limit, balance_limit in _THRESHOLDS:
+        if staff >= staff_limit:
+            continue
+        if known:
+            financial_ok = (turnover_cents is not None and turnover_cents <= turnover_limit) or (
+                balance_sheet_cents is not None and balance_sheet_cents <= balance_limit
+            )
+            if not financial_ok:
+                reasons.append(
+                    f"Für „{SME_CLASSES[key]}“ zu hoch: Umsatz über {_fmt_euro(turnover_limit)} "
+                    f"und Bilanzsumme über {_fmt_euro(balance_limit)} (oder nicht angegeben)."
+                )
+                continue
+            reasons.append(
+                f"Weniger als {staff_limit} Beschäftigte und Umsatz höchstens "
+                f"{_fmt_euro(turnover_limit)} oder Bilanzsumme höchstens {_fmt_euro(balance_limit)}."  # noqa: E501
+            )
+        else:
+            reasons.append(f"Weniger als {staff_limit} Beschäftigte.")
+        return SmeClassification(key, SME_CLASSES[key], staff, basis, known, reasons)
+    reasons.append(
+        "Die Schwellenwerte für KMU (unter 250 Beschäftigte und Finanzgrenzen) sind überschritten."
+    )
+    return SmeClassification("large", SME_CLASSES["large"], staff, basis, known, reasons)
+
+
+# --- Duplicate matching -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FirmFacts:
+    """What the duplicate check compares; built from a form or a stored firm."""
+
+    id: int | None
+    name_search: str
+    district_key: str | None
+    register_number: str | None = None
+    email_domain: str | None = None
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    firm_id: int | None
+    reasons: tuple[str, ...]
+
+
+def names_similar(a: str, b: str) -> bool:
+    """Normalised names equal, one contains the other, or SequenceMatcher ratio ≥ 0.85."""
+    if not a or not b:
+        return False
+    if a == b or a in b or b in a:
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= SIMILARITY_THRESHOLD
+
+
+def duplicate_reasons(new: FirmFacts, existing: FirmFacts) -> tuple[str, ...]:
+    """Why ``existing`` may be the same firm as ``new`` (empty: not a candidate)."""
+    reasons = []
+    if (
+        new.district_key
+        and new.district_key == existing.district_key
+        and names_similar(new.name_search, existing.name_search)
+    ):
+        reasons.append("ähnlicher Name im selben Kreis")
+    if new.register_number and new.register_number == existing.register_number:
+        reasons.append("gleiche Handelsregisternummer")
+    if (
+        new.email_domain
+        and new.email_domain not in FREEMAIL_DOMAINS
+        and new.email_domain == existing.email_domain
+    ):
+        reasons.append("gleiche E-Mail-Domain")
+    return tuple(reasons)
+
+
+def find_duplicates(new: FirmFacts, existing: Iterable[FirmFacts]) -> list[DuplicateMatch]:
+    """All existing firms that may be ``new``, in input order."""
+    matches = []
+    for other in existing:
+        if new.id is not None and other.id == new.id:
+            continue
+        reasons = duplicate_reasons(new, other)
+        if reasons:
+            matches.append(DuplicateMatch(other.id, reasons))
+    return matches
+
+
+# --- Money input ------------------------------------------------------------------
+
+_EURO_INPUT = re.compile(r"^(\d{1,3}(?:[.\s]\d{3})+|\d+)(?:,(\d{1,2}))?$")
+
+
+def parse_euro_to_cents(text: str | None) -> int | None:
+    """``"1.500.000"`` / ``"1500000,50"`` → cents; empty → None; raise ValueError otherwise."""
+    if text is None:
+        return None
+    text = text.strip().removesuffix("€").strip()
+    if not text:
+        return None
+    match = _EURO_INPUT.match(text)
+    if not match:
+        raise ValueError(text)
+    euros = int(re.sub(r"[.\s]", "", match.group(1)))
+    cents = int((match.group(2) or "0").ljust(2, "0"))
+    return euros * 100 + cents
+
+
+def format_cents(cents: int | None) -> str:
+    """Cents as a German euro amount for form fields: 150000050 → "1500000,50"."""
+    if cents is None:
+        return ""
+    euros, rest = divmod(cents, 100)
+    return f"{euros},{rest:02d}" if rest else str(euros)

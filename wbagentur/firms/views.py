@@ -1,0 +1,335 @@
+"""Firms and their contact persons.
+
+Routes (V = advisor, supervisor, coordinator; E = advisor, supervisor):
+  /unternehmen                                          GET       firms.index                V
+  /unternehmen/neu                                      GET/POST  firms.create               E
+  /unternehmen/kreis-vorschlag?plz=98527                GET JSON  firms.district_suggestion  V
+  /unternehmen/<int:firm_id>                            GET       firms.detail               V
+  /unternehmen/<int:firm_id>/bearbeiten                 GET/POST  firms.edit                 E
+  /unternehmen/<int:firm_id>/kontakte/neu               GET/POST  firms.contact_create       E
+  /unternehmen/<int:firm_id>/kontakte/<int:contact_id>/bearbeiten
+                                                        GET/POST  firms.contact_edit         E
+  /unternehmen/<int:firm_id>/kontakte/<int:contact_id>/loeschen
+                                                        GET (confirmation)/POST
+                                                                  firms.contact_delete       E
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from wbagentur.core import idempotency
+from wbagentur.core.access import requires_role
+from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.extensions import db
+from wbagentur.firms import access, bp, postcodes, queries, rules, services, wz
+from wbagentur.firms.forms import (
+    ConfirmForm,
+    ContactForm,
+    FirmCreateForm,
+    FirmEditForm,
+    district_choices,
+)
+from wbagentur.firms.models import Firm
+from wbagentur.regions.models import District
+from wbagentur.regions.queries import districts_in_order
+
+PER_PAGE = 25
+VIEWERS = ("advisor", "supervisor", "coordinator")
+EDITORS = ("advisor", "supervisor")
+
+
+def _districts() -> list[District]:
+    return list(db.session.scalars(districts_in_order()))
+
+
+def _prepare(form: Any) -> None:
+    districts = _districts()
+    form.district_key.choices = district_choices(districts)
+    form.allowed_district_keys = {d.key for d in districts if d.region_id == current_user.region_id}
+
+
+def firm_data(firm: Firm) -> dict[str, Any]:
+    """Stored values in the shape of ``FirmForm.service_data``."""
+    data = {name: getattr(firm, name) for name in services.FIRM_FIELDS}
+    data["district_key"] = firm.district.key
+    return data
+
+
+def _display(name: str, value: Any, districts: dict[str, str]) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nein")
+    if name.endswith("_cents"):
+        return f"{rules.format_cents(value)} €"
+    if name == "district_key":
+        return districts.get(value, value)
+    if name == "wz_code":
+        return wz.describe(value) or value
+    return str(value)
+
+
+def _comparison(
+    form: FirmEditForm, mine: dict[str, Any], stored: dict[str, Any]
+) -> list[dict[str, Any]]:
+    districts = {d.key: d.name for d in _districts()}
+    labels = {
+        "turnover_cents": form.turnover.label.text,
+        "balance_sheet_cents": form.balance_sheet.label.text,
+    }
+    rows = []
+    for name in (
+        "name",
+        "legal_form",
+        "register_number",
+        "wz_code",
+        "street",
+        "postcode",
+        "city",
+        "district_key",
+        "email",
+        "phone",
+        "staff_over_30h",
+        "staff_up_to_30h",
+        "staff_up_to_20h",
+        "staff_up_to_10h",
+        "group_headcount",
+        "turnover_cents",
+        "balance_sheet_cents",
+        "has_collective_agreement_training",
+        "has_works_agreement_training",
+        "has_works_council",
+        "seat_in_thuringia",
+    ):
+        label = labels.get(name) or form[name].label.text
+        rows.append(
+            {
+                "label": label,
+                "mine": _display(name, mine.get(name), districts),
+                "stored": _display(name, stored.get(name), districts),
+                "differs": mine.get(name) != stored.get(name),
+            }
+        )
+    return rows
+
+
+@bp.route("/unternehmen")
+@requires_role(*VIEWERS)
+def index() -> Any:
+    q = request.args.get("q", "", type=str).strip()[:100]
+    district_key = request.args.get("kreis", "", type=str)
+    sort = request.args.get("sortierung", queries.DEFAULT_SORT, type=str)
+    if sort not in queries.SORTS:
+        sort = queries.DEFAULT_SORT
+    page = request.args.get("seite", 1, type=int)
+    pagination = db.paginate(
+        queries.firm_list(current_user, q=q, district_key=district_key or None, sort=sort),
+        page=max(page, 1),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "firms/index.html",
+        pagination=pagination,
+        q=q,
+        district_key=district_key,
+        sort=sort,
+        districts=_districts(),
+        can_create=current_user.role in EDITORS,
+    )
+
+
+@bp.route("/unternehmen/kreis-vorschlag")
+@requires_role(*VIEWERS)
+def district_suggestion() -> Any:
+    key = postcodes.suggest_district_key(request.args.get("plz", "", type=str))
+    if key is None:
+        return jsonify({})
+    district = db.session.scalar(sa.select(District).where(District.key == key))
+    if district is None:
+        return jsonify({})
+    return jsonify({"district_key": district.key, "district_name": district.name})
+
+
+@bp.route("/unternehmen/neu", methods=["GET", "POST"])
+@requires_role(*EDITORS)
+def create() -> Any:
+    form = FirmCreateForm()
+    _prepare(form)
+    if request.method == "GET":
+        form.submission_token.data = idempotency.new_token()
+        if not form.district_key.data:
+            own = sorted(form.allowed_district_keys)
+            form.district_key.data = own[0] if len(own) == 1 else ""
+    token = form.submission_token.data or None
+    if request.method == "POST" and (done := idempotency.already_processed(token)):
+        return redirect(done)
+    duplicates: list[dict[str, Any]] = []
+    if form.validate_on_submit():
+        data = form.service_data()
+        if not form.confirm_new.data:
+            duplicates = _duplicate_list(services.find_duplicates(data))
+        if not duplicates:
+            try:
+                firm = services.create_firm(current_user, data)
+                if token:
+                    idempotency.claim(token, url_for("firms.detail", firm_id=firm.id))
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                form.district_key.errors = [str(exc)]
+            except IntegrityError:
+                db.session.rollback()
+                done = idempotency.already_processed(token)
+                if done:
+                    return redirect(done)
+                raise
+            else:
+                flash(_("Das Unternehmen wurde angelegt."), "success")
+                return redirect(url_for("firms.detail", firm_id=firm.id))
+    return render_template("firms/form.html", form=form, firm=None, duplicates=duplicates)
+
+
+def _duplicate_list(matches: list[tuple[Firm, tuple[str, ...]]]) -> list[dict[str, Any]]:
+    """Candidates for the warning; firms outside the user's scope stay anonymous."""
+    if not matches:
+        return []
+    ids = [f.id for f, _r in matches]
+    visible = set(db.session.scalars(access.visible_firm_ids(current_user).where(Firm.id.in_(ids))))
+    return [
+        {"firm": firm if firm.id in visible else None, "reasons": reasons}
+        for firm, reasons in matches
+    ]
+
+
+@bp.route("/unternehmen/<int:firm_id>")
+@requires_role(*VIEWERS)
+def detail(firm_id: int) -> Any:
+    from wbagentur.persons.queries import employees_of
+
+    firm = access.get_firm_for(current_user, firm_id)
+    sme = rules.classify_sme(
+        firm.weighted_headcount, firm.group_headcount, firm.turnover_cents, firm.balance_sheet_cents
+    )
+    employees = db.session.scalars(employees_of(current_user, firm.id).limit(200)).all()
+    return render_template(
+        "firms/detail.html",
+        firm=firm,
+        sme=sme,
+        wz_label=wz.describe(firm.wz_code),
+        can_edit=access.can_edit_firm(current_user, firm),
+        employees=employees,
+    )
+
+
+@bp.route("/unternehmen/<int:firm_id>/bearbeiten", methods=["GET", "POST"])
+@requires_role(*EDITORS)
+def edit(firm_id: int) -> Any:
+    firm = access.get_firm_for(current_user, firm_id, need="edit")
+    if request.method == "GET":
+        stored = firm_data(firm)
+        form = FirmEditForm(
+            data={
+                **stored,
+                "turnover": firm.turnover_cents,
+                "balance_sheet": firm.balance_sheet_cents,
+                "version": firm.version,
+            }
+        )
+    else:
+        form = FirmEditForm()
+    _prepare(form)
+    if form.validate_on_submit():
+        data = form.service_data()
+        try:
+            expected = int(form.version.data) if form.version.data else None
+        except ValueError:
+            abort(400)
+        try:
+            services.update_firm(current_user, firm, data, expected)
+            db.session.commit()
+        except ConflictError as exc:
+            db.session.rollback()
+            firm = access.get_firm_for(current_user, firm_id)
+            rows = _comparison(form, data, firm_data(firm))
+            return render_template(
+                "firms/conflict.html", firm=firm, rows=rows, message=str(exc)
+            ), 409
+        except DomainError as exc:
+            db.session.rollback()
+            form.district_key.errors = [str(exc)]
+        else:
+            flash(_("Die Änderungen wurden gespeichert."), "success")
+            return redirect(url_for("firms.detail", firm_id=firm.id))
+    return render_template("firms/form.html", form=form, firm=firm, duplicates=[])
+
+
+@bp.route("/unternehmen/<int:firm_id>/kontakte/neu", methods=["GET", "POST"])
+@requires_role(*EDITORS)
+def contact_create(firm_id: int) -> Any:
+    firm = access.get_firm_for(current_user, firm_id, need="edit")
+    form = ContactForm()
+    if request.method == "GET":
+        form.submission_token.data = idempotency.new_token()
+    token = form.submission_token.data or None
+    if request.method == "POST" and (done := idempotency.already_processed(token)):
+        return redirect(done)
+    if form.validate_on_submit():
+        try:
+            services.add_contact(current_user, firm, form.service_data())
+            if token:
+                idempotency.claim(token, url_for("firms.detail", firm_id=firm.id))
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            done = idempotency.already_processed(token)
+            if done:
+                return redirect(done)
+            raise
+        flash(_("Die Ansprechperson wurde hinzugefügt."), "success")
+        return redirect(url_for("firms.detail", firm_id=firm.id))
+    return render_template("firms/contact_form.html", form=form, firm=firm, contact=None)
+
+
+@bp.route(
+    "/unternehmen/<int:firm_id>/kontakte/<int:contact_id>/bearbeiten", methods=["GET", "POST"]
+)
+@requires_role(*EDITORS)
+def contact_edit(firm_id: int, contact_id: int) -> Any:
+    firm = access.get_firm_for(current_user, firm_id, need="edit")
+    contact = access.get_contact_for(current_user, firm, contact_id)
+    form = ContactForm(obj=contact) if request.method == "GET" else ContactForm()
+    if form.validate_on_submit():
+        services.update_contact(current_user, contact, form.service_data())
+        db.session.commit()
+        flash(_("Die Ansprechperson wurde gespeichert."), "success")
+        return redirect(url_for("firms.detail", firm_id=firm.id))
+    return render_template("firms/contact_form.html", form=form, firm=firm, contact=contact)
+
+
+@bp.route("/unternehmen/<int:firm_id>/kontakte/<int:contact_id>/loeschen", methods=["GET", "POST"])
+@requires_role(*EDITORS)
+def contact_delete(firm_id: int, contact_id: int) -> Any:
+    firm = access.get_firm_for(current_user, firm_id, need="edit")
+    contact = access.get_contact_for(current_user, firm, contact_id)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        services.remove_contact(current_user, contact)
+        db.session.commit()
+        flash(_("Die Ansprechperson wurde entfernt."), "success")
+        return redirect(url_for("firms.detail", firm_id=firm.id))
+    return render_template("firms/contact_delete.html", form=form, firm=firm, contact=contact)
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"format_cents": rules.format_cents}

@@ -1,0 +1,362 @@
+"""Persons (employees, individual advice seekers) and their consents.
+
+Routes (V = advisor, supervisor, coordinator; E = advisor, supervisor):
+  /personen                                        GET       persons.index             V
+  /personen/neu[?arbeitgeber=<id>&next=<path>]     GET/POST  persons.create            E
+  /personen/<int:person_id>                        GET       persons.detail            V (audited)
+  /personen/<int:person_id>/bearbeiten             GET/POST  persons.edit              E
+  /personen/<int:person_id>/einwilligungen         POST      persons.consent_give      E
+  /personen/<int:person_id>/einwilligungen/<int:consent_id>/widerruf
+                                                   POST      persons.consent_withdraw  E
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from wbagentur.accounts.views import safe_next
+from wbagentur.core import idempotency
+from wbagentur.core.access import requires_role
+from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.extensions import db
+from wbagentur.firms.access import firms_visible_to
+from wbagentur.firms.forms import opts
+from wbagentur.firms.models import Firm
+from wbagentur.persons import access, bp, queries, rules, services
+from wbagentur.persons.forms import ConfirmForm, ConsentForm, PersonCreateForm, PersonEditForm
+from wbagentur.persons.models import (
+    CONSENT_PURPOSES,
+    EMPLOYMENT_STATUSES,
+    GENDERS,
+    ISCED_LEVELS,
+    QUALIFICATIONS,
+    Consent,
+    Person,
+)
+from wbagentur.regions.models import District
+from wbagentur.regions.queries import districts_in_order
+
+PER_PAGE = 25
+VIEWERS = ("advisor", "supervisor", "coordinator")
+EDITORS = ("advisor", "supervisor")
+EMPLOYER_LIMIT = 1000
+
+
+def _prepare(form: Any, current_employer_id: int | None = None) -> None:
+    firms = list(
+        db.session.scalars(
+            firms_visible_to(current_user).order_by(Firm.name_search, Firm.id).limit(EMPLOYER_LIMIT)
+        )
+    )
+    choices = [(0, _("– kein Arbeitgeber erfasst –"))] + [
+        (f.id, f"{f.name} ({f.city or f.district.name})") for f in firms
+    ]
+    if current_employer_id and current_employer_id not in {f.id for f in firms}:
+        # Keep an employer the user can no longer see, without revealing more than its id.
+        choices.append(
+            (current_employer_id, _("bisheriger Arbeitgeber (Nr. %(id)s)", id=current_employer_id))
+        )
+    form.employer_id.choices = opts(choices)
+    form.residence_district_id.choices = opts(
+        [(0, _("– nicht erfasst –"))]
+        + [(d.id, d.name) for d in db.session.scalars(districts_in_order())]
+    )
+
+
+def person_data(person: Person) -> dict[str, Any]:
+    data = {name: getattr(person, name) for name in services.PERSON_FIELDS}
+    data["employer_id"] = person.employer_id or 0
+    data["residence_district_id"] = person.residence_district_id or 0
+    data["severely_disabled"] = {True: "ja", False: "nein"}.get(person.severely_disabled, "")  # type: ignore[arg-type]
+    return data
+
+
+def _display(name: str, value: Any) -> str:
+    if (
+        value is None
+        or value == ""
+        or value == 0
+        and name in ("employer_id", "residence_district_id")
+    ):
+        return "–"
+    if name == "employer_id":
+        firm = db.session.scalar(firms_visible_to(current_user).where(Firm.id == value))
+        return firm.name if firm else _("Unternehmen Nr. %(id)s", id=value)
+    if name == "residence_district_id":
+        district = db.session.get(District, value)
+        return district.name if district else str(value)
+    labels = {
+        "gender": GENDERS,
+        "employment_status": EMPLOYMENT_STATUSES,
+        "qualification": QUALIFICATIONS,
+        "isced_level": ISCED_LEVELS,
+    }
+    if name in labels:
+        return labels[name].get(value, value)
+    if name == "severely_disabled":
+        return {"ja": _("ja"), "nein": _("nein")}.get(value, "–")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def _comparison(
+    form: PersonEditForm, mine: dict[str, Any], stored: dict[str, Any]
+) -> list[dict[str, Any]]:
+    rows = []
+    for name in (*services.PERSON_FIELDS, "severely_disabled"):
+        a, b = mine.get(name), stored.get(name)
+        rows.append(
+            {
+                "label": form[name].label.text,
+                "mine": _display(name, a),
+                "stored": _display(name, b),
+                "differs": a != b,
+            }
+        )
+    return rows
+
+
+@bp.route("/personen")
+@requires_role(*VIEWERS)
+def index() -> Any:
+    q = request.args.get("q", "", type=str).strip()[:100]
+    sort = request.args.get("sortierung", queries.DEFAULT_SORT, type=str)
+    if sort not in queries.SORTS:
+        sort = queries.DEFAULT_SORT
+    page = request.args.get("seite", 1, type=int)
+    pagination = db.paginate(
+        queries.person_list(current_user, q=q, sort=sort),
+        page=max(page, 1),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "persons/index.html",
+        pagination=pagination,
+        q=q,
+        sort=sort,
+        can_create=current_user.role in EDITORS,
+    )
+
+
+@bp.route("/personen/neu", methods=["GET", "POST"])
+@requires_role(*EDITORS)
+def create() -> Any:
+    form = PersonCreateForm()
+    _prepare(form)
+    if request.method == "GET":
+        form.submission_token.data = idempotency.new_token()
+        form.next.data = request.args.get("next", "")
+        employer = request.args.get("arbeitgeber", 0, type=int)
+        if employer and employer in {c.value for c in form.employer_id.choices}:
+            form.employer_id.data = employer
+            form.employment_status.data = "employed"
+    token = form.submission_token.data or None
+    if request.method == "POST" and (done := idempotency.already_processed(token)):
+        return redirect(done)
+    duplicates: list[dict[str, Any]] = []
+    if form.validate_on_submit():
+        data = form.service_data()
+        if not form.confirm_new.data:
+            duplicates = _duplicate_list(services.find_duplicates(data))
+        if not duplicates:
+            target = _after_create_target(form.next.data)
+            try:
+                person = services.create_person(
+                    current_user,
+                    data,
+                    severely_disabled=form.special_value(),
+                    special_consent=bool(form.special_consent.data),
+                )
+                location = target or url_for("persons.detail", person_id=person.id)
+                if token:
+                    idempotency.claim(token, location)
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                _field_for(form, exc).errors = [str(exc)]
+            except IntegrityError:
+                db.session.rollback()
+                done = idempotency.already_processed(token)
+                if done:
+                    return redirect(done)
+                raise
+            else:
+                flash(_("Die Person wurde angelegt."), "success")
+                return redirect(location)
+    return render_template(
+        "persons/form.html",
+        form=form,
+        person=None,
+        duplicates=duplicates,
+        has_special_consent=False,
+    )
+
+
+def _field_for(form: Any, exc: DomainError) -> Any:
+    return (
+        form.residence_district_id if str(exc) == services.OUT_OF_SCOPE else form.severely_disabled
+    )
+
+
+def _after_create_target(next_value: str | None) -> str | None:
+    """Follow ``next`` only to a safe local path (e.g. back to the firm page)."""
+    if not next_value:
+        return None
+    return next_value if safe_next(next_value) == next_value else None
+
+
+def _duplicate_list(matches: list[tuple[Person, tuple[str, ...]]]) -> list[dict[str, Any]]:
+    if not matches:
+        return []
+    ids = [p.id for p, _r in matches]
+    visible = set(
+        db.session.scalars(
+            sa.select(Person.id).where(access.person_scope(current_user), Person.id.in_(ids))
+        )
+    )
+    return [{"person": p if p.id in visible else None, "reasons": r} for p, r in matches]
+
+
+@bp.route("/personen/<int:person_id>")
+@requires_role(*VIEWERS)
+def detail(person_id: int) -> Any:
+    person = access.get_person_for(current_user, person_id)
+    services.record_view(current_user, person)
+    db.session.commit()
+    consents = db.session.scalars(queries.consents_of(person.id)).all()
+    employer = None
+    if person.employer_id:
+        employer = db.session.scalar(
+            firms_visible_to(current_user).where(Firm.id == person.employer_id)
+        )
+    return render_template(
+        "persons/detail.html",
+        person=person,
+        consents=consents,
+        employer=employer,
+        can_edit=access.can_edit_person(current_user, person),
+        consent_form=ConsentForm(),
+        confirm_form=ConfirmForm(),
+        purposes=CONSENT_PURPOSES,
+        genders=GENDERS,
+        statuses=EMPLOYMENT_STATUSES,
+        qualifications=QUALIFICATIONS,
+        isced=ISCED_LEVELS,
+    )
+
+
+@bp.route("/personen/<int:person_id>/bearbeiten", methods=["GET", "POST"])
+@requires_role(*EDITORS)
+def edit(person_id: int) -> Any:
+    person = access.get_person_for(current_user, person_id, need="edit")
+    if request.method == "GET":
+        form = PersonEditForm(data={**person_data(person), "version": person.version})
+    else:
+        form = PersonEditForm()
+    _prepare(form, person.employer_id)
+    has_special = services.has_active_consent(person, rules.SPECIAL_CATEGORIES)
+    if form.validate_on_submit():
+        data = form.service_data()
+        try:
+            expected = int(form.version.data) if form.version.data else None
+        except ValueError:
+            abort(400)
+        try:
+            services.update_person(
+                current_user,
+                person,
+                data,
+                expected,
+                severely_disabled=form.special_value(),
+                special_consent=bool(form.special_consent.data),
+            )
+            db.session.commit()
+        except ConflictError as exc:
+            db.session.rollback()
+            person = access.get_person_for(current_user, person_id)
+            mine = {
+                **data,
+                "employer_id": data["employer_id"] or 0,
+                "residence_district_id": data["residence_district_id"] or 0,
+                "severely_disabled": form.severely_disabled.data or "",
+            }
+            rows = _comparison(form, mine, person_data(person))
+            return render_template(
+                "persons/conflict.html", person=person, rows=rows, message=str(exc)
+            ), 409
+        except DomainError as exc:
+            db.session.rollback()
+            _field_for(form, exc).errors = [str(exc)]
+        else:
+            flash(_("Die Änderungen wurden gespeichert."), "success")
+            return redirect(url_for("persons.detail", person_id=person.id))
+    return render_template(
+        "persons/form.html",
+        form=form,
+        person=person,
+        duplicates=[],
+        has_special_consent=has_special,
+    )
+
+
+@bp.route("/personen/<int:person_id>/einwilligungen", methods=["POST"])
+@requires_role(*EDITORS)
+def consent_give(person_id: int) -> Any:
+    person = access.get_person_for(current_user, person_id, need="edit")
+    form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            services.give_consent(
+                current_user, person, form.purpose.data, form.recipient.data or None
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("Die Einwilligung wurde erfasst."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+    return redirect(url_for("persons.detail", person_id=person.id) + "#einwilligungen")
+
+
+@bp.route("/personen/<int:person_id>/einwilligungen/<int:consent_id>/widerruf", methods=["POST"])
+@requires_role(*EDITORS)
+def consent_withdraw(person_id: int, consent_id: int) -> Any:
+    person = access.get_person_for(current_user, person_id, need="edit")
+    consent = db.session.scalar(
+        sa.select(Consent).where(Consent.id == consent_id, Consent.person_id == person.id)
+    )
+    if consent is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw_consent(current_user, person, consent)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        if consent.purpose == rules.SPECIAL_CATEGORIES:
+            flash(
+                _(
+                    "Die Einwilligung wurde widerrufen; die Angabe zur Schwerbehinderung wurde gelöscht."  # noqa: E501
+                ),
+                "success",
+            )
+        else:
+            flash(_("Die Einwilligung wurde widerrufen."), "success")
+    return redirect(url_for("persons.detail", person_id=person.id) + "#einwilligungen")
