@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from sqlalchemy.orm import aliased
 from wbagentur.cases.access import case_scope
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participants, case_topics
 from wbagentur.core.text import like_pattern
+from wbagentur.core.timezone import BERLIN
 from wbagentur.firms.models import Firm
 from wbagentur.persons.models import Person
 
@@ -57,9 +59,18 @@ def case_list(
     topic: str | None = None,
     assigned: str | None = None,
     sort: str = "neueste",
+    drill: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> sa.Select[tuple[Case]]:
-    """The case list of the user's scope with the given filters, in a stable order."""
+    """The case list of the user's scope with the given filters, in a stable order.
+
+    ``drill`` holds validated drill-down filters of the dashboard (see
+    ``drill_down_conditions``); with any of them, advisors and supervisors see only cases
+    of their own region, exactly the cases the dashboard counted.
+    """
     stmt = sa.select(Case).where(case_scope(user))
+    if drill:
+        stmt = stmt.where(*drill_down_conditions(user, drill, now or _utcnow()))
     if q:
         stmt = stmt.where(search_condition(q))
     if status == "open":
@@ -128,3 +139,155 @@ def open_follow_ups(case: Case) -> sa.Select[tuple[FollowUp]]:
         .where(FollowUp.case_id == case.id)
         .order_by(FollowUp.done_at.is_not(None), FollowUp.due_date.asc(), FollowUp.id.asc())
     )
+
+
+# ---------------------------------------------------------------- drill-down filters
+# The dashboard (wbagentur.reports.queries) counts with these same conditions, so a
+# number and the list behind it always agree.
+
+AGE_BUCKETS: dict[str, tuple[int, int | None]] = {
+    "0-30": (0, 30),
+    "31-90": (31, 90),
+    "91-180": (91, 180),
+    "181+": (181, None),
+}
+REFERRAL_STAGES = ("sent", "accepted", "completed", "approved")
+OVERDUE_KINDS = ("follow_ups", "referrals")
+OVERDUE_REFERRAL_STATES = ("sent", "accepted", "returned")
+
+
+def _utcnow() -> datetime:
+    from wbagentur.core.models import utcnow
+
+    return utcnow()
+
+
+def local_midnight(day: date) -> datetime:
+    """The UTC instant at which ``day`` begins in Thuringia."""
+    return datetime.combine(day, time.min, tzinfo=BERLIN).astimezone(UTC)
+
+
+def in_local_period(column: Any, start: date | None, end: date | None) -> list[sa.ColumnElement[bool]]:
+    """``column`` (UTC timestamp) falls on a local date from ``start`` to ``end`` inclusive."""
+    conditions = []
+    if start is not None:
+        conditions.append(column >= local_midnight(start))
+    if end is not None:
+        conditions.append(column < local_midnight(end + timedelta(days=1)))
+    return conditions
+
+
+def age_condition(bucket: str, now: datetime) -> sa.ColumnElement[bool]:
+    """Age in whole days since opening (``now - opened_at``) within the bucket."""
+    low, high = AGE_BUCKETS[bucket]
+    conditions = [Case.opened_at <= now - timedelta(days=low)]
+    if high is not None:
+        conditions.append(Case.opened_at > now - timedelta(days=high + 1))
+    return sa.and_(*conditions)
+
+
+def no_contact_condition(days: int, now: datetime) -> sa.ColumnElement[bool]:
+    """Open case whose last contact is missing or older than ``days`` days."""
+    return sa.and_(
+        Case.status != "closed",
+        sa.or_(Case.last_contact_at.is_(None), Case.last_contact_at < now - timedelta(days=days)),
+    )
+
+
+def overdue_follow_up_exists(today: date, assignee_id: int | None = None) -> sa.ColumnElement[bool]:
+    conditions = [FollowUp.case_id == Case.id, FollowUp.done_at.is_(None), FollowUp.due_date < today]
+    if assignee_id is not None:
+        conditions.append(FollowUp.assignee_id == assignee_id)
+    return sa.exists().where(*conditions)
+
+
+def overdue_referral_condition(referral: Any, today: date) -> sa.ColumnElement[bool]:
+    return sa.and_(referral.state.in_(OVERDUE_REFERRAL_STATES), referral.due_date < today)
+
+
+def referral_stage_condition(stage: str) -> sa.ColumnElement[bool]:
+    """Stage reached by a sent referral: accepted (ever), completed, completed + approved."""
+    from wbagentur.referrals.models import Referral, ReferralEvent
+
+    if stage == "sent":
+        return Referral.sent_at.is_not(None)
+    if stage == "accepted":
+        return sa.or_(
+            Referral.state.in_(("accepted", "completed")),
+            sa.exists().where(ReferralEvent.referral_id == Referral.id, ReferralEvent.to_state == "accepted"),
+        )
+    if stage == "completed":
+        return Referral.state == "completed"
+    return sa.and_(Referral.state == "completed", Referral.outcome == "approved")
+
+
+def eligible_pattern(code: str) -> str:
+    """LIKE pattern for ``FundingCheck.eligible_codes`` (",a,b,"); codes are [a-z0-9_]."""
+    return f"%,{code},%"
+
+
+def drill_down_conditions(  # noqa: C901 (one branch per filter)
+    user: Any, drill: Mapping[str, Any], now: datetime
+) -> list[sa.ColumnElement[bool]]:
+    """SQL conditions for validated drill-down filters (values already typed and checked)."""
+    from wbagentur.funding.models import FundingCheck
+    from wbagentur.referrals.models import Partner, Referral, Transfer
+
+    today = now.astimezone(BERLIN).date()
+    conds: list[sa.ColumnElement[bool]] = []
+    if user.role in ("advisor", "supervisor"):
+        conds.append(Case.region_id == user.region_id)
+    elif drill.get("region"):
+        conds.append(Case.region_id == drill["region"])
+    if drill.get("advisor"):
+        conds.append(Case.assigned_to_id == drill["advisor"])
+    conds += in_local_period(Case.opened_at, drill.get("opened_from"), drill.get("opened_to"))
+    conds += in_local_period(Case.closed_at, drill.get("closed_from"), drill.get("closed_to"))
+    if drill.get("age"):
+        conds.append(age_condition(drill["age"], now))
+    if drill.get("outcome"):
+        conds.append(Case.outcome == drill["outcome"])
+    if drill.get("channel"):
+        conds.append(Case.channel == drill["channel"])
+    if drill.get("no_contact_days"):
+        conds.append(no_contact_condition(drill["no_contact_days"], now))
+    if drill.get("overdue") == "follow_ups":
+        conds.append(overdue_follow_up_exists(today, drill.get("overdue_by")))
+    elif drill.get("overdue") == "referrals":
+        conds.append(sa.exists().where(Referral.case_id == Case.id, overdue_referral_condition(Referral, today)))
+    referral_conds: list[sa.ColumnElement[bool]] = []
+    if drill.get("stage"):
+        referral_conds.append(referral_stage_condition(drill["stage"]))
+    if drill.get("partner"):
+        referral_conds.append(Referral.partner_id == drill["partner"])
+    if drill.get("programme"):
+        referral_conds.append(Referral.programme == drill["programme"])
+    if drill.get("xref_to"):
+        referral_conds.append(
+            sa.exists().where(
+                Partner.id == Referral.partner_id,
+                Partner.kind == "wba_contact_point",
+                Partner.region_id == drill["xref_to"],
+            )
+        )
+    if referral_conds or drill.get("referred_from") or drill.get("referred_to"):
+        referral_conds.append(Referral.sent_at.is_not(None))
+        referral_conds += in_local_period(Referral.sent_at, drill.get("referred_from"), drill.get("referred_to"))
+        conds.append(sa.exists().where(Referral.case_id == Case.id, *referral_conds))
+    if drill.get("eligible") or drill.get("checked_from") or drill.get("checked_to"):
+        check_conds = [FundingCheck.case_id == Case.id]
+        if drill.get("eligible"):
+            check_conds.append(FundingCheck.eligible_codes.like(eligible_pattern(drill["eligible"])))
+        check_conds += in_local_period(FundingCheck.created_at, drill.get("checked_from"), drill.get("checked_to"))
+        conds.append(sa.exists().where(*check_conds))
+    if drill.get("transfer_from") or drill.get("transfer_to"):
+        transfer_conds = [Transfer.case_id == Case.id, Transfer.state == "accepted"]
+        if drill.get("transfer_from"):
+            transfer_conds.append(Transfer.from_region_id == drill["transfer_from"])
+        if drill.get("transfer_to"):
+            transfer_conds.append(Transfer.to_region_id == drill["transfer_to"])
+        transfer_conds += in_local_period(
+            Transfer.decided_at, drill.get("transferred_from"), drill.get("transferred_to")
+        )
+        conds.append(sa.exists().where(*transfer_conds))
+    return conds

@@ -1,5 +1,6 @@
 """Routes:
   /faelle                                              cases.index        advisor, supervisor, coordinator
+                                                       (drill-down filters: see drill_down_filters)
   /faelle/posteingang                                  cases.inbox        advisor, supervisor
   /faelle/meine                                        cases.mine         advisor, supervisor
   /faelle/faellig                                      cases.due          advisor, supervisor
@@ -110,8 +111,70 @@ def index() -> Any:
     if form.validate():
         filters = {k: (form.data.get(k) or None) for k in ("q", "status", "kind", "topic", "assigned")}
         filters["sort"] = form.sort.data or "neueste"
-    stmt = queries.case_list(current_user, **filters)
-    return _list_page(_("Fälle"), stmt, _("Keine Fälle gefunden."), filter_form=form)
+    drill = drill_down_filters(request.args)
+    stmt = queries.case_list(current_user, **filters, drill=drill)
+    extra: dict[str, Any] = {}
+    if drill:
+        extra["intro"] = _(
+            "Gefilterte Liste aus der Übersicht. Entfernen Sie die Filter in der Adresse oder "
+            "öffnen Sie die Fallliste neu, um alle Fälle zu sehen."
+        )
+    return _list_page(_("Fälle"), stmt, _("Keine Fälle gefunden."), filter_form=form, **extra)
+
+
+_ID_PARAMS = ("advisor", "region", "partner", "overdue_by", "xref_to", "transfer_from", "transfer_to")
+_DATE_PAIRS = (
+    ("opened_from", "opened_to"), ("closed_from", "closed_to"), ("referred_from", "referred_to"),
+    ("checked_from", "checked_to"), ("transferred_from", "transferred_to"),
+)
+
+
+def drill_down_filters(args: Any) -> dict[str, Any]:
+    """Validate the dashboard's drill-down parameters; invalid values are ignored.
+
+    Ids must be positive integers, dates ISO (YYYY-MM-DD, "from" not after "to"), codes
+    from the fixed lists. Nothing here is trusted for access: scoping stays in the query.
+    """
+    from wbagentur.referrals.data import PROGRAMMES
+
+    out: dict[str, Any] = {}
+    for name in _ID_PARAMS:
+        raw = (args.get(name) or "").strip()
+        if raw.isdigit() and len(raw) <= 9 and int(raw) > 0:
+            out[name] = int(raw)
+    for start_name, end_name in _DATE_PAIRS:
+        start, end = _iso_date(args.get(start_name)), _iso_date(args.get(end_name))
+        if start and end and start > end:
+            continue
+        if start:
+            out[start_name] = start
+        if end:
+            out[end_name] = end
+    choices = {
+        "age": queries.AGE_BUCKETS, "outcome": OUTCOMES, "channel": CHANNELS,
+        "overdue": queries.OVERDUE_KINDS, "stage": queries.REFERRAL_STAGES,
+        "programme": PROGRAMMES, "eligible": PROGRAMMES,
+    }
+    for name, allowed in choices.items():
+        raw = args.get(name)
+        if raw and raw in allowed:
+            out[name] = raw
+    raw = (args.get("no_contact_days") or "").strip()
+    if raw.isdigit() and 1 <= int(raw[:5]) <= 3650 and len(raw) <= 4:
+        out["no_contact_days"] = int(raw)
+    return out
+
+
+def _iso_date(raw: str | None) -> Any:
+    from datetime import date
+
+    if not raw or len(raw) != 10:
+        return None
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return value if 2000 <= value.year <= 2100 else None
 
 
 @bp.route("/faelle/posteingang")

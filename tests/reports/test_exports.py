@@ -1,0 +1,165 @@
+"""Exports (CSV/XLSX) read back, formula neutralisation, audit; monthly report and PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tests.reports.conftest import HYPERLINK
+from tests.reports.test_dashboard import links
+from wbagentur.reports.exports import content_disposition, neutralise_cell, to_csv
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+49 361", "'+49 361"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Müller", "Müller"),
+        ("", ""),
+        (-5, -5),
+        (12, 12),
+        (None, None),
+    ],
+)
+def test_neutralise_cell_prefixes_formula_starts(raw, expected):
+    assert neutralise_cell(raw) == expected
+
+
+def test_to_csv_round_trips_quotes_and_newlines():
+    data = to_csv(["a", "b"], [['x,"y"', "z\nw"], [HYPERLINK, 3]])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows == [["a", "b"], ['x,"y"', "z\nw"], ["'" + HYPERLINK, "3"]]
+
+
+def test_content_disposition_strips_unsafe_characters():
+    assert content_disposition('a"b;\r\nc.csv') == 'attachment; filename="abc.csv"'
+
+
+@pytest.fixture
+def sup(client, auth, dataset):
+    auth.login(dataset.users["sup"])
+    return dataset
+
+
+def _audit_exports(app):
+    from wbagentur.core.audit import AuditEvent
+    from wbagentur.extensions import db
+
+    with app.app_context():
+        return [
+            json.loads(e.details)
+            for e in db.session.scalars(
+                sa.select(AuditEvent)
+                .where(AuditEvent.action == "report.export")
+                .order_by(AuditEvent.id)
+            )
+        ]
+
+
+def test_export_csv_matches_dashboard_and_neutralises(client, clean_app, sup):
+    body = client.get("/uebersicht").get_data(as_text=True)
+    response = client.get("/uebersicht/export/fallbestand.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert re.fullmatch(
+        r'attachment; filename="wba-fallbestand-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv"',
+        response.headers["Content-Disposition"],
+    )
+    rows = list(
+        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"), newline=""))
+    )
+    assert rows[0][0] == "Beratende/r"
+    by_name = {r[0]: r for r in rows[1:]}
+    assert "'" + HYPERLINK in by_name
+    assert HYPERLINK not in by_name
+    exported = sorted(int(v) for r in rows[1:] for v in r[1:])
+    shown = sorted(v for _, v, _ in links(body, "fallbestand"))
+    assert exported == shown
+    assert _audit_exports(clean_app)[-1] == {
+        "format": "csv",
+        "rows": len(rows) - 1,
+        "table": "fallbestand",
+    }
+
+
+def test_export_xlsx_matches_csv(client, clean_app, sup):
+    from openpyxl import load_workbook
+
+    for table in ("zugangswege", "weiterleitungen", "ueberfaellig"):
+        csv_rows = list(
+            csv.reader(
+                io.StringIO(
+                    client.get(f"/uebersicht/export/{table}.csv")
+                    .get_data(as_text=True)
+                    .lstrip("\ufeff"),
+                    newline="",
+                )
+            )
+        )
+        response = client.get(f"/uebersicht/export/{table}.xlsx")
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.data)).active
+        xlsx_rows = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+        assert xlsx_rows == csv_rows
+    sheet = load_workbook(
+        io.BytesIO(client.get("/uebersicht/export/ueberfaellig.xlsx").data)
+    ).active
+    names = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert "'" + HYPERLINK in names
+    assert [e["format"] for e in _audit_exports(clean_app)][-2:] == ["xlsx", "xlsx"]
+
+
+@pytest.mark.parametrize(
+    "name", ["unbekannt.csv", "fallbestand.pdf", "fallbestand", "..%2Fx.csv", "FALL.csv"]
+)
+def test_export_unknown_table_or_format_is_404(client, sup, name):
+    assert client.get(f"/uebersicht/export/{name}").status_code == 404
+
+
+def test_monthly_report_print_view_and_pdf(client, clean_app, sup):
+    month = sup.today.strftime("%Y-%m")
+    response = client.get(f"/uebersicht/monatsbericht?monat={month}")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "css/reports-print.css" in text and "Monatsbericht" in text
+    assert "Otto Ostberater" not in text
+    pdf = client.get(f"/uebersicht/monatsbericht/pdf?monat={month}")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+    assert f"wba-monatsbericht-{month}.pdf" in pdf.headers["Content-Disposition"]
+    assert _audit_exports(clean_app)[-1]["table"] == "monatsbericht"
+
+
+@pytest.mark.parametrize("month", ["2026-13", "26-10", "abc", "2026-1"])
+def test_monthly_report_bad_month_shows_german_message(client, sup, month):
+    response = client.get(f"/uebersicht/monatsbericht?monat={month}")
+    assert response.status_code == 200
+    assert "Bitte geben Sie den Monat im Format JJJJ-MM an" in response.get_data(as_text=True)
+
+
+def test_monthly_pdf_without_dejavu_transliterates(tmp_path):
+    from datetime import date
+    from types import SimpleNamespace
+
+    from wbagentur.reports.pdf import render_monthly
+    from wbagentur.reports.services import Cell, Table
+
+    table = Table("t", "Überfällig – Test", ["Name", "Anzahl"], [[Cell("Jörg"), Cell(3)]])
+    board = SimpleNamespace(
+        scope=SimpleNamespace(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31)),
+        tables={"t": table},
+    )
+    data = render_monthly(board, "Oktober 2026", "Südwestthüringen", font_dir=tmp_path)
+    assert data.startswith(b"%PDF")

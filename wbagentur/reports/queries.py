@@ -1,0 +1,327 @@
+"""Aggregating reads of the dashboard: each function returns one GROUP BY ``Select``.
+
+All of them take a ``ReportScope`` and apply the same base conditions (regions in scope,
+optional advisor), so the number of queries per page is constant, whatever the data size.
+The drill-down conditions come from ``wbagentur.cases.queries`` so that every number and
+the case list behind it agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from wbagentur.cases.models import Case, FollowUp, case_participants
+from wbagentur.cases.queries import (
+    AGE_BUCKETS,
+    age_condition,
+    eligible_pattern,
+    in_local_period,
+    local_midnight,
+    no_contact_condition,
+    overdue_referral_condition,
+    referral_stage_condition,
+)
+from wbagentur.core.timezone import BERLIN
+from wbagentur.firms.models import Firm
+from wbagentur.funding.models import FundingCheck
+from wbagentur.persons.models import Consent, Person
+from wbagentur.referrals.models import Partner, Referral, Transfer
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What a dashboard shows: regions, period (local dates, inclusive), filters."""
+
+    region_ids: tuple[int, ...]
+    date_from: date
+    date_to: date
+    now: datetime
+    advisor_id: int | None = None
+    programme: str | None = None
+    no_contact_days: int = 30
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(BERLIN).date()
+
+
+def base_conditions(scope: ReportScope) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = [Case.region_id.in_(scope.region_ids)]
+    if scope.advisor_id is not None:
+        conditions.append(Case.assigned_to_id == scope.advisor_id)
+    return conditions
+
+
+def _count_if(condition: sa.ColumnElement[bool]) -> Any:
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def caseload(scope: ReportScope) -> sa.Select[Any]:
+    """Open cases per region and advisor: total, per age bucket, without contact."""
+    columns = [_count_if(age_condition(b, scope.now)).label(b) for b in AGE_BUCKETS]
+    return (
+        sa.select(
+            Case.region_id,
+            Case.assigned_to_id,
+            sa.func.count().label("total"),
+            *columns,
+            _count_if(no_contact_condition(scope.no_contact_days, scope.now)).label("no_contact"),
+        )
+        .where(*base_conditions(scope), Case.status != "closed")
+        .group_by(Case.region_id, Case.assigned_to_id)
+    )
+
+
+def overdue_follow_ups(scope: ReportScope) -> sa.Select[Any]:
+    """Cases with overdue open follow-ups, per region and follow-up assignee."""
+    return (
+        sa.select(Case.region_id, FollowUp.assignee_id, sa.func.count(sa.distinct(Case.id)))
+        .join(FollowUp, FollowUp.case_id == Case.id)
+        .where(*base_conditions(scope), FollowUp.done_at.is_(None), FollowUp.due_date < scope.today)
+        .group_by(Case.region_id, FollowUp.assignee_id)
+    )
+
+
+def overdue_referrals(scope: ReportScope) -> sa.Select[Any]:
+    """Cases with overdue referrals (sent/accepted/returned, due date past), per advisor."""
+    return (
+        sa.select(Case.region_id, Case.assigned_to_id, sa.func.count(sa.distinct(Case.id)))
+        .join(Referral, Referral.case_id == Case.id)
+        .where(*base_conditions(scope), overdue_referral_condition(Referral, scope.today))
+        .group_by(Case.region_id, Case.assigned_to_id)
+    )
+
+
+def week_starts(start: date, end: date) -> list[date]:
+    """Mondays of the weeks that touch the period."""
+    monday = start - timedelta(days=start.weekday())
+    weeks = []
+    while monday <= end:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    return weeks
+
+
+def new_cases_per_week(scope: ReportScope) -> sa.Select[Any]:
+    """Cases opened in the period per week (CASE over precomputed week boundaries, so
+    no dialect-specific date function is needed) and region."""
+    weeks = week_starts(scope.date_from, scope.date_to)
+    whens = [
+        (Case.opened_at < local_midnight(w + timedelta(days=7)), i) for i, w in enumerate(weeks)
+    ]
+    bucket = sa.case(*whens, else_=len(weeks)).label("week")
+    return (
+        sa.select(bucket, Case.region_id, sa.func.count())
+        .where(
+            *base_conditions(scope),
+            *in_local_period(Case.opened_at, scope.date_from, scope.date_to),
+        )
+        .group_by(bucket, Case.region_id)
+    )
+
+
+def closed_outcomes(scope: ReportScope) -> sa.Select[Any]:
+    return (
+        sa.select(Case.outcome, Case.region_id, sa.func.count())
+        .where(
+            *base_conditions(scope),
+            Case.status == "closed",
+            *in_local_period(Case.closed_at, scope.date_from, scope.date_to),
+        )
+        .group_by(Case.outcome, Case.region_id)
+    )
+
+
+def channels(scope: ReportScope) -> sa.Select[Any]:
+    return (
+        sa.select(Case.channel, Case.region_id, sa.func.count())
+        .where(
+            *base_conditions(scope),
+            *in_local_period(Case.opened_at, scope.date_from, scope.date_to),
+        )
+        .group_by(Case.channel, Case.region_id)
+    )
+
+
+def _referral_conditions(scope: ReportScope) -> list[sa.ColumnElement[bool]]:
+    conditions = [
+        *base_conditions(scope),
+        Referral.sent_at.is_not(None),
+        *in_local_period(Referral.sent_at, scope.date_from, scope.date_to),
+    ]
+    if scope.programme:
+        conditions.append(Referral.programme == scope.programme)
+    return conditions
+
+
+def referral_funnel(scope: ReportScope) -> sa.Select[Any]:
+    """Per partner: cases with a referral sent in the period, and how far it got."""
+    stages = [
+        sa.func.count(sa.distinct(sa.case((referral_stage_condition(s), Case.id)))).label(s)
+        for s in ("sent", "accepted", "completed", "approved")
+    ]
+    return (
+        sa.select(Referral.partner_id, *stages)
+        .join(Case, Case.id == Referral.case_id)
+        .where(*_referral_conditions(scope))
+        .group_by(Referral.partner_id)
+    )
+
+
+def answer_times(scope: ReportScope) -> sa.Select[Any]:
+    """(partner, sent, first answer) of answered referrals, for the median per partner."""
+    return (
+        sa.select(Referral.partner_id, Referral.sent_at, Referral.answered_at)
+        .join(Case, Case.id == Referral.case_id)
+        .where(*_referral_conditions(scope), Referral.answered_at.is_not(None))
+    )
+
+
+def programme_referrals(scope: ReportScope) -> sa.Select[Any]:
+    """Per programme: cases referred, cases approved, amount granted (approved, completed)."""
+    approved = referral_stage_condition("approved")
+    return (
+        sa.select(
+            Referral.programme,
+            sa.func.count(sa.distinct(Case.id)),
+            sa.func.count(sa.distinct(sa.case((approved, Case.id)))),
+            sa.func.coalesce(sa.func.sum(sa.case((approved, Referral.amount_cents), else_=0)), 0),
+        )
+        .join(Case, Case.id == Referral.case_id)
+        .where(*_referral_conditions(scope), Referral.programme.is_not(None))
+        .group_by(Referral.programme)
+    )
+
+
+def programme_checks(scope: ReportScope, codes: list[str]) -> sa.Select[Any]:
+    """Cases with a funding check in the period that found each programme eligible."""
+    columns = [
+        sa.func.count(
+            sa.distinct(sa.case((FundingCheck.eligible_codes.like(eligible_pattern(c)), Case.id)))
+        ).label(c)
+        for c in codes
+    ]
+    return (
+        sa.select(*columns)
+        .select_from(FundingCheck)
+        .join(Case, Case.id == FundingCheck.case_id)
+        .where(
+            *base_conditions(scope),
+            *in_local_period(FundingCheck.created_at, scope.date_from, scope.date_to),
+        )
+    )
+
+
+def referral_matrix(scope: ReportScope) -> sa.Select[Any]:
+    """Cases referred in the period to another region's contact point: from × to region."""
+    return (
+        sa.select(Case.region_id, Partner.region_id, sa.func.count(sa.distinct(Case.id)))
+        .join(Referral, Referral.case_id == Case.id)
+        .join(Partner, Partner.id == Referral.partner_id)
+        .where(
+            Partner.kind == "wba_contact_point",
+            Referral.sent_at.is_not(None),
+            *in_local_period(Referral.sent_at, scope.date_from, scope.date_to),
+        )
+        .group_by(Case.region_id, Partner.region_id)
+    )
+
+
+def transfer_matrix(scope: ReportScope) -> sa.Select[Any]:
+    """Cases whose transfer was accepted in the period: from × to region."""
+    return (
+        sa.select(
+            Transfer.from_region_id,
+            Transfer.to_region_id,
+            sa.func.count(sa.distinct(Transfer.case_id)),
+        )
+        .where(
+            Transfer.state == "accepted",
+            *in_local_period(Transfer.decided_at, scope.date_from, scope.date_to),
+        )
+        .group_by(Transfer.from_region_id, Transfer.to_region_id)
+    )
+
+
+# ---------------------------------------------------------------- ESF+
+
+
+def _active_consent(purpose: str) -> sa.ColumnElement[bool]:
+    return (
+        sa.select(Consent.id)
+        .where(
+            Consent.person_id == Person.id,
+            Consent.purpose == purpose,
+            Consent.withdrawn_at.is_(None),
+        )
+        .exists()
+    )
+
+
+def esf_participants(region_ids: tuple[int, ...], start: date, end: date) -> sa.Select[Any]:
+    """One row per (region, person) among persons of individual cases and participants of
+    firm cases opened in the period, with the person's first opening as entry date."""
+    period = in_local_period(Case.opened_at, start, end)
+    individual = sa.select(
+        Case.region_id.label("region_id"),
+        Case.person_id.label("person_id"),
+        Case.opened_at.label("opened_at"),
+    ).where(Case.region_id.in_(region_ids), Case.person_id.is_not(None), *period)
+    participant = (
+        sa.select(
+            Case.region_id.label("region_id"),
+            case_participants.c.person_id.label("person_id"),
+            Case.opened_at.label("opened_at"),
+        )
+        .join(case_participants, case_participants.c.case_id == Case.id)
+        .where(Case.region_id.in_(region_ids), *period)
+    )
+    union = sa.union_all(individual, participant).subquery()
+    first = (
+        sa.select(
+            union.c.region_id, union.c.person_id, sa.func.min(union.c.opened_at).label("entry_at")
+        )
+        .group_by(union.c.region_id, union.c.person_id)
+        .subquery()
+    )
+    return sa.select(
+        first.c.region_id,
+        first.c.entry_at,
+        Person.gender,
+        Person.birth_date,
+        Person.employment_status,
+        Person.isced_level,
+        Person.severely_disabled,
+        _active_consent("esf_reporting").label("esf_consent"),
+        _active_consent("special_categories").label("special_consent"),
+    ).join(Person, Person.id == first.c.person_id)
+
+
+def esf_firms(region_ids: tuple[int, ...], start: date, end: date) -> sa.Select[Any]:
+    """Distinct firms of firm cases opened in the period, per region, with what the SME
+    class needs."""
+    firms = (
+        sa.select(Case.region_id, Case.firm_id)
+        .where(
+            Case.region_id.in_(region_ids),
+            Case.kind == "firm",
+            Case.firm_id.is_not(None),
+            *in_local_period(Case.opened_at, start, end),
+        )
+        .distinct()
+        .subquery()
+    )
+    return sa.select(
+        firms.c.region_id,
+        Firm.staff_over_30h,
+        Firm.staff_up_to_30h,
+        Firm.staff_up_to_20h,
+        Firm.staff_up_to_10h,
+        Firm.group_headcount,
+        Firm.turnover_cents,
+        Firm.balance_sheet_cents,
+    ).join(Firm, Firm.id == firms.c.firm_id)

@@ -1,0 +1,652 @@
+"""Dashboard tables, ESF+ indicator tables, reassignment and export auditing.
+
+Tables are built from the aggregating queries in ``reports.queries`` (a fixed number of
+queries per page) and carry, for every count, the drill-down link to the case list.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import url_for
+
+from wbagentur.accounts.models import User
+from wbagentur.cases.models import CHANNELS, OUTCOMES, Case
+from wbagentur.cases.queries import AGE_BUCKETS
+from wbagentur.cases.services import add_entry
+from wbagentur.core import audit
+from wbagentur.core.errors_domain import DomainError
+from wbagentur.extensions import db
+from wbagentur.firms.rules import classify_sme, weighted_headcount
+from wbagentur.referrals.data import PROGRAMMES
+from wbagentur.referrals.models import Partner
+from wbagentur.regions.models import ContactPoint, Region
+from wbagentur.reports import indicators, queries
+from wbagentur.reports.queries import ReportScope
+
+AGE_LABELS = {
+    "0-30": "0–30 Tage",
+    "31-90": "31–90 Tage",
+    "91-180": "91–180 Tage",
+    "181+": "über 180 Tage",
+}
+STAGE_LABELS = {
+    "sent": "gesendet",
+    "accepted": "angenommen",
+    "completed": "abgeschlossen",
+    "approved": "bewilligt",
+}
+TABLE_TITLES = {
+    "fallbestand": "Offene Fälle je Beratende/r nach Alter",
+    "ueberfaellig": "Überfällige Wiedervorlagen und Weiterleitungen",
+    "neue-faelle": "Neue Fälle je Woche",
+    "ergebnisse": "Ergebnisse abgeschlossener Fälle",
+    "weiterleitungen": "Weiterleitungen je Partner",
+    "programme": "Förderprogramme",
+    "regionen-weiterleitungen": "Weiterleitungen zwischen Regionen",
+    "regionen-uebergaben": "Übergaben zwischen Regionen",
+    "zugangswege": "Zugangswege",
+}
+COORDINATOR_ONLY = ("regionen-weiterleitungen", "regionen-uebergaben")
+
+
+@dataclass
+class Cell:
+    value: Any
+    href: str | None = None
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return "–"
+        return str(self.value)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    numeric_from: int = 1
+    chart: dict[str, Any] | None = None
+    note: str | None = None
+    footer: list[Cell] | None = field(default=None)
+
+    def export_rows(self) -> list[list[Any]]:
+        rows = [[c.value for c in row] for row in self.rows]
+        if self.footer:
+            rows.append([c.value for c in self.footer])
+        return rows
+
+
+def _link(base: Mapping[str, Any], **params: Any) -> str:
+    merged = {**base, **params}
+    values: dict[str, Any] = {
+        k: (v.isoformat() if isinstance(v, date) else v) for k, v in merged.items() if v is not None
+    }
+    return url_for("cases.index", **values)
+
+
+def _names(model: Any, ids: Iterable[int | None], attr: str) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(sa.select(model.id, getattr(model, attr)).where(model.id.in_(wanted)))
+    return {row[0]: row[1] for row in rows}
+
+
+@dataclass
+class Dashboard:
+    """Everything the dashboard page, the exports and the monthly report show."""
+
+    scope: ReportScope
+    regions: list[Region]
+    tables: dict[str, Table]
+    show_regions: bool
+
+
+def build_dashboard(
+    user: Any, scope: ReportScope, regions: list[Region], link_base: dict[str, Any]
+) -> Dashboard:
+    """All dashboard tables for ``scope`` (``regions`` = the regions in scope, in order)."""
+    show_regions = user.role == "coordinator"
+    region_names = {r.id: r.name for r in regions}
+    tables = {
+        "fallbestand": _caseload_table(scope, link_base, show_regions, region_names),
+        "ueberfaellig": _overdue_table(scope, link_base, show_regions, region_names),
+        "neue-faelle": _weekly_table(scope, link_base, regions, show_regions),
+        "ergebnisse": _category_table(
+            "ergebnisse",
+            queries.closed_outcomes(scope),
+            OUTCOMES,
+            "outcome",
+            scope,
+            link_base,
+            regions,
+            show_regions,
+            closed=True,
+        ),
+        "weiterleitungen": _funnel_table(scope, link_base),
+        "programme": _programme_table(scope, link_base),
+        "zugangswege": _category_table(
+            "zugangswege",
+            queries.channels(scope),
+            CHANNELS,
+            "channel",
+            scope,
+            link_base,
+            regions,
+            show_regions,
+            closed=False,
+        ),
+    }
+    if show_regions:
+        all_regions = list(db.session.scalars(sa.select(Region).order_by(Region.name, Region.id)))
+        tables["regionen-weiterleitungen"] = _matrix_table(
+            "regionen-weiterleitungen", queries.referral_matrix(scope), scope, all_regions
+        )
+        tables["regionen-uebergaben"] = _matrix_table(
+            "regionen-uebergaben", queries.transfer_matrix(scope), scope, all_regions
+        )
+    return Dashboard(scope, regions, tables, show_regions)
+
+
+def _advisor_params(user_id: int | None) -> dict[str, Any]:
+    return {"advisor": user_id} if user_id is not None else {"assigned": "none"}
+
+
+def _caseload_table(
+    scope: ReportScope, base: dict[str, Any], show_regions: bool, region_names: dict[int, str]
+) -> Table:
+    rows_db = list(db.session.execute(queries.caseload(scope)).all())
+    names = _names(User, [r.assigned_to_id for r in rows_db], "display_name")
+    rows_db.sort(
+        key=lambda r: (
+            region_names.get(r.region_id, ""),
+            r.assigned_to_id is None,
+            names.get(r.assigned_to_id, ""),
+            r.assigned_to_id or 0,
+        )
+    )
+    rows = []
+    for r in rows_db:
+        params = {**base, "status": "open", **_advisor_params(r.assigned_to_id)}
+        if show_regions:
+            params["region"] = r.region_id
+        row = [Cell(names.get(r.assigned_to_id, "nicht zugewiesen"))]
+        if show_regions:
+            row.insert(0, Cell(region_names.get(r.region_id, "")))
+        row.append(Cell(int(r.total), _link(params)))
+        for bucket in AGE_BUCKETS:
+            row.append(Cell(int(getattr(r, bucket) or 0), _link(params, age=bucket)))
+        row.append(
+            Cell(int(r.no_contact or 0), _link(params, no_contact_days=scope.no_contact_days))
+        )
+        rows.append(row)
+    columns = (["Region"] if show_regions else []) + ["Beratende/r", "offen gesamt"]
+    columns += list(AGE_LABELS.values()) + [f"ohne Kontakt seit {scope.no_contact_days} Tagen"]
+    first_numeric = 2 if show_regions else 1
+    chart = {
+        "type": "bar",
+        "stacked": True,
+        "labels": [" · ".join(c.display for c in row[:first_numeric]) for row in rows],
+        "datasets": [
+            {"label": AGE_LABELS[b], "data": [row[first_numeric + 1 + i].value for row in rows]}
+            for i, b in enumerate(AGE_BUCKETS)
+        ],
+    }
+    return Table(
+        "fallbestand",
+        TABLE_TITLES["fallbestand"],
+        columns,
+        rows,
+        first_numeric,
+        chart=chart,
+        note="Alter in Tagen seit Eröffnung; Stand heute, unabhängig vom Zeitraum.",
+    )
+
+
+def _overdue_table(
+    scope: ReportScope, base: dict[str, Any], show_regions: bool, region_names: dict[int, str]
+) -> Table:
+    follow = {
+        (r[0], r[1]): int(r[2]) for r in db.session.execute(queries.overdue_follow_ups(scope))
+    }
+    referrals = {
+        (r[0], r[1]): int(r[2]) for r in db.session.execute(queries.overdue_referrals(scope))
+    }
+    keys = set(follow) | set(referrals)
+    names = _names(User, [k[1] for k in keys], "display_name")
+    rows = []
+    for region_id, user_id in sorted(
+        keys,
+        key=lambda k: (region_names.get(k[0], ""), k[1] is None, names.get(k[1], ""), k[1] or 0),
+    ):
+        params = dict(base)
+        if show_regions:
+            params["region"] = region_id
+        row = [Cell(names.get(user_id, "nicht zugewiesen"))]
+        if show_regions:
+            row.insert(0, Cell(region_names.get(region_id, "")))
+        n = follow.get((region_id, user_id), 0)
+        row.append(
+            Cell(n, _link(params, overdue="follow_ups", overdue_by=user_id) if user_id else None)
+        )
+        n = referrals.get((region_id, user_id), 0)
+        row.append(Cell(n, _link(params, overdue="referrals", **_advisor_params(user_id))))
+        rows.append(row)
+    columns = (["Region"] if show_regions else []) + [
+        "Beratende/r",
+        "Fälle mit überfälligen Wiedervorlagen",
+        "Fälle mit überfälligen Weiterleitungen",
+    ]
+    return Table(
+        "ueberfaellig",
+        TABLE_TITLES["ueberfaellig"],
+        columns,
+        rows,
+        2 if show_regions else 1,
+        note="Wiedervorlagen je zuständiger Person der Wiedervorlage; Weiterleitungen "
+        "(gesendet, angenommen, Rückfrage) mit überschrittener Frist je Fallzuständigkeit.",
+    )
+
+
+def _region_columns(regions: list[Region], show_regions: bool) -> list[str]:
+    if show_regions:
+        return [r.name for r in regions] + ["gesamt"]
+    return ["Anzahl"]
+
+
+def _region_cells(
+    counts: Mapping[int, int], regions: list[Region], show_regions: bool, params: dict[str, Any]
+) -> list[Cell]:
+    if not show_regions:
+        n = sum(counts.values())
+        return [Cell(n, _link(params))]
+    cells = [Cell(counts.get(r.id, 0), _link(params, region=r.id)) for r in regions]
+    cells.append(Cell(sum(counts.get(r.id, 0) for r in regions), _link(params)))
+    return cells
+
+
+def _weekly_table(
+    scope: ReportScope, base: dict[str, Any], regions: list[Region], show_regions: bool
+) -> Table:
+    weeks = queries.week_starts(scope.date_from, scope.date_to)
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for week, region_id, n in db.session.execute(queries.new_cases_per_week(scope)):
+        counts[int(week)][region_id] = int(n)
+    rows = []
+    for i, monday in enumerate(weeks):
+        start, end = max(monday, scope.date_from), min(monday + timedelta(days=6), scope.date_to)
+        iso = monday.isocalendar()
+        label = f"KW {iso.week:02d}/{iso.year} ({start:%d.%m.}–{end:%d.%m.%Y})"
+        params = {**base, "opened_from": start, "opened_to": end}
+        rows.append([Cell(label), *_region_cells(counts.get(i, {}), regions, show_regions, params)])
+    chart = {
+        "type": "line",
+        "labels": [f"KW {w.isocalendar().week:02d}" for w in weeks],
+        "datasets": [{"label": "neue Fälle", "data": [row[-1].value for row in rows]}],
+    }
+    return Table(
+        "neue-faelle",
+        TABLE_TITLES["neue-faelle"],
+        ["Woche", *_region_columns(regions, show_regions)],
+        rows,
+        chart=chart,
+    )
+
+
+def _category_table(
+    key: str,
+    stmt: sa.Select[Any],
+    labels: Mapping[str, str],
+    param: str,
+    scope: ReportScope,
+    base: dict[str, Any],
+    regions: list[Region],
+    show_regions: bool,
+    *,
+    closed: bool,
+) -> Table:
+    counts: dict[str, dict[int, int]] = defaultdict(dict)
+    for code, region_id, n in db.session.execute(stmt):
+        counts[code][region_id] = int(n)
+    period = (
+        {"status": "closed", "closed_from": scope.date_from, "closed_to": scope.date_to}
+        if closed
+        else {"opened_from": scope.date_from, "opened_to": scope.date_to}
+    )
+    rows = []
+    for code, label in labels.items():
+        params = {**base, **period, param: code}
+        rows.append(
+            [Cell(label), *_region_cells(counts.get(code, {}), regions, show_regions, params)]
+        )
+    chart = {
+        "type": "bar",
+        "labels": [row[0].value for row in rows],
+        "datasets": [{"label": "Fälle", "data": [row[-1].value for row in rows]}],
+    }
+    first = "Ergebnis" if closed else "Zugangsweg"
+    return Table(
+        key, TABLE_TITLES[key], [first, *_region_columns(regions, show_regions)], rows, chart=chart
+    )
+
+
+def median_days(pairs: Iterable[tuple[Any, Any]]) -> float | None:
+    """Median of (answered - sent) in days, one decimal; None without answers."""
+    days = [
+        (b - a).total_seconds() / 86400
+        for a, b in pairs
+        if a is not None and b is not None and b >= a
+    ]
+    if not days:
+        return None
+    return round(statistics.median(days), 1)
+
+
+def _funnel_table(scope: ReportScope, base: dict[str, Any]) -> Table:
+    rows_db = list(db.session.execute(queries.referral_funnel(scope)).all())
+    times: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
+    for partner_id, sent_at, answered_at in db.session.execute(queries.answer_times(scope)):
+        times[partner_id].append((sent_at, answered_at))
+    names = _names(Partner, [r.partner_id for r in rows_db], "name")
+    rows_db.sort(key=lambda r: (names.get(r.partner_id, ""), r.partner_id))
+    period = {
+        "referred_from": scope.date_from,
+        "referred_to": scope.date_to,
+        "programme": scope.programme,
+    }
+    rows = []
+    for r in rows_db:
+        params = {**base, **period, "partner": r.partner_id}
+        row = [Cell(names.get(r.partner_id, ""))]
+        for stage in STAGE_LABELS:
+            row.append(Cell(int(getattr(r, stage) or 0), _link(params, stage=stage)))
+        median = median_days(times.get(r.partner_id, []))
+        row.append(Cell(None if median is None else str(median).replace(".", ",")))
+        rows.append(row)
+    columns = [
+        "Partner",
+        *[f"Fälle: {v}" for v in STAGE_LABELS.values()],
+        "Antwortzeit (Median, Tage)",
+    ]
+    return Table(
+        "weiterleitungen",
+        TABLE_TITLES["weiterleitungen"],
+        columns,
+        rows,
+        note="Weiterleitungen, die im Zeitraum gesendet wurden, gezählt als Fälle; "
+        "Antwortzeit vom Senden bis zur ersten Antwort des Partners.",
+    )
+
+
+def _euro(cents: int) -> str:
+    text = f"{cents / 100:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"{text} €"
+
+
+def _programme_table(scope: ReportScope, base: dict[str, Any]) -> Table:
+    codes = [scope.programme] if scope.programme else list(PROGRAMMES)
+    checks_row = db.session.execute(queries.programme_checks(scope, codes)).one()
+    checks = {code: int(checks_row[i] or 0) for i, code in enumerate(codes)}
+    referred: dict[str, tuple[int, int, int]] = {}
+    for code, n_ref, n_appr, amount in db.session.execute(queries.programme_referrals(scope)):
+        referred[code] = (int(n_ref), int(n_appr), int(amount or 0))
+    rows = []
+    for code in codes:
+        n_ref, n_appr, amount = referred.get(code, (0, 0, 0))
+        rows.append(
+            [
+                Cell(PROGRAMMES[code]),
+                Cell(
+                    checks[code],
+                    _link(
+                        base, eligible=code, checked_from=scope.date_from, checked_to=scope.date_to
+                    ),
+                ),
+                Cell(
+                    n_ref,
+                    _link(
+                        base,
+                        programme=code,
+                        referred_from=scope.date_from,
+                        referred_to=scope.date_to,
+                    ),
+                ),
+                Cell(
+                    n_appr,
+                    _link(
+                        base,
+                        programme=code,
+                        stage="approved",
+                        referred_from=scope.date_from,
+                        referred_to=scope.date_to,
+                    ),
+                ),
+                Cell(_euro(amount)),
+            ]
+        )
+    columns = [
+        "Programm",
+        "Fälle mit Förderprüfung: förderfähig",
+        "Fälle weitergeleitet",
+        "Fälle bewilligt",
+        "bewilligte Summe",
+    ]
+    return Table(
+        "programme",
+        TABLE_TITLES["programme"],
+        columns,
+        rows,
+        note="Förderprüfungen im Zeitraum; Weiterleitungen im Zeitraum gesendet; Summe der "
+        "Beträge abgeschlossener, bewilligter Weiterleitungen.",
+    )
+
+
+def _matrix_table(
+    key: str, stmt: sa.Select[Any], scope: ReportScope, regions: list[Region]
+) -> Table:
+    counts = {(r[0], r[1]): int(r[2]) for r in db.session.execute(stmt)}
+    rows = []
+    for source in regions:
+        row = [Cell(source.name)]
+        for target in regions:
+            if source.id == target.id:
+                row.append(Cell(None))
+                continue
+            n = counts.get((source.id, target.id), 0)
+            if key == "regionen-weiterleitungen":
+                href = _link(
+                    {},
+                    region=source.id,
+                    xref_to=target.id,
+                    referred_from=scope.date_from,
+                    referred_to=scope.date_to,
+                )
+            else:
+                href = _link(
+                    {},
+                    transfer_from=source.id,
+                    transfer_to=target.id,
+                    transferred_from=scope.date_from,
+                    transferred_to=scope.date_to,
+                )
+            row.append(Cell(n, href))
+        rows.append(row)
+    columns = ["von \\ an", *[r.name for r in regions]]
+    note = (
+        "Fälle mit einer im Zeitraum gesendeten Weiterleitung an die Kontaktstelle einer anderen Region "
+        "(Zeile: Region des Falls)."
+        if key == "regionen-weiterleitungen"
+        else "Fälle mit einer im Zeitraum angenommenen Übergabe (Zeile: abgebende Region)."
+    )
+    return Table(key, TABLE_TITLES[key], columns, rows, note=note)
+
+
+# ---------------------------------------------------------------- ESF+
+
+
+@dataclass
+class EsfReport:
+    participants: Table
+    smes: Table
+    threshold: int
+
+
+def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: int) -> EsfReport:
+    """ESF+ indicator tables with small cells suppressed; no personal data in the result."""
+    records = []
+    from wbagentur.core.timezone import BERLIN
+
+    for row in db.session.execute(queries.esf_participants(region_ids, start, end)):
+        records.append(
+            indicators.Participant(
+                gender=row.gender,
+                birth_date=row.birth_date,
+                entry_date=row.entry_at.astimezone(BERLIN).date(),
+                employment_status=row.employment_status,
+                isced_level=row.isced_level,
+                severely_disabled=row.severely_disabled,
+                esf_consent=bool(row.esf_consent),
+                special_consent=bool(row.special_consent),
+            )
+        )
+    counts = indicators.participant_indicators(records)
+    genders = list(indicators.GENDER_COLUMNS)
+    rows = []
+    for key, label in indicators.indicator_rows():
+        counter: Mapping[str, int] = counts.get(key, {})
+        rows.append(
+            [Cell(label)]
+            + [Cell(indicators.suppress(counter.get(g, 0), threshold)) for g in [*genders, "total"]]
+        )
+    participants = Table(
+        "esf-teilnehmende",
+        "ESF+-Teilnehmende (Daten bei Eintritt)",
+        ["Indikator", *indicators.GENDER_COLUMNS.values(), "gesamt"],
+        rows,
+    )
+    classes = []
+    for row in db.session.execute(queries.esf_firms(region_ids, start, end)):
+        staff = weighted_headcount(
+            row.staff_over_30h, row.staff_up_to_30h, row.staff_up_to_20h, row.staff_up_to_10h
+        )
+        classes.append(
+            classify_sme(
+                staff, row.group_headcount, row.turnover_cents, row.balance_sheet_cents
+            ).key
+        )
+    sme = indicators.sme_counts(classes)
+    sme_rows = [
+        [Cell(label), Cell(indicators.suppress(sme.get(k, 0), threshold))]
+        for k, label in indicators.SME_GROUPS.items()
+    ]
+    sme_rows.append(
+        [
+            Cell("Unterstützte KMU insgesamt"),
+            Cell(indicators.suppress(sme.get("total", 0), threshold)),
+        ]
+    )
+    smes = Table(
+        "esf-kmu",
+        "Unterstützte kleine und mittlere Unternehmen",
+        ["Größenklasse (EU)", "Anzahl"],
+        sme_rows,
+    )
+    return EsfReport(participants, smes, threshold)
+
+
+# ---------------------------------------------------------------- reassignment
+
+
+def region_staff(region_id: int) -> list[User]:
+    """Active advisors and supervisors of a region, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(ContactPoint, ContactPoint.id == User.contact_point_id)
+            .where(
+                ContactPoint.region_id == region_id,
+                User.is_active.is_(True),
+                User.role.in_(("advisor", "supervisor")),
+            )
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+@dataclass
+class ReassignResult:
+    moved: list[int]
+    stale: list[str]
+    skipped: list[int]
+
+
+def reassign_cases(
+    actor: Any, versions: Mapping[int, int | None], target_id: int, reason: str
+) -> ReassignResult:
+    """Give the chosen open cases of the actor's region to another person of that region.
+
+    Each case is version-checked: a case changed since the list was loaded is skipped and
+    reported by its reference; closed or foreign cases are skipped silently (their ids
+    came from the client).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Bitte geben Sie einen Grund für die Umverteilung an.")
+    if len(reason) > 2000:
+        raise DomainError("Der Grund darf höchstens 2.000 Zeichen lang sein.")
+    target = db.session.get(User, target_id)
+    if (
+        target is None
+        or not target.is_active
+        or target.role not in ("advisor", "supervisor")
+        or target.region_id != actor.region_id
+    ):
+        raise DomainError("Fälle können nur Beratenden derselben Region zugewiesen werden.")
+    if not versions:
+        raise DomainError("Bitte wählen Sie mindestens einen Fall aus.")
+    cases = db.session.scalars(
+        sa.select(Case)
+        .where(
+            Case.id.in_(list(versions)), Case.region_id == actor.region_id, Case.status != "closed"
+        )
+        .order_by(Case.id)
+    ).all()
+    result = ReassignResult([], [], [i for i in versions if i not in {c.id for c in cases}])
+    for case in cases:
+        expected = versions[case.id]
+        if expected is not None and expected != case.version:
+            result.stale.append(case.reference)
+            continue
+        if case.assigned_to_id == target.id:
+            result.skipped.append(case.id)
+            continue
+        previous = case.assigned_to_id
+        case.assigned_to_id = target.id
+        add_entry(
+            case, actor, "assignment", body=reason, assignee_id=target.id, previous_id=previous
+        )
+        if case.status == "new":
+            case.status = "in_advice"
+            status_change: dict[str, Any] = {"from": "new", "to": "in_advice"}
+            add_entry(case, actor, "status", **status_change)
+        db.session.flush()
+        audit.record(
+            actor, "case.reassign", "case", case.id, assignee_id=target.id, previous_id=previous
+        )
+        result.moved.append(case.id)
+    return result
+
+
+def record_export(actor: Any, table: str, fmt: str, rows: int) -> None:
+    """Audit an export: which table, which format, how many rows (no content)."""
+    audit.record(actor, "report.export", None, None, table=table, format=fmt, rows=rows)

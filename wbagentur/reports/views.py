@@ -1,0 +1,303 @@
+"""Routes:
+  /uebersicht                                   reports.dashboard    supervisor, coordinator
+  /uebersicht/umverteilen            GET/POST   reports.reassign     supervisor
+  /uebersicht/export/<table>.<csv|xlsx>         reports.export       supervisor, coordinator
+  /uebersicht/monatsbericht?monat=YYYY-MM       reports.monthly      supervisor, coordinator
+  /uebersicht/monatsbericht/pdf?monat=YYYY-MM   reports.monthly_pdf  supervisor, coordinator
+  /uebersicht/esf                               reports.esf          supervisor, coordinator
+
+Supervisors see their own region; the coordinator sees all regions (or one, by filter).
+Every count links to ``/faelle`` with drill-down filters (cases.views.drill_down_filters).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from wbagentur.accounts.models import User
+from wbagentur.cases.models import Case
+from wbagentur.core.access import requires_role
+from wbagentur.core.errors_domain import DomainError
+from wbagentur.core.models import utcnow
+from wbagentur.core.timezone import local_today
+from wbagentur.extensions import db
+from wbagentur.referrals.data import PROGRAMMES
+from wbagentur.regions.models import Region
+from wbagentur.reports import bp, exports, forms, services
+from wbagentur.reports.queries import ReportScope
+
+READERS = ("supervisor", "coordinator")
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+
+
+def _all_regions() -> list[Region]:
+    return list(db.session.scalars(sa.select(Region).order_by(Region.name, Region.id)))
+
+
+def _regions_for(form: forms.PeriodForm) -> tuple[list[Region], int | None]:
+    """Regions in scope and the region filter to carry into drill-down links."""
+    regions = _all_regions()
+    if current_user.role != "coordinator":
+        return [r for r in regions if r.id == current_user.region_id], None
+    form.region.choices = [("", _("alle Regionen"))] + [(str(r.id), r.name) for r in regions]
+    chosen = form.region.data if not form.region.errors else None
+    if chosen:
+        return [r for r in regions if str(r.id) == chosen], int(chosen)
+    return regions, None
+
+
+def _period(form: forms.PeriodForm, default_days: int) -> tuple[date, date]:
+    today = local_today()
+    start, end = today - timedelta(days=default_days), today
+    if not form.von.errors and not form.bis.errors:
+        start = forms.parse_date(form.von.data) or start
+        end = forms.parse_date(form.bis.data) or end
+        if start > end:
+            start, end = end - timedelta(days=default_days), end
+    return start, end
+
+
+def _dashboard_from_args(start: date | None = None, end: date | None = None) -> tuple[Any, Any]:
+    form = forms.DashboardFilterForm(request.args)
+    form.programm.choices = [("", _("alle Programme"))] + [(k, _(v)) for k, v in PROGRAMMES.items()]
+    form.region.choices = [("", _("alle Regionen"))] + [(str(r.id), r.name) for r in _all_regions()]
+    staff = _staff_choices()
+    form.berater.choices = [("", _("alle"))] + staff
+    form.validate()
+    regions, region_filter = _regions_for(form)
+    if start is None or end is None:
+        start, end = _period(form, current_app.config.get("REPORT_DEFAULT_DAYS", 90))
+        form.von.data, form.bis.data = start.isoformat(), end.isoformat()
+    advisor_id = int(form.berater.data) if form.berater.data and not form.berater.errors else None
+    programme = form.programm.data if form.programm.data and not form.programm.errors else None
+    scope = ReportScope(
+        region_ids=tuple(r.id for r in regions),
+        date_from=start,
+        date_to=end,
+        now=utcnow(),
+        advisor_id=advisor_id,
+        programme=programme,
+        no_contact_days=int(current_app.config.get("NO_CONTACT_DAYS", 30)),
+    )
+    link_base: dict[str, Any] = {"region": region_filter, "advisor": advisor_id}
+    dashboard = services.build_dashboard(current_user, scope, regions, link_base)
+    return form, dashboard
+
+
+def _staff_choices() -> list[tuple[str, str]]:
+    stmt = sa.select(User).where(
+        User.role.in_(("advisor", "supervisor")), User.contact_point_id.is_not(None)
+    )
+    if current_user.role != "coordinator":
+        users = services.region_staff(current_user.region_id)
+    else:
+        users = list(db.session.scalars(stmt.order_by(User.display_name, User.id)))
+    return [(str(u.id), u.display_name) for u in users]
+
+
+@bp.route("/uebersicht")
+@requires_role(*READERS)
+def dashboard() -> Any:
+    form, board = _dashboard_from_args()
+    return render_template(
+        "reports/dashboard.html", form=form, board=board, args=request.args.to_dict()
+    )
+
+
+_EXPORT_NAME = re.compile(r"^([a-z\-]{3,40})\.(csv|xlsx)$")
+
+
+@bp.route("/uebersicht/export/<filename>")
+@requires_role(*READERS)
+def export(filename: str) -> Any:
+    match = _EXPORT_NAME.match(filename)
+    if not match:
+        abort(404)
+    key, fmt = match.groups()
+    if key.startswith("esf-"):
+        _form, report, start, end = _esf_from_args()
+        tables = {"esf-teilnehmende": report.participants, "esf-kmu": report.smes}
+    else:
+        _form, board = _dashboard_from_args()
+        tables = board.tables
+        start, end = board.scope.date_from, board.scope.date_to
+    table = tables.get(key)
+    if table is None:
+        abort(404)
+    rows = table.export_rows()
+    name = f"wba-{key}-{start.isoformat()}-{end.isoformat()}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(table.columns, rows), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(table.title, table.columns, rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    services.record_export(current_user, key, fmt, len(rows))
+    db.session.commit()
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = exports.content_disposition(name)
+    return response
+
+
+def _month(raw: str | None) -> tuple[date, date] | None:
+    if not raw or not re.fullmatch(r"\d{4}-\d{2}", raw):
+        return None
+    year, month = int(raw[:4]), int(raw[5:])
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    start = date(year, month, 1)
+    end = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
+    return start, end
+
+
+def _monthly() -> tuple[Any, Any, str, str | None]:
+    raw = request.args.get("monat")
+    period = _month(raw)
+    error = None
+    if period is None:
+        if raw:
+            error = _("Bitte geben Sie den Monat im Format JJJJ-MM an, zum Beispiel 2026-10.")
+        first = local_today().replace(day=1)
+        period = _month((first - timedelta(days=1)).strftime("%Y-%m"))
+        assert period is not None
+    form, board = _dashboard_from_args(*period)
+    label = f"{MONTHS[period[0].month - 1]} {period[0].year}"
+    return form, board, label, error
+
+
+@bp.route("/uebersicht/monatsbericht")
+@requires_role(*READERS)
+def monthly() -> Any:
+    form, board, label, error = _monthly()
+    return render_template(
+        "reports/monthly.html",
+        board=board,
+        month_label=label,
+        error=error,
+        month=board.scope.date_from.strftime("%Y-%m"),
+        args=request.args.to_dict(),
+    )
+
+
+@bp.route("/uebersicht/monatsbericht/pdf")
+@requires_role(*READERS)
+def monthly_pdf() -> Any:
+    from wbagentur.reports.pdf import render_monthly
+
+    _form, board, label, _error = _monthly()
+    regions = ", ".join(r.name for r in board.regions)
+    body = render_monthly(board, label, regions)
+    services.record_export(current_user, "monatsbericht", "pdf", len(board.tables))
+    db.session.commit()
+    response = Response(body, mimetype="application/pdf")
+    name = f"wba-monatsbericht-{board.scope.date_from.strftime('%Y-%m')}.pdf"
+    response.headers["Content-Disposition"] = exports.content_disposition(name)
+    return response
+
+
+def _esf_from_args() -> tuple[Any, Any, date, date]:
+    form = forms.EsfFilterForm(request.args)
+    form.region.choices = [("", _("alle Regionen"))] + [(str(r.id), r.name) for r in _all_regions()]
+    form.validate()
+    regions, _region = _regions_for(form)
+    start, end = _period(form, 365)
+    form.von.data, form.bis.data = start.isoformat(), end.isoformat()
+    threshold = int(current_app.config.get("ESF_SUPPRESSION_THRESHOLD", 5))
+    report = services.build_esf(tuple(r.id for r in regions), start, end, threshold)
+    return form, report, start, end
+
+
+@bp.route("/uebersicht/esf")
+@requires_role(*READERS)
+def esf() -> Any:
+    form, report, start, end = _esf_from_args()
+    return render_template(
+        "reports/esf.html",
+        form=form,
+        report=report,
+        start=start,
+        end=end,
+        args=request.args.to_dict(),
+    )
+
+
+@bp.route("/uebersicht/umverteilen", methods=["GET", "POST"])
+@requires_role("supervisor")
+def reassign() -> Any:
+    staff = services.region_staff(current_user.region_id)
+    staff_ids = {u.id for u in staff}
+    current = request.values.get("berater", "")
+    current_id = int(current) if current.isdigit() and int(current) in staff_ids else None
+    form = forms.ReassignForm(berater=str(current_id or ""))
+    form.target_id.choices = [("", _("Bitte wählen"))] + [
+        (str(u.id), u.display_name) for u in staff
+    ]
+    cases = _reassignable(current_id)
+    form.cases.choices = [(f"{c.id}:{c.version}", c.reference) for c in cases]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            result = services.reassign_cases(
+                current_user, form.case_versions(), int(form.target_id.data), form.reason.data
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            status = 200
+        except StaleDataError:
+            db.session.rollback()
+            flash(_("Die Fälle wurden inzwischen geändert. Bitte wählen Sie erneut aus."), "danger")
+            return redirect(url_for("reports.reassign", berater=current_id or None))
+        else:
+            if result.moved:
+                flash(_("%(n)s Fälle wurden umverteilt.", n=len(result.moved)), "success")
+            elif not result.stale:
+                flash(
+                    _(
+                        "Keine Änderung: Die gewählten Fälle sind bereits so zugewiesen oder nicht mehr offen."
+                    ),
+                    "info",
+                )
+            if result.stale:
+                flash(
+                    _(
+                        "Inzwischen geändert und daher nicht umverteilt: %(refs)s. Bitte prüfen Sie diese "
+                        "Fälle und wählen Sie sie erneut aus.",
+                        refs=", ".join(result.stale),
+                    ),
+                    "warning",
+                )
+            return redirect(url_for("reports.reassign", berater=current_id or None))
+    elif request.method == "POST":
+        status = 200
+    return render_template(
+        "reports/reassign.html", form=form, cases=cases, staff=staff, current_id=current_id
+    ), status
+
+
+def _reassignable(advisor_id: int | None) -> list[Case]:
+    stmt = sa.select(Case).where(Case.region_id == current_user.region_id, Case.status != "closed")
+    if advisor_id is not None:
+        stmt = stmt.where(Case.assigned_to_id == advisor_id)
+    return list(db.session.scalars(stmt.order_by(Case.opened_at.asc(), Case.id.asc()).limit(500)))
