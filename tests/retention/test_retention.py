@@ -193,3 +193,14 @@ def test_restriction_blocks_processing(ctx):
         cases.add_participant(None, case, person.id)
     services.lift_restriction(None, person)
     cases.add_participant(None, case, person.id)
+
+
+def test_restriction_blocks_person_edit_and_referral(ctx):
+    from wbagentur.persons import services as persons
+
+    firm = create_firm("Sperre Zwei GmbH", "16054")
+    person = _person("Gesperrt", at(10), employer_id=firm.id, residence_district_id=firm.district_id)
+    services.restrict_person(None, person, "bestritten")
+    db.session.flush()
+    with pytest.raises(DomainError, match="eingeschränkt"):
+        persons.update_person(None, person, {"first_name": "Neu"}, person.version)

@@ -128,6 +128,9 @@ def update_person(
     special_consent: bool = False,
 ) -> Person:
     check_version(person, expected_version, "Die Person")
+    from wbagentur.retention.services import ensure_not_restricted
+
+    ensure_not_restricted(person)
     changed = _apply(person, data)
     if _set_special(actor, person, severely_disabled, special_consent):
         changed.append("severely_disabled")

@@ -443,6 +443,11 @@ def send_referral(actor: Any, referral: Referral) -> str:
     case = referral.case
     if referral.consent_id:
         _check_basis(case, referral.partner, referral.consent_id, None)
+    from wbagentur.retention.services import ensure_not_restricted
+
+    # Art. 18 DSGVO: no disclosure of a restricted person's data.
+    for person in [case.person, *case.participants]:
+        ensure_not_restricted(person)
     if not referral.partner.is_active:
         raise DomainError("Die Partnerstelle ist nicht mehr aktiv.")
     token = secrets.token_urlsafe(32)
