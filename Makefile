@@ -46,3 +46,10 @@ lint: setup-dev ## ruff and mypy
 
 clean: ## remove the virtual environment and the development database
 	rm -rf $(VENV) instance
+
+.PHONY: bench
+bench: setup-dev ## scale data set (100,000 cases) and benchmark on SQLite and PostgreSQL (docs/performance.md)
+	$(BIN)/flask bench generate --db sqlite
+	$(BIN)/flask bench run --db sqlite --json bench-results/sqlite.json
+	$(BIN)/flask bench generate --db postgresql
+	$(BIN)/flask bench run --db postgresql --json bench-results/postgresql.json

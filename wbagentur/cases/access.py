@@ -30,19 +30,24 @@ def _grants(region_id: int) -> list[sa.ColumnElement[bool]]:
     from wbagentur.referrals.data import GRANTING_STATES
     from wbagentur.referrals.models import Partner, Referral, Transfer
 
+    # IN (subquery) rather than correlated EXISTS: with EXISTS the OR below cannot use the
+    # region index and every list scanned all cases (docs/performance.md); IN lets SQLite
+    # (MULTI-INDEX OR) and PostgreSQL (BitmapOr) combine index lookups.
     return [
-        sa.exists().where(
-            Transfer.case_id == Case.id, Transfer.state == "accepted", Transfer.from_region_id == region_id
+        Case.id.in_(
+            sa.select(Transfer.case_id).where(Transfer.state == "accepted", Transfer.from_region_id == region_id)
         ),
-        sa.exists().where(
-            Transfer.case_id == Case.id, Transfer.state == "pending", Transfer.to_region_id == region_id
+        Case.id.in_(
+            sa.select(Transfer.case_id).where(Transfer.state == "pending", Transfer.to_region_id == region_id)
         ),
-        sa.exists().where(
-            Referral.case_id == Case.id,
-            Referral.state.in_(GRANTING_STATES),
-            Referral.partner_id == Partner.id,
-            Partner.kind == "wba_contact_point",
-            Partner.region_id == region_id,
+        Case.id.in_(
+            sa.select(Referral.case_id)
+            .join(Partner, Partner.id == Referral.partner_id)
+            .where(
+                Referral.state.in_(GRANTING_STATES),
+                Partner.kind == "wba_contact_point",
+                Partner.region_id == region_id,
+            )
         ),
     ]
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager
 
 from wbagentur.cases.access import case_scope
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participants, case_topics
@@ -121,6 +121,7 @@ def follow_ups_due(user: Any, today: date) -> sa.Select[tuple[FollowUp]]:
             FollowUp.done_at.is_(None),
             FollowUp.due_date <= today,
         )
+        .options(contains_eager(FollowUp.case))  # the page shows each case's reference
         .order_by(FollowUp.due_date.asc(), FollowUp.id.asc())
     )
 

@@ -126,7 +126,8 @@ class Referral(db.Model):  # type: ignore[name-defined]
     token_expires_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Indexed: "my referrals" filters by the creating advisor (benchmark finding).
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -56,7 +56,8 @@ class ContactPoint(db.Model):  # type: ignore[name-defined]
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     city: Mapped[str] = mapped_column(sa.String(60))
 
-    region: Mapped[Region] = relationship(back_populates="contact_points")
+    # Joined: the layout shows every staff member's region on every page.
+    region: Mapped[Region] = relationship(back_populates="contact_points", lazy="joined")
 
     def __repr__(self) -> str:
         return f"<ContactPoint {self.id}>"
