@@ -27,7 +27,7 @@ def _render_http_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
 
 def _render_db_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
     db.session.rollback()
-    from flask import request as _r; logger.warning("database unavailable: %s %s %s", type(error).__name__, getattr(error, "orig", ""), _r.path)
+    logger.warning("database unavailable: %s", type(error).__name__)
     return render_template("errors/503.html", code=503), 503, {"Retry-After": "30"}
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("mail", __name__)
 
-from wbagentur.mail import models  # noqa: E402,F401
+from wbagentur.mail import commands, models  # noqa: E402,F401

@@ -1,0 +1,121 @@
+"""Pure rules of the public request: plain-German status, token hashing, the time trap,
+and the hints used to find a requester's firm among the known firms."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from wbagentur.core.text import normalise_search
+
+# What the requester sees on the status page (cases.models.STATUSES are staff words).
+PLAIN_STATUS = {
+    "new": "eingegangen",
+    "in_advice": "in Bearbeitung",
+    "referred": "an eine Förderstelle weitergeleitet",
+    "waiting": "wir warten auf eine Rückmeldung",
+    "closed": "abgeschlossen",
+}
+
+# Addresses at these providers say nothing about the employer.
+FREEMAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "gmx.de",
+        "gmx.net",
+        "gmx.com",
+        "web.de",
+        "t-online.de",
+        "yahoo.com",
+        "yahoo.de",
+        "outlook.com",
+        "outlook.de",
+        "hotmail.com",
+        "hotmail.de",
+        "live.com",
+        "live.de",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "aol.de",
+        "freenet.de",
+        "posteo.de",
+        "mailbox.org",
+        "online.de",
+        "arcor.de",
+        "email.de",
+        "proton.me",
+        "protonmail.com",
+        "vodafone.de",
+        "1und1.de",
+        "gmx.at",
+        "web.com",
+    }
+)
+
+# Legal forms and filler words that make two different firms look alike.
+_NOISE_WORDS = frozenset(
+    {
+        "gmbh",
+        "mbh",
+        "ag",
+        "kg",
+        "ohg",
+        "ug",
+        "gbr",
+        "ek",
+        "e",
+        "k",
+        "kgaa",
+        "se",
+        "co",
+        "und",
+        "haftungsbeschraenkt",
+        "the",
+        "der",
+        "die",
+        "das",
+        "fuer",
+        "von",
+    }
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 (hex) of a status-link secret; only this is stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def form_age_problem(
+    age_seconds: float | None, min_seconds: float, max_seconds: float
+) -> str | None:
+    """Check how long the form was open: None if fine, else "too_fast" or "expired".
+
+    ``age_seconds`` is None when the signed timestamp is missing or tampered with.
+    """
+    if age_seconds is None or age_seconds > max_seconds:
+        return "expired"
+    if age_seconds < min_seconds:
+        return "too_fast"
+    return None
+
+
+def email_domain(email: str | None) -> str | None:
+    """The domain of an e-mail address, or None for free-mail providers."""
+    if not email or "@" not in email:
+        return None
+    domain = email.rpartition("@")[2].strip().lower().rstrip(".")
+    if not domain or domain in FREEMAIL_DOMAINS:
+        return None
+    return domain
+
+
+def significant_words(name: str | None) -> list[str]:
+    """Search words of a firm name without legal forms.
+
+    "Müller GmbH & Co. KG" → ["mueller"].
+    """
+    words = _WORD.findall(normalise_search(name))
+    return [w for w in dict.fromkeys(words) if w not in _NOISE_WORDS and len(w) >= 3]

@@ -1,0 +1,333 @@
+"""The public request form, the requester's status page, and the advisor's view of a request.
+
+Routes:
+  /beratung-anfragen                          GET, POST  intake.request_form  public
+  /beratung-anfragen/danke                    GET        intake.thanks        public
+  /datenschutz                                GET        intake.privacy       public
+  /anfrage/<token>                            GET        intake.status        public
+  /anfrage/<token>/dokumente                  POST       intake.upload        public
+  /faelle/<int:case_id>/anfrage               GET        intake.review        advisor, supervisor
+  /faelle/<int:case_id>/anfrage/unternehmen-verknuepfen
+                                              POST       intake.link_firm     advisor, supervisor
+  /faelle/<int:case_id>/anfrage/unternehmen-anlegen
+                                              POST       intake.create_firm   advisor, supervisor
+
+The status token is a secret: it is never logged, and status pages are ``no-store``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from wbagentur.cases.access import get_case_for
+from wbagentur.cases.models import TOPICS
+from wbagentur.core import idempotency
+from wbagentur.core.access import public, requires_role
+from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.core.uploads import UploadRejected
+from wbagentur.extensions import db, limiter
+from wbagentur.intake import bp, rules, services
+from wbagentur.intake.forms import (
+    AdviceRequestForm,
+    DocumentUploadForm,
+    FirmCreateForm,
+    FirmLinkForm,
+)
+from wbagentur.intake.models import HEADCOUNT_BANDS, PREFERRED_CHANNELS, AdviceRequest
+from wbagentur.regions.models import District, Region
+
+logger = logging.getLogger(__name__)
+
+_STATUS_TOKEN = re.compile(r"(/anfrage/)[A-Za-z0-9_\-]{8,}")
+
+
+def redact_status_tokens(text: str) -> str:
+    """Replace the secret of status links in a log line."""
+    return _STATUS_TOKEN.sub(r"\1[…]", text)
+
+
+class StatusTokenFilter(logging.Filter):
+    """Keep status-link secrets out of access and error logs (werkzeug, gunicorn)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact_status_tokens(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_status_tokens(a) if isinstance(a, str) else a for a in record.args
+            )
+        elif isinstance(record.args, dict):
+            record.args = {
+                k: redact_status_tokens(v) if isinstance(v, str) else v
+                for k, v in record.args.items()
+            }
+        return True
+
+
+for _name in ("werkzeug", "gunicorn.access", "gunicorn.error", "wbagentur.core.errors"):
+    _logger = logging.getLogger(_name)
+    if not any(isinstance(f, StatusTokenFilter) for f in _logger.filters):
+        _logger.addFilter(StatusTokenFilter())
+
+THANKS_KEY = "intake_reference"
+FORM_FIELDS = (
+    "firm_name",
+    "contact_name",
+    "email",
+    "phone",
+    "district_id",
+    "headcount_band",
+    "topics",
+    "message",
+    "preferred_channel",
+)
+
+
+def _district_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        sa.select(District.id, District.name, Region.name)
+        .join(Region, District.region_id == Region.id)
+        .order_by(District.name, District.id)
+    ).all()
+    return [("", _("Bitte wählen"))] + [(str(i), name) for i, name, _region in rows]
+
+
+def _global_key() -> str:
+    return "intake-all-clients"
+
+
+@bp.route("/beratung-anfragen", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["INTAKE_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["INTAKE_GLOBAL_LIMIT"], methods=["POST"], key_func=_global_key
+)
+@public
+def request_form() -> Any:
+    form = AdviceRequestForm()
+    form.district_id.choices = _district_choices()
+    time_message = None
+    if form.is_submitted():
+        if form.website.data:
+            # Honeypot filled: look like success, keep nothing (no personal data in the log).
+            logger.info("public request discarded: honeypot field filled")
+            session[THANKS_KEY] = ""
+            return redirect(url_for("intake.thanks"), code=303)
+        previous = idempotency.already_processed(form.submission_token.data)
+        if previous:
+            session.setdefault(THANKS_KEY, "")
+            return redirect(previous, code=303)
+    if form.validate_on_submit():
+        problem = services.form_time_problem(form.started.data)
+        if problem == "too_fast":
+            time_message = _(
+                "Das ging sehr schnell. Bitte prüfen Sie Ihre Angaben und senden Sie das "
+                "Formular noch einmal ab."
+            )
+        elif problem:
+            time_message = _(
+                "Das Formular war zu lange geöffnet. Bitte prüfen Sie Ihre Angaben und "
+                "senden Sie es noch einmal ab."
+            )
+        else:
+            return _submit(form)
+        form.started.data = services.issue_form_timestamp()
+    if not form.is_submitted() or not form.started.data:
+        form.started.data = services.issue_form_timestamp()
+    if not form.submission_token.data:
+        form.submission_token.data = idempotency.new_token()
+    return render_template(
+        "intake/request_form.html",
+        form=form,
+        time_message=time_message,
+        max_message=2000,
+    )
+
+
+def _submit(form: AdviceRequestForm) -> Any:
+    data = {name: getattr(form, name).data for name in FORM_FIELDS}
+    thanks = url_for("intake.thanks")
+    token = form.submission_token.data or idempotency.new_token()
+    try:
+        idempotency.claim(token, thanks)
+        submission = services.submit_request(None, data)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        previous = idempotency.already_processed(token)
+        if previous is None:
+            raise
+        # The same form was sent twice at once; the other request created the case.
+        session.setdefault(THANKS_KEY, "")
+        return redirect(previous, code=303)
+    session[THANKS_KEY] = submission.case.reference
+    return redirect(thanks, code=303)
+
+
+@bp.route("/beratung-anfragen/danke")
+@public
+def thanks() -> Any:
+    if THANKS_KEY not in session:
+        return redirect(url_for("intake.request_form"))
+    return render_template("intake/thanks.html", reference=session[THANKS_KEY])
+
+
+@bp.route("/datenschutz")
+@public
+def privacy() -> Any:
+    return render_template(
+        "intake/privacy.html", link_days=current_app.config["INTAKE_STATUS_LINK_DAYS"]
+    )
+
+
+def _no_store(response: Any) -> Any:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _status_page(advice_request: AdviceRequest, form: DocumentUploadForm, status: int = 200) -> Any:
+    case = advice_request.case
+    max_bytes = int(current_app.config["UPLOAD_MAX_BYTES"])
+    form.document.description = _(
+        "PDF, PNG oder JPEG, höchstens %(size)s MB.", size=max(1, round(max_bytes / (1024 * 1024)))
+    )
+    response = current_app.make_response(
+        (
+            render_template(
+                "intake/status.html",
+                advice_request=advice_request,
+                case=case,
+                plain_status=rules.PLAIN_STATUS.get(case.status, case.status),
+                contact_points=services.contact_points_of(case.region_id),
+                documents=services.requester_documents(case),
+                form=form,
+            ),
+            status,
+        )
+    )
+    return _no_store(response)
+
+
+def _invalid_link() -> Any:
+    response = current_app.make_response((render_template("intake/status_invalid.html"), 404))
+    return _no_store(response)
+
+
+@bp.route("/anfrage/<token>")
+@public
+def status(token: str) -> Any:
+    advice_request = services.request_for_token(token)
+    if advice_request is None:
+        return _invalid_link()
+    return _status_page(advice_request, DocumentUploadForm())
+
+
+@bp.route("/anfrage/<token>/dokumente", methods=["POST"])
+@limiter.limit(lambda: current_app.config["INTAKE_UPLOAD_RATE_LIMIT"])
+@public
+def upload(token: str) -> Any:
+    advice_request = services.request_for_token(token)
+    if advice_request is None:
+        return _invalid_link()
+    form = DocumentUploadForm()
+    if not form.validate_on_submit():
+        return _status_page(advice_request, form)
+    try:
+        services.add_requester_document(None, advice_request, form.document.data)
+    except UploadRejected as exc:
+        db.session.rollback()
+        form.document.errors = [str(exc)]
+        return _status_page(advice_request, form, exc.status)
+    db.session.commit()
+    flash(_("Vielen Dank. Ihr Dokument ist bei uns angekommen."), "success")
+    return redirect(url_for("intake.status", token=token), code=303)
+
+
+# --- staff --------------------------------------------------------------------------------
+
+
+def _load(case_id: int) -> tuple[Any, AdviceRequest]:
+    case = get_case_for(current_user, case_id, need="edit")
+    advice_request = services.request_for_case(case)
+    if advice_request is None:
+        abort(404)
+    return case, advice_request
+
+
+@bp.route("/faelle/<int:case_id>/anfrage")
+@requires_role("advisor", "supervisor")
+def review(case_id: int) -> Any:
+    case, advice_request = _load(case_id)
+    candidates = [] if case.firm_id else services.firm_candidates(advice_request, case.region_id)
+    return render_template(
+        "intake/review.html",
+        case=case,
+        advice_request=advice_request,
+        candidates=candidates,
+        topics=[TOPICS.get(t, t) for t in case.topics],
+        headcount_label=HEADCOUNT_BANDS.get(advice_request.headcount_band, ""),
+        channel_label=PREFERRED_CHANNELS.get(advice_request.preferred_channel, ""),
+        documents=services.requester_documents(case),
+    )
+
+
+def _conflict() -> Any:
+    return render_template("errors/409.html", code=409), 409
+
+
+@bp.route("/faelle/<int:case_id>/anfrage/unternehmen-verknuepfen", methods=["POST"])
+@requires_role("advisor", "supervisor")
+def link_firm(case_id: int) -> Any:
+    case, advice_request = _load(case_id)
+    form = FirmLinkForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte wählen Sie ein Unternehmen aus der Liste."), "danger")
+        return redirect(url_for("intake.review", case_id=case.id), code=303)
+    try:
+        services.link_firm(
+            current_user, advice_request, int(form.firm_id.data), _version(form.version.data)
+        )
+    except ConflictError:
+        db.session.rollback()
+        return _conflict()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for("intake.review", case_id=case_id), code=303)
+    db.session.commit()
+    flash(_("Das Unternehmen ist jetzt mit dem Fall verknüpft."), "success")
+    return redirect(url_for("intake.review", case_id=case_id), code=303)
+
+
+@bp.route("/faelle/<int:case_id>/anfrage/unternehmen-anlegen", methods=["POST"])
+@requires_role("advisor", "supervisor")
+def create_firm(case_id: int) -> Any:
+    case, advice_request = _load(case_id)
+    form = FirmCreateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.create_firm(current_user, advice_request, _version(form.version.data))
+    except ConflictError:
+        db.session.rollback()
+        return _conflict()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for("intake.review", case_id=case_id), code=303)
+    db.session.commit()
+    flash(
+        _("Das Unternehmen wurde aus der Anfrage angelegt und mit dem Fall verknüpft."), "success"
+    )
+    return redirect(url_for("intake.review", case_id=case_id), code=303)
+
+
+def _version(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
