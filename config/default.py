@@ -64,3 +64,61 @@ MAIL_SENDER = "weiterbildungsagentur@localhost"
 PROXY_FIX_X_FOR = 0
 
 SECURITY_HEADERS_HSTS = True
+
+# --- Public advice request, requester uploads and the mail outbox (intake, mail, core.uploads) ---
+# Links in e-mails are built from this address, never from the request's Host header.
+PUBLIC_BASE_URL = "http://localhost:5000"
+# Time trap: a form sent faster than this (seconds) or older than INTAKE_MAX_AGE_SECONDS is refused.
+INTAKE_MIN_SECONDS = 3
+INTAKE_MAX_AGE_SECONDS = 24 * 60 * 60
+# Per client IP (POST only) and for all clients together.
+INTAKE_RATE_LIMIT = "5 per hour"
+INTAKE_GLOBAL_LIMIT = "200 per hour"
+INTAKE_UPLOAD_RATE_LIMIT = "20 per hour"
+# Validity of the secret status link sent to the requester.
+INTAKE_STATUS_LINK_DAYS = 180
+# Version of the consent and data-protection text shown on the form (stored with each request).
+INTAKE_CONSENT_TEXT_VERSION = "2026-01"
+# Uploads: PDF, PNG, JPEG up to this size; None = <instance>/uploads (outside the static folder).
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_DIR = None
+# "console" prints messages to stdout (development); "smtp" delivers through MAIL_SMTP_HOST.
+MAIL_BACKEND = "console"
+MAIL_SMTP_HOST = "localhost"
+MAIL_SMTP_PORT = 25
+MAIL_SMTP_TIMEOUT = 10
+
+# --- Referrals to partner bodies and transfers (referrals; docs/referrals.md) ---
+# Validity of the secret partner link in each referral e-mail (days).
+REFERRAL_LINK_DAYS = 60
+# `flask referrals remind` (cron, hourly): reminder to the partner this many working days
+# before the due date, escalation to the region's supervisors this many working days after
+# it, and expiry of unanswered "sent" referrals this many working days after it.
+REFERRAL_REMINDER_DAYS = 2
+REFERRAL_ESCALATION_DAYS = 5
+REFERRAL_EXPIRY_DAYS = 20
+
+# --- Caseload review, exports and ESF+ indicators (reports; docs/reports.md) ---
+# ESF+ statistics: cells with fewer persons/firms than this are shown as "< N" (DP-09).
+ESF_SUPPRESSION_THRESHOLD = 5
+# Open cases whose last contact is older than this many days (or missing) count as
+# "ohne Kontakt" on the dashboard.
+NO_CONTACT_DAYS = 30
+# Default period of the dashboard (days back from today) and the longest period allowed.
+REPORT_DEFAULT_DAYS = 90
+REPORT_MAX_DAYS = 731
+
+# --- Second factor and password reset (accounts; docs/configuration.md) ---
+# Roles that must sign in with a TOTP code; signed-in users of these roles without one
+# are sent to the set-up page (/konto/zwei-faktor) from every other page.
+TOTP_REQUIRED_ROLES = ("admin", "coordinator")
+# How long the code step may follow a correct password before the login starts over.
+LOGIN_CODE_TIMEOUT = timedelta(minutes=5)
+# Validity of a password-reset link in hours (1–24; larger values count as 24).
+PASSWORD_RESET_HOURS = 1
+# Reset e-mails per account and hour (counted in the database) and requests per client IP.
+PASSWORD_RESET_MAX_PER_HOUR = 3
+PASSWORD_RESET_IP_LIMIT = "10 per hour"  # noqa: S105 (a rate, not a password)
+# The "e-mail sent" answer takes at least this long, so its timing does not reveal
+# whether an account exists.
+PASSWORD_RESET_MIN_SECONDS = 0.25

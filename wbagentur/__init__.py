@@ -49,7 +49,24 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from wbagentur import accounts, cases, demo, firms, intake, mail, main, persons, regions
+    from wbagentur import (
+        accounts,
+        auditlog,
+        bench,
+        cases,
+        demo,
+        firms,
+        funding,
+        intake,
+        mail,
+        main,
+        persons,
+        privacy,
+        referrals,
+        retention,
+        regions,
+        reports,
+    )
     from wbagentur.core import commands as core_commands
     from wbagentur.core import idempotency  # noqa: F401  (model registration)
 
@@ -60,9 +77,16 @@ def _register_blueprints(app: Flask) -> None:
         firms.bp,
         persons.bp,
         cases.bp,
+        funding.bp,
+        referrals.bp,
         intake.bp,
         mail.bp,
+        auditlog.bp,
+        reports.bp,
+        privacy.bp,
+        retention.bp,
         demo.bp,
+        bench.bp,
         core_commands.bp,
     ):
         app.register_blueprint(blueprint)

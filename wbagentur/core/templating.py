@@ -16,6 +16,7 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("cases.mine", _l("Meine Fälle"), ("advisor", "supervisor")),
     ("cases.due", _l("Fällig"), ("advisor", "supervisor")),
     ("cases.index", _l("Fälle"), ("advisor", "supervisor", "coordinator")),
+    ("reports.dashboard", _l("Übersicht"), ("supervisor", "coordinator")),
     ("referrals.mine", _l("Weiterleitungen"), ("advisor", "supervisor")),
     ("referrals.transfers", _l("Übergaben"), ("advisor", "supervisor", "coordinator")),
     ("firms.index", _l("Unternehmen"), ("advisor", "supervisor", "coordinator")),
@@ -24,6 +25,8 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("referrals.partners", _l("Partner"), ("admin", "coordinator", "supervisor", "advisor")),
     ("accounts.users", _l("Benutzer"), ("admin",)),
     ("auditlog.index", _l("Protokoll"), ("admin",)),
+    ("retention.rules", _l("Löschfristen"), ("admin",)),
+    ("retention.requests", _l("Löschanträge"), ("supervisor", "coordinator")),
 ]
 
 
