@@ -5,3 +5,6 @@ SECRET_KEY = "test-secret-key-not-for-production-0123456789"
 WTF_CSRF_ENABLED = False
 RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "memory://"
+# Other modules' tests sign in admins and coordinators with the password only;
+# tests/accounts turns the requirement on where it is tested.
+TOTP_REQUIRED_ROLES = ()

@@ -150,6 +150,9 @@ def isolated(app: Any) -> Iterator[None]:
         kw = db.session.session_factory.kw
     old_mode = kw.get("join_transaction_mode")
     kw["join_transaction_mode"] = "create_savepoint"
+    # Flask-Limiter keeps "enabled" on the one global object; the last app created in
+    # this process (e.g. the benchmark's, with limits off) must not decide for this one.
+    limiter.enabled = bool(app.config.get("RATELIMIT_ENABLED", True))
     limiter.reset()
     try:
         yield

@@ -1,4 +1,4 @@
-"""CLI: ``flask accounts create|set-password|deactivate|activate``."""
+"""CLI: ``flask accounts create|set-password|deactivate|activate|reset-2fa``."""
 
 from __future__ import annotations
 
@@ -76,3 +76,16 @@ def activate_command(email: str) -> None:
     services.set_active(None, _user_or_fail(email), True)
     db.session.commit()
     click.echo("Konto aktiviert.")
+
+
+@bp.cli.command("reset-2fa")
+@click.argument("email")
+def reset_2fa_command(email: str) -> None:
+    """Remove a user's second factor after an identity check (ends their sessions)."""
+    user = _user_or_fail(email)
+    try:
+        ended = services.reset_second_factor(None, user)
+    except services.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Zwei-Faktor-Anmeldung zurückgesetzt; {ended} Sitzung(en) beendet.")

@@ -16,7 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from wbagentur.accounts.models import LoginAttempt, User, UserSession
+from wbagentur.accounts import mfa
+from wbagentur.accounts.models import (
+    LoginAttempt,
+    PasswordResetToken,
+    RecoveryCode,
+    User,
+    UserSession,
+)
 from wbagentur.accounts.passwords import (
     hash_password,
     needs_rehash,
@@ -62,6 +69,11 @@ def _account_key(email: str) -> str:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _rowcount(result: Any) -> int:
+    """Rows hit by an UPDATE/DELETE (the typed ``Result`` does not declare it)."""
+    return int(result.rowcount or 0)
 
 
 def user_by_email(email: str) -> User | None:
@@ -123,17 +135,42 @@ class SignIn:
     token: str
 
 
-def authenticate(email: str, password: str) -> SignIn:
-    """Check credentials with per-account throttling and open a server-side session.
+class SecondFactorRequired(AccountError):
+    """The password was right, but the account needs its TOTP code before a session opens."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__("Bitte geben Sie den Code aus Ihrer App ein.")
+        self.user = user
+
+
+class CodeRejected(AccountError):
+    """A TOTP or recovery code was wrong, malformed or already used."""
+
+
+LOGIN_FAILED = "Anmeldung fehlgeschlagen. Bitte prüfen Sie E-Mail und Passwort."
+CODE_FAILED = "Anmeldung fehlgeschlagen. Bitte prüfen Sie den Code."
+CODE_USED = "Dieser Code wurde bereits verwendet."
+THROTTLED = "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie eine Minute."
+
+
+def _check_throttle(email: str) -> None:
+    if failed_attempts_in_window(email) >= current_app.config["LOGIN_MAX_FAILURES"]:
+        audit.record(None, "login.throttled")
+        raise LoginThrottled(THROTTLED)
+
+
+def _record_failure(email: str) -> None:
+    db.session.add(LoginAttempt(account_key=_account_key(email), succeeded=False))
+    db.session.flush()
+
+
+def check_password(email: str, password: str) -> User:
+    """First login step: check the password with per-account throttling; open nothing.
 
     The throttle counts failures in the database, so it holds across worker processes.
     Unknown accounts cost the same hashing time and produce the same error.
     """
-    if failed_attempts_in_window(email) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        audit.record(None, "login.throttled")
-        raise LoginThrottled(
-            "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie eine Minute."
-        )
+    _check_throttle(email)
     user = user_by_email(email)
     if user is None:
         verify_dummy(password)
@@ -141,17 +178,171 @@ def authenticate(email: str, password: str) -> SignIn:
     else:
         ok = verify_password(user.password_hash, password) and user.is_active
     if not ok or user is None:
-        db.session.add(LoginAttempt(account_key=_account_key(email), succeeded=False))
+        _record_failure(email)
         audit.record(None, "login.failure", "user", user.id if user else None)
-        db.session.flush()
-        raise LoginFailed("Anmeldung fehlgeschlagen. Bitte prüfen Sie E-Mail und Passwort.")
+        raise LoginFailed(LOGIN_FAILED)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    db.session.add(LoginAttempt(account_key=_account_key(email), succeeded=True))
+    return user
+
+
+def complete_login(user: User, method: str = "password") -> SignIn:
+    """Last login step: count the success, open a server-side session, audit."""
+    db.session.add(LoginAttempt(account_key=_account_key(user.email), succeeded=True))
     user.last_login_at = utcnow()
     token = open_session(user)
-    audit.record(user, "login.success", "user", user.id)
+    audit.record(user, "login.success", "user", user.id, method=method)
     return SignIn(user=user, token=token)
+
+
+def authenticate(email: str, password: str) -> SignIn:
+    """Password login for accounts without a second factor.
+
+    Raises ``SecondFactorRequired`` (and opens no session) when the account has TOTP.
+    """
+    user = check_password(email, password)
+    if user.has_totp:
+        raise SecondFactorRequired(user)
+    return complete_login(user)
+
+
+def verify_second_factor(user: User, code: str, now: datetime | None = None) -> str:
+    """Second login step: accept a TOTP code once, or an unused recovery code.
+
+    Returns ``"totp"`` or ``"recovery"``. Failures count towards the same per-account
+    throttle as wrong passwords (5 per 60 s).
+    """
+    now = now or utcnow()
+    _check_throttle(user.email)
+    if not user.is_active or not user.has_totp:
+        _record_failure(user.email)
+        raise LoginFailed(CODE_FAILED)
+    kind = mfa.classify_code(code)
+    message = CODE_FAILED
+    if kind is mfa.CodeKind.TOTP:
+        check = mfa.verify_totp(user.totp_secret or "", code, user.totp_last_step, now)
+        if check.ok:
+            user.totp_last_step = check.step
+            return "totp"
+        if check.verdict is mfa.TotpVerdict.REPLAYED:
+            message = CODE_USED
+    elif kind is mfa.CodeKind.RECOVERY:
+        row = db.session.scalar(
+            sa.select(RecoveryCode).where(
+                RecoveryCode.user_id == user.id,
+                RecoveryCode.code_hash == mfa.hash_recovery_code(code),
+            )
+        )
+        if row is not None and row.used_at is None:
+            # Compare-and-set: two parallel requests cannot both spend the same code.
+            spent = _rowcount(
+                db.session.execute(
+                    sa.update(RecoveryCode)
+                    .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
+                    .values(used_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+            if spent == 1:
+                db.session.refresh(row)
+                audit.record(
+                    user, "login.recovery_code", "user", user.id,
+                    remaining=recovery_codes_left(user),
+                )
+                return "recovery"
+        if row is not None:
+            message = CODE_USED
+    _record_failure(user.email)
+    audit.record(None, "mfa.failure", "user", user.id)
+    raise CodeRejected(message)
+
+
+def recovery_codes_left(user: User) -> int:
+    """Number of unused recovery codes of a user."""
+    return db.session.scalar(
+        sa.select(sa.func.count(RecoveryCode.id)).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+        )
+    ) or 0
+
+
+def totp_required(user: User) -> bool:
+    """True when the user's role must sign in with a second factor (TOTP_REQUIRED_ROLES)."""
+    return user.role in tuple(current_app.config.get("TOTP_REQUIRED_ROLES") or ())
+
+
+def reauthenticate(user: User, password: str) -> None:
+    """Ask for the password again before a change of the second factor (AUTH-06).
+
+    Wrong passwords count towards the login throttle, so a hijacked session cannot
+    guess the password here.
+    """
+    _check_throttle(user.email)
+    if not verify_password(user.password_hash, password):
+        _record_failure(user.email)
+        audit.record(user, "reauth.failure", "user", user.id)
+        raise AccountError("Das Passwort stimmt nicht.")
+
+
+def _clear_second_factor(user: User) -> None:
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
+def enable_totp(user: User, secret: str, code: str, now: datetime | None = None) -> list[str]:
+    """Confirm a (new) TOTP secret with a current code; return 10 fresh recovery codes.
+
+    The caller has checked re-authentication when the user already had a second
+    factor; the old secret and its recovery codes are replaced.
+    """
+    now = now or utcnow()
+    check = mfa.verify_totp(secret, code, None, now)
+    if not check.ok:
+        raise CodeRejected(
+            "Der Code stimmt nicht. Bitte geben Sie den aktuellen Code aus Ihrer App ein."
+        )
+    re_enrolled = user.has_totp
+    _clear_second_factor(user)
+    user.totp_secret = secret
+    user.totp_enabled_at = now
+    user.totp_last_step = check.step
+    codes = mfa.new_recovery_codes()
+    for plain in codes:
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=mfa.hash_recovery_code(plain)))
+    db.session.flush()
+    audit.record(user, "mfa.enable", "user", user.id, re_enrolled=re_enrolled)
+    return codes
+
+
+def disable_totp(user: User, password: str) -> None:
+    """Switch the own second factor off after re-entering the password."""
+    if totp_required(user):
+        raise AccountError(
+            "Für Ihre Rolle ist die Zwei-Faktor-Anmeldung vorgeschrieben. "
+            "Sie können sie nur neu einrichten."
+        )
+    reauthenticate(user, password)
+    if not user.has_totp:
+        raise AccountError("Die Zwei-Faktor-Anmeldung ist nicht eingerichtet.")
+    _clear_second_factor(user)
+    audit.record(user, "mfa.disable", "user", user.id)
+
+
+def reset_second_factor(actor: Any, user: User) -> int:
+    """Admin or CLI: remove a user's second factor after an identity check; end the
+    user's sessions. Returns the number of sessions ended."""
+    if actor is not None and getattr(actor, "id", None) == user.id:
+        raise AccountError(
+            "Ihren eigenen zweiten Faktor richten Sie unter „Zwei-Faktor-Anmeldung“ neu ein."
+        )
+    if not user.has_totp and user.totp_secret is None:
+        raise AccountError("Für dieses Konto ist keine Zwei-Faktor-Anmeldung eingerichtet.")
+    _clear_second_factor(user)
+    ended = end_all_sessions(user)
+    audit.record(actor, "mfa.reset", "user", user.id, sessions_ended=ended)
+    return ended
 
 
 def open_session(user: User) -> str:
@@ -169,6 +360,15 @@ def open_session(user: User) -> str:
     if stale_ids:
         db.session.execute(sa.delete(UserSession).where(UserSession.id.in_(stale_ids)))
     return token
+
+
+def rotate_session(user: User, token: str | None) -> str:
+    """New session id after re-authentication (SESS-02): the old token stops working."""
+    if token:
+        db.session.execute(
+            sa.delete(UserSession).where(UserSession.token_hash == _token_hash(token))
+        )
+    return open_session(user)
 
 
 def session_user(token: str | None, now: datetime | None = None) -> User | None:
@@ -226,7 +426,9 @@ def touch_session(token: str) -> None:
 def close_session(user: User | None, token: str | None) -> None:
     """Sign out: delete this session on the server."""
     if token:
-        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+        db.session.execute(
+            sa.delete(UserSession).where(UserSession.token_hash == _token_hash(token))
+        )
     if user is not None:
         audit.record(user, "logout", "user", user.id)
 
@@ -236,7 +438,7 @@ def end_all_sessions(user: User, except_token: str | None = None) -> int:
     stmt = sa.delete(UserSession).where(UserSession.user_id == user.id)
     if except_token:
         stmt = stmt.where(UserSession.token_hash != _token_hash(except_token))
-    return db.session.execute(stmt).rowcount or 0
+    return _rowcount(db.session.execute(stmt))
 
 
 def change_password(user: User, current: str, new: str, token: str | None) -> None:
@@ -277,3 +479,166 @@ def generate_password() -> str:
     """A random password that passes the policy (for CLI-created and demo accounts)."""
     words = secrets.token_urlsafe(15)
     return f"{words[:5]}-{words[5:10]}-{words[10:]}"
+
+
+# --- Password reset by e-mail (security.md AUTH-05, AUTH-06) ---
+
+MAX_RESET_HOURS = 24
+
+
+class ResetLinkInvalid(AccountError):
+    """The reset link is unknown (404), or used or expired (400)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def reset_link_hours() -> int:
+    """Validity of a reset link: PASSWORD_RESET_HOURS, kept within 1–24 h (AUTH-05)."""
+    hours = int(current_app.config.get("PASSWORD_RESET_HOURS") or 1)
+    return max(1, min(hours, MAX_RESET_HOURS))
+
+
+def reset_url(token: str) -> str:
+    """The link in the e-mail; the host comes from PUBLIC_BASE_URL, never the request."""
+    from flask import url_for
+
+    base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    return base + url_for("accounts.password_reset", token=token)
+
+
+def _reset_requests_in_last_hour(user: User, now: datetime) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(PasswordResetToken.id)).where(
+            PasswordResetToken.user_id == user.id,
+            PasswordResetToken.created_at > now - timedelta(hours=1),
+        )
+    ) or 0
+
+
+def request_password_reset(email: str, now: datetime | None = None) -> str | None:
+    """Create a reset token and queue the e-mail, for an active account only.
+
+    Returns the token (for tests) or None when nothing was sent: unknown or inactive
+    account, or more than PASSWORD_RESET_MAX_PER_HOUR requests for this account in the
+    last hour. The caller answers the same in every case.
+    """
+    from flask import render_template
+
+    from wbagentur.mail.services import queue_mail
+
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    token_hash = _token_hash(token)  # computed for every request: similar work either way
+    user = user_by_email(email)
+    if user is None or not user.is_active:
+        audit.record(None, "password.reset_request", "user", None, sent=False)
+        return None
+    if _reset_requests_in_last_hour(user, now) >= int(
+        current_app.config["PASSWORD_RESET_MAX_PER_HOUR"]
+    ):
+        audit.record(None, "password.reset_request", "user", user.id, sent=False, limited=True)
+        return None
+    hours = reset_link_hours()
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id, token_hash=token_hash, created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
+    body = render_template(
+        "accounts/email_password_reset.txt", user=user, link=reset_url(token), hours=hours
+    )
+    outbox = queue_mail(
+        user.email, "Passwort zurücksetzen – Weiterbildungsagentur Thüringen", body,
+        kind="password_reset",
+    )
+    audit.record(None, "password.reset_request", "user", user.id, sent=True, outbox_id=outbox.id)
+    return token
+
+
+def reset_token_row(token: str, now: datetime | None = None) -> PasswordResetToken:
+    """The valid token row for a link, or ResetLinkInvalid with a German message."""
+    now = now or utcnow()
+    row = None
+    if token and len(token) <= 100:
+        row = db.session.scalar(
+            sa.select(PasswordResetToken).where(
+                PasswordResetToken.token_hash == _token_hash(token)
+            )
+        )
+    if row is None:
+        raise ResetLinkInvalid(
+            "Diesen Link zum Zurücksetzen des Passworts kennen wir nicht. Bitte prüfen Sie, "
+            "ob Sie ihn vollständig kopiert haben, oder fordern Sie einen neuen Link an.",
+            404,
+        )
+    if row.used_at is not None:
+        raise ResetLinkInvalid(
+            "Dieser Link wurde bereits verwendet. Jeder Link funktioniert nur einmal. "
+            "Bitte fordern Sie einen neuen Link an.",
+            400,
+        )
+    if row.expires_at <= now or not db.session.get_one(User, row.user_id).is_active:
+        raise ResetLinkInvalid(
+            "Dieser Link ist abgelaufen. Bitte fordern Sie einen neuen Link an.", 400
+        )
+    return row
+
+
+def reset_password(token: str, new_password: str, now: datetime | None = None) -> User:
+    """Set a new password through a reset link.
+
+    The token is spent with a compare-and-set, so it works exactly once even with two
+    requests at the same time. All other open links of the user become invalid, all
+    sessions end, and the user is told by e-mail at once. The second factor stays: the
+    next login still asks for the code.
+    """
+    from flask import render_template
+
+    from wbagentur.mail.services import queue_mail
+
+    now = now or utcnow()
+    row = reset_token_row(token, now)
+    user = db.session.get_one(User, row.user_id)
+    problems = password_problems(new_password, (user.email.split("@")[0], user.display_name))
+    if problems:
+        raise PasswordRejected(problems)
+    spent = _rowcount(
+        db.session.execute(
+            sa.update(PasswordResetToken)
+            .where(PasswordResetToken.id == row.id, PasswordResetToken.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if spent != 1:
+        raise ResetLinkInvalid(
+            "Dieser Link wurde bereits verwendet. Jeder Link funktioniert nur einmal. "
+            "Bitte fordern Sie einen neuen Link an.",
+            400,
+        )
+    db.session.execute(
+        sa.update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = now
+    ended = end_all_sessions(user)
+    from flask import url_for
+
+    body = render_template(
+        "accounts/email_password_changed.txt", user=user,
+        forgot_link=str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+        + url_for("accounts.password_forgot"),
+    )
+    outbox = queue_mail(
+        user.email, "Ihr Passwort wurde geändert", body, kind="password_changed"
+    )
+    audit.record(
+        user, "password.reset", "user", user.id, sessions_ended=ended, outbox_id=outbox.id
+    )
+    return user

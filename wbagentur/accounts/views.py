@@ -1,17 +1,29 @@
-"""Sign-in, sign-out, own password, and the admin's user list.
+"""Sign-in (password, then TOTP code), sign-out, own password and second factor,
+password reset by e-mail, and the admin's user list.
 
 Routes:
-  /anmelden                                   accounts.login          public
-  /abmelden                          POST     accounts.logout         public
-  /konto/passwort                             accounts.password       staff
-  /konto/sitzung                     POST     accounts.extend_session staff
-  /verwaltung/benutzer                        accounts.users          admin
-  /verwaltung/benutzer/neu                    accounts.user_create    admin
-  /verwaltung/benutzer/<id>/aktiv    POST     accounts.user_toggle    admin
+  /anmelden                                   accounts.login              public
+  /anmelden/code                              accounts.login_code         public
+  /abmelden                          POST     accounts.logout             public
+  /passwort-vergessen                         accounts.password_forgot    public
+  /passwort-neu/<token>                       accounts.password_reset     public
+  /konto/passwort                             accounts.password           staff
+  /konto/zwei-faktor                          accounts.two_factor         staff
+  /konto/zwei-faktor/neu             POST     accounts.two_factor_renew   staff
+  /konto/zwei-faktor/aus             POST     accounts.two_factor_disable staff
+  /konto/sitzung                     POST     accounts.extend_session     staff
+  /verwaltung/benutzer                        accounts.users              admin
+  /verwaltung/benutzer/neu                    accounts.user_create        admin
+  /verwaltung/benutzer/<id>/aktiv    POST     accounts.user_toggle        admin
+  /verwaltung/benutzer/<id>/zwei-faktor POST  accounts.user_reset_2fa     admin
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import time
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,14 +31,32 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from wbagentur.accounts import bp, services
-from wbagentur.accounts.forms import ConfirmForm, LoginForm, PasswordChangeForm, UserCreateForm
+from wbagentur.accounts import bp, mfa, services
+from wbagentur.accounts.forms import (
+    ConfirmForm,
+    LoginCodeForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordForgotForm,
+    PasswordResetForm,
+    ReauthForm,
+    TotpConfirmForm,
+    UserCreateForm,
+)
 from wbagentur.accounts.models import User
 from wbagentur.core.access import public, requires_role
+from wbagentur.core.models import utcnow
 from wbagentur.extensions import db, limiter, login_manager
 from wbagentur.regions.queries import contact_points_in_order
 
 SESSION_TOKEN_KEY = "sid"
+# Signed-cookie keys of the multi-step flows (no secrets: the TOTP set-up secret is
+# derived on the server from the nonce, see mfa.setup_secret).
+PENDING_LOGIN_KEY = "login_pending"
+SETUP_KEY = "mfa_setup"
+REAUTH_KEY = "mfa_reauth_at"
+REAUTH_VALID = timedelta(minutes=10)
+SETUP_VALID = timedelta(minutes=15)
 
 
 @login_manager.user_loader
@@ -50,6 +80,29 @@ def safe_next(target: str | None) -> str:
     return url_for("main.index")
 
 
+def _fresh_session() -> None:
+    """Drop everything from the cookie session except the language (no fixation)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def _password_fingerprint(user: User) -> str:
+    """Changes when the password changes, so a reset ends a half-finished login."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def _now_ts() -> float:
+    return utcnow().timestamp()
+
+
+def _start_session(result: services.SignIn) -> None:
+    _fresh_session()
+    session[SESSION_TOKEN_KEY] = result.token
+    login_user(result.user)
+
+
 @bp.route("/anmelden", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 @public
@@ -58,23 +111,92 @@ def login() -> Any:
         return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
     error = None
+    status = 200
     if form.validate_on_submit():
         try:
-            result = services.authenticate(form.email.data, form.password.data)
+            user = services.check_password(form.email.data, form.password.data)
+        except services.LoginThrottled as exc:
+            db.session.commit()
+            error, status = str(exc), 429
         except services.AccountError as exc:
             db.session.commit()  # keep the failed attempt: it feeds the throttle
             error = str(exc)
         else:
+            if user.has_totp:
+                db.session.commit()  # a rehashed password, nothing else: no session yet
+                _fresh_session()
+                session[PENDING_LOGIN_KEY] = {
+                    "uid": user.id,
+                    "since": _now_ts(),
+                    "next": safe_next(form.next.data),
+                    "pw": _password_fingerprint(user),
+                }
+                return redirect(url_for("accounts.login_code"))
+            result = services.complete_login(user)
             db.session.commit()
-            lang = session.get("lang")
-            session.clear()  # new session content on login (no fixation)
-            if lang:
-                session["lang"] = lang
-            session[SESSION_TOKEN_KEY] = result.token
-            login_user(result.user)
+            _start_session(result)
             return redirect(safe_next(form.next.data))
-    status = 200 if error is None else (429 if "Zu viele" in error else 200)
     return render_template("accounts/login.html", form=form, error=error), status
+
+
+def _pending_login() -> tuple[User, str] | None:
+    """The user waiting for the code step and the target after login, if still valid."""
+    data = session.get(PENDING_LOGIN_KEY)
+    if not isinstance(data, dict):
+        return None
+    try:
+        since = float(data["since"])
+        user_id = int(data["uid"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    age = _now_ts() - since
+    if age < -60 or age > current_app.config["LOGIN_CODE_TIMEOUT"].total_seconds():
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or not user.has_totp:
+        return None
+    if data.get("pw") != _password_fingerprint(user):
+        return None
+    return user, safe_next(data.get("next"))
+
+
+@bp.route("/anmelden/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@public
+def login_code() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    pending = _pending_login()
+    if pending is None:
+        had_pending = PENDING_LOGIN_KEY in session
+        session.pop(PENDING_LOGIN_KEY, None)
+        if had_pending:
+            flash(_("Die Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an."), "warning")
+        return redirect(url_for("accounts.login"))
+    user, target = pending
+    form = LoginCodeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            method = services.verify_second_factor(user, form.code.data)
+        except services.AccountError as exc:
+            db.session.commit()  # the failed attempt feeds the throttle
+            form.code.errors = [str(exc)]
+            if isinstance(exc, services.LoginThrottled):
+                status = 429
+        else:
+            result = services.complete_login(user, method)
+            db.session.commit()
+            _start_session(result)
+            if method == "recovery":
+                left = services.recovery_codes_left(user)
+                flash(
+                    _("Sie haben einen Wiederherstellungscode verwendet. Es bleiben %(n)s Codes. "
+                      "Richten Sie die App bald neu ein.", n=left),
+                    "warning",
+                )
+            return redirect(target)
+    return render_template("accounts/login_code.html", form=form), status
 
 
 @bp.route("/abmelden", methods=["POST"])
@@ -87,10 +209,7 @@ def logout() -> Any:
     services.close_session(user, session.get(SESSION_TOKEN_KEY))
     db.session.commit()
     logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    _fresh_session()
     flash(_("Sie haben sich abgemeldet."), "success")
     response = redirect(url_for("accounts.login"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
@@ -181,3 +300,198 @@ def user_toggle(user_id: int) -> Any:
         else:
             flash(_("Das Konto wurde deaktiviert; seine Sitzungen sind beendet."), "success")
     return redirect(url_for("accounts.users"))
+
+
+@bp.route("/verwaltung/benutzer/<int:user_id>/zwei-faktor", methods=["POST"])
+@requires_role("admin")
+def user_reset_2fa(user_id: int) -> Any:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = db.get_or_404(User, user_id)
+    try:
+        services.reset_second_factor(current_user, user)
+    except services.AccountError as exc:
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(
+            _("Die Zwei-Faktor-Anmeldung des Kontos wurde zurückgesetzt; seine Sitzungen "
+              "sind beendet."),
+            "success",
+        )
+    return redirect(url_for("accounts.users"))
+
+
+# --- Own second factor (TOTP) ---
+
+
+def _reauth_fresh() -> bool:
+    at: Any = session.get(REAUTH_KEY)
+    try:
+        age = _now_ts() - float(at)
+    except (TypeError, ValueError):
+        return False
+    return -60 <= age <= REAUTH_VALID.total_seconds()
+
+
+def _setup_secret(user: User) -> str:
+    """The secret of the running set-up; a new one after SETUP_VALID or for another user."""
+    data: Any = session.get(SETUP_KEY)
+    valid = (
+        isinstance(data, dict)
+        and data.get("uid") == user.id
+        and isinstance(data.get("nonce"), str)
+        and isinstance(data.get("since"), (int, float))
+        and 0 <= _now_ts() - data["since"] <= SETUP_VALID.total_seconds()
+    )
+    if not valid:
+        data = {"uid": user.id, "nonce": secrets.token_urlsafe(16), "since": _now_ts()}
+        session[SETUP_KEY] = data
+    key = current_app.config["SECRET_KEY"].encode()
+    return mfa.setup_secret(key, user.id, data["nonce"])
+
+
+def _two_factor_status(renew_form: ReauthForm, disable_form: ReauthForm, status: int = 200) -> Any:
+    return (
+        render_template(
+            "accounts/two_factor.html",
+            renew_form=renew_form,
+            disable_form=disable_form,
+            codes_left=services.recovery_codes_left(current_user),
+            required=services.totp_required(current_user),
+        ),
+        status,
+    )
+
+
+@bp.route("/konto/zwei-faktor", methods=["GET", "POST"])
+@requires_role()
+def two_factor() -> Any:
+    user = current_user._get_current_object()
+    if user.has_totp and not _reauth_fresh():
+        return _two_factor_status(ReauthForm(prefix="renew"), ReauthForm(prefix="disable"))
+    secret = _setup_secret(user)
+    form = TotpConfirmForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.enable_totp(user, secret, form.code.data)
+        except services.AccountError as exc:
+            form.code.errors = [str(exc)]
+        else:
+            db.session.commit()
+            session.pop(SETUP_KEY, None)
+            session.pop(REAUTH_KEY, None)
+            # Shown once, in this response only; only hashes are stored.
+            return render_template("accounts/recovery_codes.html", codes=codes)
+    return render_template(
+        "accounts/two_factor_setup.html",
+        form=form,
+        secret=mfa.format_secret(secret),
+        qr=mfa.qr_data_uri(mfa.provisioning_uri(secret, user.email)),
+        renewing=user.has_totp,
+        required=services.totp_required(user),
+    )
+
+
+def _reauth(form: ReauthForm) -> bool:
+    """Check the password of a re-authentication form; rotate the session id on success."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        services.reauthenticate(current_user, form.password.data)
+    except services.AccountError as exc:
+        db.session.commit()  # the failed attempt feeds the throttle
+        form.password.errors = [str(exc)]
+        return False
+    return True
+
+
+@bp.route("/konto/zwei-faktor/neu", methods=["POST"])
+@requires_role()
+def two_factor_renew() -> Any:
+    form = ReauthForm(prefix="renew")
+    if not _reauth(form):
+        return _two_factor_status(form, ReauthForm(prefix="disable"))
+    token = services.rotate_session(current_user, session.get(SESSION_TOKEN_KEY))
+    db.session.commit()
+    session[SESSION_TOKEN_KEY] = token
+    session.pop(SETUP_KEY, None)
+    session[REAUTH_KEY] = _now_ts()
+    return redirect(url_for("accounts.two_factor"))
+
+
+@bp.route("/konto/zwei-faktor/aus", methods=["POST"])
+@requires_role()
+def two_factor_disable() -> Any:
+    form = ReauthForm(prefix="disable")
+    if form.validate_on_submit():
+        try:
+            services.disable_totp(current_user, form.password.data)
+        except services.AccountError as exc:
+            db.session.commit()  # a failed password attempt feeds the throttle
+            form.password.errors = [str(exc)]
+        else:
+            token = services.rotate_session(current_user, session.get(SESSION_TOKEN_KEY))
+            db.session.commit()
+            session[SESSION_TOKEN_KEY] = token
+            flash(_("Die Zwei-Faktor-Anmeldung ist ausgeschaltet."), "success")
+            return redirect(url_for("accounts.two_factor"))
+    return _two_factor_status(ReauthForm(prefix="renew"), form)
+
+
+# --- Password reset by e-mail ---
+
+
+@bp.route("/passwort-vergessen", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_IP_LIMIT"], methods=["POST"])
+@public
+def password_forgot() -> Any:
+    form = PasswordForgotForm()
+    if form.validate_on_submit():
+        started = time.monotonic()
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        # Same answer and about the same time whether or not the account exists.
+        elapsed = time.monotonic() - started
+        pause = float(current_app.config["PASSWORD_RESET_MIN_SECONDS"]) - elapsed
+        if pause > 0:
+            time.sleep(pause)
+        flash(_("Wenn ein Konto existiert, haben wir eine E-Mail geschickt."), "info")
+        return redirect(url_for("accounts.password_forgot"))
+    return render_template(
+        "accounts/password_forgot.html", form=form, reset_hours=services.reset_link_hours()
+    )
+
+
+def _reset_invalid(exc: services.ResetLinkInvalid) -> Any:
+    return render_template("accounts/password_reset_invalid.html", message=str(exc)), exc.status
+
+
+@bp.route("/passwort-neu/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_IP_LIMIT"], methods=["POST"])
+@public
+def password_reset(token: str) -> Any:
+    try:
+        services.reset_token_row(token)
+    except services.ResetLinkInvalid as exc:
+        return _reset_invalid(exc)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.new_password.data)
+        except services.PasswordRejected as exc:
+            form.new_password.errors = list(exc.problems)
+        except services.ResetLinkInvalid as exc:
+            db.session.rollback()
+            return _reset_invalid(exc)
+        else:
+            db.session.commit()
+            logout_user()
+            _fresh_session()
+            flash(
+                _("Ihr Passwort wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an."),
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/password_reset.html", form=form, token=token)

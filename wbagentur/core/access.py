@@ -19,6 +19,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 ROLES = ("advisor", "supervisor", "coordinator", "admin")
 STAFF = ROLES
+# Staff endpoints a user without a required second factor may still use: the set-up
+# page, and the session extension its timeout warning calls. Public endpoints (logout,
+# language switch, health check, static files) never reach the gate.
+TOTP_SETUP_ENDPOINTS = frozenset({"accounts.two_factor", "accounts.extend_session"})
 
 
 def public(view: F) -> F:
@@ -54,7 +58,8 @@ def access_marker(app: Flask, endpoint: str) -> Any:
 
 
 def enforce_access() -> Any:
-    """``before_request`` hook: login and role check for the matched endpoint."""
+    """``before_request`` hook: login and role check for the matched endpoint, then the
+    "second factor required" gate (TOTP_REQUIRED_ROLES, security.md AUTH-03)."""
     if request.endpoint is None:
         return None  # 404/405 are answered by the router
     marker = access_marker(current_app._get_current_object(), request.endpoint)  # type: ignore[attr-defined]
@@ -64,6 +69,12 @@ def enforce_access() -> Any:
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     if not isinstance(marker, tuple) or current_user.role not in marker:
         abort(403)
+    if (
+        current_user.role in tuple(current_app.config.get("TOTP_REQUIRED_ROLES") or ())
+        and not current_user.has_totp
+        and request.endpoint not in TOTP_SETUP_ENDPOINTS
+    ):
+        return redirect(url_for("accounts.two_factor"))
     return None
 
 
