@@ -63,9 +63,9 @@ def _register_blueprints(app: Flask) -> None:
         persons,
         privacy,
         referrals,
-        retention,
         regions,
         reports,
+        retention,
     )
     from wbagentur.core import commands as core_commands
     from wbagentur.core import idempotency  # noqa: F401  (model registration)

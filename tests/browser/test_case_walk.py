@@ -11,15 +11,15 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from tests.browser.a11y import assert_no_axe_violations, path_is
+from tests.browser.a11y import assert_no_axe_violations
 from tests.personas import TEST_PASSWORD
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _status_link(live_app, reference):
-    from wbagentur.mail.models import OutboxMessage
     from wbagentur.extensions import db
+    from wbagentur.mail.models import OutboxMessage
 
     with live_app.app_context():
         bodies = db.session.scalars(sa.select(OutboxMessage.body)).all()

@@ -12,7 +12,7 @@ from wbagentur.accounts.models import LoginAttempt
 from wbagentur.cases import services as cases
 from wbagentur.cases.models import Case
 from wbagentur.core import audit
-from wbagentur.core.audit import AuditEvent, verify_chain
+from wbagentur.core.audit import verify_chain
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.core.text import normalise_search
 from wbagentur.extensions import db

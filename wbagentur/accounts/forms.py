@@ -87,9 +87,6 @@ class UserCreateForm(BaseForm):
             raise ValidationError(_l("Bitte wählen Sie die Kontaktstelle."))
 
 
-class ConfirmForm(BaseForm):
-    """An empty form for POST buttons (CSRF token only)."""
-
 
 def _code_format(form: BaseForm, field: StringField) -> None:
     """German hints for malformed codes (what to type instead)."""

@@ -33,7 +33,6 @@ from flask_login import current_user, login_user, logout_user
 
 from wbagentur.accounts import bp, mfa, services
 from wbagentur.accounts.forms import (
-    ConfirmForm,
     LoginCodeForm,
     LoginForm,
     PasswordChangeForm,
@@ -45,6 +44,7 @@ from wbagentur.accounts.forms import (
 )
 from wbagentur.accounts.models import User
 from wbagentur.core.access import public, requires_role
+from wbagentur.core.forms import ConfirmForm
 from wbagentur.core.models import utcnow
 from wbagentur.extensions import db, limiter, login_manager
 from wbagentur.regions.queries import contact_points_in_order

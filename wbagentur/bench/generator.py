@@ -412,7 +412,6 @@ def generate(
         )
     )
     district_region = {d.id: d.region_id for d in districts}
-    district_key = {d.id: d.key for d in districts}
     district_name = {d.id: d.name for d in districts}
     district_cum: list[float] = []
     acc = 0.0
@@ -1133,7 +1132,7 @@ def generate(
     transfer_id = _next_id(Transfer.__table__)
     transfers: list[dict[str, Any]] = []
     region_ids = sorted(regions)
-    for cid, region_id, status, opened_at, closed_at, advisor, *_ in meta:
+    for cid, region_id, status, opened_at, _closed_at, advisor, *_ in meta:
         if advisor is None or len(region_ids) < 2 or rnd.random() >= 0.005:
             continue
         other = rnd.choice([r for r in region_ids if r != region_id])

@@ -40,3 +40,7 @@ class NoControlCharacters:
             # Never echo control characters back into the page.
             field.data = _CONTROL.sub("", field.data)
             raise ValidationError(self.message)
+
+
+class ConfirmForm(BaseForm):
+    """An empty form for POST buttons: only the CSRF token is checked."""

@@ -370,6 +370,3 @@ class ContactForm(BaseForm):
             "phone": self.phone.data or None,
         }
 
-
-class ConfirmForm(BaseForm):
-    """CSRF token only, for POST buttons."""

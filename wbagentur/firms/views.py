@@ -27,10 +27,10 @@ from sqlalchemy.exc import IntegrityError
 from wbagentur.core import idempotency
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.core.forms import ConfirmForm
 from wbagentur.extensions import db
 from wbagentur.firms import access, bp, postcodes, queries, rules, services, wz
 from wbagentur.firms.forms import (
-    ConfirmForm,
     ContactForm,
     FirmCreateForm,
     FirmEditForm,

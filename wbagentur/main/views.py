@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session
 from flask_login import current_user
 
-from wbagentur.accounts.forms import ConfirmForm
 from wbagentur.accounts.views import safe_next
 from wbagentur.core.access import public, requires_role
+from wbagentur.core.forms import ConfirmForm
 from wbagentur.extensions import db
 from wbagentur.main import bp
 

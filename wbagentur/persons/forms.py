@@ -219,6 +219,3 @@ class ConsentForm(BaseForm):
                 _l("Bitte geben Sie an, an welche Partnerstelle die Daten gehen dürfen.")
             )
 
-
-class ConfirmForm(BaseForm):
-    """CSRF token only, for POST buttons."""

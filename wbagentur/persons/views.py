@@ -24,12 +24,13 @@ from wbagentur.accounts.views import safe_next
 from wbagentur.core import idempotency
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.core.forms import ConfirmForm
 from wbagentur.extensions import db
 from wbagentur.firms.access import firms_visible_to
 from wbagentur.firms.forms import opts
 from wbagentur.firms.models import Firm
 from wbagentur.persons import access, bp, queries, rules, services
-from wbagentur.persons.forms import ConfirmForm, ConsentForm, PersonCreateForm, PersonEditForm
+from wbagentur.persons.forms import ConsentForm, PersonCreateForm, PersonEditForm
 from wbagentur.persons.models import (
     CONSENT_PURPOSES,
     EMPLOYMENT_STATUSES,

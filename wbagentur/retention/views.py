@@ -23,14 +23,20 @@ from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from wbagentur.cases.access import get_case_for
+from wbagentur.core import audit
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import DomainError, check_version
 from wbagentur.core.forms import BaseForm, NoControlCharacters
-from wbagentur.core import audit
 from wbagentur.extensions import db
 from wbagentur.persons.access import get_person_for
 from wbagentur.retention import bp, services
-from wbagentur.retention.models import ACTIONS, START_EVENTS, DeletionRequest, RetentionRule, RetentionRun
+from wbagentur.retention.models import (
+    ACTIONS,
+    START_EVENTS,
+    DeletionRequest,
+    RetentionRule,
+    RetentionRun,
+)
 
 DP_ROLES = ("supervisor", "coordinator")
 
