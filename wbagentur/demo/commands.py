@@ -26,4 +26,10 @@ def seed_command(seed: int, firms_per_district: int) -> None:
     click.echo(f"  {'Rolle':<20} {'Region':<18} {'E-Mail':<32} Passwort")
     for login in logins:
         click.echo(f"  {login.role_label:<20} {login.region:<18} {login.email:<32} {login.password}")
+    roles = current_app.config.get("TOTP_REQUIRED_ROLES", ())
+    if roles:
+        click.echo(
+            "Hinweis: Landeskoordination und Administration richten beim ersten Anmelden die "
+            "Zwei-Faktor-Anmeldung ein (jede TOTP-App, der Schlüssel steht auch als Text da)."
+        )
     click.echo("")
