@@ -247,3 +247,20 @@ def test_access_log_lines_have_status_token_redacted(caplog):
     assert token not in caplog.text
     assert "/anfrage/[…]" in caplog.text
     assert redact_status_tokens("/beratung-anfragen") == "/beratung-anfragen"
+
+
+def test_access_log_lines_carry_no_search_terms_or_link_secrets():
+    import logging
+
+    from wbagentur.intake.views import StatusTokenFilter
+
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, '%s - - "%s" %s', (
+            "127.0.0.1", "GET /faelle?q=M%C3%BCller&status=open HTTP/1.1", "200"), None)
+    StatusTokenFilter().filter(record)
+    line = record.getMessage()
+    assert "M%C3%BCller" not in line and "/faelle?[…]" in line
+    for path in ("/weiterleitung/Zx81kPq0abcdEFGH1234", "/passwort-neu/Zx81kPq0abcdEFGH1234"):
+        record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "GET %s", (path,), None)
+        StatusTokenFilter().filter(record)
+        assert "Zx81kPq0" not in record.getMessage()

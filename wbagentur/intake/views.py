@@ -46,12 +46,15 @@ from wbagentur.regions.models import District, Region
 
 logger = logging.getLogger(__name__)
 
-_STATUS_TOKEN = re.compile(r"(/anfrage/)[A-Za-z0-9_\-]{8,}")
+_STATUS_TOKEN = re.compile(r"(/(?:anfrage|weiterleitung|passwort-neu)/)[A-Za-z0-9_\-]{8,}")
+# Query strings carry search terms (names) and filters: never into the access log.
+_QUERY_STRING = re.compile(r"(\?)[^\s\"]+")
 
 
 def redact_status_tokens(text: str) -> str:
-    """Replace the secret of status links in a log line."""
-    return _STATUS_TOKEN.sub(r"\1[…]", text)
+    """Replace link secrets (status, partner and reset links) and query strings in a
+    log line, so access logs carry no personal data."""
+    return _QUERY_STRING.sub(r"\1[…]", _STATUS_TOKEN.sub(r"\1[…]", text))
 
 
 class StatusTokenFilter(logging.Filter):
