@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.a11y import assert_no_axe_violations, path_is, tab_until
+from tests.browser.a11y import assert_no_axe_violations, tab_until
 from tests.personas import TEST_PASSWORD
 
 
