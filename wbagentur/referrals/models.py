@@ -110,7 +110,8 @@ class Referral(db.Model):  # type: ignore[name-defined]
     )
     due_days: Mapped[int] = mapped_column(default=10)
     due_date: Mapped[date | None] = mapped_column(index=True)
-    sent_at: Mapped[datetime | None]
+    # Indexed: the dashboard's funnel and answer times select referrals sent in a period.
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
     answered_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     decline_reason: Mapped[str | None] = mapped_column(
