@@ -53,7 +53,9 @@ from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
+from wbagentur.firms.access import firms_visible_to, get_firm_for
 from wbagentur.firms.models import Firm
+from wbagentur.persons.access import get_person_for, persons_visible_to
 from wbagentur.persons.models import Person
 
 REGIONAL = ("advisor", "supervisor")
@@ -208,8 +210,8 @@ def due() -> Any:
 def create() -> Any:
     firm_id = request.values.get("unternehmen", type=int) or request.form.get("firm_id", type=int)
     person_id = request.values.get("person", type=int) or request.form.get("person_id", type=int)
-    firm = _visible_firm(firm_id) if firm_id else None
-    person = _visible_person(person_id) if person_id else None
+    firm = get_firm_for(current_user, firm_id) if firm_id else None
+    person = get_person_for(current_user, person_id) if person_id else None
     if firm is None and person is None:
         return _pick_client()
     form = forms.CaseCreateForm(kind="firm" if firm else "individual")
@@ -250,47 +252,12 @@ def _pick_client() -> str:
     if q:
         pattern = like_pattern(q)
         firms = list(db.session.scalars(
-            _firm_scope(sa.select(Firm).where(Firm.name_search.like(pattern, escape="\\")))
+            firms_visible_to(current_user).where(Firm.name_search.like(pattern, escape="\\"))
             .order_by(Firm.name, Firm.id).limit(20)))
         persons = list(db.session.scalars(
-            _person_scope(sa.select(Person).where(Person.name_search.like(pattern, escape="\\")))
+            persons_visible_to(current_user).where(Person.name_search.like(pattern, escape="\\"))
             .order_by(Person.last_name, Person.id).limit(20)))
     return render_template("cases/pick_client.html", q=q, firms=firms, persons=persons)
-
-
-def _firm_scope(stmt: sa.Select[Any]) -> sa.Select[Any]:
-    from wbagentur.regions.models import District
-
-    return stmt.join(District, District.id == Firm.district_id).where(
-        District.region_id == current_user.region_id
-    )
-
-
-def _person_scope(stmt: sa.Select[Any]) -> sa.Select[Any]:
-    from wbagentur.regions.models import District
-
-    employer_district = sa.select(Firm.district_id).where(Firm.id == Person.employer_id).scalar_subquery()
-    region_districts = sa.select(District.id).where(District.region_id == current_user.region_id)
-    return stmt.where(
-        sa.or_(
-            Person.residence_district_id.in_(region_districts),
-            employer_district.in_(region_districts),
-        )
-    )
-
-
-def _visible_firm(firm_id: int) -> Firm:
-    firm = db.session.scalar(_firm_scope(sa.select(Firm).where(Firm.id == firm_id)))
-    if firm is None:
-        abort(404)
-    return firm
-
-
-def _visible_person(person_id: int) -> Person:
-    person = db.session.scalar(_person_scope(sa.select(Person).where(Person.id == person_id)))
-    if person is None:
-        abort(404)
-    return person
 
 
 def _person_region(person: Person | None) -> int | None:
