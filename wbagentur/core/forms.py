@@ -44,3 +44,36 @@ class NoControlCharacters:
 
 class ConfirmForm(BaseForm):
     """An empty form for POST buttons: only the CSRF token is checked."""
+
+
+def optional_email_field(invalid_message: Any, autocomplete: str = "email") -> Any:
+    """An optional e-mail field (≤ 254 characters, syntax checked without DNS)."""
+    from flask_babel import lazy_gettext as _l
+    from wtforms import StringField
+    from wtforms.validators import Email, Length, Optional
+
+    return StringField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
+            Email(invalid_message, check_deliverability=False),
+        ],
+        render_kw={"autocomplete": autocomplete, "inputmode": "email"},
+    )
+
+
+def phone_field(autocomplete: str = "tel") -> Any:
+    """An optional phone number field (≤ 40 characters, no control characters)."""
+    from flask_babel import lazy_gettext as _l
+    from wtforms import StringField
+    from wtforms.validators import Length
+
+    return StringField(
+        _l("Telefon"),
+        validators=[
+            Length(max=40, message=_l("Die Telefonnummer ist zu lang.")),
+            NoControlCharacters(),
+        ],
+        render_kw={"autocomplete": autocomplete, "inputmode": "tel"},
+    )

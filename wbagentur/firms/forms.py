@@ -10,7 +10,6 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     Length,
     NumberRange,
     Optional,
@@ -18,7 +17,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.forms import BaseForm, NoControlCharacters, optional_email_field, phone_field
 from wbagentur.firms import rules, wz
 
 
@@ -227,26 +226,10 @@ class FirmForm(BaseForm):
         choices=[],
         invalid_choice_message=INVALID_CHOICE,
     )
-    email = StringField(
-        _l("E-Mail-Adresse"),
-        validators=[
-            Optional(),
-            Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
-            Email(
-                _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. info@firma.de."),
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"autocomplete": "email", "inputmode": "email"},
+    email = optional_email_field(
+        _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. info@firma.de."), autocomplete="email"
     )
-    phone = StringField(
-        _l("Telefon"),
-        validators=[
-            Length(max=40, message=_l("Die Telefonnummer ist zu lang.")),
-            NoControlCharacters(),
-        ],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-    )
+    phone = phone_field(autocomplete="tel")
     staff_over_30h = _staff_field(_l("Beschäftigte mit mehr als 30 Wochenstunden"))
     staff_up_to_30h = _staff_field(_l("Beschäftigte mit bis zu 30 Wochenstunden"))
     staff_up_to_20h = _staff_field(_l("Beschäftigte mit bis zu 20 Wochenstunden"))
@@ -340,26 +323,10 @@ class ContactForm(BaseForm):
         ],
         description=_l("z. B. Geschäftsführung oder Personalabteilung"),
     )
-    email = StringField(
-        _l("E-Mail-Adresse"),
-        validators=[
-            Optional(),
-            Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
-            Email(
-                _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@firma.de."),
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"autocomplete": "email", "inputmode": "email"},
+    email = optional_email_field(
+        _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@firma.de."), autocomplete="email"
     )
-    phone = StringField(
-        _l("Telefon"),
-        validators=[
-            Length(max=40, message=_l("Die Telefonnummer ist zu lang.")),
-            NoControlCharacters(),
-        ],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-    )
+    phone = phone_field(autocomplete="tel")
     submission_token = HiddenField()
 
     def service_data(self) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.forms import BaseForm, NoControlCharacters, optional_email_field, phone_field
 from wbagentur.core.timezone import local_today
 from wbagentur.firms.forms import (
     INVALID_CHOICE,
@@ -70,26 +70,10 @@ class PersonForm(BaseForm):
         ],
         render_kw={"autocomplete": "off"},
     )
-    email = StringField(
-        _l("E-Mail-Adresse"),
-        validators=[
-            Optional(),
-            Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
-            Email(
-                _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de."),
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"autocomplete": "off", "inputmode": "email"},
+    email = optional_email_field(
+        _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de."), autocomplete="off"
     )
-    phone = StringField(
-        _l("Telefon"),
-        validators=[
-            Length(max=40, message=_l("Die Telefonnummer ist zu lang.")),
-            NoControlCharacters(),
-        ],
-        render_kw={"autocomplete": "off", "inputmode": "tel"},
-    )
+    phone = phone_field(autocomplete="off")
     birth_date = GermanDateField(_l("Geburtsdatum"), description=_l("Optional."))
     gender = SelectField(
         _l("Geschlecht"),
