@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _init_hooks(app: Flask) -> None:
     from wbagentur.core.access import init_access
+    from wbagentur.core.logfilter import install_log_redaction
     from wbagentur.core.errors import init_errors
     from wbagentur.core.security import init_security
     from wbagentur.core.templating import init_templating
@@ -102,6 +103,7 @@ def _init_hooks(app: Flask) -> None:
     def _request_id() -> None:
         request.environ["wbagentur.request_id"] = secrets.token_hex(8)
 
+    install_log_redaction()
     init_access(app)
     init_security(app)
     init_errors(app)

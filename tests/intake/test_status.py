@@ -236,7 +236,7 @@ def test_status_token_never_logged(client, clean_app, make_request, upload_dir, 
 def test_access_log_lines_have_status_token_redacted(caplog):
     import logging
 
-    from wbagentur.intake.views import redact_status_tokens
+    from wbagentur.core.logfilter import redact_status_tokens
 
     token = "AbC-123_xyzAbC-123_xyzAbC-123_xyzAbC-123_xy"
     with caplog.at_level("INFO", logger="werkzeug"):
@@ -252,7 +252,7 @@ def test_access_log_lines_have_status_token_redacted(caplog):
 def test_access_log_lines_carry_no_search_terms_or_link_secrets():
     import logging
 
-    from wbagentur.intake.views import StatusTokenFilter
+    from wbagentur.core.logfilter import StatusTokenFilter
 
     record = logging.LogRecord(
         "werkzeug", logging.INFO, __file__, 1, '%s - - "%s" %s', (
