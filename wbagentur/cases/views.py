@@ -57,6 +57,7 @@ from wbagentur.firms.access import firms_visible_to, get_firm_for
 from wbagentur.firms.models import Firm
 from wbagentur.persons.access import get_person_for, persons_visible_to
 from wbagentur.persons.models import Person
+from wbagentur.regions.models import ContactPoint
 
 REGIONAL = ("advisor", "supervisor")
 READERS = ("advisor", "supervisor", "coordinator")
@@ -74,8 +75,8 @@ def _region_staff(case: Case) -> list[User]:
         db.session.scalars(
             sa.select(User)
             .where(User.is_active.is_(True), User.role.in_(REGIONAL))
-            .join(User.contact_point)
-            .where(sa.literal_column("contact_points.region_id") == case.region_id)
+            .join(ContactPoint, ContactPoint.id == User.contact_point_id)
+            .where(ContactPoint.region_id == case.region_id)
             .order_by(User.display_name, User.id)
         )
     )
