@@ -541,16 +541,22 @@ def run_benchmark(
     iterations: int = 30,
     warmup: int = 3,
     engine_cases: int = 2000,
+    only: tuple[str, ...] = (),
     echo: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """The whole benchmark: data size, pages, engine; a JSON-ready dict."""
+    """The whole benchmark: data size, pages, engine; a JSON-ready dict.
+
+    ``only`` limits the run to the pages whose key contains one of its words."""
     with app.app_context():
         dialect = db.engine.dialect.name
     counts = data_counts(app)
     echo(f"Datenbank {dialect}: {counts['cases']:,} Fälle; {iterations} Messungen je Seite")
     ctx = bench_context(app)
     load_before = _loadavg()
-    pages = measure_pages(app, ctx, iterations=iterations, warmup=warmup, echo=echo)
+    selected = [p for p in PAGES if not only or any(word in p.key for word in only)]
+    pages = measure_pages(
+        app, ctx, iterations=iterations, warmup=warmup, pages=selected, echo=echo
+    )
     engine = measure_engine(app, engine_cases)
     return {
         "database": dialect,

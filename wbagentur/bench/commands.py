@@ -160,6 +160,11 @@ def generate_command(kind: str, path: str | None, cases: int, scale: float, seed
     show_default=True,
     help="Eingaben für die Messung der Förder-Engine.",
 )
+@click.option(
+    "--only",
+    multiple=True,
+    help="Nur Seiten, deren Schlüssel dieses Wort enthält (mehrfach möglich, z. B. --only export).",
+)
 def run_command(
     kind: str,
     path: str | None,
@@ -167,6 +172,7 @@ def run_command(
     warmup: int,
     json_path: str | None,
     engine_cases: int,
+    only: tuple[str, ...],
 ) -> None:
     """Measure p50/p95 and SQL statements per page on the benchmark database."""
     from wbagentur.bench.benchmark import format_table, machine_info, run_benchmark
@@ -174,7 +180,12 @@ def run_command(
     url = bench_url(kind, path)
     app = bench_app(url)
     result = run_benchmark(
-        app, iterations=iterations, warmup=warmup, engine_cases=engine_cases, echo=click.echo
+        app,
+        iterations=iterations,
+        warmup=warmup,
+        engine_cases=engine_cases,
+        only=only,
+        echo=click.echo,
     )
     result["machine"] = machine_info(app)
     click.echo(format_table(result))
