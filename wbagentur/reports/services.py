@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -113,16 +113,29 @@ class Dashboard:
 
 
 def build_dashboard(
-    user: Any, scope: ReportScope, regions: list[Region], link_base: dict[str, Any]
+    user: Any,
+    scope: ReportScope,
+    regions: list[Region],
+    link_base: dict[str, Any],
+    only: str | None = None,
 ) -> Dashboard:
-    """All dashboard tables for ``scope`` (``regions`` = the regions in scope, in order)."""
+    """All dashboard tables for ``scope`` (``regions`` = the regions in scope, in order).
+
+    ``only`` builds just that table (an export needs one table, not all of them); an
+    unknown key, or a coordinator-only table for anyone else, gives no table.
+    """
     show_regions = user.role == "coordinator"
     region_names = {r.id: r.name for r in regions}
-    tables = {
-        "fallbestand": _caseload_table(scope, link_base, show_regions, region_names),
-        "ueberfaellig": _overdue_table(scope, link_base, show_regions, region_names),
-        "neue-faelle": _weekly_table(scope, link_base, regions, show_regions),
-        "ergebnisse": _category_table(
+
+    def matrix(key: str, stmt: sa.Select[Any]) -> Table:
+        all_regions = list(db.session.scalars(sa.select(Region).order_by(Region.name, Region.id)))
+        return _matrix_table(key, stmt, scope, all_regions)
+
+    builders: dict[str, Callable[[], Table]] = {
+        "fallbestand": lambda: _caseload_table(scope, link_base, show_regions, region_names),
+        "ueberfaellig": lambda: _overdue_table(scope, link_base, show_regions, region_names),
+        "neue-faelle": lambda: _weekly_table(scope, link_base, regions, show_regions),
+        "ergebnisse": lambda: _category_table(
             "ergebnisse",
             queries.closed_outcomes(scope),
             OUTCOMES,
@@ -133,9 +146,9 @@ def build_dashboard(
             show_regions,
             closed=True,
         ),
-        "weiterleitungen": _funnel_table(scope, link_base),
-        "programme": _programme_table(scope, link_base),
-        "zugangswege": _category_table(
+        "weiterleitungen": lambda: _funnel_table(scope, link_base),
+        "programme": lambda: _programme_table(scope, link_base),
+        "zugangswege": lambda: _category_table(
             "zugangswege",
             queries.channels(scope),
             CHANNELS,
@@ -148,13 +161,14 @@ def build_dashboard(
         ),
     }
     if show_regions:
-        all_regions = list(db.session.scalars(sa.select(Region).order_by(Region.name, Region.id)))
-        tables["regionen-weiterleitungen"] = _matrix_table(
-            "regionen-weiterleitungen", queries.referral_matrix(scope), scope, all_regions
+        builders["regionen-weiterleitungen"] = lambda: matrix(
+            "regionen-weiterleitungen", queries.referral_matrix(scope)
         )
-        tables["regionen-uebergaben"] = _matrix_table(
-            "regionen-uebergaben", queries.transfer_matrix(scope), scope, all_regions
+        builders["regionen-uebergaben"] = lambda: matrix(
+            "regionen-uebergaben", queries.transfer_matrix(scope)
         )
+    keys = list(builders) if only is None else [k for k in builders if k == only]
+    tables = {key: builders[key]() for key in keys}
     return Dashboard(scope, regions, tables, show_regions)
 
 

@@ -78,7 +78,9 @@ def _period(form: forms.PeriodForm, default_days: int) -> tuple[date, date]:
     return start, end
 
 
-def _dashboard_from_args(start: date | None = None, end: date | None = None) -> tuple[Any, Any]:
+def _dashboard_from_args(
+    start: date | None = None, end: date | None = None, only: str | None = None
+) -> tuple[Any, Any]:
     form = forms.DashboardFilterForm(request.args)
     form.programm.choices = [("", _("alle Programme"))] + [(k, _(v)) for k, v in PROGRAMMES.items()]
     form.region.choices = [("", _("alle Regionen"))] + [(str(r.id), r.name) for r in _all_regions()]
@@ -101,7 +103,7 @@ def _dashboard_from_args(start: date | None = None, end: date | None = None) -> 
         no_contact_days=int(current_app.config.get("NO_CONTACT_DAYS", 30)),
     )
     link_base: dict[str, Any] = {"region": region_filter, "advisor": advisor_id}
-    dashboard = services.build_dashboard(current_user, scope, regions, link_base)
+    dashboard = services.build_dashboard(current_user, scope, regions, link_base, only=only)
     return form, dashboard
 
 
@@ -139,7 +141,8 @@ def export(filename: str) -> Any:
         _form, report, start, end = _esf_from_args()
         tables = {"esf-teilnehmende": report.participants, "esf-kmu": report.smes}
     else:
-        _form, board = _dashboard_from_args()
+        # Only the exported table's queries run, not the whole dashboard's.
+        _form, board = _dashboard_from_args(only=key)
         tables = board.tables
         start, end = board.scope.date_from, board.scope.date_to
     table = tables.get(key)
