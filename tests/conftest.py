@@ -205,24 +205,35 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Give all (xdist) processes one folder where browser tests note axe-checked pages."""
+    """Give all (xdist) processes one folder where browser tests note axe-checked pages and
+    one where checks note the security figures (tests/figures.py); workers inherit both."""
     import tempfile
 
-    if not hasattr(config, "workerinput") and "WBAGENTUR_AXE_DIR" not in os.environ:
-        os.environ["WBAGENTUR_AXE_DIR"] = tempfile.mkdtemp(prefix="wbagentur-axe-")
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    """Report axe coverage; in CI (WBAGENTUR_REQUIRE_BROWSER=1, whole suite) a page
-    template without an axe check fails the run."""
-    from pathlib import Path
+    from tests.figures import ENV as FIGURES_ENV
 
     if hasattr(config, "workerinput"):
         return
+    if "WBAGENTUR_AXE_DIR" not in os.environ:
+        os.environ["WBAGENTUR_AXE_DIR"] = tempfile.mkdtemp(prefix="wbagentur-axe-")
+    if FIGURES_ENV not in os.environ:
+        os.environ[FIGURES_ENV] = tempfile.mkdtemp(prefix="wbagentur-figures-")
+
+
+def _whole_suite(config: pytest.Config) -> bool:
+    from pathlib import Path
+
+    return not config.getoption("keyword") and not config.getoption("markexpr") and (
+        config.args in ([], ["tests"]) or config.args == [str(Path(config.rootpath) / "tests")]
+    )
+
+
+def _axe_summary(terminalreporter: Any) -> tuple[bool, dict[str, Any] | None]:
+    """Report axe coverage; returns (every page template checked, figure entry)."""
+    from pathlib import Path
+
     folder = os.environ.get("WBAGENTUR_AXE_DIR")
     if not folder or not Path(folder).is_dir():
-        return
+        return True, None
     scanned: set[str] = set()
     checks = 0
     for file in Path(folder).glob("*.txt"):
@@ -230,7 +241,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         checks += len(lines)
         scanned.update(lines)
     if not checks:
-        return
+        return True, None
     from tests.browser.a11y import page_templates
 
     pages = page_templates()
@@ -241,13 +252,48 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     )
     if missing:
         terminalreporter.write_line("page templates without an axe check: " + ", ".join(missing))
-        whole_suite = not config.getoption("keyword") and not config.getoption("markexpr") and (
-            config.args in ([], ["tests"]) or config.args == [str(Path(config.rootpath) / "tests")]
-        )
-        if os.environ.get("WBAGENTUR_REQUIRE_BROWSER") == "1" and whole_suite:
-            terminalreporter.write_line("FAILED: every page template needs an axe check (issue 9)")
-            # Runs inside pytest_sessionfinish, before pytest returns the exit status.
-            terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    # A check with a violation fails its test, so a recorded check had 0 violations.
+    figure = {
+        "values": {"-": f"0 Verstöße in {checks} Prüfungen; {len(pages & scanned)}/{len(pages)} Vorlagen"},
+        "target": "0; 100 %", "ok": not missing, "detail": None,
+    }
+    return not missing, figure
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Report axe coverage and the security figures (tests/figures.py). In CI
+    (WBAGENTUR_REQUIRE_BROWSER=1, whole suite) a page template without an axe check, a
+    figure that misses its target or an expected figure that no test recorded fails the run."""
+    from pathlib import Path
+
+    from tests import figures
+
+    if hasattr(config, "workerinput"):
+        return
+    failures = []
+    axe_complete, axe_figure = _axe_summary(terminalreporter)
+    if not axe_complete:
+        failures.append("every page template needs an axe check (issue 9)")
+    folder = os.environ.get(figures.ENV)
+    merged = figures.collect(folder) if folder and Path(folder).is_dir() else {}
+    if axe_figure is not None:
+        merged["a11y.axe"] = axe_figure
+    if merged:
+        for line in figures.report_lines(merged):
+            terminalreporter.write_line(line)
+        figures.write_json(merged, Path(config.rootpath) / "test-results" / "figures.json")
+        missed = [key for key, item in merged.items() if not item["ok"]]
+        if missed:
+            failures.append("figures missing their target: " + ", ".join(missed))
+        not_run = [key for key in figures.FIGURES if key not in merged]
+        if not_run:
+            failures.append("figures no test recorded: " + ", ".join(not_run))
+    if failures and os.environ.get("WBAGENTUR_REQUIRE_BROWSER") == "1" and _whole_suite(config):
+        for failure in failures:
+            terminalreporter.write_line(f"FAILED: {failure}")
+        # Runs inside pytest_sessionfinish, before pytest returns the exit status.
+        terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:  # noqa: F811

@@ -3,6 +3,7 @@
 
 import re
 
+from tests.figures import backend_of, record_figure
 from tests.personas import TEST_PASSWORD
 
 # Documented exemption: the stateless JSON API of the funding check (no cookies used).
@@ -28,6 +29,9 @@ def test_every_post_route_rejects_a_missing_token(clean_app, make_user):
             checked += 1
             if response.status_code != 400:
                 accepted.append((rule.endpoint, response.status_code))
+        record_figure("csrf.unprotected", len(accepted), target="0", ok=not accepted and checked >= 60,
+                      db=backend_of(clean_app),
+                      detail=f"{checked} POST-Routen; dokumentierte Ausnahme: {', '.join(sorted(CSRF_EXEMPT))}")
         assert checked >= 60
         assert accepted == []
     finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.figures import record_figure
 from tests.personas import TEST_PASSWORD, create_persona
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +87,8 @@ def test_login_throttle_holds_across_two_worker_processes(gunicorn_server):
     for _ in range(6):
         statuses.append(_post(base + "/anmelden", {"email": persona.email, "password": "falsch-falsch-1"})[0])
     # 5 failures, then the sixth attempt is throttled, whichever worker answers.
+    allowed = len(statuses) if 429 not in statuses else statuses.index(429)
+    record_figure("throttle.login", allowed, target="≤ 5", ok=allowed <= 5, db="gunicorn 2 Worker")
     assert statuses[:5] == [200] * 5
     assert statuses[5] == 429
     status, body = _post(base + "/anmelden", {"email": persona.email, "password": TEST_PASSWORD})

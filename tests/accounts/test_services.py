@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from tests.figures import backend_of, record_figure
 from tests.personas import TEST_PASSWORD, create_persona
 from wbagentur.accounts import services
 from wbagentur.accounts.models import User, UserSession
@@ -83,6 +84,15 @@ def test_authenticate_throttles_after_five_failures_and_recovers_after_window(ct
         for _ in range(5):
             with pytest.raises(services.LoginFailed):
                 services.authenticate(persona.email, "falsches-Passwort-123")
+        # Figure 12 (the gunicorn test in tests/test_multiprocess.py measures it across workers).
+        allowed = 5
+        for _ in range(5):
+            try:
+                services.authenticate(persona.email, TEST_PASSWORD)
+            except services.LoginThrottled:
+                break
+            allowed += 1
+        record_figure("throttle.login", allowed, target="≤ 5", ok=allowed <= 5, db=backend_of(ctx))
         # The sixth attempt is throttled even with the right password ...
         with pytest.raises(services.LoginThrottled):
             services.authenticate(persona.email, TEST_PASSWORD)
@@ -100,6 +110,11 @@ def test_authenticate_inactive_user_fails(ctx):
 
 def test_session_idle_timeout_and_absolute_lifetime(ctx):
     persona = create_persona("advisor", "SW")
+    idle, absolute = ctx.config["SESSION_IDLE_TIMEOUT"], ctx.config["SESSION_ABSOLUTE_LIFETIME"]
+    record_figure("session.idle", f"{idle.total_seconds() / 60:.0f} min", target="≤ 30 min",
+                  ok=idle <= timedelta(minutes=30), db=backend_of(ctx))
+    record_figure("session.absolute", f"{absolute.total_seconds() / 3600:.0f} h", target="≤ 12 h",
+                  ok=absolute <= timedelta(hours=12), db=backend_of(ctx))
     with time_machine.travel("2026-11-21 08:00:00+00:00", tick=False) as traveller:
         token = services.authenticate(persona.email, TEST_PASSWORD).token
         traveller.shift(timedelta(minutes=29))
@@ -145,6 +160,9 @@ def test_change_password_needs_current_and_ends_other_sessions(ctx):
     with pytest.raises(services.AccountError, match="aktuelle Passwort"):
         services.change_password(user, "falsch-falsch-falsch", "Neues-Passwort-Gurke-77", first)
     services.change_password(user, TEST_PASSWORD, "Neues-Passwort-Gurke-77", first)
+    usable = services.session_user(second) is not None
+    record_figure("session.old_after_password_change", "ja" if usable else "nein", target="nein",
+                  ok=not usable, db=backend_of(ctx))
     assert services.session_user(first) is not None
     assert services.session_user(second) is None
     assert services.authenticate(persona.email, "Neues-Passwort-Gurke-77").user.id == persona.id

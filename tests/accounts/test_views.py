@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from tests.figures import backend_of, record_figure
 from tests.helpers import html_page, text_of
 from tests.personas import TEST_PASSWORD
 from wbagentur.accounts.models import LoginAttempt, User
@@ -96,7 +97,10 @@ def test_replayed_cookie_after_logout_is_dead(clean_app, make_user):
     client.post("/abmelden")
     thief = clean_app.test_client()
     thief.set_cookie("wba_session", cookie)
-    assert thief.get("/").status_code == 302
+    status = thief.get("/").status_code
+    record_figure("session.old_after_logout", "nein" if status == 302 else f"ja ({status})",
+                  target="nein", ok=status == 302, db=backend_of(clean_app))
+    assert status == 302
 
 
 def test_session_cookie_changes_at_login(clean_app, make_user):
@@ -123,7 +127,10 @@ def test_deactivated_users_open_session_stops_on_next_request(clean_app, make_us
     admin_client.post("/anmelden", data={"email": admin.email, "password": TEST_PASSWORD})
     response = admin_client.post(f"/verwaltung/benutzer/{advisor.id}/aktiv", follow_redirects=True)
     assert "deaktiviert" in response.get_data(as_text=True)
-    assert advisor_client.get("/").status_code == 302
+    status = advisor_client.get("/").status_code
+    record_figure("session.old_after_disable", "nein" if status == 302 else f"ja ({status})",
+                  target="nein", ok=status == 302, db=backend_of(clean_app))
+    assert status == 302
 
 
 def test_advisor_cannot_open_admin_pages(client, auth, make_user):
@@ -205,7 +212,13 @@ def test_language_switch_to_english(client):
 
 
 def test_extend_session_returns_new_expiry(client, auth, make_user):
+    import re
+
     advisor = make_user("advisor", "SW")
     auth.login(advisor)
+    # The warning lead the page gives the browser script (WCAG 2.2.1: at least 20 s).
+    lead = int(re.search(r'data-session-warn="(\d+)"', client.get("/").get_data(as_text=True)).group(1))
+    record_figure("session.warning_lead", f"{lead} s", target="≥ 20 s", ok=lead >= 20)
+    assert lead >= 20
     response = client.post("/konto/sitzung")
     assert response.status_code == 200 and response.json["expires_at"]

@@ -1,5 +1,6 @@
 """Lost-update protection: two people edit the same firm."""
 
+from tests.figures import backend_of, record_figure
 from tests.firms.helpers import firm_form
 from tests.helpers import html_page, text_of
 from tests.personas import Auth
@@ -32,6 +33,11 @@ def test_second_save_of_same_version_gets_409_with_both_values(clean_app, make_u
     assert "Zella-Mehlis" in body
     with clean_app.app_context():
         firm = db.session.get(Firm, firm_id)
+        overwrites = int(firm.city != "Zella-Mehlis")
+        successes = [saved.status_code, lost.status_code].count(302)
+        record_figure("robust.lost_updates", f"Erfolge {successes}, stille Überschreibungen {overwrites}",
+                      target="Erfolge 1, Überschreibungen 0", ok=successes == 1 and overwrites == 0,
+                      db=backend_of(clean_app))
         assert firm.city == "Zella-Mehlis"
         assert firm.version == 2
 

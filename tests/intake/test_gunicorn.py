@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.figures import record_figure
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS = shutil.which("redis-server")
 
@@ -150,6 +152,8 @@ def test_public_form_sixth_submission_in_an_hour_is_429_across_workers(gunicorn_
             },
         )
         statuses.append(status)
+    accepted = statuses.count(303)
+    record_figure("throttle.public_form", accepted, target="≤ 5", ok=accepted <= 5, db="gunicorn 2 Worker")
     assert statuses[:5] == [303] * 5
     assert statuses[5:] == [429, 429]
     assert headers.get("Retry-After")

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from tests.figures import backend_of, record_figure
 from tests.helpers import html_page, text_of
 from wbagentur.cases.models import Case, TimelineEntry
 from wbagentur.core.audit import AuditEvent
@@ -266,6 +267,8 @@ def test_request_form_rate_limit_per_address_then_429(client, clean_app, form_da
     for _ in range(100):
         response = client.post("/beratung-anfragen", data=form_data())
         statuses.append(response.status_code)
+    accepted = statuses.count(303)
+    record_figure("throttle.public_form", accepted, target="≤ 5", ok=accepted <= 5, db=backend_of(clean_app))
     assert statuses[:limit] == [303] * limit
     assert set(statuses[limit:]) == {429}
     assert counts(clean_app)[0] == limit

@@ -1,10 +1,12 @@
 """Art. 15 export: every personal column of the person, recipients, nobody else's data."""
 
+import time
 from datetime import date
 
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
+from tests.figures import backend_of, record_figure
 from wbagentur.core.audit import AuditEvent
 from wbagentur.core.text import normalise_search
 from wbagentur.extensions import db
@@ -46,7 +48,11 @@ def _fixture(clean_app):
 def test_export_contains_every_person_column_and_no_one_else(client, auth, make_user, clean_app):
     person_id, firm_case, own_case = _fixture(clean_app)
     auth.login(make_user("supervisor", "SW"))
+    started = time.perf_counter()
     response = client.get(f"/personen/{person_id}/auskunft/json")
+    seconds = time.perf_counter() - started
+    record_figure("art15.build_time", f"{seconds * 1000:.0f} ms", target="< 10 s", ok=seconds < 10,
+                  db=backend_of(clean_app))
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
     export = response.json
@@ -58,10 +64,14 @@ def test_export_contains_every_person_column_and_no_one_else(client, auth, make_
             if getattr(person, column) is not None and column not in ("created_at", "updated_at"):
                 assert export["person"][column] is not None, column
     coverage = len(columns & set(export["person"])) / len(columns)
+    record_figure("art15.coverage", f"{coverage:.0%} ({len(columns & set(export['person']))}/{len(columns)})",
+                  target="100 %", ok=coverage == 1.0, db=backend_of(clean_app))
     assert coverage == 1.0
     assert {c["reference"] for c in export["cases"]} == {firm_case, own_case}
     assert [n["text"] for n in export["notes_and_contacts"]] == ["Wunsch: Industriemeister Metall"]
     text = response.get_data(as_text=True)
+    foreign = sum(text.count(marker) for marker in ("Kollegin", "kollegin@test.example", "1975-01-02"))
+    record_figure("art15.foreign_records", foreign, target="0", ok=foreign == 0, db=backend_of(clean_app))
     assert "Kollegin" not in text and "kollegin@test.example" not in text and "1975-01-02" not in text
     assert export["consents"][0]["purpose"] == "special_categories"
     with clean_app.app_context():

@@ -6,6 +6,7 @@ import re
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
+from tests.figures import backend_of, record_figure
 from tests.referrals.conftest import partner
 from wbagentur.core.models import utcnow
 from wbagentur.extensions import db
@@ -125,6 +126,10 @@ def test_access_matrix_has_no_leaks(client, clean_app, make_user, auth, capsys):
                         leaks += 1
     with capsys.disabled():
         print(f"\n{cells} cells tested, {leaks} leaks")
+    # Target of security.md § 5.3: object routes × 4 roles × 4 user regions × 4 object regions.
+    minimum = len(routes) * 4 * 4 * 4
+    record_figure("authz.matrix_cells", cells, target=f"≥ {minimum}", ok=cells >= minimum, db=backend_of(clean_app))
+    record_figure("authz.matrix_leaks", leaks, target="0", ok=leaks == 0, db=backend_of(clean_app))
     assert leaks == 0
     assert mismatches == []
     assert cells >= 1000

@@ -5,6 +5,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from tests.figures import backend_of, record_figure
 from tests.referrals.conftest import case_with_consent, partner, user
 from wbagentur.cases.models import Case, TimelineEntry
 from wbagentur.core.audit import AuditEvent
@@ -86,6 +87,15 @@ def test_create_without_consent_or_legal_basis_is_refused_and_leaves_no_row(clea
         before = _count(Referral)
         with pytest.raises(DomainError, match="Einwilligung oder dokumentierte Rechtsgrundlage"):
             _make(actor, case)
+        without_basis = db.session.scalar(
+            sa.select(sa.func.count(Referral.id)).where(
+                Referral.consent_id.is_(None),
+                sa.or_(Referral.legal_basis.is_(None), sa.func.trim(Referral.legal_basis) == ""),
+            )
+        )
+        record_figure("referrals.without_basis", without_basis, target="0", ok=without_basis == 0,
+                      db=backend_of(clean_app))
+        assert without_basis == 0
         assert _count(Referral) == before
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.figures import backend_of, record_figure
 from tests.reports.conftest import CASES, PERSONS
 from wbagentur.reports import indicators
 
@@ -116,6 +117,9 @@ def test_esf_counts_match_fixture_with_threshold_one(client, clean_app, sup, mon
 def test_esf_default_threshold_suppresses_small_cells(client, sup):
     rows, text = _rows(client)
     people = _participants()
+    below = [cell for cells in rows.values() for cell in cells if cell != "< 5" and int(cell) < 5]
+    record_figure("stats.cells_below_threshold", len(below), target="0", ok=not below,
+                  db=backend_of(client.application))
     assert rows["Teilnehmende insgesamt"][4] == str(len(people))
     assert rows["Teilnehmende insgesamt"][1] == "< 5"
     assert rows["Teilnehmende mit Behinderungen (nur mit Einwilligung erfasst)"][4] == "< 5"
@@ -127,6 +131,14 @@ def test_esf_default_threshold_suppresses_small_cells(client, sup):
 def test_esf_page_and_export_carry_no_personal_data(client, sup):
     page = client.get("/uebersicht/esf").get_data(as_text=True)
     _, export = _rows(client)
+    found = sum(
+        1 for spec in PERSONS.values() for text in (page, export)
+        for value in (spec["last"], spec["first"], spec["birth"] and spec["birth"].isoformat(),
+                      spec["birth"] and spec["birth"].strftime("%d.%m.%Y"))
+        if value and value in text
+    )
+    record_figure("stats.pii_columns", found, target="0", ok=found == 0, db=backend_of(client.application),
+                  detail="gemessen als Namen und Geburtsdaten der Fixture-Personen in Seite und Export")
     for spec in PERSONS.values():
         for text in (page, export):
             assert spec["last"] not in text and spec["first"] not in text

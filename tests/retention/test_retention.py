@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import time_machine
 
 from tests.cases.conftest import create_firm
+from tests.figures import backend_of, record_figure
 from wbagentur.accounts.models import LoginAttempt
 from wbagentur.cases import services as cases
 from wbagentur.cases.models import Case
@@ -98,6 +99,16 @@ def test_retention_run_removes_exactly_what_is_due(ctx):
     with time_machine.travel(NOW, tick=False):
         report = services.run_retention()
         db.session.commit()
+    overdue = sum([
+        db.session.get(Case, ids["public_due"]) is not None,
+        db.session.get(Case, ids["advice_due"]).anonymised_at is None,
+        db.session.get(Case, ids["esf_due"]).anonymised_at is None,
+        db.session.get(Person, lonely_due.id).erased_at is None,
+        db.session.get(Person, participant.id).erased_at is None,
+    ]) + db.session.scalar(sa.select(sa.func.count(LoginAttempt.id)).where(LoginAttempt.at < at(30))) + \
+        db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.sent_at < at(90)))
+    record_figure("retention.overdue", overdue, target="0", ok=overdue == 0, db=backend_of(ctx),
+                  detail=", ".join(f"{k}: {v}" for k, v in sorted(report.counts.items())))
     assert report.counts["public_request_unconverted"] == 1
     assert report.counts["advice_case"] == 1
     assert report.counts["esf_case"] == 1
@@ -168,6 +179,10 @@ def test_erasure_request_has_undo_window_then_leaves_no_residue(ctx, tmp_path):
         for table in db.metadata.sorted_tables:
             for row in conn.execute(sa.select(table)):
                 residue += sum(1 for value in row if isinstance(value, str) and canary.lower() in value.lower())
+    from wbagentur.core.uploads import upload_dir
+
+    residue += sum(1 for file in upload_dir().rglob("*") if file.is_file() and canary.encode() in file.read_bytes())
+    record_figure("erasure.residue", residue, target="0", ok=residue == 0, db=backend_of(ctx))
     assert residue == 0
 
 
