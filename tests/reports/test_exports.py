@@ -121,6 +121,32 @@ def test_export_xlsx_matches_csv(client, clean_app, sup):
     assert [e["format"] for e in _audit_exports(clean_app)][-2:] == ["xlsx", "xlsx"]
 
 
+def test_export_of_case_load_runs_only_its_own_queries(client, clean_app, sup):
+    from wbagentur.extensions import db
+
+    with clean_app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get("/uebersicht/export/fallbestand.csv")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    # The other dashboard tables (referrals, follow-ups, funding checks) are not computed.
+    other_tables = re.compile(r"\b(referrals|follow_ups|funding_checks|transfers)\b")
+    assert [s for s in statements if other_tables.search(s)] == []
+    assert any(re.search(r"\bcases\b", s) for s in statements)
+
+
+def test_export_of_coordinator_table_is_404_for_supervisor(client, sup):
+    assert client.get("/uebersicht/export/regionen-uebergaben.csv").status_code == 404
+
+
 @pytest.mark.parametrize(
     "name", ["unbekannt.csv", "fallbestand.pdf", "fallbestand", "..%2Fx.csv", "FALL.csv"]
 )

@@ -150,6 +150,18 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
             name="closed_has_outcome",
         ),
         sa.Index("ix_cases_region_status_opened", "region_id", "status", "opened_at"),
+        # Covering indexes of the supervisor dashboard: case load per advisor (and the
+        # region's case ids for the overdue counts), closed cases per outcome.
+        sa.Index(
+            "ix_cases_region_assignee_load",
+            "region_id",
+            "assigned_to_id",
+            "status",
+            "opened_at",
+            "last_contact_at",
+            "id",
+        ),
+        sa.Index("ix_cases_region_status_closed", "region_id", "status", "closed_at", "outcome"),
     )
 
     @property

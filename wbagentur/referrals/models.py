@@ -141,6 +141,8 @@ class Referral(db.Model):  # type: ignore[name-defined]
         sa.CheckConstraint("consent_id IS NOT NULL OR legal_basis IS NOT NULL", name="has_basis"),
         sa.CheckConstraint("amount_cents IS NULL OR amount_cents >= 0", name="amount_not_negative"),
         sa.Index("ix_referrals_state_due", "state", "due_date"),
+        # Dashboard: cases with overdue referrals, read from the index alone.
+        sa.Index("ix_referrals_state_due_case", "state", "due_date", "case_id"),
     )
 
     @property
@@ -168,6 +170,9 @@ class ReferralEvent(db.Model):  # type: ignore[name-defined]
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+    # The dashboard's "accepted at some time" test looks up (referral, to_state) per referral.
+    __table_args__ = (sa.Index("ix_referral_events_referral_state", "referral_id", "to_state"),)
 
 
 class Transfer(db.Model):  # type: ignore[name-defined]

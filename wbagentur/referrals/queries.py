@@ -6,7 +6,9 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
+from wbagentur.cases.access import case_scope
 from wbagentur.referrals.access import referral_scope, transfer_scope
 from wbagentur.referrals.data import ANSWERED_STATES, AWAITING_STATES
 from wbagentur.referrals.models import Partner, Referral, ReferralEvent, Transfer
@@ -29,8 +31,24 @@ def transfers_of_case(case_id: int) -> sa.Select[tuple[Transfer]]:
 
 
 def my_referrals(user: Any, flt: str | None, today: date) -> sa.Select[tuple[Referral]]:
-    """Referrals the user created, filtered: sent / awaiting / overdue / answered."""
-    stmt = sa.select(Referral).where(Referral.created_by_id == user.id, referral_scope(user))
+    """Referrals the user created, filtered: sent / awaiting / overdue / answered.
+
+    The case is joined (the same scope as ``referral_scope``, tested on the joined case),
+    so the planner starts from the user's referrals in list order (index on created_by_id,
+    due_date, id) and checks the few cases it shows, instead of collecting every case the
+    user may see first. The list shows a case's reference and a partner's name only, so
+    the case's and partner's own eager relationships (region, firm, person, assignee …)
+    are not joined.
+    """
+    stmt = (
+        sa.select(Referral)
+        .join(Referral.case)
+        .where(Referral.created_by_id == user.id, case_scope(user))
+        .options(
+            orm.contains_eager(Referral.case).lazyload("*"),
+            orm.joinedload(Referral.partner).lazyload("*"),
+        )
+    )
     if flt == "gesendet":
         stmt = stmt.where(Referral.state == "sent")
     elif flt == "offen":
