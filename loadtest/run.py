@@ -1,29 +1,50 @@
 """Start gunicorn on the benchmark database and run the locust load test headless.
 
-    .venv/bin/python loadtest/run.py --db sqlite --users 50 --duration 60s
+    .venv/bin/python loadtest/run.py --db sqlite --db postgresql --users 50 --duration 60s
+    make loadtest                    # the same with the defaults (LOADTEST_ARGS=... for more)
 
-gunicorn listens on 127.0.0.1 only; locust runs for a bounded time and stops by itself;
-gunicorn is stopped afterwards. The locust CSV statistics land in ``--out`` (default
-``bench-results/loadtest``); the p95 and error counts are printed.
+For each database: gunicorn (``2 × cores + 1`` sync workers, 127.0.0.1 only) on the
+benchmark database of ``flask bench generate``, locust headless for a bounded time with
+``loadtest/locustfile.py``, then gunicorn is stopped. Prints p50/p95 per page, the errors
+and the load average, judges them against security.md § 5 item 31 (reads p95 <= 300 ms,
+saves and search <= 800 ms, 0 errors) and writes ``bench-results/load-<db>.json`` (plus
+locust's CSV files ``load-<db>_*.csv``). Exit status 0 only if every target is met.
+
+The app runs with rate limits off (``WBAGENTUR_RATELIMIT_ENABLED=false``): all simulated
+users come from 127.0.0.1, so the per-IP login limit (20/min) would refuse most of the 50
+logins; the limits are tested on their own (RL-01). Login throttling per account counts
+only failed logins, and the users are spread over the 32 advisor accounts. The saves add
+notes to the benchmark database (``--no-writes`` leaves them out).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
+import platform
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from loadtest.pages import PAGE_KINDS, TARGET_MS  # noqa: E402
+
+TARGET_ERRORS = 0
 
 
 def bench_url(kind: str, path: str | None) -> str:
+    """The benchmark database of ``flask bench generate`` (same defaults and variable)."""
     if kind == "sqlite":
         return f"sqlite:///{Path(path or ROOT / 'instance' / 'bench.sqlite').resolve()}"
     return os.environ.get(
@@ -32,11 +53,40 @@ def bench_url(kind: str, path: str | None) -> str:
     )
 
 
-def wait_ready(url: str, timeout: float = 60) -> None:
+def check_database(kind: str, url: str) -> str:
+    """Refuse to start on a database without the generated accounts; return a description."""
+    import sqlalchemy as sa
+
+    from wbagentur.bench.generator import BENCH_DOMAIN
+
+    if kind == "sqlite":
+        file = Path(sa.make_url(url).database or "")
+        if not file.exists():  # connecting would create an empty file
+            raise SystemExit(f"{file} fehlt: zuerst `flask bench generate --db sqlite` ausführen")
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            advisors = conn.scalar(
+                sa.text("SELECT COUNT(*) FROM users WHERE role = 'advisor' AND email LIKE :d"),
+                {"d": f"%@{BENCH_DOMAIN}"},
+            )
+            cases = conn.scalar(sa.text("SELECT COUNT(*) FROM cases"))
+    except sa.exc.SQLAlchemyError as exc:
+        raise SystemExit(f"Benchmark-Datenbank nicht lesbar ({type(exc).__name__}): {url}") from exc
+    finally:
+        engine.dispose()
+    if not advisors:
+        raise SystemExit(f"keine Bench-Konten in {url}: zuerst `flask bench generate` ausführen")
+    return f"{cases:,} Fälle, {advisors} Beratungskonten"
+
+
+def wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn beendet mit Status {server.returncode}")
         try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except OSError:
@@ -44,40 +94,79 @@ def wait_ready(url: str, timeout: float = 60) -> None:
     raise SystemExit("gunicorn antwortet nicht")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--path", default=None)
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=float, default=10)
-    parser.add_argument("--duration", default="60s")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--out", default=str(ROOT / "bench-results" / "loadtest"))
-    args = parser.parse_args()
+class LoadSampler(threading.Thread):
+    """Samples the 1-minute load average every few seconds while the test runs."""
 
-    env = dict(os.environ)
+    def __init__(self, every: float = 5) -> None:
+        super().__init__(daemon=True)
+        self.every = every
+        self.samples: list[float] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.samples.append(os.getloadavg()[0])
+            self.stop.wait(self.every)
+
+
+def seconds(duration: str) -> int:
+    units = {"s": 1, "m": 60, "h": 3600}
+    if duration[-1] in units:
+        return int(float(duration[:-1]) * units[duration[-1]])
+    return int(duration)
+
+
+def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
+    url = bench_url(kind, args.path if kind == "sqlite" else None)
+    described = check_database(kind, url)
+    import sqlalchemy as sa
+
+    shown = sa.make_url(url).render_as_string(hide_password=True)
+    print(f"\n== {kind}: {shown} ({described})", flush=True)
+    env = {k: v for k, v in os.environ.items() if k != "GUNICORN_CMD_ARGS"}
     env.update(
         {
-            "WBAGENTUR_SQLALCHEMY_DATABASE_URI": bench_url(args.db, args.path),
-            # One shared secret for all workers; the login limit would otherwise stop 50 logins.
+            "WBAGENTUR_SQLALCHEMY_DATABASE_URI": url,
+            # One secret for all workers, so a session cookie is valid in every worker.
             "WBAGENTUR_SECRET_KEY": env.get(
                 "WBAGENTUR_SECRET_KEY", "loadtest-secret-key-" + "x" * 32
             ),
             "WBAGENTUR_RATELIMIT_ENABLED": "false",
+            "WBA_WAIT_MIN": str(args.wait_min),
+            "WBA_WAIT_MAX": str(args.wait_max),
             "PYTHONPATH": str(ROOT),
         }
     )
+    if args.no_writes:
+        env["WBA_NO_WRITES"] = "1"
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    prefix = out_dir / f"load-{kind}"
+    errors_file = out_dir / f"load-{kind}_errors.json"
+    for old in [*out_dir.glob(f"load-{kind}_*.csv"), errors_file]:
+        old.unlink(missing_ok=True)
+    # Latencies from the moment all users are signed in (unless --include-ramp-up); the
+    # errors of the whole run come from the locustfile's own count.
+    env["WBA_ERRORS_FILE"] = str(errors_file)
+    if args.include_ramp_up:
+        env["WBA_MEASURE_RAMP_UP"] = "1"
     base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603
         [
             str(BIN / "gunicorn"),
-            "-w",
+            "--workers",
             str(args.workers),
-            "-b",
+            "--worker-class",
+            args.worker_class,
+            "--threads",
+            str(args.threads),
+            "--bind",
             f"127.0.0.1:{args.port}",
             "--timeout",
             "60",
+            # The app is built once before the fork: every worker answers from the first
+            # request instead of importing while locust already measures.
+            "--preload",
             "--log-level",
             "warning",
             "wbagentur:create_app()",
@@ -86,60 +175,220 @@ def main() -> int:
         env=env,
         start_new_session=True,
     )
+    sampler = LoadSampler()
+    load_before = os.getloadavg()
+    started = datetime.now(UTC)
     try:
-        wait_ready(base)
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(
+        wait_ready(base, server)
+        sampler.start()
+        locust = subprocess.run(  # noqa: S603
             [
                 str(BIN / "locust"),
                 "-f",
                 str(ROOT / "loadtest" / "locustfile.py"),
                 "--headless",
-                "-u",
+                "--users",
                 str(args.users),
-                "-r",
+                "--spawn-rate",
                 str(args.spawn_rate),
-                "-t",
+                "--run-time",
                 args.duration,
                 "--host",
                 base,
                 "--csv",
-                args.out,
+                str(prefix),
                 "--only-summary",
                 "--stop-timeout",
                 "10",
+                "--loglevel",
+                "WARNING",
             ],
             cwd=ROOT,
             env=env,
-            timeout=_seconds(args.duration) + 120,
+            timeout=seconds(args.duration) + 180,
             check=False,
         )
     finally:
+        sampler.stop.set()
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    return summarise(Path(args.out + "_stats.csv"), result.returncode)
-
-
-def _seconds(duration: str) -> int:
-    units = {"s": 1, "m": 60, "h": 3600}
-    return (
-        int(float(duration[:-1]) * units[duration[-1]]) if duration[-1] in units else int(duration)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    load_after = os.getloadavg()
+    result = summarise(prefix, kind, errors_file)
+    result.update(
+        {
+            "database": shown,
+            "data": described,
+            "started_at": started.isoformat(timespec="seconds"),
+            "settings": {
+                "users": args.users,
+                "spawn_rate": args.spawn_rate,
+                "duration": args.duration,
+                "think_time_s": [args.wait_min, args.wait_max],
+                "gunicorn_workers": args.workers,
+                "worker_class": args.worker_class,
+                "threads": args.threads,
+                "writes": not args.no_writes,
+                "latency_includes_ramp_up": args.include_ramp_up,
+            },
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "load_average_before": [round(x, 2) for x in load_before],
+                "load_average_after": [round(x, 2) for x in load_after],
+                "load_average_1min_max": round(max(sampler.samples, default=load_after[0]), 2),
+            },
+            "locust_exit_code": locust.returncode,
+        }
     )
+    target = out_dir / f"load-{kind}.json"
+    target.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print_result(result)
+    print(f"JSON: {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+    return result
 
 
-def summarise(stats: Path, returncode: int) -> int:
+def _number(value: str) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def summarise(prefix: Path, kind: str, errors_file: Path) -> dict[str, Any]:
+    """Per-page figures from locust's CSV statistics, judged against the targets; errors
+    over the whole run (ramp-up included) from the locustfile's count."""
+    stats = Path(f"{prefix}_stats.csv")
     if not stats.exists():
-        print("keine Locust-Statistik gefunden")
-        return returncode or 1
+        return {"db": kind, "pages": [], "ok": False, "problem": "keine Locust-Statistik"}
     with stats.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    print(f"{'Seite':<28} {'Anfragen':>9} {'Fehler':>7} {'p50 ms':>7} {'p95 ms':>7}")
+    pages = []
+    total: dict[str, Any] = {}
     for row in rows:
-        print(
-            f"{row['Name']:<28} {row['Request Count']:>9} {row['Failure Count']:>7} "
-            f"{row['50%']:>7} {row['95%']:>7}"
+        figures = {
+            "requests": int(row["Request Count"]),
+            "errors": int(row["Failure Count"]),
+            "p50_ms": _number(row["50%"]),
+            "p95_ms": _number(row["95%"]),
+            "p99_ms": _number(row["99%"]),
+            "max_ms": round(float(row["Max Response Time"] or 0), 1),
+            "mean_ms": round(float(row["Average Response Time"]), 1),
+            "requests_per_s": round(float(row["Requests/s"]), 2),
+        }
+        if row["Name"] == "Aggregated":
+            total = figures
+            continue
+        page_kind = PAGE_KINDS.get(row["Name"], "read")
+        target = TARGET_MS.get(page_kind)
+        ok = figures["errors"] == 0 and (
+            target is None or (figures["p95_ms"] is not None and figures["p95_ms"] <= target)
         )
-    return returncode
+        pages.append(
+            {
+                "page": row["Name"],
+                "method": row["Type"],
+                "kind": page_kind,
+                "target_p95_ms": target,
+                **figures,
+                "ok": ok,
+            }
+        )
+    run_errors: dict[str, int] = {}
+    run_info: dict[str, Any] = {}
+    if errors_file.exists():
+        run_info = json.loads(errors_file.read_text(encoding="utf-8"))
+        run_errors = run_info.get("errors", {})
+    failures = [
+        {"request": key, "count": count} for key, count in sorted(run_errors.items())
+    ]
+    for page in pages:
+        page["errors_whole_run"] = sum(
+            count for key, count in run_errors.items() if key.startswith(f"{page['page']}: ")
+        )
+        page["ok"] = page["ok"] and page["errors_whole_run"] == 0
+    errors = sum(run_errors.values()) if errors_file.exists() else sum(p["errors"] for p in pages)
+    return {
+        "db": kind,
+        "pages": pages,
+        "total": total,
+        "errors": errors,
+        "failures": failures,
+        "signed_in_users": run_info.get("signed_in"),
+        "measured_seconds": run_info.get("measured_s"),
+        "targets": {"p95_ms": TARGET_MS, "errors": TARGET_ERRORS},
+        "ok": bool(pages) and errors <= TARGET_ERRORS and all(p["ok"] for p in pages),
+    }
+
+
+def print_result(result: dict[str, Any]) -> None:
+    print(f"{'Seite':<26} {'Art':<6} {'Anfr.':>6} {'Fehler':>6} {'p50':>6} {'p95':>6} {'Ziel':>5}")
+    def ms(value: float | None) -> str:
+        return "-" if value is None else f"{value:.0f}"
+
+    for p in result["pages"]:
+        target = p["target_p95_ms"] or "-"
+        print(
+            f"{p['page']:<26} {p['kind']:<6} {p['requests']:>6} {p['errors_whole_run']:>6} "
+            f"{ms(p['p50_ms']):>6} {ms(p['p95_ms']):>6} {target:>5}  "
+            f"{'ok' if p['ok'] else 'VERFEHLT'}"
+        )
+    total = result.get("total") or {}
+    if total:
+        print(
+            f"{'gesamt':<26} {'':<6} {total['requests']:>6} {result['errors']:>6} "
+            f"{ms(total['p50_ms']):>6} {ms(total['p95_ms']):>6}        "
+            f"{total['requests_per_s']} Anfragen/s"
+        )
+    print(
+        f"Gemessen {result.get('measured_seconds')} s ab der letzten von "
+        f"{result.get('signed_in_users')} Anmeldungen; "
+        f"Fehler im ganzen Lauf (mit Anmeldephase): {result['errors']}"
+    )
+    for failure in result.get("failures", []):
+        print(f"  {failure['request']} ({failure['count']}×)")
+    machine = result.get("machine", {})
+    print(
+        f"Last (1 min) vorher {machine.get('load_average_before', ['?'])[0]}, "
+        f"höchstens {machine.get('load_average_1min_max', '?')}, "
+        f"nachher {machine.get('load_average_after', ['?'])[0]} auf {machine.get('cpus')} Kernen"
+    )
+    print("Ergebnis:", "alle Ziele erreicht" if result["ok"] else "Ziel verfehlt oder Fehler")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "--db",
+        action="append",
+        choices=("sqlite", "postgresql"),
+        help="Datenbank (mehrfach möglich; Standard: sqlite)",
+    )
+    parser.add_argument(
+        "--path", default=None, help="SQLite-Datei (Standard: instance/bench.sqlite)"
+    )
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--duration", default="60s", help="z. B. 30s, 5m")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument("--threads", type=int, default=1, help="Threads je Worker (gthread)")
+    parser.add_argument("--wait-min", type=float, default=1.0, help="Denkzeit min. (s)")
+    parser.add_argument("--wait-max", type=float, default=3.0, help="Denkzeit max. (s)")
+    parser.add_argument("--no-writes", action="store_true", help="keine Notizen speichern")
+    parser.add_argument(
+        "--include-ramp-up",
+        action="store_true",
+        help="Antwortzeiten auch der Anmeldephase zählen (Standard: ab allen Anmeldungen)",
+    )
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--out-dir", default=str(ROOT / "bench-results"))
+    args = parser.parse_args()
+    results = [run_one(kind, args) for kind in (args.db or ["sqlite"])]
+    return 0 if all(r["ok"] for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 Everything is written in bulk with ids computed here (SQLite: the driver's
 ``executemany`` in chunks of 5,000; PostgreSQL: ``COPY``), so 100,000 cases take
 seconds, not the minutes the ORM and the services would need. Names and addresses come
-from small Faker ``de_DE`` pools drawn once (same seed, same data); distributions follow shared/domain/brief.md: four
-regions and all 22 districts, four years of cases, most old cases closed, recent ones
-new or in advice, referrals with states, outcomes, amounts and their events.
+from small Faker ``de_DE`` pools drawn once (same seed, same data); distributions follow
+shared/domain/brief.md: four regions and all 22 districts, four years of cases, most old
+cases closed, recent ones new or in advice, referrals with states, outcomes, amounts and
+their events.
 
 The schema must exist (migrations); the data set is meant for an otherwise empty
 database (``flask bench generate`` recreates it), but ids continue after existing rows.
