@@ -150,6 +150,11 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
             name="closed_has_outcome",
         ),
         sa.Index("ix_cases_region_status_opened", "region_id", "status", "opened_at"),
+        # Search by part of the reference (LIKE '%…%'): trigram index, PostgreSQL only.
+        sa.Index(
+            "ix_cases_reference_trgm", "reference",
+            postgresql_using="gin", postgresql_ops={"reference": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         # Covering indexes of the supervisor dashboard: case load per advisor (and the
         # region's case ids for the overdue counts), closed cases per outcome.
         sa.Index(

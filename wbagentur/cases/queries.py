@@ -13,6 +13,7 @@ from wbagentur.cases.access import case_scope
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participants, case_topics
 from wbagentur.core.text import like_pattern
 from wbagentur.core.timezone import BERLIN
+from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
 from wbagentur.persons.models import Person
 
@@ -25,29 +26,37 @@ SORTS: dict[str, tuple[Any, ...]] = {
 }
 
 
-def search_condition(term: str) -> sa.ColumnElement[bool]:
-    """Match the reference, the firm, the person or a participant, ignoring case and
-    umlaut spelling (Müller = MÜLLER = Mueller)."""
+def matching_case_ids(term: str) -> sa.CompoundSelect:
+    """Ids of the cases whose reference, firm, person or a participant contains ``term``,
+    ignoring case and umlaut spelling (Müller = MÜLLER = Mueller).
+
+    The small tables are searched first and their hits looked up through the foreign-key
+    indexes (issue 8). On PostgreSQL the trigram indexes of migration c5a1e0000001 answer
+    the infix LIKEs; SQLite scans the narrow name and reference indexes.
+    """
     pattern = like_pattern(term)
-    participant = aliased(Person)
-    firm_match = sa.select(Firm.id).where(Firm.id == Case.firm_id, Firm.name_search.like(pattern, escape="\\"))
-    person_match = sa.select(Person.id).where(
-        Person.id == Case.person_id, Person.name_search.like(pattern, escape="\\")
+    persons = sa.select(Person.id).where(Person.name_search.like(pattern, escape="\\"))
+    firms = sa.select(Firm.id).where(Firm.name_search.like(pattern, escape="\\"))
+    matched = aliased(Case)
+    return sa.union(
+        # References are upper case ASCII (services.next_reference), so a plain LIKE with
+        # an upper-case pattern matches like ILIKE without lower() on every row.
+        sa.select(matched.id).where(matched.reference.like(pattern.upper(), escape="\\")),
+        sa.select(matched.id).where(matched.firm_id.in_(firms)),
+        sa.select(matched.id).where(matched.person_id.in_(persons)),
+        sa.select(case_participants.c.case_id).where(case_participants.c.person_id.in_(persons)),
     )
-    participant_match = (
-        sa.select(case_participants.c.person_id)
-        .join(participant, participant.id == case_participants.c.person_id)
-        .where(
-            case_participants.c.case_id == Case.id,
-            participant.name_search.like(pattern, escape="\\"),
-        )
-    )
-    return sa.or_(
-        Case.reference.ilike(pattern, escape="\\"),
-        firm_match.exists(),
-        person_match.exists(),
-        participant_match.exists(),
-    )
+
+
+def search_condition(term: str) -> sa.ColumnElement[bool]:
+    """The case is among ``matching_case_ids(term)``."""
+    ids = matching_case_ids(term)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL plans "IN (subquery)" as a join that scans every case of the scope
+        # (the OR of the access grants cannot be re-run per looked-up row cheaply);
+        # "= ANY(ARRAY(subquery))" computes the ids once and fetches them by primary key.
+        return Case.id == sa.any_(sa.func.array(ids.scalar_subquery()))
+    return Case.id.in_(ids)
 
 
 def case_list(

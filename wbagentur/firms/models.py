@@ -55,6 +55,11 @@ class Firm(TimestampMixin, db.Model):  # type: ignore[name-defined]
             "AND staff_up_to_10h >= 0",
             name="staff_counts_not_negative",
         ),
+        # Case and firm search (LIKE '%…%'): trigram index, PostgreSQL only.
+        sa.Index(
+            "ix_firms_name_search_trgm", "name_search",
+            postgresql_using="gin", postgresql_ops={"name_search": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     @property

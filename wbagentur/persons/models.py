@@ -89,6 +89,11 @@ class Person(TimestampMixin, db.Model):  # type: ignore[name-defined]
             "working_days_per_week IS NULL OR (working_days_per_week BETWEEN 1 AND 7)",
             name="working_days_range",
         ),
+        # Case and person search (LIKE '%…%'): trigram index, PostgreSQL only.
+        sa.Index(
+            "ix_persons_name_search_trgm", "name_search",
+            postgresql_using="gin", postgresql_ops={"name_search": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     @property

@@ -1,0 +1,162 @@
+"""Case search (issue 8): what the case list finds for a search term, on both databases.
+
+The search matches part of the reference, the firm's name, the person's name or a
+participant's name, ignoring case and umlaut spelling, within the user's scope only.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from tests.cases.conftest import create_case, create_firm
+from tests.factories import make_person
+from tests.personas import create_persona
+from wbagentur.accounts.models import User
+from wbagentur.cases import queries, services
+from wbagentur.cases.access import cases_visible_to
+from wbagentur.cases.models import Case
+from wbagentur.core.text import normalise_search
+from wbagentur.extensions import db
+from wbagentur.referrals.models import Transfer
+from wbagentur.regions.models import Region
+
+
+def _user(persona):
+    return db.session.get(User, persona.id)
+
+
+def _found(user, term, **filters):
+    return sorted(c.id for c in db.session.scalars(queries.case_list(user, q=term, **filters)))
+
+
+def _total(user, term):
+    """The number the list page shows (db.paginate counts the same way)."""
+    stmt = queries.case_list(user, q=term).order_by(None)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+
+
+@pytest.fixture
+def world(clean_app):
+    """South-west: a firm case with a participant, an individual case, an unrelated case.
+    North: one case whose firm and person names also contain the search terms."""
+    with clean_app.app_context():
+        sw = _user(create_persona("advisor", "SW"))
+        nt = _user(create_persona("advisor", "NT"))
+        coordinator = _user(create_persona("coordinator"))
+        firm_case = create_case(firm=create_firm("Bäckerei Größer GmbH", "16054"))
+        services.add_participant(None, firm_case, make_person("Jürgen", "Weiß").id)
+        person = make_person("Anna", "Müller-Lüdenscheidt")
+        individual = services.open_case(
+            None, region_id=firm_case.region_id, kind="individual", title="Meisterkurs",
+            channel="phone", person_id=person.id,
+        )
+        other = create_case(firm=create_firm("Schulze Holzbau KG", "16054"))
+        north = create_case(firm=create_firm("Größer & Weiß Nord GmbH", "16062"))
+        db.session.commit()
+        yield SimpleNamespace(
+            app=clean_app, sw=sw, nt=nt, coordinator=coordinator, firm_case=firm_case.id,
+            individual=individual.id, other=other.id, north=north.id,
+            individual_ref=individual.reference,
+        )
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("größer", ["firm_case"]),  # firm name
+        ("GROESSER", ["firm_case"]),
+        ("bäckerei grö", ["firm_case"]),  # across a space
+        ("weiss", ["firm_case"]),  # participant, ß spelled out
+        ("JÜRGEN WEIß", ["firm_case"]),
+        ("mueller-lued", ["individual"]),  # the person of an individual case
+        ("Müller-Lüdenscheidt", ["individual"]),
+        ("holzbau", ["other"]),
+        ("zimmerei", []),
+    ],
+)
+def test_search_finds_firm_person_participant_ignoring_case_and_umlauts(world, term, expected):
+    with world.app.app_context():
+        assert _found(world.sw, term) == sorted(getattr(world, name) for name in expected)
+
+
+def test_search_by_whole_or_part_of_the_reference(world):
+    with world.app.app_context():
+        reference = world.individual_ref  # e.g. WBA-SW-2026-00002
+        assert _found(world.sw, reference.lower()) == [world.individual]
+        assert _found(world.sw, reference[-5:]) == [world.individual]
+        own_region = sorted([world.firm_case, world.individual, world.other])
+        assert _found(world.sw, "wba-sw") == own_region
+
+
+@pytest.mark.parametrize("term", ["%", "_", "\\", "a%b", "gr_sser"])
+def test_search_wildcards_are_literal(world, term):
+    with world.app.app_context():
+        assert _found(world.sw, term) == []
+
+
+def test_case_matching_through_several_sources_is_listed_and_counted_once(world):
+    with world.app.app_context():
+        case = db.session.get(Case, world.firm_case)
+        services.add_participant(None, case, make_person("Erika", "Größer").id)
+        db.session.commit()
+        # firm name and two participants match
+        assert _found(world.sw, "größer") == [world.firm_case]
+        assert _total(world.sw, "größer") == 1
+
+
+def test_search_stays_within_scope_and_follows_grants(world):
+    with world.app.app_context():
+        assert _found(world.nt, "größer") == [world.north]
+        assert _found(world.nt, "mueller") == []
+        assert _found(world.coordinator, "größer") == sorted([world.firm_case, world.north])
+        # a pending transfer to the north lets its advisors read (and find) the case
+        regions = dict(db.session.execute(sa.select(Region.code, Region.id)).tuples().all())
+        db.session.add(Transfer(case_id=world.individual, from_region_id=regions["SW"],
+                                to_region_id=regions["NT"], state="pending", reason="Umzug"))
+        db.session.commit()
+        assert _found(world.nt, "mueller") == [world.individual]
+        assert _found(world.nt, "holzbau") == []
+
+
+def test_search_combines_with_the_other_filters(world):
+    with world.app.app_context():
+        assert _found(world.sw, "wba-sw", kind="individual") == [world.individual]
+        assert _found(world.sw, "größer", status="closed") == []
+        assert _found(world.sw, "größer", status="open") == [world.firm_case]
+
+
+@pytest.mark.parametrize("term", ["e", "er", "gmbh", "sw-20", "weiss", "nord", "ue"])
+def test_search_agrees_with_the_matching_rule_applied_case_by_case(world, term):
+    """The SQL search equals the rule applied in Python to every visible case."""
+    with world.app.app_context():
+        needle = normalise_search(term)
+
+        def matches(case):
+            people = [case.person, *case.participants] if case.person else case.participants
+            names = [p.name_search for p in people]
+            if case.firm:
+                names.append(case.firm.name_search)
+            return needle in case.reference.lower() or any(needle in n for n in names)
+
+        for user in (world.sw, world.nt, world.coordinator):
+            visible = db.session.scalars(cases_visible_to(user))
+            expected = sorted(c.id for c in visible if matches(c))
+            assert _found(user, term) == expected, user.role
+
+
+@pytest.mark.postgresql_only
+def test_postgresql_search_can_use_the_trigram_indexes(world, backend):
+    """Guards the indexes of migration c5a1e0000001: the search's LIKEs must stay in a
+    form the trigram indexes answer (with sequential scans off, the plan uses them)."""
+    if backend != "postgresql":
+        pytest.skip("trigram indexes exist only on PostgreSQL")
+    with world.app.app_context():
+        stmt = queries.case_list(world.sw, q="größer")
+        sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.execute(sa.text("EXPLAIN " + sql)).scalars())
+        db.session.rollback()
+    for table in ("firms_name_search", "persons_name_search", "cases_reference"):
+        assert f"ix_{table}_trgm" in plan
+    assert "Index Cond: (id = ANY" in plan  # matching cases fetched by primary key
