@@ -112,6 +112,12 @@ REPORT_MAX_DAYS = 731
 # Roles that must sign in with a TOTP code; signed-in users of these roles without one
 # are sent to the set-up page (/konto/zwei-faktor) from every other page.
 TOTP_REQUIRED_ROLES = ("admin", "coordinator")
+# Key material (≥ 32 random characters) from which the key that encrypts TOTP secrets in
+# the database is derived; required in production and different from SECRET_KEY. None in
+# development: derived from SECRET_KEY. After a change, list the previous value in
+# TOTP_ENCRYPTION_OLD_KEYS and run `flask accounts rotate-totp-key`.
+TOTP_ENCRYPTION_KEY = None
+TOTP_ENCRYPTION_OLD_KEYS: tuple = ()
 # How long the code step may follow a correct password before the login starts over.
 LOGIN_CODE_TIMEOUT = timedelta(minutes=5)
 # Validity of a password-reset link in hours (1–24; larger values count as 24).

@@ -30,7 +30,12 @@ def test_production_needs_secure_cookie_and_shared_rate_limit_store():
         create_app(base)
     with pytest.raises(ConfigError, match="redis"):
         create_app({**base, "SESSION_COOKIE_SECURE": True})
-    app = create_app({**base, "SESSION_COOKIE_SECURE": True, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"})
+    safe = {**base, "SESSION_COOKIE_SECURE": True, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
+    with pytest.raises(ConfigError, match="TOTP_ENCRYPTION_KEY"):
+        create_app(safe)
+    with pytest.raises(ConfigError, match="TOTP_ENCRYPTION_KEY"):
+        create_app({**safe, "TOTP_ENCRYPTION_KEY": safe["SECRET_KEY"]})
+    app = create_app({**safe, "TOTP_ENCRYPTION_KEY": "t" * 48})
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
 
 

@@ -1,4 +1,4 @@
-"""CLI: ``flask accounts create|set-password|deactivate|activate|reset-2fa``."""
+"""CLI: ``flask accounts create|set-password|deactivate|activate|reset-2fa|rotate-totp-key``."""
 
 from __future__ import annotations
 
@@ -89,3 +89,24 @@ def reset_2fa_command(email: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Zwei-Faktor-Anmeldung zurückgesetzt; {ended} Sitzung(en) beendet.")
+
+
+@bp.cli.command("rotate-totp-key")
+def rotate_totp_key_command() -> None:
+    """Re-encrypt every stored TOTP secret with the current TOTP_ENCRYPTION_KEY.
+
+    Run it after moving the previous key into TOTP_ENCRYPTION_OLD_KEYS; afterwards the
+    old key can be removed from the configuration.
+    """
+    from wbagentur.accounts import secretbox
+    from wbagentur.accounts.models import User
+
+    users = db.session.scalars(sa.select(User).where(User.totp_secret_encrypted.is_not(None))).all()
+    try:
+        for user in users:
+            user.totp_secret_encrypted = secretbox.rotate(user.totp_secret_encrypted or "")
+    except secretbox.TotpSecretUnreadable as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"{len(users)} TOTP-Geheimnis(se) mit dem aktuellen Schlüssel neu verschlüsselt.")

@@ -37,9 +37,12 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
     is_active: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    # TOTP second factor (RFC 6238): base32 secret, when it was confirmed, and the last
+    # TOTP second factor (RFC 6238): the base32 secret, encrypted (accounts/secretbox.py;
+    # read and set it through ``totp_secret``), when it was confirmed, and the last
     # accepted time step so that every code works only once.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64), info={"pii": "secret"})
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(
+        "totp_secret", sa.String(255), info={"pii": "secret"}
+    )
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
@@ -66,7 +69,21 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
 
     @property
     def has_totp(self) -> bool:
-        return self.totp_enabled_at is not None and self.totp_secret is not None
+        return self.totp_enabled_at is not None and self.totp_secret_encrypted is not None
+
+    @property
+    def totp_secret(self) -> str | None:
+        """The decrypted base32 secret (raises ``TotpSecretUnreadable`` on a key mismatch)."""
+        from wbagentur.accounts import secretbox
+
+        stored = self.totp_secret_encrypted
+        return None if stored is None else secretbox.decrypt(stored, owner=f"user {self.id}")
+
+    @totp_secret.setter
+    def totp_secret(self, secret: str | None) -> None:
+        from wbagentur.accounts import secretbox
+
+        self.totp_secret_encrypted = None if secret is None else secretbox.encrypt(secret)
 
     @property
     def region_id(self) -> int | None:

@@ -81,3 +81,10 @@ def validate(config: Mapping[str, Any]) -> None:
                 "Production runs several workers: set RATELIMIT_STORAGE_URI to a shared "
                 "store such as redis://127.0.0.1:6379/0"
             )
+        totp_key = config.get("TOTP_ENCRYPTION_KEY") or ""
+        if len(totp_key) < 32 or totp_key == key:
+            raise ConfigError(
+                "Production needs WBAGENTUR_TOTP_ENCRYPTION_KEY with at least 32 characters of "
+                "random data, different from SECRET_KEY (it encrypts the TOTP secrets in the "
+                "database)"
+            )
