@@ -254,7 +254,9 @@ def _axe_summary(terminalreporter: Any) -> tuple[bool, dict[str, Any] | None]:
         terminalreporter.write_line("page templates without an axe check: " + ", ".join(missing))
     # A check with a violation fails its test, so a recorded check had 0 violations.
     figure = {
-        "values": {"-": f"0 Verstöße in {checks} Prüfungen; {len(pages & scanned)}/{len(pages)} Vorlagen"},
+        "values": {
+            "-": f"0 Verstöße in {checks} Prüfungen; {len(pages & scanned)}/{len(pages)} Vorlagen"
+        },
         "target": "0; 100 %", "ok": not missing, "detail": None,
     }
     return not missing, figure

@@ -105,13 +105,20 @@ def record_figure(
     file = _process_file()
     if file is None:
         return
-    entry = {"key": key, "value": value, "target": target, "ok": bool(ok), "db": db, "detail": detail}
+    entry = {
+        "key": key,
+        "value": value,
+        "target": target,
+        "ok": bool(ok),
+        "db": db,
+        "detail": detail,
+    }
     with file.open("a", encoding="utf-8") as f:
         f.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
 def backend_of(app: Any) -> str:
-    """"sqlite" or "postgresql": the backend of an app, for figures measured per database."""
+    """ "sqlite" or "postgresql": the backend of an app, for figures measured per database."""
     uri = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
     return uri.split(":", 1)[0].split("+", 1)[0]
 
@@ -147,8 +154,15 @@ def report_lines(merged: dict[str, dict[str, Any]]) -> list[str]:
         if item is None:
             rows.append((str(number), label, "– (nicht gelaufen)", "", ""))
         else:
-            rows.append((str(number), label, _fmt(item["values"]), item["target"],
-                         "ok" if item["ok"] else "VERFEHLT"))
+            rows.append(
+                (
+                    str(number),
+                    label,
+                    _fmt(item["values"]),
+                    item["target"],
+                    "ok" if item["ok"] else "VERFEHLT",
+                )
+            )
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["Sicherheits- und Datenschutzkennzahlen (security.md § 5)"]
     for row in rows:

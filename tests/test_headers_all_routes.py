@@ -23,7 +23,9 @@ def _get_urls(app):
 
 
 def _missing(response, signed_in):
-    missing = [name for name, value in REQUIRED.items() if value not in response.headers.get(name, "")]
+    missing = [
+        name for name, value in REQUIRED.items() if value not in response.headers.get(name, "")
+    ]
     if "unsafe-inline" in response.headers.get("Content-Security-Policy", ""):
         missing.append("CSP unsafe-inline")
     if signed_in and response.status_code == 200 and response.mimetype == "text/html":
@@ -36,15 +38,23 @@ def _error_responses(tmp_path):
     """A 500 from a failing view and a 503 from an unreachable database (own apps)."""
     from wbagentur import create_app
 
-    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/h.sqlite"})
+    app = create_app(
+        {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/h.sqlite"}
+    )
 
     @app.route("/kaputt-test")
     def _broken():
         raise RuntimeError("kaputt")
 
     _broken._access = "public"
-    down = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "WTF_CSRF_ENABLED": False,
-                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    down = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 40,
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        }
+    )
     outage = down.test_client().post("/anmelden", data={"email": "a@test.example", "password": "x"})
     return [(500, app.test_client().get("/kaputt-test")), (503, outage)]
 
@@ -73,7 +83,9 @@ def test_every_response_kind_carries_the_header_set(clean_app, make_user, tmp_pa
     forced.append((405, client.post("/healthz")))
     for _ in range(5):
         client.post("/anmelden", data={"email": advisor.email, "password": "falsch-falsch-1"})
-    forced.append((429, client.post("/anmelden", data={"email": advisor.email, "password": TEST_PASSWORD})))
+    forced.append(
+        (429, client.post("/anmelden", data={"email": advisor.email, "password": TEST_PASSWORD}))
+    )
     forced.extend(_error_responses(tmp_path))
     forced.extend((200, client.get(url)) for url in STATIC)
     for expected, response in forced:
@@ -82,9 +94,14 @@ def test_every_response_kind_carries_the_header_set(clean_app, make_user, tmp_pa
         if problems := _missing(response, False):
             missing.append((None, response.request.path, response.status_code, problems))
     share = (sampled - len(missing)) / sampled
-    record_figure("headers.share", f"{share:.1%} ({sampled - len(missing)}/{sampled})", target="100 %",
-                  ok=not missing, db=backend_of(clean_app),
-                  detail="alle GET-Routen × 4 Rollen, 404/405/429/500/503, statische Dateien")
+    record_figure(
+        "headers.share",
+        f"{share:.1%} ({sampled - len(missing)}/{sampled})",
+        target="100 %",
+        ok=not missing,
+        db=backend_of(clean_app),
+        detail="alle GET-Routen × 4 Rollen, 404/405/429/500/503, statische Dateien",
+    )
     assert missing == [], missing[:10]
 
 
@@ -92,27 +109,43 @@ def test_production_session_cookie_is_host_prefixed_secure_httponly_samesite(cle
     import runpy
     from pathlib import Path
 
-    production = runpy.run_path(str(Path(__file__).resolve().parents[1] / "config" / "production.example.py"))
+    production = runpy.run_path(
+        str(Path(__file__).resolve().parents[1] / "config" / "production.example.py")
+    )
     advisor = make_user("advisor", "SW")
     saved = {key: clean_app.config[key] for key in ("SESSION_COOKIE_NAME", "SESSION_COOKIE_SECURE")}
     clean_app.config.update({key: production[key] for key in saved})
     try:
         response = clean_app.test_client().post(
-            "/anmelden", data={"email": advisor.email, "password": TEST_PASSWORD}, base_url="https://localhost"
+            "/anmelden",
+            data={"email": advisor.email, "password": TEST_PASSWORD},
+            base_url="https://localhost",
         )
     finally:
         clean_app.config.update(saved)
     assert response.status_code == 302
     cookies = response.headers.getlist("Set-Cookie")
     session = [c for c in cookies if c.startswith(production["SESSION_COOKIE_NAME"] + "=")]
-    attributes = {part.strip().split("=")[0].lower(): part.strip() for part in session[0].split(";")[1:]} if session else {}
-    conform = bool(
-        session and production["SESSION_COOKIE_NAME"].startswith("__Host-")
-        and "secure" in attributes and "httponly" in attributes
-        and attributes.get("samesite", "").lower() in ("samesite=lax", "samesite=strict")
-        and attributes.get("path") == "Path=/" and "domain" not in attributes
+    attributes = (
+        {part.strip().split("=")[0].lower(): part.strip() for part in session[0].split(";")[1:]}
+        if session
+        else {}
     )
-    record_figure("headers.session_cookie", "ja" if conform else f"nein ({session})", target="ja", ok=conform,
-                  db=backend_of(clean_app))
+    conform = bool(
+        session
+        and production["SESSION_COOKIE_NAME"].startswith("__Host-")
+        and "secure" in attributes
+        and "httponly" in attributes
+        and attributes.get("samesite", "").lower() in ("samesite=lax", "samesite=strict")
+        and attributes.get("path") == "Path=/"
+        and "domain" not in attributes
+    )
+    record_figure(
+        "headers.session_cookie",
+        "ja" if conform else f"nein ({session})",
+        target="ja",
+        ok=conform,
+        db=backend_of(clean_app),
+    )
     assert conform, session
     assert not any(c.startswith("remember_token") for c in cookies)
