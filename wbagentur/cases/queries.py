@@ -35,7 +35,12 @@ def matching_case_ids(term: str) -> sa.CompoundSelect:
     the infix LIKEs; SQLite scans the narrow name and reference indexes.
     """
     pattern = like_pattern(term)
-    persons = sa.select(Person.id).where(Person.name_search.like(pattern, escape="\\"))
+    # A CTE: the persons are searched once for both of their uses below.
+    persons = (
+        sa.select(Person.id)
+        .where(Person.name_search.like(pattern, escape="\\"))
+        .cte("matching_persons")
+    )
     firms = sa.select(Firm.id).where(Firm.name_search.like(pattern, escape="\\"))
     matched = aliased(Case)
     return sa.union(
@@ -43,8 +48,10 @@ def matching_case_ids(term: str) -> sa.CompoundSelect:
         # an upper-case pattern matches like ILIKE without lower() on every row.
         sa.select(matched.id).where(matched.reference.like(pattern.upper(), escape="\\")),
         sa.select(matched.id).where(matched.firm_id.in_(firms)),
-        sa.select(matched.id).where(matched.person_id.in_(persons)),
-        sa.select(case_participants.c.case_id).where(case_participants.c.person_id.in_(persons)),
+        sa.select(matched.id).where(matched.person_id.in_(sa.select(persons.c.id))),
+        sa.select(case_participants.c.case_id).where(
+            case_participants.c.person_id.in_(sa.select(persons.c.id))
+        ),
     )
 
 
