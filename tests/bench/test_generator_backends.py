@@ -44,6 +44,19 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+def _pg_schema() -> list[tuple]:
+    """Every index and constraint definition of the public schema (PostgreSQL)."""
+    from wbagentur.extensions import db
+
+    return db.session.execute(
+        sa.text(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+            "UNION ALL SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2, 3"
+        )
+    ).all()
+
+
 def _dump(backend: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
     from wbagentur.bench.generator import Volume, generate
     from wbagentur.extensions import db
@@ -51,6 +64,7 @@ def _dump(backend: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, l
     url = database_url(backend, tmp_path_factory.mktemp(f"gen-{backend}"), "bench_same")
     app = make_app(url, RATELIMIT_ENABLED=False)
     with app.app_context():
+        schema_before = _pg_schema() if backend == "postgresql" else []
         counts = generate(
             Volume.for_cases(CASES), seed=11, now=NOW, password_hash="x", echo=lambda _l: None
         )
@@ -63,6 +77,7 @@ def _dump(backend: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, l
             ).all()
             dump[name] = [tuple(_normalise(v) for v in row) for row in rows]
         dump["_counts"] = sorted((k, v) for k, v in counts.items() if k != "seconds")
+        dump["_schema"] = [schema_before, _pg_schema() if backend == "postgresql" else []]
         db.session.remove()
         db.engine.dispose()
     return dump
@@ -91,3 +106,12 @@ def test_generator_same_rows_on_sqlite_and_postgresql(dumps: dict[str, Any], tab
     differing = [(a, b) for a, b in zip(sqlite, postgresql, strict=True) if a != b]
     assert differing[:3] == [], f"{len(differing)} of {len(sqlite)} rows differ"
 
+
+
+def test_generator_postgresql_restores_indexes_and_foreign_keys(dumps: dict[str, Any]) -> None:
+    """The load drops foreign keys and secondary indexes on PostgreSQL; afterwards the
+    schema must be exactly what the migrations built."""
+    before, after = dumps["postgresql"]["_schema"]
+    assert any("FOREIGN KEY" in row[2] for row in before)
+    assert any(row[1] == "ix_timeline_entries_case_at" for row in before)
+    assert after == before
