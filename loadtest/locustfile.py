@@ -104,9 +104,9 @@ class Advisor(HttpUser):
             _measuring_since = time.time()
 
     def _login(self) -> bool:
-        """One login through the form. A refused login counts as an error; after a 503
-        (busy database, with Retry-After) the user waits and tries again, so that the
-        pages are still measured."""
+        """One login through the form. A refused login counts as an error; the user then
+        waits a moment and tries again (up to LOGIN_ATTEMPTS), so the pages are still
+        measured."""
         form = self.client.get("/anmelden", name=pages.LOGIN_FORM)
         match = CSRF.search(form.text or "")
         data = {"email": self.email, "password": BENCH_PASSWORD}
@@ -120,8 +120,8 @@ class Advisor(HttpUser):
             ):
                 return True
             response.failure(f"Anmeldung: HTTP {response.status_code}")
-            retry_after = response.headers.get("Retry-After", "1")
-        time.sleep(min(10.0, float(retry_after) if retry_after.isdigit() else 1.0))
+        # Like a person trying again after a moment (Retry-After of a 503 says 30 s).
+        time.sleep(random.uniform(1, 3))
         return False
 
     def _page(self, url: str, name: str) -> str:

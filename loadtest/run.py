@@ -343,11 +343,17 @@ def print_result(result: dict[str, Any]) -> None:
             f"{ms(total['p50_ms']):>6} {ms(total['p95_ms']):>6}        "
             f"{total['requests_per_s']} Anfragen/s"
         )
-    print(
-        f"Gemessen {result.get('measured_seconds')} s ab der letzten von "
-        f"{result.get('signed_in_users')} Anmeldungen; "
-        f"Fehler im ganzen Lauf (mit Anmeldephase): {result['errors']}"
-    )
+    if result.get("measured_seconds") is None:
+        print(
+            f"Nur {result.get('signed_in_users')} Nutzer bis zum Ende angemeldet: die "
+            "Antwortzeiten enthalten die Anmeldephase (längere --duration wählen)."
+        )
+    else:
+        print(
+            f"Antwortzeiten der letzten {result['measured_seconds']} s, nachdem alle "
+            f"{result.get('signed_in_users')} Nutzer angemeldet waren."
+        )
+    print(f"Fehler im ganzen Lauf (mit Anmeldephase): {result['errors']}")
     for failure in result.get("failures", []):
         print(f"  {failure['request']} ({failure['count']}×)")
     machine = result.get("machine", {})
