@@ -381,11 +381,13 @@ def _copy_rows(table: sa.Table, rows: Iterator[dict[str, Any]]) -> int:
     if found is None:
         return 0
     columns, tuples = found
-    sql = "COPY {} ({}) FROM STDIN".format(
-        _quote(table.name), ", ".join(_quote(name) for name in columns)
+    from psycopg import sql as pgsql
+
+    statement = pgsql.SQL("COPY {} ({}) FROM STDIN").format(
+        pgsql.Identifier(table.name), pgsql.SQL(", ").join(map(pgsql.Identifier, columns))
     )
     total = 0
-    with _raw_connection().cursor() as cursor, cursor.copy(sql) as copy:
+    with _raw_connection().cursor() as cursor, cursor.copy(statement) as copy:
         for values in tuples:
             copy.write_row(values)
             total += 1
@@ -399,24 +401,22 @@ def _executemany_rows(table: sa.Table, rows: Iterator[dict[str, Any]]) -> int:
     if found is None:
         return 0
     columns, tuples = found
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        _quote(table.name),
-        ", ".join(_quote(name) for name in columns),
-        ", ".join("?" for _ in columns),
+    # "INSERT INTO t (a, b) VALUES (?, ?)" with the dialect's identifier quoting.
+    statement = str(
+        sa.insert(sa.table(table.name, *map(sa.column, columns))).compile(
+            dialect=db.session.get_bind().dialect,
+            column_keys=list(columns),
+        )
     )
     cursor = _raw_connection().cursor()
     total = 0
     try:
         while chunk := list(itertools.islice(tuples, CHUNK)):
-            cursor.executemany(sql, chunk)
+            cursor.executemany(statement, chunk)
             total += len(chunk)
     finally:
         cursor.close()
     return total
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _row_converter(table: sa.Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -1299,8 +1299,10 @@ def _drop_load_constraints(tables: Sequence[sa.Table]) -> Callable[[], None]:
         ),
         {"names": names},
     ).all()
+    quote = db.session.get_bind().dialect.identifier_preparer.quote
+    # Table and index names come from regclass::text, which quotes them where needed.
     for table, name, _definition in foreign_keys:
-        db.session.execute(sa.text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+        db.session.execute(sa.text(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}"))
     for index, _definition in indexes:
         db.session.execute(sa.text(f"DROP INDEX {index}"))
 
@@ -1310,7 +1312,7 @@ def _drop_load_constraints(tables: Sequence[sa.Table]) -> Callable[[], None]:
             db.session.execute(sa.text(definition))
         for table, name, definition in foreign_keys:
             db.session.execute(
-                sa.text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+                sa.text(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
             )
 
     return restore
