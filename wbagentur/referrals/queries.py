@@ -33,12 +33,12 @@ def transfers_of_case(case_id: int) -> sa.Select[tuple[Transfer]]:
 def my_referrals(user: Any, flt: str | None, today: date) -> sa.Select[tuple[Referral]]:
     """Referrals the user created, filtered: sent / awaiting / overdue / answered.
 
-    The case is joined (the same scope as ``referral_scope``, tested on the joined case),
-    so the planner starts from the user's referrals in list order (index on created_by_id,
-    due_date, id) and checks the few cases it shows, instead of collecting every case the
-    user may see first. The list shows a case's reference and a partner's name only, so
-    the case's and partner's own eager relationships (region, firm, person, assignee …)
-    are not joined.
+    The case is joined and the scope of ``referral_scope`` is tested on the joined case.
+    With ``case_id IN (visible cases)`` SQLite collected every visible case and probed its
+    referrals; now it starts from the user's referrals (index on created_by_id) and looks
+    up each one's case. The list shows a case's reference and a partner's name only, so
+    the case's and partner's own eager relationships (region, firm, person, assignee …,
+    twelve joins per referral before the sort) are not loaded.
     """
     stmt = (
         sa.select(Referral)
