@@ -19,6 +19,9 @@ SECRET_KEY = None
 SQLALCHEMY_DATABASE_URI = None
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 SQLALCHEMY_RECORD_QUERIES = False
+# SQLite only: how transactions begin. IMMEDIATE takes the write lock at BEGIN so that
+# concurrent workers queue instead of failing with "database is locked".
+SQLITE_BEGIN = "IMMEDIATE"
 
 # Locale: UI text is German; English is the second locale.
 BABEL_DEFAULT_LOCALE = "de"
