@@ -56,6 +56,8 @@ FIGURES: dict[str, tuple[int, str]] = {
     "stats.pii_columns": (20, "Statistik-Export: personenbezogene Spalten"),
     "referrals.without_basis": (21, "Weiterleitungen ohne Rechtsgrundlage/Einwilligung"),
     "a11y.axe": (22, "axe-Verstöße (WCAG 2.1 A/AA) / Seitenvorlagen geprüft"),
+    "a11y.reflow_public_advisor": (23, "Reflow 320 px: öffentliche und Beratungsseiten ohne Querscrollen"),
+    "a11y.reflow_supervisor": (23, "Reflow 320 px: Leitungsseiten ohne Querscrollen"),
     "robust.lost_updates": (24, "Verlorene Änderungen bei gleichzeitigem Speichern"),
     "robust.duplicates": (25, "Doppelte Anlagen bei wiederholtem Absenden"),
     "robust.db_outage": (26, "DB-Ausfall: Antworten 503 mit Retry-After"),
@@ -68,7 +70,8 @@ NOT_MEASURED: dict[int, str] = {
     5: "Hypothesis-Beispiele je Formular: nicht je Formular gezählt",
     6: "Atheris: nächtlicher Lauf, nicht Teil der CI",
     7: "wapiti3: braucht einen laufenden Server und dauert zu lange für die CI",
-    23: "Tastatur/Reflow: Browser-Tests prüfen es, melden aber keine Kennzahl",
+    23: "Tastatur: vier Abläufe nur mit der Tastatur sind Browser-Tests (bestanden/nicht), "
+    "keine Kennzahl je Seite; Screenreader-Checkliste ist manuell",
     27: "SIGKILL-Absturztest: nicht automatisiert",
     28: "Platte voll: nicht automatisiert",
     30: "Sicherungs-/Wiederherstellungsprobe: organisatorisch, nicht in der CI",

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.browser.a11y import assert_no_axe_violations, tab_until
+from tests.figures import record_figure
 from tests.personas import TEST_PASSWORD
 
 
@@ -89,24 +90,35 @@ PAGES_PUBLIC = ["/anmelden", "/beratung-anfragen", "/foerderkompass", "/foerderk
                 "/barrierefreiheit", "/datenschutz", "/passwort-vergessen"]
 
 
-def _no_horizontal_scroll(page, url):
-    page.goto(url)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 320, f"{url}: scrollWidth {width}"
+def _overflowing(page, urls):
+    """The pages (with their width) that scroll horizontally at 320 px."""
+    wide = []
+    for url in urls:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide.append(f"{url}: scrollWidth {width}")
+    return wide
+
+
+def _record_reflow(key, urls, wide):
+    passed = len(urls) - len(wide)
+    record_figure(key, f"{passed} von {len(urls)}", target="100 %", ok=not wide)
 
 
 def test_reflow_at_320px_public_and_advisor_pages(page, advisor_case):
     advisor, case_id, firm_id = advisor_case
     page.set_viewport_size({"width": 320, "height": 800})
-    for url in PAGES_PUBLIC:
-        _no_horizontal_scroll(page, url)
+    wide = _overflowing(page, PAGES_PUBLIC)
     page.goto("/anmelden")
     page.fill("#email", advisor.email)
     page.fill("#password", TEST_PASSWORD)
     with page.expect_navigation():
         page.click("main button[type=submit]")
-    for url in PAGES_ADVISOR + [f"/faelle/{case_id}", f"/unternehmen/{firm_id}"]:
-        _no_horizontal_scroll(page, url)
+    staff = PAGES_ADVISOR + [f"/faelle/{case_id}", f"/unternehmen/{firm_id}"]
+    wide += _overflowing(page, staff)
+    _record_reflow("a11y.reflow_public_advisor", PAGES_PUBLIC + staff, wide)
+    assert not wide
 
 
 def test_reflow_at_320px_supervisor_dashboard(page, persona):
@@ -117,5 +129,7 @@ def test_reflow_at_320px_supervisor_dashboard(page, persona):
     page.fill("#password", TEST_PASSWORD)
     with page.expect_navigation():
         page.click("main button[type=submit]")
-    for url in ("/uebersicht", "/uebersicht/esf", "/uebersicht/umverteilen", "/datenschutz/loeschantraege"):
-        _no_horizontal_scroll(page, url)
+    urls = ["/uebersicht", "/uebersicht/esf", "/uebersicht/umverteilen", "/datenschutz/loeschantraege"]
+    wide = _overflowing(page, urls)
+    _record_reflow("a11y.reflow_supervisor", urls, wide)
+    assert not wide
