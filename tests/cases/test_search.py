@@ -22,6 +22,15 @@ from wbagentur.referrals.models import Transfer
 from wbagentur.regions.models import Region
 
 
+@pytest.fixture(params=["ids", "per_case"], autouse=True)
+def search_path(request, monkeypatch):
+    """Run every test through both ways the list applies the search: the ids of the
+    matching cases, and (for broad terms, above SEARCH_ID_LIMIT) a test per case."""
+    if request.param == "per_case":
+        monkeypatch.setattr(queries, "SEARCH_ID_LIMIT", 0)
+    return request.param
+
+
 def _user(persona):
     return db.session.get(User, persona.id)
 
@@ -146,17 +155,37 @@ def test_search_agrees_with_the_matching_rule_applied_case_by_case(world, term):
 
 
 @pytest.mark.postgresql_only
-def test_postgresql_search_can_use_the_trigram_indexes(world, backend):
+def test_postgresql_search_can_use_the_trigram_indexes(world, backend, search_path):
     """Guards the indexes of migration c5a1e0000001: the search's LIKEs must stay in a
-    form the trigram indexes answer (with sequential scans off, the plan uses them)."""
-    if backend != "postgresql":
+    form the trigram indexes answer (with only bitmap index scans allowed, the plan uses
+    them; a B-tree cannot answer LIKE '%…%')."""
+    if backend != "postgresql" or search_path != "ids":
         pytest.skip("trigram indexes exist only on PostgreSQL")
     with world.app.app_context():
-        stmt = queries.case_list(world.sw, q="größer")
+        stmt = queries.matching_case_ids("größer")
         sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
-        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        for scan in ("seqscan", "indexscan", "indexonlyscan"):  # leaves bitmap index scans
+            db.session.execute(sa.text(f"SET LOCAL enable_{scan} = off"))
         plan = "\n".join(db.session.execute(sa.text("EXPLAIN " + sql)).scalars())
         db.session.rollback()
     for table in ("firms_name_search", "persons_name_search", "cases_reference"):
         assert f"ix_{table}_trgm" in plan
-    assert "Index Cond: (id = ANY" in plan  # matching cases fetched by primary key
+
+
+def test_search_page_costs_the_same_statements_for_few_and_many_hits(world, monkeypatch):
+    """One statement for the matching ids, whichever way the list then applies them."""
+    with world.app.app_context():
+        user = db.session.get(User, world.sw.id)
+        assert user.region_id  # loaded before counting
+        counted = []
+        listener = lambda _c, _cur, statement, *_: counted.append(statement)  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            for limit in (queries.SEARCH_ID_LIMIT, 0):
+                monkeypatch.setattr(queries, "SEARCH_ID_LIMIT", limit)
+                counted.clear()
+                stmt = queries.case_list(user, q="größer")
+                assert len(counted) == 1, counted
+                assert db.session.scalars(stmt).all()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)

@@ -26,44 +26,48 @@ SORTS: dict[str, tuple[Any, ...]] = {
 }
 
 
-def matching_case_ids(term: str) -> sa.CompoundSelect:
-    """Ids of the cases whose reference, firm, person or a participant contains ``term``,
-    ignoring case and umlaut spelling (Müller = MÜLLER = Mueller).
+# Up to this many matching cases the case list gets their ids; a broader term ("gmbh")
+# is tested case by case instead, so the list stops after one page in display order.
+SEARCH_ID_LIMIT = 2000
 
-    The small tables are searched first and their hits looked up through the foreign-key
-    indexes (issue 8). On PostgreSQL the trigram indexes of migration c5a1e0000001 answer
-    the infix LIKEs; SQLite scans the narrow name and reference indexes.
-    """
-    pattern = like_pattern(term)
-    # A CTE: the persons are searched once for both of their uses below.
-    persons = (
-        sa.select(Person.id)
-        .where(Person.name_search.like(pattern, escape="\\"))
-        .cte("matching_persons")
-    )
+
+def _search_terms(case: Any, pattern: str) -> list[sa.ColumnElement[bool]]:
+    """Conditions on ``case`` (Case or an alias), one per place the term may occur. Firms
+    and persons, the small tables, are searched first (uncorrelated subqueries); on
+    PostgreSQL through the trigram indexes of migration c5a1e0000001."""
     firms = sa.select(Firm.id).where(Firm.name_search.like(pattern, escape="\\"))
-    matched = aliased(Case)
-    return sa.union(
+    persons = sa.select(Person.id).where(Person.name_search.like(pattern, escape="\\"))
+    participating = sa.select(case_participants.c.case_id).where(
+        case_participants.c.person_id.in_(persons)
+    )
+    return [
         # References are upper case ASCII (services.next_reference), so a plain LIKE with
         # an upper-case pattern matches like ILIKE without lower() on every row.
-        sa.select(matched.id).where(matched.reference.like(pattern.upper(), escape="\\")),
-        sa.select(matched.id).where(matched.firm_id.in_(firms)),
-        sa.select(matched.id).where(matched.person_id.in_(sa.select(persons.c.id))),
-        sa.select(case_participants.c.case_id).where(
-            case_participants.c.person_id.in_(sa.select(persons.c.id))
-        ),
-    )
+        case.reference.like(pattern.upper(), escape="\\"),
+        case.firm_id.in_(firms),
+        case.person_id.in_(persons),
+        case.id.in_(participating),
+    ]
+
+
+def matching_case_ids(term: str) -> sa.CompoundSelect:
+    """Ids of all cases matching ``term`` (any scope; a case may come more than once)."""
+    matched = aliased(Case)
+    pattern = like_pattern(term)
+    return sa.union_all(*(sa.select(matched.id).where(t) for t in _search_terms(matched, pattern)))
 
 
 def search_condition(term: str) -> sa.ColumnElement[bool]:
-    """The case is among ``matching_case_ids(term)``."""
-    ids = matching_case_ids(term)
-    if db.session.get_bind().dialect.name == "postgresql":
-        # PostgreSQL plans "IN (subquery)" as a join that scans every case of the scope
-        # (the OR of the access grants cannot be re-run per looked-up row cheaply);
-        # "= ANY(ARRAY(subquery))" computes the ids once and fetches them by primary key.
-        return Case.id == sa.any_(sa.func.array(ids.scalar_subquery()))
-    return Case.id.in_(ids)
+    """Cases whose reference, firm, person or a participant contains ``term``, ignoring
+    case and umlaut spelling (Müller = MÜLLER = Mueller).
+
+    Runs one statement, for the ids of the matching cases (issue 8): the list and its
+    count then fetch only those by primary key instead of searching again.
+    """
+    ids = db.session.scalars(matching_case_ids(term).limit(SEARCH_ID_LIMIT + 1)).all()
+    if len(ids) <= SEARCH_ID_LIMIT:
+        return Case.id.in_(sorted(set(ids)))
+    return sa.or_(*_search_terms(Case, like_pattern(term)))
 
 
 def case_list(
