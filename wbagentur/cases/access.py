@@ -25,7 +25,9 @@ from wbagentur.extensions import db
 REGIONAL_ROLES = ("advisor", "supervisor")
 
 
-def _grants(region_id: int) -> list[sa.ColumnElement[bool]]:
+def _grants(region_id: int, case_id: Any = Case.id) -> list[sa.ColumnElement[bool]]:
+    """The read grants of ``region_id`` as conditions on a case-id column (``cases.id``,
+    or the ``case_id`` of a table that points to cases)."""
     # Imported here: the referrals module builds on cases, not the other way round.
     from wbagentur.referrals.data import GRANTING_STATES
     from wbagentur.referrals.models import Partner, Referral, Transfer
@@ -34,13 +36,13 @@ def _grants(region_id: int) -> list[sa.ColumnElement[bool]]:
     # region index and every list scanned all cases (docs/performance.md); IN lets SQLite
     # (MULTI-INDEX OR) and PostgreSQL (BitmapOr) combine index lookups.
     return [
-        Case.id.in_(
+        case_id.in_(
             sa.select(Transfer.case_id).where(Transfer.state == "accepted", Transfer.from_region_id == region_id)
         ),
-        Case.id.in_(
+        case_id.in_(
             sa.select(Transfer.case_id).where(Transfer.state == "pending", Transfer.to_region_id == region_id)
         ),
-        Case.id.in_(
+        case_id.in_(
             sa.select(Referral.case_id)
             .join(Partner, Partner.id == Referral.partner_id)
             .where(
@@ -56,6 +58,23 @@ def case_scope(user: Any) -> sa.ColumnElement[bool]:
     """SQL condition selecting the cases ``user`` may see."""
     if user.role in REGIONAL_ROLES and user.region_id is not None:
         return sa.or_(Case.region_id == user.region_id, *_grants(user.region_id))
+    if user.role == "coordinator":
+        return sa.true()
+    return sa.false()
+
+
+def case_id_scope(user: Any, case_id: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on a column holding a case id (e.g. ``referrals.case_id``): the rows
+    whose case ``user`` may see – the same rule as ``case_scope`` without joining cases.
+
+    Used by tables that point to cases: the grants already select case ids, and the own
+    region is one hashed ``IN`` over the region index, so PostgreSQL no longer scans all
+    cases to evaluate the OR for each joined row (advisor's referral list at 100,000
+    cases: query 17 -> 5.5 ms, its count 20 -> 5.6 ms).
+    """
+    if user.role in REGIONAL_ROLES and user.region_id is not None:
+        own = case_id.in_(sa.select(Case.id).where(Case.region_id == user.region_id))
+        return sa.or_(own, *_grants(user.region_id, case_id))
     if user.role == "coordinator":
         return sa.true()
     return sa.false()

@@ -11,8 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort
 
-from wbagentur.cases.access import can_edit_case, case_scope
-from wbagentur.cases.models import Case
+from wbagentur.cases.access import can_edit_case, case_id_scope
 from wbagentur.extensions import db
 from wbagentur.referrals.models import Partner, Referral, Transfer
 
@@ -21,7 +20,7 @@ REGIONAL_ROLES = ("advisor", "supervisor")
 
 def referral_scope(user: Any) -> sa.ColumnElement[bool]:
     """SQL condition: referrals whose case the user may see."""
-    return Referral.case_id.in_(sa.select(Case.id).where(case_scope(user)))
+    return case_id_scope(user, Referral.case_id)
 
 
 def get_referral_for(user: Any, referral_id: int, need: str = "view") -> Referral:

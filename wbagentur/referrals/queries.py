@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from wbagentur.cases.access import case_scope
 from wbagentur.referrals.access import referral_scope, transfer_scope
 from wbagentur.referrals.data import ANSWERED_STATES, AWAITING_STATES
 from wbagentur.referrals.models import Partner, Referral, ReferralEvent, Transfer
@@ -33,17 +32,17 @@ def transfers_of_case(case_id: int) -> sa.Select[tuple[Transfer]]:
 def my_referrals(user: Any, flt: str | None, today: date) -> sa.Select[tuple[Referral]]:
     """Referrals the user created, filtered: sent / awaiting / overdue / answered.
 
-    The case is joined and the scope of ``referral_scope`` is tested on the joined case.
-    With ``case_id IN (visible cases)`` SQLite collected every visible case and probed its
-    referrals; now it starts from the user's referrals (index on created_by_id) and looks
-    up each one's case. The list shows a case's reference and a partner's name only, so
+    The scope is tested on ``referrals.case_id`` (``referral_scope``: own region as a hashed
+    ``IN`` over the region index plus the grants), so both databases start from the user's
+    referrals (index on created_by_id); the case is joined only for its reference. The
+    list shows a case's reference and a partner's name only, so
     the case's and partner's own eager relationships (region, firm, person, assignee …,
     twelve joins per referral before the sort) are not loaded.
     """
     stmt = (
         sa.select(Referral)
         .join(Referral.case)
-        .where(Referral.created_by_id == user.id, case_scope(user))
+        .where(Referral.created_by_id == user.id, referral_scope(user))
         .options(
             orm.contains_eager(Referral.case).lazyload("*"),
             orm.joinedload(Referral.partner).lazyload("*"),
