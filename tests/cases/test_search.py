@@ -48,7 +48,7 @@ def _total(user, term):
 @pytest.fixture
 def world(clean_app):
     """South-west: a firm case with a participant, an individual case, an unrelated case.
-    North: one case whose firm and person names also contain the search terms."""
+    North: one case whose firm name also contains the search terms."""
     with clean_app.app_context():
         sw = _user(create_persona("advisor", "SW"))
         nt = _user(create_persona("advisor", "NT"))
