@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from flask import abort
 
 from wbagentur.cases.models import Case
@@ -68,12 +69,15 @@ def case_id_scope(user: Any, case_id: Any) -> sa.ColumnElement[bool]:
     whose case ``user`` may see – the same rule as ``case_scope`` without joining cases.
 
     Used by tables that point to cases: the grants already select case ids, and the own
-    region is one hashed ``IN`` over the region index, so PostgreSQL no longer scans all
-    cases to evaluate the OR for each joined row (advisor's referral list at 100,000
-    cases: query 17 -> 5.5 ms, its count 20 -> 5.6 ms).
+    region is a primary-key probe per row (correlated EXISTS), so neither database has to
+    scan or hash all cases of the region to filter a few thousand rows. Advisor's referral
+    list at 100,000 cases, SQL alone: PostgreSQL 17 -> 6 ms (a join under the OR scanned
+    all cases), SQLite 10 ms (an ``IN`` over the region's cases took 36 ms).
     """
     if user.role in REGIONAL_ROLES and user.region_id is not None:
-        own = case_id.in_(sa.select(Case.id).where(Case.region_id == user.region_id))
+        # An alias: the outer query may join cases itself (e.g. for the reference).
+        own_case = orm.aliased(Case)
+        own = sa.exists().where(own_case.id == case_id, own_case.region_id == user.region_id)
         return sa.or_(own, *_grants(user.region_id, case_id))
     if user.role == "coordinator":
         return sa.true()
