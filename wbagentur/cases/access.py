@@ -17,8 +17,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from flask import abort
+from sqlalchemy import orm
 
 from wbagentur.cases.models import Case
 from wbagentur.extensions import db
