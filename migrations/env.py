@@ -89,6 +89,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from wbagentur.core.models import include_for_dialect
+
+        # A copy: the Migrate extension's dict is shared by every app (and dialect).
+        conf_args = {
+            "include_object": include_for_dialect(connection.dialect.name),
+            **conf_args,
+        }
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # Batch mode rebuilds a SQLite table (copy, DROP, rename). With foreign keys
@@ -109,7 +116,7 @@ def run_migrations_online():
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
-                        raise RuntimeError(f"foreign key check failed after migration: {broken[:5]}")
+                        raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
             if connection.in_transaction():
                 connection.commit()
         finally:

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
+from wbagentur.core.models import include_for_dialect
 from wbagentur.extensions import db
 
 
@@ -19,20 +20,9 @@ def test_single_head(app):
         assert len(_script(app).get_heads()) == 1
 
 
-def _for_dialect(name):
-    """Alembic's compare ignores ``Index.ddl_if``: skip objects meant for another dialect
-    (the PostgreSQL trigram search indexes)."""
-
-    def include_object(obj, _name, _type, _reflected, _compare_to):
-        ddl_if = getattr(obj, "_ddl_if", None)
-        return ddl_if is None or ddl_if.dialect in (None, name)
-
-    return include_object
-
-
 def test_models_match_migrations(app):
     with app.app_context(), db.engine.connect() as conn:
-        opts = {"compare_type": True, "include_object": _for_dialect(conn.dialect.name)}
+        opts = {"compare_type": True, "include_object": include_for_dialect(conn.dialect.name)}
         diff = compare_metadata(MigrationContext.configure(conn, opts=opts), db.metadata)
     assert diff == []
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -74,3 +76,19 @@ def enum_column(*values: str, name: str) -> sa.Enum:
     return sa.Enum(
         *values, name=name, native_enum=False, create_constraint=True, length=max(map(len, values))
     )
+
+
+def include_for_dialect(dialect_name: str) -> Callable[..., bool]:
+    """Alembic ``include_object`` hook: skip schema objects meant for another database.
+
+    Alembic's compare ignores ``Index.ddl_if``, so without this a comparison on SQLite
+    reports the PostgreSQL-only trigram search indexes as missing (and ``flask db migrate``
+    would propose to create them). Used by migrations/env.py and the models == migrations
+    test.
+    """
+
+    def include_object(obj: Any, _name: Any, _type: Any, _reflected: Any, _compare_to: Any) -> bool:
+        ddl_if = getattr(obj, "_ddl_if", None)
+        return ddl_if is None or ddl_if.dialect in (None, dialect_name)
+
+    return include_object
