@@ -35,7 +35,8 @@ compile-translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d wbagentur/translations
 
 translations: $(VENV)/.installed ## extract messages and update the English catalogue
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o wbagentur/translations/messages.pot \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 -k lazy_pgettext:1c,2 \
+		-o wbagentur/translations/messages.pot \
 		--no-location --sort-output --project=wbagentur --ignore-dirs=".* _* .venv instance node_modules" .
 	$(BIN)/pybabel -q update -i wbagentur/translations/messages.pot -d wbagentur/translations -l en --no-fuzzy-matching
 

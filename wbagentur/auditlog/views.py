@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -31,7 +32,7 @@ class AuditFilterForm(BaseForm):
         _l("Objekt-Nr."),
         validators=[Optional(), NumberRange(min=1, message=_l("Bitte eine positive Zahl angeben."))],
     )
-    since = DateField(_l("von"), validators=[Optional()])
+    since = DateField(lazy_pgettext("date range", "von"), validators=[Optional()])
     until = DateField(_l("bis"), validators=[Optional()])
 
 

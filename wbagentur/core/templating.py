@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, before_render_template, current_app, g, request
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -19,7 +19,11 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("reports.dashboard", _l("Übersicht"), ("supervisor", "coordinator")),
     ("referrals.mine", _l("Weiterleitungen"), ("advisor", "supervisor")),
     ("referrals.transfers", _l("Übergaben"), ("advisor", "supervisor", "coordinator")),
-    ("firms.index", _l("Unternehmen"), ("advisor", "supervisor", "coordinator")),
+    (
+        "firms.index",
+        lazy_pgettext("firms, plural", "Unternehmen"),
+        ("advisor", "supervisor", "coordinator"),
+    ),
     ("persons.index", _l("Personen"), ("advisor", "supervisor", "coordinator")),
     ("funding.programmes", _l("Förderprogramme"), ("admin", "coordinator")),
     ("referrals.partners", _l("Partner"), ("admin", "coordinator", "supervisor", "advisor")),

@@ -37,6 +37,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -713,7 +714,7 @@ def disclosed_data(referral: Referral) -> list[tuple[str, list[tuple[str, str]]]
                     )
         elif code == "firm" and firm is not None:
             rows += [
-                (_("Unternehmen"), firm.name),
+                (pgettext("firm, singular", "Unternehmen"), firm.name),
                 (
                     _("Anschrift"),
                     " ".join(v for v in (firm.street, firm.postcode, firm.city) if v) or "–",
