@@ -75,7 +75,10 @@ def test_advisor_takes_case_from_inbox_and_works_it(page, sw_case):
     assert "Beratung abgeschlossen" in page.locator("[data-outcome]").inner_text()
     page.goto("/faelle/meine")
     assert_no_axe_violations(page, "my-cases")
-    page.goto("/faelle?q=MUELLER")
+    page.goto("/faelle")
+    page.fill("#q", "MUELLER")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Werkzeugbau Müller GmbH" in page.locator("main").inner_text()
     assert_no_axe_violations(page, "case-list")
     page.goto("/faelle/faellig")

@@ -131,7 +131,10 @@ def test_advisor_creates_firm_contact_and_employee_keyboard_only(page, persona, 
     page.wait_for_url(path_is(firm_path))
     assert "Anna Müller" in page.locator("main").inner_text()
 
-    page.goto("/personen?q=MUELLER")
+    page.goto("/personen")
+    page.fill("#q", "MUELLER")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Müller, Anna" in page.locator("main").inner_text()
     assert_no_axe_violations(page, "persons-index")
     tab_until(page, "main a:has-text('Müller, Anna')")

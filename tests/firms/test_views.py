@@ -65,7 +65,7 @@ def test_list_search_folds_case_and_umlauts(client, clean_app, auth, make_user, 
         make_firm("Müller GmbH")
         make_firm("Schmidt AG")
         db.session.commit()
-    body = text_of(html_page(client.get("/unternehmen", query_string={"q": query})))
+    body = text_of(html_page(client.post("/unternehmen", data={"q": query}, follow_redirects=True)))
     assert "Müller GmbH" in body
     assert "Schmidt AG" not in body
 
@@ -75,7 +75,7 @@ def test_list_search_treats_wildcards_literally(client, clean_app, auth, make_us
     with clean_app.app_context():
         make_firm("Müller GmbH")
         db.session.commit()
-    body = text_of(html_page(client.get("/unternehmen", query_string={"q": "%"})))
+    body = text_of(html_page(client.post("/unternehmen", data={"q": "%"}, follow_redirects=True)))
     assert "Müller GmbH" not in body
 
 

@@ -104,7 +104,7 @@ def test_list_search_folds_case_and_umlauts(client, clean_app, auth, make_user, 
         make_person("Anna", "Müller")
         make_person("Bernd", "Schmidt")
         db.session.commit()
-    body = text_of(html_page(client.get("/personen", query_string={"q": query})))
+    body = text_of(html_page(client.post("/personen", data={"q": query}, follow_redirects=True)))
     assert "Müller, Anna" in body
     assert "Schmidt" not in body
 

@@ -1,10 +1,12 @@
 """Routes:
-  /faelle                                              cases.index        advisor, supervisor, coordinator
+  /faelle                                     GET/POST cases.index        advisor, supervisor, coordinator
+                                                       (POST: search form, 303 to ?suche=<key>)
                                                        (drill-down filters: see drill_down_filters)
   /faelle/posteingang                                  cases.inbox        advisor, supervisor
   /faelle/meine                                        cases.mine         advisor, supervisor
   /faelle/faellig                                      cases.due          advisor, supervisor
   /faelle/neu                                          cases.create       advisor, supervisor
+                                                       (without a client: picker; its search POSTs, 303 to ?suche=<key>)
   /faelle/<id>                                         cases.detail       advisor, supervisor, coordinator
   /faelle/<id>/bearbeiten                              cases.edit         advisor, supervisor
   /faelle/<id>/zuweisen                       POST     cases.assign       advisor, supervisor
@@ -48,7 +50,7 @@ from wbagentur.cases.models import (
     Document,
     FollowUp,
 )
-from wbagentur.core import audit, idempotency
+from wbagentur.core import audit, idempotency, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.timezone import local_today
@@ -98,10 +100,12 @@ def _list_page(title: str, stmt: sa.Select[tuple[Case]], empty: str, **extra: An
     return render_template("cases/list.html", title=title, page=page, empty=empty, labels=LABELS, **extra)
 
 
-@bp.route("/faelle")
+@bp.route("/faelle", methods=["GET", "POST"])
 @requires_role(*READERS)
 def index() -> Any:
-    form = forms.CaseFilterForm(request.args)
+    # The search term never travels in the URL (WEB-05): the form POSTs, see core.search.
+    formdata = request.form if request.method == "POST" else request.args
+    form = forms.CaseFilterForm(formdata)
     form.status.choices = [("", _("alle")), ("open", _("offen"))] + [(k, _(v)) for k, v in STATUSES.items()]
     form.kind.choices = [("", _("alle"))] + [(k, _(v)) for k, v in KINDS.items()]
     form.topic.choices = [("", _("alle"))] + [(k, _(v)) for k, v in TOPICS.items()]
@@ -110,11 +114,18 @@ def index() -> Any:
         ("neueste", _("neueste zuerst")), ("aelteste", _("älteste zuerst")),
         ("aktenzeichen", _("Aktenzeichen")), ("letzter_kontakt", _("längster Kontakt zurück")),
     ]
-    filters = {}
+    drill = drill_down_filters(request.args)
+    drill_args = {k: str(v) for k, v in drill.items()}
+    if request.method == "POST":
+        form.q.data = ""  # checked by search.submit
+        selected = {k: form.data.get(k) for k in FILTER_FIELDS} if form.validate() else {}
+        return search.submit("cases", "cases.index", {**drill_args, **selected})
+    term, key = search.recall("cases")
+    form.q.data = term
+    filters: dict[str, Any] = {}
     if form.validate():
         filters = {k: (form.data.get(k) or None) for k in ("q", "status", "kind", "topic", "assigned")}
         filters["sort"] = form.sort.data or "neueste"
-    drill = drill_down_filters(request.args)
     stmt = queries.case_list(current_user, **filters, drill=drill)
     extra: dict[str, Any] = {}
     if drill:
@@ -122,9 +133,18 @@ def index() -> Any:
             "Gefilterte Liste aus der Übersicht. Entfernen Sie die Filter in der Adresse oder "
             "öffnen Sie die Fallliste neu, um alle Fälle zu sehen."
         )
-    return _list_page(_("Fälle"), stmt, _("Keine Fälle gefunden."), filter_form=form, **extra)
+    page_args = dict(drill_args)
+    if filters:
+        page_args.update({k: form.data[k] for k in FILTER_FIELDS if form.data.get(k)})
+    if key:
+        page_args[search.PARAM] = key
+    return _list_page(
+        _("Fälle"), stmt, _("Keine Fälle gefunden."), filter_form=form,
+        form_action=url_for("cases.index", **drill_args), page_args=page_args, **extra,
+    )
 
 
+FILTER_FIELDS = ("status", "kind", "topic", "assigned", "sort")
 _ID_PARAMS = ("advisor", "region", "partner", "overdue_by", "xref_to", "transfer_from", "transfer_to")
 _DATE_PAIRS = (
     ("opened_from", "opened_to"), ("closed_from", "closed_to"), ("referred_from", "referred_to"),
@@ -214,6 +234,8 @@ def create() -> Any:
     firm = get_firm_for(current_user, firm_id) if firm_id else None
     person = get_person_for(current_user, person_id) if person_id else None
     if firm is None and person is None:
+        if request.method == "POST":  # the picker's search form (WEB-05: no name in the URL)
+            return search.submit("pick_client", "cases.create", {}, require_term=True)
         return _pick_client()
     form = forms.CaseCreateForm(kind="firm" if firm else "individual")
     if request.method == "GET":
@@ -247,7 +269,7 @@ def create() -> Any:
 def _pick_client() -> str:
     from wbagentur.core.text import like_pattern
 
-    q = (request.args.get("q") or "").strip()[:100]
+    q, key = search.recall("pick_client")
     firms: list[Firm] = []
     persons: list[Person] = []
     if q:
@@ -258,7 +280,7 @@ def _pick_client() -> str:
         persons = list(db.session.scalars(
             persons_visible_to(current_user).where(Person.name_search.like(pattern, escape="\\"))
             .order_by(Person.last_name, Person.id).limit(20)))
-    return render_template("cases/pick_client.html", q=q, firms=firms, persons=persons)
+    return render_template("cases/pick_client.html", q=q, search_key=key, firms=firms, persons=persons)
 
 
 def _person_region(person: Person | None) -> int | None:

@@ -1,7 +1,8 @@
 """Firms and their contact persons.
 
 Routes (V = advisor, supervisor, coordinator; E = advisor, supervisor):
-  /unternehmen                                          GET       firms.index                V
+  /unternehmen                                          GET/POST  firms.index                V
+                                                                  (POST: search form, 303 to ?suche=<key>)
   /unternehmen/neu                                      GET/POST  firms.create               E
   /unternehmen/kreis-vorschlag?plz=98527                GET JSON  firms.district_suggestion  V
   /unternehmen/<int:firm_id>                            GET       firms.detail               V
@@ -24,7 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from wbagentur.core import idempotency
+from wbagentur.core import idempotency, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
@@ -120,14 +121,20 @@ def _comparison(
     return rows
 
 
-@bp.route("/unternehmen")
+@bp.route("/unternehmen", methods=["GET", "POST"])
 @requires_role(*VIEWERS)
 def index() -> Any:
-    q = request.args.get("q", "", type=str).strip()[:100]
-    district_key = request.args.get("kreis", "", type=str)
-    sort = request.args.get("sortierung", queries.DEFAULT_SORT, type=str)
+    values = request.form if request.method == "POST" else request.args
+    districts = _districts()
+    district_key = values.get("kreis", "", type=str)
+    if district_key not in {d.key for d in districts}:
+        district_key = ""
+    sort = values.get("sortierung", queries.DEFAULT_SORT, type=str)
     if sort not in queries.SORTS:
         sort = queries.DEFAULT_SORT
+    if request.method == "POST":  # the search form; the name stays out of the URL (WEB-05)
+        return search.submit("firms", "firms.index", {"kreis": district_key, "sortierung": sort})
+    q, key = search.recall("firms")
     page = request.args.get("seite", 1, type=int)
     pagination = db.paginate(
         queries.firm_list(current_user, q=q, district_key=district_key or None, sort=sort),
@@ -135,13 +142,15 @@ def index() -> Any:
         per_page=PER_PAGE,
         error_out=False,
     )
+    page_args = {"kreis": district_key, "sortierung": sort, search.PARAM: key}
     return render_template(
         "firms/index.html",
         pagination=pagination,
         q=q,
+        page_args={k: v for k, v in page_args.items() if v},
         district_key=district_key,
         sort=sort,
-        districts=_districts(),
+        districts=districts,
         can_create=current_user.role in EDITORS,
     )
 

@@ -1,7 +1,8 @@
 """Persons (employees, individual advice seekers) and their consents.
 
 Routes (V = advisor, supervisor, coordinator; E = advisor, supervisor):
-  /personen                                        GET       persons.index             V
+  /personen                                        GET/POST  persons.index             V
+                                                             (POST: search form, 303 to ?suche=<key>)
   /personen/neu[?arbeitgeber=<id>&next=<path>]     GET/POST  persons.create            E
   /personen/<int:person_id>                        GET       persons.detail            V (audited)
   /personen/<int:person_id>/bearbeiten             GET/POST  persons.edit              E
@@ -21,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from wbagentur.accounts.views import safe_next
-from wbagentur.core import idempotency
+from wbagentur.core import idempotency, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
@@ -126,13 +127,16 @@ def _comparison(
     return rows
 
 
-@bp.route("/personen")
+@bp.route("/personen", methods=["GET", "POST"])
 @requires_role(*VIEWERS)
 def index() -> Any:
-    q = request.args.get("q", "", type=str).strip()[:100]
-    sort = request.args.get("sortierung", queries.DEFAULT_SORT, type=str)
+    values = request.form if request.method == "POST" else request.args
+    sort = values.get("sortierung", queries.DEFAULT_SORT, type=str)
     if sort not in queries.SORTS:
         sort = queries.DEFAULT_SORT
+    if request.method == "POST":  # the search form; the name stays out of the URL (WEB-05)
+        return search.submit("persons", "persons.index", {"sortierung": sort})
+    q, key = search.recall("persons")
     page = request.args.get("seite", 1, type=int)
     pagination = db.paginate(
         queries.person_list(current_user, q=q, sort=sort),
@@ -140,10 +144,12 @@ def index() -> Any:
         per_page=PER_PAGE,
         error_out=False,
     )
+    page_args = {"sortierung": sort, search.PARAM: key}
     return render_template(
         "persons/index.html",
         pagination=pagination,
         q=q,
+        page_args={k: v for k, v in page_args.items() if v},
         sort=sort,
         can_create=current_user.role in EDITORS,
     )
