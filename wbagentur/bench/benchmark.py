@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import platform
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -119,9 +120,22 @@ def _per_case(
 
 
 def _search(app: Flask, ctx: dict[str, Any]) -> tuple[str, list[str], Any] | None:
-    if not _has(app, "cases.index"):
+    """The result page of a case search. The term goes by POST (security.md WEB-05); the
+    page's own client submits it once here, and the measured request is the redirect
+    target, which carries only the opaque key of the term kept in that client's session."""
+    client = ctx.get("client")
+    if not _has(app, "cases.index") or client is None:
         return None
-    return "GET", [_url(app, "cases.index", q=ctx["search_term"])], None
+    url = _url(app, "cases.index")
+    data = {"q": ctx["search_term"]}
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True))
+    if token:
+        data["csrf_token"] = token.group(1)
+    response = client.post(url, data=data)
+    location = response.headers.get("Location", "")
+    if response.status_code != 303 or "suche=" not in location:
+        raise RuntimeError(f"Suche nicht möglich: HTTP {response.status_code}")
+    return "GET", [location], None
 
 
 def _engine_api(app: Flask, ctx: dict[str, Any]) -> tuple[str, list[str], Any] | None:
@@ -449,8 +463,8 @@ def measure_pages(
             for page in pages or PAGES:
                 m = Measurement(page.key, page.label, target_ms=page.target_ms)
                 results.append(m)
-                resolved = page.resolve(app, ctx)
                 client = clients.get(page.role)
+                resolved = page.resolve(app, {**ctx, "client": client})
                 if resolved is None or client is None:
                     m.status = MISSING
                     echo(f"  {page.label:<40} {MISSING}")
