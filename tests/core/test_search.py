@@ -100,7 +100,9 @@ def _search_value(root: Any) -> str | None:
 
 
 @pytest.mark.parametrize("search", SEARCHES, ids=str)
-def test_search_finds_the_record_and_no_url_names_it(client: Any, seeded: Any, search: Search) -> None:
+def test_search_finds_the_record_and_no_url_names_it(
+    client: Any, seeded: Any, search: Search
+) -> None:
     seeded(search)
     response = _search(client, search)
     location = response.headers["Location"]
@@ -150,7 +152,9 @@ def test_unknown_key_gives_the_hint_and_the_list_without_search(
 
 
 @pytest.mark.parametrize("search", SEARCHES, ids=str)
-def test_a_name_in_the_query_string_is_not_applied(client: Any, seeded: Any, search: Search) -> None:
+def test_a_name_in_the_query_string_is_not_applied(
+    client: Any, seeded: Any, search: Search
+) -> None:
     seeded(search)
     response = client.get(search.url, query_string={"q": OTHER})
     assert response.status_code == 200
@@ -199,7 +203,8 @@ def test_case_search_keeps_the_non_personal_filters(client: Any, seeded: Any) ->
     assert query["status"] == "open" and query["sort"] == "aktenzeichen" and "suche" in query
     root = html_page(client.get(location))
     assert CASES.shown in text_of(root) and OTHER not in text_of(root)
-    assert root.find(f".//{NS}select[@id='sort']/{NS}option[@selected]").get("value") == "aktenzeichen"
+    selected = root.find(f".//{NS}select[@id='sort']/{NS}option[@selected]")
+    assert selected.get("value") == "aktenzeichen"
 
 
 def test_firm_search_keeps_the_district(client: Any, seeded: Any) -> None:
@@ -218,7 +223,8 @@ def test_missing_csrf_token_is_refused(clean_app: Any, make_user: Any) -> None:
         client = clean_app.test_client()
         token_of = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
         token = token_of.search(client.get("/anmelden").get_data(as_text=True)).group(1)
-        client.post("/anmelden", data={"email": advisor.email, "password": TEST_PASSWORD, "csrf_token": token})
+        login = {"email": advisor.email, "password": TEST_PASSWORD, "csrf_token": token}
+        client.post("/anmelden", data=login)
         for search in SEARCHES:
             refused = client.post(search.url, data={"q": CANARY})
             assert refused.status_code == 400, search
@@ -240,7 +246,9 @@ def _lookup(app: Any, scope: str, key: str, stored: list[Any]) -> str:
         return search.recall(scope)[0]
 
 
-def test_store_keeps_a_few_recent_terms_and_forgets_old_ones(clean_app: Any, monkeypatch: Any) -> None:
+def test_store_keeps_a_few_recent_terms_and_forgets_old_ones(
+    clean_app: Any, monkeypatch: Any
+) -> None:
     from flask import session
 
     from wbagentur.core import search

@@ -128,7 +128,8 @@ def _search(app: Flask, ctx: dict[str, Any]) -> tuple[str, list[str], Any] | Non
         return None
     url = _url(app, "cases.index")
     data = {"q": ctx["search_term"]}
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True))
+    form = client.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
     if token:
         data["csrf_token"] = token.group(1)
     response = client.post(url, data=data)

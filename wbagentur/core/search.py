@@ -45,7 +45,10 @@ class SearchTermForm(BaseForm):
     q = StringField(
         _l("Suche"),
         validators=[
-            Length(max=MAX_LENGTH, message=_l("Der Suchbegriff darf höchstens 100 Zeichen lang sein.")),
+            Length(
+                max=MAX_LENGTH,
+                message=_l("Der Suchbegriff darf höchstens 100 Zeichen lang sein."),
+            ),
             NoControlCharacters(_l("Der Suchbegriff enthält unzulässige Zeichen.")),
         ],
     )
@@ -97,7 +100,9 @@ def recall(scope: str) -> tuple[str, str]:
     return "", ""
 
 
-def submit(scope: str, endpoint: str, params: dict[str, Any], require_term: bool = False) -> Response:
+def submit(
+    scope: str, endpoint: str, params: dict[str, Any], require_term: bool = False
+) -> Response:
     """Handle a search form's POST: keep the term, redirect (303) to ``endpoint`` with the
     non-personal ``params`` and the key. Invalid terms are refused with a message."""
     params = {k: v for k, v in params.items() if v not in (None, "")}
