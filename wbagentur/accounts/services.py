@@ -164,26 +164,67 @@ def _record_failure(email: str) -> None:
     db.session.flush()
 
 
-def check_password(email: str, password: str) -> User:
-    """First login step: check the password with per-account throttling; open nothing.
+@dataclass
+class PendingLogin:
+    """What the password check needs, read in the short first transaction of a login."""
+
+    email: str
+    attempt_id: int
+    user_id: int | None
+    password_hash: str | None
+    is_active: bool
+
+
+def reserve_attempt(email: str) -> PendingLogin:
+    """Login, step 1: check the throttle, note the attempt as a failure until the password
+    is proven, and read what the hash check needs.
+
+    The login view commits this short transaction before ``check_reserved_password``:
+    argon2 takes about 0.2 s of CPU, and on SQLite any transaction holds the write lock
+    (``BEGIN IMMEDIATE``), so 50 simultaneous logins queued for it and some ran past the
+    busy timeout (503). Attempts still running count against the throttle, so parallel
+    guesses get no more tries than sequential ones.
+    """
+    _check_throttle(email)
+    user = user_by_email(email)
+    attempt = LoginAttempt(account_key=_account_key(email), succeeded=False)
+    db.session.add(attempt)
+    db.session.flush()
+    return PendingLogin(
+        email=email,
+        attempt_id=attempt.id,
+        user_id=user.id if user else None,
+        password_hash=user.password_hash if user else None,
+        is_active=bool(user and user.is_active),
+    )
+
+
+def check_reserved_password(pending: PendingLogin, password: str) -> User:
+    """Login, step 2: check the password *before* the first statement of the transaction;
+    a right password removes the reserved failure record. Opens nothing.
 
     The throttle counts failures in the database, so it holds across worker processes.
     Unknown accounts cost the same hashing time and produce the same error.
     """
-    _check_throttle(email)
-    user = user_by_email(email)
-    if user is None:
+    if pending.password_hash is None:
         verify_dummy(password)
         ok = False
     else:
-        ok = verify_password(user.password_hash, password) and user.is_active
-    if not ok or user is None:
-        _record_failure(email)
-        audit.record(None, "login.failure", "user", user.id if user else None)
+        ok = verify_password(pending.password_hash, password) and pending.is_active
+    user = db.session.get(User, pending.user_id) if ok else None
+    # Changed or disabled between the two steps: as wrong as a wrong password.
+    if user is None or not user.is_active or user.password_hash != pending.password_hash:
+        audit.record(None, "login.failure", "user", pending.user_id)
         raise LoginFailed(LOGIN_FAILED)
+    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.id == pending.attempt_id))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def check_password(email: str, password: str) -> User:
+    """Both password steps in one transaction (for callers without a request to commit)."""
+    return check_reserved_password(reserve_attempt(email), password)
 
 
 def complete_login(user: User, method: str = "password") -> SignIn:

@@ -114,7 +114,9 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.check_password(form.email.data, form.password.data)
+            pending = services.reserve_attempt(form.email.data)
+            db.session.commit()  # no lock held while the password hash is checked
+            user = services.check_reserved_password(pending, form.password.data)
         except services.LoginThrottled as exc:
             db.session.commit()
             error, status = str(exc), 429
