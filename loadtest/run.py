@@ -150,6 +150,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     env["WBA_ERRORS_FILE"] = str(errors_file)
     if args.include_ramp_up:
         env["WBA_MEASURE_RAMP_UP"] = "1"
+    env["WBA_SETTLE_SECONDS"] = str(args.settle)
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(  # noqa: S603
         [
@@ -233,6 +234,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                 "threads": args.threads,
                 "writes": not args.no_writes,
                 "latency_includes_ramp_up": args.include_ramp_up,
+                "settle_seconds": 0 if args.include_ramp_up else args.settle,
             },
             "machine": {
                 "cpus": os.cpu_count(),
@@ -350,7 +352,8 @@ def print_result(result: dict[str, Any]) -> None:
         )
     else:
         print(
-            f"Antwortzeiten der letzten {result['measured_seconds']} s, nachdem alle "
+            f"Antwortzeiten der letzten {result['measured_seconds']} s, ab "
+            f"{result['settings'].get('settle_seconds', 0):g} s nachdem alle "
             f"{result.get('signed_in_users')} Nutzer angemeldet waren."
         )
     print(f"Fehler im ganzen Lauf (mit Anmeldephase): {result['errors']}")
@@ -389,6 +392,12 @@ def main() -> int:
         "--include-ramp-up",
         action="store_true",
         help="Antwortzeiten auch der Anmeldephase zählen (Standard: ab allen Anmeldungen)",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=10.0,
+        help="Sekunden nach der letzten Anmeldung, bevor gemessen wird (Standard: 10)",
     )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--out-dir", default=str(ROOT / "bench-results"))
