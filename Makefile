@@ -56,5 +56,5 @@ bench: setup-dev ## scale data set (100,000 cases) and benchmark on SQLite and P
 	$(BIN)/flask bench run --db postgresql --json bench-results/postgresql.json
 
 .PHONY: loadtest
-loadtest: setup-dev ## gunicorn + locust, 50 advisors for 60 s on the bench databases (make bench first; LOADTEST_ARGS=…)
-	$(BIN)/python loadtest/run.py --db sqlite --db postgresql --users 50 --duration 60s $(LOADTEST_ARGS)
+loadtest: setup-dev ## gunicorn + locust, 50 advisors for 90 s on the bench databases (make bench first; LOADTEST_ARGS=…)
+	$(BIN)/python loadtest/run.py --db sqlite --db postgresql --users 50 --duration 90s $(LOADTEST_ARGS)
