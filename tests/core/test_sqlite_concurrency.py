@@ -89,3 +89,90 @@ def test_deferred_begin_loses_the_write_of_the_reader(tmp_path: Path) -> None:
 def test_unknown_begin_mode_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="SQLITE_BEGIN"):
         _engine(tmp_path, mode="SOMETIMES")
+
+
+def _app_with_read_then_write_page(tmp_path: Path) -> tuple[Any, sa.Engine, dict[str, Any]]:
+    """An app with a public GET page that reads, lets another worker commit a write, then
+    writes itself – the pattern of an audited page view or a session refresh."""
+    from flask import request
+
+    from wbagentur.core.access import public
+
+    app, engine = _engine(tmp_path, mode=None)
+    state: dict[str, Any] = {"runs": [], "other": None}
+
+    @public
+    def read_then_write() -> str:
+        conn = db.session.connection()
+        conn.exec_driver_sql("SELECT count(*) FROM notes").scalar()
+        state["runs"].append(request.environ.get("wbagentur.sqlite_begin"))
+        if state["other"] is None:
+            # Another worker writes and commits between our read and our write.
+            with sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"]).connect() as other:
+                other.exec_driver_sql("INSERT INTO notes (body) VALUES ('other')")
+                other.commit()
+            state["other"] = "committed"
+        conn.exec_driver_sql("INSERT INTO notes (body) VALUES ('page')")
+        db.session.commit()
+        return "gespeichert"
+
+    app.add_url_rule("/lesen-dann-schreiben", view_func=read_then_write)
+    return app, engine, state
+
+
+def test_safe_request_that_loses_the_write_lock_runs_again_with_it(tmp_path: Path) -> None:
+    app, engine, state = _app_with_read_then_write_page(tmp_path)
+    response = app.test_client().get("/lesen-dann-schreiben")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "gespeichert"
+    assert "X-Wbagentur-Sqlite-Retry" not in response.headers
+    # First run read without the lock and lost it; the second ran with BEGIN IMMEDIATE.
+    assert state["runs"] == ["DEFERRED", "IMMEDIATE"]
+    with engine.connect() as conn:
+        assert sorted(conn.exec_driver_sql("SELECT body FROM notes").scalars()) == ["other", "page"]
+
+
+def test_unsafe_requests_begin_with_the_write_lock(tmp_path: Path) -> None:
+    app, _engine_ = _engine(tmp_path, mode=None)
+    seen: list[str | None] = []
+
+    from flask import request
+
+    from wbagentur.core.access import public
+
+    @public
+    def note_begin_mode() -> str:
+        db.session.connection().exec_driver_sql("SELECT 1")
+        seen.append(request.environ.get("wbagentur.sqlite_begin"))
+        return "ok"
+
+    app.add_url_rule("/modus", view_func=note_begin_mode, methods=["GET", "POST"])
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    client.get("/modus")
+    client.post("/modus")
+    # GET reads first (deferred); POST is not marked and uses SQLITE_BEGIN (IMMEDIATE).
+    assert seen == ["DEFERRED", None]
+
+
+def test_response_marked_for_retry_does_not_load_the_user_again(tmp_path: Path, monkeypatch) -> None:
+    """The after-request hook must not refresh the session (a write) for a response that
+    is thrown away: that write would meet the same lost lock and end as a 500."""
+    from flask import Response
+
+    from wbagentur.core import security
+    from wbagentur.core.database import RETRY_HEADER
+
+    app, _engine_ = _engine(tmp_path, mode=None)
+
+    class Explodes:
+        @property
+        def is_authenticated(self) -> bool:
+            raise AssertionError("current_user loaded for a discarded response")
+
+    monkeypatch.setattr(security, "current_user", Explodes())
+    with app.test_request_context("/"):
+        marked = security.set_security_headers(Response("", 503, {RETRY_HEADER: "1"}))
+        assert RETRY_HEADER in marked.headers
+        with pytest.raises(AssertionError):
+            security.set_security_headers(Response("ok", 200))

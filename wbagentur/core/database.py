@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 from wbagentur.extensions import db
+
+logger = logging.getLogger(__name__)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# WSGI environ key: how the SQLite transactions of this request begin.
+BEGIN_KEY = "wbagentur.sqlite_begin"
+# Internal response header: "this safe request lost the write lock, run it again".
+RETRY_HEADER = "X-Wbagentur-Sqlite-Retry"
 
 
 def configure_engines(app: Flask) -> None:
@@ -25,6 +35,13 @@ def configure_engines(app: Flask) -> None:
     queue on the busy timeout instead: 8 of 10 simultaneous logins against gunicorn
     answered 503 before, 0 after (docs/performance.md, load test). Readers of other
     connections are not blocked (WAL). ``SQLITE_BEGIN = "DEFERRED"`` restores the old mode.
+
+    Safe requests (GET, HEAD, OPTIONS) mostly only read, and holding the one write lock
+    for their whole duration made five workers queue behind each other (50-user load
+    test: read p95 300–560 ms). They begin deferred instead; the few that write (audit
+    entry of a viewed case, once-a-minute session refresh) and lose the race for the lock
+    are run once more from the start with ``BEGIN IMMEDIATE`` (``SQLiteReadRetry``); their
+    first attempt was rolled back, so nothing is written twice.
     """
     with app.app_context():
         engine = db.engine
@@ -41,11 +58,54 @@ def configure_engines(app: Flask) -> None:
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
 
-        begin = "BEGIN " + _begin_mode(app.config.get("SQLITE_BEGIN", "IMMEDIATE"))
+        mode = _begin_mode(app.config.get("SQLITE_BEGIN", "IMMEDIATE"))
 
         @sa.event.listens_for(engine, "begin")
         def _on_begin(conn: sa.Connection) -> None:
-            conn.exec_driver_sql(begin)
+            request_mode = request.environ.get(BEGIN_KEY) if has_request_context() else None
+            conn.exec_driver_sql("BEGIN " + (request_mode or mode))
+
+    if mode != "DEFERRED":
+        app.wsgi_app = SQLiteReadRetry(app.wsgi_app)  # type: ignore[method-assign]
+
+
+def should_retry_with_write_lock(error: Exception) -> bool:
+    """True for a safe request that began deferred and lost the write lock (SQLite)."""
+    return (
+        has_request_context()
+        and request.environ.get(BEGIN_KEY) == "DEFERRED"
+        and "locked" in str(getattr(error, "orig", error))
+    )
+
+
+class SQLiteReadRetry:
+    """WSGI wrapper: safe requests begin deferred; one that answers with ``RETRY_HEADER``
+    (see ``core.errors``) is discarded and run again with ``BEGIN IMMEDIATE``."""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("REQUEST_METHOD") not in SAFE_METHODS:
+            return self.wsgi_app(environ, start_response)
+        environ[BEGIN_KEY] = "DEFERRED"
+        retry = False
+
+        def first_start_response(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+            nonlocal retry
+            if any(name == RETRY_HEADER for name, _value in headers):
+                retry = True
+                return lambda _data: None
+            return start_response(status, headers, *args)
+
+        result = self.wsgi_app(environ, first_start_response)
+        if not retry:
+            return result
+        if hasattr(result, "close"):
+            result.close()
+        logger.info("safe request lost the SQLite write lock; running it again with it")
+        environ[BEGIN_KEY] = "IMMEDIATE"
+        return self.wsgi_app(environ, start_response)
 
 
 def _begin_mode(value: str) -> str:

@@ -9,6 +9,7 @@ from flask import Flask, render_template
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from wbagentur.core.database import RETRY_HEADER, should_retry_with_write_lock
 from wbagentur.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,9 @@ def _render_http_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
 
 def _render_db_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
     db.session.rollback()
+    if should_retry_with_write_lock(error):
+        # Not sent: core.database.SQLiteReadRetry runs the request again with the lock.
+        return "", 503, {RETRY_HEADER: "1"}
     logger.warning("database unavailable: %s", type(error).__name__)
     return render_template("errors/503.html", code=503), 503, {"Retry-After": "30"}
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response, current_app
 from flask_login import current_user
 
+from wbagentur.core.database import RETRY_HEADER
+
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
@@ -14,6 +16,10 @@ CSP = (
 
 def set_security_headers(response: Response) -> Response:
     headers = response.headers
+    if RETRY_HEADER in headers:
+        # Never sent (core.database.SQLiteReadRetry runs the request again); touching
+        # current_user here would load the session again, into the same lost lock.
+        return response
     headers.setdefault("Content-Security-Policy", CSP)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"
