@@ -95,15 +95,21 @@ def _drop_created_databases() -> None:
         admin.dispose()
 
 
-def make_app(url: str, **extra: Any) -> Any:
-    """Create an app on ``url`` and build its schema with the migrations."""
-    from flask_migrate import upgrade
-
+def app_without_schema(url: str, **extra: Any) -> Any:
+    """An app with the test configuration on ``url``, schema not built (migration tests
+    upgrade step by step)."""
     from wbagentur import create_app
 
     overrides = {k: v for k, v in vars(testing_config).items() if k.isupper()}
     overrides.update(SQLALCHEMY_DATABASE_URI=url, **extra)
-    app = create_app(overrides)
+    return create_app(overrides)
+
+
+def make_app(url: str, **extra: Any) -> Any:
+    """Create an app on ``url`` and build its schema with the migrations."""
+    from flask_migrate import upgrade
+
+    app = app_without_schema(url, **extra)
     with app.app_context():
         upgrade()
     return app

@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
+from tests.conftest import make_app
 from tests.personas import TEST_PASSWORD
-from wbagentur import create_app
 from wbagentur.accounts import services
 from wbagentur.accounts.models import LoginAttempt
 from wbagentur.extensions import db
@@ -21,13 +20,9 @@ from wbagentur.extensions import db
 @pytest.fixture
 def file_app(tmp_path: Path) -> Any:
     """A SQLite file database without the test's outer transaction: commits are real."""
-    from config import testing
-
-    overrides = {k: v for k, v in vars(testing).items() if k.isupper()}
     path = tmp_path / "login.sqlite"
-    app = create_app({**overrides, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = make_app(f"sqlite:///{path}")
     with app.app_context():
-        upgrade()
         services.create_user(
             None,
             email="lock@test.example",

@@ -5,18 +5,15 @@ import json
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import database_url
-from wbagentur import create_app
+from tests.conftest import database_url, app_without_schema
 from wbagentur.extensions import db
 from wbagentur.funding.engine import DEFAULT_PARAMETER_SETS
 
 
 def test_funding_seed_rows_exist_after_upgrade_and_vanish_on_downgrade(backend, tmp_path):
-    from config import testing
 
     url = database_url(backend, tmp_path, "mig_045bc")
-    overrides = {k: v for k, v in vars(testing).items() if k.isupper()}
-    app = create_app({**overrides, "SQLALCHEMY_DATABASE_URI": url})
+    app = app_without_schema(url)
     with app.app_context():
         upgrade(revision="045bc1cda6bc")
         with db.engine.connect() as conn:

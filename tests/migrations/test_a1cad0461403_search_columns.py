@@ -3,17 +3,14 @@
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import database_url
-from wbagentur import create_app
+from tests.conftest import database_url, app_without_schema
 from wbagentur.extensions import db
 
 
 def test_existing_firms_get_search_columns_and_downgrade_keeps_them(backend, tmp_path):
-    from config import testing
 
     url = database_url(backend, tmp_path, "mig_a1cad")
-    overrides = {k: v for k, v in vars(testing).items() if k.isupper()}
-    app = create_app({**overrides, "SQLALCHEMY_DATABASE_URI": url})
+    app = app_without_schema(url)
     with app.app_context():
         upgrade(revision="d1ed0dac8059")
         with db.engine.begin() as conn:

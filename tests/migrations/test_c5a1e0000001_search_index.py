@@ -4,8 +4,7 @@ and up again."""
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import database_url
-from wbagentur import create_app
+from tests.conftest import database_url, app_without_schema
 from wbagentur.extensions import db
 
 TRIGRAM = {
@@ -27,11 +26,9 @@ def _trigram_indexes():
 
 
 def test_trigram_indexes_up_down_up(backend, tmp_path):
-    from config import testing
 
     url = database_url(backend, tmp_path, "mig_c5a1")
-    overrides = {k: v for k, v in vars(testing).items() if k.isupper()}
-    app = create_app({**overrides, "SQLALCHEMY_DATABASE_URI": url})
+    app = app_without_schema(url)
     expected = {name: "gin" for name in TRIGRAM} if backend == "postgresql" else {}
     with app.app_context():
         upgrade(revision="c5a1e0000001")

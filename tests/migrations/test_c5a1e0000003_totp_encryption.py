@@ -4,21 +4,18 @@ downgrade decrypts them again, so existing enrolments keep working."""
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import database_url
-from wbagentur import create_app
+from tests.conftest import database_url, app_without_schema
 from wbagentur.extensions import db
 
 PLAIN = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def test_plain_totp_secret_is_encrypted_and_decrypted_back(backend, tmp_path):
-    from config import testing
     from wbagentur.accounts import secretbox
     from wbagentur.accounts.models import User
 
     url = database_url(backend, tmp_path, "mig_c5a1e3")
-    overrides = {k: v for k, v in vars(testing).items() if k.isupper()}
-    app = create_app({**overrides, "SQLALCHEMY_DATABASE_URI": url})
+    app = app_without_schema(url)
     with app.app_context():
         upgrade(revision="c5a1e0000002")
         with db.engine.begin() as conn:

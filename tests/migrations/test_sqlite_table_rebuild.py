@@ -10,8 +10,7 @@ enforcement off for the migration, checks the keys before commit and switches it
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from tests.conftest import database_url
-from wbagentur import create_app
+from tests.conftest import database_url, app_without_schema
 from wbagentur.extensions import db
 
 # c5a1e0000003 widens users.totp_secret: on SQLite a rebuild of the users table.
@@ -19,11 +18,9 @@ BEFORE_REBUILD = "c5a1e0000002"
 
 
 def test_users_table_rebuild_keeps_referencing_rows(tmp_path):
-    from config import testing
 
     url = database_url("sqlite", tmp_path, "rebuild")
-    overrides = {k: v for k, v in vars(testing).items() if k.isupper()}
-    app = create_app({**overrides, "SQLALCHEMY_DATABASE_URI": url})
+    app = app_without_schema(url)
     with app.app_context():
         upgrade(revision=BEFORE_REBUILD)
         with db.engine.begin() as conn:

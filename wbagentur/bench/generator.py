@@ -1322,20 +1322,8 @@ def _fix_sequences() -> None:
     """PostgreSQL: move the id sequences past the ids inserted explicitly."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for table in (
-        User.__table__,
-        Firm.__table__,
-        FirmContact.__table__,
-        Person.__table__,
-        Case.__table__,
-        AdviceRequest.__table__,
-        TimelineEntry.__table__,
-        FollowUp.__table__,
-        Consent.__table__,
-        Referral.__table__,
-        ReferralEvent.__table__,
-        Transfer.__table__,
-    ):
+    # Tables with a serial id (the association tables and case_counters have none).
+    for table in (t for t in LOADED_TABLES if "id" in t.c):
         db.session.execute(
             sa.text(
                 f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
