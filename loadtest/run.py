@@ -304,9 +304,7 @@ def summarise(prefix: Path, kind: str, errors_file: Path) -> dict[str, Any]:
     if errors_file.exists():
         run_info = json.loads(errors_file.read_text(encoding="utf-8"))
         run_errors = run_info.get("errors", {})
-    failures = [
-        {"request": key, "count": count} for key, count in sorted(run_errors.items())
-    ]
+    failures = [{"request": key, "count": count} for key, count in sorted(run_errors.items())]
     for page in pages:
         page["errors_whole_run"] = sum(
             count for key, count in run_errors.items() if key.startswith(f"{page['page']}: ")
@@ -328,6 +326,7 @@ def summarise(prefix: Path, kind: str, errors_file: Path) -> dict[str, Any]:
 
 def print_result(result: dict[str, Any]) -> None:
     print(f"{'Seite':<26} {'Art':<6} {'Anfr.':>6} {'Fehler':>6} {'p50':>6} {'p95':>6} {'Ziel':>5}")
+
     def ms(value: float | None) -> str:
         return "-" if value is None else f"{value:.0f}"
 

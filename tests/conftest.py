@@ -121,7 +121,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Any:
+def app(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Any:
     wid = worker_id(request.config)
     url = database_url(backend, tmp_path_factory.mktemp(f"db-{backend}"), wid)
     app = make_app(url)
@@ -228,8 +230,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def _whole_suite(config: pytest.Config) -> bool:
     from pathlib import Path
 
-    return not config.getoption("keyword") and not config.getoption("markexpr") and (
-        config.args in ([], ["tests"]) or config.args == [str(Path(config.rootpath) / "tests")]
+    return (
+        not config.getoption("keyword")
+        and not config.getoption("markexpr")
+        and (
+            config.args in ([], ["tests"]) or config.args == [str(Path(config.rootpath) / "tests")]
+        )
     )
 
 
@@ -263,7 +269,9 @@ def _axe_summary(terminalreporter: Any) -> tuple[bool, dict[str, Any] | None]:
         "values": {
             "-": f"0 Verstöße in {checks} Prüfungen; {len(pages & scanned)}/{len(pages)} Vorlagen"
         },
-        "target": "0; 100 %", "ok": not missing, "detail": None,
+        "target": "0; 100 %",
+        "ok": not missing,
+        "detail": None,
     }
     return not missing, figure
 

@@ -56,7 +56,10 @@ FIGURES: dict[str, tuple[int, str]] = {
     "stats.pii_columns": (20, "Statistik-Export: personenbezogene Spalten"),
     "referrals.without_basis": (21, "Weiterleitungen ohne Rechtsgrundlage/Einwilligung"),
     "a11y.axe": (22, "axe-Verstöße (WCAG 2.1 A/AA) / Seitenvorlagen geprüft"),
-    "a11y.reflow_public_advisor": (23, "Reflow 320 px: öffentliche und Beratungsseiten ohne Querscrollen"),
+    "a11y.reflow_public_advisor": (
+        23,
+        "Reflow 320 px: öffentliche und Beratungsseiten ohne Querscrollen",
+    ),
     "a11y.reflow_supervisor": (23, "Reflow 320 px: Leitungsseiten ohne Querscrollen"),
     "robust.lost_updates": (24, "Verlorene Änderungen bei gleichzeitigem Speichern"),
     "robust.duplicates": (25, "Doppelte Anlagen bei wiederholtem Absenden"),

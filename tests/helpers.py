@@ -23,7 +23,9 @@ def html_page(response: Any, lang: str = "de", check_csrf: bool = False) -> Any:
     root = doc
     assert root.get("lang") == lang
     titles = root.findall(f".//{NS}title")
-    assert len(titles) == 1 and titles[0].text and titles[0].text.strip()
+    assert len(titles) == 1
+    assert titles[0].text
+    assert titles[0].text.strip()
     ids = [e.get("id") for e in root.iter() if e.get("id")]
     duplicates = [i for i, n in Counter(ids).items() if n > 1]
     assert not duplicates, f"duplicate ids: {duplicates}"

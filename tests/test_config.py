@@ -20,8 +20,13 @@ def test_production_with_short_secret_refuses_to_start():
 
 def test_production_without_postgresql_refuses_to_start():
     with pytest.raises(ConfigError, match="PostgreSQL"):
-        create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 48,
-                    "SQLALCHEMY_DATABASE_URI": "sqlite:////tmp/x.sqlite"})
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": "s" * 48,
+                "SQLALCHEMY_DATABASE_URI": "sqlite:////tmp/x.sqlite",
+            }
+        )
 
 
 def test_production_needs_secure_cookie_and_shared_rate_limit_store():
@@ -30,7 +35,11 @@ def test_production_needs_secure_cookie_and_shared_rate_limit_store():
         create_app(base)
     with pytest.raises(ConfigError, match="redis"):
         create_app({**base, "SESSION_COOKIE_SECURE": True})
-    safe = {**base, "SESSION_COOKIE_SECURE": True, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
+    safe = {
+        **base,
+        "SESSION_COOKIE_SECURE": True,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    }
     with pytest.raises(ConfigError, match="TOTP_ENCRYPTION_KEY"):
         create_app(safe)
     with pytest.raises(ConfigError, match="TOTP_ENCRYPTION_KEY"):
@@ -63,5 +72,6 @@ def test_development_generates_secret_into_instance_folder(tmp_path, monkeypatch
     monkeypatch.delenv("WBAGENTUR_CONFIG", raising=False)
     config.load_config(app, None)
     key = (tmp_path / "instance" / "secret_key").read_text()
-    assert len(key) >= 48 and app.config["SECRET_KEY"] == key
+    assert len(key) >= 48
+    assert app.config["SECRET_KEY"] == key
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/wbagentur.sqlite")

@@ -17,11 +17,17 @@ def test_every_post_route_rejects_a_missing_token(clean_app, make_user):
         client = clean_app.test_client()
         page = client.get("/anmelden").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post("/anmelden", data={"email": advisor.email, "password": TEST_PASSWORD, "csrf_token": token})
+        client.post(
+            "/anmelden",
+            data={"email": advisor.email, "password": TEST_PASSWORD, "csrf_token": token},
+        )
         assert client.get("/").status_code == 200
         accepted, checked = [], 0
         for rule in clean_app.url_map.iter_rules():
-            if not ({"POST", "PUT", "PATCH", "DELETE"} & rule.methods) or rule.endpoint in CSRF_EXEMPT:
+            if (
+                not ({"POST", "PUT", "PATCH", "DELETE"} & rule.methods)
+                or rule.endpoint in CSRF_EXEMPT
+            ):
                 continue
             url = re.sub(r"<int:[^>]+>", "1", rule.rule)
             url = re.sub(r"<[^>]+>", "x", url)
@@ -29,9 +35,14 @@ def test_every_post_route_rejects_a_missing_token(clean_app, make_user):
             checked += 1
             if response.status_code != 400:
                 accepted.append((rule.endpoint, response.status_code))
-        record_figure("csrf.unprotected", len(accepted), target="0", ok=not accepted and checked >= 60,
-                      db=backend_of(clean_app),
-                      detail=f"{checked} POST-Routen; dokumentierte Ausnahme: {', '.join(sorted(CSRF_EXEMPT))}")
+        record_figure(
+            "csrf.unprotected",
+            len(accepted),
+            target="0",
+            ok=not accepted and checked >= 60,
+            db=backend_of(clean_app),
+            detail=f"{checked} POST-Routen; dokumentierte Ausnahme: {', '.join(sorted(CSRF_EXEMPT))}",
+        )
         assert checked >= 60
         assert accepted == []
     finally:

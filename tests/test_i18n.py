@@ -17,11 +17,30 @@ ROOT = Path(__file__).resolve().parents[1]
 def _extract(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-k", "pgettext:1c,2", "-k", "lazy_pgettext:1c,2",
-         "-o", str(pot), "--no-location",
-         "--ignore-dirs=.* _* .venv instance node_modules", "."],
-        cwd=ROOT, check=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "pgettext:1c,2",
+            "-k",
+            "lazy_pgettext:1c,2",
+            "-o",
+            str(pot),
+            "--no-location",
+            "--ignore-dirs=.* _* .venv instance node_modules",
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     with pot.open("rb") as f:
         return {(m.context, m.id) for m in read_po(f) if m.id}

@@ -38,7 +38,9 @@ def _schema(app):
     with app.app_context(), db.engine.connect() as conn:
         inspector = sa.inspect(conn)
         return {
-            table: sorted((c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table))
+            table: sorted(
+                (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)
+            )
             for table in inspector.get_table_names()
         }
 
@@ -57,8 +59,14 @@ def test_downgrade_to_base_and_upgrade_again_gives_same_schema(backend, tmp_path
     from tests.figures import record_figure
 
     same = _schema(app) == before
-    record_figure("migrations.roundtrip", "ja" if same else "nein", target="ja", ok=same, db=backend,
-                  detail="Daten: Referenzdaten der Migrationen; Schema nach runter/hoch gleich")
+    record_figure(
+        "migrations.roundtrip",
+        "ja" if same else "nein",
+        target="ja",
+        ok=same,
+        db=backend,
+        detail="Daten: Referenzdaten der Migrationen; Schema nach runter/hoch gleich",
+    )
     assert same
     with app.app_context():
         db.engine.dispose()

@@ -45,7 +45,9 @@ def gunicorn_server(backend, tmp_path):
     from tests.conftest import database_url, make_app
     from wbagentur.extensions import db
 
-    url = database_url(backend, tmp_path, f"gunicorn_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+    url = database_url(
+        backend, tmp_path, f"gunicorn_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    )
     app = make_app(url)
     with app.app_context():
         persona = create_persona("advisor", "SW", email="mehrere.worker@test.example")
@@ -59,8 +61,20 @@ def gunicorn_server(backend, tmp_path):
         "WBAGENTUR_RATELIMIT_ENABLED": "false",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wbagentur:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "wbagentur:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
@@ -85,11 +99,14 @@ def test_login_throttle_holds_across_two_worker_processes(gunicorn_server):
     base, persona = gunicorn_server
     statuses = []
     for _ in range(6):
-        statuses.append(_post(base + "/anmelden", {"email": persona.email, "password": "falsch-falsch-1"})[0])
+        statuses.append(
+            _post(base + "/anmelden", {"email": persona.email, "password": "falsch-falsch-1"})[0]
+        )
     # 5 failures, then the sixth attempt is throttled, whichever worker answers.
     allowed = len(statuses) if 429 not in statuses else statuses.index(429)
     record_figure("throttle.login", allowed, target="≤ 5", ok=allowed <= 5, db="gunicorn 2 Worker")
     assert statuses[:5] == [200] * 5
     assert statuses[5] == 429
     status, body = _post(base + "/anmelden", {"email": persona.email, "password": TEST_PASSWORD})
-    assert status == 429 and "Zu viele fehlgeschlagene Anmeldeversuche" in body
+    assert status == 429
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in body

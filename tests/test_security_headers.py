@@ -60,7 +60,9 @@ def test_404_page_is_german_without_internals(client):
 def test_500_page_has_incident_id_and_no_traceback(tmp_path):
     from wbagentur import create_app
 
-    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.sqlite"})
+    app = create_app(
+        {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.sqlite"}
+    )
 
     @app.route("/kaputt-test")
     def _broken():
@@ -79,8 +81,13 @@ def test_500_page_has_incident_id_and_no_traceback(tmp_path):
 def test_healthz_reports_database_down_with_503(tmp_path):
     from wbagentur import create_app
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40,
-                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 40,
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        }
+    )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
@@ -90,16 +97,31 @@ def test_healthz_reports_database_down_with_503(tmp_path):
 def test_database_outage_on_page_gives_german_503(tmp_path):
     from wbagentur import create_app
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
-    response = app.test_client().post("/anmelden", data={"email": "a@test.example", "password": "x"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 40,
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        }
+    )
+    response = app.test_client().post(
+        "/anmelden", data={"email": "a@test.example", "password": "x"}
+    )
     health = app.test_client().get("/healthz")
-    answered = [r for r in (response, health) if r.status_code == 503 and r.headers.get("Retry-After")]
+    answered = [
+        r for r in (response, health) if r.status_code == 503 and r.headers.get("Retry-After")
+    ]
     from tests.figures import record_figure
 
-    record_figure("robust.db_outage", f"{len(answered) / 2:.0%} (2 Anfragen)", target="100 %", ok=len(answered) == 2,
-                  detail="unerreichbare Datenbank beim Start; Ausfall im Betrieb, Zeit bis 503 und "
-                         "Erholung nicht gemessen")
+    record_figure(
+        "robust.db_outage",
+        f"{len(answered) / 2:.0%} (2 Anfragen)",
+        target="100 %",
+        ok=len(answered) == 2,
+        detail="unerreichbare Datenbank beim Start; Ausfall im Betrieb, Zeit bis 503 und "
+        "Erholung nicht gemessen",
+    )
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
     assert "Vorübergehend nicht erreichbar" in response.get_data(as_text=True)
@@ -116,12 +138,17 @@ def csrf_client(clean_app):
 
 
 def _token(page_text):
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page_text)
+    return re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"',
+        page_text,
+    )
 
 
 def test_csrf_missing_token_rejected_then_valid_token_accepted(csrf_client, make_user):
     advisor = make_user("advisor", "SW")
-    response = csrf_client.post("/anmelden", data={"email": advisor.email, "password": TEST_PASSWORD})
+    response = csrf_client.post(
+        "/anmelden", data={"email": advisor.email, "password": TEST_PASSWORD}
+    )
     assert response.status_code == 400
     page = csrf_client.get("/anmelden")
     html_page(page, check_csrf=True)

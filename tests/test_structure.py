@@ -42,8 +42,9 @@ def plain_app(tmp_path_factory):
     from wbagentur import create_app
 
     db_file = tmp_path_factory.mktemp("structure") / "s.sqlite"
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
-                       "SECRET_KEY": "x" * 40})
+    return create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}", "SECRET_KEY": "x" * 40}
+    )
 
 
 def test_every_route_is_public_listed_or_guarded(plain_app):
@@ -56,8 +57,13 @@ def test_every_route_is_public_listed_or_guarded(plain_app):
             public.add(rule.endpoint)
     from tests.figures import record_figure
 
-    record_figure("authz.unguarded_routes", len(unmarked), target="0", ok=not unmarked,
-                  detail=f"{len(list(plain_app.url_map.iter_rules()))} Routen geprüft")
+    record_figure(
+        "authz.unguarded_routes",
+        len(unmarked),
+        target="0",
+        ok=not unmarked,
+        detail=f"{len(list(plain_app.url_map.iter_rules()))} Routen geprüft",
+    )
     assert unmarked == []
     # New public routes must be added here deliberately.
     assert public - PUBLIC_ENDPOINTS == set()
@@ -66,8 +72,13 @@ def test_every_route_is_public_listed_or_guarded(plain_app):
 def test_unmarked_view_is_denied_for_everyone(plain_app):
     from wbagentur import create_app
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": plain_app.config["SQLALCHEMY_DATABASE_URI"],
-                      "SECRET_KEY": "x" * 40})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": plain_app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": "x" * 40,
+        }
+    )
     app.add_url_rule("/vergessen", "forgotten", lambda: "geheim")
     response = app.test_client().get("/vergessen")
     assert response.status_code == 302  # anonymous → login; never the content
@@ -88,7 +99,9 @@ def test_urls_are_kebab_case_and_ids_typed(plain_app):
 def test_no_side_effects_on_get(plain_app):
     for rule in plain_app.url_map.iter_rules():
         if "GET" in rule.methods and "POST" not in rule.methods:
-            assert not any(w in rule.endpoint for w in ("logout", "delete", "toggle")), rule.endpoint
+            assert not any(w in rule.endpoint for w in ("logout", "delete", "toggle")), (
+                rule.endpoint
+            )
 
 
 def test_no_legacy_query_api_and_no_create_all():
@@ -103,7 +116,11 @@ def test_no_legacy_query_api_and_no_create_all():
 def test_templates_extend_a_layout_with_title():
     for path in (ROOT / "templates").rglob("*.html"):
         rel = path.relative_to(ROOT / "templates").as_posix()
-        if rel.startswith(("macros/", "layouts/")) or rel == "base.html" or path.name.startswith("_"):
+        if (
+            rel.startswith(("macros/", "layouts/"))
+            or rel == "base.html"
+            or path.name.startswith("_")
+        ):
             continue
         text = path.read_text()
         assert text.startswith('{% extends "layouts/'), rel
@@ -119,7 +136,9 @@ def test_no_inline_script_or_style_in_templates():
 
 
 def test_no_cdn_assets():
-    for path in list((ROOT / "templates").rglob("*.html")) + list((ROOT / "wbagentur").rglob("*.py")):
+    for path in list((ROOT / "templates").rglob("*.html")) + list(
+        (ROOT / "wbagentur").rglob("*.py")
+    ):
         assert not re.search(r"cdn\.|googleapis|unpkg|jsdelivr", path.read_text()), path
 
 

@@ -94,8 +94,8 @@ def _register_blueprints(app: Flask) -> None:
 
 def _init_hooks(app: Flask) -> None:
     from wbagentur.core.access import init_access
-    from wbagentur.core.logfilter import install_log_redaction
     from wbagentur.core.errors import init_errors
+    from wbagentur.core.logfilter import install_log_redaction
     from wbagentur.core.security import init_security
     from wbagentur.core.templating import init_templating
 

@@ -20,7 +20,8 @@ def code_at(moment):
 
 def test_verify_totp_current_code_accepted_with_its_step():
     check = mfa.verify_totp(SECRET, code_at(NOW), None, NOW)
-    assert check.ok and check.step == mfa.time_step(NOW)
+    assert check.ok
+    assert check.step == mfa.time_step(NOW)
 
 
 def test_verify_totp_code_with_spaces_accepted():
@@ -76,18 +77,30 @@ def test_new_secret_has_160_bits_and_works_with_pyotp():
 def test_setup_secret_depends_on_key_user_and_nonce():
     base = mfa.setup_secret(b"k" * 32, 1, "n1")
     assert base == mfa.setup_secret(b"k" * 32, 1, "n1")
-    assert len({base, mfa.setup_secret(b"x" * 32, 1, "n1"), mfa.setup_secret(b"k" * 32, 2, "n1"),
-                mfa.setup_secret(b"k" * 32, 1, "n2")}) == 4
+    assert (
+        len(
+            {
+                base,
+                mfa.setup_secret(b"x" * 32, 1, "n1"),
+                mfa.setup_secret(b"k" * 32, 2, "n1"),
+                mfa.setup_secret(b"k" * 32, 1, "n2"),
+            }
+        )
+        == 4
+    )
     assert len(base64.b32decode(base)) == 20
 
 
 def test_provisioning_uri_and_qr_code():
     uri = mfa.provisioning_uri(SECRET, "a@test.example")
-    assert uri.startswith("otpauth://totp/") and f"secret={SECRET}" in uri and "issuer=" in uri
+    assert uri.startswith("otpauth://totp/")
+    assert f"secret={SECRET}" in uri
+    assert "issuer=" in uri
     data = mfa.qr_data_uri(uri)
     assert data.startswith("data:image/svg+xml;base64,")
     svg = base64.b64decode(data.split(",", 1)[1]).decode()
-    assert svg.startswith("<svg") and "<path" in svg
+    assert svg.startswith("<svg")
+    assert "<path" in svg
 
 
 def test_recovery_codes_are_ten_distinct_grouped_80_bit_codes():
@@ -97,7 +110,8 @@ def test_recovery_codes_are_ten_distinct_grouped_80_bit_codes():
         assert re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", code)
         assert set(code.replace("-", "")) <= set(mfa.RECOVERY_ALPHABET)
     # 16 symbols from 32 = 80 bits
-    assert len(mfa.RECOVERY_ALPHABET) == 32 and mfa.RECOVERY_LENGTH * 5 >= 80
+    assert len(mfa.RECOVERY_ALPHABET) == 32
+    assert mfa.RECOVERY_LENGTH * 5 >= 80
 
 
 def test_recovery_code_hash_is_sha256_and_ignores_case_and_separators():

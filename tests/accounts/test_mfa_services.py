@@ -135,7 +135,8 @@ def test_enable_totp_wrong_code_changes_nothing(ctx):
     secret = mfa.new_secret()
     with pytest.raises(services.CodeRejected, match="Code stimmt nicht"):
         services.enable_totp(user, secret, "000000" if code_for(secret) != "000000" else "111111")
-    assert not user.has_totp and _count(RecoveryCode) == 0
+    assert not user.has_totp
+    assert _count(RecoveryCode) == 0
 
 
 def test_enable_totp_stores_secret_step_and_hashed_recovery_codes(ctx):
@@ -143,7 +144,8 @@ def test_enable_totp_stores_secret_step_and_hashed_recovery_codes(ctx):
     user = db.session.get(User, persona.id)
     secret = mfa.new_secret()
     codes = services.enable_totp(user, secret, code_for(secret))
-    assert user.has_totp and user.totp_secret == secret
+    assert user.has_totp
+    assert user.totp_secret == secret
     assert user.totp_last_step == mfa.time_step(utcnow())
     hashes = db.session.scalars(sa.select(RecoveryCode.code_hash)).all()
     assert sorted(hashes) == sorted(mfa.hash_recovery_code(c) for c in codes)
@@ -167,7 +169,9 @@ def test_disable_totp_needs_password(ctx):
         services.disable_totp(user, "falsch-falsch-falsch")
     assert user.has_totp
     services.disable_totp(user, TEST_PASSWORD)
-    assert not user.has_totp and user.totp_secret is None and _count(RecoveryCode) == 0
+    assert not user.has_totp
+    assert user.totp_secret is None
+    assert _count(RecoveryCode) == 0
     assert _events("mfa.disable")
 
 
@@ -187,7 +191,9 @@ def test_reset_second_factor_by_admin_ends_sessions_and_is_audited(ctx):
     _, user, _ = _enrolled(ctx)
     services.complete_login(user)
     assert services.reset_second_factor(admin, user) == 1
-    assert not user.has_totp and _count(RecoveryCode) == 0 and _count(UserSession) == 0
+    assert not user.has_totp
+    assert _count(RecoveryCode) == 0
+    assert _count(UserSession) == 0
     event = _events("mfa.reset")[0]
     assert (event.actor_id, event.object_id) == (admin.id, user.id)
 
@@ -217,16 +223,20 @@ def test_request_password_reset_stores_hash_and_queues_link_from_base_url(ctx):
     persona = create_persona("advisor", "SW")
     with ctx.test_request_context(base_url="http://evil.example"):
         token = services.request_password_reset(persona.email.upper())
-    assert token and len(token) >= 43  # 32 random bytes
+    assert token
+    assert len(token) >= 43
     row = db.session.scalar(sa.select(PasswordResetToken))
-    assert row.token_hash != token and token not in row.token_hash
+    assert row.token_hash != token
+    assert token not in row.token_hash
     assert row.expires_at - row.created_at == timedelta(hours=1)
     mail = db.session.scalar(sa.select(OutboxMessage))
-    assert mail.recipient == persona.email and mail.kind == "password_reset"
+    assert mail.recipient == persona.email
+    assert mail.kind == "password_reset"
     assert f"https://wba.example/passwort-neu/{token}" in mail.body
     assert "evil.example" not in mail.body
     event = _events("password.reset_request")[0]
-    assert persona.email not in event.details and "@" not in event.details
+    assert persona.email not in event.details
+    assert "@" not in event.details
 
 
 def test_request_password_reset_unknown_or_inactive_sends_nothing(ctx):
@@ -234,13 +244,17 @@ def test_request_password_reset_unknown_or_inactive_sends_nothing(ctx):
     with ctx.test_request_context():
         assert services.request_password_reset("niemand@test.example") is None
         assert services.request_password_reset(inactive.email) is None
-    assert _count(PasswordResetToken) == 0 and _count(OutboxMessage) == 0
+    assert _count(PasswordResetToken) == 0
+    assert _count(OutboxMessage) == 0
     assert all("@" not in e.details for e in _events("password.reset_request"))
 
 
 def test_request_password_reset_fourth_in_an_hour_sends_nothing(ctx):
     persona = create_persona("advisor", "SW")
-    with ctx.test_request_context(), time_machine.travel("2026-11-21 10:00:00+00:00", tick=False) as t:
+    with (
+        ctx.test_request_context(),
+        time_machine.travel("2026-11-21 10:00:00+00:00", tick=False) as t,
+    ):
         for _ in range(3):
             assert services.request_password_reset(persona.email)
             t.shift(timedelta(minutes=5))
@@ -272,7 +286,8 @@ def test_reset_password_sets_password_ends_sessions_notifies_and_keeps_totp(ctx)
         services.reset_password(second, NEW_PASSWORD)
     assert _count(UserSession) == 0
     used = db.session.scalars(sa.select(PasswordResetToken.used_at)).all()
-    assert len(used) == 2 and all(used)  # the other open link was invalidated too
+    assert len(used) == 2
+    assert all(used)
     with pytest.raises(services.ResetLinkInvalid) as info:
         services.reset_token_row(first)
     assert info.value.status == 400

@@ -50,7 +50,8 @@ def enrolled(make_user, enrol):
 def test_password_step_for_totp_account_opens_no_session(client, clean_app, enrolled):
     persona, _ = enrolled
     response = _password_step(client, persona)
-    assert response.status_code == 302 and response.headers["Location"] == "/anmelden/code"
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/anmelden/code"
     assert _sessions(clean_app) == 0
     assert client.get("/").status_code == 302  # not signed in
     page = html_page(client.get("/anmelden/code"))
@@ -61,7 +62,8 @@ def test_code_step_with_current_code_signs_in_and_follows_next(client, clean_app
     persona, enrolment = enrolled
     _password_step(client, persona, next="/konto/passwort")
     response = client.post("/anmelden/code", data={"code": code_for(enrolment.secret)})
-    assert response.status_code == 302 and response.headers["Location"] == "/konto/passwort"
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/konto/passwort"
     assert client.get("/").status_code == 200
     assert _sessions(clean_app) == 1
     assert "login.success" in _actions(clean_app)
@@ -77,12 +79,14 @@ def test_session_cookie_changes_at_password_and_at_code_step(clean_app, enrolled
     _password_step(client, persona)
     between = client.get_cookie("wba_session").value
     with client.session_transaction() as sess:
-        assert "probe" not in sess and "sid" not in sess
+        assert "probe" not in sess
+        assert "sid" not in sess
     client.post("/anmelden/code", data={"code": code_for(enrolment.secret)})
     after = client.get_cookie("wba_session").value
     assert len({before, between, after}) == 3
     with client.session_transaction() as sess:
-        assert "login_pending" not in sess and sess.get("sid")
+        assert "login_pending" not in sess
+        assert sess.get("sid")
     # The cookie from between the steps does not give a signed-in session.
     thief = clean_app.test_client()
     thief.set_cookie("wba_session", between)
@@ -126,7 +130,8 @@ def test_code_step_wrong_code_generic_message_and_counted(client, clean_app, enr
     assert "Anmeldung fehlgeschlagen. Bitte prüfen Sie den Code." in text_of(page)
     code_input = page.find(f".//{NS}input[@id='code']")
     assert code_input.get("aria-invalid") == "true"
-    assert _failed_attempts(clean_app) == 1 and _sessions(clean_app) == 0
+    assert _failed_attempts(clean_app) == 1
+    assert _sessions(clean_app) == 0
 
 
 def test_code_step_pending_login_expires_after_five_minutes(client, clean_app, enrolled):
@@ -135,7 +140,8 @@ def test_code_step_pending_login_expires_after_five_minutes(client, clean_app, e
         _password_step(client, persona)
         traveller.shift(timedelta(minutes=5, seconds=1))
         response = client.post("/anmelden/code", data={"code": code_for(enrolment.secret)})
-        assert response.status_code == 302 and response.headers["Location"] == "/anmelden"
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/anmelden"
         page = html_page(client.get("/anmelden"))
     assert "Die Anmeldung ist abgelaufen" in text_of(page)
     assert _sessions(clean_app) == 0
@@ -147,21 +153,26 @@ def test_code_step_within_five_minutes_still_works(client, clean_app, enrolled):
         _password_step(client, persona)
         traveller.shift(timedelta(minutes=4, seconds=50))
         response = client.post("/anmelden/code", data={"code": code_for(enrolment.secret)})
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
 
 
 def test_code_step_without_password_step_goes_to_login(client, clean_app):
     response = client.get("/anmelden/code")
-    assert response.status_code == 302 and response.headers["Location"] == "/anmelden"
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/anmelden"
     response = client.post("/anmelden/code", data={"code": "123456"})
-    assert response.status_code == 302 and _failed_attempts(clean_app) == 0
+    assert response.status_code == 302
+    assert _failed_attempts(clean_app) == 0
 
 
 def test_code_step_recovery_code_works_once(clean_app, enrolled):
     persona, enrolment = enrolled
     client = clean_app.test_client()
     _password_step(client, persona)
-    response = client.post("/anmelden/code", data={"code": enrolment.codes[0]}, follow_redirects=True)
+    response = client.post(
+        "/anmelden/code", data={"code": enrolment.codes[0]}, follow_redirects=True
+    )
     assert "Wiederherstellungscode verwendet. Es bleiben 9 Codes" in text_of(html_page(response))
     assert "login.recovery_code" in _actions(clean_app)
     again = clean_app.test_client()
@@ -178,9 +189,12 @@ def test_code_step_wrong_recovery_code_rejected(client, clean_app, enrolled):
     assert "Anmeldung fehlgeschlagen. Bitte prüfen Sie den Code." in response.get_data(as_text=True)
     assert _sessions(clean_app) == 0
     with clean_app.app_context():
-        assert db.session.scalar(
-            sa.select(sa.func.count(RecoveryCode.id)).where(RecoveryCode.used_at.is_not(None))
-        ) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(RecoveryCode.id)).where(RecoveryCode.used_at.is_not(None))
+            )
+            == 0
+        )
 
 
 @pytest.mark.parametrize(
@@ -196,13 +210,16 @@ def test_code_step_wrong_recovery_code_rejected(client, clean_app, enrolled):
         ("ab3k-9xq2-mn4p", "Wiederherstellungscode (16 Zeichen"),
     ],
 )
-def test_code_step_bad_input_german_message_and_nothing_counted(client, clean_app, enrolled, code, message):
+def test_code_step_bad_input_german_message_and_nothing_counted(
+    client, clean_app, enrolled, code, message
+):
     persona, _ = enrolled
     _password_step(client, persona)
     response = client.post("/anmelden/code", data={"code": code})
     assert response.status_code == 200
     assert message in text_of(html_page(response))
-    assert _failed_attempts(clean_app) == 0 and _sessions(clean_app) == 0
+    assert _failed_attempts(clean_app) == 0
+    assert _sessions(clean_app) == 0
 
 
 def test_code_step_sixth_wrong_code_throttled(client, clean_app, enrolled):
@@ -258,12 +275,15 @@ def test_setup_confirm_shows_ten_recovery_codes_once(client, auth, make_user, cl
     response = client.post("/konto/zwei-faktor", data={"code": code_for(secret)})
     page = html_page(response)
     codes = [li.text.strip() for li in page.findall(f".//{NS}ul[@data-recovery-codes]/{NS}li")]
-    assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", c) for c in codes)
+    assert len(codes) == 10
+    assert all(re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", c) for c in codes)
     with clean_app.app_context():
         user = db.session.get(User, advisor.id)
-        assert user.has_totp and user.totp_secret == secret
+        assert user.has_totp
+        assert user.totp_secret == secret
     status = client.get("/konto/zwei-faktor").get_data(as_text=True)
-    assert "eingerichtet seit" in status and codes[0] not in status
+    assert "eingerichtet seit" in status
+    assert codes[0] not in status
     assert "mfa.enable" in _actions(clean_app)
 
 
@@ -281,7 +301,8 @@ def test_setup_confirm_bad_input_changes_nothing(client, auth, make_user, clean_
     auth.login(advisor)
     _setup_secret(client)
     response = client.post("/konto/zwei-faktor", data={"code": code})
-    assert response.status_code == 200 and message in text_of(html_page(response))
+    assert response.status_code == 200
+    assert message in text_of(html_page(response))
     with clean_app.app_context():
         assert not db.session.get(User, advisor.id).has_totp
 
@@ -297,7 +318,9 @@ def test_setup_confirm_wrong_code_changes_nothing(client, auth, make_user, clean
         assert not db.session.get(User, advisor.id).has_totp
 
 
-def test_renew_needs_password_then_keeps_old_factor_until_confirmed(client, auth, clean_app, enrolled):
+def test_renew_needs_password_then_keeps_old_factor_until_confirmed(
+    client, auth, clean_app, enrolled
+):
     persona, enrolment = enrolled
     _password_step(client, persona)
     client.post("/anmelden/code", data={"code": code_for(enrolment.secret)})
@@ -305,13 +328,15 @@ def test_renew_needs_password_then_keeps_old_factor_until_confirmed(client, auth
     page = html_page(client.get("/konto/zwei-faktor"))
     assert page.find(f".//{NS}code[@data-totp-secret]") is None
     wrong = client.post("/konto/zwei-faktor/neu", data={"renew-password": "falsch-falsch-falsch"})
-    assert wrong.status_code == 200 and "Das Passwort stimmt nicht." in wrong.get_data(as_text=True)
+    assert wrong.status_code == 200
+    assert "Das Passwort stimmt nicht." in wrong.get_data(as_text=True)
     empty = client.post("/konto/zwei-faktor/neu", data={"renew-password": ""})
     assert "Bitte geben Sie Ihr Passwort ein." in text_of(html_page(empty))
     assert client.post("/konto/zwei-faktor", data={"code": "123456"}).status_code == 200
     old_cookie = client.get_cookie("wba_session").value
     ok = client.post("/konto/zwei-faktor/neu", data={"renew-password": TEST_PASSWORD})
-    assert ok.status_code == 302 and ok.headers["Location"] == "/konto/zwei-faktor"
+    assert ok.status_code == 302
+    assert ok.headers["Location"] == "/konto/zwei-faktor"
     assert client.get_cookie("wba_session").value != old_cookie  # new session id (SESS-02)
     _, secret = _setup_secret(client)
     assert secret != enrolment.secret
@@ -341,12 +366,15 @@ def test_disable_needs_password(client, clean_app, enrolled):
 # --- required roles ---
 
 
-def test_admin_without_totp_is_sent_to_setup_then_reaches_user_list(client, auth, make_user, totp_required):
+def test_admin_without_totp_is_sent_to_setup_then_reaches_user_list(
+    client, auth, make_user, totp_required
+):
     admin = make_user("admin")
     auth.login(admin)
     for path in ("/verwaltung/benutzer", "/", "/konto/passwort"):
         response = client.get(path)
-        assert response.status_code == 302 and response.headers["Location"] == "/konto/zwei-faktor"
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/konto/zwei-faktor"
     assert client.post("/konto/sitzung").status_code == 200
     page, secret = _setup_secret(client)
     assert "vorgeschrieben" in text_of(page)
@@ -354,7 +382,9 @@ def test_admin_without_totp_is_sent_to_setup_then_reaches_user_list(client, auth
     assert client.get("/verwaltung/benutzer").status_code == 200
 
 
-def test_required_gate_leaves_logout_language_and_health_open(client, auth, make_user, totp_required):
+def test_required_gate_leaves_logout_language_and_health_open(
+    client, auth, make_user, totp_required
+):
     coordinator = make_user("coordinator")
     auth.login(coordinator)
     assert client.get("/healthz").status_code == 200
@@ -374,7 +404,9 @@ def test_required_role_cannot_disable(client, clean_app, make_user, enrol, totp_
     enrolment = enrol(admin)
     _password_step(client, admin)
     client.post("/anmelden/code", data={"code": code_for(enrolment.secret)})
-    assert "ausschalten ist nicht möglich" in client.get("/konto/zwei-faktor").get_data(as_text=True)
+    assert "ausschalten ist nicht möglich" in client.get("/konto/zwei-faktor").get_data(
+        as_text=True
+    )
     response = client.post("/konto/zwei-faktor/aus", data={"disable-password": TEST_PASSWORD})
     assert "vorgeschrieben" in response.get_data(as_text=True)
     with clean_app.app_context():
@@ -395,7 +427,9 @@ def test_admin_resets_second_factor_and_ends_sessions(clean_app, make_user, enro
     _password_step(admin_client, admin)
     page = html_page(admin_client.get("/verwaltung/benutzer"))
     assert "Zwei-Faktor zurücksetzen" in text_of(page)
-    response = admin_client.post(f"/verwaltung/benutzer/{persona.id}/zwei-faktor", follow_redirects=True)
+    response = admin_client.post(
+        f"/verwaltung/benutzer/{persona.id}/zwei-faktor", follow_redirects=True
+    )
     assert "wurde zurückgesetzt" in response.get_data(as_text=True)
     assert user_client.get("/").status_code == 302
     with clean_app.app_context():
@@ -415,10 +449,12 @@ def test_admin_reset_for_non_admin_forbidden(client, auth, make_user, enrolled):
 def test_cli_reset_2fa(runner, clean_app, enrolled):
     persona, _ = enrolled
     result = runner.invoke(args=["accounts", "reset-2fa", persona.email])
-    assert result.exit_code == 0 and "zurückgesetzt" in result.output
+    assert result.exit_code == 0
+    assert "zurückgesetzt" in result.output
     with clean_app.app_context():
         assert not db.session.get(User, persona.id).has_totp
     again = runner.invoke(args=["accounts", "reset-2fa", persona.email])
-    assert again.exit_code != 0 and "keine Zwei-Faktor" in again.output
+    assert again.exit_code != 0
+    assert "keine Zwei-Faktor" in again.output
     unknown = runner.invoke(args=["accounts", "reset-2fa", "niemand@test.example"])
     assert unknown.exit_code != 0

@@ -6,7 +6,6 @@ import pytest
 from argon2 import PasswordHasher, extract_parameters
 
 from tests.figures import record_figure
-
 from wbagentur.accounts.passwords import (
     common_passwords,
     hash_password,
@@ -21,9 +20,13 @@ def test_hash_password_uses_argon2id_above_asvs_minimums():
     assert stored.startswith("$argon2id$v=19$")
     params = extract_parameters(stored)
     meets = params.type.name == "ID" and params.time_cost >= 3 and params.memory_cost >= 12 * 1024
-    record_figure("password.argon2",
-                  f"{'bestanden' if meets else 'nicht bestanden'} (m={params.memory_cost} KiB, "
-                  f"t={params.time_cost}, p={params.parallelism})", target="bestanden", ok=meets)
+    record_figure(
+        "password.argon2",
+        f"{'bestanden' if meets else 'nicht bestanden'} (m={params.memory_cost} KiB, "
+        f"t={params.time_cost}, p={params.parallelism})",
+        target="bestanden",
+        ok=meets,
+    )
     assert params.time_cost >= 3
     assert params.memory_cost >= 12 * 1024  # ASVS 5.0 App. C: t>=3 needs m>=12 MiB
     assert verify_password(stored, "Kartoffel-Salat-mit-Gurke-42")
@@ -61,8 +64,12 @@ def test_password_policy_rejects_common_passwords():
     assert len(sample) >= 200
     rejected = [p for p in sample if password_problems(p)]
     share = 100 * len(rejected) / len(sample)
-    record_figure("password.common_rejected", f"{share:.0f} % ({len(rejected)}/{len(sample)})",
-                  target="100 %", ok=len(rejected) == len(sample) >= 200)
+    record_figure(
+        "password.common_rejected",
+        f"{share:.0f} % ({len(rejected)}/{len(sample)})",
+        target="100 %",
+        ok=len(rejected) == len(sample) >= 200,
+    )
     assert len(rejected) == len(sample)
 
 
@@ -75,7 +82,8 @@ def test_password_policy_rejects_context_words(password):
 
 
 @pytest.mark.parametrize(
-    "password", ["Kartoffel-Salat-mit-Gurke-42", "ganz ruhiger Fluss am Abend", "ÄöüßÄöüß Wörter 12"]
+    "password",
+    ["Kartoffel-Salat-mit-Gurke-42", "ganz ruhiger Fluss am Abend", "ÄöüßÄöüß Wörter 12"],
 )
 def test_password_policy_accepts_long_passphrases_with_spaces_and_unicode(password):
     assert password_problems(password) == []

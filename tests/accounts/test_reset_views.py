@@ -59,28 +59,41 @@ def test_login_page_links_to_forgot_password(client):
 
 def test_forgot_page_is_german_and_public(client):
     page = html_page(client.get("/passwort-vergessen"))
-    assert "Passwort vergessen" in text_of(page) and "E-Mail-Adresse" in text_of(page)
+    assert "Passwort vergessen" in text_of(page)
+    assert "E-Mail-Adresse" in text_of(page)
 
 
-def test_forgot_known_account_queues_one_mail_with_configured_host(clean_app, make_user, fast_reset):
+def test_forgot_known_account_queues_one_mail_with_configured_host(
+    clean_app, make_user, fast_reset
+):
     clean_app.config["PUBLIC_BASE_URL"] = "https://wba.example"
     advisor = make_user("advisor", "SW")
     client = clean_app.test_client()
     response = client.post(
         "/passwort-vergessen", data={"email": advisor.email}, headers={"Host": "evil.example"}
     )
-    assert response.status_code == 302 and response.headers["Location"].endswith("/passwort-vergessen")
-    assert SENT in text_of(html_page(client.get("/passwort-vergessen", headers={"Host": "evil.example"})))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        "/passwort-vergessen"
+    )
+    assert SENT in text_of(
+        html_page(client.get("/passwort-vergessen", headers={"Host": "evil.example"}))
+    )
     mails = _mails(clean_app)
-    assert len(mails) == 1 and mails[0][0] == advisor.email
-    assert "https://wba.example/passwort-neu/" in mails[0][2] and "evil.example" not in mails[0][2]
+    assert len(mails) == 1
+    assert mails[0][0] == advisor.email
+    assert "https://wba.example/passwort-neu/" in mails[0][2]
+    assert "evil.example" not in mails[0][2]
 
 
 def test_forgot_unknown_account_same_answer_no_mail(clean_app, make_user, fast_reset):
     advisor = make_user("advisor", "SW")
     known = _request(clean_app, advisor)
     unknown = _request(clean_app, "niemand@test.example")
-    assert (known.status_code, known.headers["Location"]) == (unknown.status_code, unknown.headers["Location"])
+    assert (known.status_code, known.headers["Location"]) == (
+        unknown.status_code,
+        unknown.headers["Location"],
+    )
     assert len(_mails(clean_app)) == 1
 
 
@@ -111,7 +124,9 @@ def test_forgot_fourth_request_in_an_hour_sends_no_mail(clean_app, make_user, fa
 def test_forgot_eleventh_request_from_one_ip_is_limited(clean_app, fast_reset):
     client = clean_app.test_client()
     for _ in range(10):
-        assert client.post("/passwort-vergessen", data={"email": "x@test.example"}).status_code == 302
+        assert (
+            client.post("/passwort-vergessen", data={"email": "x@test.example"}).status_code == 302
+        )
     assert client.post("/passwort-vergessen", data={"email": "x@test.example"}).status_code == 429
 
 
@@ -128,7 +143,8 @@ def test_forgot_bad_input_german_message_nothing_written(client, clean_app, emai
     response = client.post("/passwort-vergessen", data={"email": email})
     assert response.status_code == 200
     assert message in text_of(html_page(response))
-    assert _count(clean_app, PasswordResetToken) == 0 and _count(clean_app, OutboxMessage) == 0
+    assert _count(clean_app, PasswordResetToken) == 0
+    assert _count(clean_app, OutboxMessage) == 0
 
 
 def test_reset_link_works_once_ends_sessions_and_notifies(clean_app, make_user, fast_reset):
@@ -140,26 +156,42 @@ def test_reset_link_works_once_ends_sessions_and_notifies(clean_app, make_user, 
     client = clean_app.test_client()
     page = html_page(client.get(path))
     assert "Neues Passwort festlegen" in text_of(page)
-    response = client.post(path, data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
-    assert response.status_code == 302 and response.headers["Location"] == "/anmelden"
+    response = client.post(
+        path, data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/anmelden"
     assert "Ihr Passwort wurde geändert" in text_of(html_page(client.get("/anmelden")))
     assert signed_in.get("/").status_code == 302  # all sessions ended
     notices = _mails(clean_app, "password_changed")
-    assert len(notices) == 1 and notices[0][0] == advisor.email
+    assert len(notices) == 1
+    assert notices[0][0] == advisor.email
     with clean_app.app_context():
         actions = db.session.scalars(sa.select(AuditEvent.action)).all()
-        assert "password.reset" in actions and "password.reset_request" in actions
+        assert "password.reset" in actions
+        assert "password.reset_request" in actions
     # The link works once.
     again = client.get(path)
-    assert again.status_code == 400 and "bereits verwendet" in text_of(html_page(again))
-    reuse = client.post(path, data={"new_password": "Noch-ein-Passwort-Gurke-88",
-                                    "confirm_password": "Noch-ein-Passwort-Gurke-88"})
+    assert again.status_code == 400
+    assert "bereits verwendet" in text_of(html_page(again))
+    reuse = client.post(
+        path,
+        data={
+            "new_password": "Noch-ein-Passwort-Gurke-88",
+            "confirm_password": "Noch-ein-Passwort-Gurke-88",
+        },
+    )
     assert reuse.status_code == 400
     fresh = clean_app.test_client()
-    assert fresh.post("/anmelden", data={"email": advisor.email, "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        fresh.post("/anmelden", data={"email": advisor.email, "password": NEW_PASSWORD}).status_code
+        == 302
+    )
     stale = clean_app.test_client().post(
-        "/anmelden", data={"email": advisor.email, "password": "Noch-ein-Passwort-Gurke-88"})
-    assert stale.status_code == 200 and "Anmeldung fehlgeschlagen" in stale.get_data(as_text=True)
+        "/anmelden", data={"email": advisor.email, "password": "Noch-ein-Passwort-Gurke-88"}
+    )
+    assert stale.status_code == 200
+    assert "Anmeldung fehlgeschlagen" in stale.get_data(as_text=True)
 
 
 def test_reset_link_expired_after_configured_hours(clean_app, make_user, fast_reset):
@@ -170,8 +202,11 @@ def test_reset_link_expired_after_configured_hours(clean_app, make_user, fast_re
         traveller.shift(timedelta(hours=hours, minutes=1))
         client = clean_app.test_client()
         response = client.get(path)
-        assert response.status_code == 400 and "abgelaufen" in text_of(html_page(response))
-        post = client.post(path, data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+        assert response.status_code == 400
+        assert "abgelaufen" in text_of(html_page(response))
+        post = client.post(
+            path, data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+        )
         assert post.status_code == 400
     with clean_app.app_context():
         from wbagentur.accounts.passwords import verify_password
@@ -183,17 +218,25 @@ def test_reset_link_expired_after_configured_hours(clean_app, make_user, fast_re
 def test_reset_unknown_link_is_404_german_page(client, token):
     response = client.get(f"/passwort-neu/{token}")
     assert response.status_code == 404
-    assert "Diesen Link zum Zurücksetzen des Passworts kennen wir nicht" in text_of(html_page(response))
+    assert "Diesen Link zum Zurücksetzen des Passworts kennen wir nicht" in text_of(
+        html_page(response)
+    )
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         ({"new_password": "", "confirm_password": ""}, "Bitte geben Sie ein neues Passwort ein."),
-        ({"new_password": NEW_PASSWORD, "confirm_password": ""}, "Bitte wiederholen Sie das neue Passwort."),
+        (
+            {"new_password": NEW_PASSWORD, "confirm_password": ""},
+            "Bitte wiederholen Sie das neue Passwort.",
+        ),
         ({"new_password": "kurz", "confirm_password": "kurz"}, "mindestens 12 Zeichen"),
         ({"new_password": "password1234", "confirm_password": "password1234"}, "zu verbreitet"),
-        ({"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD + "x"}, "stimmen nicht überein"),
+        (
+            {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD + "x"},
+            "stimmen nicht überein",
+        ),
         ({"new_password": "x" * 129, "confirm_password": "x" * 129}, "höchstens 128 Zeichen"),
     ],
 )
@@ -202,7 +245,8 @@ def test_reset_bad_input_keeps_link_and_password(clean_app, make_user, fast_rese
     path = _path(_link(clean_app, advisor))
     client = clean_app.test_client()
     response = client.post(path, data=data)
-    assert response.status_code == 200 and message in text_of(html_page(response))
+    assert response.status_code == 200
+    assert message in text_of(html_page(response))
     with clean_app.app_context():
         assert db.session.scalar(sa.select(PasswordResetToken.used_at)) is None
     assert _mails(clean_app, "password_changed") == []

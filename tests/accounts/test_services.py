@@ -26,8 +26,11 @@ def _actions():
 
 def test_create_user_normalises_email_and_writes_audit(ctx):
     user = services.create_user(
-        None, email="  Neue.Beraterin@Test.Example ", display_name="Neue Beraterin",
-        role="coordinator", password="Kartoffel-Salat-mit-Gurke-42",
+        None,
+        email="  Neue.Beraterin@Test.Example ",
+        display_name="Neue Beraterin",
+        role="coordinator",
+        password="Kartoffel-Salat-mit-Gurke-42",
     )
     assert user.email == "neue.beraterin@test.example"
     assert user.password_hash.startswith("$argon2id$")
@@ -38,7 +41,10 @@ def test_create_user_duplicate_email_refused(ctx):
     create_persona("coordinator", email="doppelt@test.example")
     with pytest.raises(services.AccountError, match="bereits ein Konto"):
         services.create_user(
-            None, email="DOPPELT@test.example", display_name="X", role="admin",
+            None,
+            email="DOPPELT@test.example",
+            display_name="X",
+            role="admin",
             password="Kartoffel-Salat-mit-Gurke-42",
         )
 
@@ -46,7 +52,10 @@ def test_create_user_duplicate_email_refused(ctx):
 def test_create_user_advisor_without_contact_point_refused(ctx):
     with pytest.raises(services.AccountError, match="Kontaktstelle"):
         services.create_user(
-            None, email="a@test.example", display_name="A", role="advisor",
+            None,
+            email="a@test.example",
+            display_name="A",
+            role="advisor",
             password="Kartoffel-Salat-mit-Gurke-42",
         )
 
@@ -54,7 +63,11 @@ def test_create_user_advisor_without_contact_point_refused(ctx):
 def test_create_user_weak_password_refused(ctx):
     with pytest.raises(services.PasswordRejected) as info:
         services.create_user(
-            None, email="b@test.example", display_name="B", role="admin", password="password1234",
+            None,
+            email="b@test.example",
+            display_name="B",
+            role="admin",
+            password="password1234",
         )
     assert "verbreitet" in info.value.problems[0]
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
@@ -111,10 +124,20 @@ def test_authenticate_inactive_user_fails(ctx):
 def test_session_idle_timeout_and_absolute_lifetime(ctx):
     persona = create_persona("advisor", "SW")
     idle, absolute = ctx.config["SESSION_IDLE_TIMEOUT"], ctx.config["SESSION_ABSOLUTE_LIFETIME"]
-    record_figure("session.idle", f"{idle.total_seconds() / 60:.0f} min", target="≤ 30 min",
-                  ok=idle <= timedelta(minutes=30), db=backend_of(ctx))
-    record_figure("session.absolute", f"{absolute.total_seconds() / 3600:.0f} h", target="≤ 12 h",
-                  ok=absolute <= timedelta(hours=12), db=backend_of(ctx))
+    record_figure(
+        "session.idle",
+        f"{idle.total_seconds() / 60:.0f} min",
+        target="≤ 30 min",
+        ok=idle <= timedelta(minutes=30),
+        db=backend_of(ctx),
+    )
+    record_figure(
+        "session.absolute",
+        f"{absolute.total_seconds() / 3600:.0f} h",
+        target="≤ 12 h",
+        ok=absolute <= timedelta(hours=12),
+        db=backend_of(ctx),
+    )
     with time_machine.travel("2026-11-21 08:00:00+00:00", tick=False) as traveller:
         token = services.authenticate(persona.email, TEST_PASSWORD).token
         traveller.shift(timedelta(minutes=29))
@@ -161,8 +184,13 @@ def test_change_password_needs_current_and_ends_other_sessions(ctx):
         services.change_password(user, "falsch-falsch-falsch", "Neues-Passwort-Gurke-77", first)
     services.change_password(user, TEST_PASSWORD, "Neues-Passwort-Gurke-77", first)
     usable = services.session_user(second) is not None
-    record_figure("session.old_after_password_change", "ja" if usable else "nein", target="nein",
-                  ok=not usable, db=backend_of(ctx))
+    record_figure(
+        "session.old_after_password_change",
+        "ja" if usable else "nein",
+        target="nein",
+        ok=not usable,
+        db=backend_of(ctx),
+    )
     assert services.session_user(first) is not None
     assert services.session_user(second) is None
     assert services.authenticate(persona.email, "Neues-Passwort-Gurke-77").user.id == persona.id
@@ -174,4 +202,5 @@ def test_login_attempts_do_not_store_the_email(ctx):
     with pytest.raises(services.LoginFailed):
         services.authenticate("canary.person@test.example", "irgendwas-falsches-1")
     keys = db.session.scalars(sa.select(LoginAttempt.account_key)).all()
-    assert keys and all("canary" not in k for k in keys)
+    assert keys
+    assert all("canary" not in k for k in keys)

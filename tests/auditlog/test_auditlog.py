@@ -15,14 +15,24 @@ def test_admin_filters_audit_entries_by_actor_and_action(client, auth, make_user
     admin = make_user("admin")
     advisor = make_user("advisor", "SW")
     with clean_app.app_context():
-        audit.record(type("A", (), {"id": advisor.id, "role": "advisor"})(), "case.view", "case", 41)
-        audit.record(type("A", (), {"id": advisor.id, "role": "advisor"})(), "case.note", "case", 41)
+        audit.record(
+            type("A", (), {"id": advisor.id, "role": "advisor"})(), "case.view", "case", 41
+        )
+        audit.record(
+            type("A", (), {"id": advisor.id, "role": "advisor"})(), "case.note", "case", 41
+        )
         audit.record(None, "login.failure", "user", None)
         db.session.commit()
     auth.login(admin)
-    page = html_page(client.get("/verwaltung/protokoll", query_string={"actor_id": advisor.id, "action": "case."}))
+    page = html_page(
+        client.get(
+            "/verwaltung/protokoll", query_string={"actor_id": advisor.id, "action": "case."}
+        )
+    )
     text = text_of(page)
-    assert "case.view" in text and "case.note" in text and "login.failure" not in text
+    assert "case.view" in text
+    assert "case.note" in text
+    assert "login.failure" not in text
     assert "2 Einträge" in text
     assert client.get("/verwaltung/protokoll", query_string={"object_id": "-3"}).status_code == 200
 
@@ -43,7 +53,14 @@ def test_objects_accessed_by_returns_exactly_the_viewed_objects_in_the_period(cl
         audit.record(other, "case.view", "case", 3)
         db.session.commit()
         now = utcnow()
-        rows = db.session.execute(objects_accessed_by(7, now - timedelta(hours=1), now + timedelta(hours=1))).all()
+        rows = db.session.execute(
+            objects_accessed_by(7, now - timedelta(hours=1), now + timedelta(hours=1))
+        ).all()
         assert [tuple(r) for r in rows] == [("case", 1), ("person", 5)]
-        assert db.session.execute(objects_accessed_by(7, now + timedelta(hours=1), now + timedelta(hours=2))).all() == []
+        assert (
+            db.session.execute(
+                objects_accessed_by(7, now + timedelta(hours=1), now + timedelta(hours=2))
+            ).all()
+            == []
+        )
         assert sa is not None

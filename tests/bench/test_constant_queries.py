@@ -109,7 +109,8 @@ def test_generator_references_continue_case_counters(measured: dict[int, Any]) -
         key = (region_id, int(year))
         highest[key] = max(highest.get(key, 0), int(seq))
     assert highest == counters
-    assert len(codes) == 4 and {r for r, _y in counters} == set(codes)
+    assert len(codes) == 4
+    assert {r for r, _y in counters} == set(codes)
 
 
 def test_generator_volumes_and_search_columns_match(measured: dict[int, Any]) -> None:
@@ -143,5 +144,6 @@ def test_generator_volumes_and_search_columns_match(measured: dict[int, Any]) ->
         "timeline_entries": 600,
         "referrals": 300,
     }
-    assert firm_ok and person_ok
+    assert firm_ok
+    assert person_ok
     assert closed_ok == 0

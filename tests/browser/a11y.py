@@ -17,9 +17,7 @@ def assert_no_axe_violations(page: Any, label: str) -> None:
     template = page.evaluate("document.body.dataset.page || ''")
     if template:
         record_scanned_template(template)
-    summary = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
-    ]
+    summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
     assert violations == [] or summary == [], f"{label}: {summary}"
 
 
@@ -63,7 +61,11 @@ def page_templates() -> set[str]:
     pages = set()
     for path in root.rglob("*.html"):
         rel = path.relative_to(root).as_posix()
-        if rel.startswith(("macros/", "layouts/")) or rel == "base.html" or path.name.startswith("_"):
+        if (
+            rel.startswith(("macros/", "layouts/"))
+            or rel == "base.html"
+            or path.name.startswith("_")
+        ):
             continue
         pages.add(rel)
     return pages

@@ -18,9 +18,15 @@ import sqlalchemy as sa
 CHROMIUM = os.environ.get("WBAGENTUR_CHROMIUM", "/usr/bin/chromium")
 # Seeded by migrations; kept between browser tests.
 REFERENCE_TABLES = {
-    "regions", "districts", "contact_points", "alembic_version",
-    "funding_programmes", "funding_parameter_versions",
-    "partners", "partner_districts", "partner_programmes",
+    "regions",
+    "districts",
+    "contact_points",
+    "alembic_version",
+    "funding_programmes",
+    "funding_parameter_versions",
+    "partners",
+    "partner_districts",
+    "partner_programmes",
     "retention_rules",
 }
 CHROMIUM_ARGS = [

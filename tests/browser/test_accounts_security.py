@@ -55,8 +55,9 @@ def test_admin_sets_up_totp_and_signs_in_with_code_keyboard_only(page, persona, 
         page.goto("/konto/zwei-faktor")
         assert "eingerichtet seit" in page.locator("main").inner_text()
         assert_no_axe_violations(page, "totp-status")
-        persona("advisor", "SW", totp_secret=pyotp.random_base32(),
-                totp_enabled_at=datetime.now(UTC))
+        persona(
+            "advisor", "SW", totp_secret=pyotp.random_base32(), totp_enabled_at=datetime.now(UTC)
+        )
         page.goto("/verwaltung/benutzer")
         assert page.locator("h1").inner_text() == "Benutzer"
         assert page.locator("button:has-text('Zwei-Faktor zurücksetzen')").count() == 1
@@ -104,11 +105,16 @@ def test_password_reset_pages_are_accessible(page, persona, live_app):
     page.fill("#email", advisor.email)
     page.click("main button[type=submit]")
     page.locator(".alert-info").wait_for()
-    assert "Wenn ein Konto existiert, haben wir eine E-Mail geschickt." in page.locator("main").inner_text()
+    assert (
+        "Wenn ein Konto existiert, haben wir eine E-Mail geschickt."
+        in page.locator("main").inner_text()
+    )
     assert_no_axe_violations(page, "password-forgot-sent")
 
     with live_app.app_context():
-        body = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.kind == "password_reset"))
+        body = db.session.scalar(
+            sa.select(OutboxMessage.body).where(OutboxMessage.kind == "password_reset")
+        )
     path = re.search(r"/passwort-neu/\S+", body).group(0)
     page.goto(path)
     assert_no_axe_violations(page, "password-reset")

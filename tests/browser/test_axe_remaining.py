@@ -26,11 +26,21 @@ def _sent_referral(live_app, advisor_id):
         advisor = db.session.get(User, advisor_id)
         firm = create_firm("Verweis GmbH", "16054")
         case = create_case(advisor, firm=firm)
-        partner = db.session.scalar(sa.select(Partner).where(Partner.kind == "agentur_fuer_arbeit").order_by(Partner.id))
+        partner = db.session.scalar(
+            sa.select(Partner).where(Partner.kind == "agentur_fuer_arbeit").order_by(Partner.id)
+        )
         referral = services.create_referral(
-            advisor, case, partner_id=partner.id, programme="sgb3_82", purpose="Prüfung § 82",
-            data_categories=["contact", "firm"], consent_id=None,
-            legal_basis="Art. 6 Abs. 1 lit. e DSGVO", due_days=None, message=None, send=True,
+            advisor,
+            case,
+            partner_id=partner.id,
+            programme="sgb3_82",
+            purpose="Prüfung § 82",
+            data_categories=["contact", "firm"],
+            consent_id=None,
+            legal_basis="Art. 6 Abs. 1 lit. e DSGVO",
+            due_days=None,
+            message=None,
+            send=True,
         )
         db.session.commit()
         return referral.id, case.id, partner.id
@@ -56,8 +66,11 @@ def _conflict_route(live_app):
             url_for("referrals.detail", referral_id=referral_id),
         )
 
-    live_app.add_url_rule("/_test/weiterleitung-konflikt/<int:referral_id>", "test_referral_conflict",
-                          test_referral_conflict)
+    live_app.add_url_rule(
+        "/_test/weiterleitung-konflikt/<int:referral_id>",
+        "test_referral_conflict",
+        test_referral_conflict,
+    )
 
 
 def test_referral_pages_and_conflict_pass_axe(page, persona, live_app):
@@ -78,7 +91,8 @@ def test_referral_pages_and_conflict_pass_axe(page, persona, live_app):
     page.goto(f"/_test/weiterleitung-konflikt/{referral_id}")
     assert "inzwischen" in page.locator("main").inner_text()
     assert_no_axe_violations(page, "referral-conflict")
-    assert Referral and db
+    assert Referral
+    assert db
 
 
 def test_partner_link_invalid_and_thanks_pages_pass_axe(page):
@@ -131,8 +145,13 @@ def test_privacy_pages_pass_axe(page, persona, live_app):
     supervisor = persona("supervisor", "SW")
     with live_app.app_context():
         firm = create_firm("Datenschutz GmbH", "16054")
-        person = Person(first_name="Dora", last_name="Daten", name_search=normalise_search("Dora Daten"),
-                        residence_district_id=firm.district_id, employer_id=firm.id)
+        person = Person(
+            first_name="Dora",
+            last_name="Daten",
+            name_search=normalise_search("Dora Daten"),
+            residence_district_id=firm.district_id,
+            employer_id=firm.id,
+        )
         db.session.add(person)
         db.session.flush()
         services.request_deletion(None, "person", person.id, "Antrag der Person")

@@ -110,7 +110,11 @@ def test_public_request_to_closed_case_and_status_link(page, persona, live_app, 
         page.click("button.btn-outline-danger:has-text('Fall abschließen')")
     assert "an Förderstelle vermittelt" in page.locator("[data-outcome]").inner_text()
     timeline = page.locator("#verlauf").inner_text()
-    for text in ("Rückruf bei Frau Glasbläser", "ESF+ Anpassungsqualifizierung prüfen", "Kostenvoranschlag anfordern"):
+    for text in (
+        "Rückruf bei Frau Glasbläser",
+        "ESF+ Anpassungsqualifizierung prüfen",
+        "Kostenvoranschlag anfordern",
+    ):
         assert text in timeline
     page.click("header button:has-text('Abmelden')")
 

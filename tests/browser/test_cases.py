@@ -60,7 +60,11 @@ def test_advisor_takes_case_from_inbox_and_works_it(page, sw_case):
     with page.expect_navigation():
         page.click("button:has-text('Wiedervorlage speichern')")
     timeline = page.locator("#verlauf").inner_text()
-    for text in ("Beratung vor Ort in der Werkhalle", "Angebote von zwei Trägern einholen", "Angebote vergleichen"):
+    for text in (
+        "Beratung vor Ort in der Werkhalle",
+        "Angebote von zwei Trägern einholen",
+        "Angebote vergleichen",
+    ):
         assert text in timeline
     assert_no_axe_violations(page, "case-detail-worked")
     # Errors are announced: close without outcome.

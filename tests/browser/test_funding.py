@@ -33,13 +33,20 @@ def funding_seed(live_app: Any, clean_db: Any) -> None:
             db.session.add(programme)
             db.session.flush()
             for v in (v for v in seed["versions"] if v["programme"] == p["code"]):
-                db.session.add(ParameterVersion(
-                    programme_id=programme.id, version_key=v["version_key"],
-                    valid_from=date.fromisoformat(v["valid_from"]),
-                    valid_to=date.fromisoformat(v["valid_to"]) if v["valid_to"] else None,
-                    parameters=json.dumps(v["parameters"]), source=v["source"],
-                    source_url=v["source_url"], state="approved", proposed_at=at, decided_at=at,
-                ))
+                db.session.add(
+                    ParameterVersion(
+                        programme_id=programme.id,
+                        version_key=v["version_key"],
+                        valid_from=date.fromisoformat(v["valid_from"]),
+                        valid_to=date.fromisoformat(v["valid_to"]) if v["valid_to"] else None,
+                        parameters=json.dumps(v["parameters"]),
+                        source=v["source"],
+                        source_url=v["source_url"],
+                        state="approved",
+                        proposed_at=at,
+                        decided_at=at,
+                    )
+                )
         db.session.commit()
 
 

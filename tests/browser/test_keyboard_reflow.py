@@ -71,7 +71,9 @@ def test_referral_form_reachable_with_the_keyboard(page, advisor_case):
     assert re.search(r"/faelle/\d+/weiterleiten", page.url)
     assert_no_axe_violations(page, "referral-new-keyboard")
     # Every form control on the page is reachable with Tab.
-    controls = page.locator("main form input:not([type=hidden]), main form select, main form textarea, main form button")
+    controls = page.locator(
+        "main form input:not([type=hidden]), main form select, main form textarea, main form button"
+    )
     count = controls.count()
     assert count >= 3
     for i in range(count):
@@ -83,11 +85,28 @@ def test_referral_form_reachable_with_the_keyboard(page, advisor_case):
 
 
 PAGES_ADVISOR = [
-    "/", "/faelle/posteingang", "/faelle/meine", "/faelle", "/faelle/faellig", "/unternehmen",
-    "/unternehmen/neu", "/personen", "/personen/neu", "/weiterleitungen", "/uebergaben", "/partner",
+    "/",
+    "/faelle/posteingang",
+    "/faelle/meine",
+    "/faelle",
+    "/faelle/faellig",
+    "/unternehmen",
+    "/unternehmen/neu",
+    "/personen",
+    "/personen/neu",
+    "/weiterleitungen",
+    "/uebergaben",
+    "/partner",
 ]
-PAGES_PUBLIC = ["/anmelden", "/beratung-anfragen", "/foerderkompass", "/foerderkompass/schnellcheck",
-                "/barrierefreiheit", "/datenschutz", "/passwort-vergessen"]
+PAGES_PUBLIC = [
+    "/anmelden",
+    "/beratung-anfragen",
+    "/foerderkompass",
+    "/foerderkompass/schnellcheck",
+    "/barrierefreiheit",
+    "/datenschutz",
+    "/passwort-vergessen",
+]
 
 
 def _overflowing(page, urls):
@@ -129,7 +148,12 @@ def test_reflow_at_320px_supervisor_dashboard(page, persona):
     page.fill("#password", TEST_PASSWORD)
     with page.expect_navigation():
         page.click("main button[type=submit]")
-    urls = ["/uebersicht", "/uebersicht/esf", "/uebersicht/umverteilen", "/datenschutz/loeschantraege"]
+    urls = [
+        "/uebersicht",
+        "/uebersicht/esf",
+        "/uebersicht/umverteilen",
+        "/datenschutz/loeschantraege",
+    ]
     wide = _overflowing(page, urls)
     _record_reflow("a11y.reflow_supervisor", urls, wide)
     assert not wide

@@ -13,10 +13,17 @@ from wbagentur.firms.models import Firm
 from wbagentur.regions.models import District
 
 
-def create_firm(name: str = "Metallbau Schmidt GmbH", district_key: str = "16054", **fields: Any) -> Firm:
+def create_firm(
+    name: str = "Metallbau Schmidt GmbH", district_key: str = "16054", **fields: Any
+) -> Firm:
     district = db.session.scalar(sa.select(District).where(District.key == district_key))
-    firm = Firm(name=name, name_search=normalise_search(name), district_id=district.id,
-                staff_over_30h=fields.pop("staff_over_30h", 12), **fields)
+    firm = Firm(
+        name=name,
+        name_search=normalise_search(name),
+        district_id=district.id,
+        staff_over_30h=fields.pop("staff_over_30h", 12),
+        **fields,
+    )
     db.session.add(firm)
     db.session.flush()
     return firm
@@ -43,7 +50,9 @@ def create_case(actor: Any = None, firm: Firm | None = None, **fields: Any) -> A
 def make_case(clean_app):
     """``make_case(district_key="16054", **fields)`` → case id (committed)."""
 
-    def _make(district_key: str = "16054", firm_name: str = "Metallbau Schmidt GmbH", **fields: Any) -> int:
+    def _make(
+        district_key: str = "16054", firm_name: str = "Metallbau Schmidt GmbH", **fields: Any
+    ) -> int:
         with clean_app.app_context():
             firm = create_firm(firm_name, district_key)
             case = create_case(firm=firm, **fields)

@@ -10,19 +10,29 @@ from wbagentur.extensions import db
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def test_upload_pdf_then_download_with_attachment_headers(client, auth, make_user, make_case, clean_app):
+def test_upload_pdf_then_download_with_attachment_headers(
+    client, auth, make_user, make_case, clean_app
+):
     auth.login(make_user("advisor", "SW"))
     case_id = make_case()
-    response = client.post(f"/faelle/{case_id}/dokumente", data={"file": (io.BytesIO(PDF), "Angebot März.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/faelle/{case_id}/dokumente",
+        data={"file": (io.BytesIO(PDF), "Angebot März.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     with clean_app.app_context():
         document = db.session.scalar(sa.select(Document))
-        assert document.content_type == "application/pdf" and document.source == "staff"
-        assert db.session.scalar(sa.select(TimelineEntry.kind).where(TimelineEntry.kind == "document")) == "document"
+        assert document.content_type == "application/pdf"
+        assert document.source == "staff"
+        assert (
+            db.session.scalar(sa.select(TimelineEntry.kind).where(TimelineEntry.kind == "document"))
+            == "document"
+        )
         document_id = document.id
     download = client.get(f"/faelle/{case_id}/dokumente/{document_id}")
-    assert download.status_code == 200 and download.data == PDF
+    assert download.status_code == 200
+    assert download.data == PDF
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in download.headers["Content-Security-Policy"]
@@ -32,9 +42,11 @@ def test_upload_pdf_then_download_with_attachment_headers(client, auth, make_use
 def test_upload_html_disguised_as_pdf_is_rejected(client, auth, make_user, make_case, clean_app):
     auth.login(make_user("advisor", "SW"))
     case_id = make_case()
-    response = client.post(f"/faelle/{case_id}/dokumente",
-                           data={"file": (io.BytesIO(b"<html><script>alert(1)</script>"), "rechnung.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/faelle/{case_id}/dokumente",
+        data={"file": (io.BytesIO(b"<html><script>alert(1)</script>"), "rechnung.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "Erlaubt sind PDF-Dokumente" in response.get_data(as_text=True)
     with clean_app.app_context():
@@ -44,7 +56,9 @@ def test_upload_html_disguised_as_pdf_is_rejected(client, auth, make_user, make_
 def test_upload_without_file_shows_message(client, auth, make_user, make_case):
     auth.login(make_user("advisor", "SW"))
     case_id = make_case()
-    response = client.post(f"/faelle/{case_id}/dokumente", data={}, content_type="multipart/form-data")
+    response = client.post(
+        f"/faelle/{case_id}/dokumente", data={}, content_type="multipart/form-data"
+    )
     assert response.status_code == 200
     assert "Bitte wählen Sie eine Datei aus." in response.get_data(as_text=True)
 
@@ -54,8 +68,11 @@ def test_download_of_other_regions_document_is_404(client, make_user, make_case,
     sw = make_user("advisor", "SW")
     owner.post("/anmelden", data={"email": sw.email, "password": sw.password})
     case_id = make_case()
-    owner.post(f"/faelle/{case_id}/dokumente", data={"file": (io.BytesIO(PDF), "a.pdf")},
-               content_type="multipart/form-data")
+    owner.post(
+        f"/faelle/{case_id}/dokumente",
+        data={"file": (io.BytesIO(PDF), "a.pdf")},
+        content_type="multipart/form-data",
+    )
     with clean_app.app_context():
         document_id = db.session.scalar(sa.select(Document.id))
     nt = make_user("advisor", "NT")

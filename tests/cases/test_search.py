@@ -57,15 +57,25 @@ def world(clean_app):
         services.add_participant(None, firm_case, make_person("Jürgen", "Weiß").id)
         person = make_person("Anna", "Müller-Lüdenscheidt")
         individual = services.open_case(
-            None, region_id=firm_case.region_id, kind="individual", title="Meisterkurs",
-            channel="phone", person_id=person.id,
+            None,
+            region_id=firm_case.region_id,
+            kind="individual",
+            title="Meisterkurs",
+            channel="phone",
+            person_id=person.id,
         )
         other = create_case(firm=create_firm("Schulze Holzbau KG", "16054"))
         north = create_case(firm=create_firm("Größer & Weiß Nord GmbH", "16062"))
         db.session.commit()
         yield SimpleNamespace(
-            app=clean_app, sw=sw, nt=nt, coordinator=coordinator, firm_case=firm_case.id,
-            individual=individual.id, other=other.id, north=north.id,
+            app=clean_app,
+            sw=sw,
+            nt=nt,
+            coordinator=coordinator,
+            firm_case=firm_case.id,
+            individual=individual.id,
+            other=other.id,
+            north=north.id,
             individual_ref=individual.reference,
         )
 
@@ -121,8 +131,15 @@ def test_search_stays_within_scope_and_follows_grants(world):
         assert _found(world.coordinator, "größer") == sorted([world.firm_case, world.north])
         # a pending transfer to the north lets its advisors read (and find) the case
         regions = dict(db.session.execute(sa.select(Region.code, Region.id)).tuples().all())
-        db.session.add(Transfer(case_id=world.individual, from_region_id=regions["SW"],
-                                to_region_id=regions["NT"], state="pending", reason="Umzug"))
+        db.session.add(
+            Transfer(
+                case_id=world.individual,
+                from_region_id=regions["SW"],
+                to_region_id=regions["NT"],
+                state="pending",
+                reason="Umzug",
+            )
+        )
         db.session.commit()
         assert _found(world.nt, "mueller") == [world.individual]
         assert _found(world.nt, "holzbau") == []

@@ -35,8 +35,13 @@ def test_open_case_numbers_per_region_and_year(ctx):
     with time_machine.travel("2027-01-02 10:00:00+00:00", tick=False):
         sw_next_year = create_case(firm=create_firm("D GmbH", "16054"))
     assert [sw1.reference, sw2.reference, mt1.reference, sw_next_year.reference] == [
-        "WBA-SW-2026-00001", "WBA-SW-2026-00002", "WBA-MT-2026-00001", "WBA-SW-2027-00001"]
-    assert sw1.status == "new" and sw1.assigned_to_id is None
+        "WBA-SW-2026-00001",
+        "WBA-SW-2026-00002",
+        "WBA-MT-2026-00001",
+        "WBA-SW-2027-00001",
+    ]
+    assert sw1.status == "new"
+    assert sw1.assigned_to_id is None
     actions = db.session.scalars(sa.select(AuditEvent.action)).all()
     assert actions.count("case.create") == 4
 
@@ -51,13 +56,16 @@ def test_status_transitions_only_allowed_ones(ctx):
     with pytest.raises(DomainError, match="Ergebnis"):
         services.change_status(advisor, case, "closed", case.version)
     services.change_status(advisor, case, "closed", case.version, outcome="training_started")
-    assert case.closed_at is not None and case.outcome == "training_started"
+    assert case.closed_at is not None
+    assert case.outcome == "training_started"
     with pytest.raises(DomainError, match="Grund"):
         services.change_status(advisor, case, "in_advice", case.version)
     services.change_status(advisor, case, "in_advice", case.version, reason="Neue Fragen")
-    assert case.closed_at is None and case.outcome is None
+    assert case.closed_at is None
+    assert case.outcome is None
     kinds = db.session.scalars(
-        sa.select(TimelineEntry.kind).where(TimelineEntry.case_id == case.id)).all()
+        sa.select(TimelineEntry.kind).where(TimelineEntry.case_id == case.id)
+    ).all()
     assert kinds.count("status") == 5  # opened + 4 changes
 
 
@@ -68,7 +76,8 @@ def test_assign_moves_new_case_into_advice_and_checks_region(ctx):
     with pytest.raises(DomainError, match="derselben Region"):
         services.assign_case(advisor, case, other_region.id, case.version)
     services.assign_case(advisor, case, advisor.id, case.version)
-    assert case.assigned_to_id == advisor.id and case.status == "in_advice"
+    assert case.assigned_to_id == advisor.id
+    assert case.status == "in_advice"
 
 
 def test_stale_version_raises_conflict(ctx):
@@ -88,10 +97,18 @@ def test_record_contact_updates_last_contact_and_rejects_future(ctx):
     advisor = _user(create_persona("advisor", "SW"))
     case = create_case(advisor)
     with pytest.raises(DomainError, match="Zukunft"):
-        services.record_contact(advisor, case, channel="phone", at=utcnow() + timedelta(hours=1),
-                                duration_minutes=5, summary="x")
+        services.record_contact(
+            advisor,
+            case,
+            channel="phone",
+            at=utcnow() + timedelta(hours=1),
+            duration_minutes=5,
+            summary="x",
+        )
     when = utcnow() - timedelta(hours=2)
-    services.record_contact(advisor, case, channel="phone", at=when, duration_minutes=15, summary="Erstgespräch")
+    services.record_contact(
+        advisor, case, channel="phone", at=when, duration_minutes=15, summary="Erstgespräch"
+    )
     assert case.last_contact_at == when.replace(microsecond=when.microsecond)
 
 
@@ -100,9 +117,19 @@ def test_follow_ups_due_list(ctx):
 
     advisor = _user(create_persona("advisor", "SW"))
     case = create_case(advisor)
-    services.add_follow_up(advisor, case, title="Unterlagen anfordern", due_date=date(2026, 11, 20), assignee_id=advisor.id)
-    services.add_follow_up(advisor, case, title="Rückruf", due_date=date(2026, 11, 21), assignee_id=advisor.id)
-    services.add_follow_up(advisor, case, title="Später", due_date=date(2026, 11, 25), assignee_id=advisor.id)
+    services.add_follow_up(
+        advisor,
+        case,
+        title="Unterlagen anfordern",
+        due_date=date(2026, 11, 20),
+        assignee_id=advisor.id,
+    )
+    services.add_follow_up(
+        advisor, case, title="Rückruf", due_date=date(2026, 11, 21), assignee_id=advisor.id
+    )
+    services.add_follow_up(
+        advisor, case, title="Später", due_date=date(2026, 11, 25), assignee_id=advisor.id
+    )
     due = db.session.scalars(queries.follow_ups_due(advisor, date(2026, 11, 21))).all()
     assert [f.title for f in due] == ["Unterlagen anfordern", "Rückruf"]
     services.complete_follow_up(advisor, due[0])
@@ -119,8 +146,10 @@ def test_scope_advisor_sees_only_own_region_coordinator_all_admin_none(ctx):
     admin = _user(create_persona("admin"))
     create_case(firm=create_firm("Suhler GmbH", "16054"))
     create_case(firm=create_firm("Nordhäuser GmbH", "16062"))
+
     def refs(user):
         return sorted(c.reference[:6] for c in db.session.scalars(cases_visible_to(user)))
+
     assert refs(sw) == ["WBA-SW"]
     assert refs(nt) == ["WBA-NT"]
     assert refs(coordinator) == ["WBA-NT", "WBA-SW"]
@@ -158,8 +187,15 @@ def test_concurrent_case_opening_never_duplicates_reference(app, backend):
     def worker():
         try:
             with app.app_context():
-                case = services.open_case(None, region_id=region_id, kind="firm", title="x",
-                                          channel="phone", firm_id=firm_id, topics=["digital"])
+                case = services.open_case(
+                    None,
+                    region_id=region_id,
+                    kind="firm",
+                    title="x",
+                    channel="phone",
+                    firm_id=firm_id,
+                    topics=["digital"],
+                )
                 db.session.commit()
                 refs.append(case.reference)
         except Exception as exc:  # pragma: no cover - reported below

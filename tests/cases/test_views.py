@@ -32,7 +32,9 @@ def test_inbox_lists_new_unassigned_cases_of_own_region_only(client, advisor_sw,
     assert client.get(f"/faelle/{sw}").status_code == 200
 
 
-def test_other_regions_case_is_404_for_advisor_and_all_actions(client, advisor_sw, make_case, clean_app):
+def test_other_regions_case_is_404_for_advisor_and_all_actions(
+    client, advisor_sw, make_case, clean_app
+):
     nt = make_case("16062", "Nordhäuser Logistik GmbH")
     version = _version(clean_app, nt)
     assert client.get(f"/faelle/{nt}").status_code == 404
@@ -42,13 +44,21 @@ def test_other_regions_case_is_404_for_advisor_and_all_actions(client, advisor_s
         (f"/faelle/{nt}/abschliessen", {"outcome": "no_need", "version": version}),
         (f"/faelle/{nt}/notizen", {"body": "x"}),
         (f"/faelle/{nt}/kontakte", {"channel": "phone", "on_date": "2026-11-20", "summary": "x"}),
-        (f"/faelle/{nt}/wiedervorlagen", {"title": "x", "due_date": "2030-01-01", "for_user_id": advisor_sw.id}),
-        (f"/faelle/{nt}/bearbeiten", {"title": "x", "priority": "low", "topics": "digital", "version": version}),
+        (
+            f"/faelle/{nt}/wiedervorlagen",
+            {"title": "x", "due_date": "2030-01-01", "for_user_id": advisor_sw.id},
+        ),
+        (
+            f"/faelle/{nt}/bearbeiten",
+            {"title": "x", "priority": "low", "topics": "digital", "version": version},
+        ),
     ]:
         assert client.post(url, data=data).status_code == 404, url
 
 
-def test_coordinator_reads_every_region_but_cannot_edit(client, make_user, auth, make_case, clean_app):
+def test_coordinator_reads_every_region_but_cannot_edit(
+    client, make_user, auth, make_case, clean_app
+):
     nt = make_case("16062", "Nordhäuser Logistik GmbH")
     auth.login(make_user("coordinator"))
     page = client.get(f"/faelle/{nt}")
@@ -64,31 +74,80 @@ def test_admin_sees_no_cases(client, make_user, auth, make_case):
     assert client.get(f"/faelle/{case}").status_code == 403
 
 
-def test_assign_to_me_then_record_note_contact_follow_up_and_close(client, advisor_sw, make_case, clean_app):
+def test_assign_to_me_then_record_note_contact_follow_up_and_close(
+    client, advisor_sw, make_case, clean_app
+):
     case_id = make_case()
-    response = client.post(f"/faelle/{case_id}/zuweisen",
-                           data={"assignee_id": advisor_sw.id, "version": _version(clean_app, case_id)})
+    response = client.post(
+        f"/faelle/{case_id}/zuweisen",
+        data={"assignee_id": advisor_sw.id, "version": _version(clean_app, case_id)},
+    )
     assert response.status_code == 302
-    assert client.post(f"/faelle/{case_id}/notizen", data={"body": "Bedarf: CNC-Schulung"}).status_code == 302
-    assert client.post(f"/faelle/{case_id}/kontakte", data={
-        "channel": "phone", "on_date": "2026-11-20", "at_time": "10:30", "duration_minutes": "20",
-        "summary": "Telefonat mit der Geschäftsführung"}).status_code == 302
-    assert client.post(f"/faelle/{case_id}/wiedervorlagen", data={
-        "title": "Angebot prüfen", "due_date": "2099-01-05", "for_user_id": advisor_sw.id}).status_code == 200
-    assert client.post(f"/faelle/{case_id}/wiedervorlagen", data={
-        "title": "Angebot prüfen", "due_date": "2027-01-05", "for_user_id": advisor_sw.id}).status_code == 302
+    assert (
+        client.post(f"/faelle/{case_id}/notizen", data={"body": "Bedarf: CNC-Schulung"}).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"/faelle/{case_id}/kontakte",
+            data={
+                "channel": "phone",
+                "on_date": "2026-11-20",
+                "at_time": "10:30",
+                "duration_minutes": "20",
+                "summary": "Telefonat mit der Geschäftsführung",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"/faelle/{case_id}/wiedervorlagen",
+            data={
+                "title": "Angebot prüfen",
+                "due_date": "2099-01-05",
+                "for_user_id": advisor_sw.id,
+            },
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            f"/faelle/{case_id}/wiedervorlagen",
+            data={
+                "title": "Angebot prüfen",
+                "due_date": "2027-01-05",
+                "for_user_id": advisor_sw.id,
+            },
+        ).status_code
+        == 302
+    )
     page = html_page(client.get(f"/faelle/{case_id}"))
     text = text_of(page)
-    for expected in ("Bedarf: CNC-Schulung", "Telefonat mit der Geschäftsführung", "Angebot prüfen",
-                     "in Beratung", "20 Minuten"):
+    for expected in (
+        "Bedarf: CNC-Schulung",
+        "Telefonat mit der Geschäftsführung",
+        "Angebot prüfen",
+        "in Beratung",
+        "20 Minuten",
+    ):
         assert expected in text
-    response = client.post(f"/faelle/{case_id}/abschliessen", data={
-        "outcome": "funding_referred", "outcome_note": "an AA Südwest", "version": _version(clean_app, case_id)})
+    response = client.post(
+        f"/faelle/{case_id}/abschliessen",
+        data={
+            "outcome": "funding_referred",
+            "outcome_note": "an AA Südwest",
+            "version": _version(clean_app, case_id),
+        },
+    )
     assert response.status_code == 302
     text = text_of(html_page(client.get(f"/faelle/{case_id}")))
-    assert "an Förderstelle vermittelt" in text and "abgeschlossen" in text
+    assert "an Förderstelle vermittelt" in text
+    assert "abgeschlossen" in text
     with clean_app.app_context():
-        kinds = db.session.scalars(sa.select(TimelineEntry.kind).where(TimelineEntry.case_id == case_id)).all()
+        kinds = db.session.scalars(
+            sa.select(TimelineEntry.kind).where(TimelineEntry.case_id == case_id)
+        ).all()
     assert sorted(set(kinds)) == ["assignment", "contact", "follow_up", "note", "status"]
 
 
@@ -97,20 +156,45 @@ def test_assign_to_me_then_record_note_contact_follow_up_and_close(client, advis
     [
         ("notizen", {"body": ""}, "Bitte geben Sie einen Text ein."),
         ("notizen", {"body": "x" * 10001}, "Höchstens 10.000 Zeichen."),
-        ("kontakte", {"channel": "phone", "on_date": "", "summary": "x"}, "Bitte geben Sie das Datum an"),
-        ("kontakte", {"channel": "phone", "on_date": "2099-01-01", "summary": "x"}, "nicht in der Zukunft"),
-        ("kontakte", {"channel": "fax", "on_date": "2026-11-20", "summary": "x"}, "Keine gültige Auswahl"),
-        ("kontakte", {"channel": "phone", "on_date": "2026-11-20", "summary": "x", "duration_minutes": "-5"},
-         "Bitte 1 bis 600 Minuten angeben."),
-        ("kontakte", {"channel": "phone", "on_date": "2026-11-20", "summary": ""}, "Bitte fassen Sie den Kontakt"),
-        ("wiedervorlagen", {"title": "", "due_date": "2027-01-01"}, "Bitte beschreiben Sie die Wiedervorlage."),
+        (
+            "kontakte",
+            {"channel": "phone", "on_date": "", "summary": "x"},
+            "Bitte geben Sie das Datum an",
+        ),
+        (
+            "kontakte",
+            {"channel": "phone", "on_date": "2099-01-01", "summary": "x"},
+            "nicht in der Zukunft",
+        ),
+        (
+            "kontakte",
+            {"channel": "fax", "on_date": "2026-11-20", "summary": "x"},
+            "Keine gültige Auswahl",
+        ),
+        (
+            "kontakte",
+            {"channel": "phone", "on_date": "2026-11-20", "summary": "x", "duration_minutes": "-5"},
+            "Bitte 1 bis 600 Minuten angeben.",
+        ),
+        (
+            "kontakte",
+            {"channel": "phone", "on_date": "2026-11-20", "summary": ""},
+            "Bitte fassen Sie den Kontakt",
+        ),
+        (
+            "wiedervorlagen",
+            {"title": "", "due_date": "2027-01-01"},
+            "Bitte beschreiben Sie die Wiedervorlage.",
+        ),
         ("wiedervorlagen", {"title": "x", "due_date": "2020-01-01"}, "nicht in der Vergangenheit"),
         ("wiedervorlagen", {"title": "x", "due_date": "kein-datum"}, "Kein gültiges Datum"),
         ("abschliessen", {"outcome": ""}, "Bitte wählen Sie ein Ergebnis."),
         ("abschliessen", {"outcome": "erfunden"}, "Keine gültige Auswahl"),
     ],
 )
-def test_case_forms_reject_bad_input_and_write_nothing(client, advisor_sw, make_case, clean_app, url, data, message):
+def test_case_forms_reject_bad_input_and_write_nothing(
+    client, advisor_sw, make_case, clean_app, url, data, message
+):
     case_id = make_case()
     with clean_app.app_context():
         before = db.session.scalar(sa.select(sa.func.count(TimelineEntry.id)))
@@ -139,7 +223,8 @@ def test_two_advisors_saving_same_version_second_gets_conflict(clean_app, make_u
     response = clients[1].post(f"/faelle/{case_id}/bearbeiten", data={**edit, "title": "Titel B"})
     assert response.status_code == 409
     text = response.get_data(as_text=True)
-    assert "Titel B" in text and "Neuer Titel A" in text
+    assert "Titel B" in text
+    assert "Neuer Titel A" in text
     with clean_app.app_context():
         assert db.session.get(Case, case_id).title == "Neuer Titel A"
 
@@ -152,15 +237,30 @@ def test_create_case_from_firm_double_submit_creates_one(client, advisor_sw, cle
         db.session.commit()
     form = client.get(f"/faelle/neu?unternehmen={firm_id}").get_data(as_text=True)
     token = re.search(r'name="submission_token" type="hidden" value="([^"]+)"', form).group(1)
-    data = {"kind": "firm", "title": "Weiterbildung Lager", "channel": "phone", "priority": "normal",
-            "topics": ["digital"], "firm_id": firm_id, "submission_token": token}
+    data = {
+        "kind": "firm",
+        "title": "Weiterbildung Lager",
+        "channel": "phone",
+        "priority": "normal",
+        "topics": ["digital"],
+        "firm_id": firm_id,
+        "submission_token": token,
+    }
     first = client.post("/faelle/neu", data=data)
     second = client.post("/faelle/neu", data=data)
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     with clean_app.app_context():
         cases = db.session.scalars(sa.select(Case)).all()
-    assert len(cases) == 1 and cases[0].assigned_to_id == advisor_sw.id and cases[0].status == "in_advice"
+    assert (
+        len(cases) == 1
+    )
+    assert (
+        cases[0].assigned_to_id == advisor_sw.id
+    )
+    assert (
+        cases[0].status == "in_advice"
+    )
 
 
 def test_create_case_bad_input(client, advisor_sw, clean_app):
@@ -169,10 +269,19 @@ def test_create_case_bad_input(client, advisor_sw, clean_app):
     with clean_app.app_context():
         firm_id = create_firm("Leer GmbH", "16054").id
         db.session.commit()
-    response = client.post("/faelle/neu", data={"kind": "firm", "title": "", "channel": "phone",
-                                                "priority": "normal", "firm_id": firm_id})
+    response = client.post(
+        "/faelle/neu",
+        data={
+            "kind": "firm",
+            "title": "",
+            "channel": "phone",
+            "priority": "normal",
+            "firm_id": firm_id,
+        },
+    )
     text = response.get_data(as_text=True)
-    assert "Bitte beschreiben Sie das Anliegen" in text and "mindestens ein Thema" in text
+    assert "Bitte beschreiben Sie das Anliegen" in text
+    assert "mindestens ein Thema" in text
     with clean_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
 
@@ -191,8 +300,11 @@ def test_case_list_search_filter_and_sort_are_safe(client, advisor_sw, make_case
     make_case("16054", "Schulze Holzbau KG")
     for q in ("MÜLLER", "Mueller", "müller"):
         text = client.post("/faelle", data={"q": q}, follow_redirects=True).get_data(as_text=True)
-        assert "Müller Präzisionsteile GmbH" in text and "Schulze" not in text
-    response = client.get("/faelle", query_string={"sort": "id; DROP TABLE cases", "status": "x' OR 1=1"})
+        assert "Müller Präzisionsteile GmbH" in text
+        assert "Schulze" not in text
+    response = client.get(
+        "/faelle", query_string={"sort": "id; DROP TABLE cases", "status": "x' OR 1=1"}
+    )
     assert response.status_code == 200
     html_page(client.get("/faelle", query_string={"status": "open", "sort": "aelteste"}))
 
@@ -204,8 +316,15 @@ def test_due_page_shows_overdue_follow_ups(client, advisor_sw, make_case, clean_
 
     case_id = make_case()
     with clean_app.app_context():
-        db.session.add(FollowUp(case_id=case_id, title="Überfällige Sache", due_date=date.today() - timedelta(days=3),
-                                assignee_id=advisor_sw.id))
+        db.session.add(
+            FollowUp(
+                case_id=case_id,
+                title="Überfällige Sache",
+                due_date=date.today() - timedelta(days=3),
+                assignee_id=advisor_sw.id,
+            )
+        )
         db.session.commit()
     text = text_of(html_page(client.get("/faelle/faellig")))
-    assert "Überfällige Sache" in text and "überfällig" in text
+    assert "Überfällige Sache" in text
+    assert "überfällig" in text

@@ -129,11 +129,13 @@ def test_pagination_keeps_the_search(client: Any, seeded: Any, search: Search) -
     key = dict(parse_qsl(urlsplit(location).query))["suche"]
     first = html_page(client.get(location))
     next_links = [u for u in _urls(first) if "seite=2" in u]
-    assert next_links and all(f"suche={key}" in u for u in next_links)
+    assert next_links
+    assert all(f"suche={key}" in u for u in next_links)
     assert not any(_has_canary(u) for u in next_links)
     second = html_page(client.get(next_links[0]))
     body = text_of(second)
-    assert CANARY in body and OTHER not in body
+    assert CANARY in body
+    assert OTHER not in body
     assert _search_value(second) == CANARY
 
 
@@ -147,7 +149,8 @@ def test_unknown_key_gives_the_hint_and_the_list_without_search(
     assert EXPIRED in body
     assert _search_value(root) == ""
     if search is not PICKER:
-        assert search.shown in body and OTHER in body
+        assert search.shown in body
+        assert OTHER in body
     assert not any("suche=" in u for u in _urls(root))
 
 
@@ -172,14 +175,16 @@ def test_a_key_of_one_list_does_not_search_another(client: Any, seeded: Any) -> 
     seeded(PERSONS)
     key = dict(parse_qsl(urlsplit(_search(client, FIRMS).headers["Location"]).query))["suche"]
     body = text_of(html_page(client.get(f"/personen?suche={key}")))
-    assert EXPIRED in body and OTHER in body
+    assert EXPIRED in body
+    assert OTHER in body
 
 
 @pytest.mark.parametrize("search", SEARCHES, ids=str)
 def test_too_long_term_is_refused_with_a_message(client: Any, seeded: Any, search: Search) -> None:
     seeded(search)
     location = _search(client, search, term=CANARY * 10).headers["Location"]
-    assert "suche=" not in location and not _has_canary(location)
+    assert "suche=" not in location
+    assert not _has_canary(location)
     body = text_of(html_page(client.get(location)))
     assert "Der Suchbegriff darf höchstens 100 Zeichen lang sein." in body
 
@@ -193,16 +198,20 @@ def test_empty_term_shows_the_list_without_search(client: Any, seeded: Any, sear
     if search is PICKER:
         assert "Bitte geben Sie einen Suchbegriff ein." in body
     else:
-        assert search.shown in body and OTHER in body
+        assert search.shown in body
+        assert OTHER in body
 
 
 def test_case_search_keeps_the_non_personal_filters(client: Any, seeded: Any) -> None:
     seeded(CASES)
     location = _search(client, CASES, status="open", sort="aktenzeichen").headers["Location"]
     query = dict(parse_qsl(urlsplit(location).query))
-    assert query["status"] == "open" and query["sort"] == "aktenzeichen" and "suche" in query
+    assert query["status"] == "open"
+    assert query["sort"] == "aktenzeichen"
+    assert "suche" in query
     root = html_page(client.get(location))
-    assert CASES.shown in text_of(root) and OTHER not in text_of(root)
+    assert CASES.shown in text_of(root)
+    assert OTHER not in text_of(root)
     selected = root.find(f".//{NS}select[@id='sort']/{NS}option[@selected]")
     assert selected.get("value") == "aktenzeichen"
 
@@ -211,7 +220,9 @@ def test_firm_search_keeps_the_district(client: Any, seeded: Any) -> None:
     seeded(FIRMS)
     location = _search(client, FIRMS, kreis="16054", sortierung="neu").headers["Location"]
     query = dict(parse_qsl(urlsplit(location).query))
-    assert query["kreis"] == "16054" and query["sortierung"] == "neu" and "suche" in query
+    assert query["kreis"] == "16054"
+    assert query["sortierung"] == "neu"
+    assert "suche" in query
 
 
 def test_missing_csrf_token_is_refused(clean_app: Any, make_user: Any) -> None:
@@ -276,8 +287,17 @@ def test_store_keeps_a_few_recent_terms_and_forgets_old_ones(
 
 # ---------------------------------------------------------------- WEB-05 crawl
 
-START_PAGES = ("/", "/faelle", "/faelle/meine", "/faelle/posteingang", "/faelle/faellig",
-               "/unternehmen", "/personen", "/faelle/neu", "/weiterleitungen")
+START_PAGES = (
+    "/",
+    "/faelle",
+    "/faelle/meine",
+    "/faelle/posteingang",
+    "/faelle/faellig",
+    "/unternehmen",
+    "/personen",
+    "/faelle/neu",
+    "/weiterleitungen",
+)
 MAX_PAGES = 150
 
 

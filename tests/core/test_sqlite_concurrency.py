@@ -155,7 +155,9 @@ def test_unsafe_requests_begin_with_the_write_lock(tmp_path: Path) -> None:
     assert seen == ["DEFERRED", None]
 
 
-def test_response_marked_for_retry_does_not_load_the_user_again(tmp_path: Path, monkeypatch) -> None:
+def test_response_marked_for_retry_does_not_load_the_user_again(
+    tmp_path: Path, monkeypatch
+) -> None:
     """The after-request hook must not refresh the session (a write) for a response that
     is thrown away: that write would meet the same lost lock and end as a 500."""
     from flask import Response

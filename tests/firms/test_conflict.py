@@ -35,9 +35,13 @@ def test_second_save_of_same_version_gets_409_with_both_values(clean_app, make_u
         firm = db.session.get(Firm, firm_id)
         overwrites = int(firm.city != "Zella-Mehlis")
         successes = [saved.status_code, lost.status_code].count(302)
-        record_figure("robust.lost_updates", f"Erfolge {successes}, stille Überschreibungen {overwrites}",
-                      target="Erfolge 1, Überschreibungen 0", ok=successes == 1 and overwrites == 0,
-                      db=backend_of(clean_app))
+        record_figure(
+            "robust.lost_updates",
+            f"Erfolge {successes}, stille Überschreibungen {overwrites}",
+            target="Erfolge 1, Überschreibungen 0",
+            ok=successes == 1 and overwrites == 0,
+            db=backend_of(clean_app),
+        )
         assert firm.city == "Zella-Mehlis"
         assert firm.version == 2
 

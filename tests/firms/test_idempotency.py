@@ -26,8 +26,14 @@ def test_double_submit_creates_one_firm(client, clean_app, auth, make_user):
         client.post("/unternehmen/neu", data=firm_form(submission_token=token))
     with clean_app.app_context():
         firms = db.session.scalar(sa.select(sa.func.count(Firm.id)))
-    record_figure("robust.duplicates", firms - 1, target="0", ok=firms == 1, db=backend_of(clean_app),
-                  detail="10 Absendungen mit demselben Token, nacheinander")
+    record_figure(
+        "robust.duplicates",
+        firms - 1,
+        target="0",
+        ok=firms == 1,
+        db=backend_of(clean_app),
+        detail="10 Absendungen mit demselben Token, nacheinander",
+    )
     assert firms == 1
 
 

@@ -19,7 +19,9 @@ class CaseIds:
 
 
 def create_firm_case(
-    region_code: str = "SW", district_key: str = "16066", assigned_to_id: int | None = None,
+    region_code: str = "SW",
+    district_key: str = "16066",
+    assigned_to_id: int | None = None,
     status: str | None = None,
 ) -> CaseIds:
     """Inside an app context: firm + employee + firm case (committed)."""
@@ -32,22 +34,38 @@ def create_firm_case(
     district = db.session.scalar(sa.select(District).where(District.key == district_key))
     region = db.session.scalar(sa.select(Region).where(Region.code == region_code))
     firm = Firm(
-        name="Metallbau Muster GmbH", district_id=district.id, staff_over_30h=22,
-        staff_up_to_30h=6, staff_up_to_20h=4, staff_up_to_10h=3,
-        has_works_agreement_training=False, has_collective_agreement_training=False,
+        name="Metallbau Muster GmbH",
+        district_id=district.id,
+        staff_over_30h=22,
+        staff_up_to_30h=6,
+        staff_up_to_20h=4,
+        staff_up_to_10h=3,
+        has_works_agreement_training=False,
+        has_collective_agreement_training=False,
     )
     db.session.add(firm)
     db.session.flush()
     person = Person(
-        first_name="Erika", last_name="Beispiel", birth_date=date(1988, 6, 15),
-        employment_status="employed", employer_id=firm.id, qualification="vocational",
-        qualification_year=2012, working_days_per_week=5, employed_since=date(2015, 8, 1),
+        first_name="Erika",
+        last_name="Beispiel",
+        birth_date=date(1988, 6, 15),
+        employment_status="employed",
+        employer_id=firm.id,
+        qualification="vocational",
+        qualification_year=2012,
+        working_days_per_week=5,
+        employed_since=date(2015, 8, 1),
     )
     db.session.add(person)
     db.session.flush()
     case = open_case(
-        None, region_id=region.id, kind="firm", title="CNC-Qualifizierung", channel="phone",
-        firm_id=firm.id, assigned_to_id=assigned_to_id,
+        None,
+        region_id=region.id,
+        kind="firm",
+        title="CNC-Qualifizierung",
+        channel="phone",
+        firm_id=firm.id,
+        assigned_to_id=assigned_to_id,
     )
     add_participant(None, case, person.id)
     if status:

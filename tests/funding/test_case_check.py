@@ -13,9 +13,16 @@ from wbagentur.extensions import db
 from wbagentur.funding.models import FundingCheck
 
 COURSE = {
-    "course_title": "CNC-Fachkraft", "hours": "480", "hours_unit": "clock_hours",
-    "course_fees": "6000", "eligible_wage": "10000", "start_date": "11.01.2027",
-    "end_date": "30.06.2027", "goal": "other", "azav": "yes", "income_band": "30000",
+    "course_title": "CNC-Fachkraft",
+    "hours": "480",
+    "hours_unit": "clock_hours",
+    "course_fees": "6000",
+    "eligible_wage": "10000",
+    "start_date": "11.01.2027",
+    "end_date": "30.06.2027",
+    "goal": "other",
+    "azav": "yes",
+    "income_band": "30000",
 }
 
 
@@ -26,7 +33,11 @@ def _prefilled(client, case_id):
     assert response.status_code == 200
     html_page(response)
     doc = html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
-    form = [f for f in doc.iter("form") if f.get("method") == "post" and "foerdercheck" in f.get("action")][0]
+    form = [
+        f
+        for f in doc.iter("form")
+        if f.get("method") == "post" and "foerdercheck" in f.get("action")
+    ][0]
     data = {}
     for el in form.iter("input"):
         if el.get("type") == "checkbox":
@@ -74,7 +85,9 @@ def test_case_check_run_shows_result_without_saving(client, auth, make_user, fir
         assert db.session.scalar(sa.select(sa.func.count(FundingCheck.id))) == 0
 
 
-def test_case_check_save_stores_check_and_timeline_entry(client, auth, make_user, firm_case, clean_app):
+def test_case_check_save_stores_check_and_timeline_entry(
+    client, auth, make_user, firm_case, clean_app
+):
     advisor = make_user("advisor", "SW")
     ids = firm_case(assigned_to_id=advisor.id)
     auth.login(advisor)

@@ -39,8 +39,12 @@ def _params_with(code: str, key: str, value) -> dict:
 
 def _aez_075_to_080() -> dict:
     params = _params_with("sgb3_82", "bands", None)
-    bands = [dict(b) for b in catalogue.effective_version(
-        _programme("sgb3_82"), date(2026, 11, 21)).params["bands"]["value"]]
+    bands = [
+        dict(b)
+        for b in catalogue.effective_version(_programme("sgb3_82"), date(2026, 11, 21)).params[
+            "bands"
+        ]["value"]
+    ]
     bands[0]["aez_rate"] = 0.8
     params["bands"]["value"] = bands
     return params
@@ -59,9 +63,11 @@ def test_check_document_seeded_catalogue_equals_engine_defaults(clean_app, examp
 
 def test_catalogue_seed_holds_every_default_set_as_approved(clean_app):
     with clean_app.app_context():
-        keys = set(db.session.scalars(
-            sa.select(ParameterVersion.version_key).where(ParameterVersion.state == "approved")
-        ))
+        keys = set(
+            db.session.scalars(
+                sa.select(ParameterVersion.version_key).where(ParameterVersion.state == "approved")
+            )
+        )
     assert keys == {ps.version for ps in DEFAULT_PARAMETER_SETS}
 
 
@@ -69,8 +75,12 @@ def test_propose_version_has_no_effect_until_approved(clean_app, make_user):
     admin, coordinator = make_user("admin"), make_user("coordinator")
     with clean_app.app_context():
         version = services.propose_version(
-            _user(admin), _programme("sgb3_82"), valid_from=date(2026, 1, 1),
-            source="Testquelle", source_url=None, params=_aez_075_to_080(),
+            _user(admin),
+            _programme("sgb3_82"),
+            valid_from=date(2026, 1, 1),
+            source="Testquelle",
+            source_url=None,
+            params=_aez_075_to_080(),
         )
         assert version.state == "proposed"
         assert _wage_subsidy(services.check_document(EX1)) == 750000
@@ -88,8 +98,12 @@ def test_approve_version_by_proposer_is_refused(clean_app, make_user):
     admin = make_user("admin")
     with clean_app.app_context():
         version = services.propose_version(
-            _user(admin), _programme("sgb3_82"), valid_from=date(2026, 1, 1),
-            source="Testquelle", source_url=None, params=_aez_075_to_080(),
+            _user(admin),
+            _programme("sgb3_82"),
+            valid_from=date(2026, 1, 1),
+            source="Testquelle",
+            source_url=None,
+            params=_aez_075_to_080(),
         )
         with pytest.raises(DomainError, match="zweiten Person"):
             services.approve_version(_user(admin), version)
@@ -101,8 +115,12 @@ def test_propose_version_by_coordinator_is_refused(clean_app, make_user):
     with clean_app.app_context():
         with pytest.raises(DomainError, match="Administration"):
             services.propose_version(
-                _user(coordinator), _programme("sgb3_82"), valid_from=date(2026, 1, 1),
-                source="Testquelle", source_url=None, params=_aez_075_to_080(),
+                _user(coordinator),
+                _programme("sgb3_82"),
+                valid_from=date(2026, 1, 1),
+                source="Testquelle",
+                source_url=None,
+                params=_aez_075_to_080(),
             )
 
 
@@ -110,8 +128,12 @@ def test_approve_version_by_second_admin_is_allowed_but_only_once(clean_app, mak
     admin, other = make_user("admin"), make_user("admin")
     with clean_app.app_context():
         version = services.propose_version(
-            _user(admin), _programme("sgb3_82"), valid_from=date(2026, 1, 1),
-            source="Testquelle", source_url=None, params=_aez_075_to_080(),
+            _user(admin),
+            _programme("sgb3_82"),
+            valid_from=date(2026, 1, 1),
+            source="Testquelle",
+            source_url=None,
+            params=_aez_075_to_080(),
         )
         services.approve_version(_user(other), version)
         assert version.decided_by_id == other.id
@@ -124,8 +146,12 @@ def test_rejected_version_is_never_used(clean_app, make_user):
     admin, coordinator = make_user("admin"), make_user("coordinator")
     with clean_app.app_context():
         version = services.propose_version(
-            _user(admin), _programme("sgb3_82"), valid_from=date(2026, 1, 1),
-            source="Testquelle", source_url=None, params=_aez_075_to_080(),
+            _user(admin),
+            _programme("sgb3_82"),
+            valid_from=date(2026, 1, 1),
+            source="Testquelle",
+            source_url=None,
+            params=_aez_075_to_080(),
         )
         services.reject_version(_user(coordinator), version, "Quelle fehlt")
         db.session.commit()
@@ -136,14 +162,24 @@ def test_rejected_version_is_never_used(clean_app, make_user):
 
 def test_history_rows_unchanged_after_new_version(clean_app, make_user):
     admin, coordinator = make_user("admin"), make_user("coordinator")
-    cols = (ParameterVersion.id, ParameterVersion.version_key, ParameterVersion.valid_from,
-            ParameterVersion.valid_to, ParameterVersion.parameters, ParameterVersion.state,
-            ParameterVersion.decided_at)
+    cols = (
+        ParameterVersion.id,
+        ParameterVersion.version_key,
+        ParameterVersion.valid_from,
+        ParameterVersion.valid_to,
+        ParameterVersion.parameters,
+        ParameterVersion.state,
+        ParameterVersion.decided_at,
+    )
     with clean_app.app_context():
         before = db.session.execute(sa.select(*cols).order_by(ParameterVersion.id)).all()
         version = services.propose_version(
-            _user(admin), _programme("sgb3_82"), valid_from=date(2024, 4, 1),
-            source="Korrektur", source_url=None, params=_aez_075_to_080(),
+            _user(admin),
+            _programme("sgb3_82"),
+            valid_from=date(2024, 4, 1),
+            source="Korrektur",
+            source_url=None,
+            params=_aez_075_to_080(),
         )
         services.approve_version(_user(coordinator), version)
         db.session.commit()
@@ -159,8 +195,12 @@ def test_overlapping_versions_newest_approved_wins(clean_app, make_user):
     with clean_app.app_context():
         # Approved later but valid from earlier: it shadows the seed 2024 version from 2023 on.
         version = services.propose_version(
-            _user(admin), _programme("sgb3_82"), valid_from=date(2023, 1, 1),
-            source="Rückwirkende Korrektur", source_url=None, params=_aez_075_to_080(),
+            _user(admin),
+            _programme("sgb3_82"),
+            valid_from=date(2023, 1, 1),
+            source="Rückwirkende Korrektur",
+            source_url=None,
+            params=_aez_075_to_080(),
         )
         services.approve_version(_user(coordinator), version)
         db.session.commit()
@@ -220,12 +260,12 @@ def test_change_status_by_advisor_is_refused(clean_app, make_user):
             services.change_programme_status(_user(advisor), _programme("afbg"), "closed", "x")
 
 
-def test_notifications_only_for_advisors_with_open_cases_relying_on_programme(
-    clean_app, make_user
-):
+def test_notifications_only_for_advisors_with_open_cases_relying_on_programme(clean_app, make_user):
     admin = make_user("admin")
     relying, closed_case_advisor, other = (
-        make_user("advisor", "SW"), make_user("advisor", "SW"), make_user("advisor", "SW")
+        make_user("advisor", "SW"),
+        make_user("advisor", "SW"),
+        make_user("advisor", "SW"),
     )
     with clean_app.app_context():
         eligible_82 = doc(EX1, top={"reference_date": "2026-11-21"})
@@ -235,8 +275,11 @@ def test_notifications_only_for_advisors_with_open_cases_relying_on_programme(
         unrelated = create_firm_case(assigned_to_id=other.id)
         from wbagentur.cases.models import Case
 
-        for case_id, document in ((ids.case_id, eligible_82), (closed.case_id, eligible_82),
-                                  (unrelated.case_id, not_82)):
+        for case_id, document in (
+            (ids.case_id, eligible_82),
+            (closed.case_id, eligible_82),
+            (unrelated.case_id, not_82),
+        ):
             services.save_check(_user(relying), db.session.get(Case, case_id), document)
         closed_case = db.session.get(Case, closed.case_id)
         closed_case.status, closed_case.outcome = "closed", "other"
@@ -251,8 +294,9 @@ def test_notifications_only_for_advisors_with_open_cases_relying_on_programme(
         recipients = db.session.scalars(sa.select(OutboxMessage.recipient)).all()
         body = db.session.scalar(sa.select(OutboxMessage.body))
         entries = db.session.scalars(
-            sa.select(TimelineEntry).where(TimelineEntry.kind == "funding_check",
-                                           TimelineEntry.data.contains('"programme"'))
+            sa.select(TimelineEntry).where(
+                TimelineEntry.kind == "funding_check", TimelineEntry.data.contains('"programme"')
+            )
         ).all()
     assert notified == 1
     assert recipients == [relying.email]

@@ -45,8 +45,12 @@ def _version_count(app):
 
 @pytest.mark.parametrize(
     ("role", "region", "expected"),
-    [("advisor", "SW", 403), ("supervisor", "SW", 403), ("coordinator", None, 200),
-     ("admin", None, 200)],
+    [
+        ("advisor", "SW", 403),
+        ("supervisor", "SW", 403),
+        ("coordinator", None, 200),
+        ("admin", None, 200),
+    ],
 )
 def test_programme_list_access_by_role(client, auth, make_user, role, region, expected):
     auth.login(make_user(role, region))
@@ -64,15 +68,22 @@ def test_programme_list_shows_status_current_version_and_unverified(client, auth
 
 def test_propose_form_is_admin_only(client, auth, make_user):
     auth.login(make_user("coordinator"))
-    assert client.get(f"/verwaltung/foerderprogramme/{PROGRAMME_82}/neue-fassung").status_code == 403
+    assert (
+        client.get(f"/verwaltung/foerderprogramme/{PROGRAMME_82}/neue-fassung").status_code == 403
+    )
 
 
 def test_propose_then_second_person_approves_through_http(client, auth, make_user, clean_app):
     admin, coordinator = make_user("admin"), make_user("coordinator")
     auth.login(admin)
     data = _form_defaults(client)
-    data.update({"valid_from": "01.01.2026", "source": "BGBl. 2026 I Nr. 1",
-                 "p__min_hours_exclusive": "100"})
+    data.update(
+        {
+            "valid_from": "01.01.2026",
+            "source": "BGBl. 2026 I Nr. 1",
+            "p__min_hours_exclusive": "100",
+        }
+    )
     response = client.post(f"/verwaltung/foerderprogramme/{PROGRAMME_82}/neue-fassung", data=data)
     assert response.status_code == 302
     # Double submit of the same form creates nothing twice.
@@ -85,17 +96,25 @@ def test_propose_then_second_person_approves_through_http(client, auth, make_use
         version_id = version.id
         assert version.params["min_hours_exclusive"]["value"] == 100
         assert version.params["sv_flat_rate"]["verified"] is False
-        assert db.session.scalar(sa.select(sa.func.count()).where(
-            ParameterVersion.state == "proposed")) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(ParameterVersion.state == "proposed")
+            )
+            == 1
+        )
     page = text_of(html_page(client.get(f"/verwaltung/foerderprogramme/{PROGRAMME_82}")))
     assert "eine zweite Person muss sie freigeben" in page
-    response = client.post(f"/verwaltung/foerderprogramme/fassungen/{version_id}/freigeben",
-                           data={"note": ""}, follow_redirects=True)
+    response = client.post(
+        f"/verwaltung/foerderprogramme/fassungen/{version_id}/freigeben",
+        data={"note": ""},
+        follow_redirects=True,
+    )
     assert "zweiten Person" in response.get_data(as_text=True)
     auth.logout()
     auth.login(coordinator)
-    response = client.post(f"/verwaltung/foerderprogramme/fassungen/{version_id}/freigeben",
-                           data={"note": "geprüft"})
+    response = client.post(
+        f"/verwaltung/foerderprogramme/fassungen/{version_id}/freigeben", data={"note": "geprüft"}
+    )
     assert response.status_code == 302
     with clean_app.app_context():
         assert db.session.get(ParameterVersion, version_id).state == "approved"
@@ -144,9 +163,12 @@ def test_status_change_through_http_and_bad_input(client, auth, make_user, clean
     url = f"/verwaltung/foerderprogramme/{PROGRAMME_82}/status"
     response = client.post(url, data={"status": "paused", "reason": "", "version": "1"})
     assert response.status_code == 200
-    assert "Bitte geben Sie einen Grund für die Statusänderung an." in response.get_data(as_text=True)
-    response = client.post(url, data={"status": "paused", "reason": "Mittel erschöpft",
-                                      "version": "1"})
+    assert "Bitte geben Sie einen Grund für die Statusänderung an." in response.get_data(
+        as_text=True
+    )
+    response = client.post(
+        url, data={"status": "paused", "reason": "Mittel erschöpft", "version": "1"}
+    )
     assert response.status_code == 302
     with clean_app.app_context():
         assert db.session.get(FundingProgramme, PROGRAMME_82).status == "paused"

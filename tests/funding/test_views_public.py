@@ -15,12 +15,24 @@ from wbagentur.funding.engine import evaluate_document
 from wbagentur.funding.models import FundingCheck
 
 GOOD = {
-    "staff_over_30h": "22", "staff_up_to_30h": "6", "staff_up_to_20h": "4",
-    "staff_up_to_10h": "3", "district_key": "16068", "birth_date": "15.06.1988",
-    "employment_status": "employed", "has_qualification": "yes", "qualification_year": "2012",
-    "income_band": "30000", "course_title": "CNC-Fachkraft", "hours": "480",
-    "hours_unit": "clock_hours", "course_fees": "6.000", "gross_wage": "8.333,33",
-    "start_date": "11.01.2027", "goal": "other", "azav": "yes",
+    "staff_over_30h": "22",
+    "staff_up_to_30h": "6",
+    "staff_up_to_20h": "4",
+    "staff_up_to_10h": "3",
+    "district_key": "16068",
+    "birth_date": "15.06.1988",
+    "employment_status": "employed",
+    "has_qualification": "yes",
+    "qualification_year": "2012",
+    "income_band": "30000",
+    "course_title": "CNC-Fachkraft",
+    "hours": "480",
+    "hours_unit": "clock_hours",
+    "course_fees": "6.000",
+    "gross_wage": "8.333,33",
+    "start_date": "11.01.2027",
+    "goal": "other",
+    "azav": "yes",
 }
 
 
@@ -36,8 +48,12 @@ def test_kompass_lists_programmes_without_login(client):
     response = client.get("/foerderkompass")
     assert response.status_code == 200
     text = text_of(html_page(response))
-    for title in ("Beschäftigtenqualifizierung (§ 82 SGB III)", "Aufstiegs-BAföG (AFBG)",
-                  "Bildungsfreistellung (ThürBfG)", "ESF Plus Weiterbildungsscheck Thüringen"):
+    for title in (
+        "Beschäftigtenqualifizierung (§ 82 SGB III)",
+        "Aufstiegs-BAföG (AFBG)",
+        "Bildungsfreistellung (ThürBfG)",
+        "ESF Plus Weiterbildungsscheck Thüringen",
+    ):
         assert title in text
     assert "Agentur für Arbeit" in text
     assert "offen" in text
@@ -50,7 +66,9 @@ def test_kompass_programme_page_shows_details_and_unverified_badge(client):
     assert "Wer entscheidet" in text
     assert "sgb3_82@2024-04-01" in text
     assert "ungeprüft" in text
-    assert 'href="https://www.gesetze-im-internet.de/sgb_3/__82.html"' in response.get_data(as_text=True)
+    assert 'href="https://www.gesetze-im-internet.de/sgb_3/__82.html"' in response.get_data(
+        as_text=True
+    )
 
 
 def test_kompass_programme_unknown_code_is_404(client):
@@ -139,8 +157,11 @@ def test_api_invalid_input_is_400_listing_fields(client, clean_app):
     before = _counts(clean_app)
     response = client.post(
         "/api/foerdercheck",
-        json={"firm": {"headcount": "12", "foo": 1}, "person": {"birth_date": "01.02.1980"},
-              "colour": "red"},
+        json={
+            "firm": {"headcount": "12", "foo": 1},
+            "person": {"birth_date": "01.02.1980"},
+            "colour": "red",
+        },
     )
     assert response.status_code == 400
     body = response.get_json()
@@ -150,8 +171,9 @@ def test_api_invalid_input_is_400_listing_fields(client, clean_app):
 
 
 def test_api_invalid_json_is_400(client):
-    response = client.post("/api/foerdercheck", data="{kaputt",
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/foerdercheck", data="{kaputt", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert response.get_json()["error"] == "invalid_json"
 

@@ -153,7 +153,9 @@ def test_public_form_sixth_submission_in_an_hour_is_429_across_workers(gunicorn_
         )
         statuses.append(status)
     accepted = statuses.count(303)
-    record_figure("throttle.public_form", accepted, target="≤ 5", ok=accepted <= 5, db="gunicorn 2 Worker")
+    record_figure(
+        "throttle.public_form", accepted, target="≤ 5", ok=accepted <= 5, db="gunicorn 2 Worker"
+    )
     assert statuses[:5] == [303] * 5
     assert statuses[5:] == [429, 429]
     assert headers.get("Retry-After")

@@ -268,7 +268,9 @@ def test_request_form_rate_limit_per_address_then_429(client, clean_app, form_da
         response = client.post("/beratung-anfragen", data=form_data())
         statuses.append(response.status_code)
     accepted = statuses.count(303)
-    record_figure("throttle.public_form", accepted, target="≤ 5", ok=accepted <= 5, db=backend_of(clean_app))
+    record_figure(
+        "throttle.public_form", accepted, target="≤ 5", ok=accepted <= 5, db=backend_of(clean_app)
+    )
     assert statuses[:limit] == [303] * limit
     assert set(statuses[limit:]) == {429}
     assert counts(clean_app)[0] == limit

@@ -4,7 +4,7 @@ and up again."""
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import database_url, app_without_schema
+from tests.conftest import app_without_schema, database_url
 from wbagentur.extensions import db
 
 TRIGRAM = {

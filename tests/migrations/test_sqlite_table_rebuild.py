@@ -10,7 +10,7 @@ enforcement off for the migration, checks the keys before commit and switches it
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from tests.conftest import database_url, app_without_schema
+from tests.conftest import app_without_schema, database_url
 from wbagentur.extensions import db
 
 # c5a1e0000003 widens users.totp_secret: on SQLite a rebuild of the users table.
@@ -50,9 +50,12 @@ def test_users_table_rebuild_keeps_referencing_rows(tmp_path):
             assert conn.execute(sa.text("SELECT count(*) FROM user_sessions")).scalar() == 1
             assert conn.execute(sa.text("SELECT count(*) FROM recovery_codes")).scalar() == 1
             assert conn.execute(sa.text("SELECT email FROM users")).scalar() == "b@test.example"
-            assert conn.execute(
-                sa.text("SELECT count(*) FROM retention_rules WHERE updated_by_id = 7")
-            ).scalar() > 0
+            assert (
+                conn.execute(
+                    sa.text("SELECT count(*) FROM retention_rules WHERE updated_by_id = 7")
+                ).scalar()
+                > 0
+            )
             # Enforcement is back on for the application's connections.
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         db.engine.dispose()

@@ -14,8 +14,14 @@ from wbagentur.persons.models import Consent, Person
 
 
 def _person(firm, first, last, **fields):
-    person = Person(first_name=first, last_name=last, name_search=normalise_search(f"{first} {last}"),
-                    employer_id=firm.id, residence_district_id=firm.district_id, **fields)
+    person = Person(
+        first_name=first,
+        last_name=last,
+        name_search=normalise_search(f"{first} {last}"),
+        employer_id=firm.id,
+        residence_district_id=firm.district_id,
+        **fields,
+    )
     db.session.add(person)
     db.session.flush()
     return person
@@ -27,19 +33,40 @@ def _fixture(clean_app):
     with clean_app.app_context():
         firm = create_firm("Auskunft GmbH", "16054")
         person = _person(
-            firm, "Canary", "Auskunftsperson", email="canary@test.example", phone="03681 123456",
-            birth_date=date(1980, 5, 17), gender="divers", employment_status="employed", weekly_hours=38.5,
-            working_days_per_week=5, employed_since=date(2015, 1, 1), qualification="vocational",
-            qualification_year=2001, isced_level="isced_3_4", severely_disabled=True,
+            firm,
+            "Canary",
+            "Auskunftsperson",
+            email="canary@test.example",
+            phone="03681 123456",
+            birth_date=date(1980, 5, 17),
+            gender="divers",
+            employment_status="employed",
+            weekly_hours=38.5,
+            working_days_per_week=5,
+            employed_since=date(2015, 1, 1),
+            qualification="vocational",
+            qualification_year=2001,
+            isced_level="isced_3_4",
+            severely_disabled=True,
         )
-        colleague = _person(firm, "Kollegin", "Anderswo", email="kollegin@test.example", birth_date=date(1975, 1, 2))
-        db.session.add(Consent(person_id=person.id, purpose="special_categories", text_version="2026-01"))
+        colleague = _person(
+            firm, "Kollegin", "Anderswo", email="kollegin@test.example", birth_date=date(1975, 1, 2)
+        )
+        db.session.add(
+            Consent(person_id=person.id, purpose="special_categories", text_version="2026-01")
+        )
         case = create_case(firm=firm)
         services.add_participant(None, case, person.id)
         services.add_participant(None, case, colleague.id)
-        own = services.open_case(None, region_id=firm.district.region_id, kind="individual",
-                                 title="Aufstiegsfortbildung", channel="phone", person_id=person.id,
-                                 topics=["upgrade"])
+        own = services.open_case(
+            None,
+            region_id=firm.district.region_id,
+            kind="individual",
+            title="Aufstiegsfortbildung",
+            channel="phone",
+            person_id=person.id,
+            topics=["upgrade"],
+        )
         services.add_note(None, own, "Wunsch: Industriemeister Metall")
         db.session.commit()
         return person.id, case.reference, own.reference
@@ -51,8 +78,13 @@ def test_export_contains_every_person_column_and_no_one_else(client, auth, make_
     started = time.perf_counter()
     response = client.get(f"/personen/{person_id}/auskunft/json")
     seconds = time.perf_counter() - started
-    record_figure("art15.build_time", f"{seconds * 1000:.0f} ms", target="< 10 s", ok=seconds < 10,
-                  db=backend_of(clean_app))
+    record_figure(
+        "art15.build_time",
+        f"{seconds * 1000:.0f} ms",
+        target="< 10 s",
+        ok=seconds < 10,
+        db=backend_of(clean_app),
+    )
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
     export = response.json
@@ -64,18 +96,37 @@ def test_export_contains_every_person_column_and_no_one_else(client, auth, make_
             if getattr(person, column) is not None and column not in ("created_at", "updated_at"):
                 assert export["person"][column] is not None, column
     coverage = len(columns & set(export["person"])) / len(columns)
-    record_figure("art15.coverage", f"{coverage:.0%} ({len(columns & set(export['person']))}/{len(columns)})",
-                  target="100 %", ok=coverage == 1.0, db=backend_of(clean_app))
+    record_figure(
+        "art15.coverage",
+        f"{coverage:.0%} ({len(columns & set(export['person']))}/{len(columns)})",
+        target="100 %",
+        ok=coverage == 1.0,
+        db=backend_of(clean_app),
+    )
     assert coverage == 1.0
     assert {c["reference"] for c in export["cases"]} == {firm_case, own_case}
     assert [n["text"] for n in export["notes_and_contacts"]] == ["Wunsch: Industriemeister Metall"]
     text = response.get_data(as_text=True)
-    foreign = sum(text.count(marker) for marker in ("Kollegin", "kollegin@test.example", "1975-01-02"))
-    record_figure("art15.foreign_records", foreign, target="0", ok=foreign == 0, db=backend_of(clean_app))
-    assert "Kollegin" not in text and "kollegin@test.example" not in text and "1975-01-02" not in text
+    foreign = sum(
+        text.count(marker) for marker in ("Kollegin", "kollegin@test.example", "1975-01-02")
+    )
+    record_figure(
+        "art15.foreign_records", foreign, target="0", ok=foreign == 0, db=backend_of(clean_app)
+    )
+    assert (
+        "Kollegin" not in text
+    )
+    assert (
+        "kollegin@test.example" not in text
+    )
+    assert (
+        "1975-01-02" not in text
+    )
     assert export["consents"][0]["purpose"] == "special_categories"
     with clean_app.app_context():
-        assert db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.action == "person.export"))
+        assert db.session.scalar(
+            sa.select(AuditEvent.action).where(AuditEvent.action == "person.export")
+        )
 
 
 def test_export_readable_page_and_scope(client, auth, make_user, clean_app):
@@ -88,4 +139,5 @@ def test_export_readable_page_and_scope(client, auth, make_user, clean_app):
     client.post("/abmelden")
     auth.login(make_user("coordinator"))
     page = client.get(f"/personen/{person_id}/auskunft")
-    assert page.status_code == 200 and "Auskunftsperson" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Auskunftsperson" in page.get_data(as_text=True)

@@ -46,7 +46,8 @@ def _expected(role, user_region, case_region, grant, method, endpoint):
 
 def test_access_matrix_has_no_leaks(client, clean_app, make_user, auth, capsys):
     routes = _case_routes(clean_app)
-    assert any(e == "referrals.case_new" for _, _, e in routes) and any(
+    assert any(e == "referrals.case_new" for _, _, e in routes)
+    assert any(
         e == "cases.add_note" for _, _, e in routes
     )
     with clean_app.app_context():
@@ -128,7 +129,13 @@ def test_access_matrix_has_no_leaks(client, clean_app, make_user, auth, capsys):
         print(f"\n{cells} cells tested, {leaks} leaks")
     # Target of security.md § 5.3: object routes × 4 roles × 4 user regions × 4 object regions.
     minimum = len(routes) * 4 * 4 * 4
-    record_figure("authz.matrix_cells", cells, target=f"≥ {minimum}", ok=cells >= minimum, db=backend_of(clean_app))
+    record_figure(
+        "authz.matrix_cells",
+        cells,
+        target=f"≥ {minimum}",
+        ok=cells >= minimum,
+        db=backend_of(clean_app),
+    )
     record_figure("authz.matrix_leaks", leaks, target="0", ok=leaks == 0, db=backend_of(clean_app))
     assert leaks == 0
     assert mismatches == []

@@ -55,7 +55,8 @@ def test_remind_escalate_expire_each_once(clean_app, runner, make_user, sw_advis
     assert _mails(clean_app, "referral_reminder") == 1
     with _at(date(2026, 11, 20)):  # 4 working days overdue: overdue, not escalated
         output = runner.invoke(args=["referrals", "remind"]).output
-        assert "überfällig: 1" in output and "eskaliert: 0" in output
+        assert "überfällig: 1" in output
+        assert "eskaliert: 0" in output
     with _at(date(2026, 11, 23)):  # 5 working days overdue
         assert "eskaliert: 1" in runner.invoke(args=["referrals", "remind"]).output
         assert "eskaliert: 0" in runner.invoke(args=["referrals", "remind"]).output
@@ -68,10 +69,13 @@ def test_remind_escalate_expire_each_once(clean_app, runner, make_user, sw_advis
         event = db.session.scalars(
             sa.select(ReferralEvent).order_by(ReferralEvent.id.desc())
         ).first()
-        assert event.via == "system" and event.to_state == "expired"
+        assert event.via == "system"
+        assert event.to_state == "expired"
     assert (
         _mails(clean_app, "referral_reminder") == 1
-        and _mails(clean_app, "referral_escalation") == 1
+    )
+    assert (
+        _mails(clean_app, "referral_escalation") == 1
     )
 
 

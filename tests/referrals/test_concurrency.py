@@ -69,7 +69,8 @@ def test_accept_and_withdraw_at_once_leave_one_outcome(backend, tmp_path_factory
         ).all()
         db.engine.dispose()
     winners = [r for r in results if not r.startswith("conflict")]
-    assert len(winners) == 1 and len(results) == 2
+    assert len(winners) == 1
+    assert len(results) == 2
     assert state == {"accept": "accepted", "withdraw": "withdrawn"}[winners[0]]
     assert events == [state]
     assert "bitte Seite neu laden" in [r for r in results if r.startswith("conflict")][0]

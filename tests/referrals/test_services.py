@@ -47,7 +47,9 @@ def test_send_with_consent_writes_event_timeline_audit_outbox_and_refers_case(
         case, consent = case_with_consent(actor)
         outbox_before = _count(OutboxMessage)
         referral = _make(actor, case, consent)
-        assert referral.state == "sent" and referral.due_date is not None and referral.token_hash
+        assert referral.state == "sent"
+        assert referral.due_date is not None
+        assert referral.token_hash
         assert [
             e.to_state
             for e in db.session.scalars(
@@ -66,8 +68,12 @@ def test_send_with_consent_writes_event_timeline_audit_outbox_and_refers_case(
         details = json.loads(audit.details)
         assert (
             details["basis"] == "consent"
-            and details["categories"] == ["firm"]
-            and details["partner_id"] == referral.partner_id
+        )
+        assert (
+            details["categories"] == ["firm"]
+        )
+        assert (
+            details["partner_id"] == referral.partner_id
         )
         mail = db.session.scalars(
             sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
@@ -75,8 +81,11 @@ def test_send_with_consent_writes_event_timeline_audit_outbox_and_refers_case(
         assert _count(OutboxMessage) == outbox_before + 1
         assert mail.recipient == "arbeitgeberservice@aa-suedwest.example"
         assert (
-            "/weiterleitung/" in mail.body and "Suhler" not in mail.body
-        )  # no personal data in the e-mail
+            "/weiterleitung/" in mail.body
+        )
+        assert (
+            "Suhler" not in mail.body
+        )
         assert db.session.get(Case, case.id).status == "referred"
 
 
@@ -93,8 +102,13 @@ def test_create_without_consent_or_legal_basis_is_refused_and_leaves_no_row(clea
                 sa.or_(Referral.legal_basis.is_(None), sa.func.trim(Referral.legal_basis) == ""),
             )
         )
-        record_figure("referrals.without_basis", without_basis, target="0", ok=without_basis == 0,
-                      db=backend_of(clean_app))
+        record_figure(
+            "referrals.without_basis",
+            without_basis,
+            target="0",
+            ok=without_basis == 0,
+            db=backend_of(clean_app),
+        )
         assert without_basis == 0
         assert _count(Referral) == before
 
@@ -106,7 +120,8 @@ def test_legal_basis_instead_of_consent_is_accepted(clean_app, sw_advisor):
         referral = _make(
             actor, case, legal_basis="Art. 6 Abs. 1 lit. e DSGVO – öffentliche Aufgabe"
         )
-        assert referral.state == "sent" and referral.consent_id is None
+        assert referral.state == "sent"
+        assert referral.consent_id is None
         audit = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "referral.send"))
         assert json.loads(audit.details)["basis"] == "legal_basis"
 
@@ -161,14 +176,20 @@ def test_full_path_accept_complete_records_outcome_in_cents(clean_app, sw_adviso
         )
         assert (
             referral.state == "completed"
-            and referral.amount_cents == 123456
-            and referral.voucher_issued
         )
-        assert referral.token_hash is None and referral.answered_at is not None
+        assert (
+            referral.amount_cents == 123456
+        )
+        assert (
+            referral.voucher_issued
+        )
+        assert referral.token_hash is None
+        assert referral.answered_at is not None
         advisor_mails = db.session.scalars(
             sa.select(OutboxMessage).where(OutboxMessage.kind == "referral_advisor")
         ).all()
-        assert len(advisor_mails) == 2 and all(
+        assert len(advisor_mails) == 2
+        assert all(
             m.recipient == sw_advisor.email for m in advisor_mails
         )
 
@@ -180,9 +201,11 @@ def test_return_then_resend_gives_new_link(clean_app, sw_advisor):
         referral = _make(actor, case, consent)
         first = referral.token_hash
         services.return_referral(None, referral, via="partner_link", note="Lebenslauf fehlt")
-        assert referral.state == "returned" and referral.token_hash is None
+        assert referral.state == "returned"
+        assert referral.token_hash is None
         services.send_referral(actor, referral)
-        assert referral.state == "sent" and referral.token_hash not in (None, first)
+        assert referral.state == "sent"
+        assert referral.token_hash not in (None, first)
 
 
 @pytest.mark.parametrize(
@@ -223,7 +246,10 @@ def test_forbidden_transitions_raise_and_change_nothing(clean_app, sw_advisor, p
         with pytest.raises(DomainError):
             steps[action]()
         assert (
-            db.session.get(Referral, referral.id).state == state and _count(ReferralEvent) == events
+            db.session.get(Referral, referral.id).state == state
+        )
+        assert (
+            _count(ReferralEvent) == events
         )
 
 
@@ -253,4 +279,5 @@ def test_decline_needs_a_coded_reason(clean_app, sw_advisor):
         with pytest.raises(DomainError):
             services.decline_referral(actor, referral, via="staff", reason="weil")
         services.decline_referral(actor, referral, via="staff", reason="not_eligible", note="x")
-        assert referral.decline_reason == "not_eligible" and referral.state == "declined"
+        assert referral.decline_reason == "not_eligible"
+        assert referral.state == "declined"

@@ -126,7 +126,8 @@ def test_partner_link_accept_then_complete_shows_outcome_on_case(
     token = _token(clean_app)
     auth.logout()
     page = client.get(f"/weiterleitung/{token}")
-    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
     text = text_of(html_page(page))
     assert "Suhler Werkzeugbau GmbH" in text  # firm data shared
     assert "Petra Personal" not in text  # contact data not shared
@@ -157,8 +158,12 @@ def test_partner_link_accept_then_complete_shows_outcome_on_case(
         referral = db.session.get(Referral, referral_id)
         assert (
             referral.state == "completed"
-            and referral.amount_cents == 123450
-            and referral.voucher_issued is True
+        )
+        assert (
+            referral.amount_cents == 123450
+        )
+        assert (
+            referral.voucher_issued is True
         )
         views = db.session.scalar(
             sa.select(sa.func.count())
@@ -176,10 +181,12 @@ def test_partner_link_accept_then_complete_shows_outcome_on_case(
         )
     # reused after completion → clear page, nothing changes
     again = client.post(f"/weiterleitung/{token}/annehmen", data={})
-    assert again.status_code == 404 and "nicht (mehr) gültig" in again.get_data(as_text=True)
+    assert again.status_code == 404
+    assert "nicht (mehr) gültig" in again.get_data(as_text=True)
     auth.login(sw_advisor)
     case_page = client.get(f"/faelle/{sw_case[0]}").get_data(as_text=True)
-    assert "bewilligt" in case_page and "1234.50" in case_page
+    assert "bewilligt" in case_page
+    assert "1234.50" in case_page
 
 
 def test_partner_link_expired_is_410_and_changes_nothing(
@@ -192,7 +199,8 @@ def test_partner_link_expired_is_410_and_changes_nothing(
         db.session.commit()
     assert client.get(f"/weiterleitung/{token}").status_code == 410
     response = client.post(f"/weiterleitung/{token}/annehmen", data={})
-    assert response.status_code == 410 and "abgelaufen" in response.get_data(as_text=True)
+    assert response.status_code == 410
+    assert "abgelaufen" in response.get_data(as_text=True)
     with clean_app.app_context():
         assert db.session.get(Referral, referral_id).state == "sent"
 
@@ -218,7 +226,8 @@ def test_partner_decline_without_reason_rerenders(client, auth, sw_advisor, sw_c
     _send(client, auth, sw_advisor, sw_case)
     token = _token(clean_app)
     response = client.post(f"/weiterleitung/{token}/ablehnen", data={"decline-reason": ""})
-    assert response.status_code == 200 and "Bitte wählen Sie einen Grund." in response.get_data(
+    assert response.status_code == 200
+    assert "Bitte wählen Sie einen Grund." in response.get_data(
         as_text=True
     )
     response = client.post(f"/weiterleitung/{token}/rueckfrage", data={"return-note": ""})
@@ -235,9 +244,11 @@ def test_staff_records_phone_answer_and_bad_amount(client, auth, sw_advisor, sw_
         f"/weiterleitungen/{referral_id}/antwort/abschluss",
         data={"complete-outcome": "approved", "complete-amount": "-5"},
     )
-    assert bad.status_code == 200 and "Bitte geben Sie einen Betrag" in bad.get_data(as_text=True)
+    assert bad.status_code == 200
+    assert "Bitte geben Sie einen Betrag" in bad.get_data(as_text=True)
     detail = client.get(f"/weiterleitungen/{referral_id}")
-    assert detail.status_code == 200 and "angenommen" in text_of(html_page(detail))
+    assert detail.status_code == 200
+    assert "angenommen" in text_of(html_page(detail))
     with clean_app.app_context():
         events = db.session.scalars(
             sa.select(ReferralEvent)
@@ -251,7 +262,8 @@ def test_staff_records_phone_answer_and_bad_amount(client, auth, sw_advisor, sw_
     assert f"/weiterleitungen/{referral_id}" in mine.get_data(as_text=True)
     pid = sw_case[2]
     partner_page = client.get(f"/partner/{pid}")
-    assert partner_page.status_code == 200 and "angenommen: 1" in text_of(html_page(partner_page))
+    assert partner_page.status_code == 200
+    assert "angenommen: 1" in text_of(html_page(partner_page))
 
 
 def test_transfer_sw_to_ot_accepted_sender_reads_history_until_transfer_but_cannot_edit(
@@ -288,8 +300,12 @@ def test_transfer_sw_to_ot_accepted_sender_reads_history_until_transfer_but_cann
         case = db.session.get(Case, case_id)
         assert (
             case.region.code == "OT"
-            and case.assigned_to_id == ot_advisor.id
-            and case.reference.startswith("WBA-SW")
+        )
+        assert (
+            case.assigned_to_id == ot_advisor.id
+        )
+        assert (
+            case.reference.startswith("WBA-SW")
         )
     client.post(f"/faelle/{case_id}/notizen", data={"body": "Geheime Notiz nach der Übergabe"})
     auth.logout()
@@ -297,7 +313,8 @@ def test_transfer_sw_to_ot_accepted_sender_reads_history_until_transfer_but_cann
     page = client.get(f"/faelle/{case_id}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "Notiz vor der Übergabe" in text and "Geheime Notiz nach der Übergabe" not in text
+    assert "Notiz vor der Übergabe" in text
+    assert "Geheime Notiz nach der Übergabe" not in text
     assert client.post(f"/faelle/{case_id}/notizen", data={"body": "x"}).status_code == 403
     assert client.get(f"/faelle/{case_id}/weiterleiten").status_code == 403
 
@@ -322,7 +339,8 @@ def test_transfer_form_bad_input_and_decline_and_cancel(
         ),
     ]:
         response = client.post(f"/faelle/{case_id}/uebergeben", data=data)
-        assert response.status_code == 200 and message in response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert message in response.get_data(as_text=True)
     assert _count(clean_app, Transfer) == 0
     client.post(
         f"/faelle/{case_id}/uebergeben",
@@ -361,12 +379,18 @@ def test_partner_directory_admin_create_edit_deactivate(client, auth, make_user,
     text = bad.get_data(as_text=True)
     assert (
         bad.status_code == 200
-        and "Bitte nur Kleinbuchstaben" in text
-        and "Bitte geben Sie den Namen ein." in text
+    )
+    assert (
+        "Bitte nur Kleinbuchstaben" in text
+    )
+    assert (
+        "Bitte geben Sie den Namen ein." in text
     )
     assert (
         "Bitte geben Sie eine gültige E-Mail-Adresse ein." in text
-        and "Bitte geben Sie 1 bis 60 Arbeitstage an." in text
+    )
+    assert (
+        "Bitte geben Sie 1 bis 60 Arbeitstage an." in text
     )
     bad_region = client.post(
         "/partner/neu",
@@ -394,7 +418,8 @@ def test_partner_directory_admin_create_edit_deactivate(client, auth, make_user,
             "submission_token": "p1",
         },
     )
-    assert ok.status_code == 302 and _count(clean_app, Partner_) == before + 1
+    assert ok.status_code == 302
+    assert _count(clean_app, Partner_) == before + 1
     pid = int(ok.headers["Location"].rsplit("/", 1)[1])
     edit = dict(
         name="VHS Gotha e. V.",
@@ -406,7 +431,8 @@ def test_partner_directory_admin_create_edit_deactivate(client, auth, make_user,
     )
     assert client.post(f"/partner/{pid}/bearbeiten", data=edit).status_code == 302
     stale = client.post(f"/partner/{pid}/bearbeiten", data=dict(edit, name="Alt"))
-    assert stale.status_code == 409 and "VHS Gotha e. V." in stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "VHS Gotha e. V." in stale.get_data(as_text=True)
     with clean_app.app_context():
         version = db.session.get(Partner_, pid).version
     assert (

@@ -139,7 +139,8 @@ def test_dashboard_supervisor_referrals_and_programmes_match_fixture(client, sup
             )
     # median answer times: aa_suedwest (2, 4) → 3,0; tlvwa_esf (10, 1) → 5,5
     section = body.split('data-table="weiterleitungen"', 1)[1].split("</table>", 1)[0]
-    assert ">3,0<" in section and ">5,5<" in section
+    assert ">3,0<" in section
+    assert ">5,5<" in section
     for code in ("sgb3_82", "esf_weiterbildungsscheck", "afbg"):
         checks = {
             c["case"]
@@ -153,7 +154,9 @@ def test_dashboard_supervisor_referrals_and_programmes_match_fixture(client, sup
         assert value(body, "programme", programme=code, stage="approved") == len(
             {r["case"] for r in approved}
         )
-    assert "1.500,00 €" in body and "500,00 €" in body and "999,99" not in body
+    assert "1.500,00 €" in body
+    assert "500,00 €" in body
+    assert "999,99" not in body
 
 
 def test_dashboard_every_link_lists_exactly_that_many_cases(client, sup):
@@ -182,7 +185,8 @@ def test_dashboard_coordinator_sees_all_regions_and_links_agree(client, auth, da
     body = response.get_data(as_text=True)
     for name in ("Nordthüringen", "Mittelthüringen", "Ostthüringen", "Südwestthüringen"):
         assert name in body
-    assert "Otto Ostberater" in body and "Anna Beraterin" in body
+    assert "Otto Ostberater" in body
+    assert "Anna Beraterin" in body
     ot, sw_id = dataset.regions["OT"], dataset.regions["SW"]
     assert value(body, "regionen-weiterleitungen", region=sw_id, xref_to=ot) == 1
     assert value(body, "regionen-uebergaben", transfer_from=ot, transfer_to=sw_id) == 1
@@ -211,7 +215,8 @@ def test_dashboard_supervisor_never_sees_other_region(client, auth, dataset):
     body = client.get(f"/uebersicht?region={sw_id}&berater={dataset.users['a1'].id}").get_data(
         as_text=True
     )
-    assert "Anna Beraterin" not in body and "HYPERLINK" not in body
+    assert "Anna Beraterin" not in body
+    assert "HYPERLINK" not in body
     assert "Otto Ostberater" in body
     # c2 is readable by OT through a referral, but never in a drill-down list.
     a1 = dataset.users["a1"].id
@@ -221,7 +226,8 @@ def test_dashboard_supervisor_never_sees_other_region(client, auth, dataset):
     csv_body = client.get(f"/uebersicht/export/fallbestand.csv?region={sw_id}").get_data(
         as_text=True
     )
-    assert "Anna Beraterin" not in csv_body and "Otto Ostberater" in csv_body
+    assert "Anna Beraterin" not in csv_body
+    assert "Otto Ostberater" in csv_body
     assert client.get("/uebersicht/export/regionen-uebergaben.csv").status_code == 404
 
 
@@ -234,7 +240,7 @@ def test_dashboard_advisor_and_admin_refused(client, auth, dataset, make_user):
 
 
 @pytest.mark.parametrize(
-    "query, message",
+    ('query', 'message'),
     [
         ("von=2026-13-01", "Bitte geben Sie ein gültiges Datum ein"),
         ("von=gestern", "Bitte geben Sie ein gültiges Datum ein"),
@@ -292,7 +298,8 @@ def test_case_list_drill_down_keeps_existing_filters(client, sup):
     assert list_count(client, f"/faelle?advisor={a1}&status=closed") == 2
     # The search form of a drill-down list keeps the drill-down (the term goes by POST, WEB-05).
     searched = client.post(f"/faelle?advisor={a1}", data={"q": "T-0000"})
-    assert searched.status_code == 303 and f"advisor={a1}" in searched.headers["Location"]
+    assert searched.status_code == 303
+    assert f"advisor={a1}" in searched.headers["Location"]
     assert list_count(client, searched.headers["Location"]) == 1
 
 

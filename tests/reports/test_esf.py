@@ -118,8 +118,13 @@ def test_esf_default_threshold_suppresses_small_cells(client, sup):
     rows, text = _rows(client)
     people = _participants()
     below = [cell for cells in rows.values() for cell in cells if cell != "< 5" and int(cell) < 5]
-    record_figure("stats.cells_below_threshold", len(below), target="0", ok=not below,
-                  db=backend_of(client.application))
+    record_figure(
+        "stats.cells_below_threshold",
+        len(below),
+        target="0",
+        ok=not below,
+        db=backend_of(client.application),
+    )
     assert rows["Teilnehmende insgesamt"][4] == str(len(people))
     assert rows["Teilnehmende insgesamt"][1] == "< 5"
     assert rows["Teilnehmende mit Behinderungen (nur mit Einwilligung erfasst)"][4] == "< 5"
@@ -132,16 +137,29 @@ def test_esf_page_and_export_carry_no_personal_data(client, sup):
     page = client.get("/uebersicht/esf").get_data(as_text=True)
     _, export = _rows(client)
     found = sum(
-        1 for spec in PERSONS.values() for text in (page, export)
-        for value in (spec["last"], spec["first"], spec["birth"] and spec["birth"].isoformat(),
-                      spec["birth"] and spec["birth"].strftime("%d.%m.%Y"))
+        1
+        for spec in PERSONS.values()
+        for text in (page, export)
+        for value in (
+            spec["last"],
+            spec["first"],
+            spec["birth"] and spec["birth"].isoformat(),
+            spec["birth"] and spec["birth"].strftime("%d.%m.%Y"),
+        )
         if value and value in text
     )
-    record_figure("stats.pii_columns", found, target="0", ok=found == 0, db=backend_of(client.application),
-                  detail="gemessen als Namen und Geburtsdaten der Fixture-Personen in Seite und Export")
+    record_figure(
+        "stats.pii_columns",
+        found,
+        target="0",
+        ok=found == 0,
+        db=backend_of(client.application),
+        detail="gemessen als Namen und Geburtsdaten der Fixture-Personen in Seite und Export",
+    )
     for spec in PERSONS.values():
         for text in (page, export):
-            assert spec["last"] not in text and spec["first"] not in text
+            assert spec["last"] not in text
+            assert spec["first"] not in text
             if spec["birth"]:
                 assert spec["birth"].isoformat() not in text
                 assert spec["birth"].strftime("%d.%m.%Y") not in text
@@ -155,7 +173,7 @@ def test_esf_other_region_supervisor_sees_only_own(client, auth, dataset, monkey
 
 
 @pytest.mark.parametrize(
-    "query, message",
+    ("query", "message"),
     [
         ("von=31.12.2026", "gültiges Datum"),
         ("von=2026-05-01&bis=2026-01-01", "nicht vor dem Startdatum"),
@@ -194,7 +212,8 @@ def test_indicators_employment_and_consent_rules():
     result = indicators.participant_indicators([counted, no_special])
     assert result["participants"]["divers"] == 2
     assert result["disability"]["total"] == 1
-    assert indicators.suppress(4, 5) == "< 5" and indicators.suppress(5, 5) == "5"
+    assert indicators.suppress(4, 5) == "< 5"
+    assert indicators.suppress(5, 5) == "5"
     assert indicators.sme_counts(["micro", "large", "small", "small"]) == {
         "micro": 1,
         "small": 2,

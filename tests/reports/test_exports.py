@@ -16,7 +16,7 @@ from wbagentur.reports.exports import content_disposition, neutralise_cell, to_c
 
 
 @pytest.mark.parametrize(
-    "raw, expected",
+    ("raw", "expected"),
     [
         ("=1+1", "'=1+1"),
         ("+49 361", "'+49 361"),
@@ -159,10 +159,12 @@ def test_monthly_report_print_view_and_pdf(client, clean_app, sup):
     response = client.get(f"/uebersicht/monatsbericht?monat={month}")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
-    assert "css/reports-print.css" in text and "Monatsbericht" in text
+    assert "css/reports-print.css" in text
+    assert "Monatsbericht" in text
     assert "Otto Ostberater" not in text
     pdf = client.get(f"/uebersicht/monatsbericht/pdf?monat={month}")
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
     assert f"wba-monatsbericht-{month}.pdf" in pdf.headers["Content-Disposition"]
     assert _audit_exports(clean_app)[-1]["table"] == "monatsbericht"

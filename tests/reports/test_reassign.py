@@ -67,7 +67,7 @@ def test_reassign_moves_cases_with_timeline_and_audit(client, clean_app, sup):
 
 
 @pytest.mark.parametrize(
-    "reason, message",
+    ("reason", "message"),
     [
         ("", "Bitte geben Sie einen Grund für die Umverteilung an."),
         ("   ", "Bitte geben Sie einen Grund für die Umverteilung an."),
@@ -112,7 +112,8 @@ def test_reassign_stale_version_skipped_and_reported(client, clean_app, sup):
     assert _case(clean_app, sup.cases["c1"])[0] == sup.users["a1"].id
     assert _case(clean_app, sup.cases["c2"])[0] == a2
     text = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Inzwischen geändert" in text and "T-0000" in text
+    assert "Inzwischen geändert" in text
+    assert "T-0000" in text
 
 
 def test_reassign_other_region_or_closed_case_ignored(client, clean_app, sup):

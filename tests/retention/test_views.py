@@ -20,28 +20,45 @@ def _rule(clean_app, code="login_attempts"):
 def test_admin_lists_and_edits_rules(client, auth, make_user, clean_app):
     auth.login(make_user("admin"))
     text = text_of(html_page(client.get("/verwaltung/loeschfristen")))
-    assert "Anmeldeversuche" in text and "Beratungsfälle mit ESF+-Förderung" in text
+    assert "Anmeldeversuche" in text
+    assert "Beratungsfälle mit ESF+-Förderung" in text
     rule_id, version = _rule(clean_app)
     html_page(client.get(f"/verwaltung/loeschfristen/{rule_id}"))
-    response = client.post(f"/verwaltung/loeschfristen/{rule_id}", data={
-        "label": "Anmeldeversuche", "period_days": "14", "legal_basis": "Art. 32 DSGVO", "is_active": "y",
-        "version": version})
+    response = client.post(
+        f"/verwaltung/loeschfristen/{rule_id}",
+        data={
+            "label": "Anmeldeversuche",
+            "period_days": "14",
+            "legal_basis": "Art. 32 DSGVO",
+            "is_active": "y",
+            "version": version,
+        },
+    )
     assert response.status_code == 302
     with clean_app.app_context():
         assert db.session.get(RetentionRule, rule_id).period_days == 14
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"label": "", "period_days": "10", "legal_basis": "x"}, "Bitte geben Sie eine Bezeichnung ein."),
-    ({"label": "x", "period_days": "0", "legal_basis": "x"}, "Bitte 1 bis 7.300 Tage angeben."),
-    ({"label": "x", "period_days": "abc", "legal_basis": "x"}, 'id="period_days-error"'),
-    ({"label": "x", "period_days": "10", "legal_basis": "y" * 301}, "Höchstens 300 Zeichen."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"label": "", "period_days": "10", "legal_basis": "x"},
+            "Bitte geben Sie eine Bezeichnung ein.",
+        ),
+        ({"label": "x", "period_days": "0", "legal_basis": "x"}, "Bitte 1 bis 7.300 Tage angeben."),
+        ({"label": "x", "period_days": "abc", "legal_basis": "x"}, 'id="period_days-error"'),
+        ({"label": "x", "period_days": "10", "legal_basis": "y" * 301}, "Höchstens 300 Zeichen."),
+    ],
+)
 def test_rule_edit_bad_input(client, auth, make_user, clean_app, data, message):
     auth.login(make_user("admin"))
     rule_id, version = _rule(clean_app)
-    response = client.post(f"/verwaltung/loeschfristen/{rule_id}", data={**data, "version": version})
-    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    response = client.post(
+        f"/verwaltung/loeschfristen/{rule_id}", data={**data, "version": version}
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
     with clean_app.app_context():
         assert db.session.get(RetentionRule, rule_id).period_days == 30
 
@@ -54,8 +71,12 @@ def test_rules_admin_only(client, auth, make_user):
 def _person(clean_app, district="16054"):
     with clean_app.app_context():
         firm = create_firm("Person GmbH", district)
-        person = Person(first_name="Lisa", last_name="Lösch", name_search=normalise_search("Lisa Lösch"),
-                        residence_district_id=firm.district_id)
+        person = Person(
+            first_name="Lisa",
+            last_name="Lösch",
+            name_search=normalise_search("Lisa Lösch"),
+            residence_district_id=firm.district_id,
+        )
         db.session.add(person)
         db.session.commit()
         return person.id
@@ -81,7 +102,10 @@ def test_other_region_cannot_request_erasure_or_restriction(client, auth, make_u
     person_id = _person(clean_app, "16054")
     auth.login(make_user("supervisor", "NT"))
     assert client.post(f"/personen/{person_id}/loeschung", data={"reason": "x"}).status_code == 404
-    assert client.post(f"/personen/{person_id}/einschraenkung", data={"reason": "x"}).status_code == 404
+    assert (
+        client.post(f"/personen/{person_id}/einschraenkung", data={"reason": "x"}).status_code
+        == 404
+    )
 
 
 def test_restriction_set_and_lifted(client, auth, make_user, clean_app):
@@ -97,5 +121,13 @@ def test_restriction_set_and_lifted(client, auth, make_user, clean_app):
 
 def test_retention_command_prints_counts(runner):
     result = runner.invoke(args=["retention", "run"])
-    assert result.exit_code == 0 and "login_attempts" in result.output and "files_removed" in result.output
+    assert (
+        result.exit_code == 0
+    )
+    assert (
+        "login_attempts" in result.output
+    )
+    assert (
+        "files_removed" in result.output
+    )
     assert "esf_case" in runner.invoke(args=["retention", "rules"]).output

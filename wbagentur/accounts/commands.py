@@ -32,8 +32,12 @@ def create_command(email: str, display_name: str, role: str, region_code: str | 
     password = services.generate_password()
     try:
         user = services.create_user(
-            None, email=email, display_name=display_name, role=role,
-            password=password, contact_point_id=contact_point_id,
+            None,
+            email=email,
+            display_name=display_name,
+            role=role,
+            password=password,
+            contact_point_id=contact_point_id,
         )
     except services.AccountError as exc:
         raise click.ClickException(str(exc)) from exc

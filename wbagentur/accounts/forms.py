@@ -68,7 +68,9 @@ class UserCreateForm(BaseForm):
         validators=[
             DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse ein.")),
             Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
-            Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse ein."), check_deliverability=False),
+            Email(
+                _l("Bitte geben Sie eine gültige E-Mail-Adresse ein."), check_deliverability=False
+            ),
         ],
     )
     role = SelectField(
@@ -85,7 +87,6 @@ class UserCreateForm(BaseForm):
     def validate_contact_point_id(self, field: SelectField) -> None:
         if self.role.data in ("advisor", "supervisor") and not field.data:
             raise ValidationError(_l("Bitte wählen Sie die Kontaktstelle."))
-
 
 
 def _code_format(form: BaseForm, field: StringField) -> None:
@@ -123,11 +124,13 @@ class LoginCodeForm(BaseForm):
             _code_format,
         ],
         description=_l(
-            "6 Ziffern aus Ihrer Authenticator-App. Ohne App: einer Ihrer "
-            "Wiederherstellungscodes."
+            "6 Ziffern aus Ihrer Authenticator-App. Ohne App: einer Ihrer Wiederherstellungscodes."
         ),
-        render_kw={"autocomplete": "one-time-code", "spellcheck": "false",
-                   "autocapitalize": "none"},
+        render_kw={
+            "autocomplete": "one-time-code",
+            "spellcheck": "false",
+            "autocapitalize": "none",
+        },
     )
 
 

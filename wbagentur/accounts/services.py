@@ -118,13 +118,16 @@ def failed_attempts_in_window(email: str, now: datetime | None = None) -> int:
     """Number of failed logins for this account inside the throttle window."""
     now = now or utcnow()
     since = now - current_app.config["LOGIN_FAILURE_WINDOW"]
-    return db.session.scalar(
-        sa.select(sa.func.count(LoginAttempt.id)).where(
-            LoginAttempt.account_key == _account_key(email),
-            LoginAttempt.at > since,
-            LoginAttempt.succeeded.is_(False),
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(LoginAttempt.id)).where(
+                LoginAttempt.account_key == _account_key(email),
+                LoginAttempt.at > since,
+                LoginAttempt.succeeded.is_(False),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 @dataclass
@@ -287,7 +290,10 @@ def verify_second_factor(user: User, code: str, now: datetime | None = None) -> 
             if spent == 1:
                 db.session.refresh(row)
                 audit.record(
-                    user, "login.recovery_code", "user", user.id,
+                    user,
+                    "login.recovery_code",
+                    "user",
+                    user.id,
                     remaining=recovery_codes_left(user),
                 )
                 return "recovery"
@@ -300,11 +306,14 @@ def verify_second_factor(user: User, code: str, now: datetime | None = None) -> 
 
 def recovery_codes_left(user: User) -> int:
     """Number of unused recovery codes of a user."""
-    return db.session.scalar(
-        sa.select(sa.func.count(RecoveryCode.id)).where(
-            RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(RecoveryCode.id)).where(
+                RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def totp_required(user: User) -> bool:
@@ -550,12 +559,15 @@ def reset_url(token: str) -> str:
 
 
 def _reset_requests_in_last_hour(user: User, now: datetime) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(PasswordResetToken.id)).where(
-            PasswordResetToken.user_id == user.id,
-            PasswordResetToken.created_at > now - timedelta(hours=1),
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(PasswordResetToken.id)).where(
+                PasswordResetToken.user_id == user.id,
+                PasswordResetToken.created_at > now - timedelta(hours=1),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def request_password_reset(email: str, now: datetime | None = None) -> str | None:
@@ -584,7 +596,9 @@ def request_password_reset(email: str, now: datetime | None = None) -> str | Non
     hours = reset_link_hours()
     db.session.add(
         PasswordResetToken(
-            user_id=user.id, token_hash=token_hash, created_at=now,
+            user_id=user.id,
+            token_hash=token_hash,
+            created_at=now,
             expires_at=now + timedelta(hours=hours),
         )
     )
@@ -592,7 +606,9 @@ def request_password_reset(email: str, now: datetime | None = None) -> str | Non
         "accounts/email_password_reset.txt", user=user, link=reset_url(token), hours=hours
     )
     outbox = queue_mail(
-        user.email, "Passwort zurücksetzen – Weiterbildungsagentur Thüringen", body,
+        user.email,
+        "Passwort zurücksetzen – Weiterbildungsagentur Thüringen",
+        body,
         kind="password_reset",
     )
     audit.record(None, "password.reset_request", "user", user.id, sent=True, outbox_id=outbox.id)
@@ -605,9 +621,7 @@ def reset_token_row(token: str, now: datetime | None = None) -> PasswordResetTok
     row = None
     if token and len(token) <= 100:
         row = db.session.scalar(
-            sa.select(PasswordResetToken).where(
-                PasswordResetToken.token_hash == _token_hash(token)
-            )
+            sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
         )
     if row is None:
         raise ResetLinkInvalid(
@@ -672,14 +686,11 @@ def reset_password(token: str, new_password: str, now: datetime | None = None) -
     from flask import url_for
 
     body = render_template(
-        "accounts/email_password_changed.txt", user=user,
+        "accounts/email_password_changed.txt",
+        user=user,
         forgot_link=str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
         + url_for("accounts.password_forgot"),
     )
-    outbox = queue_mail(
-        user.email, "Ihr Passwort wurde geändert", body, kind="password_changed"
-    )
-    audit.record(
-        user, "password.reset", "user", user.id, sessions_ended=ended, outbox_id=outbox.id
-    )
+    outbox = queue_mail(user.email, "Ihr Passwort wurde geändert", body, kind="password_changed")
+    audit.record(user, "password.reset", "user", user.id, sessions_ended=ended, outbox_id=outbox.id)
     return user

@@ -193,8 +193,11 @@ def login_code() -> Any:
             if method == "recovery":
                 left = services.recovery_codes_left(user)
                 flash(
-                    _("Sie haben einen Wiederherstellungscode verwendet. Es bleiben %(n)s Codes. "
-                      "Richten Sie die App bald neu ein.", n=left),
+                    _(
+                        "Sie haben einen Wiederherstellungscode verwendet. Es bleiben %(n)s Codes. "
+                        "Richten Sie die App bald neu ein.",
+                        n=left,
+                    ),
                     "warning",
                 )
             return redirect(target)
@@ -225,7 +228,9 @@ def password() -> Any:
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, form.current_password.data, form.new_password.data,
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
                 session.get(SESSION_TOKEN_KEY),
             )
         except services.PasswordRejected as exc:
@@ -318,8 +323,10 @@ def user_reset_2fa(user_id: int) -> Any:
     else:
         db.session.commit()
         flash(
-            _("Die Zwei-Faktor-Anmeldung des Kontos wurde zurückgesetzt; seine Sitzungen "
-              "sind beendet."),
+            _(
+                "Die Zwei-Faktor-Anmeldung des Kontos wurde zurückgesetzt; seine Sitzungen "
+                "sind beendet."
+            ),
             "success",
         )
     return redirect(url_for("accounts.users"))

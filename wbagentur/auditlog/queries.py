@@ -43,7 +43,9 @@ def audit_events(
     return stmt.order_by(AuditEvent.id.desc())
 
 
-def objects_accessed_by(actor_id: int, since: datetime, until: datetime) -> sa.Select[tuple[str, int]]:
+def objects_accessed_by(
+    actor_id: int, since: datetime, until: datetime
+) -> sa.Select[tuple[str, int]]:
     """Which objects (type, id) an account viewed, downloaded or exported in a period –
     the question to answer within the 72 hours of Art. 33 DSGVO after a breach."""
     return (

@@ -1,5 +1,5 @@
 """Routes:
-  /verwaltung/protokoll        auditlog.index     admin
+/verwaltung/protokoll        auditlog.index     admin
 """
 
 from __future__ import annotations
@@ -26,11 +26,18 @@ class AuditFilterForm(BaseForm):
         csrf = False
 
     actor_id = SelectField(_l("Konto"), coerce=int, choices=[], validators=[Optional()])
-    action = StringField(_l("Aktion (Anfang, z. B. case.)"), validators=[Optional(), Length(max=60)])
-    object_type = StringField(_l("Objektart (z. B. case, person)"), validators=[Optional(), Length(max=40)])
+    action = StringField(
+        _l("Aktion (Anfang, z. B. case.)"), validators=[Optional(), Length(max=60)]
+    )
+    object_type = StringField(
+        _l("Objektart (z. B. case, person)"), validators=[Optional(), Length(max=40)]
+    )
     object_id = IntegerField(
         _l("Objekt-Nr."),
-        validators=[Optional(), NumberRange(min=1, message=_l("Bitte eine positive Zahl angeben."))],
+        validators=[
+            Optional(),
+            NumberRange(min=1, message=_l("Bitte eine positive Zahl angeben.")),
+        ],
     )
     since = DateField(lazy_pgettext("date range", "von"), validators=[Optional()])
     until = DateField(_l("bis"), validators=[Optional()])
@@ -41,7 +48,9 @@ class AuditFilterForm(BaseForm):
 def index() -> Any:
     form = AuditFilterForm(request.args)
     users = db.session.scalars(sa.select(User).order_by(User.display_name, User.id)).all()
-    form.actor_id.choices = [(0, _l("alle"))] + [(u.id, f"{u.display_name} ({u.email})") for u in users]
+    form.actor_id.choices = [(0, _l("alle"))] + [
+        (u.id, f"{u.display_name} ({u.email})") for u in users
+    ]
     filters: dict[str, Any] = {}
     if form.validate():
         filters = {
@@ -52,6 +61,12 @@ def index() -> Any:
             "since": form.since.data,
             "until": form.until.data,
         }
-    page = db.paginate(audit_events(**filters), page=request.args.get("seite", 1, type=int), per_page=50,
-                       error_out=False)
-    return render_template("auditlog/index.html", form=form, page=page, users={u.id: u for u in users})
+    page = db.paginate(
+        audit_events(**filters),
+        page=request.args.get("seite", 1, type=int),
+        per_page=50,
+        error_out=False,
+    )
+    return render_template(
+        "auditlog/index.html", form=form, page=page, users={u.id: u for u in users}
+    )

@@ -569,9 +569,7 @@ def run_benchmark(
     ctx = bench_context(app)
     load_before = _loadavg()
     selected = [p for p in PAGES if not only or any(word in p.key for word in only)]
-    pages = measure_pages(
-        app, ctx, iterations=iterations, warmup=warmup, pages=selected, echo=echo
-    )
+    pages = measure_pages(app, ctx, iterations=iterations, warmup=warmup, pages=selected, echo=echo)
     engine = measure_engine(app, engine_cases)
     return {
         "database": dialect,

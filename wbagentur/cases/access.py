@@ -38,10 +38,14 @@ def _grants(region_id: int, case_id: Any = Case.id) -> list[sa.ColumnElement[boo
     # (MULTI-INDEX OR) and PostgreSQL (BitmapOr) combine index lookups.
     return [
         case_id.in_(
-            sa.select(Transfer.case_id).where(Transfer.state == "accepted", Transfer.from_region_id == region_id)
+            sa.select(Transfer.case_id).where(
+                Transfer.state == "accepted", Transfer.from_region_id == region_id
+            )
         ),
         case_id.in_(
-            sa.select(Transfer.case_id).where(Transfer.state == "pending", Transfer.to_region_id == region_id)
+            sa.select(Transfer.case_id).where(
+                Transfer.state == "pending", Transfer.to_region_id == region_id
+            )
         ),
         case_id.in_(
             sa.select(Referral.case_id)
@@ -101,7 +105,11 @@ def history_cutoff(user: Any, case: Case) -> datetime | None:
     A region that handed the case over reads entries created up to the acceptance of its
     (latest) transfer; a region reading through a pending transfer or a referral reads all.
     """
-    if user.role not in REGIONAL_ROLES or user.region_id is None or case.region_id == user.region_id:
+    if (
+        user.role not in REGIONAL_ROLES
+        or user.region_id is None
+        or case.region_id == user.region_id
+    ):
         return None
     from wbagentur.referrals.models import Transfer
 

@@ -57,7 +57,9 @@ class CaseCreateForm(BaseForm):
         ],
         description=HEALTH_HINT,
     )
-    channel = SelectField(_l("Zugangsweg"), choices=[c for c in _choices(CHANNELS) if c[0] != "public_form"])
+    channel = SelectField(
+        _l("Zugangsweg"), choices=[c for c in _choices(CHANNELS) if c[0] != "public_form"]
+    )
     priority = SelectField(_l("Priorität"), choices=_choices(PRIORITIES), default="normal")
     topics = MultiCheckboxField(_l("Themen"), choices=_choices(TOPICS))
     firm_id = HiddenField()
@@ -96,7 +98,11 @@ class StatusForm(BaseForm):
     status = SelectField(_l("Neuer Status"), choices=[])
     reason = TextAreaField(
         _l("Grund (bei Wiederaufnahme)"),
-        validators=[Optional(), Length(max=2000, message=_l("Höchstens 2.000 Zeichen.")), NoControlCharacters()],
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Höchstens 2.000 Zeichen.")),
+            NoControlCharacters(),
+        ],
     )
     version = HiddenField()
 
@@ -109,7 +115,11 @@ class CloseForm(BaseForm):
     )
     outcome_note = TextAreaField(
         _l("Anmerkung zum Ergebnis"),
-        validators=[Optional(), Length(max=2000, message=_l("Höchstens 2.000 Zeichen.")), NoControlCharacters()],
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Höchstens 2.000 Zeichen.")),
+            NoControlCharacters(),
+        ],
         description=HEALTH_HINT,
     )
     version = HiddenField()
@@ -137,7 +147,10 @@ class ContactForm(BaseForm):
     at_time = TimeField(_l("Uhrzeit"), validators=[Optional()])
     duration_minutes = IntegerField(
         _l("Dauer in Minuten"),
-        validators=[Optional(), NumberRange(min=1, max=600, message=_l("Bitte 1 bis 600 Minuten angeben."))],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=600, message=_l("Bitte 1 bis 600 Minuten angeben.")),
+        ],
     )
     summary = TextAreaField(
         _l("Zusammenfassung"),
@@ -179,7 +192,9 @@ class FollowUpForm(BaseForm):
 
     def validate_due_date(self, field: DateField) -> None:
         if field.data and field.data < local_today():
-            raise ValidationError(_l("Das Fälligkeitsdatum darf nicht in der Vergangenheit liegen."))
+            raise ValidationError(
+                _l("Das Fälligkeitsdatum darf nicht in der Vergangenheit liegen.")
+            )
         if field.data and field.data > local_today() + timedelta(days=2 * 365):
             raise ValidationError(_l("Bitte ein Datum innerhalb der nächsten zwei Jahre wählen."))
 
@@ -207,4 +222,3 @@ class CaseFilterForm(BaseForm):
     topic = SelectField(_l("Thema"), choices=[], validators=[Optional()])
     assigned = SelectField(_l("Zuständigkeit"), choices=[], validators=[Optional()])
     sort = SelectField(_l("Sortierung"), choices=[], validators=[Optional()])
-

@@ -92,7 +92,9 @@ case_participants = sa.Table(
     "case_participants",
     db.metadata,
     sa.Column("case_id", sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("person_id", sa.ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True),
+    sa.Column(
+        "person_id", sa.ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 
@@ -119,8 +121,12 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
     firm_id: Mapped[int | None] = mapped_column(sa.ForeignKey("firms.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("persons.id"), index=True)
     channel: Mapped[str] = mapped_column(enum_column(*CHANNELS, name="channel"))
-    priority: Mapped[str] = mapped_column(enum_column(*PRIORITIES, name="priority"), default="normal")
-    status: Mapped[str] = mapped_column(enum_column(*STATUSES, name="status"), default="new", index=True)
+    priority: Mapped[str] = mapped_column(
+        enum_column(*PRIORITIES, name="priority"), default="normal"
+    )
+    status: Mapped[str] = mapped_column(
+        enum_column(*STATUSES, name="status"), default="new", index=True
+    )
     assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     opened_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -152,8 +158,10 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
         sa.Index("ix_cases_region_status_opened", "region_id", "status", "opened_at"),
         # Search by part of the reference (LIKE '%…%'): trigram index, PostgreSQL only.
         sa.Index(
-            "ix_cases_reference_trgm", "reference",
-            postgresql_using="gin", postgresql_ops={"reference": "gin_trgm_ops"},
+            "ix_cases_reference_trgm",
+            "reference",
+            postgresql_using="gin",
+            postgresql_ops={"reference": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
         # Covering indexes of the supervisor dashboard: case load per advisor (and the
         # region's case ids for the overdue counts), closed cases per outcome.
@@ -192,7 +200,9 @@ class TimelineEntry(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     body: Mapped[str | None] = mapped_column(sa.Text, info={"pii": "free_text"})
-    contact_channel: Mapped[str | None] = mapped_column(enum_column(*CONTACT_CHANNELS, name="contact_channel"))
+    contact_channel: Mapped[str | None] = mapped_column(
+        enum_column(*CONTACT_CHANNELS, name="contact_channel")
+    )
     duration_minutes: Mapped[int | None]
     # Structured details as JSON text (e.g. {"from": "new", "to": "in_advice"}); ids only.
     data: Mapped[str] = mapped_column(sa.Text, default="{}")

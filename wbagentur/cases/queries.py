@@ -188,7 +188,9 @@ def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=BERLIN).astimezone(UTC)
 
 
-def in_local_period(column: Any, start: date | None, end: date | None) -> list[sa.ColumnElement[bool]]:
+def in_local_period(
+    column: Any, start: date | None, end: date | None
+) -> list[sa.ColumnElement[bool]]:
     """``column`` (UTC timestamp) falls on a local date from ``start`` to ``end`` inclusive."""
     conditions = []
     if start is not None:
@@ -216,7 +218,11 @@ def no_contact_condition(days: int, now: datetime) -> sa.ColumnElement[bool]:
 
 
 def overdue_follow_up_exists(today: date, assignee_id: int | None = None) -> sa.ColumnElement[bool]:
-    conditions = [FollowUp.case_id == Case.id, FollowUp.done_at.is_(None), FollowUp.due_date < today]
+    conditions = [
+        FollowUp.case_id == Case.id,
+        FollowUp.done_at.is_(None),
+        FollowUp.due_date < today,
+    ]
     if assignee_id is not None:
         conditions.append(FollowUp.assignee_id == assignee_id)
     return sa.exists().where(*conditions)
@@ -235,7 +241,9 @@ def referral_stage_condition(stage: str) -> sa.ColumnElement[bool]:
     if stage == "accepted":
         return sa.or_(
             Referral.state.in_(("accepted", "completed")),
-            sa.exists().where(ReferralEvent.referral_id == Referral.id, ReferralEvent.to_state == "accepted"),
+            sa.exists().where(
+                ReferralEvent.referral_id == Referral.id, ReferralEvent.to_state == "accepted"
+            ),
         )
     if stage == "completed":
         return Referral.state == "completed"
@@ -275,7 +283,11 @@ def drill_down_conditions(  # noqa: C901 (one branch per filter)
     if drill.get("overdue") == "follow_ups":
         conds.append(overdue_follow_up_exists(today, drill.get("overdue_by")))
     elif drill.get("overdue") == "referrals":
-        conds.append(sa.exists().where(Referral.case_id == Case.id, overdue_referral_condition(Referral, today)))
+        conds.append(
+            sa.exists().where(
+                Referral.case_id == Case.id, overdue_referral_condition(Referral, today)
+            )
+        )
     referral_conds: list[sa.ColumnElement[bool]] = []
     if drill.get("stage"):
         referral_conds.append(referral_stage_condition(drill["stage"]))
@@ -293,13 +305,19 @@ def drill_down_conditions(  # noqa: C901 (one branch per filter)
         )
     if referral_conds or drill.get("referred_from") or drill.get("referred_to"):
         referral_conds.append(Referral.sent_at.is_not(None))
-        referral_conds += in_local_period(Referral.sent_at, drill.get("referred_from"), drill.get("referred_to"))
+        referral_conds += in_local_period(
+            Referral.sent_at, drill.get("referred_from"), drill.get("referred_to")
+        )
         conds.append(sa.exists().where(Referral.case_id == Case.id, *referral_conds))
     if drill.get("eligible") or drill.get("checked_from") or drill.get("checked_to"):
         check_conds = [FundingCheck.case_id == Case.id]
         if drill.get("eligible"):
-            check_conds.append(FundingCheck.eligible_codes.like(eligible_pattern(drill["eligible"])))
-        check_conds += in_local_period(FundingCheck.created_at, drill.get("checked_from"), drill.get("checked_to"))
+            check_conds.append(
+                FundingCheck.eligible_codes.like(eligible_pattern(drill["eligible"]))
+            )
+        check_conds += in_local_period(
+            FundingCheck.created_at, drill.get("checked_from"), drill.get("checked_to")
+        )
         conds.append(sa.exists().where(*check_conds))
     if drill.get("transfer_from") or drill.get("transfer_to"):
         transfer_conds = [Transfer.case_id == Case.id, Transfer.state == "accepted"]

@@ -206,7 +206,10 @@ def change_status(
         case.closed_at = None
     case.status = new_status
     add_entry(
-        case, actor, "status", body=reason if old == "closed" else outcome_note,
+        case,
+        actor,
+        "status",
+        body=reason if old == "closed" else outcome_note,
         **{"from": old, "to": new_status, "outcome": outcome},
     )
     db.session.flush()
@@ -262,8 +265,15 @@ def add_follow_up(
     )
     db.session.add(follow_up)
     db.session.flush()
-    add_entry(case, actor, "follow_up", body=title, follow_up_id=follow_up.id,
-              due_date=due_date.isoformat(), assignee_id=assignee_id)
+    add_entry(
+        case,
+        actor,
+        "follow_up",
+        body=title,
+        follow_up_id=follow_up.id,
+        due_date=due_date.isoformat(),
+        assignee_id=assignee_id,
+    )
     audit.record(actor, "case.follow_up", "case", case.id, follow_up_id=follow_up.id)
     return follow_up
 
@@ -274,8 +284,14 @@ def complete_follow_up(actor: Any, follow_up: FollowUp) -> FollowUp:
         raise DomainError("Diese Wiedervorlage ist bereits erledigt.")
     follow_up.done_at = utcnow()
     follow_up.done_by_id = getattr(actor, "id", None)
-    add_entry(follow_up.case, actor, "follow_up", body=follow_up.title,
-              follow_up_id=follow_up.id, done=True)
+    add_entry(
+        follow_up.case,
+        actor,
+        "follow_up",
+        body=follow_up.title,
+        follow_up_id=follow_up.id,
+        done=True,
+    )
     db.session.flush()
     audit.record(actor, "case.follow_up_done", "case", follow_up.case_id, follow_up_id=follow_up.id)
     return follow_up
@@ -288,9 +304,9 @@ def add_participant(actor: Any, case: Case, person_id: int) -> None:
 
     ensure_not_restricted(db.session.get(Person, person_id))
     exists = db.session.scalar(
-        sa.select(sa.func.count()).select_from(case_participants).where(
-            case_participants.c.case_id == case.id, case_participants.c.person_id == person_id
-        )
+        sa.select(sa.func.count())
+        .select_from(case_participants)
+        .where(case_participants.c.case_id == case.id, case_participants.c.person_id == person_id)
     )
     if exists:
         raise DomainError("Die Person nimmt an diesem Fall bereits teil.")

@@ -1,24 +1,24 @@
 """Routes:
-  /faelle                                     GET/POST cases.index        advisor, supervisor, coordinator
-                                                       (POST: search form, 303 to ?suche=<key>)
-                                                       (drill-down filters: see drill_down_filters)
-  /faelle/posteingang                                  cases.inbox        advisor, supervisor
-  /faelle/meine                                        cases.mine         advisor, supervisor
-  /faelle/faellig                                      cases.due          advisor, supervisor
-  /faelle/neu                                          cases.create       advisor, supervisor
-                                                       (without a client: picker; its search POSTs, 303 to ?suche=<key>)
-  /faelle/<id>                                         cases.detail       advisor, supervisor, coordinator
-  /faelle/<id>/bearbeiten                              cases.edit         advisor, supervisor
-  /faelle/<id>/zuweisen                       POST     cases.assign       advisor, supervisor
-  /faelle/<id>/status                         POST     cases.status       advisor, supervisor
-  /faelle/<id>/abschliessen                   POST     cases.close        advisor, supervisor
-  /faelle/<id>/notizen                        POST     cases.add_note     advisor, supervisor
-  /faelle/<id>/kontakte                       POST     cases.add_contact  advisor, supervisor
-  /faelle/<id>/wiedervorlagen                 POST     cases.add_follow_up advisor, supervisor
-  /faelle/<id>/wiedervorlagen/<fid>/erledigt  POST     cases.complete_follow_up advisor, supervisor
-  /faelle/<id>/teilnehmende                   POST     cases.add_participant advisor, supervisor
-  /faelle/<id>/dokumente                      POST     cases.upload_document advisor, supervisor
-  /faelle/<id>/dokumente/<did>                         cases.download_document advisor, supervisor, coordinator
+/faelle                                     GET/POST cases.index        advisor, supervisor, coordinator
+                                                     (POST: search form, 303 to ?suche=<key>)
+                                                     (drill-down filters: see drill_down_filters)
+/faelle/posteingang                                  cases.inbox        advisor, supervisor
+/faelle/meine                                        cases.mine         advisor, supervisor
+/faelle/faellig                                      cases.due          advisor, supervisor
+/faelle/neu                                          cases.create       advisor, supervisor
+                                                     (without a client: picker; its search POSTs, 303 to ?suche=<key>)
+/faelle/<id>                                         cases.detail       advisor, supervisor, coordinator
+/faelle/<id>/bearbeiten                              cases.edit         advisor, supervisor
+/faelle/<id>/zuweisen                       POST     cases.assign       advisor, supervisor
+/faelle/<id>/status                         POST     cases.status       advisor, supervisor
+/faelle/<id>/abschliessen                   POST     cases.close        advisor, supervisor
+/faelle/<id>/notizen                        POST     cases.add_note     advisor, supervisor
+/faelle/<id>/kontakte                       POST     cases.add_contact  advisor, supervisor
+/faelle/<id>/wiedervorlagen                 POST     cases.add_follow_up advisor, supervisor
+/faelle/<id>/wiedervorlagen/<fid>/erledigt  POST     cases.complete_follow_up advisor, supervisor
+/faelle/<id>/teilnehmende                   POST     cases.add_participant advisor, supervisor
+/faelle/<id>/dokumente                      POST     cases.upload_document advisor, supervisor
+/faelle/<id>/dokumente/<did>                         cases.download_document advisor, supervisor, coordinator
 """
 
 from __future__ import annotations
@@ -66,8 +66,13 @@ READERS = ("advisor", "supervisor", "coordinator")
 PER_PAGE = 25
 
 LABELS = {
-    "kinds": KINDS, "channels": CHANNELS, "priorities": PRIORITIES, "statuses": STATUSES,
-    "outcomes": OUTCOMES, "topics": TOPICS, "entry_kinds": ENTRY_KINDS,
+    "kinds": KINDS,
+    "channels": CHANNELS,
+    "priorities": PRIORITIES,
+    "statuses": STATUSES,
+    "outcomes": OUTCOMES,
+    "topics": TOPICS,
+    "entry_kinds": ENTRY_KINDS,
     "contact_channels": CONTACT_CHANNELS,
 }
 
@@ -88,16 +93,27 @@ def _conflict(case: Case, error: ConflictError, submitted: dict[str, Any]) -> tu
     db.session.rollback()
     fresh = db.session.get(Case, case.id)
     return (
-        render_template("cases/conflict.html", case=fresh, message=str(error), submitted=submitted, labels=LABELS),
+        render_template(
+            "cases/conflict.html",
+            case=fresh,
+            message=str(error),
+            submitted=submitted,
+            labels=LABELS,
+        ),
         409,
     )
 
 
 # ---------------------------------------------------------------- lists
 
+
 def _list_page(title: str, stmt: sa.Select[tuple[Case]], empty: str, **extra: Any) -> str:
-    page = db.paginate(stmt, page=request.args.get("seite", 1, type=int), per_page=PER_PAGE, error_out=False)
-    return render_template("cases/list.html", title=title, page=page, empty=empty, labels=LABELS, **extra)
+    page = db.paginate(
+        stmt, page=request.args.get("seite", 1, type=int), per_page=PER_PAGE, error_out=False
+    )
+    return render_template(
+        "cases/list.html", title=title, page=page, empty=empty, labels=LABELS, **extra
+    )
 
 
 @bp.route("/faelle", methods=["GET", "POST"])
@@ -106,13 +122,21 @@ def index() -> Any:
     # The search term never travels in the URL (WEB-05): the form POSTs, see core.search.
     formdata = request.form if request.method == "POST" else request.args
     form = forms.CaseFilterForm(formdata)
-    form.status.choices = [("", _("alle")), ("open", _("offen"))] + [(k, _(v)) for k, v in STATUSES.items()]
+    form.status.choices = [("", _("alle")), ("open", _("offen"))] + [
+        (k, _(v)) for k, v in STATUSES.items()
+    ]
     form.kind.choices = [("", _("alle"))] + [(k, _(v)) for k, v in KINDS.items()]
     form.topic.choices = [("", _("alle"))] + [(k, _(v)) for k, v in TOPICS.items()]
-    form.assigned.choices = [("", _("alle")), ("me", _("mir zugewiesen")), ("none", _("nicht zugewiesen"))]
+    form.assigned.choices = [
+        ("", _("alle")),
+        ("me", _("mir zugewiesen")),
+        ("none", _("nicht zugewiesen")),
+    ]
     form.sort.choices = [
-        ("neueste", _("neueste zuerst")), ("aelteste", _("älteste zuerst")),
-        ("aktenzeichen", _("Aktenzeichen")), ("letzter_kontakt", _("längster Kontakt zurück")),
+        ("neueste", _("neueste zuerst")),
+        ("aelteste", _("älteste zuerst")),
+        ("aktenzeichen", _("Aktenzeichen")),
+        ("letzter_kontakt", _("längster Kontakt zurück")),
     ]
     drill = drill_down_filters(request.args)
     drill_args = {k: str(v) for k, v in drill.items()}
@@ -124,7 +148,9 @@ def index() -> Any:
     form.q.data = term
     filters: dict[str, Any] = {}
     if form.validate():
-        filters = {k: (form.data.get(k) or None) for k in ("q", "status", "kind", "topic", "assigned")}
+        filters = {
+            k: (form.data.get(k) or None) for k in ("q", "status", "kind", "topic", "assigned")
+        }
         filters["sort"] = form.sort.data or "neueste"
     stmt = queries.case_list(current_user, **filters, drill=drill)
     extra: dict[str, Any] = {}
@@ -139,16 +165,32 @@ def index() -> Any:
     if key:
         page_args[search.PARAM] = key
     return _list_page(
-        _("Fälle"), stmt, _("Keine Fälle gefunden."), filter_form=form,
-        form_action=url_for("cases.index", **drill_args), page_args=page_args, **extra,
+        _("Fälle"),
+        stmt,
+        _("Keine Fälle gefunden."),
+        filter_form=form,
+        form_action=url_for("cases.index", **drill_args),
+        page_args=page_args,
+        **extra,
     )
 
 
 FILTER_FIELDS = ("status", "kind", "topic", "assigned", "sort")
-_ID_PARAMS = ("advisor", "region", "partner", "overdue_by", "xref_to", "transfer_from", "transfer_to")
+_ID_PARAMS = (
+    "advisor",
+    "region",
+    "partner",
+    "overdue_by",
+    "xref_to",
+    "transfer_from",
+    "transfer_to",
+)
 _DATE_PAIRS = (
-    ("opened_from", "opened_to"), ("closed_from", "closed_to"), ("referred_from", "referred_to"),
-    ("checked_from", "checked_to"), ("transferred_from", "transferred_to"),
+    ("opened_from", "opened_to"),
+    ("closed_from", "closed_to"),
+    ("referred_from", "referred_to"),
+    ("checked_from", "checked_to"),
+    ("transferred_from", "transferred_to"),
 )
 
 
@@ -174,9 +216,13 @@ def drill_down_filters(args: Any) -> dict[str, Any]:
         if end:
             out[end_name] = end
     choices = {
-        "age": queries.AGE_BUCKETS, "outcome": OUTCOMES, "channel": CHANNELS,
-        "overdue": queries.OVERDUE_KINDS, "stage": queries.REFERRAL_STAGES,
-        "programme": PROGRAMMES, "eligible": PROGRAMMES,
+        "age": queries.AGE_BUCKETS,
+        "outcome": OUTCOMES,
+        "channel": CHANNELS,
+        "overdue": queries.OVERDUE_KINDS,
+        "stage": queries.REFERRAL_STAGES,
+        "programme": PROGRAMMES,
+        "eligible": PROGRAMMES,
     }
     for name, allowed in choices.items():
         raw = args.get(name)
@@ -204,16 +250,19 @@ def _iso_date(raw: str | None) -> Any:
 @requires_role(*REGIONAL)
 def inbox() -> Any:
     return _list_page(
-        _("Posteingang"), queries.inbox(current_user),
-        _("Keine neuen Anfragen. Der Posteingang ist leer."), intro=_(
-            "Neue, noch niemandem zugewiesene Fälle Ihrer Region, älteste zuerst."),
+        _("Posteingang"),
+        queries.inbox(current_user),
+        _("Keine neuen Anfragen. Der Posteingang ist leer."),
+        intro=_("Neue, noch niemandem zugewiesene Fälle Ihrer Region, älteste zuerst."),
     )
 
 
 @bp.route("/faelle/meine")
 @requires_role(*REGIONAL)
 def mine() -> Any:
-    return _list_page(_("Meine Fälle"), queries.my_open_cases(current_user), _("Sie haben keine offenen Fälle."))
+    return _list_page(
+        _("Meine Fälle"), queries.my_open_cases(current_user), _("Sie haben keine offenen Fälle.")
+    )
 
 
 @bp.route("/faelle/faellig")
@@ -225,6 +274,7 @@ def due() -> Any:
 
 
 # ---------------------------------------------------------------- create / edit
+
 
 @bp.route("/faelle/neu", methods=["GET", "POST"])
 @requires_role(*REGIONAL)
@@ -249,10 +299,16 @@ def create() -> Any:
             region_id = current_user.region_id  # cases are opened in the advisor's own region
         try:
             case = services.open_case(
-                current_user, region_id=region_id, kind=form.kind.data, title=form.title.data,
-                channel=form.channel.data, firm_id=firm.id if firm else None,
-                person_id=person.id if person else None, topics=form.topics.data,
-                priority=form.priority.data, assigned_to_id=current_user.id,
+                current_user,
+                region_id=region_id,
+                kind=form.kind.data,
+                title=form.title.data,
+                channel=form.channel.data,
+                firm_id=firm.id if firm else None,
+                person_id=person.id if person else None,
+                topics=form.topics.data,
+                priority=form.priority.data,
+                assigned_to_id=current_user.id,
             )
             if case.status == "new":
                 services.change_status(current_user, case, "in_advice", case.version)
@@ -274,13 +330,25 @@ def _pick_client() -> str:
     persons: list[Person] = []
     if q:
         pattern = like_pattern(q)
-        firms = list(db.session.scalars(
-            firms_visible_to(current_user).where(Firm.name_search.like(pattern, escape="\\"))
-            .order_by(Firm.name, Firm.id).limit(20)))
-        persons = list(db.session.scalars(
-            persons_visible_to(current_user).where(Person.name_search.like(pattern, escape="\\"))
-            .order_by(Person.last_name, Person.id).limit(20)))
-    return render_template("cases/pick_client.html", q=q, search_key=key, firms=firms, persons=persons)
+        firms = list(
+            db.session.scalars(
+                firms_visible_to(current_user)
+                .where(Firm.name_search.like(pattern, escape="\\"))
+                .order_by(Firm.name, Firm.id)
+                .limit(20)
+            )
+        )
+        persons = list(
+            db.session.scalars(
+                persons_visible_to(current_user)
+                .where(Person.name_search.like(pattern, escape="\\"))
+                .order_by(Person.last_name, Person.id)
+                .limit(20)
+            )
+        )
+    return render_template(
+        "cases/pick_client.html", q=q, search_key=key, firms=firms, persons=persons
+    )
 
 
 def _person_region(person: Person | None) -> int | None:
@@ -304,14 +372,22 @@ def edit(case_id: int) -> Any:
     if form.validate_on_submit():
         try:
             services.update_case(
-                current_user, case, expected_version=_version(form),
-                title=form.title.data, priority=form.priority.data, topics=form.topics.data,
+                current_user,
+                case,
+                expected_version=_version(form),
+                title=form.title.data,
+                priority=form.priority.data,
+                topics=form.topics.data,
             )
             db.session.commit()
         except ConflictError as exc:
             return _conflict(case, exc, {"title": form.title.data, "priority": form.priority.data})
         except StaleDataError:
-            return _conflict(case, ConflictError(_("Der Fall wurde gleichzeitig geändert.")), {"title": form.title.data})
+            return _conflict(
+                case,
+                ConflictError(_("Der Fall wurde gleichzeitig geändert.")),
+                {"title": form.title.data},
+            )
         except DomainError as exc:
             flash(str(exc), "danger")
         else:
@@ -328,6 +404,7 @@ def _version(form: Any) -> int | None:
 
 
 # ---------------------------------------------------------------- detail
+
 
 @bp.route("/faelle/<int:case_id>")
 @requires_role(*READERS)
@@ -358,7 +435,9 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
     context: dict[str, Any] = {
         "case": case,
         "editable": editable,
-        "timeline": db.session.scalars(queries.timeline(case, history_cutoff(current_user, case))).all(),
+        "timeline": db.session.scalars(
+            queries.timeline(case, history_cutoff(current_user, case))
+        ).all(),
         "follow_ups": db.session.scalars(queries.open_follow_ups(case)).all(),
         "users": {u.id: u for u in staff},
         "assign_form": assign_form,
@@ -370,7 +449,9 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
         "participant_form": participant_form,
         "document_form": forms.DocumentForm(),
         "documents": db.session.scalars(
-            sa.select(Document).where(Document.case_id == case.id).order_by(Document.uploaded_at.desc(), Document.id.desc())
+            sa.select(Document)
+            .where(Document.case_id == case.id)
+            .order_by(Document.uploaded_at.desc(), Document.id.desc())
         ).all(),
         "labels": LABELS,
         "json": json,
@@ -385,7 +466,9 @@ def _participant_choices(case: Case) -> list[tuple[int, str]]:
         return []
     present = {p.id for p in case.participants}
     employees = db.session.scalars(
-        sa.select(Person).where(Person.employer_id == case.firm_id).order_by(Person.last_name, Person.id)
+        sa.select(Person)
+        .where(Person.employer_id == case.firm_id)
+        .order_by(Person.last_name, Person.id)
     )
     return [(p.id, p.full_name) for p in employees if p.id not in present]
 
@@ -430,7 +513,9 @@ def status(case_id: int) -> Any:
     if not form.validate_on_submit():
         return _render_detail(case, 200, status_form=form)
     try:
-        services.change_status(current_user, case, form.status.data, _version(form), reason=form.reason.data)
+        services.change_status(
+            current_user, case, form.status.data, _version(form), reason=form.reason.data
+        )
         db.session.commit()
     except ConflictError as exc:
         return _conflict(case, exc, {"status": form.status.data})
@@ -452,8 +537,12 @@ def close(case_id: int) -> Any:
         return _render_detail(case, 200, close_form=form)
     try:
         services.change_status(
-            current_user, case, "closed", _version(form),
-            outcome=form.outcome.data, outcome_note=form.outcome_note.data,
+            current_user,
+            case,
+            "closed",
+            _version(form),
+            outcome=form.outcome.data,
+            outcome_note=form.outcome_note.data,
         )
         db.session.commit()
     except ConflictError as exc:
@@ -489,8 +578,12 @@ def add_contact(case_id: int) -> Any:
         return _render_detail(case, 200, contact_form=form)
     try:
         services.record_contact(
-            current_user, case, channel=form.channel.data, at=form.contact_at(),
-            duration_minutes=form.duration_minutes.data, summary=form.summary.data,
+            current_user,
+            case,
+            channel=form.channel.data,
+            at=form.contact_at(),
+            duration_minutes=form.duration_minutes.data,
+            summary=form.summary.data,
         )
     except DomainError as exc:
         form.on_date.errors = [str(exc)]
@@ -510,7 +603,10 @@ def add_follow_up(case_id: int) -> Any:
         return _render_detail(case, 200, follow_up_form=form)
     try:
         services.add_follow_up(
-            current_user, case, title=form.title.data, due_date=form.due_date.data,
+            current_user,
+            case,
+            title=form.title.data,
+            due_date=form.due_date.data,
             assignee_id=form.for_user_id.data,
         )
     except DomainError as exc:
@@ -575,7 +671,9 @@ def upload_document(case_id: int) -> Any:
     except UploadRejected as exc:
         form.file.errors = [str(exc)]
         return _render_detail(case, exc.status, document_form=form)
-    services.add_entry(case, current_user, "document", body=document.original_name, document_id=document.id)
+    services.add_entry(
+        case, current_user, "document", body=document.original_name, document_id=document.id
+    )
     audit.record(current_user, "case.document_upload", "case", case.id, document_id=document.id)
     db.session.commit()
     flash(_("Das Dokument wurde gespeichert."), "success")

@@ -61,9 +61,13 @@ def _entries() -> list[dict[str, Any]]:
     if not isinstance(raw, list):
         return []
     return [
-        e for e in raw
-        if isinstance(e, dict) and isinstance(e.get("k"), str) and isinstance(e.get("t"), str)
-        and isinstance(e.get("at"), int | float) and now - e["at"] < MAX_AGE_SECONDS
+        e
+        for e in raw
+        if isinstance(e, dict)
+        and isinstance(e.get("k"), str)
+        and isinstance(e.get("t"), str)
+        and isinstance(e.get("at"), int | float)
+        and now - e["at"] < MAX_AGE_SECONDS
     ]
 
 

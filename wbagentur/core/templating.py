@@ -39,13 +39,13 @@ def _navigation() -> list[tuple[str, Any]]:
         return []
     views = current_app.view_functions
     return [
-        (ep, label)
-        for ep, label, roles in NAVIGATION
-        if current_user.role in roles and ep in views
+        (ep, label) for ep, label, roles in NAVIGATION if current_user.role in roles and ep in views
     ]
 
 
-def _remember_page_template(sender: Flask, template: Any, context: dict[str, Any], **extra: Any) -> None:
+def _remember_page_template(
+    sender: Flask, template: Any, context: dict[str, Any], **extra: Any
+) -> None:
     """Note the page's own template (the first one a request renders) for ``data-page``;
     the accessibility suite uses it to prove that every page template was checked."""
     if "page_template" not in g:
@@ -54,6 +54,7 @@ def _remember_page_template(sender: Flask, template: Any, context: dict[str, Any
 
 def init_templating(app: Flask) -> None:
     before_render_template.connect(_remember_page_template, app)
+
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {

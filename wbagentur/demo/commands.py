@@ -13,7 +13,9 @@ bp.cli.short_help = "Demodaten."
 
 
 @bp.cli.command("seed")
-@click.option("--seed", default=42, show_default=True, help="Zufallssaat (gleiche Saat, gleiche Daten).")
+@click.option(
+    "--seed", default=42, show_default=True, help="Zufallssaat (gleiche Saat, gleiche Daten)."
+)
 @click.option("--firms-per-district", default=3, show_default=True)
 def seed_command(seed: int, firms_per_district: int) -> None:
     """Create demo users and firms; print the logins (new passwords on every run)."""
@@ -25,7 +27,9 @@ def seed_command(seed: int, firms_per_district: int) -> None:
     click.echo("Demo-Zugänge (Passwörter gelten bis zum nächsten 'flask demo seed'):")
     click.echo(f"  {'Rolle':<20} {'Region':<18} {'E-Mail':<32} Passwort")
     for login in logins:
-        click.echo(f"  {login.role_label:<20} {login.region:<18} {login.email:<32} {login.password}")
+        click.echo(
+            f"  {login.role_label:<20} {login.region:<18} {login.email:<32} {login.password}"
+        )
     roles = current_app.config.get("TOTP_REQUIRED_ROLES", ())
     if roles:
         click.echo(

@@ -31,10 +31,34 @@ DEMO_USERS = [
 
 LEGAL_FORMS = ["GmbH", "GmbH & Co. KG", "e. K.", "UG (haftungsbeschränkt)", "AG", "KG", "OHG"]
 TRADES = [
-    "Metallbau", "Elektrotechnik", "Logistik", "Holzbau", "Pflegedienst", "Software",
-    "Kunststofftechnik", "Präzisionsteile",
+    "Metallbau",
+    "Elektrotechnik",
+    "Logistik",
+    "Holzbau",
+    "Pflegedienst",
+    "Software",
+    "Kunststofftechnik",
+    "Präzisionsteile",
 ]
-WZ_DIVISIONS = ["10", "16", "22", "25", "28", "29", "33", "41", "43", "45", "46", "49", "56", "62", "71", "86", "88"]
+WZ_DIVISIONS = [
+    "10",
+    "16",
+    "22",
+    "25",
+    "28",
+    "29",
+    "33",
+    "41",
+    "43",
+    "45",
+    "46",
+    "49",
+    "56",
+    "62",
+    "71",
+    "86",
+    "88",
+]
 
 
 @dataclass
@@ -51,10 +75,7 @@ def seed_demo(seed: int = 42, firms_per_district: int = 3) -> list[DemoLogin]:
     Idempotent: users are created when missing, firms only when there are none.
     Returns the logins to print.
     """
-    points = {
-        cp.region.code: cp
-        for cp in db.session.scalars(sa.select(ContactPoint).join(Region))
-    }
+    points = {cp.region.code: cp for cp in db.session.scalars(sa.select(ContactPoint).join(Region))}
     logins: list[DemoLogin] = []
     for local, name, role, region_code in DEMO_USERS:
         email = f"{local}@{DEMO_DOMAIN}"
@@ -63,7 +84,11 @@ def seed_demo(seed: int = 42, firms_per_district: int = 3) -> list[DemoLogin]:
         contact_point = points[region_code] if region_code else None
         if user is None:
             user = accounts.create_user(
-                None, email=email, display_name=name, role=role, password=password,
+                None,
+                email=email,
+                display_name=name,
+                role=role,
+                password=password,
                 contact_point_id=contact_point.id if contact_point else None,
             )
         else:
@@ -71,7 +96,12 @@ def seed_demo(seed: int = 42, firms_per_district: int = 3) -> list[DemoLogin]:
             if not user.is_active:
                 accounts.set_active(None, user, True)
         logins.append(
-            DemoLogin(email, password, user.role_label, contact_point.region.name if contact_point else "alle Regionen")
+            DemoLogin(
+                email,
+                password,
+                user.role_label,
+                contact_point.region.name if contact_point else "alle Regionen",
+            )
         )
     if db.session.scalar(sa.select(sa.func.count(Firm.id))) == 0:
         _seed_firms(seed, firms_per_district)
@@ -116,7 +146,9 @@ def _seed_firms(seed: int, per_district: int) -> None:
 def demo_users() -> list[User]:
     """The demo accounts that exist."""
     return list(
-        db.session.scalars(sa.select(User).where(User.email.like(f"%@{DEMO_DOMAIN}")).order_by(User.id))
+        db.session.scalars(
+            sa.select(User).where(User.email.like(f"%@{DEMO_DOMAIN}")).order_by(User.id)
+        )
     )
 
 
@@ -145,12 +177,16 @@ def _seed_persons_and_cases(seed: int) -> None:
         for _ in range(rnd.randint(1, 3)):
             first, last = fake.first_name(), fake.last_name()
             person = Person(
-                first_name=first, last_name=last, name_search=normalise_search(f"{first} {last}"),
+                first_name=first,
+                last_name=last,
+                name_search=normalise_search(f"{first} {last}"),
                 email=f"{first}.{last}@example.org".lower().replace(" ", ""),
                 birth_date=fake.date_of_birth(minimum_age=20, maximum_age=62),
                 gender=rnd.choice(["weiblich", "maennlich", "divers", "keine_angabe"]),
-                employment_status="employed", employer_id=firm.id,
-                weekly_hours=rnd.choice([20.0, 30.0, 38.5, 40.0]), working_days_per_week=5,
+                employment_status="employed",
+                employer_id=firm.id,
+                weekly_hours=rnd.choice([20.0, 30.0, 38.5, 40.0]),
+                working_days_per_week=5,
                 employed_since=fake.date_between(start_date="-15y", end_date="-1y"),
                 qualification=rnd.choice(["none", "vocational", "vocational", "upgrade"]),
                 qualification_year=rnd.randint(1990, 2022),
@@ -163,8 +199,13 @@ def _seed_persons_and_cases(seed: int) -> None:
         if index % 2:
             continue
         case = cases.open_case(
-            None, region_id=region_id, kind="firm", title=rnd.choice(DEMO_TITLES), firm_id=firm.id,
-            channel=rnd.choice(["phone", "email", "visit", "event"]), topics=rnd.sample(topics, 2),
+            None,
+            region_id=region_id,
+            kind="firm",
+            title=rnd.choice(DEMO_TITLES),
+            firm_id=firm.id,
+            channel=rnd.choice(["phone", "email", "visit", "event"]),
+            topics=rnd.sample(topics, 2),
         )
         staff = advisors.get(region_id) or []
         stage = (index // 2) % 6
@@ -174,14 +215,23 @@ def _seed_persons_and_cases(seed: int) -> None:
         cases.assign_case(advisor, case, advisor.id, case.version)
         cases.add_participant(advisor, case, employees[0].id)
         cases.record_contact(
-            advisor, case, channel="phone", at=utcnow() - timedelta(days=rnd.randint(1, 40)),
-            duration_minutes=rnd.choice([15, 30, 45]), summary="Erstgespräch zum Qualifizierungsbedarf.",
+            advisor,
+            case,
+            channel="phone",
+            at=utcnow() - timedelta(days=rnd.randint(1, 40)),
+            duration_minutes=rnd.choice([15, 30, 45]),
+            summary="Erstgespräch zum Qualifizierungsbedarf.",
         )
-        cases.add_note(advisor, case, "Bedarf und Fördermöglichkeiten besprochen; Unterlagen folgen.")
+        cases.add_note(
+            advisor, case, "Bedarf und Fördermöglichkeiten besprochen; Unterlagen folgen."
+        )
         if stage in (2, 3):
             cases.add_follow_up(
-                advisor, case, title="Angebot des Bildungsträgers nachfassen",
-                due_date=local_today() + timedelta(days=rnd.randint(-3, 10)), assignee_id=advisor.id,
+                advisor,
+                case,
+                title="Angebot des Bildungsträgers nachfassen",
+                due_date=local_today() + timedelta(days=rnd.randint(-3, 10)),
+                assignee_id=advisor.id,
             )
         if stage == 4:
             cases.change_status(advisor, case, "waiting", case.version)

@@ -227,7 +227,8 @@ class FirmForm(BaseForm):
         invalid_choice_message=INVALID_CHOICE,
     )
     email = optional_email_field(
-        _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. info@firma.de."), autocomplete="email"
+        _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. info@firma.de."),
+        autocomplete="email",
     )
     phone = phone_field(autocomplete="tel")
     staff_over_30h = _staff_field(_l("Beschäftigte mit mehr als 30 Wochenstunden"))
@@ -324,7 +325,8 @@ class ContactForm(BaseForm):
         description=_l("z. B. Geschäftsführung oder Personalabteilung"),
     )
     email = optional_email_field(
-        _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@firma.de."), autocomplete="email"
+        _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@firma.de."),
+        autocomplete="email",
     )
     phone = phone_field(autocomplete="tel")
     submission_token = HiddenField()
@@ -336,4 +338,3 @@ class ContactForm(BaseForm):
             "email": self.email.data or None,
             "phone": self.phone.data or None,
         }
-

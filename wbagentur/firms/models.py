@@ -57,14 +57,18 @@ class Firm(TimestampMixin, db.Model):  # type: ignore[name-defined]
         ),
         # Case and firm search (LIKE '%…%'): trigram index, PostgreSQL only.
         sa.Index(
-            "ix_firms_name_search_trgm", "name_search",
-            postgresql_using="gin", postgresql_ops={"name_search": "gin_trgm_ops"},
+            "ix_firms_name_search_trgm",
+            "name_search",
+            postgresql_using="gin",
+            postgresql_ops={"name_search": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
     )
 
     @property
     def headcount(self) -> int:
-        return self.staff_over_30h + self.staff_up_to_30h + self.staff_up_to_20h + self.staff_up_to_10h
+        return (
+            self.staff_over_30h + self.staff_up_to_30h + self.staff_up_to_20h + self.staff_up_to_10h
+        )
 
     @property
     def weighted_headcount(self) -> float:

@@ -72,16 +72,19 @@ def resolve_periods(candidates: Sequence[Candidate]) -> list[ParameterSet]:
     start: date | None = None
     for day in bounds:
         valid = [
-            c for c in candidates
+            c
+            for c in candidates
             if c.valid_from <= day and (c.valid_to is None or day <= c.valid_to)
         ]
         winner = max(valid, key=lambda c: c.rank) if valid else None
         if winner is current:
             continue
         if current is not None and start is not None:
-            out.append(dataclasses.replace(
-                current.parameter_set, valid_from=start, valid_to=day - timedelta(days=1)
-            ))
+            out.append(
+                dataclasses.replace(
+                    current.parameter_set, valid_from=start, valid_to=day - timedelta(days=1)
+                )
+            )
         current, start = winner, day
     if current is not None and start is not None:
         out.append(dataclasses.replace(current.parameter_set, valid_from=start, valid_to=None))

@@ -88,12 +88,20 @@ class GermanDate:
             raise ValidationError(self.message)
 
 
-def _num(label: Any, minimum: float, maximum: float, message: Any, whole: bool = False,
-         description: Any = None) -> StringField:
+def _num(
+    label: Any,
+    minimum: float,
+    maximum: float,
+    message: Any,
+    whole: bool = False,
+    description: Any = None,
+) -> StringField:
     return StringField(
         label,
         validators=[
-            Optional(), Length(max=20, message=message), Number(minimum, maximum, message, whole)
+            Optional(),
+            Length(max=20, message=message),
+            Number(minimum, maximum, message, whole),
         ],
         description=description,
         render_kw={"inputmode": "numeric" if whole else "decimal", "autocomplete": "off"},
@@ -163,7 +171,9 @@ class QuickCheckForm(BaseForm):
         _l("Beschäftigte mit bis zu 10 Wochenstunden"), 0, 100000, MSG_COUNT, True
     )
     headcount = _num(
-        _l("Oder: gewichtete Beschäftigtenzahl"), 0, 100000,
+        _l("Oder: gewichtete Beschäftigtenzahl"),
+        0,
+        100000,
         _l("Bitte geben Sie eine Zahl zwischen 0 und 100.000 ein, z. B. 29,25."),
         description=_l("Nur ausfüllen, wenn Sie die Beschäftigten oben nicht aufteilen."),
     )
@@ -179,7 +189,9 @@ class QuickCheckForm(BaseForm):
     employment_status = ChoiceField(_l("Beschäftigungsstatus"), choices=EMPLOYMENT)
     has_qualification = ChoiceField(_l("Verwertbarer Berufsabschluss vorhanden"), choices=YES_NO)
     qualification_year = _num(
-        _l("Jahr des letzten Berufsabschlusses"), 1940, 2100,
+        _l("Jahr des letzten Berufsabschlusses"),
+        1940,
+        2100,
         _l("Bitte geben Sie ein Jahr zwischen 1940 und dem laufenden Jahr ein, z. B. 2012."),
         True,
     )
@@ -197,13 +209,18 @@ class QuickCheckForm(BaseForm):
         ],
     )
     hours = _num(
-        _l("Umfang in Stunden"), 0, 10000,
+        _l("Umfang in Stunden"),
+        0,
+        10000,
         _l("Bitte geben Sie die Stundenzahl als Zahl zwischen 0 und 10.000 ein."),
     )
     hours_unit = ChoiceField(_l("Einheit der Stunden"), choices=HOURS_UNITS)
     course_fees = _num(_l("Lehrgangsgebühren in Euro"), 0, 1_000_000, MSG_EUR)
     gross_wage = _num(
-        _l("Arbeitsentgelt für die Lehrgangszeit in Euro (brutto)"), 0, 1_000_000, MSG_EUR,
+        _l("Arbeitsentgelt für die Lehrgangszeit in Euro (brutto)"),
+        0,
+        1_000_000,
+        MSG_EUR,
         description=_l("Für den Zuschuss zum Arbeitsentgelt nach § 82 SGB III."),
     )
     start_date = _date(
@@ -212,7 +229,9 @@ class QuickCheckForm(BaseForm):
     goal = ChoiceField(_l("Ziel des Lehrgangs"), choices=GOALS)
     mode = ChoiceField(_l("Vollzeit oder Teilzeit"), choices=MODES)
     duration_months = _num(
-        _l("Dauer in Monaten"), 0, 120,
+        _l("Dauer in Monaten"),
+        0,
+        120,
         _l("Bitte geben Sie die Dauer in Monaten als Zahl zwischen 0 und 120 ein."),
     )
     azav = ChoiceField(_l("Träger und Lehrgang nach AZAV zugelassen"), choices=YES_NO)
@@ -230,17 +249,17 @@ class QuickCheckForm(BaseForm):
     def set_district_choices(self, districts: list[tuple[str, str]]) -> None:
         """Districts from the reference data, plus 'unknown' and 'outside Thuringia'."""
         self.district_key.choices = (
-            [("", _l("– bitte wählen –"))]
-            + districts
-            + [("outside", _l("außerhalb Thüringens"))]
+            [("", _l("– bitte wählen –"))] + districts + [("outside", _l("außerhalb Thüringens"))]
         )
 
     def to_document(self) -> dict[str, Any]:  # noqa: C901 (one branch per optional field)
         """The engine input document for the entered values (empty fields are omitted)."""
         firm: dict[str, Any] = {}
         staff = [
-            (40, self.staff_over_30h.data), (30, self.staff_up_to_30h.data),
-            (20, self.staff_up_to_20h.data), (10, self.staff_up_to_10h.data),
+            (40, self.staff_over_30h.data),
+            (30, self.staff_up_to_30h.data),
+            (20, self.staff_up_to_20h.data),
+            (10, self.staff_up_to_10h.data),
         ]
         if any(v for _, v in staff):
             firm["staff"] = [
@@ -274,7 +293,8 @@ class QuickCheckForm(BaseForm):
         if self.course_title.data:
             course["title"] = self.course_title.data
         for name, key in (
-            ("hours", "hours"), ("course_fees", "course_fees_eur"),
+            ("hours", "hours"),
+            ("course_fees", "course_fees_eur"),
             ("gross_wage", "gross_wage_for_training_time_eur"),
             ("duration_months", "duration_months"),
         ):
@@ -303,7 +323,9 @@ class CaseCheckForm(QuickCheckForm):
     """The advisor's check inside a case: prefilled from the case, more fields, can be saved."""
 
     group_headcount = _num(
-        _l("Gewichtete Beschäftigtenzahl der Unternehmensgruppe"), 0, 1_000_000,
+        _l("Gewichtete Beschäftigtenzahl der Unternehmensgruppe"),
+        0,
+        1_000_000,
         _l("Bitte geben Sie eine Zahl zwischen 0 und 1.000.000 ein."),
     )
     seat_in_thuringia = BooleanField(_l("Sitz oder Betriebsstätte in Thüringen"))
@@ -314,14 +336,22 @@ class CaseCheckForm(QuickCheckForm):
         past_only=True,
     )
     working_days = _num(
-        _l("Arbeitstage pro Woche"), 1, 7,
-        _l("Bitte geben Sie eine Zahl von 1 bis 7 ein."), True,
+        _l("Arbeitstage pro Woche"),
+        1,
+        7,
+        _l("Bitte geben Sie eine Zahl von 1 bis 7 ein."),
+        True,
     )
     exam_fees = _num(_l("Prüfungsgebühren in Euro"), 0, 1_000_000, MSG_EUR)
     eligible_wage = _num(
-        _l("Berücksichtigungsfähiges Arbeitsentgelt in Euro"), 0, 1_000_000, MSG_EUR,
-        description=_l("Einschließlich pauschalem Arbeitgeberanteil zur Sozialversicherung; "
-                       "geht dem Bruttoentgelt vor."),
+        _l("Berücksichtigungsfähiges Arbeitsentgelt in Euro"),
+        0,
+        1_000_000,
+        MSG_EUR,
+        description=_l(
+            "Einschließlich pauschalem Arbeitgeberanteil zur Sozialversicherung; "
+            "geht dem Bruttoentgelt vor."
+        ),
     )
     end_date = _date(_l("Ende des Lehrgangs"), _l("Bitte geben Sie das Ende als TT.MM.JJJJ ein."))
     application_date = _date(
@@ -403,9 +433,7 @@ class ProposeVersionBase(BaseForm):
 
     def param_fields(self) -> list[tuple[str, Any, Any]]:
         """(key, value field, verified field) per parameter, in the set's order."""
-        return [
-            (key, self[f"p__{key}"], self[f"v__{key}"]) for key in self.param_specs
-        ]
+        return [(key, self[f"p__{key}"], self[f"v__{key}"]) for key in self.param_specs]
 
     def params(self) -> dict[str, Any]:
         """The parameters as entered, in the engine's dict form."""
@@ -432,7 +460,7 @@ class ProposeVersionBase(BaseForm):
 
 
 class _JsonValue:
-    message = _l("Bitte geben Sie gültiges JSON ein, z. B. [1, 2] oder {\"a\": 1} oder null.")
+    message = _l('Bitte geben Sie gültiges JSON ein, z. B. [1, 2] oder {"a": 1} oder null.')
 
     def __call__(self, form: Any, field: Any) -> None:
         try:
@@ -456,27 +484,41 @@ def propose_form_class(params: dict[str, dict[str, Any]]) -> type[ProposeVersion
             spec["kind"] = "number"
             spec["int"] = isinstance(value, int)
             message = _l("Bitte geben Sie eine Zahl ein (Dezimaltrennzeichen Komma oder Punkt).")
-            field = StringField(label, validators=[
-                DataRequired(message), Length(max=20, message=message),
-                Number(-1e9, 1e9, message),
-            ], render_kw={"inputmode": "decimal"})
+            field = StringField(
+                label,
+                validators=[
+                    DataRequired(message),
+                    Length(max=20, message=message),
+                    Number(-1e9, 1e9, message),
+                ],
+                render_kw={"inputmode": "decimal"},
+            )
             default = str(value).replace(".", ",") if isinstance(value, float) else str(value)
         elif isinstance(value, str):
             spec["kind"] = "text"
-            field = StringField(label, validators=[
-                DataRequired(_l("Bitte geben Sie einen Wert ein.")),
-                Length(max=200, message=_l("Der Wert darf höchstens 200 Zeichen lang sein.")),
-                NoControlCharacters(),
-            ])
+            field = StringField(
+                label,
+                validators=[
+                    DataRequired(_l("Bitte geben Sie einen Wert ein.")),
+                    Length(max=200, message=_l("Der Wert darf höchstens 200 Zeichen lang sein.")),
+                    NoControlCharacters(),
+                ],
+            )
             default = value
         else:
             spec["kind"] = "json"
-            field = TextAreaField(label, validators=[
-                DataRequired(_JsonValue.message),
-                Length(max=5000, message=_l("Der Wert darf höchstens 5.000 Zeichen lang sein.")),
-                _JsonValue(),
-            ], description=_l("Liste oder verschachtelter Wert als JSON"),
-                render_kw={"rows": 3})
+            field = TextAreaField(
+                label,
+                validators=[
+                    DataRequired(_JsonValue.message),
+                    Length(
+                        max=5000, message=_l("Der Wert darf höchstens 5.000 Zeichen lang sein.")
+                    ),
+                    _JsonValue(),
+                ],
+                description=_l("Liste oder verschachtelter Wert als JSON"),
+                render_kw={"rows": 3},
+            )
             default = json.dumps(value, ensure_ascii=False)
         field.kwargs["default"] = default
         attrs[f"p__{key}"] = field

@@ -79,9 +79,7 @@ class ParameterVersion(db.Model):  # type: ignore[name-defined]
     __tablename__ = "funding_parameter_versions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("funding_programmes.id"), index=True
-    )
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_programmes.id"), index=True)
     version_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
     valid_from: Mapped[date]
     valid_to: Mapped[date | None]

@@ -13,9 +13,24 @@ from typing import Any
 from fpdf import FPDF
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-_TRANSLIT = str.maketrans({"–": "-", "—": "-", "„": '"', "“": '"', "”": '"', "‘": "'",
-                           "’": "'", "…": "...", "€": "EUR", "\u00a0": " ", "≤": "<=",
-                           "≥": ">=", "→": "->", "−": "-"})
+_TRANSLIT = str.maketrans(
+    {
+        "–": "-",
+        "—": "-",
+        "„": '"',
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "…": "...",
+        "€": "EUR",
+        "\u00a0": " ",
+        "≤": "<=",
+        "≥": ">=",
+        "→": "->",
+        "−": "-",
+    }
+)
 
 
 class _Doc(FPDF):
@@ -56,8 +71,13 @@ class _Doc(FPDF):
     def bullet(self, text: str) -> None:
         self.set_font(self.base_font, "", 10)
         self.set_x(self.l_margin + 4)
-        self.multi_cell(0, 5, self.t(f"• {text}" if self.has_unicode else f"- {text}"),
-                        new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(
+            0,
+            5,
+            self.t(f"• {text}" if self.has_unicode else f"- {text}"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
 
 
 def render_recommendation(view: dict[str, Any]) -> bytes:  # noqa: C901 (one section per part)
@@ -66,8 +86,10 @@ def render_recommendation(view: dict[str, Any]) -> bytes:  # noqa: C901 (one sec
     pdf.alias_nb_pages()
     pdf.add_page()
     pdf.heading("Förderempfehlung der Weiterbildungsagentur Thüringen", 15)
-    pdf.para(f"Fall {view['reference']} · Prüfung vom {view['checked_on']} · "
-             f"maßgeblicher Tag {view['reference_date']}")
+    pdf.para(
+        f"Fall {view['reference']} · Prüfung vom {view['checked_on']} · "
+        f"maßgeblicher Tag {view['reference_date']}"
+    )
     if view.get("firm_name"):
         pdf.para(f"Für: {view['firm_name']}")
     if view.get("person_name"):

@@ -275,7 +275,10 @@ def propose_version(
     db.session.add(version)
     db.session.flush()
     audit.record(
-        actor, "funding.version_propose", "funding_parameter_version", version.id,
+        actor,
+        "funding.version_propose",
+        "funding_parameter_version",
+        version.id,
         programme_id=programme.id,
     )
     return version
@@ -305,7 +308,10 @@ def approve_version(actor: Any, version: ParameterVersion, note: str | None = No
     """
     _decide(actor, version, "approved", note)
     audit.record(
-        actor, "funding.version_approve", "funding_parameter_version", version.id,
+        actor,
+        "funding.version_approve",
+        "funding_parameter_version",
+        version.id,
         programme_id=version.programme_id,
     )
     catalogue.invalidate()
@@ -322,7 +328,10 @@ def reject_version(actor: Any, version: ParameterVersion, note: str | None = Non
     """A second person rejects a proposed version; it is never used."""
     _decide(actor, version, "rejected", note)
     audit.record(
-        actor, "funding.version_reject", "funding_parameter_version", version.id,
+        actor,
+        "funding.version_reject",
+        "funding_parameter_version",
+        version.id,
         programme_id=version.programme_id,
     )
 
@@ -408,7 +417,11 @@ def notify_advisors(actor: Any, programme: FundingProgramme, message: str) -> in
     db.session.flush()
     if count:
         audit.record(
-            actor, "funding.notify", "funding_programme", programme.id, advisors=count,
+            actor,
+            "funding.notify",
+            "funding_programme",
+            programme.id,
+            advisors=count,
             cases=sum(len(c) for c in per_advisor.values()),
         )
     return count

@@ -196,8 +196,11 @@ def version_propose(programme_id: int) -> Any:
                 idempotency.claim(form.submission_token.data, target)
             db.session.commit()
             flash(
-                _("Die Fassung %(key)s wurde vorgeschlagen. Sie gilt erst nach Freigabe durch "
-                  "eine zweite Person.", key=version.version_key),
+                _(
+                    "Die Fassung %(key)s wurde vorgeschlagen. Sie gilt erst nach Freigabe durch "
+                    "eine zweite Person.",
+                    key=version.version_key,
+                ),
                 "success",
             )
             return redirect(target)
@@ -224,8 +227,14 @@ def _decision(version_id: int, approve: bool) -> Any:
         return redirect(target)
     db.session.commit()
     if approve:
-        flash(_("Die Fassung wurde freigegeben und gilt ab sofort. Benachrichtigte Beratende: "
-                "%(n)d.", n=notified), "success")
+        flash(
+            _(
+                "Die Fassung wurde freigegeben und gilt ab sofort. Benachrichtigte Beratende: "
+                "%(n)d.",
+                n=notified,
+            ),
+            "success",
+        )
     else:
         flash(_("Die Fassung wurde abgelehnt und wird nicht verwendet."), "success")
     return redirect(target)
@@ -252,14 +261,19 @@ def programme_status(programme_id: int) -> Any:
         return _render_detail(programme, form)
     try:
         notified = services.change_programme_status(
-            current_user, programme, form.status.data, form.reason.data,
+            current_user,
+            programme,
+            form.status.data,
+            form.reason.data,
             int(form.version.data) if (form.version.data or "").isdigit() else None,
         )
     except ConflictError as exc:
         db.session.rollback()
         stored = db.session.get(FundingProgramme, programme_id)
         return render_template(
-            "funding/conflict.html", message=str(exc), programme=stored,
+            "funding/conflict.html",
+            message=str(exc),
+            programme=stored,
             mine={"status": form.status.data, "reason": form.reason.data},
         ), 409
     except DomainError as exc:
@@ -291,9 +305,7 @@ def quick_check() -> Any:
         result = services.run_check(
             services.parse_input(form.to_document()), local_today()
         ).to_dict()
-        programmes_by_code = {
-            p.code: p for p in db.session.scalars(queries.programmes_in_order())
-        }
+        programmes_by_code = {p.code: p for p in db.session.scalars(queries.programmes_in_order())}
         return render_template(
             "funding/quick_result.html", form=form, result=result, programmes=programmes_by_code
         )
@@ -318,12 +330,17 @@ def kompass_programme(slug: str) -> Any:
 @public
 def api_check() -> Any:
     if not request.is_json:
-        return {"error": "unsupported_media_type",
-                "message": "Bitte senden Sie JSON (Content-Type: application/json)."}, 415
+        return {
+            "error": "unsupported_media_type",
+            "message": "Bitte senden Sie JSON (Content-Type: application/json).",
+        }, 415
     doc = request.get_json(silent=True)
     if doc is None:
-        return {"error": "invalid_json", "message": "Der Inhalt ist kein gültiges JSON.",
-                "fields": []}, 400
+        return {
+            "error": "invalid_json",
+            "message": "Der Inhalt ist kein gültiges JSON.",
+            "fields": [],
+        }, 400
     try:
         result = services.check_document(doc, local_today())
     except services.InvalidInput as exc:
@@ -363,8 +380,10 @@ def prefill(case: Case, person: Person | None) -> dict[str, Any]:
     firm = case.firm
     if firm is not None:
         data.update(
-            staff_over_30h=str(firm.staff_over_30h), staff_up_to_30h=str(firm.staff_up_to_30h),
-            staff_up_to_20h=str(firm.staff_up_to_20h), staff_up_to_10h=str(firm.staff_up_to_10h),
+            staff_over_30h=str(firm.staff_over_30h),
+            staff_up_to_30h=str(firm.staff_up_to_30h),
+            staff_up_to_20h=str(firm.staff_up_to_20h),
+            staff_up_to_10h=str(firm.staff_up_to_10h),
             group_headcount=_num(firm.group_headcount),
             district_key=firm.district.key if firm.district else "",
             works_agreement=firm.has_works_agreement_training,
@@ -378,15 +397,15 @@ def prefill(case: Case, person: Person | None) -> dict[str, Any]:
             employment_status=PERSON_EMPLOYMENT.get(
                 person.employment_status or "", person.employment_status or ""
             ),
-            has_qualification="" if qualification is None else (
-                "no" if qualification == "none" else "yes"
-            ),
+            has_qualification=""
+            if qualification is None
+            else ("no" if qualification == "none" else "yes"),
             qualification_year=_num(person.qualification_year),
             employed_since=_fmt(person.employed_since),
             working_days=_num(person.working_days_per_week),
-            severely_disabled="" if person.severely_disabled is None else (
-                "yes" if person.severely_disabled else "no"
-            ),
+            severely_disabled=""
+            if person.severely_disabled is None
+            else ("yes" if person.severely_disabled else "no"),
         )
     return data
 
@@ -426,7 +445,10 @@ def case_check(case_id: int) -> Any:
             if done:
                 return redirect(done)
             check = services.save_check(
-                current_user, case, doc, person_id=person.id if person else None,
+                current_user,
+                case,
+                doc,
+                person_id=person.id if person else None,
                 today=local_today(),
             )
             target = url_for("funding.case_check_result", case_id=case.id, check_id=check.id)
@@ -438,8 +460,13 @@ def case_check(case_id: int) -> Any:
         result = services.run_check(services.parse_input(doc), local_today()).to_dict()
     checks = db.session.scalars(queries.checks_of_case(case.id)).all()
     return render_template(
-        "funding/case_check.html", case=case, form=form, persons=persons, person=person,
-        result=result, checks=checks,
+        "funding/case_check.html",
+        case=case,
+        form=form,
+        persons=persons,
+        person=person,
+        result=result,
+        checks=checks,
     )
 
 
@@ -455,8 +482,9 @@ def _check_or_404(case: Case, check_id: int) -> FundingCheck:
 def case_check_result(case_id: int, check_id: int) -> Any:
     case = get_case_for(current_user, case_id)
     check = _check_or_404(case, check_id)
-    return render_template("funding/case_check_result.html", case=case, check=check,
-                           result=check.result)
+    return render_template(
+        "funding/case_check_result.html", case=case, check=check, result=check.result
+    )
 
 
 def recommendation_view(case: Case, check: FundingCheck) -> dict[str, Any]:
@@ -470,22 +498,26 @@ def recommendation_view(case: Case, check: FundingCheck) -> dict[str, Any]:
             why = failed["text"] if failed else STATUS_LABELS["not_eligible"]
             others.append(f"{p['title']}: {why}")
             continue
-        recommended.append({
-            "code": p["programme"],
-            "title": p["title"],
-            "status": p["status"],
-            "status_label": STATUS_LABELS[p["status"]],
-            "reasons": [
-                r["text"] + ("" if r["verified"] else " (ungeprüft)")
-                for r in p["reasons"] if r["met"] is not True or r["severity"] == "info"
-            ] or [r["text"] for r in p["reasons"][:3]],
-            "amounts": [amount_text(a) for a in p["amounts"]],
-            "steps": [step_text(s) for s in p["next_steps"]],
-            "deciding_body": f"{p['deciding_body']['name']} – {p['deciding_body']['note']}",
-        })
-    order = {code: i for i, code in enumerate(
-        [s["programme"] for s in result["routing"]["sequence"]]
-    )}
+        recommended.append(
+            {
+                "code": p["programme"],
+                "title": p["title"],
+                "status": p["status"],
+                "status_label": STATUS_LABELS[p["status"]],
+                "reasons": [
+                    r["text"] + ("" if r["verified"] else " (ungeprüft)")
+                    for r in p["reasons"]
+                    if r["met"] is not True or r["severity"] == "info"
+                ]
+                or [r["text"] for r in p["reasons"][:3]],
+                "amounts": [amount_text(a) for a in p["amounts"]],
+                "steps": [step_text(s) for s in p["next_steps"]],
+                "deciding_body": f"{p['deciding_body']['name']} – {p['deciding_body']['note']}",
+            }
+        )
+    order = {
+        code: i for i, code in enumerate([s["programme"] for s in result["routing"]["sequence"]])
+    }
     recommended.sort(key=lambda p: (p["status"] != "eligible", order.get(p["code"], 99)))
     advisor = case.assigned_to or check.created_by
     contact = [f"Weiterbildungsagentur Thüringen, Region {case.region.name}"]
@@ -525,7 +557,9 @@ def recommendation(case_id: int, check_id: int) -> Any:
     case = get_case_for(current_user, case_id)
     check = _check_or_404(case, check_id)
     return render_template(
-        "funding/recommendation.html", case=case, check=check,
+        "funding/recommendation.html",
+        case=case,
+        check=check,
         view=recommendation_view(case, check),
     )
 

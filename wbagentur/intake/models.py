@@ -39,7 +39,9 @@ class AdviceRequest(db.Model):  # type: ignore[name-defined]
     email: Mapped[str] = mapped_column(sa.String(254), info={"pii": "contact"})
     phone: Mapped[str | None] = mapped_column(sa.String(40), info={"pii": "contact"})
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id"))
-    headcount_band: Mapped[str] = mapped_column(enum_column(*HEADCOUNT_BANDS, name="headcount_band"))
+    headcount_band: Mapped[str] = mapped_column(
+        enum_column(*HEADCOUNT_BANDS, name="headcount_band")
+    )
     message: Mapped[str | None] = mapped_column(sa.Text, info={"pii": "free_text"})
     preferred_channel: Mapped[str] = mapped_column(
         enum_column(*PREFERRED_CHANNELS, name="preferred_channel")

@@ -1,8 +1,8 @@
 """Routes:
-  /                          main.index          staff
-  /sprache          POST     main.set_language   public
-  /healthz                   main.healthz        public
-  /barrierefreiheit          main.accessibility  public
+/                          main.index          staff
+/sprache          POST     main.set_language   public
+/healthz                   main.healthz        public
+/barrierefreiheit          main.accessibility  public
 """
 
 from __future__ import annotations

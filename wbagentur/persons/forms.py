@@ -71,7 +71,8 @@ class PersonForm(BaseForm):
         render_kw={"autocomplete": "off"},
     )
     email = optional_email_field(
-        _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de."), autocomplete="off"
+        _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de."),
+        autocomplete="off",
     )
     phone = phone_field(autocomplete="off")
     birth_date = GermanDateField(_l("Geburtsdatum"), description=_l("Optional."))
@@ -202,4 +203,3 @@ class ConsentForm(BaseForm):
             raise ValidationError(
                 _l("Bitte geben Sie an, an welche Partnerstelle die Daten gehen dürfen.")
             )
-

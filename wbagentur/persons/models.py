@@ -12,7 +12,12 @@ from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
 from wbagentur.regions.models import District
 
-GENDERS = {"weiblich": "weiblich", "maennlich": "männlich", "divers": "divers", "keine_angabe": "keine Angabe"}
+GENDERS = {
+    "weiblich": "weiblich",
+    "maennlich": "männlich",
+    "divers": "divers",
+    "keine_angabe": "keine Angabe",
+}
 EMPLOYMENT_STATUSES = {
     "employed": "beschäftigt",
     "unemployed": "arbeitslos",
@@ -91,8 +96,10 @@ class Person(TimestampMixin, db.Model):  # type: ignore[name-defined]
         ),
         # Case and person search (LIKE '%…%'): trigram index, PostgreSQL only.
         sa.Index(
-            "ix_persons_name_search_trgm", "name_search",
-            postgresql_using="gin", postgresql_ops={"name_search": "gin_trgm_ops"},
+            "ix_persons_name_search_trgm",
+            "name_search",
+            postgresql_using="gin",
+            postgresql_ops={"name_search": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
     )
 

@@ -44,7 +44,9 @@ def _row(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def person_cases(person: Person) -> list[Case]:
     """Cases where the person is the client or a participant."""
-    participant = sa.select(case_participants.c.case_id).where(case_participants.c.person_id == person.id)
+    participant = sa.select(case_participants.c.case_id).where(
+        case_participants.c.person_id == person.id
+    )
     return list(
         db.session.scalars(
             sa.select(Case)
@@ -89,8 +91,11 @@ def _funding_checks(person: Person) -> list[dict[str, Any]]:
         sa.select(FundingCheck).where(FundingCheck.person_id == person.id).order_by(FundingCheck.id)
     )
     return [
-        {"created_at": _plain(fc.created_at), "input": json.loads(fc.input_json),
-         "result": json.loads(fc.result_json)}
+        {
+            "created_at": _plain(fc.created_at),
+            "input": json.loads(fc.input_json),
+            "result": json.loads(fc.result_json),
+        }
         for fc in rows
     ]
 
@@ -100,16 +105,26 @@ def access_export(actor: Any, person: Person) -> dict[str, Any]:
     cases = person_cases(person)
     own_case_ids = [c.id for c in cases if c.person_id == person.id]
     consents = db.session.scalars(
-        sa.select(Consent).where(Consent.person_id == person.id).order_by(Consent.given_at, Consent.id)
+        sa.select(Consent)
+        .where(Consent.person_id == person.id)
+        .order_by(Consent.given_at, Consent.id)
     )
-    notes = db.session.scalars(
-        sa.select(TimelineEntry)
-        .where(TimelineEntry.case_id.in_(own_case_ids), TimelineEntry.body.is_not(None))
-        .order_by(TimelineEntry.at, TimelineEntry.id)
-    ) if own_case_ids else []
-    documents = db.session.scalars(
-        sa.select(Document).where(Document.case_id.in_(own_case_ids)).order_by(Document.id)
-    ) if own_case_ids else []
+    notes = (
+        db.session.scalars(
+            sa.select(TimelineEntry)
+            .where(TimelineEntry.case_id.in_(own_case_ids), TimelineEntry.body.is_not(None))
+            .order_by(TimelineEntry.at, TimelineEntry.id)
+        )
+        if own_case_ids
+        else []
+    )
+    documents = (
+        db.session.scalars(
+            sa.select(Document).where(Document.case_id.in_(own_case_ids)).order_by(Document.id)
+        )
+        if own_case_ids
+        else []
+    )
     export = {
         "created_at": _plain(utcnow()),
         "controller": "Weiterbildungsagentur Thüringen",
@@ -118,19 +133,29 @@ def access_export(actor: Any, person: Person) -> dict[str, Any]:
         "residence_district": person.residence_district.name if person.residence_district else None,
         "purposes": PURPOSES,
         "consents": [
-            {**_row(c, skip=("person_id", "firm_contact_id", "recorded_by_id")),
-             "purpose_text": CONSENT_PURPOSES[c.purpose]}
+            {
+                **_row(c, skip=("person_id", "firm_contact_id", "recorded_by_id")),
+                "purpose_text": CONSENT_PURPOSES[c.purpose],
+            }
             for c in consents
         ],
         "cases": [
-            {"reference": c.reference, "title": c.title, "role": "Ratsuchende Person" if c.person_id == person.id
-             else "Teilnehmende Person", "status": c.status, "opened_at": _plain(c.opened_at),
-             "closed_at": _plain(c.closed_at), "outcome": c.outcome, "topics": c.topics,
-             "contact_point": c.region.name}
+            {
+                "reference": c.reference,
+                "title": c.title,
+                "role": "Ratsuchende Person" if c.person_id == person.id else "Teilnehmende Person",
+                "status": c.status,
+                "opened_at": _plain(c.opened_at),
+                "closed_at": _plain(c.closed_at),
+                "outcome": c.outcome,
+                "topics": c.topics,
+                "contact_point": c.region.name,
+            }
             for c in cases
         ],
         "notes_and_contacts": [
-            {"case_id": e.case_id, "at": _plain(e.at), "kind": e.kind, "text": e.body} for e in notes
+            {"case_id": e.case_id, "at": _plain(e.at), "kind": e.kind, "text": e.body}
+            for e in notes
         ],
         "documents": [
             {"name": d.original_name, "uploaded_at": _plain(d.uploaded_at), "type": d.content_type}
@@ -140,8 +165,8 @@ def access_export(actor: Any, person: Person) -> dict[str, Any]:
         "recipients": _referrals(cases),
         "retention": "Die Daten werden nach dem Löschkonzept gelöscht; siehe Datenschutzhinweise.",
         "rights": "Sie haben das Recht auf Berichtigung (Art. 16), Löschung (Art. 17), Einschränkung "
-                  "(Art. 18) und Widerspruch (Art. 21) sowie auf Beschwerde beim Thüringer "
-                  "Landesbeauftragten für den Datenschutz und die Informationsfreiheit.",
+        "(Art. 18) und Widerspruch (Art. 21) sowie auf Beschwerde beim Thüringer "
+        "Landesbeauftragten für den Datenschutz und die Informationsfreiheit.",
     }
     audit.record(actor, "person.export", "person", person.id, cases=len(cases))
     return export

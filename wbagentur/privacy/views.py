@@ -1,6 +1,6 @@
 """Routes:
-  /personen/<id>/auskunft            privacy.access_report   supervisor, coordinator
-  /personen/<id>/auskunft/json       privacy.access_json     supervisor, coordinator
+/personen/<id>/auskunft            privacy.access_report   supervisor, coordinator
+/personen/<id>/auskunft/json       privacy.access_json     supervisor, coordinator
 """
 
 from __future__ import annotations

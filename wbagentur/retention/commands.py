@@ -29,4 +29,6 @@ def rules_command() -> None:
     """List the retention rules."""
     for rule in db.session.scalars(sa.select(RetentionRule).order_by(RetentionRule.id)):
         state = "aktiv" if rule.is_active else "inaktiv"
-        click.echo(f"{rule.code:<28} {rule.start_event:<20} {rule.period_days:>5} Tage  {rule.action:<10} {state}")
+        click.echo(
+            f"{rule.code:<28} {rule.start_event:<20} {rule.period_days:>5} Tage  {rule.action:<10} {state}"
+        )

@@ -47,12 +47,16 @@ class RunReport:
 
 # ---------------------------------------------------------------- building blocks
 
+
 def _document_files(case_ids: list[int]) -> list[Path]:
     if not case_ids:
         return []
     from wbagentur.core.uploads import document_path
 
-    return [document_path(d) for d in db.session.scalars(sa.select(Document).where(Document.case_id.in_(case_ids)))]
+    return [
+        document_path(d)
+        for d in db.session.scalars(sa.select(Document).where(Document.case_id.in_(case_ids)))
+    ]
 
 
 def erase_person(person: Person) -> None:
@@ -76,7 +80,8 @@ def erase_person(person: Person) -> None:
         from wbagentur.funding.models import FundingCheck
 
         db.session.execute(
-            sa.update(FundingCheck).where(FundingCheck.person_id == person.id)
+            sa.update(FundingCheck)
+            .where(FundingCheck.person_id == person.id)
             .values(input_json="{}", result_json="{}")
         )
     except ImportError:  # pragma: no cover - funding module always installed
@@ -84,14 +89,19 @@ def erase_person(person: Person) -> None:
 
 
 def _live_cases_of(person_id: int, excluding: set[int]) -> int:
-    participant = sa.select(case_participants.c.case_id).where(case_participants.c.person_id == person_id)
-    return db.session.scalar(
-        sa.select(sa.func.count(Case.id)).where(
-            sa.or_(Case.person_id == person_id, Case.id.in_(participant)),
-            Case.anonymised_at.is_(None),
-            Case.id.not_in(excluding or {0}),
+    participant = sa.select(case_participants.c.case_id).where(
+        case_participants.c.person_id == person_id
+    )
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Case.id)).where(
+                sa.or_(Case.person_id == person_id, Case.id.in_(participant)),
+                Case.anonymised_at.is_(None),
+                Case.id.not_in(excluding or {0}),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def anonymise_case(case: Case, report: RunReport) -> None:
@@ -103,7 +113,9 @@ def anonymise_case(case: Case, report: RunReport) -> None:
     db.session.execute(
         sa.update(TimelineEntry).where(TimelineEntry.case_id == case.id).values(body=None)
     )
-    db.session.execute(sa.update(FollowUp).where(FollowUp.case_id == case.id).values(title=ANONYMISED))
+    db.session.execute(
+        sa.update(FollowUp).where(FollowUp.case_id == case.id).values(title=ANONYMISED)
+    )
     from wbagentur.intake.models import AdviceRequest
 
     db.session.execute(sa.delete(AdviceRequest).where(AdviceRequest.case_id == case.id))
@@ -112,17 +124,22 @@ def anonymise_case(case: Case, report: RunReport) -> None:
 
         ids = sa.select(Referral.id).where(Referral.case_id == case.id)
         db.session.execute(
-            sa.update(Referral).where(Referral.case_id == case.id)
+            sa.update(Referral)
+            .where(Referral.case_id == case.id)
             .values(purpose=ANONYMISED, message=None, answer_note=None, token_hash=None)
         )
-        db.session.execute(sa.update(ReferralEvent).where(ReferralEvent.referral_id.in_(ids)).values(note=None))
+        db.session.execute(
+            sa.update(ReferralEvent).where(ReferralEvent.referral_id.in_(ids)).values(note=None)
+        )
     except ImportError:  # pragma: no cover
         pass
     try:
         from wbagentur.funding.models import FundingCheck
 
         db.session.execute(
-            sa.update(FundingCheck).where(FundingCheck.case_id == case.id).values(input_json="{}", result_json="{}")
+            sa.update(FundingCheck)
+            .where(FundingCheck.case_id == case.id)
+            .values(input_json="{}", result_json="{}")
         )
     except ImportError:  # pragma: no cover
         pass
@@ -130,9 +147,11 @@ def anonymise_case(case: Case, report: RunReport) -> None:
     case.outcome_note = None
     case.anonymised_at = utcnow()
     people = {case.person_id} if case.person_id else set()
-    people |= set(db.session.scalars(
-        sa.select(case_participants.c.person_id).where(case_participants.c.case_id == case.id)
-    ))
+    people |= set(
+        db.session.scalars(
+            sa.select(case_participants.c.person_id).where(case_participants.c.case_id == case.id)
+        )
+    )
     db.session.flush()
     for person_id in people:
         if _live_cases_of(person_id, {case.id}) == 0:
@@ -159,20 +178,30 @@ def _end_of_year(value: datetime) -> datetime:
 
 # ---------------------------------------------------------------- rules
 
+
 def _rule_public_request_unconverted(rule: RetentionRule, now: datetime, report: RunReport) -> int:
     cutoff = now - timedelta(days=rule.period_days)
     unconverted = sa.or_(
         sa.and_(Case.status == "new", Case.assigned_to_id.is_(None)),
         sa.and_(Case.status == "closed", Case.outcome.in_(UNCONVERTED_OUTCOMES)),
     )
-    ids = list(db.session.scalars(
-        sa.select(Case.id).where(
-            Case.channel == "public_form", unconverted, Case.opened_at < cutoff, Case.legal_hold.is_(False)
+    ids = list(
+        db.session.scalars(
+            sa.select(Case.id).where(
+                Case.channel == "public_form",
+                unconverted,
+                Case.opened_at < cutoff,
+                Case.legal_hold.is_(False),
+            )
         )
-    ))
+    )
     if ids:
         report.files.extend(_document_files(ids))
-        people = set(db.session.scalars(sa.select(Case.person_id).where(Case.id.in_(ids), Case.person_id.is_not(None))))
+        people = set(
+            db.session.scalars(
+                sa.select(Case.person_id).where(Case.id.in_(ids), Case.person_id.is_not(None))
+            )
+        )
         db.session.execute(sa.delete(Case).where(Case.id.in_(ids)))
         for person_id in people:
             if _live_cases_of(person_id, set()) == 0:
@@ -185,7 +214,9 @@ def _rule_public_request_unconverted(rule: RetentionRule, now: datetime, report:
 def _anonymise_closed(rule: RetentionRule, now: datetime, report: RunReport, esf: bool) -> int:
     esf_ids = _esf_funded_case_ids()
     stmt = sa.select(Case).where(
-        Case.status == "closed", Case.anonymised_at.is_(None), Case.legal_hold.is_(False),
+        Case.status == "closed",
+        Case.anonymised_at.is_(None),
+        Case.legal_hold.is_(False),
         Case.id.in_(esf_ids) if esf else Case.id.not_in(esf_ids),
     )
     done = 0
@@ -208,10 +239,14 @@ def _rule_person_without_case(rule: RetentionRule, now: datetime, report: RunRep
     in_case = sa.select(Case.person_id).where(Case.person_id.is_not(None))
     participant = sa.select(case_participants.c.person_id)
     people = db.session.scalars(
-        sa.select(Person).where(
-            Person.erased_at.is_(None), Person.created_at < now - timedelta(days=rule.period_days),
-            Person.id.not_in(in_case), Person.id.not_in(participant),
-        ).order_by(Person.id)
+        sa.select(Person)
+        .where(
+            Person.erased_at.is_(None),
+            Person.created_at < now - timedelta(days=rule.period_days),
+            Person.id.not_in(in_case),
+            Person.id.not_in(participant),
+        )
+        .order_by(Person.id)
     ).all()
     for person in people:
         erase_person(person)
@@ -232,7 +267,8 @@ def _rule_sent_mail(rule: RetentionRule, now: datetime, report: RunReport) -> in
 
     result = db.session.execute(
         sa.delete(OutboxMessage).where(
-            OutboxMessage.sent_at.is_not(None), OutboxMessage.sent_at < now - timedelta(days=rule.period_days)
+            OutboxMessage.sent_at.is_not(None),
+            OutboxMessage.sent_at < now - timedelta(days=rule.period_days),
         )
     )
     return result.rowcount or 0
@@ -267,10 +303,13 @@ RULES: dict[str, Callable[[RetentionRule, datetime, RunReport], int]] = {
 def execute_due_deletions(now: datetime, report: RunReport) -> int:
     """Carry out manual erasure requests whose undo window has passed."""
     due = db.session.scalars(
-        sa.select(DeletionRequest).where(
-            DeletionRequest.executed_at.is_(None), DeletionRequest.cancelled_at.is_(None),
+        sa.select(DeletionRequest)
+        .where(
+            DeletionRequest.executed_at.is_(None),
+            DeletionRequest.cancelled_at.is_(None),
             DeletionRequest.execute_after <= now,
-        ).order_by(DeletionRequest.id)
+        )
+        .order_by(DeletionRequest.id)
     ).all()
     for request in due:
         if request.object_type == "person":
@@ -296,7 +335,9 @@ def run_retention(now: datetime | None = None) -> RunReport:
     run = RetentionRun(started_at=now)
     db.session.add(run)
     report = RunReport()
-    rules = db.session.scalars(sa.select(RetentionRule).where(RetentionRule.is_active.is_(True)).order_by(RetentionRule.id))
+    rules = db.session.scalars(
+        sa.select(RetentionRule).where(RetentionRule.is_active.is_(True)).order_by(RetentionRule.id)
+    )
     for rule in rules:
         handler = RULES.get(rule.code)
         if handler is None:
@@ -306,7 +347,9 @@ def run_retention(now: datetime | None = None) -> RunReport:
         db.session.flush()
     report.counts["erasure_requests"] = execute_due_deletions(now, report)
     run.finished_at = utcnow()
-    run.report = json.dumps({"counts": report.counts, "audit_anchor": report.audit_anchor}, sort_keys=True)
+    run.report = json.dumps(
+        {"counts": report.counts, "audit_anchor": report.audit_anchor}, sort_keys=True
+    )
     db.session.flush()
     audit.record(None, "retention.run", "retention_run", run.id, **report.counts)
     return report
@@ -326,22 +369,28 @@ def remove_files(report: RunReport) -> int:
 
 # ---------------------------------------------------------------- erasure and restriction
 
+
 def request_deletion(actor: Any, object_type: str, object_id: int, reason: str) -> DeletionRequest:
     """An Art. 17 erasure that takes effect after the undo window (30 days)."""
     if not reason.strip():
         raise DomainError("Bitte geben Sie den Grund der Löschung an.")
     pending = db.session.scalar(
         sa.select(DeletionRequest).where(
-            DeletionRequest.object_type == object_type, DeletionRequest.object_id == object_id,
-            DeletionRequest.executed_at.is_(None), DeletionRequest.cancelled_at.is_(None),
+            DeletionRequest.object_type == object_type,
+            DeletionRequest.object_id == object_id,
+            DeletionRequest.executed_at.is_(None),
+            DeletionRequest.cancelled_at.is_(None),
         )
     )
     if pending is not None:
         raise DomainError("Für diesen Datensatz ist die Löschung bereits beantragt.")
     now = utcnow()
     request = DeletionRequest(
-        object_type=object_type, object_id=object_id, reason=reason,
-        requested_by_id=getattr(actor, "id", None), requested_at=now,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason,
+        requested_by_id=getattr(actor, "id", None),
+        requested_at=now,
         execute_after=now + timedelta(days=UNDO_DAYS),
     )
     db.session.add(request)
@@ -353,12 +402,16 @@ def request_deletion(actor: Any, object_type: str, object_id: int, reason: str) 
 def cancel_deletion(actor: Any, request: DeletionRequest) -> None:
     """Undo a pending erasure within its window."""
     if request.executed_at is not None:
-        raise DomainError("Die Löschung wurde bereits ausgeführt und kann nicht rückgängig gemacht werden.")
+        raise DomainError(
+            "Die Löschung wurde bereits ausgeführt und kann nicht rückgängig gemacht werden."
+        )
     if request.cancelled_at is not None:
         raise DomainError("Die Löschung wurde bereits zurückgenommen.")
     request.cancelled_at = utcnow()
     request.cancelled_by_id = getattr(actor, "id", None)
-    audit.record(actor, "erasure.cancel", request.object_type, request.object_id, request_id=request.id)
+    audit.record(
+        actor, "erasure.cancel", request.object_type, request.object_id, request_id=request.id
+    )
 
 
 def restrict_person(actor: Any, person: Person, reason: str) -> None:

@@ -1,11 +1,11 @@
 """Routes:
-  /verwaltung/loeschfristen                              retention.rules          admin
-  /verwaltung/loeschfristen/<id>                         retention.rule_edit      admin
-  /datenschutz/loeschantraege                            retention.requests       supervisor, coordinator
-  /datenschutz/loeschantraege/<id>/zuruecknehmen  POST   retention.cancel_request supervisor, coordinator
-  /personen/<id>/loeschung                        POST   retention.request_person supervisor, coordinator
-  /faelle/<id>/loeschung                          POST   retention.request_case   supervisor
-  /personen/<id>/einschraenkung                   POST   retention.restrict       supervisor, coordinator
+/verwaltung/loeschfristen                              retention.rules          admin
+/verwaltung/loeschfristen/<id>                         retention.rule_edit      admin
+/datenschutz/loeschantraege                            retention.requests       supervisor, coordinator
+/datenschutz/loeschantraege/<id>/zuruecknehmen  POST   retention.cancel_request supervisor, coordinator
+/personen/<id>/loeschung                        POST   retention.request_person supervisor, coordinator
+/faelle/<id>/loeschung                          POST   retention.request_case   supervisor
+/personen/<id>/einschraenkung                   POST   retention.restrict       supervisor, coordinator
 """
 
 from __future__ import annotations
@@ -42,23 +42,42 @@ DP_ROLES = ("supervisor", "coordinator")
 
 
 class RuleForm(BaseForm):
-    label = StringField(_l("Bezeichnung"), validators=[
-        DataRequired(_l("Bitte geben Sie eine Bezeichnung ein.")), Length(max=160, message=_l("Höchstens 160 Zeichen.")),
-        NoControlCharacters()])
-    period_days = IntegerField(_l("Frist in Tagen"), validators=[
-        InputRequired(_l("Bitte geben Sie die Frist in Tagen an.")),
-        NumberRange(min=1, max=7300, message=_l("Bitte 1 bis 7.300 Tage angeben."))])
-    legal_basis = StringField(_l("Rechtsgrundlage"), validators=[
-        DataRequired(_l("Bitte geben Sie die Rechtsgrundlage an.")), Length(max=300, message=_l("Höchstens 300 Zeichen.")),
-        NoControlCharacters()])
+    label = StringField(
+        _l("Bezeichnung"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie eine Bezeichnung ein.")),
+            Length(max=160, message=_l("Höchstens 160 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
+    period_days = IntegerField(
+        _l("Frist in Tagen"),
+        validators=[
+            InputRequired(_l("Bitte geben Sie die Frist in Tagen an.")),
+            NumberRange(min=1, max=7300, message=_l("Bitte 1 bis 7.300 Tage angeben.")),
+        ],
+    )
+    legal_basis = StringField(
+        _l("Rechtsgrundlage"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie die Rechtsgrundlage an.")),
+            Length(max=300, message=_l("Höchstens 300 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
     is_active = BooleanField(_l("Regel ist aktiv"))
     version = HiddenField()
 
 
 class ReasonForm(BaseForm):
-    reason = StringField(_l("Grund"), validators=[
-        DataRequired(_l("Bitte geben Sie einen Grund an.")), Length(max=300, message=_l("Höchstens 300 Zeichen.")),
-        NoControlCharacters()])
+    reason = StringField(
+        _l("Grund"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie einen Grund an.")),
+            Length(max=300, message=_l("Höchstens 300 Zeichen.")),
+            NoControlCharacters(),
+        ],
+    )
 
 
 @bp.route("/verwaltung/loeschfristen")
@@ -67,8 +86,14 @@ def rules() -> Any:
     rows = db.session.scalars(sa.select(RetentionRule).order_by(RetentionRule.id)).all()
     last_run = db.session.scalar(sa.select(RetentionRun).order_by(RetentionRun.id.desc()).limit(1))
     report = json.loads(last_run.report) if last_run else {}
-    return render_template("retention/rules.html", rules=rows, last_run=last_run, report=report,
-                           start_events=START_EVENTS, actions=ACTIONS)
+    return render_template(
+        "retention/rules.html",
+        rules=rows,
+        last_run=last_run,
+        report=report,
+        start_events=START_EVENTS,
+        actions=ACTIONS,
+    )
 
 
 @bp.route("/verwaltung/loeschfristen/<int:rule_id>", methods=["GET", "POST"])
@@ -85,23 +110,37 @@ def rule_edit(rule_id: int) -> Any:
             rule.is_active = form.is_active.data
             rule.updated_by_id = current_user.id
             db.session.flush()
-            audit.record(current_user, "retention.rule_update", "retention_rule", rule.id, period_days=rule.period_days,
-                         active=rule.is_active)
+            audit.record(
+                current_user,
+                "retention.rule_update",
+                "retention_rule",
+                rule.id,
+                period_days=rule.period_days,
+                active=rule.is_active,
+            )
             db.session.commit()
         except (DomainError, StaleDataError) as exc:
             db.session.rollback()
-            flash(str(exc) if isinstance(exc, DomainError) else _("Die Regel wurde gleichzeitig geändert."), "danger")
+            flash(
+                str(exc)
+                if isinstance(exc, DomainError)
+                else _("Die Regel wurde gleichzeitig geändert."),
+                "danger",
+            )
             return redirect(url_for("retention.rule_edit", rule_id=rule_id)), 303
         flash(_("Die Löschregel wurde gespeichert."), "success")
         return redirect(url_for("retention.rules"))
-    return render_template("retention/rule_edit.html", form=form, rule=rule, start_events=START_EVENTS, actions=ACTIONS)
+    return render_template(
+        "retention/rule_edit.html", form=form, rule=rule, start_events=START_EVENTS, actions=ACTIONS
+    )
 
 
 @bp.route("/datenschutz/loeschantraege")
 @requires_role(*DP_ROLES)
 def requests() -> Any:
     rows = db.session.scalars(
-        sa.select(DeletionRequest).where(DeletionRequest.executed_at.is_(None), DeletionRequest.cancelled_at.is_(None))
+        sa.select(DeletionRequest)
+        .where(DeletionRequest.executed_at.is_(None), DeletionRequest.cancelled_at.is_(None))
         .order_by(DeletionRequest.execute_after, DeletionRequest.id)
     ).all()
     visible = [r for r in rows if _visible(r)]
@@ -114,10 +153,16 @@ def _visible(req: DeletionRequest) -> bool:
     from wbagentur.persons.models import Person
 
     if req.object_type == "person":
-        return db.session.scalar(persons_visible_to(current_user).where(Person.id == req.object_id)) is not None
+        return (
+            db.session.scalar(persons_visible_to(current_user).where(Person.id == req.object_id))
+            is not None
+        )
     from wbagentur.cases.models import Case
 
-    return db.session.scalar(cases_visible_to(current_user).where(Case.id == req.object_id)) is not None
+    return (
+        db.session.scalar(cases_visible_to(current_user).where(Case.id == req.object_id))
+        is not None
+    )
 
 
 @bp.route("/datenschutz/loeschantraege/<int:request_id>/zuruecknehmen", methods=["POST"])
@@ -153,7 +198,9 @@ def request_case(case_id: int) -> Any:
 def _request(object_type: str, object_id: int, back: str) -> Any:
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash(_("Bitte geben Sie einen Grund für die Löschung an (höchstens 300 Zeichen)."), "danger")
+        flash(
+            _("Bitte geben Sie einen Grund für die Löschung an (höchstens 300 Zeichen)."), "danger"
+        )
         return redirect(back)
     try:
         req = services.request_deletion(current_user, object_type, object_id, form.reason.data)
@@ -161,8 +208,13 @@ def _request(object_type: str, object_id: int, back: str) -> Any:
         flash(str(exc), "warning")
         return redirect(back)
     db.session.commit()
-    flash(_("Die Löschung ist beantragt und wird am %(d)s ausgeführt. Bis dahin kann sie zurückgenommen werden.",
-            d=req.execute_after.strftime("%d.%m.%Y")), "success")
+    flash(
+        _(
+            "Die Löschung ist beantragt und wird am %(d)s ausgeführt. Bis dahin kann sie zurückgenommen werden.",
+            d=req.execute_after.strftime("%d.%m.%Y"),
+        ),
+        "success",
+    )
     return redirect(back)
 
 
@@ -180,7 +232,10 @@ def restrict(person_id: int) -> Any:
         return redirect(back)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash(_("Bitte geben Sie einen Grund für die Einschränkung an (höchstens 300 Zeichen)."), "danger")
+        flash(
+            _("Bitte geben Sie einen Grund für die Einschränkung an (höchstens 300 Zeichen)."),
+            "danger",
+        )
         return redirect(back)
     services.restrict_person(current_user, person, form.reason.data)
     db.session.commit()
