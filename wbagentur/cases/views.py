@@ -1,24 +1,26 @@
-"""Routes:
-/faelle                                     GET/POST cases.index        advisor, supervisor, coordinator
-                                                     (POST: search form, 303 to ?suche=<key>)
-                                                     (drill-down filters: see drill_down_filters)
-/faelle/posteingang                                  cases.inbox        advisor, supervisor
-/faelle/meine                                        cases.mine         advisor, supervisor
-/faelle/faellig                                      cases.due          advisor, supervisor
-/faelle/neu                                          cases.create       advisor, supervisor
-                                                     (without a client: picker; its search POSTs, 303 to ?suche=<key>)
-/faelle/<id>                                         cases.detail       advisor, supervisor, coordinator
-/faelle/<id>/bearbeiten                              cases.edit         advisor, supervisor
-/faelle/<id>/zuweisen                       POST     cases.assign       advisor, supervisor
-/faelle/<id>/status                         POST     cases.status       advisor, supervisor
-/faelle/<id>/abschliessen                   POST     cases.close        advisor, supervisor
-/faelle/<id>/notizen                        POST     cases.add_note     advisor, supervisor
-/faelle/<id>/kontakte                       POST     cases.add_contact  advisor, supervisor
-/faelle/<id>/wiedervorlagen                 POST     cases.add_follow_up advisor, supervisor
-/faelle/<id>/wiedervorlagen/<fid>/erledigt  POST     cases.complete_follow_up advisor, supervisor
-/faelle/<id>/teilnehmende                   POST     cases.add_participant advisor, supervisor
-/faelle/<id>/dokumente                      POST     cases.upload_document advisor, supervisor
-/faelle/<id>/dokumente/<did>                         cases.download_document advisor, supervisor, coordinator
+"""Routes (endpoints of the blueprint 'cases'; R = advisor, supervisor, coordinator;
+W = advisor, supervisor):
+  /faelle                                     GET/POST  index                R
+                                                        (POST: search form, 303 to ?suche=<key>)
+                                                        (drill-down filters: see drill_down_filters)
+  /faelle/posteingang                         GET       inbox                W
+  /faelle/meine                               GET       mine                 W
+  /faelle/faellig                             GET       due                  W
+  /faelle/neu                                 GET/POST  create               W
+                                                        (without a client: picker; its search
+                                                        POSTs, 303 to ?suche=<key>)
+  /faelle/<id>                                GET       detail               R
+  /faelle/<id>/bearbeiten                     GET/POST  edit                 W
+  /faelle/<id>/zuweisen                       POST      assign               W
+  /faelle/<id>/status                         POST      status               W
+  /faelle/<id>/abschliessen                   POST      close                W
+  /faelle/<id>/notizen                        POST      add_note             W
+  /faelle/<id>/kontakte                       POST      add_contact          W
+  /faelle/<id>/wiedervorlagen                 POST      add_follow_up        W
+  /faelle/<id>/wiedervorlagen/<fid>/erledigt  POST      complete_follow_up   W
+  /faelle/<id>/teilnehmende                   POST      add_participant      W
+  /faelle/<id>/dokumente                      POST      upload_document      W
+  /faelle/<id>/dokumente/<did>                GET       download_document    R
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Routes (V = advisor, supervisor, coordinator; E = advisor, supervisor):
   /unternehmen                                          GET/POST  firms.index                V
-                                                                  (POST: search form, 303 to ?suche=<key>)
+                                                        (POST: search form, 303 to ?suche=<key>)
   /unternehmen/neu                                      GET/POST  firms.create               E
   /unternehmen/kreis-vorschlag?plz=98527                GET JSON  firms.district_suggestion  V
   /unternehmen/<int:firm_id>                            GET       firms.detail               V

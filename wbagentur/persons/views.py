@@ -2,7 +2,7 @@
 
 Routes (V = advisor, supervisor, coordinator; E = advisor, supervisor):
   /personen                                        GET/POST  persons.index             V
-                                                             (POST: search form, 303 to ?suche=<key>)
+                                                   (POST: search form, 303 to ?suche=<key>)
   /personen/neu[?arbeitgeber=<id>&next=<path>]     GET/POST  persons.create            E
   /personen/<int:person_id>                        GET       persons.detail            V (audited)
   /personen/<int:person_id>/bearbeiten             GET/POST  persons.edit              E

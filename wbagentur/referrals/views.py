@@ -1,29 +1,30 @@
 """Routes:
-  /weiterleitungen                                     GET       referrals.mine              advisor, supervisor
-  /weiterleitungen/<id>                                GET       referrals.detail            advisor, supervisor, coordinator
-  /weiterleitungen/<id>/senden                         POST      referrals.send              advisor, supervisor
-  /weiterleitungen/<id>/zurueckziehen                  POST      referrals.withdraw          advisor, supervisor
-  /weiterleitungen/<id>/antwort/annehmen               POST      referrals.record_accept     advisor, supervisor
-  /weiterleitungen/<id>/antwort/ablehnen               POST      referrals.record_decline    advisor, supervisor
-  /weiterleitungen/<id>/antwort/rueckfrage             POST      referrals.record_return     advisor, supervisor
-  /weiterleitungen/<id>/antwort/abschluss              POST      referrals.record_complete   advisor, supervisor
-  /faelle/<id>/weiterleiten                            GET/POST  referrals.case_new          advisor, supervisor
-  /faelle/<id>/uebergeben                              GET/POST  referrals.case_transfer     advisor, supervisor
-  /uebergaben                                          GET       referrals.transfers         advisor, supervisor, coordinator
-  /uebergaben/<id>/annehmen                            POST      referrals.transfer_accept   advisor, supervisor
-  /uebergaben/<id>/ablehnen                            POST      referrals.transfer_decline  advisor, supervisor
-  /uebergaben/<id>/zuruecknehmen                       POST      referrals.transfer_cancel   advisor, supervisor
-  /partner                                             GET       referrals.partners          admin, coordinator, supervisor, advisor
-  /partner/neu                                         GET/POST  referrals.partner_create    admin
-  /partner/<id>                                        GET       referrals.partner_detail    admin, coordinator, supervisor, advisor
-  /partner/<id>/bearbeiten                             GET/POST  referrals.partner_edit      admin
-  /partner/<id>/aktiv                                  POST      referrals.partner_active    admin
-  /weiterleitung/<token>                               GET       referrals.partner_page      public (secret link)
-  /weiterleitung/<token>/annehmen                      POST      referrals.partner_accept    public (secret link)
-  /weiterleitung/<token>/ablehnen                      POST      referrals.partner_decline   public (secret link)
-  /weiterleitung/<token>/rueckfrage                    POST      referrals.partner_return    public (secret link)
-  /weiterleitung/<token>/abschluss                     POST      referrals.partner_complete  public (secret link)
-  /weiterleitung-beantwortet                           GET       referrals.partner_thanks    public
+  /weiterleitungen                          GET       mine              A, S
+  /weiterleitungen/<id>                     GET       detail            A, S, C
+  /weiterleitungen/<id>/senden              POST      send              A, S
+  /weiterleitungen/<id>/zurueckziehen       POST      withdraw          A, S
+  /weiterleitungen/<id>/antwort/annehmen    POST      record_accept     A, S
+  /weiterleitungen/<id>/antwort/ablehnen    POST      record_decline    A, S
+  /weiterleitungen/<id>/antwort/rueckfrage  POST      record_return     A, S
+  /weiterleitungen/<id>/antwort/abschluss   POST      record_complete   A, S
+  /faelle/<id>/weiterleiten                 GET/POST  case_new          A, S
+  /faelle/<id>/uebergeben                   GET/POST  case_transfer     A, S
+  /uebergaben                               GET       transfers         A, S, C
+  /uebergaben/<id>/annehmen                 POST      transfer_accept   A, S
+  /uebergaben/<id>/ablehnen                 POST      transfer_decline  A, S
+  /uebergaben/<id>/zuruecknehmen            POST      transfer_cancel   A, S
+  /partner                                  GET       partners          D, C, S, A
+  /partner/neu                              GET/POST  partner_create    D
+  /partner/<id>                             GET       partner_detail    D, C, S, A
+  /partner/<id>/bearbeiten                  GET/POST  partner_edit      D
+  /partner/<id>/aktiv                       POST      partner_active    D
+  /weiterleitung/<token>                    GET       partner_page      public (secret link)
+  /weiterleitung/<token>/annehmen           POST      partner_accept    public (secret link)
+  /weiterleitung/<token>/ablehnen           POST      partner_decline   public (secret link)
+  /weiterleitung/<token>/rueckfrage         POST      partner_return    public (secret link)
+  /weiterleitung/<token>/abschluss          POST      partner_complete  public (secret link)
+  /weiterleitung-beantwortet                GET       partner_thanks    public
+Endpoints in the blueprint 'referrals'; roles: A advisor, S supervisor, C coordinator, D admin.
 
 The partner token is a secret: it is never logged, and partner pages are ``no-store``.
 """

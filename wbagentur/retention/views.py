@@ -1,11 +1,11 @@
-"""Routes:
-/verwaltung/loeschfristen                              retention.rules          admin
-/verwaltung/loeschfristen/<id>                         retention.rule_edit      admin
-/datenschutz/loeschantraege                            retention.requests       supervisor, coordinator
-/datenschutz/loeschantraege/<id>/zuruecknehmen  POST   retention.cancel_request supervisor, coordinator
-/personen/<id>/loeschung                        POST   retention.request_person supervisor, coordinator
-/faelle/<id>/loeschung                          POST   retention.request_case   supervisor
-/personen/<id>/einschraenkung                   POST   retention.restrict       supervisor, coordinator
+"""Routes (endpoints of the blueprint 'retention'):
+  /verwaltung/loeschfristen                       GET       rules           admin
+  /verwaltung/loeschfristen/<id>                  GET/POST  rule_edit       admin
+  /datenschutz/loeschantraege                     GET       requests        supervisor, coordinator
+  /datenschutz/loeschantraege/<id>/zuruecknehmen  POST      cancel_request  supervisor, coordinator
+  /personen/<id>/loeschung                        POST      request_person  supervisor, coordinator
+  /faelle/<id>/loeschung                          POST      request_case    supervisor
+  /personen/<id>/einschraenkung                   POST      restrict        supervisor, coordinator
 """
 
 from __future__ import annotations
