@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, make_response
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from wbagentur.core.database import RETRY_HEADER
 
@@ -14,12 +15,33 @@ CSP = (
 )
 
 
+def _signed_in() -> bool | None:
+    """Whether the request belongs to a signed-in user; None when the database needed to
+    find out is unreachable (the request is then marked anonymous, see core.errors)."""
+    from wbagentur.core.errors import database_unavailable, mark_database_unavailable
+
+    if database_unavailable():
+        return None
+    try:
+        return bool(current_user.is_authenticated)
+    except SQLAlchemyError:
+        mark_database_unavailable()
+        return None
+
+
 def set_security_headers(response: Response) -> Response:
-    headers = response.headers
-    if RETRY_HEADER in headers:
+    if RETRY_HEADER in response.headers:
         # Never sent (core.database.SQLiteReadRetry runs the request again); touching
         # current_user here would load the session again, into the same lost lock.
         return response
+    signed_in = _signed_in()
+    if signed_in is None and response.status_code != 503:
+        # The user could not be loaded: whatever the view answered was not checked
+        # against a session; the client gets the outage page instead (issue #19).
+        from wbagentur.core.errors import database_unavailable_response
+
+        response = make_response(database_unavailable_response())
+    headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"
@@ -30,7 +52,7 @@ def set_security_headers(response: Response) -> Response:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     # Personal data must not be kept in shared caches or the browser's back cache.
     is_static = response.mimetype in ("text/css", "application/javascript", "text/javascript")
-    if not is_static and (current_user.is_authenticated or "Cache-Control" not in headers):
+    if not is_static and (signed_in is not False or "Cache-Control" not in headers):
         headers["Cache-Control"] = "no-store"
     headers.pop("Server", None)
     return response

@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from wbagentur.accounts.views import safe_next
 from wbagentur.core.access import public, requires_role
+from wbagentur.core.errors import mark_database_unavailable
 from wbagentur.core.forms import ConfirmForm
 from wbagentur.extensions import db
 from wbagentur.main import bp
@@ -43,7 +44,8 @@ def healthz() -> Any:
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
-        db.session.rollback()
+        # Also forgets the signed-in user: loading it would fail again (issue #19).
+        mark_database_unavailable()
         return {"status": "unavailable", "database": "unreachable"}, 503, {"Retry-After": "30"}
     return {"status": "ok", "database": "ok"}
 
