@@ -73,7 +73,15 @@ def test_create_from_firm_preselects_employer_and_returns(
 
 
 @pytest.mark.parametrize(
-    "target", ["//evil.example/x", "https://evil.example/", "javascript:alert(1)"]
+    "target",
+    [
+        "//evil.example/x",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/\t/evil.example/phish",
+        "/\\evil.example/phish",
+        "/\n/x",
+    ],
 )
 def test_create_ignores_foreign_next(client, auth, make_user, target, pform):
     auth.login(make_user("advisor", "SW"))

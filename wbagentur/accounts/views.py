@@ -46,10 +46,11 @@ from wbagentur.accounts.models import User
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.forms import ConfirmForm
 from wbagentur.core.models import utcnow
+from wbagentur.core.security import safe_redirect_target
 from wbagentur.extensions import db, limiter, login_manager
 from wbagentur.regions.queries import contact_points_in_order
 
-SESSION_TOKEN_KEY = "sid"
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - the name of a session key, not a secret
 # Signed-cookie keys of the multi-step flows (no secrets: the TOTP set-up secret is
 # derived on the server from the nonce, see mfa.setup_secret).
 PENDING_LOGIN_KEY = "login_pending"
@@ -68,16 +69,9 @@ def _load_user(user_id: str) -> User | None:
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login (security.md WEB-04)."""
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and ":" not in target.split("?")[0]
-    ):
-        return target
-    return url_for("main.index")
+    """Only same-site relative paths are followed after login (security.md WEB-04);
+    the check itself is ``core.security.safe_redirect_target``."""
+    return safe_redirect_target(target, url_for("main.index"))
 
 
 def _fresh_session() -> None:

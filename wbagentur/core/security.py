@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app, make_response
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,6 +16,36 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
+
+
+MAX_REDIRECT_LENGTH = 2000
+
+
+def is_safe_redirect_path(target: object) -> bool:
+    r"""True only for a same-site absolute path such as ``/faelle/3?tab=notizen`` (WEB-04).
+
+    Browsers read a Location value the WHATWG way: they drop tabs and newlines anywhere,
+    strip leading control characters and spaces, and treat a backslash like a slash, so
+    ``/\t/evil.example`` or ``/\\evil.example`` become the scheme-relative
+    ``//evil.example``. The check therefore refuses every control, format and whitespace
+    character and every backslash outright instead of checking before the browser cleans
+    the value up (issue #19); a newline would also make Werkzeug refuse the header (500).
+    """
+    if not isinstance(target, str) or not target or len(target) > MAX_REDIRECT_LENGTH:
+        return False
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    for char in target:
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and ":" not in parts.path
+
+
+def safe_redirect_target(target: object, fallback: str) -> str:
+    """``target`` when it is a safe local path, else ``fallback`` (the one check used by
+    login, language switch and every ``next=`` parameter)."""
+    return target if is_safe_redirect_path(target) else fallback  # type: ignore[return-value]
 
 
 def _signed_in() -> bool | None:
