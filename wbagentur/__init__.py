@@ -22,6 +22,9 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config_overrides)
+    from wbagentur.core.ids import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # ids beyond the database's range: 404
     _init_extensions(app)
     _register_blueprints(app)
     _init_hooks(app)

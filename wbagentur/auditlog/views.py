@@ -18,6 +18,7 @@ from wbagentur.auditlog import bp
 from wbagentur.auditlog.queries import audit_events
 from wbagentur.core.access import requires_role
 from wbagentur.core.forms import BaseForm
+from wbagentur.core.ids import parse_page
 from wbagentur.extensions import db
 
 
@@ -63,7 +64,7 @@ def index() -> Any:
         }
     page = db.paginate(
         audit_events(**filters),
-        page=request.args.get("seite", 1, type=int),
+        page=request.args.get("seite", 1, type=parse_page),
         per_page=50,
         error_out=False,
     )

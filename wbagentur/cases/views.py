@@ -55,6 +55,7 @@ from wbagentur.cases.models import (
 from wbagentur.core import audit, idempotency, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.core.ids import parse_id, parse_page
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
 from wbagentur.firms.access import firms_visible_to, get_firm_for
@@ -111,7 +112,10 @@ def _conflict(case: Case, error: ConflictError, submitted: dict[str, Any]) -> tu
 
 def _list_page(title: str, stmt: sa.Select[tuple[Case]], empty: str, **extra: Any) -> str:
     page = db.paginate(
-        stmt, page=request.args.get("seite", 1, type=int), per_page=PER_PAGE, error_out=False
+        stmt,
+        page=request.args.get("seite", 1, type=parse_page),
+        per_page=PER_PAGE,
+        error_out=False,
     )
     return render_template(
         "cases/list.html", title=title, page=page, empty=empty, labels=LABELS, **extra
@@ -281,8 +285,12 @@ def due() -> Any:
 @bp.route("/faelle/neu", methods=["GET", "POST"])
 @requires_role(*REGIONAL)
 def create() -> Any:
-    firm_id = request.values.get("unternehmen", type=int) or request.form.get("firm_id", type=int)
-    person_id = request.values.get("person", type=int) or request.form.get("person_id", type=int)
+    firm_id = request.values.get("unternehmen", type=parse_id) or request.form.get(
+        "firm_id", type=parse_id
+    )
+    person_id = request.values.get("person", type=parse_id) or request.form.get(
+        "person_id", type=parse_id
+    )
     firm = get_firm_for(current_user, firm_id) if firm_id else None
     person = get_person_for(current_user, person_id) if person_id else None
     if firm is None and person is None:

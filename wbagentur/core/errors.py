@@ -112,6 +112,21 @@ def _render_db_unavailable(error: Exception) -> Any:
     return database_unavailable_response()
 
 
+NUMERIC_OUT_OF_RANGE = "22003"
+
+
+def _number_out_of_range(error: Exception) -> Any:
+    """A number from the request that the database cannot hold (an id ≥ 2³¹ on
+    PostgreSQL, ≥ 2⁶³ on SQLite): the client's mistake, answered 400, not 500. The
+    routes and forms bound their ids themselves (core.ids); this is the safety net."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        return database_unavailable_response()
+    logger.info("number out of the database's range: %s", type(error).__name__)
+    return _render("errors/400.html", 400, error=None)
+
+
 def _render_server_error(error: Exception) -> Any:
     try:
         db.session.rollback()
@@ -129,7 +144,10 @@ def init_errors(app: Flask) -> None:
     def _dbapi(error: DBAPIError) -> Any:
         if error.connection_invalidated:
             return _render_db_unavailable(error)
+        if getattr(error.orig, "sqlstate", None) == NUMERIC_OUT_OF_RANGE:
+            return _number_out_of_range(error)
         return _render_server_error(error)
 
     app.register_error_handler(DBAPIError, _dbapi)
+    app.register_error_handler(OverflowError, _number_out_of_range)
     app.register_error_handler(Exception, _render_server_error)

@@ -29,6 +29,7 @@ from wbagentur.core import idempotency, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
+from wbagentur.core.ids import parse_page
 from wbagentur.extensions import db
 from wbagentur.firms import access, bp, postcodes, queries, rules, services, wz
 from wbagentur.firms.forms import (
@@ -135,7 +136,7 @@ def index() -> Any:
     if request.method == "POST":  # the search form; the name stays out of the URL (WEB-05)
         return search.submit("firms", "firms.index", {"kreis": district_key, "sortierung": sort})
     q, key = search.recall("firms")
-    page = request.args.get("seite", 1, type=int)
+    page = request.args.get("seite", 1, type=parse_page)
     pagination = db.paginate(
         queries.firm_list(current_user, q=q, district_key=district_key or None, sort=sort),
         page=max(page, 1),

@@ -26,6 +26,7 @@ from wbagentur.core import idempotency, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
+from wbagentur.core.ids import parse_id, parse_page
 from wbagentur.extensions import db
 from wbagentur.firms.access import firms_visible_to
 from wbagentur.firms.forms import opts
@@ -137,7 +138,7 @@ def index() -> Any:
     if request.method == "POST":  # the search form; the name stays out of the URL (WEB-05)
         return search.submit("persons", "persons.index", {"sortierung": sort})
     q, key = search.recall("persons")
-    page = request.args.get("seite", 1, type=int)
+    page = request.args.get("seite", 1, type=parse_page)
     pagination = db.paginate(
         queries.person_list(current_user, q=q, sort=sort),
         page=max(page, 1),
@@ -163,7 +164,7 @@ def create() -> Any:
     if request.method == "GET":
         form.submission_token.data = idempotency.new_token()
         form.next.data = request.args.get("next", "")
-        employer = request.args.get("arbeitgeber", 0, type=int)
+        employer = request.args.get("arbeitgeber", 0, type=parse_id)
         if employer and employer in {c.value for c in form.employer_id.choices}:
             form.employer_id.data = employer
             form.employment_status.data = "employed"

@@ -48,6 +48,7 @@ from wbagentur.cases.models import TOPICS, Case, TimelineEntry
 from wbagentur.core import audit, idempotency
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.core.ids import parse_page
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
 from wbagentur.firms.models import FirmContact
@@ -238,7 +239,10 @@ def mine() -> Any:
         flt = ""
     stmt = queries.my_referrals(current_user, flt or None, local_today())
     page = db.paginate(
-        stmt, page=request.args.get("seite", 1, type=int), per_page=PER_PAGE, error_out=False
+        stmt,
+        page=request.args.get("seite", 1, type=parse_page),
+        per_page=PER_PAGE,
+        error_out=False,
     )
     return _render(
         "referrals/mine.html", page=page, flt=flt, filters=FILTERS, is_overdue=_is_overdue
