@@ -26,6 +26,9 @@ def _iso(d: date | None) -> str | None:
 @st.composite
 def documents(draw: st.DrawFn) -> dict[str, Any]:
     start = draw(st.one_of(st.none(), dates))
+    birth = draw(st.one_of(st.none(), st.dates(date(1950, 1, 1), date(2008, 12, 31))))
+    # A qualification before the birth year is refused as impossible (plausibility check).
+    first_year = birth.year if birth else 1970
     firm = {
         "headcount": draw(st.one_of(st.none(), st.floats(min_value=0, max_value=3000))),
         "group_headcount": draw(st.one_of(st.none(), st.integers(min_value=0, max_value=5000))),
@@ -38,13 +41,11 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         "employer_pays_full_course": draw(maybe_bool),
     }
     person = {
-        "birth_date": _iso(
-            draw(st.one_of(st.none(), st.dates(date(1950, 1, 1), date(2008, 12, 31))))
-        ),
+        "birth_date": _iso(birth),
         "employment_status": draw(st.one_of(st.none(), st.sampled_from(EMPLOYMENT_STATUSES))),
         "severely_disabled": draw(maybe_bool),
         "has_usable_vocational_qualification": draw(maybe_bool),
-        "vocational_qualification_year": draw(st.one_of(st.none(), st.integers(1970, 2030))),
+        "vocational_qualification_year": draw(st.one_of(st.none(), st.integers(first_year, 2030))),
         "taxable_income_eur": draw(money),
         "working_days_per_week": draw(
             st.one_of(st.none(), st.sampled_from([1, 2, 2.5, 3, 4, 4.5, 5, 6]))

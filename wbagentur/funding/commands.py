@@ -17,11 +17,10 @@ bp.cli.short_help = "Förderprüfung und Förderkatalog."
 def check_command(file: IO[str]) -> None:
     """Run the funding check on an input document and print the result document (JSON)."""
     try:
-        doc = json.load(file)
-    except json.JSONDecodeError as exc:
-        raise click.ClickException(f"Kein gültiges JSON / invalid JSON: {exc}") from exc
-    try:
+        doc = services.load_json(file.read())
         result = services.check_document(doc)
+    except UnicodeDecodeError as exc:
+        raise click.ClickException("Die Datei ist kein UTF-8-Text / not UTF-8 text.") from exc
     except services.InvalidInput as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))

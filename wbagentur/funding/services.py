@@ -139,6 +139,54 @@ def run_check(case_input: CaseInput, today: date | None = None) -> EvaluationRes
     )
 
 
+#: Deepest JSON nesting accepted; a real input document is four levels deep.
+MAX_JSON_DEPTH = 32
+
+
+def _depth_ok(raw: str) -> bool:
+    """Whether no bracket nesting in ``raw`` exceeds MAX_JSON_DEPTH (strings are skipped)."""
+    depth = 0
+    in_string = escaped = False
+    for ch in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def load_json(raw: bytes | str) -> Any:
+    """Parse a JSON body; InvalidInput (German message) for anything that is not JSON.
+
+    Deep nesting is refused before parsing (Python's parser raises RecursionError at about
+    1,000 levels, which is no ValueError); ``null`` parses to None and is left to
+    :func:`parse_input` ("invalid_input", not "invalid_json").
+    """
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("Kein gültiges JSON: Der Inhalt ist kein UTF-8-Text.", {}) from exc
+    if not _depth_ok(text):
+        raise InvalidInput(
+            f"Kein gültiges JSON: zu tief verschachtelt (mehr als {MAX_JSON_DEPTH} Ebenen).", {}
+        )
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidInput(f"Kein gültiges JSON: {exc}", {}) from exc
+
+
 def check_document(doc: Any, today: date | None = None) -> dict[str, Any]:
     """JSON in, JSON out (the engine's result document) – for the API and the CLI."""
     return run_check(parse_input(doc), today).to_dict()

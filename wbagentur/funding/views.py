@@ -334,13 +334,10 @@ def api_check() -> Any:
             "error": "unsupported_media_type",
             "message": "Bitte senden Sie JSON (Content-Type: application/json).",
         }, 415
-    doc = request.get_json(silent=True)
-    if doc is None:
-        return {
-            "error": "invalid_json",
-            "message": "Der Inhalt ist kein gültiges JSON.",
-            "fields": [],
-        }, 400
+    try:
+        doc = services.load_json(request.get_data(cache=False))
+    except services.InvalidInput as exc:
+        return {"error": "invalid_json", "message": str(exc), "fields": []}, 400
     try:
         result = services.check_document(doc, local_today())
     except services.InvalidInput as exc:

@@ -6,20 +6,36 @@ All functions are pure and work on :class:`datetime.date`; there is no "today" i
 from __future__ import annotations
 
 from calendar import monthrange
-from datetime import date, timedelta
+from datetime import date
 
-__all__ = ["add_days", "add_months", "add_years", "age_on", "fmt_date"]
+__all__ = [
+    "add_days",
+    "add_months",
+    "add_years",
+    "age_on",
+    "fmt_date",
+    "last_working_day_on_or_before",
+]
+
+# Results beyond the calendar's range are clamped to its first/last day instead of raising
+# OverflowError: the input bounds (1800-2199) keep real cases far away from these edges; the clamp
+# only guarantees that no computed deadline can crash the engine.
 
 
 def add_days(d: date, days: int) -> date:
-    """Return ``d`` shifted by ``days`` calendar days (negative = earlier)."""
-    return d + timedelta(days=days)
+    """Return ``d`` shifted by ``days`` calendar days (negative = earlier), clamped to the range."""
+    ordinal = d.toordinal() + int(days)
+    return date.fromordinal(min(max(ordinal, 1), date.max.toordinal()))
 
 
 def add_months(d: date, months: int) -> date:
     """Return ``d`` shifted by whole months; the day is clamped to the month's last day."""
-    y, m = divmod(d.month - 1 + months, 12)
+    y, m = divmod(d.month - 1 + int(months), 12)
     year = d.year + y
+    if year < date.min.year:
+        return date.min
+    if year > date.max.year:
+        return date.max
     month = m + 1
     last = monthrange(year, month)[1]
     return date(year, month, d.day if d.day <= last else last)
@@ -27,10 +43,33 @@ def add_months(d: date, months: int) -> date:
 
 def add_years(d: date, years: int) -> date:
     """Return ``d`` shifted by whole years; 29 February becomes 28 February when needed."""
+    year = d.year + int(years)
+    if year < date.min.year:
+        return date.min
+    if year > date.max.year:
+        return date.max
     try:
-        return d.replace(year=d.year + years)
+        return d.replace(year=year)
     except ValueError:
-        return d.replace(year=d.year + years, day=28)
+        return d.replace(year=year, day=28)
+
+
+def last_working_day_on_or_before(d: date) -> date:
+    """``d`` itself if it is a working day in Thuringia, else the last working day before it.
+
+    Reuses the referral module's working-day rule (Monday to Friday, no Thuringian public
+    holiday). A postal application cannot arrive on a weekend or a holiday, so the advisor is shown
+    this day for a deadline that falls on one. Imported lazily: the engine stays importable without
+    the application.
+    """
+    from wbagentur.referrals.rules import is_working_day
+
+    day = d
+    for _ in range(14):  # never more than a long weekend with holidays
+        if is_working_day(day) or day == date.min:
+            return day
+        day = add_days(day, -1)
+    return day
 
 
 def age_on(birth_date: date, on: date) -> int:

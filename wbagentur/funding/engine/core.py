@@ -26,6 +26,7 @@ from .firmsize import DEFAULT_WEIGHTS, firm_size
 from .inputs import CaseInput
 from .money import num
 from .params import Param, ParameterCatalogue, ParameterSet, ParamView
+from .plausibility import implausible
 from .result import Builder, DecidingBody, EvaluationResult, ProgrammeResult
 from .routing import route
 from .sgb3_81 import TITLE as T81
@@ -141,6 +142,7 @@ def evaluate(
         else:
             results[code] = rule(ctx, ParamView(ps, used))
     warnings = ctx.warnings
+    warnings.extend(implausible(case, ref))
     if c.hours is not None and c.hours_unit is None:
         warnings.append(
             f"Einheit der Stundenangabe ({num(c.hours)}) unbekannt (course.hours_unit): § 82/§ 82a "

@@ -9,12 +9,14 @@ cents in the matching ``*_cents`` attribute.
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from .money import eur_to_cents
+from .plausibility import impossible
 
 __all__ = ["CaseInput", "Child", "Course", "Firm", "Person", "StaffGroup", "ThuerbfgInput"]
 
@@ -36,6 +38,27 @@ HOURS_UNITS = ("clock_hours", "teaching_units_45")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _KEY_RE = re.compile(r"^\d{5}$")
 
+#: Hard input bounds (beyond them the value cannot describe a real case; the document is refused
+#: with a 400 instead of computing deadlines in year 9999 or amounts of 1e26 €). What is possible
+#: but implausible inside them gets a warning (see ``plausibility.py``).
+MIN_DATE = date(1800, 1, 1)
+MAX_DATE = date(2199, 12, 31)
+MAX_NUMBER = 1e15
+MAX_EUR = 1e12
+MAX_LIST = 10_000
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = 60
+_REPR.maxother = 60
+_REPR.maxlevel = 2
+_REPR.maxlist = 4
+_REPR.maxdict = 4
+
+
+def _show(v: Any) -> str:
+    """Short, recursion-safe representation of a bad input value for an error message."""
+    return _REPR.repr(v)
+
 
 class _Invalid:
     """Marker for a value that failed conversion (the error is already recorded)."""
@@ -48,28 +71,45 @@ Conv = Callable[[Any, str, list[str]], Any]
 def _bool(v: Any, path: str, errs: list[str]) -> Any:
     if isinstance(v, bool):
         return v
-    errs.append(f"{path}: true/false erwartet / expected a boolean, got {v!r}")
+    errs.append(f"{path}: true/false erwartet / expected a boolean, got {_show(v)}")
+    return _BAD
+
+
+def _bounded(v: Any, path: str, errs: list[str], limit: float) -> Any:
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and v >= 0:
+        if v <= limit:
+            return v
+        errs.append(
+            f"{path}: Zahl zu groß (höchstens {limit:.0e}) / number too large (at most "
+            f"{limit:.0e}), got {_show(v)}"
+        )
+        return _BAD
+    errs.append(
+        f"{path}: nicht-negative Zahl erwartet / expected a non-negative number, got {_show(v)}"
+    )
     return _BAD
 
 
 def _num(v: Any, path: str, errs: list[str]) -> Any:
-    if (
-        isinstance(v, (int, float))
-        and not isinstance(v, bool)
-        and v == v
-        and v >= 0
-        and v != float("inf")
-    ):
-        return v
-    errs.append(f"{path}: nicht-negative Zahl erwartet / expected a non-negative number, got {v!r}")
-    return _BAD
+    return _bounded(v, path, errs, MAX_NUMBER)
 
 
 def _int(v: Any, path: str, errs: list[str]) -> Any:
     if isinstance(v, int) and not isinstance(v, bool) and v >= 0:
+        return _bounded(v, path, errs, MAX_NUMBER)
+    errs.append(
+        f"{path}: nicht-negative ganze Zahl erwartet / expected a non-negative integer, got "
+        f"{_show(v)}"
+    )
+    return _BAD
+
+
+def _year(v: Any, path: str, errs: list[str]) -> Any:
+    if isinstance(v, int) and not isinstance(v, bool) and MIN_DATE.year <= v <= MAX_DATE.year:
         return v
     errs.append(
-        f"{path}: nicht-negative ganze Zahl erwartet / expected a non-negative integer, got {v!r}"
+        f"{path}: Jahreszahl zwischen {MIN_DATE.year} und {MAX_DATE.year} erwartet / expected a "
+        f"year {MIN_DATE.year}..{MAX_DATE.year}, got {_show(v)}"
     )
     return _BAD
 
@@ -77,14 +117,14 @@ def _int(v: Any, path: str, errs: list[str]) -> Any:
 def _share(v: Any, path: str, errs: list[str]) -> Any:
     if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1:
         return v
-    errs.append(f"{path}: Anteil zwischen 0 und 1 erwartet / expected a share 0..1, got {v!r}")
+    errs.append(f"{path}: Anteil zwischen 0 und 1 erwartet / expected a share 0..1, got {_show(v)}")
     return _BAD
 
 
 def _str(v: Any, path: str, errs: list[str]) -> Any:
     if isinstance(v, str):
         return v
-    errs.append(f"{path}: Text erwartet / expected a string, got {v!r}")
+    errs.append(f"{path}: Text erwartet / expected a string, got {_show(v)}")
     return _BAD
 
 
@@ -93,7 +133,7 @@ def _district(v: Any, path: str, errs: list[str]) -> Any:
         return v
     errs.append(
         f"{path}: fünfstelliger Kreisschlüssel als Text erwartet / expected 5-digit string, got "
-        f"{v!r}"
+        f"{_show(v)}"
     )
     return _BAD
 
@@ -101,24 +141,32 @@ def _district(v: Any, path: str, errs: list[str]) -> Any:
 def _date(v: Any, path: str, errs: list[str]) -> Any:
     if isinstance(v, str) and _DATE_RE.match(v):
         try:
-            return date.fromisoformat(v)
+            d = date.fromisoformat(v)
         except ValueError:
             pass
-    errs.append(f"{path}: Datum JJJJ-MM-TT erwartet / expected ISO date YYYY-MM-DD, got {v!r}")
+        else:
+            if MIN_DATE <= d <= MAX_DATE:
+                return d
+            errs.append(
+                f"{path}: Datum außerhalb des möglichen Bereichs {MIN_DATE.year}–{MAX_DATE.year} "
+                f"/ date out of range, got {_show(v)}"
+            )
+            return _BAD
+    errs.append(f"{path}: Datum JJJJ-MM-TT erwartet / expected ISO date YYYY-MM-DD, got {_show(v)}")
     return _BAD
 
 
 def _eur(v: Any, path: str, errs: list[str]) -> Any:
-    out = _num(v, path, errs)
+    out = _bounded(v, path, errs, MAX_EUR)
     return out if out is _BAD else eur_to_cents(out)
 
 
 def _enum(*values: str | int) -> Conv:
     def conv(v: Any, path: str, errs: list[str]) -> Any:
-        if v in values and not isinstance(v, bool):
+        if isinstance(v, (str, int)) and not isinstance(v, bool) and v in values:
             return v
         allowed = ", ".join(repr(x) for x in values)
-        errs.append(f"{path}: erlaubt sind / allowed values: {allowed}; got {v!r}")
+        errs.append(f"{path}: erlaubt sind / allowed values: {allowed}; got {_show(v)}")
         return _BAD
 
     return conv
@@ -135,9 +183,8 @@ def _parse(
         return cls()
     unknown = [k for k in data if k not in spec]
     if unknown:
-        errs.append(
-            f"{path}: unbekannte Felder / unknown fields: {', '.join(sorted(map(str, unknown)))}"
-        )
+        names = ", ".join(sorted(_REPR.repr(str(k)).strip("'") for k in unknown)[:20])
+        errs.append(f"{path}: unbekannte Felder / unknown fields: {names}")
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         entry = spec.get(key)
@@ -171,16 +218,38 @@ _STAFF_SPEC: dict[str, tuple[str, Conv]] = {
     "weekly_hours": ("weekly_hours", _num),
     "count": ("count", _int),
 }
+MAX_CHILD_AGE = 150
+
+
+def _child_age(v: Any, path: str, errs: list[str]) -> Any:
+    out = _int(v, path, errs)
+    if out is not _BAD and out > MAX_CHILD_AGE:
+        errs.append(f"{path}: Alter höchstens {MAX_CHILD_AGE} / age at most {MAX_CHILD_AGE}")
+        return _BAD
+    return out
+
+
 _CHILD_SPEC: dict[str, tuple[str, Conv]] = {
     "birth_date": ("birth_date", _date),
-    "age": ("age", _int),
+    "age": ("age", _child_age),
     "receives_kindergeld": ("receives_kindergeld", _bool),
 }
 
 
-def _staff(v: Any, path: str, errs: list[str]) -> Any:
+def _list_ok(v: Any, path: str, errs: list[str]) -> bool:
     if not isinstance(v, list):
         errs.append(f"{path}: Liste erwartet / expected a list")
+        return False
+    if len(v) > MAX_LIST:
+        errs.append(
+            f"{path}: höchstens {MAX_LIST} Einträge / at most {MAX_LIST} entries, got {len(v)}"
+        )
+        return False
+    return True
+
+
+def _staff(v: Any, path: str, errs: list[str]) -> Any:
+    if not _list_ok(v, path, errs):
         return _BAD
     out = []
     for i, item in enumerate(v):
@@ -191,15 +260,18 @@ def _staff(v: Any, path: str, errs: list[str]) -> Any:
 
 
 def _children(v: Any, path: str, errs: list[str]) -> Any:
-    if not isinstance(v, list):
-        errs.append(f"{path}: Liste erwartet / expected a list")
+    if not _list_ok(v, path, errs):
         return _BAD
     out = []
     for i, item in enumerate(v):
         if isinstance(item, int) and not isinstance(item, bool):
-            out.append(Child(age=item) if item >= 0 else Child())
-            if item < 0:
-                errs.append(f"{path}[{i}]: Alter ≥ 0 erwartet / expected age >= 0")
+            ok = 0 <= item <= MAX_CHILD_AGE
+            out.append(Child(age=item) if ok else Child())
+            if not ok:
+                errs.append(
+                    f"{path}[{i}]: Alter zwischen 0 und {MAX_CHILD_AGE} erwartet / expected age "
+                    f"0..{MAX_CHILD_AGE}"
+                )
         else:
             out.append(_parse(Child, _CHILD_SPEC, item, f"{path}[{i}]", errs))
     return tuple(out)
@@ -222,6 +294,9 @@ class Firm:
     written_declaration: bool | None = None
     employer_pays_full_course: bool | None = None
     is_public_sector: bool | None = None
+    annual_turnover_cents: int | None = None
+    balance_sheet_total_cents: int | None = None
+    linked_to_large_enterprise: bool | None = None
 
 
 _FIRM_SPEC: dict[str, tuple[str, Conv]] = {
@@ -238,6 +313,9 @@ _FIRM_SPEC: dict[str, tuple[str, Conv]] = {
     "written_declaration": ("written_declaration", _bool),
     "employer_pays_full_course": ("employer_pays_full_course", _bool),
     "is_public_sector": ("is_public_sector", _bool),
+    "annual_turnover_eur": ("annual_turnover_cents", _eur),
+    "balance_sheet_total_eur": ("balance_sheet_total_cents", _eur),
+    "linked_to_large_enterprise": ("linked_to_large_enterprise", _bool),
 }
 
 
@@ -270,6 +348,7 @@ class Person:
     residence_district_key: str | None = None
     foreign_qualification: bool | None = None
     receives_sgb2: bool | None = None
+    short_time_work_at_course_start: bool | None = None
 
 
 _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
@@ -278,7 +357,7 @@ _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
     "employment_terminated": ("employment_terminated", _bool),
     "severely_disabled": ("severely_disabled", _bool),
     "has_usable_vocational_qualification": ("has_usable_vocational_qualification", _bool),
-    "vocational_qualification_year": ("vocational_qualification_year", _int),
+    "vocational_qualification_year": ("vocational_qualification_year", _year),
     "years_of_work": ("years_of_work", _num),
     "last_82_funding_date": ("last_82_funding_date", _date),
     "last_82a_funding_date": ("last_82a_funding_date", _date),
@@ -298,6 +377,7 @@ _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
     "residence_district_key": ("residence_district_key", _district),
     "foreign_qualification": ("foreign_qualification", _bool),
     "receives_sgb2": ("receives_sgb2", _bool),
+    "short_time_work_at_course_start": ("short_time_work_at_course_start", _bool),
 }
 
 
@@ -332,6 +412,7 @@ class Course:
     employer_legally_obliged: bool | None = None
     application_date: date | None = None
     booking_date: date | None = None
+    award_date: date | None = None
 
 
 _COURSE_SPEC: dict[str, tuple[str, Conv]] = {
@@ -362,6 +443,7 @@ _COURSE_SPEC: dict[str, tuple[str, Conv]] = {
     "employer_legally_obliged": ("employer_legally_obliged", _bool),
     "application_date": ("application_date", _date),
     "booking_date": ("booking_date", _date),
+    "award_date": ("award_date", _date),
 }
 
 
@@ -407,9 +489,8 @@ class CaseInput:
         allowed = ("reference_date", "firm", "person", "course", "thuerbfg")
         unknown = [k for k in data if k not in allowed]
         if unknown:
-            errs.append(
-                f"unbekannte Felder / unknown fields: {', '.join(sorted(map(str, unknown)))}"
-            )
+            names = ", ".join(sorted(_REPR.repr(str(k)).strip("'") for k in unknown)[:20])
+            errs.append(f"unbekannte Felder / unknown fields: {names}")
         ref = data.get("reference_date")
         ref_date = None if ref is None else _date(ref, "reference_date", errs)
         case = cls(
@@ -419,9 +500,8 @@ class CaseInput:
             thuerbfg=_parse(ThuerbfgInput, _TB_SPEC, data.get("thuerbfg"), "thuerbfg", errs),
             reference_date=None if ref_date is _BAD else ref_date,
         )
-        c = case.course
-        if c.start_date and c.end_date and c.end_date < c.start_date:
-            errs.append("course.end_date: liegt vor course.start_date / is before start_date")
+        if not errs:
+            errs.extend(impossible(case))
         if errs:
             raise ValueError("Ungültige Eingabe / invalid input: " + "; ".join(errs))
         return case

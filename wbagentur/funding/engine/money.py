@@ -7,16 +7,20 @@ a rate is applied.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 __all__ = ["apply_bp", "eur", "eur_to_cents", "num", "pct", "rate_bp"]
 
 _ONE = Decimal(1)
+# Enough digits for any finite JSON number up to 1e308 € (the default context has 28 and raised
+# InvalidOperation for 1e26 €); the input bounds reject such amounts before they get here.
+_CTX = Context(prec=400, Emax=999999, Emin=-999999)
 
 
 def eur_to_cents(amount: int | float | str) -> int:
     """Convert a euro amount (JSON number) to integer cents, rounding half up."""
-    return int((Decimal(str(amount)) * 100).quantize(_ONE, rounding=ROUND_HALF_UP))
+    value = _CTX.multiply(Decimal(str(amount)), Decimal(100))
+    return int(value.quantize(_ONE, rounding=ROUND_HALF_UP, context=_CTX))
 
 
 def rate_bp(rate: float | int) -> int:
