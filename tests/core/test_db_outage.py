@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 
-import pytest
 import sqlalchemy as sa
 
-from tests.conftest import POSTGRES_URL, _postgres_database, make_app
+from tests.conftest import make_app
 from tests.figures import record_figure
 from tests.personas import create_persona
 from tests.test_security_headers import _assert_headers
@@ -34,22 +32,6 @@ SIGNED_IN_REQUESTS = [
 ]
 # Requests an anonymous visitor makes that need the database (pages without it answer).
 ANONYMOUS_REQUESTS = [("GET", "/healthz"), ("POST", "/anmelden"), ("POST", "/passwort-vergessen")]
-
-
-@pytest.fixture
-def outage_database(request):
-    if request.config.getoption("--db") == "sqlite":
-        pytest.skip("the outage is tested on PostgreSQL")
-    name = f"wbagentur_outage_{uuid.uuid4().hex[:10]}"
-    url = _postgres_database(name)
-    admin = sa.create_engine(
-        sa.make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
-    yield name, url, admin
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _cut_off(admin, name: str, allow: bool) -> None:
@@ -125,8 +107,8 @@ def _seconds_until_page(client, limit: float = 15) -> float | None:
     return None
 
 
-def test_database_outage_answers_503_for_everybody_and_recovers(outage_database):
-    name, url, admin = outage_database
+def test_database_outage_answers_503_for_everybody_and_recovers(own_postgres):
+    name, url, admin = own_postgres
     app = make_app(url, RATELIMIT_ENABLED=False)
     signed_in = _sign_in(app, 3)
 

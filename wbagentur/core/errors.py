@@ -127,6 +127,28 @@ def _number_out_of_range(error: Exception) -> Any:
     return _render("errors/400.html", 400, error=None)
 
 
+UNIQUE_VIOLATION = "23505"
+
+
+def _is_unique_violation(error: DBAPIError) -> bool:
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) == UNIQUE_VIOLATION or (
+        "UNIQUE constraint failed" in str(orig)
+    )
+
+
+def _concurrent_write(error: Exception) -> Any:
+    """A unique key that a view did not expect to collide: another request wrote the same
+    row in the meantime (two saves of one version). Nothing was kept; 409, not 500.
+    Views with a richer conflict page catch it themselves (cases.edit)."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        return database_unavailable_response()
+    logger.warning("concurrent write refused by a unique key: %s", type(error).__name__)
+    return _render("errors/409.html", 409, error=None)
+
+
 def _render_server_error(error: Exception) -> Any:
     try:
         db.session.rollback()
@@ -146,6 +168,8 @@ def init_errors(app: Flask) -> None:
             return _render_db_unavailable(error)
         if getattr(error.orig, "sqlstate", None) == NUMERIC_OUT_OF_RANGE:
             return _number_out_of_range(error)
+        if _is_unique_violation(error):
+            return _concurrent_write(error)
         return _render_server_error(error)
 
     app.register_error_handler(DBAPIError, _dbapi)
