@@ -393,7 +393,7 @@ def edit(case_id: int) -> Any:
             db.session.commit()
         except ConflictError as exc:
             return _conflict(case, exc, {"title": form.title.data, "priority": form.priority.data})
-        except StaleDataError:
+        except (StaleDataError, IntegrityError):  # IntegrityError: the topics' key
             return _conflict(
                 case,
                 ConflictError(_("Der Fall wurde gleichzeitig geändert.")),

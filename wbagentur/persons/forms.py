@@ -6,15 +6,19 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from wbagentur.core.forms import BaseForm, NoControlCharacters, optional_email_field, phone_field
+from wbagentur.core.forms import (
+    BaseForm,
+    NoControlCharacters,
+    NumberField,
+    optional_email_field,
+    phone_field,
+)
 from wbagentur.core.timezone import local_today
 from wbagentur.firms.forms import (
     INVALID_CHOICE,
     GermanDateField,
-    GermanDecimalField,
-    GermanIntegerField,
     opts,
 )
 from wbagentur.persons import rules
@@ -90,30 +94,32 @@ class PersonForm(BaseForm):
         invalid_choice_message=INVALID_CHOICE,
         description=_l("Nur Unternehmen, die Sie sehen dürfen."),
     )
-    weekly_hours = GermanDecimalField(
+    weekly_hours = NumberField(
         _l("Wochenarbeitszeit in Stunden"),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=80, message=_l("Bitte geben Sie 0 bis 80 Stunden ein.")),
-        ],
+        validators=[Optional()],
+        places=2,
+        coerce=float,
+        minimum=0,
+        maximum=80,
         message=_l("Bitte geben Sie die Stunden als Zahl ein, z. B. 38,5."),
-        render_kw={"inputmode": "decimal"},
+        range_message=_l("Bitte geben Sie 0 bis 80 Stunden ein."),
     )
-    working_days_per_week = GermanIntegerField(
+    working_days_per_week = NumberField(
         _l("Arbeitstage pro Woche"),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=7, message=_l("Bitte geben Sie 1 bis 7 Tage ein.")),
-        ],
+        validators=[Optional()],
+        whole=True,
+        minimum=1,
+        maximum=7,
         message=_l("Bitte geben Sie die Arbeitstage als ganze Zahl von 1 bis 7 ein."),
-        render_kw={"inputmode": "numeric"},
+        range_message=_l("Bitte geben Sie 1 bis 7 Tage ein."),
     )
     employed_since = GermanDateField(_l("Beschäftigt seit"))
     qualification = _optional_select(_l("Höchster Berufsabschluss"), QUALIFICATIONS)
-    qualification_year = GermanIntegerField(
+    qualification_year = NumberField(
         _l("Jahr des Abschlusses"),
+        whole=True,
+        grouping=False,
         message=_l("Bitte geben Sie das Jahr vierstellig ein, z. B. 2005."),
-        render_kw={"inputmode": "numeric"},
     )
     isced_level = _optional_select(_l("Bildungsniveau (ISCED)"), ISCED_LEVELS)
     residence_district_id = SelectField(
@@ -145,7 +151,7 @@ class PersonForm(BaseForm):
         if problem:
             raise ValidationError(_l(problem))
 
-    def validate_qualification_year(self, field: GermanIntegerField) -> None:
+    def validate_qualification_year(self, field: NumberField) -> None:
         problem = rules.qualification_year_problem(field.data, self.birth_date.data, local_today())
         if problem:
             raise ValidationError(_l(problem))

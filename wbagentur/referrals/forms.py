@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    DecimalField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -23,13 +20,12 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
     ValidationError,
 )
 
-from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.forms import BaseForm, MoneyField, NoControlCharacters, NumberField
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -64,13 +60,14 @@ class ReferralForm(BaseForm):
         description=_l("z. B. „Art. 6 Abs. 1 lit. e DSGVO i. V. m. … – öffentliche Aufgabe“"),
         validators=[Length(max=300), NoControlCharacters()],
     )
-    due_days = IntegerField(
+    due_days = NumberField(
         _l("Antwortfrist in Arbeitstagen"),
         description=_l("Leer lassen für die übliche Frist der Partnerstelle."),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=60, message=_l("Bitte geben Sie 1 bis 60 Arbeitstage an.")),
-        ],
+        validators=[Optional()],
+        whole=True,
+        minimum=1,
+        maximum=60,
+        range_message=_l("Bitte geben Sie 1 bis 60 Arbeitstage an."),
     )
     message = TextAreaField(
         _l("Nachricht an die Partnerstelle (optional)"),
@@ -129,17 +126,13 @@ class CompleteForm(BaseForm):
     outcome = SelectField(
         _l("Ergebnis"), validators=[DataRequired(_l("Bitte wählen Sie ein Ergebnis."))]
     )
-    amount = DecimalField(
+    amount = MoneyField(
         _l("Bewilligter Betrag in Euro (optional)"),
-        places=2,
-        validators=[
-            Optional(),
-            NumberRange(
-                min=Decimal("0"),
-                max=Decimal("10000000"),
-                message=_l("Bitte geben Sie einen Betrag zwischen 0 und 10.000.000 Euro an."),
-            ),
-        ],
+        validators=[Optional()],
+        maximum_cents=10_000_000 * 100,
+        confirm_above=1_000_000 * 100,
+        range_message=_l("Bitte geben Sie einen Betrag zwischen 0 und 10.000.000 Euro an."),
+        description=_l("z. B. 14.640,00"),
     )
     decision_date = DateField(_l("Datum der Entscheidung (optional)"), validators=[Optional()])
     course_start = DateField(_l("Beginn der Weiterbildung (optional)"), validators=[Optional()])
@@ -221,12 +214,13 @@ class PartnerForm(BaseForm):
     phone = StringField(
         _l("Telefon (optional)"), validators=[Optional(), Length(max=40), NoControlCharacters()]
     )
-    answer_days = IntegerField(
+    answer_days = NumberField(
         _l("Antwortfrist in Arbeitstagen"),
-        validators=[
-            InputRequired(_l("Bitte geben Sie die Antwortfrist ein.")),
-            NumberRange(min=1, max=60, message=_l("Bitte geben Sie 1 bis 60 Arbeitstage an.")),
-        ],
+        validators=[InputRequired(_l("Bitte geben Sie die Antwortfrist ein."))],
+        whole=True,
+        minimum=1,
+        maximum=60,
+        range_message=_l("Bitte geben Sie 1 bis 60 Arbeitstage an."),
     )
     region_id = SelectField(_l("Region (nur Kontaktstellen)"), coerce=int, validators=[Optional()])
     district_ids = MultiCheckboxField(
