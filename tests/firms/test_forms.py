@@ -40,7 +40,7 @@ from wbagentur.firms.models import Firm, FirmContact
         ),
         ({"group_headcount": "-5"}, "Bitte geben Sie eine Zahl ab 0 ein."),
         ({"turnover": "viel"}, "Bitte geben Sie einen Betrag in Euro ein"),
-        ({"balance_sheet": "-100"}, "Bitte geben Sie einen Betrag in Euro ein"),
+        ({"balance_sheet": "-100"}, "Bitte geben Sie einen Betrag ab 0 Euro ein."),
     ],
 )
 def test_firm_form_bad_input_german_message_no_row(

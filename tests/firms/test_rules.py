@@ -172,28 +172,6 @@ def test_wz_has_21_sections_and_88_divisions():
     assert wz.describe("04") is None
 
 
-@pytest.mark.parametrize(
-    ("text", "cents"),
-    [
-        ("1500000", 150_000_000),
-        ("1.500.000", 150_000_000),
-        ("1.500.000,50", 150_000_050),
-        ("12,5", 1250),
-        ("0", 0),
-        ("", None),
-        ("2 000 000 €", 200_000_000),
-    ],
-)
-def test_euro_input_parsed_to_cents(text, cents):
-    assert rules.parse_euro_to_cents(text) == cents
-
-
-@pytest.mark.parametrize("text", ["abc", "-5", "1,234", "1.5.0", "12e3"])
-def test_euro_input_malformed_raises(text):
-    with pytest.raises(ValueError):
-        rules.parse_euro_to_cents(text)
-
-
 def test_email_domain_lower_case():
     assert rules.email_domain("Info@Mueller-Metall.DE") == "mueller-metall.de"
     assert rules.email_domain(None) is None

@@ -17,7 +17,7 @@ from wbagentur.accounts.models import User
 from wbagentur.auditlog import bp
 from wbagentur.auditlog.queries import audit_events
 from wbagentur.core.access import requires_role
-from wbagentur.core.forms import BaseForm
+from wbagentur.core.forms import BaseForm, NumberField
 from wbagentur.core.ids import parse_page
 from wbagentur.extensions import db
 
@@ -33,8 +33,10 @@ class AuditFilterForm(BaseForm):
     object_type = StringField(
         _l("Objektart (z. B. case, person)"), validators=[Optional(), Length(max=40)]
     )
-    object_id = IntegerField(
+    object_id = NumberField(
         _l("Objekt-Nr."),
+        whole=True,
+        grouping=False,
         validators=[
             Optional(),
             NumberRange(min=1, message=_l("Bitte eine positive Zahl angeben.")),

@@ -9,7 +9,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -27,7 +26,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wbagentur.cases.models import CHANNELS, CONTACT_CHANNELS, KINDS, OUTCOMES, PRIORITIES, TOPICS
-from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import BERLIN, local_today
 
@@ -145,8 +144,9 @@ class ContactForm(BaseForm):
         default=local_today,
     )
     at_time = TimeField(_l("Uhrzeit"), validators=[Optional()])
-    duration_minutes = IntegerField(
+    duration_minutes = NumberField(
         _l("Dauer in Minuten"),
+        whole=True,
         validators=[
             Optional(),
             NumberRange(min=1, max=600, message=_l("Bitte 1 bis 600 Minuten angeben.")),
@@ -200,7 +200,14 @@ class FollowUpForm(BaseForm):
 
 
 class ParticipantForm(BaseForm):
-    person_id = SelectField(_l("Beschäftigte Person"), coerce=int, choices=[])
+    """Several employees of the firm join the case in one step (checkboxes)."""
+
+    person_ids = MultiCheckboxField(
+        _l("Beschäftigte, die am Fall teilnehmen"),
+        coerce=int,
+        choices=[],
+        validators=[DataRequired(_l("Bitte wählen Sie mindestens eine Person aus."))],
+    )
 
 
 class DocumentForm(BaseForm):

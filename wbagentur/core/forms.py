@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import ValidationError
+from wtforms import StringField
+from wtforms.utils import unset_value
+from wtforms.validators import StopValidation, ValidationError
+
+from wbagentur.core import numbers
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -77,3 +83,205 @@ def phone_field(autocomplete: str = "tel") -> Any:
         ],
         render_kw={"autocomplete": autocomplete, "inputmode": "tel"},
     )
+
+
+# --- Numbers and money ------------------------------------------------------------
+# One field for every number and one for every amount in the application (issue #14
+# defect 2): parsed strictly the locale's way by ``core.numbers``, with a message that says
+# how to write it instead of a guess.
+
+_NUMBER_MESSAGES: dict[str, Any] = {
+    "invalid": _l("Bitte geben Sie eine Zahl ein, z. B. 38,5 oder 1.234."),
+    "ambiguous": _l(
+        "Die Zahl ist nicht eindeutig: Bitte schreiben Sie ein Komma vor den Nachkommastellen "
+        "und einen Punkt nur als Tausendertrennzeichen, z. B. 1.234,5 oder 1234,5."
+    ),
+    "places": _l("Bitte geben Sie weniger Nachkommastellen an."),
+}
+_WHOLE_MESSAGE = _l("Bitte geben Sie eine ganze Zahl ein.")
+_MONEY_MESSAGES: dict[str, Any] = {
+    "invalid": _l("Bitte geben Sie einen Betrag in Euro ein, z. B. 14.640,00 oder 14640."),
+    "ambiguous": _l(
+        "Der Betrag ist nicht eindeutig: Bitte schreiben Sie ein Komma vor den Cent und einen "
+        "Punkt nur als Tausendertrennzeichen, z. B. 14.640,00, 14640,00 oder 14640."
+    ),
+    "places": _l("Bitte geben Sie höchstens zwei Nachkommastellen (Cent) an, z. B. 14.640,50."),
+}
+
+
+class NumberField(StringField):
+    """A number typed the locale's way (German ``1.234,5``, English ``1,234.5``).
+
+    ``data`` is an ``int`` with ``whole=True``, else a ``Decimal`` (or ``coerce(Decimal)``);
+    None when empty. ``minimum``/``maximum`` check the range with ``range_message``;
+    ``message`` replaces the message for text that is no number at all; ``grouping=False``
+    shows no thousands separator (years: 2005). The field renders
+    as a text input with ``inputmode`` (a ``type=number`` input drops German commas)."""
+
+    messages = _NUMBER_MESSAGES
+    data: Any
+
+    def __init__(
+        self,
+        label: Any = None,
+        validators: Any = None,
+        *,
+        whole: bool = False,
+        places: int | None = None,
+        minimum: int | float | Decimal | None = None,
+        maximum: int | float | Decimal | None = None,
+        message: Any = None,
+        range_message: Any = None,
+        coerce: Any = None,
+        grouping: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        render_kw = dict(kwargs.pop("render_kw", None) or {})
+        render_kw.setdefault("inputmode", "numeric" if whole else "decimal")
+        render_kw.setdefault("autocomplete", "off")
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.whole, self.places = whole, (0 if whole else places)
+        self.minimum, self.maximum = minimum, maximum
+        self.message, self.range_message, self.coerce = message, range_message, coerce
+        self.grouping = grouping
+
+    def _parse(self, raw: str) -> Any:
+        value = numbers.parse_number(raw, places=self.places)
+        if value is None:
+            return None
+        if self.whole:
+            return int(value)
+        return self.coerce(value) if self.coerce else value
+
+    def _message(self, reason: str) -> Any:
+        if self.message is not None and reason == "invalid":
+            return self.message
+        if self.whole and reason in ("invalid", "places"):
+            return self.message or _WHOLE_MESSAGE
+        return self.messages[reason]
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        raw = str(valuelist[0])
+        if len(raw) > 40:
+            self.data = None
+            raise ValueError(self._message("invalid"))
+        try:
+            self.data = self._parse(raw)
+        except numbers.NumberInputError as error:
+            self.data = None
+            raise ValueError(self._message(error.reason)) from None
+
+    def process_data(self, value: Any) -> None:
+        # Prefill may pass stored numbers or (older callers) typed text.
+        if isinstance(value, str):
+            try:
+                value = self._parse(value)
+            except numbers.NumberInputError:
+                value = None
+        self.data = value
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+    def post_validate(self, form: Any, validation_stopped: bool) -> None:
+        if validation_stopped or self.errors or self.data is None:
+            return
+        value = self.data
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            raise ValidationError(self.range_message or self._range_text())
+
+    def _range_text(self) -> Any:
+        from flask_babel import lazy_gettext
+
+        return lazy_gettext(
+            "Bitte geben Sie eine Zahl zwischen %(minimum)s und %(maximum)s ein.",
+            minimum=numbers.format_number(self.minimum, empty=""),
+            maximum=numbers.format_number(self.maximum, empty=""),
+        )
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return numbers.number_input_value(self.data, grouping=self.grouping)
+
+
+class MoneyField(NumberField):
+    """An amount in euros, typed ``14.640,00``, ``14640,00`` or ``14640``; ``data`` in cents.
+
+    Amounts above ``confirm_above`` (cents) are only accepted with the field's confirmation
+    checkbox (``<name>-bestaetigt``), which the form macro shows next to the message: a
+    slip of the finger (one zero too many) is asked about instead of stored."""
+
+    messages = _MONEY_MESSAGES
+
+    def __init__(
+        self,
+        label: Any = None,
+        validators: Any = None,
+        *,
+        minimum_cents: int | None = 0,
+        maximum_cents: int | None = None,
+        confirm_above: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("render_kw", {})
+        kwargs["render_kw"].setdefault("inputmode", "decimal")
+        super().__init__(
+            label, validators, places=2, minimum=minimum_cents, maximum=maximum_cents, **kwargs
+        )
+        self.confirm_above = confirm_above
+        self.confirmed = False
+
+    @property
+    def confirm_name(self) -> str:
+        return f"{self.name}-bestaetigt"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return (
+            self.confirm_above is not None
+            and isinstance(self.data, int)
+            and self.data > self.confirm_above
+        )
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        self.confirmed = bool(formdata is not None and formdata.get(self.confirm_name))
+
+    def _parse(self, raw: str) -> Any:
+        return numbers.parse_money_cents(raw)
+
+    def _range_text(self) -> Any:
+        from flask_babel import lazy_gettext
+
+        if self.maximum is None:
+            return lazy_gettext("Bitte geben Sie einen Betrag ab 0 Euro ein.")
+        return lazy_gettext(
+            "Bitte geben Sie einen Betrag zwischen %(minimum)s und %(maximum)s ein.",
+            minimum=numbers.format_money(int(self.minimum or 0)),
+            maximum=numbers.format_money(int(self.maximum)),
+        )
+
+    def post_validate(self, form: Any, validation_stopped: bool) -> None:
+        super().post_validate(form, validation_stopped)
+        if validation_stopped or self.errors or not self.needs_confirmation or self.confirmed:
+            return
+        from flask_babel import lazy_gettext
+
+        raise ValidationError(
+            lazy_gettext(
+                "%(amount)s ist ungewöhnlich hoch. Bitte prüfen Sie den Betrag und bestätigen "
+                "Sie ihn, wenn er stimmt.",
+                amount=numbers.format_money(self.data),
+            )
+        )
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return numbers.money_input_value(self.data)

@@ -1,12 +1,15 @@
-"""Locale selection (German default, English second) and date formatting filters."""
+"""Locale selection (German default, English second); date, money and number filters."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_datetime
+
+from wbagentur.core import numbers
 
 
 def select_locale() -> str:
@@ -34,3 +37,13 @@ def init_i18n(app: Flask) -> None:
         if isinstance(value, datetime):
             return format_datetime(value, fmt)
         return format_date(value, fmt)
+
+    @app.template_filter("euro")
+    def _euro_filter(cents: int | None) -> str:
+        """Integer cents as money the locale's way: 1464000 → "14.640,00 €"."""
+        return numbers.format_money(cents)
+
+    @app.template_filter("zahl")
+    def _number_filter(value: Any, places: int | None = None) -> str:
+        """A number the locale's way: 1234.5 → "1.234,5"."""
+        return numbers.format_number(value, places=places)

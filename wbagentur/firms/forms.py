@@ -11,89 +11,20 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
     ValidationError,
 )
 
-from wbagentur.core.forms import BaseForm, NoControlCharacters, optional_email_field, phone_field
+from wbagentur.core.forms import (
+    BaseForm,
+    MoneyField,
+    NoControlCharacters,
+    NumberField,
+    optional_email_field,
+    phone_field,
+)
 from wbagentur.firms import rules, wz
-
-
-class GermanIntegerField(StringField):
-    """Whole number with a German message on bad input (WTForms' own is English)."""
-
-    def __init__(
-        self, label: Any = None, validators: Any = None, message: Any = None, **kw: Any
-    ) -> None:
-        super().__init__(label, validators, **kw)
-        self.parse_message = message or _l("Bitte geben Sie eine ganze Zahl ein.")
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist:
-            return
-        raw = str(valuelist[0]).strip()
-        if raw == "":
-            self.data = None
-            return
-        try:
-            self.data = int(raw)
-        except ValueError:
-            self.data = None
-            raise ValueError(self.parse_message) from None
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        return "" if self.data is None else str(self.data)
-
-
-class GermanDecimalField(GermanIntegerField):
-    """A number with a decimal comma or point (e.g. weekly hours "38,5")."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist:
-            return
-        raw = str(valuelist[0]).strip().replace(",", ".")
-        if raw == "":
-            self.data = None
-            return
-        try:
-            number = float(raw)
-            if number != number or number in (float("inf"), float("-inf")):
-                raise ValueError
-            self.data = number  # type: ignore[assignment]
-        except ValueError:
-            self.data = None
-            raise ValueError(self.parse_message) from None
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        if self.data is None:
-            return ""
-        return f"{self.data:g}".replace(".", ",")
-
-
-class EuroField(StringField):
-    """An amount in euros, stored as integer cents in ``data``."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist:
-            return
-        try:
-            self.data = rules.parse_euro_to_cents(str(valuelist[0]))
-        except ValueError:
-            self.data = None
-            raise ValueError(
-                _l("Bitte geben Sie einen Betrag in Euro ein, z. B. 1500000 oder 1.500.000,00.")
-            ) from None
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        return rules.format_cents(self.data)
 
 
 class GermanDateField(StringField):
@@ -127,17 +58,19 @@ class GermanDateField(StringField):
 
 
 INVALID_CHOICE = _l("Bitte wählen Sie einen Eintrag aus der Liste.")
+# Turnover or balance sheet above 1 Mrd € is no SME in Thuringia: ask before storing it.
+FIRM_AMOUNT_CONFIRM_ABOVE = 1_000_000_000 * 100
 
 
-def _staff_field(label: Any) -> GermanIntegerField:
-    return GermanIntegerField(
+def _staff_field(label: Any) -> NumberField:
+    return NumberField(
         label,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=1_000_000, message=_l("Bitte geben Sie eine Zahl ab 0 ein.")),
-        ],
+        validators=[Optional()],
+        whole=True,
+        minimum=0,
+        maximum=1_000_000,
         message=_l("Bitte geben Sie die Anzahl als ganze Zahl ein (0 oder mehr)."),
-        render_kw={"inputmode": "numeric"},
+        range_message=_l("Bitte geben Sie eine Zahl ab 0 ein."),
     )
 
 
@@ -236,13 +169,15 @@ class FirmForm(BaseForm):
     staff_up_to_20h = _staff_field(_l("Beschäftigte mit bis zu 20 Wochenstunden"))
     staff_up_to_10h = _staff_field(_l("Beschäftigte mit bis zu 10 Wochenstunden"))
     group_headcount = _staff_field(_l("Beschäftigte im Konzern (falls verbunden)"))
-    turnover = EuroField(
+    turnover = MoneyField(
         _l("Jahresumsatz in Euro"),
         description=_l("Optional. Für die KMU-Einstufung nach EU-Empfehlung 2003/361/EG."),
-        render_kw={"inputmode": "decimal"},
+        confirm_above=FIRM_AMOUNT_CONFIRM_ABOVE,
     )
-    balance_sheet = EuroField(
-        _l("Bilanzsumme in Euro"), description=_l("Optional."), render_kw={"inputmode": "decimal"}
+    balance_sheet = MoneyField(
+        _l("Bilanzsumme in Euro"),
+        description=_l("Optional."),
+        confirm_above=FIRM_AMOUNT_CONFIRM_ABOVE,
     )
     has_collective_agreement_training = BooleanField(_l("Tarifvertrag zur Weiterbildung"))
     has_works_agreement_training = BooleanField(_l("Betriebsvereinbarung zur Weiterbildung"))

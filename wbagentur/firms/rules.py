@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from wbagentur.core import numbers
+
 LEGAL_FORMS = [
     "GmbH",
     "UG (haftungsbeschränkt)",
@@ -111,12 +113,11 @@ class SmeClassification:
 
 
 def _fmt_number(value: float) -> str:
-    text = f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text[:-3] if text.endswith(",00") else text
+    return numbers.format_number(value, "de", places=None)
 
 
 def _fmt_euro(cents: int) -> str:
-    return f"{_fmt_number(cents / 100)} €"
+    return numbers.format_money(cents, "de")
 
 
 def classify_sme(
@@ -229,31 +230,3 @@ def find_duplicates(new: FirmFacts, existing: Iterable[FirmFacts]) -> list[Dupli
         if reasons:
             matches.append(DuplicateMatch(other.id, reasons))
     return matches
-
-
-# --- Money input ------------------------------------------------------------------
-
-_EURO_INPUT = re.compile(r"^(\d{1,3}(?:[.\s]\d{3})+|\d+)(?:,(\d{1,2}))?$")
-
-
-def parse_euro_to_cents(text: str | None) -> int | None:
-    """``"1.500.000"`` / ``"1500000,50"`` → cents; empty → None; raise ValueError otherwise."""
-    if text is None:
-        return None
-    text = text.strip().removesuffix("€").strip()
-    if not text:
-        return None
-    match = _EURO_INPUT.match(text)
-    if not match:
-        raise ValueError(text)
-    euros = int(re.sub(r"[.\s]", "", match.group(1)))
-    cents = int((match.group(2) or "0").ljust(2, "0"))
-    return euros * 100 + cents
-
-
-def format_cents(cents: int | None) -> str:
-    """Cents as a German euro amount for form fields: 150000050 → "1500000,50"."""
-    if cents is None:
-        return ""
-    euros, rest = divmod(cents, 100)
-    return f"{euros},{rest:02d}" if rest else str(euros)

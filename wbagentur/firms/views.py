@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from wbagentur.core import idempotency, search
+from wbagentur.core import idempotency, numbers, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
@@ -70,7 +70,7 @@ def _display(name: str, value: Any, districts: dict[str, str]) -> str:
     if isinstance(value, bool):
         return _("Ja") if value else _("Nein")
     if name.endswith("_cents"):
-        return f"{rules.format_cents(value)} €"
+        return numbers.format_money(value)
     if name == "district_key":
         return districts.get(value, value)
     if name == "wz_code":
@@ -339,7 +339,3 @@ def contact_delete(firm_id: int, contact_id: int) -> Any:
         return redirect(url_for("firms.detail", firm_id=firm.id))
     return render_template("firms/contact_delete.html", form=form, firm=firm, contact=contact)
 
-
-@bp.context_processor
-def _helpers() -> dict[str, Any]:
-    return {"format_cents": rules.format_cents}

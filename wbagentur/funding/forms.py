@@ -6,28 +6,15 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.forms import BaseForm, MoneyField, NoControlCharacters, NumberField
 from wbagentur.core.timezone import local_today
-
-_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+([.,]\d+)?$")
-
-
-def parse_number(text: str) -> float:
-    """Parse '1.234,5', '1234,5' or '1234.5' (German or plain); ValueError otherwise."""
-    text = text.replace(" ", "").replace("\u00a0", "")
-    if not _NUMBER.match(text):
-        raise ValueError(text)
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif text.count(".") == 1 and re.match(r"^-?\d{1,3}\.\d{3}$", text):
-        text = text.replace(".", "")  # "1.500" is German for 1500
-    return float(text)
 
 
 def parse_german_date(text: str) -> date:
@@ -50,23 +37,6 @@ class ChoiceField(SelectField):
     def pre_validate(self, form: Any) -> None:
         if self.data not in {str(value) for value, *_ in self.choices or []}:
             raise ValidationError(_l("Bitte wählen Sie einen Eintrag aus der Liste."))
-
-
-class Number:
-    """Validate an optional number field within [minimum, maximum]; ``whole`` = integers only."""
-
-    def __init__(self, minimum: float, maximum: float, message: Any, whole: bool = False) -> None:
-        self.minimum, self.maximum, self.message, self.whole = minimum, maximum, message, whole
-
-    def __call__(self, form: Any, field: Any) -> None:
-        if not field.data:
-            return
-        try:
-            value = parse_number(field.data)
-        except ValueError:
-            raise ValidationError(self.message) from None
-        if not self.minimum <= value <= self.maximum or (self.whole and value != int(value)):
-            raise ValidationError(self.message)
 
 
 class GermanDate:
@@ -95,17 +65,43 @@ def _num(
     message: Any,
     whole: bool = False,
     description: Any = None,
-) -> StringField:
-    return StringField(
+    grouping: bool = True,
+) -> NumberField:
+    return NumberField(
         label,
-        validators=[
-            Optional(),
-            Length(max=20, message=message),
-            Number(minimum, maximum, message, whole),
-        ],
+        validators=[Optional()],
+        whole=whole,
+        minimum=minimum,
+        maximum=maximum,
+        message=message,
+        range_message=message,
         description=description,
-        render_kw={"inputmode": "numeric" if whole else "decimal", "autocomplete": "off"},
+        grouping=grouping,
     )
+
+
+# A course or a wage above 100.000 € in one check is more likely a typing slip than real.
+MONEY_CONFIRM_ABOVE = 100_000 * 100
+
+
+def _money(label: Any, message: Any, description: Any = None) -> MoneyField:
+    return MoneyField(
+        label,
+        validators=[Optional()],
+        maximum_cents=1_000_000 * 100,
+        confirm_above=MONEY_CONFIRM_ABOVE,
+        range_message=message,
+        description=description,
+    )
+
+
+def _float(value: Any) -> float | int:
+    """A field's number for the engine's JSON document (whole numbers stay ints)."""
+    return int(value) if value == int(value) else float(value)
+
+
+def _euros(cents: int) -> float | int:
+    return _float(Decimal(cents) / 100)
 
 
 def _date(label: Any, message: Any, past_only: bool = False) -> StringField:
@@ -194,6 +190,7 @@ class QuickCheckForm(BaseForm):
         2100,
         _l("Bitte geben Sie ein Jahr zwischen 1940 und dem laufenden Jahr ein, z. B. 2012."),
         True,
+        grouping=False,
     )
     income_band = ChoiceField(
         _l("Zu versteuerndes Einkommen laut letztem Steuerbescheid"), choices=INCOME_BANDS
@@ -215,11 +212,9 @@ class QuickCheckForm(BaseForm):
         _l("Bitte geben Sie die Stundenzahl als Zahl zwischen 0 und 10.000 ein."),
     )
     hours_unit = ChoiceField(_l("Einheit der Stunden"), choices=HOURS_UNITS)
-    course_fees = _num(_l("Lehrgangsgebühren in Euro"), 0, 1_000_000, MSG_EUR)
-    gross_wage = _num(
+    course_fees = _money(_l("Lehrgangsgebühren in Euro"), MSG_EUR)
+    gross_wage = _money(
         _l("Arbeitsentgelt für die Lehrgangszeit in Euro (brutto)"),
-        0,
-        1_000_000,
         MSG_EUR,
         description=_l("Für den Zuschuss zum Arbeitsentgelt nach § 82 SGB III."),
     )
@@ -236,11 +231,8 @@ class QuickCheckForm(BaseForm):
     )
     azav = ChoiceField(_l("Träger und Lehrgang nach AZAV zugelassen"), choices=YES_NO)
 
-    def validate_qualification_year(self, field: StringField) -> None:
-        try:
-            year = parse_number(field.data) if field.data else None
-        except ValueError:
-            return  # the Number validator already reported it
+    def validate_qualification_year(self, field: NumberField) -> None:
+        year = field.data
         if year is not None and year > local_today().year:
             raise ValidationError(
                 _l("Bitte geben Sie ein Jahr zwischen 1940 und dem laufenden Jahr ein, z. B. 2012.")
@@ -262,11 +254,9 @@ class QuickCheckForm(BaseForm):
             (10, self.staff_up_to_10h.data),
         ]
         if any(v for _, v in staff):
-            firm["staff"] = [
-                {"weekly_hours": h, "count": int(parse_number(v))} for h, v in staff if v
-            ]
+            firm["staff"] = [{"weekly_hours": h, "count": int(v)} for h, v in staff if v]
         elif self.headcount.data:
-            firm["headcount"] = parse_number(self.headcount.data)
+            firm["headcount"] = _float(self.headcount.data)
         if self.district_key.data == "outside":
             firm["seat_in_thuringia"] = False
         elif self.district_key.data:
@@ -282,8 +272,7 @@ class QuickCheckForm(BaseForm):
         if self.has_qualification.data:
             person["has_usable_vocational_qualification"] = self.has_qualification.data == "yes"
         if self.qualification_year.data:
-            year = parse_number(self.qualification_year.data)
-            person["vocational_qualification_year"] = int(year)
+            person["vocational_qualification_year"] = int(self.qualification_year.data)
         if self.income_band.data:
             # The band's lower bound stands for the band (the limits are band edges).
             person["taxable_income_eur"] = int(self.income_band.data)
@@ -292,15 +281,17 @@ class QuickCheckForm(BaseForm):
         course: dict[str, Any] = {}
         if self.course_title.data:
             course["title"] = self.course_title.data
+        for name, key in (("hours", "hours"), ("duration_months", "duration_months")):
+            value = getattr(self, name).data
+            if value:
+                course[key] = _float(value)
         for name, key in (
-            ("hours", "hours"),
             ("course_fees", "course_fees_eur"),
             ("gross_wage", "gross_wage_for_training_time_eur"),
-            ("duration_months", "duration_months"),
         ):
             value = getattr(self, name).data
             if value:
-                course[key] = parse_number(value)
+                course[key] = _euros(value)
         if self.hours_unit.data:
             course["hours_unit"] = self.hours_unit.data
         if self.start_date.data:
@@ -342,11 +333,9 @@ class CaseCheckForm(QuickCheckForm):
         _l("Bitte geben Sie eine Zahl von 1 bis 7 ein."),
         True,
     )
-    exam_fees = _num(_l("Prüfungsgebühren in Euro"), 0, 1_000_000, MSG_EUR)
-    eligible_wage = _num(
+    exam_fees = _money(_l("Prüfungsgebühren in Euro"), MSG_EUR)
+    eligible_wage = _money(
         _l("Berücksichtigungsfähiges Arbeitsentgelt in Euro"),
-        0,
-        1_000_000,
         MSG_EUR,
         description=_l(
             "Einschließlich pauschalem Arbeitgeberanteil zur Sozialversicherung; "
@@ -376,7 +365,7 @@ class CaseCheckForm(QuickCheckForm):
         doc = super().to_document()
         firm, person, course = doc["firm"], doc["person"], doc["course"]
         if self.group_headcount.data:
-            firm["group_headcount"] = parse_number(self.group_headcount.data)
+            firm["group_headcount"] = _float(self.group_headcount.data)
         if self.district_key.data != "outside":
             firm["seat_in_thuringia"] = bool(self.seat_in_thuringia.data)
         if self.severely_disabled.data:
@@ -384,11 +373,11 @@ class CaseCheckForm(QuickCheckForm):
         if self.employed_since.data:
             person["employed_since"] = parse_german_date(self.employed_since.data).isoformat()
         if self.working_days.data:
-            person["working_days_per_week"] = parse_number(self.working_days.data)
+            person["working_days_per_week"] = int(self.working_days.data)
         for name, key in (("exam_fees", "exam_fees_eur"), ("eligible_wage", "eligible_wage_eur")):
             value = getattr(self, name).data
             if value:
-                course[key] = parse_number(value)
+                course[key] = _euros(value)
         for name, key in (("end_date", "end_date"), ("application_date", "application_date")):
             value = getattr(self, name).data
             if value:
@@ -444,8 +433,7 @@ class ProposeVersionBase(BaseForm):
             if kind == "bool":
                 value: Any = raw == "true"
             elif kind == "number":
-                number = parse_number(raw)
-                value = int(number) if spec["int"] and number == int(number) else number
+                value = int(raw) if spec["int"] and raw == int(raw) else float(raw)
             elif kind == "text":
                 value = raw
             else:
@@ -479,21 +467,19 @@ def propose_form_class(params: dict[str, dict[str, Any]]) -> type[ProposeVersion
         if isinstance(value, bool):
             spec["kind"] = "bool"
             field: Any = SelectField(label, choices=[("true", _l("ja")), ("false", _l("nein"))])
-            default = "true" if value else "false"
+            default: Any = "true" if value else "false"
         elif isinstance(value, (int, float)):
             spec["kind"] = "number"
             spec["int"] = isinstance(value, int)
-            message = _l("Bitte geben Sie eine Zahl ein (Dezimaltrennzeichen Komma oder Punkt).")
-            field = StringField(
+            field = NumberField(
                 label,
                 validators=[
-                    DataRequired(message),
-                    Length(max=20, message=message),
-                    Number(-1e9, 1e9, message),
+                    InputRequired(_l("Bitte geben Sie eine Zahl ein, z. B. 38,5 oder 1.234."))
                 ],
-                render_kw={"inputmode": "decimal"},
+                minimum=-1_000_000_000,
+                maximum=1_000_000_000,
             )
-            default = str(value).replace(".", ",") if isinstance(value, float) else str(value)
+            default = value
         elif isinstance(value, str):
             spec["kind"] = "text"
             field = StringField(

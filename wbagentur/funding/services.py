@@ -14,12 +14,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from babel.numbers import format_currency
 
 from wbagentur.accounts.models import User
 from wbagentur.cases.models import Case
 from wbagentur.cases.services import add_entry
-from wbagentur.core import audit
+from wbagentur.core import audit, numbers
 from wbagentur.core.errors_domain import DomainError, check_version
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import local_today
@@ -193,10 +192,8 @@ def check_document(doc: Any, today: date | None = None) -> dict[str, Any]:
 
 
 def euro(cents: int | None) -> str:
-    """German money format, e.g. 13.500,00 €."""
-    if cents is None:
-        return "–"
-    return str(format_currency(cents / 100, "EUR", locale="de_DE"))
+    """German money format for the German result lines, e.g. 13.500,00 €."""
+    return numbers.format_money(cents, "de")
 
 
 def summary_line(result: Mapping[str, Any], short_titles: Mapping[str, str]) -> str:
@@ -437,7 +434,7 @@ def notify_advisors(actor: Any, programme: FundingProgramme, message: str) -> in
     """Queue one e-mail per advisor relying on ``programme`` and note it on each case."""
     per_advisor: dict[int, list[Case]] = {}
     for case, advisor_id in affected_cases(programme):
-        add_entry(case, actor, "funding_check", body=message, programme=programme.code)
+        add_entry(case, actor, "catalogue", body=message, programme=programme.code)
         per_advisor.setdefault(advisor_id, []).append(case)
     count = 0
     for advisor_id, cases in per_advisor.items():

@@ -39,7 +39,7 @@ from flask_login import current_user
 
 from wbagentur.cases.access import get_case_for
 from wbagentur.cases.models import Case
-from wbagentur.core import idempotency
+from wbagentur.core import idempotency, numbers
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.timezone import local_today, to_local
@@ -79,7 +79,7 @@ def _api_limit() -> str:
 
 @bp.app_template_filter("foerder_euro")
 def euro_filter(cents: int | None) -> str:
-    return services.euro(cents)
+    return numbers.format_money(cents)
 
 
 @bp.app_template_filter("iso_datum")
@@ -365,23 +365,17 @@ def _fmt(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def _num(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}".replace(".", ",")
-
-
 def prefill(case: Case, person: Person | None) -> dict[str, Any]:
     """Form values taken from the case's firm and the chosen person."""
     data: dict[str, Any] = {"seat_in_thuringia": True}
     firm = case.firm
     if firm is not None:
         data.update(
-            staff_over_30h=str(firm.staff_over_30h),
-            staff_up_to_30h=str(firm.staff_up_to_30h),
-            staff_up_to_20h=str(firm.staff_up_to_20h),
-            staff_up_to_10h=str(firm.staff_up_to_10h),
-            group_headcount=_num(firm.group_headcount),
+            staff_over_30h=firm.staff_over_30h,
+            staff_up_to_30h=firm.staff_up_to_30h,
+            staff_up_to_20h=firm.staff_up_to_20h,
+            staff_up_to_10h=firm.staff_up_to_10h,
+            group_headcount=firm.group_headcount,
             district_key=firm.district.key if firm.district else "",
             works_agreement=firm.has_works_agreement_training,
             collective_agreement=firm.has_collective_agreement_training,
@@ -397,9 +391,9 @@ def prefill(case: Case, person: Person | None) -> dict[str, Any]:
             has_qualification=""
             if qualification is None
             else ("no" if qualification == "none" else "yes"),
-            qualification_year=_num(person.qualification_year),
+            qualification_year=person.qualification_year,
             employed_since=_fmt(person.employed_since),
-            working_days=_num(person.working_days_per_week),
+            working_days=person.working_days_per_week,
             severely_disabled=""
             if person.severely_disabled is None
             else ("yes" if person.severely_disabled else "no"),

@@ -32,7 +32,6 @@ The partner token is a secret: it is never logged, and partner pages are ``no-st
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -374,9 +373,7 @@ def _complete_values(form: forms.CompleteForm) -> dict[str, Any]:
     voucher = {"ja": True, "nein": False}.get(form.voucher_issued.data or "")
     return {
         "outcome": form.outcome.data,
-        "amount_cents": int((amount * 100).to_integral_value())
-        if isinstance(amount, Decimal)
-        else None,
+        "amount_cents": amount if isinstance(amount, int) else None,
         "decision_date": form.decision_date.data,
         "course_start": form.course_start.data,
         "voucher_issued": voucher,

@@ -20,7 +20,7 @@ from wbagentur.accounts.models import User
 from wbagentur.cases.models import CHANNELS, OUTCOMES, Case
 from wbagentur.cases.queries import AGE_BUCKETS
 from wbagentur.cases.services import add_entry
-from wbagentur.core import audit
+from wbagentur.core import audit, numbers
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.extensions import db
 from wbagentur.firms.rules import classify_sme, weighted_headcount
@@ -58,11 +58,17 @@ COORDINATOR_ONLY = ("regionen-weiterleitungen", "regionen-uebergaben")
 
 @dataclass
 class Cell:
+    """A table cell: ``value`` goes into exports (numbers stay numbers), ``text`` (if set)
+    is what pages and letters show, e.g. 14640.00 and "14.640,00 €"."""
+
     value: Any
     href: str | None = None
+    text: str | None = None
 
     @property
     def display(self) -> str:
+        if self.text is not None:
+            return self.text
         if self.value is None:
             return "–"
         return str(self.value)
@@ -403,8 +409,7 @@ def _funnel_table(scope: ReportScope, base: dict[str, Any]) -> Table:
 
 
 def _euro(cents: int) -> str:
-    text = f"{cents / 100:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"{text} €"
+    return numbers.format_money(cents)
 
 
 def _programme_table(scope: ReportScope, base: dict[str, Any]) -> Table:
@@ -445,7 +450,7 @@ def _programme_table(scope: ReportScope, base: dict[str, Any]) -> Table:
                         referred_to=scope.date_to,
                     ),
                 ),
-                Cell(_euro(amount)),
+                Cell(numbers.cents_to_number(amount), text=_euro(amount)),
             ]
         )
     columns = [

@@ -19,14 +19,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import BooleanField, HiddenField, IntegerField, StringField
+from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from wbagentur.cases.access import get_case_for
 from wbagentur.core import audit
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import DomainError, check_version
-from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField
 from wbagentur.extensions import db
 from wbagentur.persons.access import get_person_for
 from wbagentur.retention import bp, services
@@ -50,8 +50,9 @@ class RuleForm(BaseForm):
             NoControlCharacters(),
         ],
     )
-    period_days = IntegerField(
+    period_days = NumberField(
         _l("Frist in Tagen"),
+        whole=True,
         validators=[
             InputRequired(_l("Bitte geben Sie die Frist in Tagen an.")),
             NumberRange(min=1, max=7300, message=_l("Bitte 1 bis 7.300 Tage angeben.")),
