@@ -200,14 +200,7 @@ class FollowUpForm(BaseForm):
 
 
 class ParticipantForm(BaseForm):
-    """Several employees of the firm join the case in one step (checkboxes)."""
-
-    person_ids = MultiCheckboxField(
-        _l("Beschäftigte, die am Fall teilnehmen"),
-        coerce=int,
-        choices=[],
-        validators=[DataRequired(_l("Bitte wählen Sie mindestens eine Person aus."))],
-    )
+    person_id = SelectField(_l("Beschäftigte Person"), coerce=int, choices=[])
 
 
 class DocumentForm(BaseForm):
