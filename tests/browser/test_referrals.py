@@ -57,12 +57,13 @@ def test_referral_partner_link_accept_complete_outcome_on_case(page, persona, li
     partner.click("button:has-text('Annehmen')")
     partner.wait_for_url(path_is(path))
     partner.select_option("#complete-outcome", "approved")
-    partner.fill("#complete-amount", "2500.00")
+    partner.fill("#complete-amount", "2.500,00")
     partner.check("input[name=complete-voucher_issued][value=ja]")
     partner.click("button:has-text('Ergebnis melden')")
     partner.wait_for_url(path_is("/weiterleitung-beantwortet"))
     page.goto(f"/faelle/{case_id}")
-    assert "bewilligt, 2500.00 €" in page.locator("[data-referral-outcome]").inner_text()
+    outcome = page.locator("[data-referral-outcome]").inner_text().replace("\xa0", " ")
+    assert "bewilligt, 2.500,00 €" in outcome
 
 
 def test_transfer_sw_to_ot_sender_reads_but_cannot_edit(page, persona, live_app):
