@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from config import testing as testing_config
 
@@ -183,6 +184,25 @@ def clean_app(app: Any) -> Iterator[Any]:
     """The app, with every database change of the test rolled back afterwards."""
     with isolated(app):
         yield app
+
+
+# A Tuesday and a working day in Thuringia, with 2027 dates a few weeks ahead.
+FIXED_NOW = "2026-12-01 09:00:00+01:00"
+
+
+@pytest.fixture
+def fixed_clock() -> Iterator[Any]:
+    """Set the clock for everything a test creates and checks.
+
+    A test whose data or expectations name calendar dates (a course start, a due date in
+    2027) depends on today's date unless it sets the clock itself; this fixture does, with
+    the clock running (``tick=True``) so that timestamps still order. Use it through
+    ``pytestmark = pytest.mark.usefixtures("fixed_clock")`` so that it starts before the
+    other fixtures create data. CI runs the suite with the real clock years ahead to prove
+    that no test depends on the calendar (docs/testing.md).
+    """
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -106,8 +106,10 @@ def test_recovery_codes_of_another_user_do_not_work(ctx):
 
 
 def test_wrong_codes_count_towards_the_login_throttle(ctx):
-    persona, user, enrolment = _enrolled(ctx)
+    # The enrolment confirms a code and stores its time step: it must happen on the same
+    # clock as the logins, or every code of the travelled day counts as already used.
     with time_machine.travel("2026-11-21 10:00:10+00:00", tick=False) as traveller:
+        persona, user, enrolment = _enrolled(ctx)
         for _ in range(5):
             with pytest.raises(services.CodeRejected):
                 services.verify_second_factor(user, "aaaa-aaaa-aaaa-aaaa")

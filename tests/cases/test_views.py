@@ -9,6 +9,9 @@ from tests.helpers import html_page, text_of
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry
 from wbagentur.extensions import db
 
+# Course and follow-up dates in 2027 are in the future only on a fixed clock.
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
 
 def _version(clean_app, case_id):
     with clean_app.app_context():
@@ -252,15 +255,9 @@ def test_create_case_from_firm_double_submit_creates_one(client, advisor_sw, cle
     assert first.headers["Location"] == second.headers["Location"]
     with clean_app.app_context():
         cases = db.session.scalars(sa.select(Case)).all()
-    assert (
-        len(cases) == 1
-    )
-    assert (
-        cases[0].assigned_to_id == advisor_sw.id
-    )
-    assert (
-        cases[0].status == "in_advice"
-    )
+    assert len(cases) == 1
+    assert cases[0].assigned_to_id == advisor_sw.id
+    assert cases[0].status == "in_advice"
 
 
 def test_create_case_bad_input(client, advisor_sw, clean_app):

@@ -5,12 +5,16 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from tests.helpers import html_page, text_of
 from wbagentur.cases.models import TimelineEntry
 from wbagentur.extensions import db
 from wbagentur.funding.models import FundingCheck
+
+# Course and follow-up dates in 2027 are in the future only on a fixed clock.
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 COURSE = {
     "course_title": "CNC-Fachkraft",
