@@ -82,7 +82,8 @@ def _render_http_error(error: HTTPException) -> Any:
     if code == 429:
         headers["Retry-After"] = str(retry_after_seconds(error))
     template = f"errors/{code}.html" if code in HANDLED else "errors/generic.html"
-    return _render(template, code, headers, error=error)
+    message = getattr(error, "user_message", None)
+    return _render(template, code, headers, error=error, message=message)
 
 
 def retry_after_seconds(error: HTTPException) -> int:

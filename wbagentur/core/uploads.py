@@ -11,6 +11,7 @@ leaves neither a row nor a file. A process killed between commit and rename leav
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -24,7 +25,9 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Response, current_app, send_file
+from flask_babel import gettext
 from sqlalchemy.orm import Session, SessionTransaction
+from werkzeug.exceptions import NotFound
 
 from wbagentur.cases.models import Case, Document
 from wbagentur.core.errors_domain import DomainError
@@ -48,6 +51,45 @@ class UploadRejected(DomainError):
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
+
+
+class DocumentFileMissing(NotFound):
+    """The row exists but its file does not (restored backup, manual deletion): 404 with
+    a German message instead of a 500 from ``send_file``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.user_message = gettext(
+            "Die Datei zu diesem Dokument ist nicht mehr vorhanden. Bitte wenden Sie sich an "
+            "die Administration."
+        )
+
+
+# errno → (German message, HTTP status): a full disk is 507 Insufficient Storage, a folder
+# that cannot be written is 503 (the operator must fix it; the client may retry later).
+_STORAGE_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+_STORAGE_LOCKED = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def _storage_error(error: OSError) -> UploadRejected:
+    if error.errno in _STORAGE_FULL:
+        logger.error("upload folder full: %s", errno.errorcode.get(error.errno or 0, "?"))
+        return UploadRejected(
+            gettext(
+                "Der Speicherplatz für Dokumente ist voll. Das Dokument wurde nicht "
+                "gespeichert; bitte versuchen Sie es später erneut oder wenden Sie sich an die "
+                "Administration."
+            ),
+            status=507,
+        )
+    logger.error("upload folder not writable: %s", errno.errorcode.get(error.errno or 0, "?"))
+    return UploadRejected(
+        gettext(
+            "Dokumente können gerade nicht gespeichert werden. Das Dokument wurde nicht "
+            "gespeichert; bitte versuchen Sie es später erneut."
+        ),
+        status=503,
+    )
 
 
 def sniff_type(head: bytes) -> str | None:
@@ -98,7 +140,10 @@ def store_upload(file_storage: Any, *, case: Case, source: str, actor: Any = Non
     if file_storage is None or not getattr(file_storage, "filename", None):
         raise UploadRejected("Bitte wählen Sie eine Datei aus.")
     limit = int(current_app.config["UPLOAD_MAX_BYTES"])
-    folder = upload_dir()
+    try:
+        folder = upload_dir()
+    except OSError as error:
+        raise _storage_error(error) from error
     stored_name = secrets.token_hex(16)
     temp_path = folder / f"{_TEMP_PREFIX}{stored_name}"
     digest = hashlib.sha256()
@@ -125,6 +170,11 @@ def store_upload(file_storage: Any, *, case: Case, source: str, actor: Any = Non
                 "Diese Datei können wir nicht annehmen. Erlaubt sind PDF-Dokumente und "
                 "Bilder im Format PNG oder JPEG."
             )
+    except OSError as error:
+        temp_path.unlink(missing_ok=True)
+        if error.errno in _STORAGE_FULL + _STORAGE_LOCKED:
+            raise _storage_error(error) from error
+        raise
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
@@ -159,10 +209,15 @@ def document_path(document: Document) -> Path:
 def send_document(document: Document) -> Response:
     """Serve a stored file as a download that the browser never renders (UP-01).
 
-    Callers must have checked access to the document's case first.
+    Callers must have checked access to the document's case first. A document whose file
+    is missing raises ``DocumentFileMissing`` (404 with a German message).
     """
+    path = document_path(document)
+    if not path.is_file():
+        logger.error("stored file of document %s is missing", document.id)
+        raise DocumentFileMissing()
     response = send_file(
-        document_path(document),
+        path,
         mimetype=document.content_type,
         as_attachment=True,
         download_name=document.original_name,
