@@ -41,7 +41,8 @@ def test_every_post_route_rejects_a_missing_token(clean_app, make_user):
             target="0",
             ok=not accepted and checked >= 60,
             db=backend_of(clean_app),
-            detail=f"{checked} POST-Routen; dokumentierte Ausnahme: {', '.join(sorted(CSRF_EXEMPT))}",
+            detail=f"{checked} POST-Routen; dokumentierte Ausnahme: "
+            f"{', '.join(sorted(CSRF_EXEMPT))}",
         )
         assert checked >= 60
         assert accepted == []

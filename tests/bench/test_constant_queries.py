@@ -129,7 +129,8 @@ def test_generator_volumes_and_search_columns_match(measured: dict[int, Any]) ->
         person = db.session.scalars(sa.select(Person).order_by(Person.id.desc()).limit(1)).one()
         closed_ok = db.session.scalar(
             sa.text(
-                "SELECT COUNT(*) FROM cases WHERE (status = 'closed') <> (closed_at IS NOT NULL AND outcome IS NOT NULL)"
+                "SELECT COUNT(*) FROM cases WHERE (status = 'closed') <> (closed_at IS NOT NULL "
+                "AND outcome IS NOT NULL)"
             )
         )
         firm_ok = firm.name_search == normalise_search(firm.name)

@@ -1,6 +1,7 @@
 """axe checks for the referral, retention and privacy pages not covered by the flow
 tests: detail and list pages, partner directory forms, conflict pages, invalid links."""
 
+import pytest
 import sqlalchemy as sa
 
 from tests.browser.a11y import assert_no_axe_violations
@@ -46,9 +47,6 @@ def _sent_referral(live_app, advisor_id):
         return referral.id, case.id, partner.id
 
 
-import pytest
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _conflict_route(live_app):
     from flask import url_for
@@ -62,7 +60,8 @@ def _conflict_route(live_app):
     @requires_role("advisor", "supervisor")
     def test_referral_conflict(referral_id):
         return _conflict(
-            "Die Weiterleitung wurde inzwischen von jemand anderem bearbeitet – bitte Seite neu laden.",
+            "Die Weiterleitung wurde inzwischen von jemand anderem bearbeitet – bitte Seite neu "
+            "laden.",
             url_for("referrals.detail", referral_id=referral_id),
         )
 

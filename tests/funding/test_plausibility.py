@@ -124,7 +124,8 @@ def test_implausible_input_is_checked_with_a_warning(
     [("2012-01-11", False), ("2012-01-12", True), ("1951-01-12", False), ("1951-01-11", True)],
 )
 def test_age_bounds_15_and_75_at_course_start_are_plausible(birth: str, warned: bool) -> None:
-    # EX1 starts on 11.01.2027: born 11.01.2012 is 15 that day, born 12.01.2012 still 14; born 11.01.1951 is 76.
+    # EX1 starts on 11.01.2027: born 11.01.2012 is 15 that day, born 12.01.2012 still 14; born
+    # 11.01.1951 is 76.
     out = evaluate_document(_doc(person={"birth_date": birth}))
     assert any(w.startswith("Plausibilität: Alter") for w in out["warnings"]) is warned
 

@@ -20,7 +20,8 @@ def test_funding_seed_rows_exist_after_upgrade_and_vanish_on_downgrade(backend, 
             codes = (
                 conn.execute(
                     sa.text(
-                        "SELECT code FROM funding_programmes WHERE status = 'open' ORDER BY sort_order"
+                        "SELECT code FROM funding_programmes WHERE status = 'open' ORDER BY "
+                        "sort_order"
                     )
                 )
                 .scalars()
@@ -48,7 +49,8 @@ def test_funding_seed_rows_exist_after_upgrade_and_vanish_on_downgrade(backend, 
         with db.engine.begin() as conn:
             conn.execute(
                 sa.text(
-                    "INSERT INTO funding_parameter_versions (programme_id, version_key, valid_from, "
+                    "INSERT INTO funding_parameter_versions (programme_id, version_key, "
+                    "valid_from, "
                     "parameters, source, state, proposed_at) VALUES (3, 'sgb3_82@2030-01-01', "
                     "'2030-01-01', '{}', 'x', 'proposed', CURRENT_TIMESTAMP)"
                 )

@@ -14,20 +14,16 @@ def test_partner_seed_present_after_upgrade_and_tables_gone_after_downgrade(
     app = make_app(url)
     with app.app_context():
         rows = dict(db.session.execute(sa.text("SELECT code, kind FROM partners")).all())
-        assert (
-            len(rows) == 22
-        )
-        assert (
-            rows["wba_sw"] == "wba_contact_point"
-        )
-        assert (
-            rows["tlvwa_ref220"] == "tlvwa"
-        )
+        assert len(rows) == 22
+        assert rows["wba_sw"] == "wba_contact_point"
+        assert rows["tlvwa_ref220"] == "tlvwa"
         ilm = (
             db.session.execute(
                 sa.text(
-                    "SELECT p.code FROM partners p JOIN partner_districts pd ON pd.partner_id = p.id "
-                    "JOIN districts d ON d.id = pd.district_id WHERE d.key = '16070' AND p.kind IN ('ihk', 'hwk') ORDER BY p.code"
+                    "SELECT p.code FROM partners p JOIN partner_districts pd ON pd.partner_id = "
+                    "p.id "
+                    "JOIN districts d ON d.id = pd.district_id WHERE d.key = '16070' AND p.kind IN "
+                    "('ihk', 'hwk') ORDER BY p.code"
                 )
             )
             .scalars()

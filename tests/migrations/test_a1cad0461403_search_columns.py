@@ -19,8 +19,10 @@ def test_existing_firms_get_search_columns_and_downgrade_keeps_them(backend, tmp
                     "INSERT INTO firms (name, district_id, email, staff_over_30h, staff_up_to_30h, "
                     "staff_up_to_20h, staff_up_to_10h, has_collective_agreement_training, "
                     "has_works_agreement_training, has_works_council, seat_in_thuringia, version, "
-                    "created_at, updated_at) VALUES ('MÜLLER Präzisionsteile GmbH', 1, 'Info@Mueller-Suhl.DE', "
-                    "3, 0, 0, 0, false, false, false, true, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    "created_at, updated_at) VALUES ('MÜLLER Präzisionsteile GmbH', 1, "
+                    "'Info@Mueller-Suhl.DE', "
+                    "3, 0, 0, 0, false, false, false, true, 1, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP)"
                 )
             )
         upgrade(revision="a1cad0461403")

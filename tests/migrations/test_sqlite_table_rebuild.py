@@ -28,7 +28,8 @@ def test_users_table_rebuild_keeps_referencing_rows(tmp_path):
                 sa.text(
                     "INSERT INTO users (id, email, display_name, role, password_hash, is_active, "
                     "password_changed_at, created_at, updated_at) VALUES (7, 'b@test.example', "
-                    "'Berta', 'admin', 'x', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    "'Berta', 'admin', 'x', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP)"
                 )
             )
             conn.execute(

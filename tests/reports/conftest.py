@@ -158,7 +158,8 @@ FIRMS = {
     "f_large": dict(district="16069", staff_over_30h=300),
     "f_ot": dict(district="16052", staff_over_30h=20),
 }
-# Persons: gender, birth date, employment, ISCED, disability, consents (esf, special, withdrawn special)
+# Persons: gender, birth date, employment, ISCED, disability, consents (esf, special, withdrawn
+# special)
 PERSONS = {
     "p1": dict(
         first="Frieda",

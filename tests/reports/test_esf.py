@@ -107,7 +107,8 @@ def test_esf_counts_match_fixture_with_threshold_one(client, clean_app, sup, mon
     assert rows["Teilnehmende mit Behinderungen (nur mit Einwilligung erfasst)"][4] == "1"
     text = client.get("/uebersicht/export/esf-kmu.csv").get_data(as_text=True)
     smes = {r[0]: r[1] for r in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))}
-    # firms of SW firm cases opened within 365 days: f_small, f_micro, f_medium, f_ot (small), f_large
+    # firms of SW firm cases opened within 365 days: f_small, f_micro, f_medium, f_ot (small),
+    # f_large
     assert smes["Kleinstunternehmen"] == "1"
     assert smes["Kleine Unternehmen"] == "2"
     assert smes["Mittlere Unternehmen"] == "1"

@@ -57,7 +57,7 @@ from wbagentur.regions.models import ContactPoint, District, Region
 CHUNK = 5_000
 BENCH_DOMAIN = "bench.example"
 # One known password for every generated account (documented in docs/performance.md).
-BENCH_PASSWORD = "Bench-Kennwort-Fallzahlen-2026"
+BENCH_PASSWORD = "Bench-Kennwort-Fallzahlen-2026"  # noqa: S105 (synthetic data only)
 ADVISORS_PER_REGION = 8
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -292,6 +292,11 @@ def bench_password_hash() -> str:
     return hash_password(BENCH_PASSWORD)
 
 
+def local_part(name: str) -> str:
+    """A name as the local part of a generated e-mail address (folded, no spaces)."""
+    return normalise_search(name).replace(" ", "")
+
+
 def _weighted(rnd: random.Random, weights: dict[str, int]) -> Callable[[], str]:
     keys, values = list(weights), list(weights.values())
     cumulative = [sum(values[: i + 1]) for i in range(len(values))]
@@ -341,7 +346,8 @@ class _Writer:
             total = _executemany_rows(table, converted)
         self.counts[table.name] = self.counts.get(table.name, 0) + total
         self.echo(
-            f"  {label or table.name:<22} {total:>9,} Zeilen  {time.perf_counter() - started:6.1f} s"
+            f"  {label or table.name:<22} {total:>9,} Zeilen  {time.perf_counter() - started:6.1f} "
+            "s"
         )
         return total
 
@@ -474,7 +480,7 @@ def _next_id(table: sa.Table) -> int:
     return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))) or 0) + 1
 
 
-def generate(
+def generate(  # noqa: C901 (one linear pass over the tables; see the ---- sections)
     volume: Volume = DEFAULT_VOLUME,
     *,
     seed: int = 42,
@@ -494,7 +500,8 @@ def generate(
     writer = _Writer(echo)
     restore_schema = _drop_load_constraints(LOADED_TABLES)
     echo(
-        f"Erzeuge {volume.cases:,} Fälle, {volume.firms:,} Unternehmen, {volume.persons:,} Personen "
+        f"Erzeuge {volume.cases:,} Fälle, {volume.firms:,} Unternehmen, {volume.persons:,} "
+        "Personen "
         f"(Saat {seed}) …"
     )
 
@@ -685,9 +692,7 @@ def generate(
                 "first_name": first,
                 "last_name": last,
                 "name_search": normalise_search(f"{first} {last}"),
-                "email": f"{normalise_search(first)}.{normalise_search(last)}.{i}@example.org".replace(
-                    " ", ""
-                ),
+                "email": f"{local_part(first)}.{local_part(last)}.{i}@example.org",
                 "phone": None,
                 "birth_date": date(1960, 1, 1) + timedelta(days=rnd.randint(0, 16000)),
                 "gender": "weiblich"
@@ -749,7 +754,8 @@ def generate(
     topics_rows: list[dict[str, Any]] = []
     participant_rows: list[dict[str, Any]] = []
     meta: list[tuple[int, int, str, datetime, datetime | None, int | None, int, str, int]] = []
-    # (case id, region id, status, opened_at, closed_at, advisor, district id, kind, firm/person index)
+    # (case id, region id, status, opened_at, closed_at, advisor, district id, kind, firm/person
+    # index)
     for i, opened_at in enumerate(opened):
         cid = case_id0 + i
         if rnd.random() < 0.65:
@@ -1126,7 +1132,7 @@ def generate(
                     "person_id": person_id0 + subject,
                     "firm_contact_id": None,
                     "purpose": "share_partner",
-                    "recipient": partner.kind,
+                    "recipient_kind": partner.kind,
                     "text_version": "2026-01",
                     "given_at": created_at,
                     "withdrawn_at": None,
@@ -1238,7 +1244,8 @@ def generate(
             {
                 "id": transfer_id,
                 "case_id": cid,
-                # An accepted transfer moved the case into its current region; a pending one leaves it.
+                # An accepted transfer moved the case into its current region; a pending one leaves
+                # it.
                 "from_region_id": region_id if pending else other,
                 "to_region_id": other if pending else region_id,
                 "state": "pending" if pending else "accepted",
@@ -1326,7 +1333,8 @@ def _fix_sequences() -> None:
     for table in (t for t in LOADED_TABLES if "id" in t.c):
         db.session.execute(
             sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                # Table names come from the metadata, never from input.
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
                 f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"
             )
         )

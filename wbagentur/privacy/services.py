@@ -23,7 +23,8 @@ from wbagentur.persons.models import CONSENT_PURPOSES, Consent, Person
 
 PURPOSES = {
     "advice": "Beratung zu Weiterbildung und Förderung (Art. 6 Abs. 1 lit. a/e DSGVO)",
-    "referral": "Weiterleitung an zuständige Stellen, soweit eingewilligt oder gesetzlich vorgesehen",
+    "referral": "Weiterleitung an zuständige Stellen, soweit eingewilligt oder gesetzlich "
+    "vorgesehen",
     "esf_reporting": "Berichtspflichten des ESF+ (nur mit Einwilligung)",
 }
 
@@ -164,7 +165,8 @@ def access_export(actor: Any, person: Person) -> dict[str, Any]:
         "funding_checks": _funding_checks(person),
         "recipients": _referrals(cases),
         "retention": "Die Daten werden nach dem Löschkonzept gelöscht; siehe Datenschutzhinweise.",
-        "rights": "Sie haben das Recht auf Berichtigung (Art. 16), Löschung (Art. 17), Einschränkung "
+        "rights": "Sie haben das Recht auf Berichtigung (Art. 16), Löschung (Art. 17), "
+        "Einschränkung "
         "(Art. 18) und Widerspruch (Art. 21) sowie auf Beschwerde beim Thüringer "
         "Landesbeauftragten für den Datenschutz und die Informationsfreiheit.",
     }

@@ -30,5 +30,6 @@ def rules_command() -> None:
     for rule in db.session.scalars(sa.select(RetentionRule).order_by(RetentionRule.id)):
         state = "aktiv" if rule.is_active else "inaktiv"
         click.echo(
-            f"{rule.code:<28} {rule.start_event:<20} {rule.period_days:>5} Tage  {rule.action:<10} {state}"
+            f"{rule.code:<28} {rule.start_event:<20} {rule.period_days:>5} Tage  {rule.action:<10} "
+            f"{state}"
         )

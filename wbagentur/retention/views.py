@@ -1,11 +1,11 @@
 """Routes (endpoints of the blueprint 'retention'):
-  /verwaltung/loeschfristen                       GET       rules           admin
-  /verwaltung/loeschfristen/<id>                  GET/POST  rule_edit       admin
-  /datenschutz/loeschantraege                     GET       requests        supervisor, coordinator
-  /datenschutz/loeschantraege/<id>/zuruecknehmen  POST      cancel_request  supervisor, coordinator
-  /personen/<id>/loeschung                        POST      request_person  supervisor, coordinator
-  /faelle/<id>/loeschung                          POST      request_case    supervisor
-  /personen/<id>/einschraenkung                   POST      restrict        supervisor, coordinator
+/verwaltung/loeschfristen                       GET       rules           admin
+/verwaltung/loeschfristen/<id>                  GET/POST  rule_edit       admin
+/datenschutz/loeschantraege                     GET       requests        supervisor, coordinator
+/datenschutz/loeschantraege/<id>/zuruecknehmen  POST      cancel_request  supervisor, coordinator
+/personen/<id>/loeschung                        POST      request_person  supervisor, coordinator
+/faelle/<id>/loeschung                          POST      request_case    supervisor
+/personen/<id>/einschraenkung                   POST      restrict        supervisor, coordinator
 """
 
 from __future__ import annotations
@@ -211,7 +211,8 @@ def _request(object_type: str, object_id: int, back: str) -> Any:
     db.session.commit()
     flash(
         _(
-            "Die Löschung ist beantragt und wird am %(d)s ausgeführt. Bis dahin kann sie zurückgenommen werden.",
+            "Die Löschung ist beantragt und wird am %(d)s ausgeführt. Bis dahin kann sie "
+            "zurückgenommen werden.",
             d=req.execute_after.strftime("%d.%m.%Y"),
         ),
         "success",
