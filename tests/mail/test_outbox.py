@@ -226,3 +226,15 @@ def test_public_form_submit_with_smtp_down_is_saved_and_sent_later(
     [(recipients, message)] = smtp.messages
     assert recipients == ["erika.mueller@mueller-praezision.example"]
     assert "/anfrage/" in message.get_payload(decode=True).decode()
+
+
+def test_cli_send_exits_1_when_every_delivery_failed(clean_app, runner, smtp):
+    """Cron and monitoring must see a relay that refuses everything (issue #19 item 9)."""
+    queue(clean_app, 2)
+    smtp.controller.stop()
+    result = runner.invoke(args=["mail", "send"])
+    assert "gesendet: 0, fehlgeschlagen: 2" in result.output
+    assert result.exit_code == 1
+    assert "Keine Nachricht konnte zugestellt werden." in result.output
+    # Nothing due (back-off): no failure, exit 0.
+    assert runner.invoke(args=["mail", "send"]).exit_code == 0

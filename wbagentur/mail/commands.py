@@ -18,11 +18,18 @@ bp.cli.short_help = "E-Mail-Postausgang versenden und anzeigen."
     help="Höchstens so viele Nachrichten in diesem Lauf.",
 )
 def send_command(limit: int) -> None:
-    """Send due messages from the outbox; print how many were sent or failed."""
+    """Send due messages from the outbox; print how many were sent or failed.
+
+    Exit code 1 when messages were due and every delivery failed (relay down, wrong
+    settings), so cron and monitoring notice; a partial failure is retried with backoff
+    and exits 0."""
     report = services.send_pending(limit=limit)
     click.echo(
         f"gesendet: {report.sent}, fehlgeschlagen: {report.failed}, übersprungen: {report.skipped}"
     )
+    if report.failed and not report.sent:
+        click.echo("Keine Nachricht konnte zugestellt werden.", err=True)
+        raise SystemExit(1)
 
 
 @bp.cli.command("list")
