@@ -32,6 +32,7 @@ from wbagentur.accounts.passwords import (
     verify_password,
 )
 from wbagentur.core import audit
+from wbagentur.core.database import rowcount
 from wbagentur.core.models import utcnow
 from wbagentur.extensions import db
 
@@ -69,11 +70,6 @@ def _account_key(email: str) -> str:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _rowcount(result: Any) -> int:
-    """Rows hit by an UPDATE/DELETE (the typed ``Result`` does not declare it)."""
-    return int(result.rowcount or 0)
 
 
 def user_by_email(email: str) -> User | None:
@@ -279,7 +275,7 @@ def verify_second_factor(user: User, code: str, now: datetime | None = None) -> 
         )
         if row is not None and row.used_at is None:
             # Compare-and-set: two parallel requests cannot both spend the same code.
-            spent = _rowcount(
+            spent = rowcount(
                 db.session.execute(
                     sa.update(RecoveryCode)
                     .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
@@ -488,7 +484,7 @@ def end_all_sessions(user: User, except_token: str | None = None) -> int:
     stmt = sa.delete(UserSession).where(UserSession.user_id == user.id)
     if except_token:
         stmt = stmt.where(UserSession.token_hash != _token_hash(except_token))
-    return _rowcount(db.session.execute(stmt))
+    return rowcount(db.session.execute(stmt))
 
 
 def change_password(user: User, current: str, new: str, token: str | None) -> None:
@@ -660,7 +656,7 @@ def reset_password(token: str, new_password: str, now: datetime | None = None) -
     problems = password_problems(new_password, (user.email.split("@")[0], user.display_name))
     if problems:
         raise PasswordRejected(problems)
-    spent = _rowcount(
+    spent = rowcount(
         db.session.execute(
             sa.update(PasswordResetToken)
             .where(PasswordResetToken.id == row.id, PasswordResetToken.used_at.is_(None))

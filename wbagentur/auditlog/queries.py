@@ -45,7 +45,7 @@ def audit_events(
 
 def objects_accessed_by(
     actor_id: int, since: datetime, until: datetime
-) -> sa.Select[tuple[str, int]]:
+) -> sa.Select[tuple[str | None, int | None]]:
     """Which objects (type, id) an account viewed, downloaded or exported in a period –
     the question to answer within the 72 hours of Art. 33 DSGVO after a breach."""
     return (

@@ -1042,7 +1042,7 @@ def generate(  # noqa: C901 (one linear pass over the tables; see the ---- secti
         sa.select(partner_districts.c.partner_id, partner_districts.c.district_id)
     ):
         by_district.setdefault(district_id, []).append(partner_id)
-    programmes: dict[int, list[str]] = {}
+    programmes: dict[int, list[str | None]] = {}
     for partner_id, programme in db.session.execute(
         sa.select(partner_programmes.c.partner_id, partner_programmes.c.programme).order_by(
             partner_programmes.c.partner_id, partner_programmes.c.programme

@@ -64,6 +64,11 @@ def next_reference(region: Region, year: int) -> str:
     return f"WBA-{region.code}-{year}-{counter.last_seq:05d}"
 
 
+def status_change(old: str, new: str, **extra: Any) -> dict[str, Any]:
+    """The data of a status entry (``from`` is a keyword, so it cannot be passed by name)."""
+    return {"from": old, "to": new, **extra}
+
+
 def add_entry(
     case: Case,
     actor: Any,
@@ -164,7 +169,7 @@ def assign_case(actor: Any, case: Case, assignee_id: int, expected_version: int 
     add_entry(case, actor, "assignment", assignee_id=assignee.id, previous_id=previous)
     if case.status == "new":
         case.status = "in_advice"
-        add_entry(case, actor, "status", **{"from": "new", "to": "in_advice"})
+        add_entry(case, actor, "status", **status_change("new", "in_advice"))
     db.session.flush()
     audit.record(actor, "case.assign", "case", case.id, assignee_id=assignee.id)
     return case
@@ -210,7 +215,7 @@ def change_status(
         actor,
         "status",
         body=reason if old == "closed" else outcome_note,
-        **{"from": old, "to": new_status, "outcome": outcome},
+        **status_change(old, new_status, outcome=outcome),
     )
     db.session.flush()
     audit.record(actor, "case.status", "case", case.id, old=old, new=new_status)

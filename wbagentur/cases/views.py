@@ -26,6 +26,7 @@ W = advisor, supervisor):
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -146,7 +147,7 @@ def index() -> Any:
         ("letzter_kontakt", _("längster Kontakt zurück")),
     ]
     drill = drill_down_filters(request.args)
-    drill_args = {k: str(v) for k, v in drill.items()}
+    drill_args: dict[str, Any] = {k: str(v) for k, v in drill.items()}
     if request.method == "POST":
         form.q.data = ""  # checked by search.submit
         selected = {k: form.data.get(k) for k in FILTER_FIELDS} if form.validate() else {}
@@ -222,7 +223,7 @@ def drill_down_filters(args: Any) -> dict[str, Any]:
             out[start_name] = start
         if end:
             out[end_name] = end
-    choices = {
+    choices: dict[str, Collection[str]] = {
         "age": queries.AGE_BUCKETS,
         "outcome": OUTCOMES,
         "channel": CHANNELS,
@@ -305,9 +306,10 @@ def create() -> Any:
         earlier = idempotency.already_processed(form.submission_token.data)
         if earlier:
             return redirect(earlier)
-        region_id = firm.district.region_id if firm else _person_region(person)
-        if region_id != current_user.region_id:
-            region_id = current_user.region_id  # cases are opened in the advisor's own region
+        # Cases are opened in the advisor's own region, whatever the client's district.
+        region_id = current_user.region_id
+        if region_id is None:
+            abort(403)
         try:
             case = services.open_case(
                 current_user,
@@ -360,16 +362,6 @@ def _pick_client() -> str:
     return render_template(
         "cases/pick_client.html", q=q, search_key=key, firms=firms, persons=persons
     )
-
-
-def _person_region(person: Person | None) -> int | None:
-    if person is None:
-        return None
-    if person.residence_district is not None:
-        return person.residence_district.region_id
-    if person.employer is not None:
-        return person.employer.district.region_id
-    return None
 
 
 @bp.route("/faelle/<int:case_id>/bearbeiten", methods=["GET", "POST"])

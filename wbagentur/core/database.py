@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
@@ -113,3 +113,9 @@ def _begin_mode(value: str) -> str:
     if mode not in {"DEFERRED", "IMMEDIATE", "EXCLUSIVE"}:
         raise ValueError(f"SQLITE_BEGIN must be DEFERRED, IMMEDIATE or EXCLUSIVE, not {value!r}")
     return mode
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched (``Result`` does not declare it; the
+    cursor result of a DML statement does)."""
+    return int(cast("sa.CursorResult[Any]", result).rowcount or 0)

@@ -10,6 +10,7 @@ per Art. 15(1)(c), every referral through which their data went to a recipient.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -110,7 +111,7 @@ def access_export(actor: Any, person: Person) -> dict[str, Any]:
         .where(Consent.person_id == person.id)
         .order_by(Consent.given_at, Consent.id)
     )
-    notes = (
+    notes: Iterable[TimelineEntry] = (
         db.session.scalars(
             sa.select(TimelineEntry)
             .where(TimelineEntry.case_id.in_(own_case_ids), TimelineEntry.body.is_not(None))
@@ -119,7 +120,7 @@ def access_export(actor: Any, person: Person) -> dict[str, Any]:
         if own_case_ids
         else []
     )
-    documents = (
+    documents: Iterable[Document] = (
         db.session.scalars(
             sa.select(Document).where(Document.case_id.in_(own_case_ids)).order_by(Document.id)
         )

@@ -9,6 +9,22 @@ the real addresses in the partner directory.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
+
+class PartnerSeed(TypedDict):
+    """One partner of the seed list (see ``flask partners sync`` and the seed migration)."""
+
+    code: str
+    name: str
+    kind: str
+    email: str
+    answer_days: int
+    region: str | None
+    districts: list[str]
+    programmes: list[str]
+
+
 PARTNER_KINDS = {
     "agentur_fuer_arbeit": "Agentur für Arbeit",
     "jobcenter": "Jobcenter",
@@ -111,7 +127,7 @@ ALL = sorted(NT + MT + OT + SW)
 AA = ["sgb3_82", "sgb3_82a", "sgb3_81"]
 
 # code, name, kind, e-mail, phone, answer days, region code (contact points), districts, programmes
-PARTNERS: list[dict[str, object]] = [
+PARTNERS: list[PartnerSeed] = [
     {
         "code": "aa_nord",
         "name": "Agentur für Arbeit Thüringen Nord",

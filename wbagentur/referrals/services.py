@@ -22,6 +22,7 @@ from wbagentur.accounts.models import User
 from wbagentur.cases import services as case_services
 from wbagentur.cases.models import Case, case_participants
 from wbagentur.core import audit
+from wbagentur.core.database import rowcount
 from wbagentur.core.errors_domain import ConflictError, DomainError, check_version
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import local_today
@@ -378,7 +379,7 @@ def _transition(
         .values(state=new, version=Referral.version + 1, updated_at=now, **values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise ConflictError(_conflict_message(referral.id))
     db.session.refresh(referral)
     actor_id = getattr(actor, "id", None)
@@ -737,7 +738,7 @@ def _mark_once(referral: Referral, column: str, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(referral)
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 # ---------------------------------------------------------------- transfers
@@ -819,7 +820,7 @@ def _decide_transfer(
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise ConflictError("Die Übergabe wurde inzwischen bearbeitet – bitte Seite neu laden.")
     db.session.refresh(transfer)
 

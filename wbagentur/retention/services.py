@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from wbagentur.cases.models import Case, Document, FollowUp, TimelineEntry, case_participants
 from wbagentur.core import audit
+from wbagentur.core.database import rowcount
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import BERLIN
@@ -197,11 +198,13 @@ def _rule_public_request_unconverted(rule: RetentionRule, now: datetime, report:
     )
     if ids:
         report.files.extend(_document_files(ids))
-        people = set(
-            db.session.scalars(
+        people = {
+            person_id
+            for person_id in db.session.scalars(
                 sa.select(Case.person_id).where(Case.id.in_(ids), Case.person_id.is_not(None))
             )
-        )
+            if person_id is not None
+        }
         db.session.execute(sa.delete(Case).where(Case.id.in_(ids)))
         for person_id in people:
             if _live_cases_of(person_id, set()) == 0:
@@ -224,6 +227,9 @@ def _anonymise_closed(rule: RetentionRule, now: datetime, report: RunReport, esf
         # Start event: 31 Dec of the closing year; filter coarsely in SQL, exactly here.
         stmt = stmt.where(Case.closed_at < now - timedelta(days=rule.period_days))
         for case in db.session.scalars(stmt.order_by(Case.id)):
+            # A closed case always has closed_at (tests/bench: status = closed <=> closed_at).
+            if case.closed_at is None:
+                continue
             if _end_of_year(case.closed_at) + timedelta(days=rule.period_days) < now:
                 anonymise_case(case, report)
                 done += 1
@@ -259,7 +265,7 @@ def _rule_login_attempts(rule: RetentionRule, now: datetime, report: RunReport) 
     result = db.session.execute(
         sa.delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=rule.period_days))
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def _rule_sent_mail(rule: RetentionRule, now: datetime, report: RunReport) -> int:
@@ -271,7 +277,7 @@ def _rule_sent_mail(rule: RetentionRule, now: datetime, report: RunReport) -> in
             OutboxMessage.sent_at < now - timedelta(days=rule.period_days),
         )
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def _rule_audit_events(rule: RetentionRule, now: datetime, report: RunReport) -> int:
@@ -286,7 +292,7 @@ def _rule_audit_events(rule: RetentionRule, now: datetime, report: RunReport) ->
     # The chain continues from the newest deleted entry: keep its hash as the anchor.
     report.audit_anchor = last.hash
     result = db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id <= last.id))
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 RULES: dict[str, Callable[[RetentionRule, datetime, RunReport], int]] = {
@@ -321,9 +327,9 @@ def execute_due_deletions(now: datetime, report: RunReport) -> int:
                     anonymise_case(case, report)
                 erase_person(person)
         else:
-            case = db.session.get(Case, request.object_id)
-            if case is not None and not case.legal_hold:
-                anonymise_case(case, report)
+            closed_case = db.session.get(Case, request.object_id)
+            if closed_case is not None and not closed_case.legal_hold:
+                anonymise_case(closed_case, report)
         request.executed_at = now
     return len(due)
 
