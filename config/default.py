@@ -55,6 +55,9 @@ RATELIMIT_LOGIN = "20 per minute"
 
 # Requests
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+# Host header check (Flask TRUSTED_HOSTS): requests for any other host answer 400.
+# None: the host of PUBLIC_BASE_URL, plus localhost and 127.0.0.1 outside production.
+TRUSTED_HOSTS = None
 WTF_CSRF_TIME_LIMIT = 3600
 
 # Assets are served locally (Bootstrap from the Bootstrap-Flask package).

@@ -313,8 +313,29 @@ def test_qualifizierungsgeld_eligible_with_amount() -> None:
     assert {e.programme for e in p.exclusions} >= {"sgb3_82", "afbg"}
     assert "sgb3_82a" in {e.programme for e in r.programme("sgb3_82").exclusions}
     roles = {s["programme"]: s["role"] for s in r.routing["sequence"]}
+    # Pay stops (net pay difference given): Qualifizierungsgeld first, § 82 the alternative.
+    assert r.routing["recommended"] == "sgb3_82a"
+    assert roles["sgb3_82"] == "alternative"
+    decision = r.routing["decision"]
+    assert decision["first"] == "sgb3_82a"
+    assert decision["citation"] == "§ 82a Abs. 5 Nr. 2 SGB III"
+    assert "Nettoentgeltdifferenz angegeben" in decision["why"]
+
+
+def test_qualifizierungsgeld_met_but_pay_continues_routes_82_first() -> None:
+    r = run(doc(QG, person={"net_pay_difference_monthly_eur": None}))
+    assert r.programme("sgb3_82").status == "eligible"
     assert r.routing["recommended"] == "sgb3_82"
+    roles = {s["programme"]: s["role"] for s in r.routing["sequence"]}
     assert roles["sgb3_82a"] == "alternative"
+    assert r.routing["decision"]["first"] == "sgb3_82"
+    assert "Arbeitsentgelt läuft weiter" in r.routing["decision"]["why"]
+
+
+def test_no_decision_when_qualifizierungsgeld_conditions_are_not_met() -> None:
+    r = run(doc(QG, firm={"structural_change_share": 0.01}))
+    assert r.programme("sgb3_82a").status == "not_eligible"
+    assert r.routing["decision"] is None
 
 
 def test_qualifizierungsgeld_with_child_is_67_percent() -> None:

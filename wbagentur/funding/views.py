@@ -107,7 +107,15 @@ def amount_text(a: dict[str, Any]) -> str:
 
 def step_text(s: dict[str, Any]) -> str:
     due = f" – bis {iso_date_filter(s['due_date'])}" if s.get("due_date") else ""
-    return f"{s['text']}{due}"
+    return f"{s['text']}{due}{working_day_note(s)}"
+
+
+def working_day_note(d: dict[str, Any]) -> str:
+    """' (Sonntag – letzter Arbeitstag davor: 08.01.2027)' for a deadline on a non-working day."""
+    why = d.get("due_date_non_working")
+    if not why or not d.get("last_working_day"):
+        return ""
+    return f" ({why} – letzter Arbeitstag davor: {iso_date_filter(d['last_working_day'])})"
 
 
 @bp.app_context_processor
@@ -116,6 +124,7 @@ def _funding_globals() -> dict[str, Any]:
         "funding_status_labels": STATUS_LABELS,
         "funding_amount_text": amount_text,
         "funding_step_text": step_text,
+        "funding_working_day_note": working_day_note,
     }
 
 

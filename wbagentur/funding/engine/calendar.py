@@ -15,6 +15,7 @@ __all__ = [
     "age_on",
     "fmt_date",
     "last_working_day_on_or_before",
+    "non_working_label",
 ]
 
 # Results beyond the calendar's range are clamped to its first/last day instead of raising
@@ -84,3 +85,13 @@ def age_on(birth_date: date, on: date) -> int:
 def fmt_date(d: date) -> str:
     """German date format ``TT.MM.JJJJ``."""
     return f"{d.day:02d}.{d.month:02d}.{d.year}"
+
+
+_WEEKEND = {5: "Samstag", 6: "Sonntag"}
+
+
+def non_working_label(d: date) -> str | None:
+    """``None`` for a Thuringian working day, else why not (Samstag, Sonntag, Feiertag)."""
+    if last_working_day_on_or_before(d) == d:
+        return None
+    return _WEEKEND.get(d.weekday(), "gesetzlicher Feiertag in Thüringen")

@@ -27,6 +27,13 @@ URL = (
     "fachkraefte-weiterbildungsrichtlinie.html"
 )
 RL = "Fachkräfte- und Weiterbildungsrichtlinie"
+#: Weiterbildungsscheck and Anpassungsqualifizierung fund the same course costs from one ESF+
+#: guideline: never both on the same costs (funding-rules.md § 11).
+NOT_SAME_COSTS_ESF = (
+    "Weiterbildungsscheck und Anpassungsqualifizierung nicht für dieselben Lehrgangskosten "
+    "(Fachkräfte- und Weiterbildungsrichtlinie; Art. 63 Abs. 9 VO (EU) 2021/1060)."
+)
+
 BODY = DecidingBody(
     "Thüringer Landesverwaltungsamt (Förderportal)",
     "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); Antrag über das "
@@ -243,6 +250,7 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
     b.exclude(
         "sgb3_82", "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."
     )
+    b.exclude("esf_anpassungsqualifizierung", NOT_SAME_COSTS_ESF)
     return b.finish(BODY)
 
 
@@ -359,4 +367,5 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
     b.exclude(
         "sgb3_82", "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."
     )
+    b.exclude("esf_weiterbildungsscheck", NOT_SAME_COSTS_ESF)
     return b.finish(BODY)

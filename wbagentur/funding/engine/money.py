@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-__all__ = ["apply_bp", "eur", "eur_to_cents", "num", "pct", "rate_bp"]
+__all__ = ["apply_bp", "eur", "eur_to_cents", "num", "pct", "ppt", "rate_bp"]
 
 _ONE = Decimal(1)
 # Enough digits for any finite JSON number up to 1e308 € (the default context has 28 and raised
@@ -46,6 +46,11 @@ def pct(bp: int) -> str:
     if rest == 0:
         return f"{whole} %"
     return f"{whole},{rest:02d}".rstrip("0") + " %"
+
+
+def ppt(bp: int) -> str:
+    """Format basis points as German percentage points, e.g. ``5 Prozentpunkte``."""
+    return pct(bp).replace(" %", " Prozentpunkte")
 
 
 def num(x: float | int) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .calendar import last_working_day_on_or_before, non_working_label
 from .params import ParamView
 
 __all__ = [
@@ -28,6 +29,11 @@ __all__ = [
     "ProgrammeResult",
     "Reason",
 ]
+
+#: Key dates that are deadlines (shown with the last working day before a weekend/holiday).
+DEADLINE_KEY_DATES = frozenset(
+    {"latest_request", "employer_answer_due", "latest_application", "latest_application_living"}
+)
 
 ELIGIBLE = "eligible"
 NOT_ELIGIBLE = "not_eligible"
@@ -94,12 +100,27 @@ class NextStep:
     kind: str
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
+        """JSON-serialisable form.
+
+        ``last_working_day``: the due date itself, or – when it falls on a weekend or a
+        Thuringian public holiday – the last working day before it (a postal application cannot
+        arrive that day); ``due_date_non_working`` says why (``Sonntag`` …), else null.
+        """
         return {
             "text": self.text,
             "due_date": self.due_date.isoformat() if self.due_date else None,
             "kind": self.kind,
+            **_working_day_fields(self.due_date),
         }
+
+
+def _working_day_fields(d: date | None) -> dict[str, Any]:
+    if d is None:
+        return {"last_working_day": None, "due_date_non_working": None}
+    return {
+        "last_working_day": last_working_day_on_or_before(d).isoformat(),
+        "due_date_non_working": non_working_label(d),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +133,10 @@ class KeyDate:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
-        return {"code": self.code, "label": self.label, "date": self.date.isoformat()}
+        out = {"code": self.code, "label": self.label, "date": self.date.isoformat()}
+        if self.code in DEADLINE_KEY_DATES:
+            out.update(_working_day_fields(self.date))
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,17 +52,28 @@ def route(case: CaseInput, results: dict[str, ProgrammeResult]) -> dict[str, Any
                 break
         if recommended:
             break
-    excluded_by_rec = {e.programme for e in recommended.exclusions} if recommended else set()
+    decision = _choose_82_or_82a(case, results)
+    if decision is not None and recommended is not None and recommended.programme in _PAIR:
+        recommended = results[decision["first"]]
+    offered: list[ProgrammeResult] = []
     sequence = []
     for step, r in candidates:
+        instead_of = None
         if recommended is not None and r.programme == recommended.programme:
             role = "primary"
         elif r.programme == "thuerbfg":
             role = "complement"  # paid leave combines with any funding
-        elif r.programme in excluded_by_rec:
-            role = "alternative"
         else:
-            role = "complement"
+            # Never offer two programmes that exclude each other (same measure / same costs):
+            # the one met earlier in the routing order (or the recommended one) is offered.
+            clash = next(
+                (o for o in [*([recommended] if recommended else []), *offered] if _excludes(o, r)),
+                None,
+            )
+            role = "alternative" if clash is not None else "complement"
+            instead_of = clash.programme if clash is not None else None
+        if role != "alternative":
+            offered.append(r)
         sequence.append(
             {
                 "step": step,
@@ -70,8 +81,10 @@ def route(case: CaseInput, results: dict[str, ProgrammeResult]) -> dict[str, Any
                 "status": r.status,
                 "role": role,
                 "text": _TEXT[r.programme],
+                "instead_of": instead_of,
             }
         )
+    sequence.sort(key=lambda e: e["role"] != "primary")
     hints = []
     if p.foreign_qualification:
         hints.append(
@@ -93,4 +106,63 @@ def route(case: CaseInput, results: dict[str, ProgrammeResult]) -> dict[str, Any
         "recommended_status": recommended.status if recommended else None,
         "sequence": sequence,
         "hints": hints,
+        "decision": decision,
     }
+
+
+_PAIR = ("sgb3_82", "sgb3_82a")
+
+
+def _excludes(a: ProgrammeResult, b: ProgrammeResult) -> bool:
+    """Whether ``a`` and ``b`` cannot both be used (either side lists the other)."""
+    return any(e.programme == b.programme for e in a.exclusions) or any(
+        e.programme == a.programme for e in b.exclusions
+    )
+
+
+def _choose_82_or_82a(
+    case: CaseInput, results: dict[str, ProgrammeResult]
+) -> dict[str, Any] | None:
+    """When the Qualifizierungsgeld conditions are met: which of § 82 / § 82a first, and why.
+
+    Both exclude each other for one measure (§ 82a Abs. 5 Nr. 2 SGB III). Qualifizierungsgeld
+    replaces pay that stops during the training (60/67 % of the net pay difference, § 82b) while
+    the employer bears the course costs in full (§ 82a Abs. 2 S. 1 Nr. 2); § 82 pays course costs
+    and a subsidy to pay that continues. So: pay stops (a net pay difference is given) → § 82a
+    first; pay continues → § 82 first, § 82a if the pay is to stop.
+    """
+    qg = results["sgb3_82a"]
+    if qg.status != ELIGIBLE:
+        return None
+    s82 = results["sgb3_82"]
+    diff = case.person.net_pay_difference_monthly_cents
+    cite = "§ 82a Abs. 5 Nr. 2 SGB III"
+    if s82.status != ELIGIBLE:
+        first = "sgb3_82a"
+        why = (
+            "Die Voraussetzungen des Qualifizierungsgeldes sind erfüllt, die der "
+            "Beschäftigtenqualifizierung (§ 82) nicht oder noch nicht vollständig: zuerst "
+            "Qualifizierungsgeld beantragen."
+        )
+    elif diff:
+        first = "sgb3_82a"
+        why = (
+            "Beide Programme passen, für dieselbe Maßnahme aber nur eines ("
+            + cite
+            + "). Zuerst Qualifizierungsgeld beantragen: Das Arbeitsentgelt entfällt während der "
+            "Weiterbildung (Nettoentgeltdifferenz angegeben), das Qualifizierungsgeld ersetzt "
+            "60 % bzw. 67 % davon (§ 82b SGB III); die Lehrgangskosten trägt der Arbeitgeber "
+            "ohnehin vollständig (§ 82a Abs. 2 S. 1 Nr. 2 SGB III)."
+        )
+    else:
+        first = "sgb3_82"
+        why = (
+            "Beide Programme passen, für dieselbe Maßnahme aber nur eines ("
+            + cite
+            + "). Zuerst die Beschäftigtenqualifizierung (§ 82) beantragen: Das Arbeitsentgelt "
+            "läuft weiter (keine Nettoentgeltdifferenz angegeben); § 82 übernimmt Lehrgangskosten "
+            "und bezuschusst das Arbeitsentgelt, beim Qualifizierungsgeld trüge der Arbeitgeber "
+            "die Lehrgangskosten vollständig. Qualifizierungsgeld nur, wenn das Entgelt während "
+            "der Weiterbildung entfallen soll."
+        )
+    return {"between": list(_PAIR), "first": first, "why": why, "citation": cite}

@@ -101,7 +101,7 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
             b.add(
                 "years_of_work",
                 None,
-                "§ 81 Abs. 2 Nr. 2 SGB III",
+                "§ 81 Abs. 2 S. 2 SGB III",
                 f"Mindestens {years} Jahre Berufstätigkeit "
                 "erforderlich (Ausnahmen möglich); Angabe fehlt (person.years_of_work).",
                 severity="soft",
@@ -110,7 +110,7 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
             b.add(
                 "years_of_work",
                 p.years_of_work >= years,
-                "§ 81 Abs. 2 Nr. 2 SGB III",
+                "§ 81 Abs. 2 S. 2 SGB III",
                 f"Mindestens {years} Jahre Berufstätigkeit erforderlich; angegeben "
                 f"{num(p.years_of_work)}."
                 + (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from .context import Ctx
-from .money import apply_bp, eur, num, pct, rate_bp
+from .money import apply_bp, eur, num, pct, ppt, rate_bp
 from .params import ParamView
 from .result import Builder
 
@@ -97,7 +97,7 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
         below = pv.v("employer_share_waiver_firm_below")
         min_age = pv.v("employer_share_waiver_age")
         age = ctx.age_at(start)
-        cite = "§ 82 Abs. 2 S. 3 SGB III" if regime == "2024" else "§ 82 Abs. 2 SGB III a. F."
+        cite = "§ 82 Abs. 2 S. 4 SGB III" if regime == "2024" else "§ 82 Abs. 2 SGB III a. F."
         ok = pv.ok("employer_share_waiver_firm_below")
         if size.weighted < below:
             if p.severely_disabled is True or (age is not None and age >= min_age):
@@ -153,12 +153,11 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
             "agreement_bonus",
             True,
             "§ 82 Abs. 4 SGB III" if regime == "2024" else "§ 82 Abs. 5 SGB III a. F.",
-            f"{kind} zur Weiterbildung: Arbeitgeberanteil an den Lehrgangskosten −{pct(pp)} "
-            "(mindestens 0 %), "
-            f"Arbeitsentgeltzuschuss +{pct(pp)}.",
+            f"{kind} zur Weiterbildung: Arbeitgeberanteil an den Lehrgangskosten "
+            f"−{ppt(pp)} (mindestens 0 %), Arbeitsentgeltzuschuss +{ppt(pp)}.",
             severity="info",
         )
-        notes.append(f"{kind} ±{pct(pp)}")
+        notes.append(f"{kind} ±{ppt(pp)}")
     spp = rate_bp(pv.v("structural_bonus_pp"))
     if spp and bonus_ok and f.structural_change_share is not None:
         sme = 10 <= size.weighted < 250
@@ -173,12 +172,12 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
                 True,
                 "§ 82 Abs. 4 SGB III a. F.",
                 f"Mindestens {pct(rate_bp(threshold))} "
-                f"der Belegschaft mit Weiterbildungsbedarf durch Strukturwandel: +{pct(spp)} bei "
+                f"der Belegschaft mit Weiterbildungsbedarf durch Strukturwandel: +{ppt(spp)} bei "
                 "Lehrgangskosten "
                 "und Arbeitsentgeltzuschuss.",
                 severity="info",
             )
-            notes.append(f"Strukturwandel +{pct(spp)}")
+            notes.append(f"Strukturwandel +{ppt(spp)}")
     suffix = f" ({'; '.join(notes)})" if notes else ""
     fees = ctx.fees
     total = 0

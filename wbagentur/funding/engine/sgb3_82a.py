@@ -26,7 +26,7 @@ def _firm(b: Builder, ctx: Ctx, pv: ParamView) -> None:
     f, w = ctx.firm, ctx.size.weighted
     small_below = pv.v("small_firm_below")
     share = f.structural_change_share
-    cite = "§ 82a Abs. 2 Nr. 1 SGB III"
+    cite = "§ 82a Abs. 2 S. 1 Nr. 1 SGB III"
     if w is None:
         threshold = None
     else:
@@ -59,7 +59,7 @@ def _firm(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             "strukturwandelbedingten Qualifizierungsbedarf haben; angegeben sind "
             f"{pct(rate_bp(share))}.",
         )
-    cite = "§ 82a Abs. 2 Nr. 2 SGB III"
+    cite = "§ 82a Abs. 2 S. 1 Nr. 3 SGB III"
     decl_below = pv.v("declaration_firm_below")
     if f.has_qualifizierungsgeld_agreement is True:
         b.add(
@@ -106,7 +106,7 @@ def _firm(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             f"{decl_below} Beschäftigten: schriftliche Erklärung) erforderlich; Angabe fehlt "
             "(firm.has_qualifizierungsgeld_agreement, firm.written_declaration).",
         )
-    cite = "§ 82a Abs. 2 Nr. 3 SGB III"
+    cite = "§ 82a Abs. 2 S. 1 Nr. 2 SGB III"
     if f.employer_pays_full_course is None:
         b.add(
             "employer_pays",
@@ -129,7 +129,7 @@ def _firm(b: Builder, ctx: Ctx, pv: ParamView) -> None:
 def _person(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
     p = ctx.person
     es = p.employment_status
-    cite = "§ 82a Abs. 1 SGB III"
+    cite = "§ 82a Abs. 4 S. 1 Nr. 1 SGB III"
     if es is None:
         b.add(
             "employment",
@@ -152,7 +152,7 @@ def _person(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
         b,
         "not_terminated",
         p.employment_terminated,
-        "§ 82a Abs. 1 Nr. 2 SGB III",
+        "§ 82a Abs. 4 S. 1 Nr. 3 SGB III",
         "Das Arbeitsverhältnis ist gekündigt oder aufgelöst; Qualifizierungsgeld ist "
         "ausgeschlossen.",
         "Das Arbeitsverhältnis ist nicht gekündigt.",
@@ -160,7 +160,7 @@ def _person(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
     )
     years = pv.v("waiting_years_since_last_82a")
     last = p.last_82a_funding_date
-    cite = "§ 82a Abs. 1 SGB III"
+    cite = "§ 82a Abs. 4 S. 1 Nr. 2 SGB III"
     if last is None:
         b.add(
             "last_funding",
@@ -232,8 +232,8 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
             url=URL_22,
             assumed=goal is None,
         )
-    check_hours(b, ctx, pv, pv.v("min_hours_exclusive"), "§ 82a Abs. 3 Nr. 2 SGB III")
-    cite = "§ 82a Abs. 3 Nr. 3 SGB III"
+    check_hours(b, ctx, pv, pv.v("min_hours_exclusive"), "§ 82a Abs. 1 Nr. 5 SGB III")
+    cite = "§ 82a Abs. 1 Nr. 4 SGB III"
     if c.azav_provider_approved is None:
         b.add(
             "azav_provider",
@@ -254,7 +254,7 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
         b,
         "adaptation_only",
         c.is_adaptation_only,
-        "§ 82a Abs. 3 Nr. 1 SGB III",
+        "§ 82a Abs. 1 Nr. 3 SGB III",
         "Ausschließlich arbeitsplatzbezogene kurzfristige Anpassungsfortbildungen sind nicht "
         "förderfähig.",
         "Die Weiterbildung geht über eine arbeitsplatzbezogene Anpassung hinaus.",

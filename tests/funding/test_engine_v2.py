@@ -1,0 +1,188 @@
+"""Funding engine v2 (issue #17): deadlines on non-working days (item 10), citations as the law
+numbers them (item 11), no cost funded twice and the § 82 / § 82a routing decision (item 6).
+
+Worked examples are built from the law text (funding-rules.md § 11), each through the engine and,
+where the answer differs in a way a client sees, through the JSON API and the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.funding.helpers import EX1, EX3, EX8, doc, run
+from wbagentur.funding.engine import evaluate_document
+
+# --------------------------------------------------------------------------- item 10
+
+
+def _step(out: dict[str, Any], programme: str, kind: str = "application") -> dict[str, Any]:
+    p = next(p for p in out["programmes"] if p["programme"] == programme)
+    return next(s for s in p["next_steps"] if s["kind"] == kind and s["due_date"])
+
+
+def test_deadline_on_a_sunday_shows_the_friday_before(client: Any, runner: Any) -> None:
+    # EX1 starts Monday 11.01.2027: the § 82 application is due the day before (§ 324 Abs. 1),
+    # Sunday 10.01.2027; a letter must arrive on Friday 08.01.2027.
+    out = evaluate_document(EX1)
+    step = _step(out, "sgb3_82")
+    assert step["due_date"] == "2027-01-10"
+    assert step["due_date_non_working"] == "Sonntag"
+    assert step["last_working_day"] == "2027-01-08"
+    assert client.post("/api/foerdercheck", json=EX1).get_json() == out
+    cli = runner.invoke(args=["funding", "check", "-"], input=json.dumps(EX1))
+    assert _step(json.loads(cli.output), "sgb3_82")["last_working_day"] == "2027-01-08"
+
+
+def test_deadline_on_a_thuringian_holiday_shows_the_working_day_before() -> None:
+    # ThürBfG request 8 weeks before an event on Monday 15.11.2027 = Monday 20.09.2027,
+    # Weltkindertag (a public holiday only in Thuringia) → Friday 17.09.2027.
+    document = doc(
+        EX8,
+        top={"reference_date": "2027-06-01"},
+        person={"employed_since": "2020-01-01"},
+        course={"start_date": "2027-11-15", "end_date": "2027-11-16"},
+        thuerbfg={"request_date": None},
+    )
+    out = evaluate_document(document)
+    tb = next(p for p in out["programmes"] if p["programme"] == "thuerbfg")
+    latest = next(k for k in tb["key_dates"] if k["code"] == "latest_request")
+    assert latest["date"] == "2027-09-20"
+    assert latest["due_date_non_working"] == "gesetzlicher Feiertag in Thüringen"
+    assert latest["last_working_day"] == "2027-09-17"
+
+
+def test_deadline_on_a_working_day_is_unchanged() -> None:
+    out = evaluate_document(doc(EX1, course={"start_date": "2027-01-14"}))
+    step = _step(out, "sgb3_82")
+    assert step["due_date"] == "2027-01-13"  # a Wednesday
+    assert step["last_working_day"] == "2027-01-13"
+    assert step["due_date_non_working"] is None
+
+
+def test_quick_check_page_shows_the_last_working_day(client: Any) -> None:
+    from tests.funding.test_views_public import GOOD
+
+    page = client.post("/foerderkompass/schnellcheck", data=GOOD).get_data(as_text=True)
+    assert "Sonntag – letzter Arbeitstag davor: 08.01.2027" in page
+
+
+# --------------------------------------------------------------------------- item 11
+
+QG = doc(
+    EX3,
+    firm={
+        "structural_change_share": 0.1,
+        "has_qualifizierungsgeld_agreement": True,
+        "employer_pays_full_course": True,
+    },
+    person={"net_pay_difference_monthly_eur": 1000},
+)
+OLDER = doc(EX3, person={"birth_date": "1970-01-01"})  # 180 staff, 57 at start
+NO_QUALIFICATION = doc(
+    EX1,
+    person={
+        "employment_status": "employed",
+        "has_usable_vocational_qualification": False,
+        "years_of_work": 4,
+    },
+    course={"goal": "vocational_qualification"},
+)
+
+#: rule id → (document, citation as the law numbers it) – funding-rules.md § 11.
+CITATIONS = [
+    ("sgb3_82a.agreement", QG, "§ 82a Abs. 2 S. 1 Nr. 3 SGB III"),
+    ("sgb3_82a.employer_pays", QG, "§ 82a Abs. 2 S. 1 Nr. 2 SGB III"),
+    ("sgb3_82a.structural_share", QG, "§ 82a Abs. 2 S. 1 Nr. 1 SGB III"),
+    ("sgb3_82a.adaptation_only", QG, "§ 82a Abs. 1 Nr. 3 SGB III"),
+    ("sgb3_82a.min_hours", QG, "§ 82a Abs. 1 Nr. 5 SGB III"),
+    ("sgb3_82a.azav_provider", QG, "§ 82a Abs. 1 Nr. 4 SGB III"),
+    ("sgb3_82a.not_terminated", QG, "§ 82a Abs. 4 S. 1 Nr. 3 SGB III"),
+    ("sgb3_82a.employment", QG, "§ 82a Abs. 4 S. 1 Nr. 1 SGB III"),
+    ("sgb3_82a.last_funding", QG, "§ 82a Abs. 4 S. 1 Nr. 2 SGB III"),
+    ("sgb3_82.age_waiver", OLDER, "§ 82 Abs. 2 S. 4 SGB III"),
+    ("sgb3_81.years_of_work", NO_QUALIFICATION, "§ 81 Abs. 2 S. 2 SGB III"),
+]
+
+
+@pytest.mark.parametrize(("rule", "document", "citation"), CITATIONS, ids=[c[0] for c in CITATIONS])
+def test_citation_table(rule: str, document: dict[str, Any], citation: str) -> None:
+    programme = rule.split(".")[0]
+    reason = run(document).programme(programme).reason(rule)
+    assert reason is not None, rule
+    assert reason.citation == citation
+    assert reason.text.startswith(citation + ": ")
+
+
+def test_agreement_bonus_is_given_in_percentage_points(client: Any) -> None:
+    # § 82 Abs. 4: the shares move by 5 Prozentpunkte (50 % → 45 %, 50 % → 55 %), not by 5 %.
+    reason = run(EX3).programme("sgb3_82").reason("sgb3_82.agreement_bonus")
+    assert reason is not None
+    assert "−5 Prozentpunkte" in reason.text
+    assert "+5 Prozentpunkte" in reason.text
+    body = client.post("/api/foerdercheck", json=EX3).get_json()
+    s82 = next(p for p in body["programmes"] if p["programme"] == "sgb3_82")
+    assert any("5 Prozentpunkte" in a["basis"] for a in s82["amounts"])
+
+
+def test_no_reason_cites_the_old_numbering() -> None:
+    wrong = ("§ 82a Abs. 2 Nr.", "§ 82a Abs. 3 Nr.", "§ 82 Abs. 2 S. 3 SGB III", "§ 81 Abs. 2 Nr.")
+    for document in (QG, OLDER, NO_QUALIFICATION, EX1, EX3):
+        for p in run(document).programmes:
+            for r in p.reasons:
+                assert not r.citation.startswith(wrong), (r.rule, r.citation)
+
+
+# --------------------------------------------------------------------------- item 6
+
+BOTH_ESF = doc(
+    EX1,
+    course={"hours": 40, "course_fees_eur": 1500, "azav_measure_approved": False},
+    person={"taxable_income_eur": 30000},
+)
+
+
+def test_weiterbildungsscheck_and_anpassungsqualifizierung_never_both_on_the_same_costs(
+    client: Any,
+) -> None:
+    r = run(BOTH_ESF)
+    wbs = r.programme("esf_weiterbildungsscheck")
+    aq = r.programme("esf_anpassungsqualifizierung")
+    assert wbs.status == "eligible"
+    assert aq.status == "eligible"
+    assert "esf_anpassungsqualifizierung" in {e.programme for e in wbs.exclusions}
+    assert "esf_weiterbildungsscheck" in {e.programme for e in aq.exclusions}
+    roles = {s["programme"]: s for s in r.routing["sequence"]}
+    offered = {c for c, s in roles.items() if s["role"] in ("primary", "complement")}
+    assert not {"esf_weiterbildungsscheck", "esf_anpassungsqualifizierung"} <= offered
+    alt = next(s for s in roles.values() if s["role"] == "alternative")
+    assert alt["instead_of"] in offered
+    body = client.post("/api/foerdercheck", json=BOTH_ESF).get_json()
+    assert body["routing"] == r.routing
+
+
+def test_no_two_offered_programmes_exclude_each_other() -> None:
+    for document in (EX1, EX3, QG, BOTH_ESF, OLDER, NO_QUALIFICATION):
+        r = run(document)
+        offered = [
+            r.programme(s["programme"])
+            for s in r.routing["sequence"]
+            if s["role"] in ("primary", "complement")
+        ]
+        for a in offered:
+            for b in offered:
+                assert b.programme not in {e.programme for e in a.exclusions}, (a, b)
+
+
+def test_82_and_82a_exclude_each_other_and_routing_says_which_first(runner: Any) -> None:
+    r = run(QG)
+    assert "sgb3_82a" in {e.programme for e in r.programme("sgb3_82").exclusions}
+    assert "sgb3_82" in {e.programme for e in r.programme("sgb3_82a").exclusions}
+    assert r.routing["decision"]["first"] == "sgb3_82a"
+    cli = runner.invoke(args=["funding", "check", "-"], input=json.dumps(QG))
+    decision = json.loads(cli.output)["routing"]["decision"]
+    assert decision["between"] == ["sgb3_82", "sgb3_82a"]
+    assert decision["first"] == "sgb3_82a"
+    assert "§ 82b SGB III" in decision["why"]
