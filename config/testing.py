@@ -8,3 +8,6 @@ RATELIMIT_STORAGE_URI = "memory://"
 # Other modules' tests sign in admins and coordinators with the password only;
 # tests/accounts turns the requirement on where it is tested.
 TOTP_REQUIRED_ROLES = ()
+# Cheap argon2 parameters: every login verifies a hash. tests/accounts/test_passwords.py
+# checks the production parameters, which apply outside an app and by default.
+PASSWORD_HASH_PROFILE = "test"

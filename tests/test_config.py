@@ -75,3 +75,9 @@ def test_development_generates_secret_into_instance_folder(tmp_path, monkeypatch
     assert len(key) >= 48
     assert app.config["SECRET_KEY"] == key
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/wbagentur.sqlite")
+
+
+def test_production_refuses_the_cheap_test_password_hashes():
+    base = {"ENV_NAME": "production", "SECRET_KEY": "s" * 48, "SQLALCHEMY_DATABASE_URI": PG}
+    with pytest.raises(ConfigError, match="PASSWORD_HASH_PROFILE"):
+        create_app({**base, "PASSWORD_HASH_PROFILE": "test"})

@@ -92,3 +92,17 @@ def test_password_policy_accepts_long_passphrases_with_spaces_and_unicode(passwo
 def test_trailing_spaces_are_significant():
     stored = hash_password("Kartoffel-Salat-mit-Gurke-42 ")
     assert not verify_password(stored, "Kartoffel-Salat-mit-Gurke-42")
+
+
+def test_the_test_profile_is_cheap_only_inside_an_app_configured_for_it(clean_app):
+    from wbagentur.accounts.passwords import hash_password
+
+    with clean_app.app_context():
+        cheap = extract_parameters(hash_password("abcdefghijklmn-op"))
+        assert (cheap.time_cost, cheap.memory_cost, cheap.parallelism) == (1, 8, 1)
+        clean_app.config["PASSWORD_HASH_PROFILE"] = "rfc9106_low_memory"
+        try:
+            strong = extract_parameters(hash_password("abcdefghijklmn-op"))
+        finally:
+            clean_app.config["PASSWORD_HASH_PROFILE"] = "test"
+    assert (strong.time_cost, strong.memory_cost, strong.parallelism) == (3, 65536, 4)

@@ -6,14 +6,44 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Parameters, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app, has_app_context
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 
-# argon2-cffi defaults: t=3, m=64 MiB, p=4 — above ASVS 5.0 Appendix C minimums.
-_hasher = PasswordHasher()
+# Argon2id parameter sets, chosen by PASSWORD_HASH_PROFILE (docs/configuration.md).
+# "rfc9106_low_memory" (t=3, m=64 MiB, p=4) is argon2-cffi's default and above the ASVS 5.0
+# Appendix C minimums; production refuses anything else (core.config.validate). "test" is the
+# cheapest set argon2 accepts, for the test suite only: every login there verifies a hash.
+PROFILES: dict[str, Parameters] = {
+    "rfc9106_low_memory": profiles.RFC_9106_LOW_MEMORY,
+    "test": Parameters(
+        type=profiles.RFC_9106_LOW_MEMORY.type,
+        version=profiles.RFC_9106_LOW_MEMORY.version,
+        salt_len=16,
+        hash_len=32,
+        time_cost=1,
+        memory_cost=8,
+        parallelism=1,
+    ),
+}
+DEFAULT_PROFILE = "rfc9106_low_memory"
+
+
+@lru_cache(maxsize=None)
+def _hasher_for(profile: str) -> PasswordHasher:
+    return PasswordHasher.from_parameters(PROFILES[profile])
+
+
+def _hasher() -> PasswordHasher:
+    """The hasher of the current app's profile; the production profile outside an app."""
+    profile = DEFAULT_PROFILE
+    if has_app_context():
+        profile = current_app.config.get("PASSWORD_HASH_PROFILE", DEFAULT_PROFILE)
+    return _hasher_for(profile)
+
 
 CONTEXT_WORDS = (
     "weiterbildung",
@@ -40,13 +70,13 @@ def _normalise(password: str) -> str:
 
 def hash_password(password: str) -> str:
     """Return an argon2id hash of the password."""
-    return _hasher.hash(_normalise(password))
+    return _hasher().hash(_normalise(password))
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
     """Check a password against a stored hash; False for any mismatch or bad hash."""
     try:
-        return _hasher.verify(stored_hash, _normalise(password))
+        return _hasher().verify(stored_hash, _normalise(password))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -54,20 +84,19 @@ def verify_password(stored_hash: str, password: str) -> bool:
 def needs_rehash(stored_hash: str) -> bool:
     """True when the stored hash uses weaker parameters than the current ones."""
     try:
-        return _hasher.check_needs_rehash(stored_hash)
+        return _hasher().check_needs_rehash(stored_hash)
     except InvalidHashError:
         return True
 
 
-_DUMMY_HASH: str | None = None
+@lru_cache(maxsize=None)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("dummy password for timing")
 
 
 def verify_dummy(password: str) -> None:
     """Spend the same time as a real verification (unknown accounts, AUTH-04)."""
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = _hasher.hash("dummy password for timing")
-    verify_password(_DUMMY_HASH, password)
+    verify_password(_dummy_hash(_hasher()), password)
 
 
 @lru_cache(maxsize=1)

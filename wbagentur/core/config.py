@@ -46,6 +46,8 @@ def _fill_development_defaults(app: Flask) -> None:
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
         app.config["SECRET_KEY"] = key_file.read_text().strip()
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = default_trusted_hosts(app.config)
     uri = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
     if uri.startswith("postgresql"):
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
@@ -54,6 +56,25 @@ def _fill_development_defaults(app: Flask) -> None:
         connect_args.setdefault("connect_timeout", 3)
         options["connect_args"] = connect_args
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+
+
+def default_trusted_hosts(config: Mapping[str, Any]) -> list[str]:
+    """Hosts the app answers for when ``TRUSTED_HOSTS`` is not set: the host of
+    ``PUBLIC_BASE_URL``, and outside production also localhost/127.0.0.1 (``make run``,
+    tests, the load test). A request for any other Host header answers 400, so a forged
+    Host never reaches a page or a link (issue #19 item 9)."""
+    from urllib.parse import urlsplit
+
+    hosts = []
+    public_host = urlsplit(str(config.get("PUBLIC_BASE_URL") or "")).hostname
+    if public_host:
+        hosts.append(public_host)
+    if config.get("ENV_NAME") != "production":
+        hosts += [h for h in LOCAL_HOSTS if h not in hosts]
+    return hosts
 
 
 def validate(config: Mapping[str, Any]) -> None:
@@ -74,6 +95,10 @@ def validate(config: Mapping[str, Any]) -> None:
         uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
         if not uri.startswith("postgresql"):
             raise ConfigError("Production needs a PostgreSQL SQLALCHEMY_DATABASE_URI")
+        if config.get("PASSWORD_HASH_PROFILE", "rfc9106_low_memory") != "rfc9106_low_memory":
+            raise ConfigError(
+                "Production hashes passwords with PASSWORD_HASH_PROFILE = 'rfc9106_low_memory'"
+            )
         if not config.get("SESSION_COOKIE_SECURE"):
             raise ConfigError("Production needs SESSION_COOKIE_SECURE = True (HTTPS)")
         if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
