@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from argon2 import PasswordHasher, Parameters, profiles
+from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app, has_app_context
 
@@ -32,7 +32,7 @@ PROFILES: dict[str, Parameters] = {
 DEFAULT_PROFILE = "rfc9106_low_memory"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hasher_for(profile: str) -> PasswordHasher:
     return PasswordHasher.from_parameters(PROFILES[profile])
 
@@ -89,7 +89,7 @@ def needs_rehash(stored_hash: str) -> bool:
         return True
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash("dummy password for timing")
 
