@@ -139,3 +139,29 @@ PASSWORD_RESET_IP_LIMIT = "10 per hour"  # noqa: S105 (a rate, not a password)
 # The "e-mail sent" answer takes at least this long, so its timing does not reveal
 # whether an account exists.
 PASSWORD_RESET_MIN_SECONDS = 0.25
+
+# --- The operator named on the public pages (Impressum, Datenschutz, Barrierefreiheit) ---
+# Replace the placeholders before going live (docs/configuration.md, "Public pages").
+OPERATOR_NAME = "Weiterbildungsagentur Thüringen"
+OPERATOR_LEGAL_ENTITY = "Trägerverbund Weiterbildungsagentur Thüringen (Platzhalter)"
+OPERATOR_STREET = "Musterstraße 1"
+OPERATOR_POSTCODE_CITY = "99084 Erfurt"
+OPERATOR_REPRESENTATIVE = "Geschäftsführung: N. N. (Platzhalter)"
+OPERATOR_PHONE = "0361 000000-0"
+OPERATOR_EMAIL = "info@weiterbildungsagentur-thueringen.example"
+OPERATOR_REGISTER = ""  # e.g. "Vereinsregister Amtsgericht Jena, VR 000000"; empty: not shown
+OPERATOR_VAT_ID = ""  # Umsatzsteuer-Identifikationsnummer; empty: not shown
+OPERATOR_SUPERVISORY_AUTHORITY = ""  # Aufsichtsbehörde, if any; empty: not shown
+OPERATOR_CONTENT_RESPONSIBLE = "N. N., Anschrift wie oben (Platzhalter)"
+# Data-protection officer (Art. 37 DSGVO): name or function, address and e-mail.
+DPO_NAME = "Datenschutzbeauftragte/r der Weiterbildungsagentur Thüringen"
+DPO_ADDRESS = "Musterstraße 1, 99084 Erfurt"
+DPO_EMAIL = "datenschutz@weiterbildungsagentur-thueringen.example"
+# Accessibility statement: feedback address and the date of the last review (DD.MM.YYYY).
+ACCESSIBILITY_EMAIL = "barrierefreiheit@weiterbildungsagentur-thueringen.example"
+ACCESSIBILITY_REVIEWED_ON = "06.12.2026"
+# Enforcement body of the accessibility statement (§ 8 ThürBarrWebG); verify before going live.
+ACCESSIBILITY_ENFORCEMENT_BODY = (
+    "Durchsetzungsstelle nach dem ThürBarrWebG beim Beauftragten für Menschen mit "
+    "Behinderungen des Freistaats Thüringen, Werner-Seelenbinder-Straße 6, 99096 Erfurt"
+)

@@ -33,7 +33,8 @@ def _assert_headers(response):
         ("GET", "/healthz", 200),
         ("GET", "/static/css/app.css", 200),
         ("GET", "/bootstrap/static/css/bootstrap.min.css", 200),
-        ("GET", "/", 302),
+        ("GET", "/start", 302),
+        ("GET", "/", 200),
     ],
 )
 def test_headers_on_every_response(client, method, url, status):

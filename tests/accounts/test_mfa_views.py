@@ -53,7 +53,7 @@ def test_password_step_for_totp_account_opens_no_session(client, clean_app, enro
     assert response.status_code == 302
     assert response.headers["Location"] == "/anmelden/code"
     assert _sessions(clean_app) == 0
-    assert client.get("/").status_code == 302  # not signed in
+    assert client.get("/start").status_code == 302  # not signed in
     page = html_page(client.get("/anmelden/code"))
     assert "Code eingeben" in text_of(page)
 
@@ -90,7 +90,7 @@ def test_session_cookie_changes_at_password_and_at_code_step(clean_app, enrolled
     # The cookie from between the steps does not give a signed-in session.
     thief = clean_app.test_client()
     thief.set_cookie("wba_session", between)
-    assert thief.get("/").status_code == 302
+    assert thief.get("/start").status_code == 302
 
 
 def test_code_step_reused_code_rejected(clean_app, enrolled):
@@ -104,7 +104,7 @@ def test_code_step_reused_code_rejected(clean_app, enrolled):
     response = second.post("/anmelden/code", data={"code": code})
     assert response.status_code == 200
     assert "Dieser Code wurde bereits verwendet." in text_of(html_page(response))
-    assert second.get("/").status_code == 302
+    assert second.get("/start").status_code == 302
     assert _sessions(clean_app) == 1
 
 
@@ -179,7 +179,7 @@ def test_code_step_recovery_code_works_once(clean_app, enrolled):
     _password_step(again, persona)
     response = again.post("/anmelden/code", data={"code": enrolment.codes[0]})
     assert "Dieser Code wurde bereits verwendet." in response.get_data(as_text=True)
-    assert again.get("/").status_code == 302
+    assert again.get("/start").status_code == 302
 
 
 def test_code_step_wrong_recovery_code_rejected(client, clean_app, enrolled):
@@ -431,7 +431,7 @@ def test_admin_resets_second_factor_and_ends_sessions(clean_app, make_user, enro
         f"/verwaltung/benutzer/{persona.id}/zwei-faktor", follow_redirects=True
     )
     assert "wurde zurückgesetzt" in response.get_data(as_text=True)
-    assert user_client.get("/").status_code == 302
+    assert user_client.get("/start").status_code == 302
     with clean_app.app_context():
         assert not db.session.get(User, persona.id).has_totp
     assert "mfa.reset" in _actions(clean_app)

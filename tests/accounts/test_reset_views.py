@@ -162,7 +162,7 @@ def test_reset_link_works_once_ends_sessions_and_notifies(clean_app, make_user, 
     assert response.status_code == 302
     assert response.headers["Location"] == "/anmelden"
     assert "Ihr Passwort wurde geändert" in text_of(html_page(client.get("/anmelden")))
-    assert signed_in.get("/").status_code == 302  # all sessions ended
+    assert signed_in.get("/start").status_code == 302  # all sessions ended
     notices = _mails(clean_app, "password_changed")
     assert len(notices) == 1
     assert notices[0][0] == advisor.email
@@ -260,7 +260,7 @@ def test_reset_does_not_bypass_second_factor(clean_app, make_user, enrol, fast_r
     client.post(path, data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     response = client.post("/anmelden", data={"email": advisor.email, "password": NEW_PASSWORD})
     assert response.headers["Location"] == "/anmelden/code"
-    assert client.get("/").status_code == 302
+    assert client.get("/start").status_code == 302
     with clean_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(UserSession.id))) == 0
     client.post("/anmelden/code", data={"code": code_for(enrolment.secret)})

@@ -20,8 +20,8 @@ def test_login_page_is_german_and_well_formed(client):
     assert "Passwort" in text
 
 
-def test_anonymous_start_page_redirects_to_login(client):
-    response = client.get("/")
+def test_anonymous_staff_start_page_redirects_to_login(client):
+    response = client.get("/start")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/anmelden")
 
@@ -36,7 +36,7 @@ def test_login_then_start_page_then_logout(client, auth, make_user):
     assert "Pilotregion" in text_of(page)
     response = auth.logout()
     assert response.status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get("/start").status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ def test_replayed_cookie_after_logout_is_dead(clean_app, make_user):
     client.post("/abmelden")
     thief = clean_app.test_client()
     thief.set_cookie("wba_session", cookie)
-    status = thief.get("/").status_code
+    status = thief.get("/start").status_code
     record_figure(
         "session.old_after_logout",
         "nein" if status == 302 else f"ja ({status})",
@@ -143,7 +143,7 @@ def test_deactivated_users_open_session_stops_on_next_request(clean_app, make_us
     admin_client.post("/anmelden", data={"email": admin.email, "password": TEST_PASSWORD})
     response = admin_client.post(f"/verwaltung/benutzer/{advisor.id}/aktiv", follow_redirects=True)
     assert "deaktiviert" in response.get_data(as_text=True)
-    status = advisor_client.get("/").status_code
+    status = advisor_client.get("/start").status_code
     record_figure(
         "session.old_after_disable",
         "nein" if status == 302 else f"ja ({status})",

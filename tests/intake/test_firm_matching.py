@@ -117,7 +117,7 @@ def test_link_existing_firm_sets_case_contact_consent_timeline_and_audit(
     assert candidate_ids(page) == []
 
 
-def test_create_firm_from_request_sets_search_domain_district_and_zero_staff(
+def test_create_firm_from_request_sets_search_domain_district_and_band_staff(
     client, auth, clean_app, make_user, make_request
 ):
     case_id, request_id, _token = make_request(district="Wartburgkreis")
@@ -135,7 +135,11 @@ def test_create_firm_from_request_sets_search_domain_district_and_zero_staff(
         assert firm.name_search == "mueller praezisionsteile gmbh"
         assert firm.email_domain == "mueller-praezision.example"
         assert firm.district.name == "Wartburgkreis"
-        assert firm.headcount == 0
+        # Issue #14 defect 4: the band "10 bis 49" gives its lower edge, not 0 staff.
+        assert firm.headcount == 10
+        assert firm.has_collective_agreement_training is None
+        assert firm.has_works_agreement_training is None
+        assert firm.has_works_council is None
         assert db.session.get(AdviceRequest, request_id).firm_confirmed_at is not None
         assert len(firm.contacts) == 1
         assert (
@@ -241,3 +245,31 @@ def test_significant_words_ignore_legal_forms():
     assert significant_words("Die Bäckerei Schmidt e.K.") == ["baeckerei", "schmidt"]
     assert email_domain("a@Firma.DE") == "firma.de"
     assert email_domain("a@web.de") is None
+
+
+@pytest.mark.parametrize(
+    ("band", "staff", "size_class"),
+    [
+        ("1_9", 1, "Kleinstunternehmen"),
+        ("10_49", 10, "Kleines Unternehmen"),
+        ("50_249", 50, "Mittleres Unternehmen"),
+        ("250_plus", 250, "Großunternehmen"),
+    ],
+)
+def test_firm_from_request_keeps_band_and_unknown_agreements_on_the_firm_page(
+    client, auth, clean_app, make_user, make_request, band, staff, size_class
+):
+    case_id, _request_id, _token = make_request(district="Wartburgkreis", headcount_band=band)
+    auth.login(make_user("supervisor", "SW"))
+    response = client.post(
+        f"/faelle/{case_id}/anfrage/unternehmen-anlegen",
+        data={"version": case_version(clean_app, case_id)},
+    )
+    assert response.status_code == 303
+    with clean_app.app_context():
+        firm_id = db.session.get(Case, case_id).firm_id
+        assert db.session.get(Firm, firm_id).headcount == staff
+    page = text_of(html_page(client.get(f"/unternehmen/{firm_id}")))
+    assert size_class in page
+    assert "Tarifvertrag zur Weiterbildung unbekannt" in page
+    assert "Betriebsrat vorhanden unbekannt" in page

@@ -55,7 +55,8 @@ def test_status_page_shows_plain_status_reference_and_contact_point(
         reference = db.session.get(Case, case_id).reference
     assert reference in text
     assert "eingegangen" in text
-    assert "Weiterbildungsagentur Südwestthüringen, Suhl" in text
+    assert "Weiterbildungsagentur Südwestthüringen" in text
+    assert "98527 Suhl" in text
     with clean_app.app_context():
         case = db.session.get(Case, case_id)
         case.status = "referred"

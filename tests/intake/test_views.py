@@ -274,11 +274,15 @@ def test_request_form_rate_limit_per_address_then_429(client, clean_app, form_da
     assert statuses[:limit] == [303] * limit
     assert set(statuses[limit:]) == {429}
     assert counts(clean_app)[0] == limit
-    response = client.post("/beratung-anfragen", data=form_data())
-    assert response.headers["Retry-After"]
-    assert "Zu viele" in response.get_data(as_text=True) or "zu viele" in response.get_data(
-        as_text=True
+    response = client.post(
+        "/beratung-anfragen", data=form_data(firm_name="Zweite Anfrage GmbH", message="Noch da?")
     )
+    assert response.headers["Retry-After"]
+    # Issue #15: the refused submission shows the form again with everything typed.
+    assert "schon mehrere Anfragen" in text_of(html_page(response))
+    body = response.get_data(as_text=True)
+    assert re.search(r'name="firm_name"[^>]*value="Zweite Anfrage GmbH"', body)
+    assert re.search(r'name="message"[^>]*>\s*Noch da\?</textarea>', body)
     # Another address is not blocked; GET is never limited.
     other = client.post(
         "/beratung-anfragen", data=form_data(), environ_base={"REMOTE_ADDR": "192.0.2.77"}

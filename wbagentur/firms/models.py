@@ -37,9 +37,10 @@ class Firm(TimestampMixin, db.Model):  # type: ignore[name-defined]
     group_headcount: Mapped[int | None]
     turnover_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
     balance_sheet_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
-    has_collective_agreement_training: Mapped[bool] = mapped_column(default=False)
-    has_works_agreement_training: Mapped[bool] = mapped_column(default=False)
-    has_works_council: Mapped[bool] = mapped_column(default=False)
+    # None = not known yet (a firm created from a public request); never read as "no".
+    has_collective_agreement_training: Mapped[bool | None] = mapped_column(default=False)
+    has_works_agreement_training: Mapped[bool | None] = mapped_column(default=False)
+    has_works_council: Mapped[bool | None] = mapped_column(default=False)
     seat_in_thuringia: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}

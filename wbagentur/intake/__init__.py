@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("intake", __name__)
 
-from wbagentur.intake import models, views  # noqa: E402,F401
+from wbagentur.intake import models, timeline, views  # noqa: E402,F401
+
+timeline.install()

@@ -154,6 +154,13 @@ class AdviceRequestForm(BaseForm):
         ],
         default=False,
     )
+    status_mails = BooleanField(
+        _l(
+            "Schicken Sie mir bitte eine E-Mail, wenn sich der Stand meiner Anfrage ändert "
+            "(freiwillig)."
+        ),
+        default=False,
+    )
     # Honeypot: people never see it; simple bots fill every field.
     website = StringField(
         _l("Bitte leer lassen"),

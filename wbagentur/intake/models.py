@@ -47,6 +47,8 @@ class AdviceRequest(db.Model):  # type: ignore[name-defined]
         enum_column(*PREFERRED_CHANNELS, name="preferred_channel")
     )
     consent_text_version: Mapped[str] = mapped_column(sa.String(30))
+    # The requester asked for an e-mail on each change of the request (voluntary).
+    status_mails: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     # SHA-256 of the secret in the status link; the link itself is only in the e-mail.
     status_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)

@@ -17,6 +17,10 @@ PLAIN_STATUS = {
     "closed": "abgeschlossen",
 }
 
+# A firm created from a request gets the lower edge of its headcount band as its staff
+# (counted as full-time): the band's size class, never more staff than the requester said.
+BAND_LOWER_EDGE = {"1_9": 1, "10_49": 10, "50_249": 50, "250_plus": 250}
+
 # Addresses at these providers say nothing about the employer.
 FREEMAIL_DOMAINS = frozenset(
     {

@@ -61,7 +61,7 @@ def submit_request(actor: Any, data: Mapping[str, Any]) -> Submission:
     was submitted, queue the confirmation e-mail, and return the status-link secret.
 
     ``data`` holds the form values: firm_name, contact_name, email, phone, district_id,
-    headcount_band, topics, message, preferred_channel.
+    headcount_band, topics, message, preferred_channel, status_mails (optional).
     """
     district = db.session.get(District, int(data["district_id"]))
     if district is None:
@@ -94,6 +94,7 @@ def submit_request(actor: Any, data: Mapping[str, Any]) -> Submission:
         message=data.get("message") or None,
         preferred_channel=data["preferred_channel"],
         consent_text_version=current_app.config["INTAKE_CONSENT_TEXT_VERSION"],
+        status_mails=bool(data.get("status_mails")),
         submitted_at=now,
         status_token_hash=rules.hash_token(token),
         status_token_expires_at=now
@@ -271,19 +272,26 @@ def link_firm(
 
 
 def create_firm(actor: Any, advice_request: AdviceRequest, expected_version: int | None) -> Firm:
-    """Create a firm from the request (name, district, e-mail domain; staff counts 0)."""
+    """Create a firm from the request: name, district, e-mail domain, and staff at the lower
+    edge of the chosen headcount band (so the size class follows the band, issue #14). What
+    the form did not ask (agreements, works council) stays unknown (None), not "no"."""
     _check_open(advice_request, expected_version)
     firm = Firm(
         name=advice_request.firm_name,
         name_search=normalise_search(advice_request.firm_name),
         district_id=advice_request.district_id,
         email_domain=rules.email_domain(advice_request.email),
-        staff_over_30h=0,
+        staff_over_30h=rules.BAND_LOWER_EDGE.get(advice_request.headcount_band, 0),
         staff_up_to_30h=0,
         staff_up_to_20h=0,
         staff_up_to_10h=0,
     )
     db.session.add(firm)
+    db.session.flush()
+    # Set after the INSERT: the ORM would fill None with the columns' default (False).
+    firm.has_collective_agreement_training = None
+    firm.has_works_agreement_training = None
+    firm.has_works_council = None
     db.session.flush()
     audit.record(
         actor,

@@ -4,6 +4,8 @@ Routes:
   /beratung-anfragen                          GET, POST  intake.request_form  public
   /beratung-anfragen/danke                    GET        intake.thanks        public
   /datenschutz                                GET        intake.privacy       public
+  (POST /beratung-anfragen: only accepted submissions count against the per-address and
+  the global limit; a refused or failed submission shows the form again with the data.)
   /anfrage/<token>                            GET        intake.status        public
   /anfrage/<token>/dokumente                  POST       intake.upload        public
   /faelle/<int:case_id>/anfrage               GET        intake.review        advisor, supervisor
@@ -21,19 +23,31 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 
 from wbagentur.cases.access import get_case_for
 from wbagentur.cases.models import TOPICS
 from wbagentur.core import idempotency
 from wbagentur.core.access import public, requires_role
+from wbagentur.core.errors import retry_after_seconds
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.uploads import UploadRejected
 from wbagentur.extensions import db, limiter
-from wbagentur.intake import bp, rules, services
+from wbagentur.intake import bp, prefill, rules, services, timeline
 from wbagentur.intake.forms import (
     AdviceRequestForm,
     DocumentUploadForm,
@@ -56,7 +70,9 @@ FORM_FIELDS = (
     "topics",
     "message",
     "preferred_channel",
+    "status_mails",
 )
+ACCEPTED = "intake_accepted"
 
 
 def _district_choices() -> list[tuple[str, str]]:
@@ -72,20 +88,35 @@ def _global_key() -> str:
     return "intake-all-clients"
 
 
+def _accepted(_response: Any) -> bool:
+    """Only accepted submissions count against the limits: a form shown again with errors,
+    a time-trap answer or a request refused by a limit costs the sender nothing, so one
+    address cannot use up the cap shared by all (issue #15)."""
+    return bool(g.get(ACCEPTED))
+
+
 @bp.route("/beratung-anfragen", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["INTAKE_RATE_LIMIT"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config["INTAKE_GLOBAL_LIMIT"], methods=["POST"], key_func=_global_key
+    lambda: current_app.config["INTAKE_RATE_LIMIT"], methods=["POST"], deduct_when=_accepted
+)
+@limiter.limit(
+    lambda: current_app.config["INTAKE_GLOBAL_LIMIT"],
+    methods=["POST"],
+    key_func=_global_key,
+    deduct_when=_accepted,
 )
 @public
 def request_form() -> Any:
     form = AdviceRequestForm()
     form.district_id.choices = _district_choices()
     time_message = None
+    if not form.is_submitted() and request.args.get("aus") == "kompass":
+        prefill.apply_prefill(form)
     if form.is_submitted():
         if form.website.data:
             # Honeypot filled: look like success, keep nothing (no personal data in the log).
             logger.info("public request discarded: honeypot field filled")
+            g.setdefault(ACCEPTED, True)
             session[THANKS_KEY] = ""
             return redirect(url_for("intake.thanks"), code=303)
         previous = idempotency.already_processed(form.submission_token.data)
@@ -109,14 +140,79 @@ def request_form() -> Any:
         form.started.data = services.issue_form_timestamp()
     if not form.is_submitted() or not form.started.data:
         form.started.data = services.issue_form_timestamp()
+    return _render_form(form, time_message)
+
+
+def _render_form(form: AdviceRequestForm, message: str | None, status: int = 200) -> Any:
     if not form.submission_token.data:
         form.submission_token.data = idempotency.new_token()
-    return render_template(
-        "intake/request_form.html",
-        form=form,
-        time_message=time_message,
-        max_message=2000,
+    return (
+        render_template(
+            "intake/request_form.html", form=form, time_message=message, max_message=2000
+        ),
+        status,
     )
+
+
+def _form_again(message: str, status: int, headers: dict[str, str] | None = None) -> Any:
+    """The request form with everything the sender typed, and why it was not accepted."""
+    form = AdviceRequestForm()
+    form.district_id.choices = _district_choices()
+    form.started.data = services.issue_form_timestamp()
+    body, code = _render_form(form, message, status)
+    return body, code, headers or {}
+
+
+@bp.errorhandler(429)
+def _too_many(error: Any) -> Any:
+    retry = {"Retry-After": str(retry_after_seconds(error))}
+    if request.endpoint == "intake.request_form":
+        return _form_again(
+            _(
+                "Von Ihrem Anschluss sind in der letzten Stunde schon mehrere Anfragen bei uns "
+                "eingegangen. Ihre Angaben stehen noch im Formular: Bitte senden Sie es später "
+                "noch einmal ab oder rufen Sie Ihre Kontaktstelle an."
+            ),
+            429,
+            retry,
+        )
+    if request.endpoint == "intake.upload":
+        return _upload_refused(
+            _(
+                "Sie haben in der letzten Stunde schon viele Dokumente geschickt. Bitte "
+                "versuchen Sie es später noch einmal."
+            ),
+            429,
+            retry,
+        )
+    return _default_error(error)
+
+
+@bp.errorhandler(413)
+def _too_large(error: Any) -> Any:
+    if request.endpoint == "intake.upload":
+        return _upload_refused(_size_message(), 413)
+    return _default_error(error)
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_failed(error: Any) -> Any:
+    if request.endpoint == "intake.request_form":
+        return _form_again(
+            _(
+                "Das Formular war zu lange geöffnet. Bitte prüfen Sie Ihre Angaben und "
+                "senden Sie es noch einmal ab."
+            ),
+            400,
+        )
+    return _default_error(error)
+
+
+def _default_error(error: Any) -> Any:
+    from wbagentur.core import errors as core_errors
+
+    handler = getattr(core_errors, "_render_http_error", None)
+    return handler(error) if handler is not None else error
 
 
 def _submit(form: AdviceRequestForm) -> Any:
@@ -127,6 +223,8 @@ def _submit(form: AdviceRequestForm) -> Any:
         idempotency.claim(token, thanks)
         submission = services.submit_request(None, data)
         db.session.commit()
+        g.setdefault(ACCEPTED, True)
+        prefill.forget_prefill()
     except IntegrityError:
         db.session.rollback()
         previous = idempotency.already_processed(token)
@@ -160,12 +258,26 @@ def _no_store(response: Any) -> Any:
     return response
 
 
-def _status_page(advice_request: AdviceRequest, form: DocumentUploadForm, status: int = 200) -> Any:
-    case = advice_request.case
-    max_bytes = int(current_app.config["UPLOAD_MAX_BYTES"])
-    form.document.description = _(
-        "PDF, PNG oder JPEG, höchstens %(size)s MB.", size=max(1, round(max_bytes / (1024 * 1024)))
+def _size_mb() -> int:
+    return max(1, round(int(current_app.config["UPLOAD_MAX_BYTES"]) / (1024 * 1024)))
+
+
+def _size_message() -> str:
+    return _(
+        "Die Datei ist zu groß. Bitte schicken Sie höchstens %(size)s MB auf einmal, zum "
+        "Beispiel als kleinere PDF-Datei.",
+        size=_size_mb(),
     )
+
+
+def _status_page(
+    advice_request: AdviceRequest,
+    form: DocumentUploadForm,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    case = advice_request.case
+    form.document.description = _("PDF, PNG oder JPEG, höchstens %(size)s MB.", size=_size_mb())
     response = current_app.make_response(
         (
             render_template(
@@ -174,13 +286,28 @@ def _status_page(advice_request: AdviceRequest, form: DocumentUploadForm, status
                 case=case,
                 plain_status=rules.PLAIN_STATUS.get(case.status, case.status),
                 contact_points=services.contact_points_of(case.region_id),
+                steps=timeline.requester_steps(advice_request),
                 documents=services.requester_documents(case),
+                uploads_open=case.status != "closed",
+                max_bytes=int(current_app.config["UPLOAD_MAX_BYTES"]),
                 form=form,
             ),
             status,
+            headers or {},
         )
     )
     return _no_store(response)
+
+
+def _upload_refused(message: str, status: int, headers: dict[str, str] | None = None) -> Any:
+    """The status page with the upload form showing why the file was not taken."""
+    token = (request.view_args or {}).get("token", "")
+    advice_request = services.request_for_token(token)
+    if advice_request is None:
+        return _invalid_link()
+    form = DocumentUploadForm(formdata=None)
+    form.document.errors = [message]
+    return _status_page(advice_request, form, status, headers)
 
 
 def _invalid_link() -> Any:
@@ -204,6 +331,14 @@ def upload(token: str) -> Any:
     advice_request = services.request_for_token(token)
     if advice_request is None:
         return _invalid_link()
+    if advice_request.case.status == "closed":
+        return _upload_refused(
+            _(
+                "Ihre Anfrage ist abgeschlossen. Unterlagen nehmen wir über diesen Link nicht "
+                "mehr an; bitte wenden Sie sich an Ihre Kontaktstelle."
+            ),
+            409,
+        )
     form = DocumentUploadForm()
     if not form.validate_on_submit():
         return _status_page(advice_request, form)

@@ -1,8 +1,13 @@
 """Routes:
-/                          main.index          staff
-/sprache          POST     main.set_language   public
-/healthz                   main.healthz        public
-/barrierefreiheit          main.accessibility  public
+/                                   main.index            public (staff: work start page)
+/start                              main.staff_start      staff
+/sprache                   POST     main.set_language     public
+/healthz                            main.healthz          public
+/barrierefreiheit                   main.accessibility    public
+/impressum                          main.imprint          public
+/foerderkompass/kurzcheck  G/P      main.quick_check      public (POST 30/h/IP)
+/verwaltung/kontaktstellen          main.contact_points   admin
+/verwaltung/kontaktstellen/<id> G/P main.contact_point_edit  admin
 """
 
 from __future__ import annotations
@@ -10,20 +15,45 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, render_template, request, session
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.accounts.views import safe_next
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors import mark_database_unavailable
 from wbagentur.core.forms import ConfirmForm
-from wbagentur.extensions import db
-from wbagentur.main import bp
+from wbagentur.core.timezone import local_today
+from wbagentur.extensions import db, limiter
+from wbagentur.funding import services as funding_services
+from wbagentur.intake.prefill import PREFILL_KEY
+from wbagentur.main import bp, quickcheck
+from wbagentur.main import services as main_services
+from wbagentur.main.forms import ContactPointForm
+from wbagentur.main.quickcheck import LayQuickCheckForm
+from wbagentur.regions.models import ContactPoint
+from wbagentur.regions.queries import contact_points_in_order, districts_in_order
 
 
 @bp.route("/")
-@requires_role()
+@public
 def index() -> Any:
+    if current_user.is_authenticated:
+        # The route is public for the start page; staff still pass the second-factor gate.
+        totp_roles = tuple(current_app.config.get("TOTP_REQUIRED_ROLES") or ())
+        if current_user.role in totp_roles and not current_user.has_totp:
+            return redirect(url_for("accounts.two_factor"))
+        return render_template("main/index.html", user=current_user)
+    return render_template(
+        "main/public_index.html",
+        contact_points=db.session.scalars(contact_points_in_order()).all(),
+    )
+
+
+@bp.route("/start")
+@requires_role()
+def staff_start() -> Any:
+    """The staff start page under a staff-only address (``/`` shows it too when signed in)."""
     return render_template("main/index.html", user=current_user)
 
 
@@ -54,3 +84,63 @@ def healthz() -> Any:
 @public
 def accessibility() -> Any:
     return render_template("main/accessibility.html")
+
+
+@bp.route("/impressum")
+@public
+def imprint() -> Any:
+    return render_template("main/imprint.html")
+
+
+# --- the quick check for laypeople ----------------------------------------------------------
+
+
+def _quick_limit() -> str:
+    return str(current_app.config.get("FUNDING_QUICK_CHECK_RATELIMIT", "30 per hour"))
+
+
+@bp.route("/foerderkompass/kurzcheck", methods=["GET", "POST"])
+@limiter.limit(_quick_limit, methods=["POST"])
+@public
+def quick_check() -> Any:
+    form = LayQuickCheckForm()
+    form.set_district_choices([(d.key, d.name) for d in db.session.scalars(districts_in_order())])
+    if form.validate_on_submit():
+        answers = form.answers()
+        today = local_today()
+        result = funding_services.check_document(quickcheck.engine_document(answers, today), today)
+        answer = quickcheck.present(result)
+        session[PREFILL_KEY] = quickcheck.request_prefill(answers, answer)
+        return render_template("main/quick_result.html", answer=answer, answers=answers)
+    return render_template("main/quick_check.html", form=form)
+
+
+# --- contact points (administrator) ---------------------------------------------------------
+
+
+@bp.route("/verwaltung/kontaktstellen")
+@requires_role("admin")
+def contact_points() -> Any:
+    points = db.session.scalars(contact_points_in_order()).all()
+    return render_template("main/contact_points.html", points=points)
+
+
+@bp.route("/verwaltung/kontaktstellen/<int:point_id>", methods=["GET", "POST"])
+@requires_role("admin")
+def contact_point_edit(point_id: int) -> Any:
+    point = db.session.get(ContactPoint, point_id)
+    if point is None:
+        abort(404)
+    form = ContactPointForm(obj=point)
+    if form.validate_on_submit():
+        main_services.update_contact_point(current_user, point, form.values())
+        db.session.commit()
+        flash(_("Die Angaben der Kontaktstelle sind gespeichert."), "success")
+        return redirect(url_for("main.contact_points"), code=303)
+    return render_template("main/contact_point_form.html", form=form, point=point)
+
+
+@bp.app_template_global("public_funding_result")
+def _public_funding_result(result: dict[str, Any]) -> dict[str, Any]:
+    """The expert quick check's result without field paths or parameter keys."""
+    return quickcheck.public_result(result)

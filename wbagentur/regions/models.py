@@ -55,6 +55,12 @@ class ContactPoint(db.Model):  # type: ignore[name-defined]
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     city: Mapped[str] = mapped_column(sa.String(60))
+    # Shown to the public (start page, status page); maintained by an administrator.
+    street: Mapped[str | None] = mapped_column(sa.String(120))
+    postcode: Mapped[str | None] = mapped_column(sa.String(5))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    opening_hours: Mapped[str | None] = mapped_column(sa.Text)
 
     # Joined: the layout shows every staff member's region on every page.
     region: Mapped[Region] = relationship(back_populates="contact_points", lazy="joined")
