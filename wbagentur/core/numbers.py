@@ -160,8 +160,15 @@ def number_input_value(
     return format_number(number, locale, places=places, grouping=grouping)
 
 
-def cents_to_number(cents: int | None) -> Decimal | None:
-    """Cents as a euro amount for exports (a number cell, not text): 1464000 → 14640.00."""
+def cents_to_number(cents: int | None) -> int | float | None:
+    """Cents as a euro amount for exports (a number cell, not text): 1464000 → 14640,
+    1464050 → 14640.5 (CSV and XLSX then show the same digits)."""
     if cents is None:
         return None
-    return (Decimal(int(cents)) / _HUNDRED).quantize(Decimal("0.01"))
+    return plain_number(Decimal(int(cents)) / _HUNDRED)
+
+
+def plain_number(value: Decimal | float | int) -> int | float:
+    """A number for an export cell: whole numbers as int (3.0 → 3), others as float."""
+    number = _as_decimal(value)
+    return int(number) if number == number.to_integral_value() else float(number)

@@ -94,7 +94,7 @@ def amount_text(a: dict[str, Any]) -> str:
     """One German line for an amount of the result document."""
     if a["unit"] == "days":
         value = a.get("value")
-        shown = "–" if value is None else f"{value:g}".replace(".", ",") + " Tage"
+        shown = "–" if value is None else numbers.format_number(value, "de") + " Tage"
     elif a.get("cents") is None:
         shown = "Angabe fehlt"
     else:

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user
@@ -211,14 +211,7 @@ def case_new(case_id: int) -> Any:
     except DomainError as error:
         db.session.rollback()
         form.form_errors.append(str(error))
-        return _render(
-            "referrals/new.html",
-            case=case,
-            form=form,
-            suggested=suggested,
-            needs=NEEDS,
-            error=str(error),
-        )
+        return _new_page(case, form, suggested, error=str(error))
     db.session.commit()
     flash(
         _("Die Weiterleitung wurde gesendet.") if send else _("Der Entwurf wurde gespeichert."),

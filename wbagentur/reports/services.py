@@ -391,7 +391,12 @@ def _funnel_table(scope: ReportScope, base: dict[str, Any]) -> Table:
         for stage in STAGE_LABELS:
             row.append(Cell(int(getattr(r, stage) or 0), _link(params, stage=stage)))
         median = median_days(times.get(r.partner_id, []))
-        row.append(Cell(None if median is None else str(median).replace(".", ",")))
+        row.append(
+            Cell(
+                None if median is None else numbers.plain_number(median),
+                text=None if median is None else numbers.format_number(median, places=1),
+            )
+        )
         rows.append(row)
     columns = [
         "Partner",
