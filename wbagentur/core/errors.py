@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Flask, g, has_request_context, render_template
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from wbagentur.core.database import RETRY_HEADER, should_retry_with_write_lock
 from wbagentur.extensions import db, login_manager
@@ -76,7 +76,21 @@ def _render(template: str, code: int, headers: dict[str, str] | None = None, **c
         return database_unavailable_response()
 
 
+# For a request whose Host header is not trusted no URL can be built (Flask has no URL
+# adapter for it), so the answer is a static page without links into the app.
+_PLAIN_400_HOST = (
+    '<!doctype html><html lang="de"><head><meta charset="utf-8">'
+    "<title>Ungültige Anfrage – Weiterbildungsagentur Thüringen</title></head>"
+    '<body><main id="inhalt"><h1>Ungültige Anfrage (400)</h1>'
+    "<p>Diese Adresse gehört nicht zu dieser Anwendung. Bitte rufen Sie die Seite über "
+    "die Adresse auf, die Ihnen mitgeteilt wurde.</p></main></body></html>"
+)
+
+
 def _render_http_error(error: HTTPException) -> Any:
+    if isinstance(error, SecurityError):
+        logger.info("request for an untrusted host refused")
+        return _PLAIN_400_HOST, 400, {"Cache-Control": "no-store"}
     code = error.code or 500
     headers: dict[str, str] = {}
     if code == 429:
