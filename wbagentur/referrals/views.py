@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user
@@ -44,7 +44,7 @@ from werkzeug.wrappers import Response
 from wbagentur.cases.access import get_case_for
 from wbagentur.cases.models import STATUSES as CASE_STATUSES
 from wbagentur.cases.models import TOPICS, Case, TimelineEntry
-from wbagentur.core import audit, idempotency
+from wbagentur.core import audit, idempotency, numbers
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.ids import parse_page
@@ -211,7 +211,14 @@ def case_new(case_id: int) -> Any:
     except DomainError as error:
         db.session.rollback()
         form.form_errors.append(str(error))
-        return _new_page(case, form, suggested, error=str(error))
+        return _render(
+            "referrals/new.html",
+            case=case,
+            form=form,
+            suggested=suggested,
+            needs=NEEDS,
+            error=str(error),
+        )
     db.session.commit()
     flash(
         _("Die Weiterleitung wurde gesendet.") if send else _("Der Entwurf wurde gespeichert."),
@@ -720,7 +727,11 @@ def disclosed_data(referral: Referral) -> list[tuple[str, list[tuple[str, str]]]
         elif code == "employment":
             for p in people:
                 status = EMPLOYMENT_STATUSES.get(p.employment_status or "", "–")
-                hours = f", {p.weekly_hours:g} Std./Woche" if p.weekly_hours else ""
+                hours = (
+                    f", {numbers.format_number(p.weekly_hours)} Std./Woche"
+                    if p.weekly_hours
+                    else ""
+                )
                 rows.append((p.full_name, f"{status}{hours}"))
         elif code == "qualification":
             for p in people:
