@@ -227,10 +227,14 @@ def test_request_form_success_queues_confirmation_with_working_status_link(
 
 
 def test_request_form_status_link_ignores_host_header(client, clean_app, form_data):
-    client.post("/beratung-anfragen", data=form_data(), headers={"Host": "evil.example"})
+    # A foreign Host is refused outright (TRUSTED_HOSTS); for a trusted one the link
+    # still comes from PUBLIC_BASE_URL, never from the request.
+    foreign = client.post("/beratung-anfragen", data=form_data(), headers={"Host": "evil.example"})
+    assert foreign.status_code == 400
+    client.post("/beratung-anfragen", data=form_data(), headers={"Host": "127.0.0.1:8123"})
     with clean_app.app_context():
         body = db.session.scalar(sa.select(OutboxMessage.body))
-    assert "evil.example" not in body
+    assert "127.0.0.1:8123" not in body
     assert clean_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/anfrage/" in body
 
 
