@@ -295,7 +295,7 @@ def test_notifications_only_for_advisors_with_open_cases_relying_on_programme(cl
         body = db.session.scalar(sa.select(OutboxMessage.body))
         entries = db.session.scalars(
             sa.select(TimelineEntry).where(
-                TimelineEntry.kind == "funding_check", TimelineEntry.data.contains('"programme"')
+                TimelineEntry.kind == "catalogue", TimelineEntry.data.contains('"programme"')
             )
         ).all()
     assert notified == 1

@@ -84,10 +84,13 @@ def test_person_form_accepts_german_date_typing(client, clean_app, auth, make_us
     [
         ({"purpose": "share_partner", "recipient": ""}, "an welche Partnerstelle"),
         ({"purpose": "special_categories"}, "Bitte wählen Sie einen Eintrag aus der Liste."),
+        # The field's old example as free text: recipients come from the directory only.
         (
-            {"purpose": "advice", "recipient": "r" * 61},
-            "Der Empfänger darf höchstens 60 Zeichen lang sein.",
+            {"purpose": "share_partner", "recipient": "Agentur für Arbeit Suhl"},
+            "Bitte wählen Sie einen Eintrag aus der Liste.",
         ),
+        ({"purpose": "share_partner", "recipient": "kind:nix"}, "aus der Liste"),
+        ({"purpose": "share_partner", "recipient": "partner:999999"}, "aus der Liste"),
     ],
 )
 def test_consent_form_bad_input_flashes_german_message(

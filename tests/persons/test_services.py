@@ -112,9 +112,10 @@ def test_share_partner_needs_recipient(clean_app, make_user):
         with pytest.raises(DomainError, match="Partnerstelle"):
             services.give_consent(_user(advisor), person, "share_partner")
         consent = services.give_consent(
-            _user(advisor), person, "share_partner", "Agentur für Arbeit"
+            _user(advisor), person, "share_partner", recipient_kind="agentur_fuer_arbeit"
         )
-        assert consent.recipient == "Agentur für Arbeit"
+        assert consent.recipient_kind == "agentur_fuer_arbeit"
+        assert consent.recipient is None
 
 
 def test_update_person_old_version_conflict(clean_app, make_user):

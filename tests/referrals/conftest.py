@@ -41,7 +41,7 @@ def case_with_consent(
     consent = Consent(
         firm_contact_id=contact.id,
         purpose="share_partner",
-        recipient=recipient,
+        recipient_kind=recipient,
         text_version="2026-01",
     )
     db.session.add(consent)

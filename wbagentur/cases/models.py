@@ -72,6 +72,8 @@ ENTRY_KINDS = {
     "referral": "Weiterleitung",
     "transfer": "Übergabe",
     "request": "Anfrage",
+    "participant": "Beschäftigte hinzugefügt",
+    "catalogue": "Hinweis aus dem Förderkatalog",
 }
 CONTACT_CHANNELS = {
     "phone": "Telefon",

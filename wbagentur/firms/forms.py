@@ -273,3 +273,25 @@ class ContactForm(BaseForm):
             "email": self.email.data or None,
             "phone": self.phone.data or None,
         }
+
+
+class ContactConsentForm(BaseForm):
+    """A firm contact consents to passing data on to a partner (choices set by the view)."""
+
+    contact_id = SelectField(
+        _l("Ansprechperson"),
+        choices=[],
+        coerce=int,
+        invalid_choice_message=INVALID_CHOICE,
+        validators=[DataRequired(_l("Bitte wählen Sie die Ansprechperson."))],
+    )
+    recipient = SelectField(
+        _l("Empfänger der Daten"),
+        choices=[],
+        invalid_choice_message=INVALID_CHOICE,
+        validators=[DataRequired(_l("Bitte wählen Sie, an wen die Daten gehen dürfen."))],
+        description=_l(
+            "Eine Partnerstelle aus dem Verzeichnis oder alle Stellen einer Art, "
+            "z. B. alle Agenturen für Arbeit."
+        ),
+    )

@@ -13,6 +13,9 @@ Routes (V = advisor, supervisor, coordinator; E = advisor, supervisor):
   /unternehmen/<int:firm_id>/kontakte/<int:contact_id>/loeschen
                                                         GET (confirmation)/POST
                                                                   firms.contact_delete       E
+  /unternehmen/<int:firm_id>/einwilligungen             POST      firms.consent_give         E
+  /unternehmen/<int:firm_id>/einwilligungen/<int:consent_id>/widerruf
+                                                        POST      firms.consent_withdraw     E
 """
 
 from __future__ import annotations
@@ -33,10 +36,13 @@ from wbagentur.core.ids import parse_page
 from wbagentur.extensions import db
 from wbagentur.firms import access, bp, postcodes, queries, rules, services, wz
 from wbagentur.firms.forms import (
+    ContactConsentForm,
     ContactForm,
     FirmCreateForm,
     FirmEditForm,
     district_choices,
+    grouped,
+    opts,
 )
 from wbagentur.firms.models import Firm
 from wbagentur.regions.models import District
@@ -222,13 +228,21 @@ def _duplicate_list(matches: list[tuple[Firm, tuple[str, ...]]]) -> list[dict[st
 @bp.route("/unternehmen/<int:firm_id>")
 @requires_role(*VIEWERS)
 def detail(firm_id: int) -> Any:
+    from wbagentur.persons.models import CONSENT_PURPOSES, Consent
     from wbagentur.persons.queries import employees_of
+    from wbagentur.referrals.consents import recipient_label
 
     firm = access.get_firm_for(current_user, firm_id)
     sme = rules.classify_sme(
         firm.weighted_headcount, firm.group_headcount, firm.turnover_cents, firm.balance_sheet_cents
     )
     employees = db.session.scalars(employees_of(current_user, firm.id).limit(200)).all()
+    contact_ids = [c.id for c in firm.contacts]
+    consents = db.session.scalars(
+        sa.select(Consent)
+        .where(Consent.firm_contact_id.in_(contact_ids or [-1]))
+        .order_by(Consent.given_at.desc(), Consent.id.desc())
+    ).all()
     return render_template(
         "firms/detail.html",
         firm=firm,
@@ -236,7 +250,77 @@ def detail(firm_id: int) -> Any:
         wz_label=wz.describe(firm.wz_code),
         can_edit=access.can_edit_firm(current_user, firm),
         employees=employees,
+        consents=consents,
+        contact_names={c.id: c.name for c in firm.contacts},
+        consent_form=_contact_consent_form(firm),
+        recipient_label=recipient_label,
+        purposes=CONSENT_PURPOSES,
     )
+
+
+def _contact_consent_form(firm: Firm) -> ContactConsentForm:
+    from wbagentur.referrals.consents import recipient_choices
+
+    form = ContactConsentForm()
+    form.contact_id.choices = opts(
+        [(0, _("– bitte wählen –"))] + [(c.id, c.name) for c in firm.contacts]
+    )
+    form.recipient.choices = grouped(_("– bitte wählen –"), recipient_choices())
+    return form
+
+
+@bp.route("/unternehmen/<int:firm_id>/einwilligungen", methods=["POST"])
+@requires_role(*EDITORS)
+def consent_give(firm_id: int) -> Any:
+    """A firm contact consents to passing data on to a partner (share_partner)."""
+    from wbagentur.referrals.consents import give_share_consent
+
+    firm = access.get_firm_for(current_user, firm_id, need="edit")
+    form = _contact_consent_form(firm)
+    if form.validate_on_submit():
+        contact = access.get_contact_for(current_user, firm, form.contact_id.data)
+        try:
+            give_share_consent(current_user, recipient=form.recipient.data, contact=contact)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("Die Einwilligung wurde erfasst."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+    return redirect(url_for("firms.detail", firm_id=firm.id) + "#einwilligungen")
+
+
+@bp.route("/unternehmen/<int:firm_id>/einwilligungen/<int:consent_id>/widerruf", methods=["POST"])
+@requires_role(*EDITORS)
+def consent_withdraw(firm_id: int, consent_id: int) -> Any:
+    from wbagentur.persons.models import Consent
+    from wbagentur.persons.services import withdraw_contact_consent
+
+    firm = access.get_firm_for(current_user, firm_id, need="edit")
+    consent = db.session.scalar(
+        sa.select(Consent).where(
+            Consent.id == consent_id,
+            Consent.firm_contact_id.in_([c.id for c in firm.contacts] or [-1]),
+        )
+    )
+    if consent is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    contact = access.get_contact_for(current_user, firm, consent.firm_contact_id or 0)
+    try:
+        withdraw_contact_consent(current_user, contact, consent)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("Die Einwilligung wurde widerrufen."), "success")
+    return redirect(url_for("firms.detail", firm_id=firm.id) + "#einwilligungen")
 
 
 @bp.route("/unternehmen/<int:firm_id>/bearbeiten", methods=["GET", "POST"])

@@ -434,7 +434,7 @@ def notify_advisors(actor: Any, programme: FundingProgramme, message: str) -> in
     """Queue one e-mail per advisor relying on ``programme`` and note it on each case."""
     per_advisor: dict[int, list[Case]] = {}
     for case, advisor_id in affected_cases(programme):
-        add_entry(case, actor, "funding_check", body=message, programme=programme.code)
+        add_entry(case, actor, "catalogue", body=message, programme=programme.code)
         per_advisor.setdefault(advisor_id, []).append(case)
     count = 0
     for advisor_id, cases in per_advisor.items():

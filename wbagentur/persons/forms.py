@@ -195,17 +195,34 @@ class ConsentForm(BaseForm):
         choices=opts((k, v) for k, v in CONSENT_PURPOSES.items() if k != rules.SPECIAL_CATEGORIES),
         invalid_choice_message=INVALID_CHOICE,
     )
-    recipient = StringField(
+    # Choices (partner kinds and the partners of the directory) are set by the view:
+    # wbagentur/referrals/consents.py.
+    recipient = SelectField(
         _l("Empfänger (nur bei Weitergabe an eine Partnerstelle)"),
-        validators=[
-            Length(max=60, message=_l("Der Empfänger darf höchstens 60 Zeichen lang sein.")),
-            NoControlCharacters(),
-        ],
-        description=_l("z. B. Agentur für Arbeit Suhl"),
+        choices=[],
+        validate_choice=False,  # checked below, only for a share-partner consent
+        description=_l(
+            "Eine Partnerstelle aus dem Verzeichnis oder alle Stellen einer Art, "
+            "z. B. alle Agenturen für Arbeit."
+        ),
     )
 
-    def validate_recipient(self, field: StringField) -> None:
-        if self.purpose.data == "share_partner" and not field.data:
+    def validate_recipient(self, field: SelectField) -> None:
+        if self.purpose.data != "share_partner":
+            return
+        if not field.data:
             raise ValidationError(
-                _l("Bitte geben Sie an, an welche Partnerstelle die Daten gehen dürfen.")
+                _l("Bitte wählen Sie, an welche Partnerstelle die Daten gehen dürfen.")
             )
+        if field.data not in {choice.value for choice in field.choices}:  # type: ignore[union-attr]
+            raise ValidationError(INVALID_CHOICE)
+
+
+def consent_form(*args: Any, **kwargs: Any) -> ConsentForm:
+    """A consent form with the recipients of the partner directory as choices."""
+    from wbagentur.firms.forms import grouped
+    from wbagentur.referrals.consents import recipient_choices
+
+    form = ConsentForm(*args, **kwargs)
+    form.recipient.choices = grouped(PLEASE_CHOOSE, recipient_choices())
+    return form

@@ -132,7 +132,14 @@ class Consent(db.Model):  # type: ignore[name-defined]
         sa.ForeignKey("firm_contacts.id", ondelete="CASCADE"), index=True
     )
     purpose: Mapped[str] = mapped_column(enum_column(*CONSENT_PURPOSES, name="purpose"))
-    # For share_partner: the partner category the data may go to (e.g. "agentur_fuer_arbeit").
+    # For share_partner: the partner kind (e.g. "agentur_fuer_arbeit") or the one partner of
+    # the directory the data may go to (wbagentur/referrals/consents.py decides coverage).
+    recipient_kind: Mapped[str | None] = mapped_column(sa.String(40))
+    recipient_partner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("partners.id"), index=True
+    )
+    # Free text of consents recorded before the recipient was chosen from the directory;
+    # a text alone covers no partner (migration e14a00000001).
     recipient: Mapped[str | None] = mapped_column(sa.String(60))
     text_version: Mapped[str] = mapped_column(sa.String(30))
     given_at: Mapped[datetime] = mapped_column(default=utcnow)

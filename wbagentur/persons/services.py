@@ -153,22 +153,55 @@ def record_view(actor: Any, person: Person) -> None:
     audit.record(actor, "person.view", "person", person.id)
 
 
-def give_consent(actor: Any, person: Person, purpose: str, recipient: str | None = None) -> Consent:
+def give_consent(
+    actor: Any,
+    person: Person | None,
+    purpose: str,
+    *,
+    recipient_kind: str | None = None,
+    recipient_partner_id: int | None = None,
+    contact: Any = None,
+) -> Consent:
+    """Record a consent of a person (or of a firm contact, ``contact``).
+
+    A share-partner consent names its recipient from the partner directory: a partner
+    kind or one partner (wbagentur/referrals/consents.py checks the choice).
+    """
     if purpose not in CONSENT_PURPOSES:
         raise DomainError("Bitte wählen Sie einen Zweck der Einwilligung.")
-    if purpose == "share_partner" and not recipient:
-        raise DomainError("Bitte geben Sie an, an welche Partnerstelle die Daten gehen dürfen.")
+    if (person is None) == (contact is None):
+        raise DomainError("Eine Einwilligung gehört zu genau einer Person oder Ansprechperson.")
+    if purpose == "share_partner" and not (recipient_kind or recipient_partner_id):
+        raise DomainError("Bitte wählen Sie, an welche Partnerstelle die Daten gehen dürfen.")
+    if contact is not None and purpose == rules.SPECIAL_CATEGORIES:
+        raise DomainError("Bitte wählen Sie einen Zweck der Einwilligung.")
+    share = purpose == "share_partner"
     consent = Consent(
-        person_id=person.id,
+        person_id=person.id if person is not None else None,
+        firm_contact_id=contact.id if contact is not None else None,
         purpose=purpose,
-        recipient=recipient if purpose == "share_partner" else None,
+        recipient_kind=recipient_kind if share else None,
+        recipient_partner_id=recipient_partner_id if share else None,
         text_version=rules.CONSENT_TEXT_VERSIONS[purpose],
         given_at=utcnow(),
         recorded_by_id=getattr(actor, "id", None),
     )
     db.session.add(consent)
     db.session.flush()
-    audit.record(actor, "consent.give", "person", person.id, consent_id=consent.id, purpose=purpose)
+    if person is not None:
+        audit.record(
+            actor, "consent.give", "person", person.id, consent_id=consent.id, purpose=purpose
+        )
+    else:
+        audit.record(
+            actor,
+            "consent.give",
+            "firm",
+            contact.firm_id,
+            consent_id=consent.id,
+            purpose=purpose,
+            firm_contact_id=contact.id,
+        )
     return consent
 
 
@@ -197,6 +230,26 @@ def withdraw_consent(actor: Any, person: Person, consent: Consent) -> Consent:
         consent_id=consent.id,
         purpose=consent.purpose,
         special_data_cleared=cleared,
+    )
+    return consent
+
+
+def withdraw_contact_consent(actor: Any, contact: Any, consent: Consent) -> Consent:
+    """Mark a consent of a firm contact withdrawn."""
+    if consent.firm_contact_id != contact.id:
+        raise DomainError("Diese Einwilligung gehört nicht zu dieser Ansprechperson.")
+    if consent.withdrawn_at is not None:
+        raise DomainError("Diese Einwilligung wurde bereits widerrufen.")
+    consent.withdrawn_at = utcnow()
+    db.session.flush()
+    audit.record(
+        actor,
+        "consent.withdraw",
+        "firm",
+        contact.firm_id,
+        consent_id=consent.id,
+        purpose=consent.purpose,
+        firm_contact_id=contact.id,
     )
     return consent
 

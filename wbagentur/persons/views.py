@@ -32,7 +32,7 @@ from wbagentur.firms.access import firms_visible_to
 from wbagentur.firms.forms import opts
 from wbagentur.firms.models import Firm
 from wbagentur.persons import access, bp, queries, rules, services
-from wbagentur.persons.forms import ConsentForm, PersonCreateForm, PersonEditForm
+from wbagentur.persons.forms import PersonCreateForm, PersonEditForm, consent_form
 from wbagentur.persons.models import (
     CONSENT_PURPOSES,
     EMPLOYMENT_STATUSES,
@@ -253,7 +253,8 @@ def detail(person_id: int) -> Any:
         consents=consents,
         employer=employer,
         can_edit=access.can_edit_person(current_user, person),
-        consent_form=ConsentForm(),
+        consent_form=consent_form(),
+        recipient_label=recipient_label,
         confirm_form=ConfirmForm(),
         purposes=CONSENT_PURPOSES,
         genders=GENDERS,
@@ -283,6 +284,8 @@ def edit(person_id: int) -> Any:
             services.update_person(
                 current_user,
                 person,
+    from wbagentur.referrals.consents import recipient_label
+
                 data,
                 expected,
                 severely_disabled=form.special_value(),
@@ -321,12 +324,13 @@ def edit(person_id: int) -> Any:
 @requires_role(*EDITORS)
 def consent_give(person_id: int) -> Any:
     person = access.get_person_for(current_user, person_id, need="edit")
-    form = ConsentForm()
+    form = consent_form()
     if form.validate_on_submit():
         try:
-            services.give_consent(
-                current_user, person, form.purpose.data, form.recipient.data or None
-            )
+            if form.purpose.data == "share_partner":
+                give_share_consent(current_user, recipient=form.recipient.data, person=person)
+            else:
+                services.give_consent(current_user, person, form.purpose.data)
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
@@ -365,6 +369,8 @@ def consent_withdraw(person_id: int, consent_id: int) -> Any:
                 ),
                 "success",
             )
+    from wbagentur.referrals.consents import give_share_consent
+
         else:
             flash(_("Die Einwilligung wurde widerrufen."), "success")
     return redirect(url_for("persons.detail", person_id=person.id) + "#einwilligungen")

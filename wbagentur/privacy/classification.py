@@ -230,7 +230,7 @@ TABLES: dict[str, TableClass] = {
         "consent_proof",
         _cols(
             pseudonymous="id person_id firm_contact_id given_at withdrawn_at recorded_by_id",
-            none="purpose recipient text_version",
+            none="purpose recipient recipient_kind recipient_partner_id text_version",
         ),
     ),
     # cases and what hangs on them

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     RadioField,
@@ -84,6 +85,27 @@ class ReferralForm(BaseForm):
             raise ValidationError(
                 _l("Bitte wählen Sie eine Einwilligung oder geben Sie eine Rechtsgrundlage an.")
             )
+
+
+class InlineConsentForm(BaseForm):
+    """ "Einwilligung jetzt erfassen" inside the referral form (prefix ``einwilligung``)."""
+
+    subject = SelectField(
+        _l("Wer willigt ein?"),
+        choices=[],
+        invalid_choice_message=_l("Bitte wählen Sie eine Person aus der Liste."),
+        validators=[DataRequired(_l("Bitte wählen Sie, wer einwilligt."))],
+    )
+    recipient = SelectField(
+        _l("Empfänger der Daten"),
+        choices=[],
+        invalid_choice_message=_l("Bitte wählen Sie einen Empfänger aus der Liste."),
+        validators=[DataRequired(_l("Bitte wählen Sie, an wen die Daten gehen dürfen."))],
+    )
+    confirmed = BooleanField(
+        _l("Die Einwilligung liegt vor (unterschrieben oder im Gespräch dokumentiert)."),
+        validators=[DataRequired(_l("Bitte bestätigen Sie, dass die Einwilligung vorliegt."))],
+    )
 
 
 class NoteForm(BaseForm):

@@ -218,9 +218,9 @@ def partner_infos(active_only: bool = True) -> list[rules.PartnerInfo]:
 # ---------------------------------------------------------------- consents
 
 
-def usable_consents(case: Case, partner_kind: str | None = None) -> list[Consent]:
+def usable_consents(case: Case, partner: Partner | None = None) -> list[Consent]:
     """Active share_partner consents of the case's person, participants and firm contacts
-    (optionally only those whose recipient fits ``partner_kind`` or is open)."""
+    (optionally only those whose recipient covers ``partner``: referrals/consents.py)."""
     person_ids = [pid for pid in [case.person_id] if pid] + list(
         db.session.scalars(
             sa.select(case_participants.c.person_id).where(case_participants.c.case_id == case.id)
@@ -241,14 +241,10 @@ def usable_consents(case: Case, partner_kind: str | None = None) -> list[Consent
         .where(subject, Consent.purpose == "share_partner", Consent.withdrawn_at.is_(None))
         .order_by(Consent.given_at.desc(), Consent.id.desc())
     )
-    if partner_kind is not None:
-        stmt = stmt.where(
-            sa.or_(
-                Consent.recipient.is_(None),
-                Consent.recipient == "",
-                Consent.recipient == partner_kind,
-            )
-        )
+    if partner is not None:
+        from wbagentur.referrals.consents import coverage
+
+        stmt = stmt.where(coverage(partner))
     return list(db.session.scalars(stmt))
 
 
@@ -256,7 +252,7 @@ def _check_basis(
     case: Case, partner: Partner, consent_id: int | None, legal_basis: str | None
 ) -> None:
     if consent_id:
-        if consent_id not in {c.id for c in usable_consents(case, partner.kind)}:
+        if consent_id not in {c.id for c in usable_consents(case, partner)}:
             raise DomainError(
                 "Die gewählte Einwilligung ist widerrufen oder gilt nicht für diese Partnerstelle. "
                 "Bitte wählen Sie eine gültige Einwilligung oder geben Sie eine Rechtsgrundlage an."

@@ -50,6 +50,7 @@ from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.ids import parse_page
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
+from wbagentur.firms.forms import grouped, opts
 from wbagentur.firms.models import FirmContact
 from wbagentur.persons.models import EMPLOYMENT_STATUSES, QUALIFICATIONS, Person
 from wbagentur.referrals import bp, forms, queries, rules, services
@@ -58,6 +59,12 @@ from wbagentur.referrals.access import (
     get_partner,
     get_referral_for,
     get_transfer_for,
+)
+from wbagentur.referrals.consents import (
+    give_share_consent,
+    is_legacy,
+    recipient_choices,
+    recipient_label,
 )
 from wbagentur.referrals.data import (
     AWAITING_STATES,
@@ -151,8 +158,47 @@ def _consent_label(consent: Any) -> str:
     else:
         contact = db.session.get(FirmContact, consent.firm_contact_id)
         subject = contact.name if contact else "–"
-    recipient = PARTNER_KINDS.get(consent.recipient or "", _("alle Partnerstellen"))
-    return f"{subject} – {recipient} ({_('Version')} {consent.text_version}, {consent.given_at:%d.%m.%Y})"
+    recipient = recipient_label(consent)
+    given = f"{consent.given_at:%d.%m.%Y}"
+    return f"{subject} – {recipient} ({_('Version')} {consent.text_version}, {given})"
+
+
+def _consent_subjects(case: Case) -> list[tuple[str, str]]:
+    """Who can consent for this case: its person, its participants, the firm's contacts."""
+    people = {p.id: p for p in [case.person, *case.participants] if p is not None}
+    subjects = [(f"person:{p.id}", p.full_name) for p in people.values()]
+    if case.firm is not None:
+        subjects += [
+            (f"contact:{c.id}", _("%(name)s (Ansprechperson)", name=c.name))
+            for c in case.firm.contacts
+        ]
+    return subjects
+
+
+def _consent_form(
+    case: Case, formdata: Any = None, partner_id: int | None = None
+) -> forms.InlineConsentForm:
+    form = forms.InlineConsentForm(formdata, prefix="einwilligung", meta={"csrf": False})
+    form.subject.choices = opts([("", _("– bitte wählen –"))] + _consent_subjects(case))
+    form.recipient.choices = grouped(_("– bitte wählen –"), recipient_choices())
+    if formdata is None and partner_id:
+        form.recipient.data = f"partner:{partner_id}"
+    return form
+
+
+def _record_inline_consent(case: Case, form: forms.InlineConsentForm) -> Any:
+    kind, _sep, raw_id = (form.subject.data or "").partition(":")
+    if kind == "person" and raw_id.isdigit():
+        person = next(
+            (p for p in [case.person, *case.participants] if p and p.id == int(raw_id)), None
+        )
+        if person is not None:
+            return give_share_consent(current_user, recipient=form.recipient.data, person=person)
+    if kind == "contact" and raw_id.isdigit() and case.firm is not None:
+        contact = next((c for c in case.firm.contacts if c.id == int(raw_id)), None)
+        if contact is not None:
+            return give_share_consent(current_user, recipient=form.recipient.data, contact=contact)
+    raise DomainError(_("Bitte wählen Sie, wer einwilligt."))
 
 
 def _referral_form(case: Case, formdata: Any = None) -> tuple[forms.ReferralForm, list[int]]:
@@ -166,7 +212,7 @@ def _referral_form(case: Case, formdata: Any = None) -> tuple[forms.ReferralForm
     ]
     form.data_categories.choices = [(k, _(v)) for k, v in DATA_CATEGORIES.items()]
     form.consent_id.choices = [(0, _("keine – Rechtsgrundlage angeben"))] + [
-        (c.id, _consent_label(c)) for c in services.usable_consents(case)
+        (c.id, _consent_label(c)) for c in services.usable_consents(case) if not is_legacy(c)
     ]
     if formdata is None:
         if need in PROGRAMMES:
@@ -177,19 +223,54 @@ def _referral_form(case: Case, formdata: Any = None) -> tuple[forms.ReferralForm
     return form, suggested
 
 
+def _new_page(case: Case, form: Any, suggested: list[int], **extra: Any) -> tuple[str, int]:
+    if "consent_form" not in extra:
+        extra["consent_form"] = _consent_form(case, partner_id=form.partner_id.data)
+    return _render(
+        "referrals/new.html", case=case, form=form, suggested=suggested, needs=NEEDS, **extra
+    )
+
+
+def _consent_step(case: Case) -> tuple[str, int]:
+    """ "Einwilligung jetzt erfassen": record it, then show the referral form again with
+    everything typed so far and the new consent chosen."""
+    consent_form = _consent_form(case, request.form)
+    if consent_form.validate():
+        try:
+            consent = _record_inline_consent(case, consent_form)
+        except DomainError as error:
+            db.session.rollback()
+            consent_form.subject.errors = [str(error)]
+        else:
+            db.session.commit()
+            data = request.form.copy()
+            data["consent_id"] = str(consent.id)
+            form, suggested = _referral_form(case, data)
+            return _new_page(
+                case,
+                form,
+                suggested,
+                consent_saved=_("Die Einwilligung wurde erfasst und ist unten ausgewählt."),
+            )
+    form, suggested = _referral_form(case, request.form)
+    return _new_page(case, form, suggested, consent_form=consent_form, consent_open=True)
+
+
 @bp.route("/faelle/<int:case_id>/weiterleiten", methods=["GET", "POST"])
 @requires_role(*REGIONAL)
 def case_new(case_id: int) -> Any:
     case = get_case_for(current_user, case_id, need="edit")
     if request.method == "GET":
         form, suggested = _referral_form(case)
-        return _render("referrals/new.html", case=case, form=form, suggested=suggested, needs=NEEDS)
+        return _new_page(case, form, suggested)
+    if request.form.get("action") == "consent":
+        return _consent_step(case)
     form, suggested = _referral_form(case, request.form)
     previous = idempotency.already_processed(form.submission_token.data)
     if previous:
         return redirect(previous)
     if not form.validate():
-        return _render("referrals/new.html", case=case, form=form, suggested=suggested, needs=NEEDS)
+        return _new_page(case, form, suggested)
     send = request.form.get("action") != "draft"
     try:
         referral = services.create_referral(
@@ -211,14 +292,7 @@ def case_new(case_id: int) -> Any:
     except DomainError as error:
         db.session.rollback()
         form.form_errors.append(str(error))
-        return _render(
-            "referrals/new.html",
-            case=case,
-            form=form,
-            suggested=suggested,
-            needs=NEEDS,
-            error=str(error),
-        )
+        return _new_page(case, form, suggested, error=str(error))
     db.session.commit()
     flash(
         _("Die Weiterleitung wurde gesendet.") if send else _("Der Entwurf wurde gespeichert."),
