@@ -7,9 +7,10 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from flask import abort, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import FieldList, SelectMultipleField, StringField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
@@ -33,6 +34,33 @@ class BaseForm(FlaskForm):
             if unbound_field.field_class.__name__ not in ("PasswordField", "FileField"):
                 filters.append(_clean)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        refuse_duplicate_keys(self)
+        return bool(super().validate(extra_validators))
+
+
+SINGLE_VALUE_KEYS = ("csrf_token", "next", "lang", "version", "submission_token")
+
+
+def refuse_duplicate_keys(form: Any = None) -> None:
+    """400 when a single-value field arrives more than once (``title=a&title=b``): the
+    form would silently take the first value, and a check of one copy could pass while
+    another copy is used (issue #19 item 9). Multi-value fields (checkbox groups,
+    multiple selects, lists) may repeat."""
+    if not has_request_context() or request.method not in ("POST", "PUT", "PATCH"):
+        return
+    names = list(SINGLE_VALUE_KEYS)
+    if form is not None:
+        names += [
+            field.name
+            for field in form
+            if not isinstance(field, (SelectMultipleField, FieldList))
+            and not getattr(field, "multiple_values", False)
+        ]
+    for name in names:
+        if len(request.form.getlist(name)) + len(request.files.getlist(name)) > 1:
+            abort(400)
 
 
 class NoControlCharacters:

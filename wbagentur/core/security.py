@@ -92,4 +92,9 @@ def set_security_headers(response: Response) -> Response:
 
 
 def init_security(app: Flask) -> None:
+    from wbagentur.core.forms import refuse_duplicate_keys
+
+    # Keys every form shares (CSRF token, next, version, …), also where a view reads
+    # request.form directly; each form checks its own fields in BaseForm.validate.
+    app.before_request(refuse_duplicate_keys)
     app.after_request(set_security_headers)
