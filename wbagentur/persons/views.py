@@ -238,6 +238,8 @@ def _duplicate_list(matches: list[tuple[Person, tuple[str, ...]]]) -> list[dict[
 @bp.route("/personen/<int:person_id>")
 @requires_role(*VIEWERS)
 def detail(person_id: int) -> Any:
+    from wbagentur.referrals.consents import recipient_label
+
     person = access.get_person_for(current_user, person_id)
     services.record_view(current_user, person)
     db.session.commit()
@@ -284,8 +286,6 @@ def edit(person_id: int) -> Any:
             services.update_person(
                 current_user,
                 person,
-    from wbagentur.referrals.consents import recipient_label
-
                 data,
                 expected,
                 severely_disabled=form.special_value(),
@@ -323,6 +323,8 @@ def edit(person_id: int) -> Any:
 @bp.route("/personen/<int:person_id>/einwilligungen", methods=["POST"])
 @requires_role(*EDITORS)
 def consent_give(person_id: int) -> Any:
+    from wbagentur.referrals.consents import give_share_consent
+
     person = access.get_person_for(current_user, person_id, need="edit")
     form = consent_form()
     if form.validate_on_submit():
@@ -369,8 +371,6 @@ def consent_withdraw(person_id: int, consent_id: int) -> Any:
                 ),
                 "success",
             )
-    from wbagentur.referrals.consents import give_share_consent
-
         else:
             flash(_("Die Einwilligung wurde widerrufen."), "success")
     return redirect(url_for("persons.detail", person_id=person.id) + "#einwilligungen")
