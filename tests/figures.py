@@ -36,6 +36,10 @@ FIGURES: dict[str, tuple[int, str]] = {
     "password.common_rejected": (11, "Abgelehnte häufige Passwörter (≥ 12 Zeichen)"),
     "throttle.login": (12, "Anmeldeversuche je Konto in 60 s"),
     "throttle.public_form": (12, "Öffentliches Formular: Absendungen je IP und Stunde"),
+    "throttle.public_form_flood_others": (
+        12,
+        "Öffentliches Formular nach Flut von einer IP: andere IPs kommen durch",
+    ),
     "session.idle": (13, "Leerlauf-Timeout"),
     "session.absolute": (13, "Absolute Sitzungsdauer"),
     "session.warning_lead": (13, "Vorwarnung vor Timeout"),

@@ -1,6 +1,7 @@
 """VAL-04 across processes: the per-IP limit of the public form holds in gunicorn with two
 workers sharing a Redis limiter store (as in production), not only in the test client."""
 
+import http.client
 import os
 import re
 import secrets
@@ -34,6 +35,25 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def request_from(source, url, data):
+    """POST from another loopback address (127.0.0.x), as a second client would."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=10, source_address=(source, 0)
+    )
+    try:
+        conn.request(
+            "POST",
+            parts.path,
+            body=urllib.parse.urlencode(data, doseq=True),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        response = conn.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        conn.close()
+
+
 def request(url, data=None):
     body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
     opener = urllib.request.build_opener(NoRedirect)
@@ -58,6 +78,15 @@ def wait_for(check, what):
 
 @pytest.fixture
 def gunicorn_intake(backend, tmp_path):
+    yield from _gunicorn(backend, tmp_path, {})
+
+
+@pytest.fixture
+def gunicorn_flood(backend, tmp_path):
+    yield from _gunicorn(backend, tmp_path, {"WBAGENTUR_INTAKE_GLOBAL_LIMIT": "30 per hour"})
+
+
+def _gunicorn(backend, tmp_path, extra_env):
     if REDIS is None:
         pytest.skip("redis-server not installed (apt-get install redis-server)")
     from tests.conftest import database_url, make_app
@@ -91,6 +120,7 @@ def gunicorn_intake(backend, tmp_path):
         "WBAGENTUR_RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0",
         "WBAGENTUR_INTAKE_MIN_SECONDS": "0",
         "WBAGENTUR_UPLOAD_DIR": str(tmp_path / "uploads"),
+        **extra_env,
     }
     proc = None
     try:
@@ -161,4 +191,53 @@ def test_public_form_sixth_submission_in_an_hour_is_429_across_workers(gunicorn_
     assert headers.get("Retry-After")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 5
+        db.engine.dispose()
+
+
+def _form(page, firm="Flut GmbH"):
+    started = re.search(r'name="started" type="hidden" value="([^"]+)"', page).group(1)
+    district = re.search(r'<option value="(\d+)">Sömmerda</option>', page).group(1)
+    return {
+        "firm_name": firm,
+        "contact_name": "Erika Test",
+        "email": "erika@flut-test.example",
+        "district_id": district,
+        "headcount_band": "10_49",
+        "topics": ["funding"],
+        "preferred_channel": "email",
+        "consent": "y",
+        "started": started,
+        "submission_token": secrets.token_urlsafe(16),
+    }
+
+
+@pytest.mark.slow
+def test_flood_from_one_address_leaves_the_form_open_for_others(gunicorn_flood):
+    """Issue #15: 60 posts from 127.0.0.1 against a global cap of 30 per hour; requests the
+    per-address limit refuses do not count, so 127.0.0.3 and 127.0.0.4 still get through."""
+    from wbagentur.cases.models import Case
+    from wbagentur.extensions import db
+
+    base, app = gunicorn_flood
+    _status, _headers, page = request(base + "/beratung-anfragen")
+    started = time.perf_counter()
+    flood = [request(base + "/beratung-anfragen", _form(page))[0] for _ in range(60)]
+    flood_seconds = time.perf_counter() - started
+    others = [
+        request_from(source, base + "/beratung-anfragen", _form(page, f"Andere {source} GmbH"))
+        for source in ("127.0.0.3", "127.0.0.4")
+    ]
+    record_figure(
+        "throttle.public_form_flood_others",
+        sum(1 for status, _body in others if status == 303),
+        target="2 von 2",
+        ok=all(status == 303 for status, _body in others),
+        db="gunicorn 2 Worker, Redis",
+    )
+    assert flood.count(303) == 5
+    assert flood.count(429) == 55
+    assert [status for status, _body in others] == [303, 303]
+    assert flood_seconds < 60
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 7
         db.engine.dispose()

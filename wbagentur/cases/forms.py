@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from wbagentur.cases.models import CHANNELS, CONTACT_CHANNELS, KINDS, OUTCOMES, PRIORITIES, TOPICS
 from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField
+from wbagentur.core.idempotency import new_token
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import BERLIN, local_today
 
@@ -134,6 +135,8 @@ class NoteForm(BaseForm):
         ],
         description=HEALTH_HINT,
     )
+    # One-time token (core.idempotency): a double click or parallel posts save one note.
+    submission_token = HiddenField(default=new_token)
 
 
 class ContactForm(BaseForm):
@@ -161,6 +164,7 @@ class ContactForm(BaseForm):
         ],
         description=HEALTH_HINT,
     )
+    submission_token = HiddenField(default=new_token)
 
     def validate_on_date(self, field: DateField) -> None:
         if field.data and field.data > local_today():
@@ -189,6 +193,7 @@ class FollowUpForm(BaseForm):
         _l("Fällig am"), validators=[InputRequired(_l("Bitte geben Sie ein Fälligkeitsdatum an."))]
     )
     for_user_id = SelectField(_l("Für"), coerce=int, choices=[])
+    submission_token = HiddenField(default=new_token)
 
     def validate_due_date(self, field: DateField) -> None:
         if field.data and field.data < local_today():

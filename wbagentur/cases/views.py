@@ -480,8 +480,12 @@ def _edit_case(case_id: int) -> Case:
     return get_case_for(current_user, case_id, need="edit")
 
 
+def _case_url(case: Case, anchor: str = "") -> str:
+    return url_for("cases.detail", case_id=case.id) + anchor
+
+
 def _back(case: Case, anchor: str = "") -> Response:
-    return redirect(url_for("cases.detail", case_id=case.id) + anchor)
+    return redirect(_case_url(case, anchor))
 
 
 @bp.route("/faelle/<int:case_id>/zuweisen", methods=["POST"])
@@ -566,6 +570,8 @@ def add_note(case_id: int) -> Any:
     form = forms.NoteForm()
     if not form.validate_on_submit():
         return _render_detail(case, 200, note_form=form)
+    if not idempotency.claim_once(form.submission_token.data, _case_url(case, "#verlauf")):
+        return _back(case, "#verlauf")  # sent twice: the first one saved it
     services.add_note(current_user, case, form.body.data)
     db.session.commit()
     flash(_("Die Notiz wurde gespeichert."), "success")
@@ -579,6 +585,8 @@ def add_contact(case_id: int) -> Any:
     form = forms.ContactForm()
     if not form.validate_on_submit():
         return _render_detail(case, 200, contact_form=form)
+    if not idempotency.claim_once(form.submission_token.data, _case_url(case, "#verlauf")):
+        return _back(case, "#verlauf")
     try:
         services.record_contact(
             current_user,
@@ -604,6 +612,8 @@ def add_follow_up(case_id: int) -> Any:
     form.for_user_id.choices = [(u.id, u.display_name) for u in _region_staff(case)]
     if not form.validate_on_submit():
         return _render_detail(case, 200, follow_up_form=form)
+    if not idempotency.claim_once(form.submission_token.data, _case_url(case, "#wiedervorlagen")):
+        return _back(case, "#wiedervorlagen")
     try:
         services.add_follow_up(
             current_user,
