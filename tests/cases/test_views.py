@@ -135,14 +135,17 @@ def test_assign_to_me_then_record_note_contact_follow_up_and_close(
         "20 Minuten",
     ):
         assert expected in text
-    response = client.post(
-        f"/faelle/{case_id}/abschliessen",
-        data={
-            "outcome": "funding_referred",
-            "outcome_note": "an AA Südwest",
-            "version": _version(clean_app, case_id),
-        },
-    )
+    close = {
+        "outcome": "funding_referred",
+        "outcome_note": "an AA Südwest",
+        "version": _version(clean_app, case_id),
+    }
+    # The open follow-up asks for a confirmation first (issue #14.9); nothing is saved.
+    warning = client.post(f"/faelle/{case_id}/abschliessen", data=close)
+    assert warning.status_code == 200
+    assert "Offene Wiedervorlagen: 1" in text_of(html_page(warning))
+    assert _version(clean_app, case_id) == close["version"]
+    response = client.post(f"/faelle/{case_id}/abschliessen", data={**close, "confirm_open": "y"})
     assert response.status_code == 302
     text = text_of(html_page(client.get(f"/faelle/{case_id}")))
     assert "an Förderstelle vermittelt" in text

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     SelectField,
@@ -122,6 +123,10 @@ class CloseForm(BaseForm):
         ],
         description=HEALTH_HINT,
     )
+    # Shown once the case still has open follow-ups or referrals (issue #14.9).
+    confirm_open = BooleanField(
+        _l("Trotzdem abschließen: die offenen Wiedervorlagen und Weiterleitungen bleiben offen.")
+    )
     version = HiddenField()
 
 
@@ -205,7 +210,20 @@ class FollowUpForm(BaseForm):
 
 
 class ParticipantForm(BaseForm):
-    person_id = SelectField(_l("Beschäftigte Person"), coerce=int, choices=[])
+    """Several employees of the firm join the case in one step (checkboxes)."""
+
+    person_ids = MultiCheckboxField(
+        _l("Beschäftigte, die am Fall teilnehmen"),
+        coerce=int,
+        choices=[],
+        invalid_choice_message=_l("Bitte wählen Sie nur Beschäftigte aus der Liste."),
+        invalid_value_message=_l("Bitte wählen Sie nur Beschäftigte aus der Liste."),
+    )
+
+    def validate_person_ids(self, field: MultiCheckboxField) -> None:
+        # Not DataRequired: that would mark every single checkbox as required.
+        if not field.data:
+            raise ValidationError(_l("Bitte wählen Sie mindestens eine Person aus."))
 
 
 class DocumentForm(BaseForm):

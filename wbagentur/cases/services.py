@@ -172,7 +172,36 @@ def assign_case(actor: Any, case: Case, assignee_id: int, expected_version: int 
         add_entry(case, actor, "status", **status_change("new", "in_advice"))
     db.session.flush()
     audit.record(actor, "case.assign", "case", case.id, assignee_id=assignee.id)
+    if previous != assignee.id:
+        notify_assignee(actor, case, assignee)
     return case
+
+
+def notify_assignee(actor: Any, case: Case | list[Case], assignee: User) -> bool:
+    """Tell an advisor by e-mail that cases are now theirs (issue #14.9), unless they
+    assigned them to themselves. References and links only: no personal data in the mail."""
+    from wbagentur.mail.services import queue_mail
+    from wbagentur.referrals.services import _base_url, _path
+
+    cases = case if isinstance(case, list) else [case]
+    if not cases or getattr(actor, "id", None) == assignee.id or not assignee.is_active:
+        return False
+    by = getattr(actor, "display_name", None) or "Die Weiterbildungsagentur"
+    lines = "\n".join(
+        f"{c.reference}: {_base_url()}{_path('cases.detail', case_id=c.id)}" for c in cases
+    )
+    subject = (
+        f"Fall {cases[0].reference} ist Ihnen zugewiesen"
+        if len(cases) == 1
+        else f"{len(cases)} Fälle sind Ihnen zugewiesen"
+    )
+    queue_mail(
+        assignee.email,
+        subject,
+        f"Guten Tag,\n\n{by} hat Ihnen zugewiesen:\n\n{lines}\n",
+        "case_assigned",
+    )
+    return True
 
 
 def change_status(
@@ -220,6 +249,25 @@ def change_status(
     db.session.flush()
     audit.record(actor, "case.status", "case", case.id, old=old, new=new_status)
     return case
+
+
+def open_work(case: Case) -> dict[str, int]:
+    """What is still open on a case: follow-ups not done and referrals waiting for or
+    being worked on by a partner (closing warns about them: issue #14.9)."""
+    from wbagentur.referrals.models import Referral
+
+    follow_ups = db.session.scalar(
+        sa.select(sa.func.count(FollowUp.id)).where(
+            FollowUp.case_id == case.id, FollowUp.done_at.is_(None)
+        )
+    )
+    referrals = db.session.scalar(
+        sa.select(sa.func.count(Referral.id)).where(
+            Referral.case_id == case.id,
+            Referral.state.in_(("draft", "sent", "accepted", "returned")),
+        )
+    )
+    return {"follow_ups": int(follow_ups or 0), "referrals": int(referrals or 0)}
 
 
 def add_note(actor: Any, case: Case, body: str) -> TimelineEntry:
@@ -304,21 +352,44 @@ def complete_follow_up(actor: Any, follow_up: FollowUp) -> FollowUp:
 
 def add_participant(actor: Any, case: Case, person_id: int) -> None:
     """Add an employee to a firm case (once); not while the person's data is restricted."""
+    add_participants(actor, case, [person_id])
+
+
+def add_participants(actor: Any, case: Case, person_ids: Iterable[int]) -> list[int]:
+    """Add several employees to a firm case in one step (one timeline entry naming them).
+
+    Each person once; not while a person's data is restricted. Returns the ids added.
+    """
     from wbagentur.persons.models import Person
     from wbagentur.retention.services import ensure_not_restricted
 
-    ensure_not_restricted(db.session.get(Person, person_id))
-    exists = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(case_participants)
-        .where(case_participants.c.case_id == case.id, case_participants.c.person_id == person_id)
+    wanted = list(dict.fromkeys(int(pid) for pid in person_ids))
+    if not wanted:
+        raise DomainError("Bitte wählen Sie mindestens eine Person aus.")
+    present = set(
+        db.session.scalars(
+            sa.select(case_participants.c.person_id).where(
+                case_participants.c.case_id == case.id,
+                case_participants.c.person_id.in_(wanted),
+            )
+        )
     )
-    if exists:
+    if present:
         raise DomainError("Die Person nimmt an diesem Fall bereits teil.")
-    db.session.execute(sa.insert(case_participants).values(case_id=case.id, person_id=person_id))
-    add_entry(case, actor, "note", body=None, participant_added=person_id)
+    for pid in wanted:
+        person = db.session.get(Person, pid)
+        if person is None:
+            raise DomainError("Unbekannte Person.")
+        ensure_not_restricted(person)
+    db.session.execute(
+        sa.insert(case_participants), [{"case_id": case.id, "person_id": pid} for pid in wanted]
+    )
+    add_entry(case, actor, "participant", body=None, participant_ids=wanted)
     db.session.flush()
-    audit.record(actor, "case.participant_add", "case", case.id, person_id=person_id)
+    db.session.expire(case, ["participants"])
+    for pid in wanted:
+        audit.record(actor, "case.participant_add", "case", case.id, person_id=pid)
+    return wanted
 
 
 def update_case(

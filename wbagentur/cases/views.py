@@ -434,13 +434,14 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
     follow_up_form.for_user_id.choices = [(u.id, u.display_name) for u in staff]
     follow_up_form.for_user_id.data = current_user.id
     participant_form = forms.ParticipantForm()
-    participant_form.person_id.choices = _participant_choices(case)
+    participant_form.person_ids.choices = _participant_choices(case)
+    timeline = db.session.scalars(queries.timeline(case, history_cutoff(current_user, case))).all()
     context: dict[str, Any] = {
         "case": case,
         "editable": editable,
-        "timeline": db.session.scalars(
-            queries.timeline(case, history_cutoff(current_user, case))
-        ).all(),
+        "timeline": timeline,
+        "refs": _timeline_refs(case, timeline),
+        "as_date": _as_date,
         "follow_ups": db.session.scalars(queries.open_follow_ups(case)).all(),
         "users": {u.id: u for u in staff},
         "assign_form": assign_form,
@@ -462,6 +463,38 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
     }
     context.update(form_overrides)
     return render_template("cases/detail.html", **context), status
+
+
+def _as_date(value: Any) -> Any:
+    """An ISO date stored in a timeline entry's data, as a date (None if unreadable)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _timeline_refs(case: Case, entries: Any) -> dict[str, dict[int, Any]]:
+    """What timeline entries without text point to (documents, persons, the firm), so
+    every entry says what happened (issue #14.6). Only objects of this case."""
+    doc_ids: set[int] = set()
+    person_ids: set[int] = set()
+    for entry in entries:
+        data = json.loads(entry.data or "{}")
+        if data.get("document_id"):
+            doc_ids.add(data["document_id"])
+        person_ids.update(data.get("participant_ids") or [])
+        if data.get("participant_added"):
+            person_ids.add(data["participant_added"])
+    documents = {
+        d.id: d
+        for d in db.session.scalars(
+            sa.select(Document).where(Document.case_id == case.id, Document.id.in_(doc_ids))
+        )
+    }
+    known = {p.id: p for p in [case.person, *case.participants] if p is not None}
+    return {"documents": documents, "persons": {i: known[i] for i in person_ids if i in known}}
 
 
 def _participant_choices(case: Case) -> list[tuple[int, str]]:
@@ -542,6 +575,10 @@ def close(case_id: int) -> Any:
     form = forms.CloseForm()
     if not form.validate_on_submit():
         return _render_detail(case, 200, close_form=form)
+    still_open = services.open_work(case)
+    if any(still_open.values()) and not form.confirm_open.data:
+        # A confirmation step, not an error: nothing is saved until it is ticked.
+        return _render_detail(case, 200, close_form=form, close_warning=still_open)
     try:
         services.change_status(
             current_user,
@@ -657,16 +694,19 @@ def complete_follow_up(case_id: int, follow_up_id: int) -> Any:
 def add_participant(case_id: int) -> Any:
     case = _edit_case(case_id)
     form = forms.ParticipantForm()
-    form.person_id.choices = _participant_choices(case)
+    form.person_ids.choices = _participant_choices(case)
     if not form.validate_on_submit():
         return _render_detail(case, 200, participant_form=form)
     try:
-        services.add_participant(current_user, case, form.person_id.data)
+        added = services.add_participants(current_user, case, form.person_ids.data)
     except DomainError as exc:
         flash(str(exc), "warning")
         return _back(case)
     db.session.commit()
-    flash(_("Die Person nimmt jetzt am Fall teil."), "success")
+    if len(added) == 1:
+        flash(_("Die Person nimmt jetzt am Fall teil."), "success")
+    else:
+        flash(_("%(n)s Personen nehmen jetzt am Fall teil.", n=len(added)), "success")
     return _back(case, "#teilnehmende")
 
 

@@ -2,8 +2,9 @@
 
 Advisors and supervisors see firms whose district lies in their region, plus firms
 linked to a case of their region (``cases.firm_id``); they edit firms of their own
-region only. Coordinators see all firms, read-only. Administrators see none (the views
-already answer 403 by role). Firms outside the scope answer 404, never 403.
+region and the firm of an open case handed over to their region (accepted transfer).
+Coordinators see all firms, read-only. Administrators see none (the views already
+answer 403 by role). Firms outside the scope answer 404, never 403.
 """
 
 from __future__ import annotations
@@ -47,12 +48,30 @@ def visible_firm_ids(user: Any) -> sa.Select[tuple[int]]:
 
 
 def can_edit_firm(user: Any, firm: Firm) -> bool:
-    """Advisors and supervisors edit firms whose district lies in their own region."""
-    return (
-        user.role in REGIONAL_ROLES
-        and user.region_id is not None
-        and (firm.district.region_id == user.region_id)
+    """Advisors and supervisors edit firms whose district lies in their own region, and the
+    firm of an open case handed over to their region (accepted transfer: issue #14.8).
+    A firm seen only through a case opened in the region stays read-only."""
+    if user.role not in REGIONAL_ROLES or user.region_id is None:
+        return False
+    if firm.district.region_id == user.region_id:
+        return True
+    from wbagentur.cases.models import Case
+    from wbagentur.referrals.models import Transfer
+
+    handed_over = (
+        sa.select(sa.literal(True))
+        .select_from(Case)
+        .join(Transfer, Transfer.case_id == Case.id)
+        .where(
+            Case.firm_id == firm.id,
+            Case.region_id == user.region_id,
+            Case.status != "closed",
+            Transfer.state == "accepted",
+            Transfer.to_region_id == user.region_id,
+        )
+        .limit(1)
     )
+    return bool(db.session.scalar(handed_over))
 
 
 def get_firm_for(user: Any, firm_id: int, need: str = "view") -> Firm:

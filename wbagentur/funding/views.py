@@ -482,8 +482,13 @@ def _check_or_404(case: Case, check_id: int) -> FundingCheck:
 def case_check_result(case_id: int, check_id: int) -> Any:
     case = get_case_for(current_user, case_id)
     check = _check_or_404(case, check_id)
+    person = db.session.get(Person, check.person_id) if check.person_id else None
     return render_template(
-        "funding/case_check_result.html", case=case, check=check, result=check.result
+        "funding/case_check_result.html",
+        case=case,
+        check=check,
+        result=check.result,
+        person=person,
     )
 
 

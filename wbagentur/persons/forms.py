@@ -182,6 +182,8 @@ class PersonForm(BaseForm):
 class PersonCreateForm(PersonForm):
     submission_token = HiddenField()
     next = HiddenField()
+    # Created from a firm case ("Neue beschäftigte Person anlegen"): joins that case.
+    case_id = HiddenField()
     confirm_new = BooleanField(_l("Trotzdem neu anlegen"))
 
 

@@ -162,12 +162,7 @@ def create() -> Any:
     form = PersonCreateForm()
     _prepare(form)
     if request.method == "GET":
-        form.submission_token.data = idempotency.new_token()
-        form.next.data = request.args.get("next", "")
-        employer = request.args.get("arbeitgeber", 0, type=parse_id)
-        if employer and employer in {c.value for c in form.employer_id.choices}:
-            form.employer_id.data = employer
-            form.employment_status.data = "employed"
+        _prefill_create(form)
     token = form.submission_token.data or None
     if request.method == "POST" and (done := idempotency.already_processed(token)):
         return redirect(done)
@@ -185,6 +180,7 @@ def create() -> Any:
                     severely_disabled=form.special_value(),
                     special_consent=bool(form.special_consent.data),
                 )
+                joined = _join_case(form.case_id.data, person)
                 location = target or url_for("persons.detail", person_id=person.id)
                 if token:
                     idempotency.claim(token, location)
@@ -199,7 +195,7 @@ def create() -> Any:
                     return redirect(done)
                 raise
             else:
-                flash(_("Die Person wurde angelegt."), "success")
+                flash(_created_message(joined), "success")
                 return redirect(location)
     return render_template(
         "persons/form.html",
@@ -208,6 +204,55 @@ def create() -> Any:
         duplicates=duplicates,
         has_special_consent=False,
     )
+
+
+def _prefill_create(form: PersonCreateForm) -> None:
+    """From a firm (``arbeitgeber``) or a firm case (``fall``): employer, way back, case."""
+    form.submission_token.data = idempotency.new_token()
+    form.next.data = request.args.get("next", "")
+    employer = request.args.get("arbeitgeber", 0, type=parse_id)
+    if employer and employer in {c.value for c in form.employer_id.choices}:
+        form.employer_id.data = employer
+        form.employment_status.data = "employed"
+    case = _case_to_join(request.args.get("fall", 0, type=parse_id))
+    if case is not None:
+        form.case_id.data = str(case.id)
+        form.next.data = url_for("cases.detail", case_id=case.id) + "#teilnehmende"
+
+
+def _case_to_join(case_id: int | None) -> Any:
+    """The firm case a new employee is created from, if the user may edit it."""
+    from wbagentur.cases.access import can_edit_case, cases_visible_to
+    from wbagentur.cases.models import Case
+
+    if not case_id or case_id < 0:
+        return None
+    case = db.session.scalar(cases_visible_to(current_user).where(Case.id == case_id))
+    if case is None or case.kind != "firm" or not can_edit_case(current_user, case):
+        return None
+    return case
+
+
+def _created_message(joined: Any) -> str:
+    if joined is None:
+        return _("Die Person wurde angelegt.")
+    return _(
+        "Die Person wurde angelegt und nimmt jetzt am Fall %(ref)s teil.", ref=joined.reference
+    )
+
+
+def _join_case(raw_case_id: str | None, person: Person) -> Any:
+    """Add the new person to the case it was created from (issue #14.5)."""
+    from wbagentur.cases import services as case_services
+
+    raw = (raw_case_id or "").strip()
+    if not raw.isdigit() or len(raw) > 9:
+        return None
+    case = _case_to_join(int(raw))
+    if case is None:
+        return None
+    case_services.add_participants(current_user, case, [person.id])
+    return case
 
 
 def _field_for(form: Any, exc: DomainError) -> Any:

@@ -22,6 +22,12 @@ def remind_command() -> None:
     click.echo(
         f"Erinnerungen: {counts['reminded']}, überfällig: {counts['overdue']}, "
         f"eskaliert: {counts['escalated']}, abgelaufen: {counts['expired']}"
+        + (
+            f", Eskalation ohne Empfänger (nächster Lauf versucht es erneut): "
+            f"{counts['escalation_pending']}"
+            if counts["escalation_pending"]
+            else ""
+        )
     )
 
 

@@ -647,6 +647,19 @@ def _supervisor_emails(region_id: int) -> list[str]:
     )
 
 
+def _escalation_recipients(region_id: int) -> tuple[list[str], str]:
+    """The region's active supervisors; without one, the state coordination (issue #14.9)."""
+    emails = _supervisor_emails(region_id)
+    if emails:
+        return emails, "supervisor"
+    coordinators = db.session.scalars(
+        sa.select(User.email)
+        .where(User.role == "coordinator", User.is_active.is_(True))
+        .order_by(User.id)
+    )
+    return list(coordinators), "coordinator"
+
+
 def run_reminders(today: date | None = None) -> dict[str, int]:
     """Reminders before the due date, escalation and expiry after it (idempotent)."""
     today = today or local_today()
@@ -654,7 +667,7 @@ def run_reminders(today: date | None = None) -> dict[str, int]:
     remind_days = int(config.get("REFERRAL_REMINDER_DAYS", 2))
     escalate_days = int(config.get("REFERRAL_ESCALATION_DAYS", 5))
     expiry_days = int(config.get("REFERRAL_EXPIRY_DAYS", 20))
-    counts = {"reminded": 0, "overdue": 0, "escalated": 0, "expired": 0}
+    counts = {"reminded": 0, "overdue": 0, "escalated": 0, "escalation_pending": 0, "expired": 0}
     now = utcnow()
     open_referrals = db.session.scalars(
         sa.select(Referral)
@@ -703,15 +716,27 @@ def run_reminders(today: date | None = None) -> dict[str, int]:
                 )
                 counts["reminded"] += 1
         if referral.escalated_at is None and overdue_by >= escalate_days:
-            if _mark_once(referral, "escalated_at", now):
+            emails, level = _escalation_recipients(referral.case.region_id)
+            if not emails:
+                # Nobody to tell: escalated_at stays empty, so the next run tries again.
+                logger.warning("referral %s: no one to escalate to", referral.id)
+                counts["escalation_pending"] += 1
+            elif _mark_once(referral, "escalated_at", now):
                 link = _base_url() + _path("referrals.detail", referral_id=referral.id)
-                for email in _supervisor_emails(referral.case.region_id):
+                note = (
+                    ""
+                    if level == "supervisor"
+                    else "\nDie Region hat keine aktive Leitung; die Meldung geht an die "
+                    "Landeskoordination.\n"
+                )
+                ref = referral.case.reference
+                body = (
+                    f"Die Weiterleitung {ref} an {referral.partner.name} ist seit {overdue_by} "
+                    f"Arbeitstagen überfällig (Frist {due:%d.%m.%Y}).\n{note}\n{link}\n"
+                )
+                for email in emails:
                     _queue_mail(
-                        email,
-                        f"Überfällige Weiterleitung {referral.case.reference}",
-                        f"Die Weiterleitung {referral.case.reference} an {referral.partner.name} ist seit "
-                        f"{overdue_by} Arbeitstagen überfällig (Frist {due:%d.%m.%Y}).\n\n{link}\n",
-                        "referral_escalation",
+                        email, f"Überfällige Weiterleitung {ref}", body, "referral_escalation"
                     )
                 audit.record(
                     None,
@@ -719,6 +744,7 @@ def run_reminders(today: date | None = None) -> dict[str, int]:
                     "referral",
                     referral.id,
                     partner_id=referral.partner_id,
+                    to=level,
                 )
                 counts["escalated"] += 1
     return counts
@@ -843,6 +869,7 @@ def accept_transfer(
     case.region_id = transfer.to_region_id
     case.assigned_to_id = actor.id
     db.session.flush()
+    moved = _move_open_follow_ups(actor, case)
     audit.record(
         actor,
         "transfer.accept",
@@ -851,6 +878,7 @@ def accept_transfer(
         case_id=case.id,
         from_region_id=transfer.from_region_id,
         to_region_id=transfer.to_region_id,
+        follow_ups_moved=moved,
     )
     if transfer.requested_by is not None and transfer.requested_by.is_active:
         _queue_mail(
@@ -860,6 +888,31 @@ def accept_transfer(
             "transfer",
         )
     return transfer
+
+
+def _move_open_follow_ups(actor: Any, case: Case) -> int:
+    """Open follow-ups go with the case to the advisor who accepted it (issue #14.8): the
+    sending region can no longer edit the case, so it could never complete them."""
+    from wbagentur.cases.models import FollowUp
+
+    open_ones = db.session.scalars(
+        sa.select(FollowUp)
+        .where(FollowUp.case_id == case.id, FollowUp.done_at.is_(None))
+        .order_by(FollowUp.id)
+    ).all()
+    for follow_up in open_ones:
+        follow_up.assignee_id = actor.id
+    if open_ones:
+        case_services.add_entry(
+            case,
+            actor,
+            "follow_up",
+            body=f"{len(open_ones)} offene Wiedervorlage(n) mit dem Fall übernommen",
+            moved=[f.id for f in open_ones],
+            assignee_id=actor.id,
+        )
+        db.session.flush()
+    return len(open_ones)
 
 
 def decline_transfer(

@@ -668,6 +668,10 @@ def reassign_cases(
             actor, "case.reassign", "case", case.id, assignee_id=target.id, previous_id=previous
         )
         result.moved.append(case.id)
+    if result.moved:
+        from wbagentur.cases.services import notify_assignee
+
+        notify_assignee(actor, [c for c in cases if c.id in result.moved], target)
     return result
 
 
