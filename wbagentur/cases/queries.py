@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from wbagentur.cases.access import case_scope
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participants, case_topics
-from wbagentur.core.text import like_pattern
+from wbagentur.core.text import like_pattern, name_matches
 from wbagentur.core.timezone import BERLIN
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
@@ -31,12 +31,14 @@ SORTS: dict[str, tuple[Any, ...]] = {
 SEARCH_ID_LIMIT = 2000
 
 
-def _search_terms(case: Any, pattern: str) -> list[sa.ColumnElement[bool]]:
+def _search_terms(case: Any, term: str) -> list[sa.ColumnElement[bool]]:
     """Conditions on ``case`` (Case or an alias), one per place the term may occur. Firms
     and persons, the small tables, are searched first (uncorrelated subqueries); on
-    PostgreSQL through the trigram indexes of migration c5a1e0000001."""
-    firms = sa.select(Firm.id).where(Firm.name_search.like(pattern, escape="\\"))
-    persons = sa.select(Person.id).where(Person.name_search.like(pattern, escape="\\"))
+    PostgreSQL through the trigram indexes of migration c5a1e0000001. A name matches when
+    it holds every word of the term, in any order and umlaut spelling (core.text)."""
+    pattern = like_pattern(term)
+    firms = sa.select(Firm.id).where(name_matches(Firm.name_search, term))
+    persons = sa.select(Person.id).where(name_matches(Person.name_search, term))
     participating = sa.select(case_participants.c.case_id).where(
         case_participants.c.person_id.in_(persons)
     )
@@ -53,13 +55,12 @@ def _search_terms(case: Any, pattern: str) -> list[sa.ColumnElement[bool]]:
 def matching_case_ids(term: str) -> sa.CompoundSelect:
     """Ids of all cases matching ``term`` (any scope; a case may come more than once)."""
     matched = aliased(Case)
-    pattern = like_pattern(term)
-    return sa.union_all(*(sa.select(matched.id).where(t) for t in _search_terms(matched, pattern)))
+    return sa.union_all(*(sa.select(matched.id).where(t) for t in _search_terms(matched, term)))
 
 
 def search_condition(term: str) -> sa.ColumnElement[bool]:
     """Cases whose reference, firm, person or a participant contains ``term``, ignoring
-    case and umlaut spelling (Müller = MÜLLER = Mueller).
+    case, word order and umlaut spelling (Müller = MÜLLER = Mueller = Muller).
 
     Runs one statement, for the ids of the matching cases (issue 8): the list and its
     count then fetch only those by primary key instead of searching again.
@@ -67,7 +68,7 @@ def search_condition(term: str) -> sa.ColumnElement[bool]:
     ids = db.session.scalars(matching_case_ids(term).limit(SEARCH_ID_LIMIT + 1)).all()
     if len(ids) <= SEARCH_ID_LIMIT:
         return Case.id.in_(sorted(set(ids)))
-    return sa.or_(*_search_terms(Case, like_pattern(term)))
+    return sa.or_(*_search_terms(Case, term))
 
 
 def case_list(

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wbagentur.core.text import like_pattern, normalise_search
+from wbagentur.core.text import name_matches, normalise_search
 from wbagentur.firms.access import firms_visible_to
 from wbagentur.firms.models import Firm
 from wbagentur.regions.models import District
@@ -25,7 +25,7 @@ def firm_list(
     """The firms the user may see, searched by name and filtered by district."""
     stmt = firms_visible_to(user)
     if q and normalise_search(q):
-        stmt = stmt.where(Firm.name_search.like(like_pattern(q), escape="\\"))
+        stmt = stmt.where(name_matches(Firm.name_search, q))
     if district_key:
         stmt = stmt.where(
             Firm.district_id.in_(sa.select(District.id).where(District.key == district_key))

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wbagentur.core.text import like_pattern, normalise_search
+from wbagentur.core.text import name_matches, normalise_search
 from wbagentur.persons.access import persons_visible_to
 from wbagentur.persons.models import Consent, Person
 
@@ -23,7 +23,7 @@ def person_list(
     """Persons the user may see, searched over the normalised full name."""
     stmt = persons_visible_to(user)
     if q and normalise_search(q):
-        stmt = stmt.where(Person.name_search.like(like_pattern(q), escape="\\"))
+        stmt = stmt.where(name_matches(Person.name_search, q))
     return stmt.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
