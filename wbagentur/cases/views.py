@@ -38,7 +38,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from wbagentur.accounts.models import User
-from wbagentur.cases import bp, forms, queries, services
+from wbagentur.cases import bp, drilldown, forms, queries, services
 from wbagentur.cases.access import can_edit_case, get_case_for, history_cutoff
 from wbagentur.cases.models import (
     CHANNELS,
@@ -148,9 +148,18 @@ def index() -> Any:
     ]
     drill = drill_down_filters(request.args)
     drill_args: dict[str, Any] = {k: str(v) for k, v in drill.items()}
+    active = drilldown.active_filters(current_user, drill)
+    if drill.get("advisor"):
+        # The dashboard's advisor filter is the assignment the form shows (not "alle").
+        name = next(f.value for f in active if f.params == ("advisor",))
+        form.assigned.choices.insert(1, (ADVISOR_CHOICE, name))
+        if not form.assigned.data and "assigned" not in request.form:
+            form.assigned.data = ADVISOR_CHOICE
     if request.method == "POST":
         form.q.data = ""  # checked by search.submit
         selected = {k: form.data.get(k) for k in FILTER_FIELDS} if form.validate() else {}
+        if selected.get("assigned") != ADVISOR_CHOICE:
+            drill_args.pop("advisor", None)
         return search.submit("cases", "cases.index", {**drill_args, **selected})
     term, key = search.recall("cases")
     form.q.data = term
@@ -162,16 +171,19 @@ def index() -> Any:
         filters["sort"] = form.sort.data or "neueste"
     stmt = queries.case_list(current_user, **filters, drill=drill)
     extra: dict[str, Any] = {}
-    if drill:
-        extra["intro"] = _(
-            "Gefilterte Liste aus der Übersicht. Entfernen Sie die Filter in der Adresse oder "
-            "öffnen Sie die Fallliste neu, um alle Fälle zu sehen."
-        )
     page_args = dict(drill_args)
     if filters:
         page_args.update({k: form.data[k] for k in FILTER_FIELDS if form.data.get(k)})
     if key:
         page_args[search.PARAM] = key
+    if drill:
+        extra["intro"] = _(
+            "Gefilterte Liste aus der Übersicht: Die Filter stehen im Formular und lassen "
+            "sich dort einzeln entfernen."
+        )
+        extra["active_filters"] = [
+            (f, url_for("cases.index", **_without(page_args, f.params))) for f in active
+        ]
     return _list_page(
         _("Fälle"),
         stmt,
@@ -184,6 +196,13 @@ def index() -> Any:
 
 
 FILTER_FIELDS = ("status", "kind", "topic", "assigned", "sort")
+ADVISOR_CHOICE = "berater"
+
+
+def _without(args: dict[str, Any], params: tuple[str, ...]) -> dict[str, Any]:
+    """The list's parameters without a drill-down filter (and its form echo)."""
+    dropped = set(params) | ({"assigned"} if "advisor" in params else set())
+    return {k: v for k, v in args.items() if k not in dropped}
 _ID_PARAMS = (
     "advisor",
     "region",
@@ -336,17 +355,16 @@ def create() -> Any:
 
 
 def _pick_client() -> str:
-    from wbagentur.core.text import like_pattern
+    from wbagentur.core.text import name_matches
 
     q, key = search.recall("pick_client")
     firms: list[Firm] = []
     persons: list[Person] = []
     if q:
-        pattern = like_pattern(q)
         firms = list(
             db.session.scalars(
                 firms_visible_to(current_user)
-                .where(Firm.name_search.like(pattern, escape="\\"))
+                .where(name_matches(Firm.name_search, q))
                 .order_by(Firm.name, Firm.id)
                 .limit(20)
             )
@@ -354,7 +372,7 @@ def _pick_client() -> str:
         persons = list(
             db.session.scalars(
                 persons_visible_to(current_user)
-                .where(Person.name_search.like(pattern, escape="\\"))
+                .where(name_matches(Person.name_search, q))
                 .order_by(Person.last_name, Person.id)
                 .limit(20)
             )
