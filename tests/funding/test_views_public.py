@@ -64,7 +64,9 @@ def test_kompass_programme_page_shows_details_and_unverified_badge(client):
     assert response.status_code == 200
     text = text_of(html_page(response))
     assert "Wer entscheidet" in text
-    assert "sgb3_82@2024-04-01" in text
+    # The public page names the version by its date, never by its key (issue #15).
+    assert "seit 01.04.2024" in text
+    assert "sgb3_82@2024-04-01" not in text
     assert "ungeprüft" in text
     assert 'href="https://www.gesetze-im-internet.de/sgb_3/__82.html"' in response.get_data(
         as_text=True

@@ -479,7 +479,8 @@ _FIELD_NOTE = re.compile(
 )
 _PAREN_TOKENS = re.compile(r"\s*\(\s*" + _TOKEN + r"(?:\s*(?:,|oder|und)\s*" + _TOKEN + r")*\s*\)")
 _BARE_TOKEN = re.compile(r"\b" + _TOKEN)
-_PARAM_KEY = re.compile(r"\b[a-z0-9_]+@\d{4}-\d{2}-\d{2}(?:/[A-Za-z0-9_.]+)?(?:\s*=\s*\S+)?")
+_PARAM_VALUE = re.compile(r"\b[a-z0-9_]+@\d{4}-\d{2}-\d{2}/[A-Za-z0-9_.]+(?:\s*=\s*\S+)?")
+_VERSION_KEY = re.compile(r"\b[a-z0-9_]+@(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def plain_text(text: str) -> str:
@@ -487,7 +488,8 @@ def plain_text(text: str) -> str:
     text = _FIELD_NOTE.sub("", text)
     text = _PAREN_TOKENS.sub("", text)
     text = _BARE_TOKEN.sub("", text)
-    text = _PARAM_KEY.sub("ein Wert", text)
+    text = _PARAM_VALUE.sub("ein Wert", text)
+    text = _VERSION_KEY.sub(lambda m: f"vom {m[3]}.{m[2]}.{m[1]}", text)
     return re.sub(r"\(\s*\)|\s{2,}", " ", text).replace(" .", ".").replace(" ;", ";").strip()
 
 
@@ -508,6 +510,10 @@ def public_result(result: dict[str, Any]) -> dict[str, Any]:
                 "next_steps": [
                     {**s, "text": plain_text(str(s.get("text", "")))} for s in p["next_steps"]
                 ],
+                "deciding_body": {
+                    **p["deciding_body"],
+                    "note": plain_text(str(p["deciding_body"].get("note", ""))),
+                },
             }
         )
     routing = dict(result.get("routing") or {})
