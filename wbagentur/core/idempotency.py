@@ -6,10 +6,13 @@ the path of what it created; a repeat finds the row and redirects there instead.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbagentur.core.models import utcnow
@@ -44,3 +47,30 @@ def claim(token: str, result_path: str | None = None) -> None:
     primary key at flush/commit (IntegrityError), so only one of them is stored."""
     db.session.add(SubmissionToken(token=token, result_path=result_path))
     db.session.flush()
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def claim_once(token: str | None, result_path: str) -> bool:
+    """Claim ``token`` for the submission being processed; False when a submission with
+    the same token was processed already or is being committed right now (double click,
+    ten parallel posts): the caller then creates nothing and redirects to ``result_path``.
+
+    The row is inserted in a savepoint: on PostgreSQL a concurrent holder of the same
+    token makes the insert wait for that transaction and then fail on the primary key,
+    which only ends the savepoint. A missing token (old page, script) claims nothing; a
+    malformed one is a 400.
+    """
+    if not token:
+        return True
+    if not _TOKEN.fullmatch(token):
+        abort(400)
+    if already_processed(token) is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(SubmissionToken(token=token, result_path=result_path))
+    except IntegrityError:
+        return False
+    return True
