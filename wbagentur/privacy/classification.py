@@ -127,7 +127,10 @@ TABLES: dict[str, TableClass] = {
     # reference data and configuration: no personal data
     "regions": TableClass(None, _cols(none="id code name is_pilot employment_agency")),
     "districts": TableClass(None, _cols(none="id key name kind region_id")),
-    "contact_points": TableClass(None, _cols(none="id region_id name city")),
+    # The agency's own public contact details (issue #15), not a person's.
+    "contact_points": TableClass(
+        None, _cols(none="id region_id name city street postcode phone email opening_hours")
+    ),
     "case_counters": TableClass(None, _cols(none="region_id year last_seq")),
     "funding_programmes": TableClass(
         None,
@@ -283,7 +286,7 @@ TABLES: dict[str, TableClass] = {
             contact="contact_name email phone",
             free_text="message",
             pseudonymous="id case_id submitted_at status_token_hash status_token_expires_at firm_confirmed_at",
-            none="district_id headcount_band preferred_channel consent_text_version",
+            none="district_id headcount_band preferred_channel consent_text_version status_mails",
         ),
     ),
     "referrals": TableClass(
