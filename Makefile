@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wbagentur
 
-.PHONY: help run test setup setup-dev translations compile-translations lint clean
+.PHONY: help run test test-future setup setup-dev translations compile-translations lint lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -21,14 +21,14 @@ setup: $(VENV)/.installed compile-translations
 
 setup-dev: $(VENV)/.installed-dev compile-translations
 
+# Installs are reproducible: exact versions with hashes from the lock files (`make lock`).
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements-dev.txt
 	touch $@
 
 compile-translations: $(VENV)/.installed
@@ -40,10 +40,28 @@ translations: $(VENV)/.installed ## extract messages and update the English cata
 		--no-location --sort-output --project=wbagentur --ignore-dirs=".* _* .venv instance node_modules" .
 	$(BIN)/pybabel -q update -i wbagentur/translations/messages.pot -d wbagentur/translations -l en --no-fuzzy-matching
 
-lint: setup-dev ## ruff and mypy
-	$(BIN)/pip install -q ruff mypy
-	$(BIN)/ruff check wbagentur tests
+lint: setup-dev ## ruff (lint and format) and mypy, the versions pinned in requirements-dev.in
+	$(BIN)/ruff check wbagentur tests migrations/env.py config loadtest
+	$(BIN)/ruff format --check wbagentur tests migrations/env.py config loadtest
 	$(BIN)/mypy wbagentur
+
+# CI runs the suite a second time with the clock of the whole process (and of every process it
+# starts) moved two years ahead: no test may depend on today's date (docs/testing.md). The
+# libfaketime that the PyPI package `libfaketime` ships is preloaded; Debian's faketime 0.9.10
+# hangs Python 3.11's timed waits (a faked monotonic clock) or breaks time.sleep (a real one).
+FUTURE ?= +2y
+LIBFAKETIME = $(shell $(BIN)/python -c 'import libfaketime, pathlib; print(pathlib.Path(libfaketime.__file__).parent / "vendor/libfaketime/src/libfaketime.so.1")' 2>/dev/null)
+test-future: setup-dev ## the SQLite half of the suite with the clock moved two years ahead
+	LD_PRELOAD='$(LIBFAKETIME)' FAKETIME='$(FUTURE)' FAKETIME_DONT_FAKE_MONOTONIC=1 \
+		$(BIN)/python -m pytest -n auto --db=sqlite -p no:cacheprovider $(PYTEST_ARGS)
+
+lock: ## recompile requirements*.txt from the ranges in requirements*.in (keeps pins; UPGRADE=1 updates)
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links $(if $(UPGRADE),--upgrade) -o requirements.txt requirements.in
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links $(if $(UPGRADE),--upgrade) -o requirements-dev.txt requirements-dev.in
 
 clean: ## remove the virtual environment and the development database
 	rm -rf $(VENV) instance

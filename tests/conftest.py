@@ -253,6 +253,7 @@ def _whole_suite(config: pytest.Config) -> bool:
     return (
         not config.getoption("keyword")
         and not config.getoption("markexpr")
+        and config.getoption("--db") == "both"
         and (
             config.args in ([], ["tests"]) or config.args == [str(Path(config.rootpath) / "tests")]
         )
