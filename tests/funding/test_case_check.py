@@ -101,7 +101,7 @@ def test_case_check_save_stores_check_and_timeline_entry(
         check = db.session.scalar(sa.select(FundingCheck))
         assert check.case_id == ids.case_id
         assert check.person_id == ids.person_id
-        assert check.versions["sgb3_82"] == "sgb3_82@2024-04-01"
+        assert check.versions["sgb3_82"] == "sgb3_82@2024-04-01.2"
         assert check.input["person"]["birth_date"] == "1988-06-15"
         assert ",sgb3_82," in check.eligible_codes
         entry = db.session.scalar(
@@ -113,9 +113,9 @@ def test_case_check_save_stores_check_and_timeline_entry(
     assert "§ 82 SGB III förderfähig (13.500,00\xa0€)" in entry.body
     data = json.loads(entry.data)
     assert data["check_id"] == check_id
-    assert data["parameter_versions"]["sgb3_82"] == "sgb3_82@2024-04-01"
+    assert data["parameter_versions"]["sgb3_82"] == "sgb3_82@2024-04-01.2"
     page = text_of(html_page(client.get(response.headers["Location"])))
-    assert "sgb3_82@2024-04-01" in page
+    assert "sgb3_82@2024-04-01.2" in page
     assert "Förderempfehlung" in page
 
 

@@ -68,7 +68,15 @@ def test_catalogue_seed_holds_every_default_set_as_approved(clean_app):
                 sa.select(ParameterVersion.version_key).where(ParameterVersion.state == "approved")
             )
         )
-    assert keys == {ps.version for ps in DEFAULT_PARAMETER_SETS}
+        effective = {ps.version for ps in catalogue.get_catalogue().sets}
+    defaults = {ps.version for ps in DEFAULT_PARAMETER_SETS}
+    # The seed (045bc1cda6bc) plus the engine-2.0 corrections (f17a00000001, '<key>.2', which
+    # shadow the seed rows they correct): the catalogue in effect is exactly the default sets.
+    assert effective == defaults
+    assert defaults <= keys
+    assert {k for k in keys - defaults if not k.endswith(".2")} == {
+        k.removesuffix(".2") for k in defaults if k.endswith(".2")
+    }
 
 
 def test_propose_version_has_no_effect_until_approved(clean_app, make_user):
@@ -157,7 +165,7 @@ def test_rejected_version_is_never_used(clean_app, make_user):
         db.session.commit()
         result = services.check_document(EX1)
     assert _wage_subsidy(result) == 750000
-    assert result["parameter_versions"]["sgb3_82"] == "sgb3_82@2024-04-01"
+    assert result["parameter_versions"]["sgb3_82"] == "sgb3_82@2024-04-01.2"
 
 
 def test_history_rows_unchanged_after_new_version(clean_app, make_user):
@@ -186,7 +194,7 @@ def test_history_rows_unchanged_after_new_version(clean_app, make_user):
         after = db.session.execute(
             sa.select(*cols).where(ParameterVersion.id != version.id).order_by(ParameterVersion.id)
         ).all()
-        assert version.version_key == "sgb3_82@2024-04-01.2"
+        assert version.version_key == "sgb3_82@2024-04-01.3"
     assert after == before
 
 
@@ -205,7 +213,7 @@ def test_overlapping_versions_newest_approved_wins(clean_app, make_user):
         services.approve_version(_user(coordinator), version)
         db.session.commit()
         cat = catalogue.get_catalogue()
-        assert cat.select("sgb3_82", date(2022, 12, 31)).version == "sgb3_82@2019-01-01"
+        assert cat.select("sgb3_82", date(2022, 12, 31)).version == "sgb3_82@2019-01-01.2"
         assert cat.select("sgb3_82", date(2022, 12, 31)).valid_to == date(2022, 12, 31)
         assert cat.select("sgb3_82", date(2023, 1, 1)).version == "sgb3_82@2023-01-01"
         assert cat.select("sgb3_82", date(2027, 1, 11)).version == "sgb3_82@2023-01-01"

@@ -186,3 +186,180 @@ def test_82_and_82a_exclude_each_other_and_routing_says_which_first(runner: Any)
     assert decision["between"] == ["sgb3_82", "sgb3_82a"]
     assert decision["first"] == "sgb3_82a"
     assert "§ 82b SGB III" in decision["why"]
+
+
+# --------------------------------------------------------------------------- item 4
+
+
+def _programme(out: dict[str, Any], code: str) -> dict[str, Any]:
+    return next(p for p in out["programmes"] if p["programme"] == code)
+
+
+def test_award_before_the_reform_keeps_the_old_law_422(client: Any, runner: Any) -> None:
+    # § 422 Abs. 1 Nr. 2 SGB III: awarded on 15.03.2024, before the reform of 1.4.2024; the course
+    # starts 02.05.2024 → the version in force until 31.03.2024 applies.
+    base = doc(
+        EX1,
+        top={"reference_date": "2024-03-20"},
+        course={
+            "application_date": "2024-02-01",
+            "award_date": "2024-03-15",
+            "start_date": "2024-05-02",
+            "end_date": "2024-10-31",
+            "structural_change_driven": True,
+        },
+    )
+    out = evaluate_document(base)
+    s82 = _programme(out, "sgb3_82")
+    assert s82["parameter_version"] == "sgb3_82@2019-01-01.2"
+    assert s82["decisive_date"] == {
+        "date": "2024-03-15",
+        "basis": "award",
+        "label": "Bewilligung",
+        "citation": "§ 422 Abs. 1 SGB III",
+    }
+    reason = next(r for r in s82["reasons"] if r["rule"] == "sgb3_82.decisive_date")
+    assert reason["text"].startswith("§ 422 Abs. 1 SGB III: Maßgeblich")
+    assert "sgb3_82@2019-01-01.2" in reason["text"]
+    assert client.post("/api/foerdercheck", json=base).get_json() == out
+    cli = runner.invoke(args=["funding", "check", "-"], input=json.dumps(base))
+    assert _programme(json.loads(cli.output), "sgb3_82")["parameter_version"] == (
+        "sgb3_82@2019-01-01.2"
+    )
+    # Without the award, the (timely) course start after the reform decides: new law.
+    no_award = doc(base, course={"award_date": None})
+    s82 = _programme(evaluate_document(no_award), "sgb3_82")
+    assert s82["parameter_version"] == "sgb3_82@2024-04-01.2"
+    assert s82["decisive_date"]["basis"] == "start"
+
+
+def test_course_start_before_the_reform_with_timely_application_keeps_the_old_law() -> None:
+    # § 422 Abs. 1 Nr. 3: the measure began 25.03.2024, applied for by then; award only in May.
+    document = doc(
+        EX1,
+        top={"reference_date": "2024-03-01"},
+        course={
+            "application_date": "2024-03-01",
+            "award_date": "2024-05-10",
+            "start_date": "2024-03-25",
+            "end_date": "2024-09-30",
+            "structural_change_driven": True,
+        },
+    )
+    s82 = _programme(evaluate_document(document), "sgb3_82")
+    assert s82["decisive_date"]["basis"] == "start"
+    assert s82["parameter_version"] == "sgb3_82@2019-01-01.2"
+    # Applied only after the start: the start does not count (Nr. 3); the award decides.
+    late = doc(document, course={"application_date": "2024-03-27"})
+    s82 = _programme(evaluate_document(late), "sgb3_82")
+    assert s82["decisive_date"]["basis"] == "award"
+    assert s82["parameter_version"] == "sgb3_82@2024-04-01.2"
+
+
+def test_esf_uses_the_award_date_and_afbg_the_course_start() -> None:
+    document = doc(EX1, course={"application_date": "2026-11-25", "award_date": "2026-12-10"})
+    out = evaluate_document(document)
+    assert _programme(out, "esf_weiterbildungsscheck")["decisive_date"]["basis"] == "award"
+    assert _programme(out, "afbg")["decisive_date"]["basis"] == "start"
+    assert _programme(out, "thuerbfg")["decisive_date"]["citation"].startswith("§ 6 ThürBfG")
+
+
+KUG = doc(
+    EX1,
+    top={"reference_date": "2024-05-02"},
+    person={"short_time_work_at_course_start": True},
+    course={"start_date": "2024-06-03", "end_date": "2024-11-29"},
+)
+
+
+def test_course_starting_during_kurzarbeit_until_july_2024_is_excluded(client: Any) -> None:
+    r = run(KUG)
+    s82 = r.programme("sgb3_82")
+    assert s82.status == "not_eligible"
+    reason = s82.reason("sgb3_82.short_time_work")
+    assert reason is not None
+    assert reason.met is False
+    assert reason.citation == "§ 82 Abs. 7 SGB III a. F."
+    body = client.post("/api/foerdercheck", json=KUG).get_json()
+    assert _programme(body, "sgb3_82")["status"] == "not_eligible"
+
+
+def test_kurzarbeit_exclusion_ends_on_31_july_2024() -> None:
+    last = run(doc(KUG, course={"start_date": "2024-07-31"})).programme("sgb3_82")
+    after = run(doc(KUG, course={"start_date": "2024-08-01"})).programme("sgb3_82")
+    assert last.reason("sgb3_82.short_time_work").met is False  # type: ignore[union-attr]
+    assert after.reason("sgb3_82.short_time_work") is None
+    unknown = run(doc(KUG, person={"short_time_work_at_course_start": None}))
+    reason = unknown.programme("sgb3_82").reason("sgb3_82.short_time_work")
+    assert reason is not None
+    assert reason.met is True
+    assert reason.assumed is True
+
+
+# --------------------------------------------------------------------------- items 9 and 5
+
+
+def _aq(out: dict[str, Any]) -> dict[str, Any]:
+    return _programme(out, "esf_anpassungsqualifizierung")
+
+
+@pytest.mark.parametrize(
+    ("firm", "sme"),
+    [
+        ({"headcount": 9, "annual_turnover_eur": 2_000_000}, "micro"),
+        (
+            {"headcount": 9, "annual_turnover_eur": 2_000_001, "balance_sheet_total_eur": 1e6},
+            "micro",
+        ),
+        ({"headcount": 9, "annual_turnover_eur": 5_000_000}, "small"),
+        ({"headcount": 49.75, "annual_turnover_eur": 10_000_000}, "small"),
+        ({"headcount": 50, "annual_turnover_eur": 10_000_000}, "medium"),
+        (
+            {"headcount": 249, "annual_turnover_eur": 60e6, "balance_sheet_total_eur": 43e6},
+            "medium",
+        ),
+        ({"headcount": 249, "annual_turnover_eur": 60e6, "balance_sheet_total_eur": 44e6}, "large"),
+        ({"headcount": 250, "annual_turnover_eur": 1e6}, "large"),
+        ({"headcount": 20, "linked_to_large_enterprise": True}, "large"),
+    ],
+)
+def test_eu_sme_class_in_the_anpassungsqualifizierung(firm: dict[str, Any], sme: str) -> None:
+    document = doc(EX1, firm={"staff": None, "linked_to_large_enterprise": False, **firm})
+    reason = next(
+        r for r in _aq(evaluate_document(document))["reasons"] if r["rule"].endswith(".sme_class")
+    )
+    assert reason["citation"] == "Empfehlung 2003/361/EG, Anhang Art. 2"
+    labels = {
+        "micro": "Kleinstunternehmen",
+        "small": "kleines Unternehmen",
+        "medium": "mittleres Unternehmen",
+        "large": "großes Unternehmen (kein KMU)",
+    }
+    assert f"KMU-Einstufung: {labels[sme]}" in reason["text"]
+    assert reason["verified"] is False  # the SME staggering of the rate is a catalogue parameter
+
+
+def test_sme_class_without_turnover_is_provisional(runner: Any) -> None:
+    cli = runner.invoke(args=["funding", "check", "-"], input=json.dumps(EX1))
+    reason = next(
+        r for r in _aq(json.loads(cli.output))["reasons"] if r["rule"].endswith(".sme_class")
+    )
+    assert "Kleinstunternehmen" not in reason["text"]
+    assert "kleines Unternehmen nach 29,25 Beschäftigten" in reason["text"]
+    assert "vorläufig, es fehlen" in reason["text"]
+
+
+def test_anpassungsqualifizierung_counts_course_and_wage_costs(client: Any) -> None:
+    # EX1: 6,000 € course fees + 10,000 € participants' wage costs = 16,000 € eligible
+    # expenditure; grant up to 50 % = 8,000 €.
+    out = client.post("/api/foerdercheck", json=EX1).get_json()
+    amounts = {a["code"]: a for a in _aq(out)["amounts"]}
+    assert amounts["eligible_wage_costs"]["cents"] == 1_000_000
+    assert amounts["eligible_expenditure"]["cents"] == 1_600_000
+    assert amounts["grant"]["cents"] == 800_000
+    assert amounts["grant"]["up_to"] is True
+    step = _step(out, "esf_anpassungsqualifizierung")
+    assert "Förderportal" in step["text"]
+    assert "per Post" in step["text"]
+    data = next(r for r in _aq(out)["reasons"] if r["rule"].endswith(".participant_data"))
+    assert data["citation"] == "Art. 17 und Anhang I VO (EU) 2021/1057"

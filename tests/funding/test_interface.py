@@ -87,7 +87,7 @@ def test_evaluate_document_is_json_serialisable_and_uses_today_at_the_edge() -> 
     s82 = next(p for p in out["programmes"] if p["programme"] == "sgb3_82")
     amounts = {a["code"]: a["cents"] for a in s82["amounts"]}
     assert amounts["total_ba"] == 1_350_000
-    assert out["parameter_versions"]["sgb3_82"] == "sgb3_82@2024-04-01"
+    assert out["parameter_versions"]["sgb3_82"] == "sgb3_82@2024-04-01.2"
     assert all(
         set(r) >= {"text", "rule", "citation", "met", "source_url", "verified"}
         for r in s82["reasons"]
@@ -100,17 +100,17 @@ def test_default_parameter_sets_are_json_and_round_trip() -> None:
         assert parse_parameter_set(data) == ps
     by_version = {ps.version: ps for ps in DEFAULT_PARAMETER_SETS}
     assert (
-        by_version["sgb3_82@2024-04-01"].verified is False
+        by_version["sgb3_82@2024-04-01.2"].verified is False
     )  # SV flat rate, hours unit, staff counting
-    assert by_version["sgb3_82@2024-04-01"].params["bands"].verified is True
-    assert by_version["sgb3_82@2019-01-01"].params["bands"].verified is False
+    assert by_version["sgb3_82@2024-04-01.2"].params["bands"].verified is True
+    assert by_version["sgb3_82@2019-01-01.2"].params["bands"].verified is False
     assert by_version["esf_weiterbildungsscheck@2022-06-20"].params["rate"].verified is False
-    assert by_version["sgb3_82@2019-01-01"].valid_to == date(2024, 3, 31)
+    assert by_version["sgb3_82@2019-01-01.2"].valid_to == date(2024, 3, 31)
 
 
 def test_custom_parameter_sets_replace_the_defaults() -> None:
     sets = [ps.to_dict() for ps in DEFAULT_PARAMETER_SETS if ps.programme != "afbg"]
-    new82 = next(s for s in sets if s["version"] == "sgb3_82@2024-04-01")
+    new82 = next(s for s in sets if s["version"] == "sgb3_82@2024-04-01.2")
     new82["version"] = "sgb3_82@2024-04-01-test"
     new82["params"]["bands"]["value"][0]["aez_rate"] = 0.6
     catalogue = ParameterCatalogue(sets)

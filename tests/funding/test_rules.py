@@ -15,7 +15,7 @@ def test_example_1_small_firm_standard_case() -> None:
     r = run(EX1)
     p = r.programme("sgb3_82")
     assert p.status == "eligible"
-    assert p.parameter_version == "sgb3_82@2024-04-01"
+    assert p.parameter_version == "sgb3_82@2024-04-01.2"
     assert cents(r, "sgb3_82", "course_costs_ba") == 600_000
     assert cents(r, "sgb3_82", "course_costs_employer") == 0
     assert cents(r, "sgb3_82", "wage_subsidy") == 750_000
@@ -166,14 +166,14 @@ def test_reform_date_switches_parameter_version_and_amounts() -> None:
         )
     )
     new = run(doc(base, course={"start_date": "2024-04-01", "end_date": None}))
-    assert old.parameter_versions["sgb3_82"] == "sgb3_82@2019-01-01"
-    assert new.parameter_versions["sgb3_82"] == "sgb3_82@2024-04-01"
+    assert old.parameter_versions["sgb3_82"] == "sgb3_82@2019-01-01.2"
+    assert new.parameter_versions["sgb3_82"] == "sgb3_82@2024-04-01.2"
     assert old.programme("sgb3_82").status == new.programme("sgb3_82").status == "eligible"
     assert cents(old, "sgb3_82", "course_costs_ba") == 300_000  # 10–< 250: 50 % employer share
     assert cents(new, "sgb3_82", "course_costs_ba") == 600_000  # < 50: none
     assert cents(old, "sgb3_82", "wage_subsidy") == 500_000
     assert cents(new, "sgb3_82", "wage_subsidy") == 750_000
-    assert any("sgb3_82@2019-01-01/bands" in w for w in old.warnings)
+    assert any("sgb3_82@2019-01-01.2/bands" in w for w in old.warnings)
     assert old.programme("sgb3_82a").status == "not_eligible"
     assert old.programme("sgb3_82a").reasons[0].rule == "sgb3_82a.in_force"
 

@@ -299,8 +299,8 @@ def test_anpassungsqualifizierung_lead_time_six_weeks() -> None:
     assert ok.status == "eligible"
     assert late.status == "not_eligible"
     assert {k.code: k.date for k in ok.key_dates} == {"latest_application": date(2026, 11, 30)}
-    r = run(EX1)
-    assert cents(r, "esf_anpassungsqualifizierung", "grant") == 300_000
+    r = run(doc(EX1, course={"eligible_wage_eur": None}))
+    assert cents(r, "esf_anpassungsqualifizierung", "grant") == 300_000  # 50 % of 6,000 € fees
     assert "sgb3_82" in {
         e.programme for e in r.programme("esf_anpassungsqualifizierung").exclusions
     }

@@ -1,13 +1,14 @@
 """Entry point :func:`evaluate`: select parameter versions, build the context, run all programmes.
 
 Reference date: an explicit argument, else ``case.reference_date``, else the course's application or
-start date; pure code never reads "today". Relevant date per programme (selects the law version):
-§ 82 / § 82a – course start, else application date, else reference date; ThürBfG – event start, else
-request date, else reference date; all others – course start, else reference date.
+start date; pure code never reads "today". The decisive date per programme (selects the law
+version) is described in ``decisive.py`` (§ 422 SGB III for §§ 81-82a, award date for ESF+, course
+start for AFBG, event start for ThürBfG); every programme result names it with its citation.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from .afbg import TITLE as AFBG_TITLE
 from .afbg import evaluate_afbg
 from .context import Ctx
+from .decisive import Decisive, decisive_date
 from .defaults import DEFAULT_CATALOGUE
 from .esf import (
     TITLE_AQ,
@@ -27,7 +29,7 @@ from .inputs import CaseInput
 from .money import num
 from .params import Param, ParameterCatalogue, ParameterSet, ParamView
 from .plausibility import implausible
-from .result import Builder, DecidingBody, EvaluationResult, ProgrammeResult
+from .result import Builder, DecidingBody, EvaluationResult, ProgrammeResult, Reason
 from .routing import route
 from .sgb3_81 import TITLE as T81
 from .sgb3_81 import evaluate_sgb3_81
@@ -60,13 +62,19 @@ PROGRAMME_CODES: tuple[str, ...] = tuple(PROGRAMMES)
 IN_FORCE_FROM: dict[str, date] = {"sgb3_82a": date(2024, 4, 1)}
 
 
-def _relevant(code: str, case: CaseInput, ref: date) -> date:
-    c = case.course
-    if code in ("sgb3_82", "sgb3_82a"):
-        return c.start_date or c.application_date or ref
-    if code == "thuerbfg":
-        return c.start_date or case.thuerbfg.request_date or ref
-    return c.start_date or ref
+def _with_decisive(pr: ProgrammeResult, d: Decisive) -> ProgrammeResult:
+    """Add the decisive date (which law version applies, and why) to a programme result."""
+    reason = Reason(
+        f"{pr.programme}.decisive_date",
+        f"{d.citation}: {d.text(pr.parameter_version)}",
+        d.citation,
+        True,
+        "info",
+        None,
+        True,
+        False,
+    )
+    return dataclasses.replace(pr, reasons=(*pr.reasons, reason), decisive_date=d.to_dict())
 
 
 def _missing(code: str, title: str, on: date, cat: ParameterCatalogue) -> ProgrammeResult:
@@ -124,8 +132,9 @@ def evaluate(
         raise ValueError("reference_date fehlt / missing (auch kein Antrags- oder Beginndatum)")
     cat = _catalogue(parameter_sets)
     used: list[tuple[str, str, Param]] = []
+    decisive = {code: decisive_date(code, case, ref) for code in PROGRAMMES}
     selected: dict[str, ParameterSet | None] = {
-        code: cat.select(code, _relevant(code, case, ref)) for code in PROGRAMMES
+        code: cat.select(code, decisive[code].date) for code in PROGRAMMES
     }
     ps82 = selected["sgb3_82"]
     weights = (
@@ -138,9 +147,10 @@ def evaluate(
     for code, (title, rule) in PROGRAMMES.items():
         ps = selected[code]
         if ps is None:
-            results[code] = _missing(code, title, _relevant(code, case, ref), cat)
+            result = _missing(code, title, decisive[code].date, cat)
         else:
-            results[code] = rule(ctx, ParamView(ps, used))
+            result = rule(ctx, ParamView(ps, used))
+        results[code] = _with_decisive(result, decisive[code])
     warnings = ctx.warnings
     warnings.extend(implausible(case, ref))
     if c.hours is not None and c.hours_unit is None:

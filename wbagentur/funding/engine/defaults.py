@@ -45,9 +45,18 @@ _UNIT = P(
     "Ob „Stunden“ Zeitstunden oder UStd sind, ist nicht geregelt.",
 )
 
+_KUG_FROM = P(
+    "2021-01-01",
+    False,
+    "§ 82 Abs. 7 SGB III a. F.",
+    "Beginn des Ausschlusses während Kurzarbeit ungeprüft (Weiterbildung während Kurzarbeit "
+    "1.1.2021–31.7.2024 eigens geregelt).",
+)
+_KUG_UNTIL = P("2024-07-31", True, "§ 82 Abs. 7 SGB III a. F. (bis 31.07.2024)")
+
 SGB3_82_2019 = ParameterSet(
     programme="sgb3_82",
-    version="sgb3_82@2019-01-01",
+    version="sgb3_82@2019-01-01.2",
     valid_from=date(2019, 1, 1),
     valid_to=date(2024, 3, 31),
     source="§ 82 SGB III i. d. F. des Qualifizierungschancengesetzes (BGBl. 2018 I 2651) und des "
@@ -95,12 +104,14 @@ SGB3_82_2019 = ParameterSet(
         "size_weights": _WEIGHTS,
         "staff_counting": _STAFF_COUNT,
         "proof_months_after_end": P(3, True, "§ 82 Abs. 5 SGB III"),
+        "short_time_work_exclusion_from": _KUG_FROM,
+        "short_time_work_exclusion_until": _KUG_UNTIL,
     },
 )
 
 SGB3_82_2024 = ParameterSet(
     programme="sgb3_82",
-    version="sgb3_82@2024-04-01",
+    version="sgb3_82@2024-04-01.2",
     valid_from=date(2024, 4, 1),
     valid_to=None,
     source="§ 82 SGB III i. d. F. des Gesetzes zur Stärkung der Aus- und Weiterbildungsförderung "
@@ -136,12 +147,14 @@ SGB3_82_2024 = ParameterSet(
         "size_weights": _WEIGHTS,
         "staff_counting": _STAFF_COUNT,
         "proof_months_after_end": P(3, True, "§ 82 Abs. 5 SGB III"),
+        "short_time_work_exclusion_from": _KUG_FROM,
+        "short_time_work_exclusion_until": _KUG_UNTIL,
     },
 )
 
 SGB3_82A_2024 = ParameterSet(
     programme="sgb3_82a",
-    version="sgb3_82a@2024-04-01",
+    version="sgb3_82a@2024-04-01.2",
     valid_from=date(2024, 4, 1),
     valid_to=None,
     source="§§ 82a–82c SGB III (BGBl. 2023 I Nr. 191)",
@@ -162,7 +175,7 @@ SGB3_82A_2024 = ParameterSet(
 
 SGB3_81_2023 = ParameterSet(
     programme="sgb3_81",
-    version="sgb3_81@2023-07-01",
+    version="sgb3_81@2023-07-01.2",
     valid_from=date(2023, 7, 1),
     valid_to=None,
     source="§§ 81, 87a SGB III",
@@ -290,7 +303,7 @@ ESF_WBS_2022 = ParameterSet(
 
 ESF_AQ_2022 = ParameterSet(
     programme="esf_anpassungsqualifizierung",
-    version="esf_anpassungsqualifizierung@2022-06-20",
+    version="esf_anpassungsqualifizierung@2022-06-20.2",
     valid_from=date(2022, 6, 20),
     valid_to=None,
     source="Fachkräfte- und Weiterbildungsrichtlinie vom 20.06.2022 (ESF Plus Thüringen), "
@@ -298,6 +311,21 @@ ESF_AQ_2022 = ParameterSet(
     source_url=URL_ESF,
     params={
         "rate": P(0.5, True, "Fachkräfte- und Weiterbildungsrichtlinie („bis zu 50 %“)"),
+        "rate_by_sme_class": P(
+            {"micro": 0.5, "small": 0.5, "medium": 0.5, "large": 0.5},
+            False,
+            "Fachkräfte- und Weiterbildungsrichtlinie i. V. m. Art. 31 AGVO",
+            "Ob der Satz nach KMU-Klasse (Empfehlung 2003/361/EG) gestaffelt ist, ist ungeprüft; "
+            "Art. 31 AGVO erlaubt 50 % + 10 Prozentpunkte (mittlere) bzw. + 20 Prozentpunkte "
+            "(kleine Unternehmen), höchstens 70 %.",
+        ),
+        "wage_unit_cost_eur_per_hour": P(
+            None,
+            False,
+            "Fachkräfte- und Weiterbildungsrichtlinie (Standardeinheitskosten)",
+            "Standardeinheitskosten je Teilnehmerstunde nicht gefunden; ohne Wert zählen die "
+            "angegebenen Personalausgaben (course.eligible_wage_eur).",
+        ),
         "lead_days": P(
             42, True, "Fachkräfte- und Weiterbildungsrichtlinie (6 Wochen vor Projektbeginn)"
         ),

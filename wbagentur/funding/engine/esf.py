@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from .calendar import add_days, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx
-from .money import apply_bp, eur, eur_to_cents, pct, rate_bp
+from .money import apply_bp, eur, eur_to_cents, num, pct, rate_bp
 from .params import ParamView
 from .result import Builder, DecidingBody, ProgrammeResult
+from .sme import CITE as SME_CITE
+from .sme import sme_class
 
 __all__ = [
     "TITLE_AQ",
@@ -254,6 +256,107 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
     return b.finish(BODY)
 
 
+def _aq_rate(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> int:
+    """Rate in basis points; by EU SME class when the catalogue has ``rate_by_sme_class``."""
+    sme = sme_class(ctx.firm, ctx.size.weighted)
+    base = rate_bp(pv.v("rate"))
+    if not pv.has("rate_by_sme_class"):
+        return base
+    by_class = pv.v("rate_by_sme_class")
+    verified = pv.ok("rate_by_sme_class")
+    if sme.code is None:
+        b.add(
+            "sme_class",
+            None,
+            SME_CITE,
+            f"Der Fördersatz hängt von der KMU-Einstufung ab; {sme.text} Gerechnet mit "
+            f"{pct(base)}.",
+            severity="info",
+            verified=verified,
+        )
+        return base
+    rate = rate_bp(by_class.get(sme.code, pv.v("rate")))
+    b.add(
+        "sme_class",
+        True,
+        SME_CITE,
+        f"KMU-Einstufung: {sme.text} Fördersatz für diese Klasse: bis zu {pct(rate)}"
+        + ("." if verified else " (KMU-Staffelung ungeprüft, Parameter im Förderkatalog)."),
+        severity="info",
+        verified=verified,
+    )
+    return rate
+
+
+def _aq_wage_costs(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> tuple[int | None, str]:
+    """Participants' wage costs during the course: standard unit costs × hours, else the stated
+    eligible wage; (None, why) when neither is known."""
+    c = ctx.course
+    unit = pv.v("wage_unit_cost_eur_per_hour") if pv.has("wage_unit_cost_eur_per_hour") else None
+    if unit is not None and c.hours is not None:
+        hours = c.hours * 0.75 if c.hours_unit == "teaching_units_45" else c.hours
+        cents = eur_to_cents(unit * hours)
+        return cents, f"{num(hours)} Zeitstunden × {eur(eur_to_cents(unit))} Standardeinheitskosten"
+    wage = c.eligible_wage_cents
+    if wage is None and c.gross_wage_for_training_time_cents is not None:
+        wage = c.gross_wage_for_training_time_cents
+    if wage is not None:
+        return wage, "Personalausgaben der Teilnehmenden laut Angabe"
+    return None, ""
+
+
+def _aq_amount(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> None:
+    rate = _aq_rate(b, ctx, pv, cite)
+    wages, wage_basis = _aq_wage_costs(b, ctx, pv, cite)
+    if ctx.fees is None:
+        b.add(
+            "amount",
+            None,
+            cite,
+            "Zuwendungsfähig sind die Lehrgangskosten und die Personalausgaben der "
+            "Teilnehmenden; die Lehrgangskosten fehlen (course.course_fees_eur).",
+        )
+        return
+    total = ctx.fees + (wages or 0)
+    parts = f"{eur(ctx.fees)} Lehrgangskosten (Basis: B-DKS-Kostensätze)"
+    if wages is not None:
+        parts += f" + {eur(wages)} Personalausgaben ({wage_basis})"
+        b.amount(
+            "eligible_wage_costs",
+            "Personalausgaben der Teilnehmenden (zuwendungsfähig)",
+            wage_basis,
+            cents=wages,
+        )
+    b.amount(
+        "eligible_expenditure",
+        "Zuwendungsfähige Ausgaben",
+        parts,
+        cents=total,
+    )
+    b.amount(
+        "grant",
+        "Zuschuss zu Lehrgangskosten und Personalausgaben",
+        f"bis zu {pct(rate)} von {eur(total)} ({parts})",
+        cents=apply_bp(total, rate),
+        up_to=True,
+    )
+    b.add(
+        "amount",
+        True,
+        cite,
+        f"Bis zu {pct(rate)} der zuwendungsfähigen Ausgaben: Lehrgangskosten und "
+        "Personalausgaben der Teilnehmenden während der Weiterbildung (Standardeinheitskosten, "
+        "wie sie das Landesverwaltungsamt anerkennt)"
+        + (
+            "."
+            if wages is not None
+            else "; Personalausgaben nicht angegeben (course.eligible_wage_eur) – berechnet nur "
+            "mit den Lehrgangskosten."
+        ),
+        severity="info",
+    )
+
+
 def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     """Check the employer-side Anpassungsqualifizierung for the case in ``ctx``."""
     b = Builder("esf_anpassungsqualifizierung", TITLE_AQ, pv, URL)
@@ -335,35 +438,21 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
             )
         if c.application_date is None:
             b.step(
-                f"Förderantrag des Arbeitgebers beim Landesverwaltungsamt, {lead // 7} Wochen vor "
-                "Projektbeginn.",
+                "Förderantrag des Arbeitgebers beim Landesverwaltungsamt über das Förderportal "
+                f"und zusätzlich unterschrieben per Post, {lead // 7} Wochen vor Projektbeginn.",
                 latest,
                 "application",
             )
-    rate = rate_bp(pv.v("rate"))
-    if ctx.fees is None:
-        b.add(
-            "amount",
-            None,
-            cite,
-            "Zuwendungsfähig sind die Lehrgangskosten; sie fehlen (course.course_fees_eur).",
-        )
-    else:
-        b.amount(
-            "grant",
-            "Zuschuss zu den Lehrgangskosten",
-            f"bis zu {pct(rate)} von {eur(ctx.fees)} (Basis: B-DKS-Kostensätze)",
-            cents=apply_bp(ctx.fees, rate),
-            up_to=True,
-        )
-        b.add(
-            "amount",
-            True,
-            cite,
-            f"Bis zu {pct(rate)} der zuwendungsfähigen Ausgaben; ob KMU-Zuschläge nach AGVO "
-            "gelten, ist ungeprüft.",
-            severity="info",
-        )
+    _aq_amount(b, ctx, pv, cite)
+    b.add(
+        "participant_data",
+        None,
+        "Art. 17 und Anhang I VO (EU) 2021/1057",
+        "Bei Eintritt sind die ESF+-Teilnehmendendaten jeder teilnehmenden Person zu erheben "
+        "(Erwerbsstatus, Alter, Bildungsstand ISCED, weitere Indikatoren; besondere Kategorien "
+        "nur mit Einwilligung) – ohne sie werden die Ausgaben nicht anerkannt.",
+        severity="info",
+    )
     b.exclude(
         "sgb3_82", "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."
     )

@@ -177,6 +177,7 @@ class ProgrammeResult:
     deciding_body: DecidingBody
     parameter_version: str | None
     exclusions: tuple[Exclusion, ...]
+    decisive_date: dict[str, str] | None = None
 
     def reason(self, rule: str) -> Reason | None:
         """The reason with machine id ``rule`` (first match) or None."""
@@ -205,6 +206,7 @@ class ProgrammeResult:
             "deciding_body": self.deciding_body.to_dict(),
             "parameter_version": self.parameter_version,
             "exclusions": [e.to_dict() for e in self.exclusions],
+            "decisive_date": self.decisive_date,
         }
 
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from .calendar import add_days, add_months, add_years, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx, aa_body
+from .decisive import decisive_date
 from .money import num
 from .params import ParamView
 from .result import Builder, ProgrammeResult
@@ -29,9 +30,8 @@ URL_81 = "https://www.gesetze-im-internet.de/sgb_3/__81.html"
 
 
 def relevant_date(ctx: Ctx) -> date:
-    """§ 82: course start, else application date, else reference date (selects the law version)."""
-    c = ctx.course
-    return c.start_date or c.application_date or ctx.ref
+    """§ 82: the decisive date of § 422 Abs. 1 SGB III (award / timely start / application)."""
+    return decisive_date("sgb3_82", ctx.case, ctx.ref).date
 
 
 def check_hours(b: Builder, ctx: Ctx, pv: ParamView, min_h: float, cite: str) -> None:
@@ -353,6 +353,57 @@ def _structural_2019(
         )
 
 
+#: § 82 Abs. 7 SGB III a. F. (fallback when a stored parameter set predates these parameters).
+SHORT_TIME_WORK_FROM = "2021-01-01"
+SHORT_TIME_WORK_UNTIL = "2024-07-31"
+
+
+def _short_time_work(b: Builder, ctx: Ctx, pv: ParamView) -> None:
+    """§ 82 Abs. 7 a. F.: no § 82 for a course that starts while Kurzarbeitergeld is drawn."""
+    start = ctx.course.start_date
+    last = date.fromisoformat(
+        pv.v("short_time_work_exclusion_until")
+        if pv.has("short_time_work_exclusion_until")
+        else SHORT_TIME_WORK_UNTIL
+    )
+    if start is None or start > last:
+        return
+    first = date.fromisoformat(
+        pv.v("short_time_work_exclusion_from")
+        if pv.has("short_time_work_exclusion_from")
+        else SHORT_TIME_WORK_FROM
+    )
+    if start < first:
+        return
+    cite = "§ 82 Abs. 7 SGB III a. F."
+    kug = ctx.person.short_time_work_at_course_start
+    until = fmt_date(last)
+    if kug is True:
+        b.add(
+            "short_time_work",
+            False,
+            cite,
+            f"Bis {until} ausgeschlossen für Lehrgänge, die während des Bezugs von "
+            "Kurzarbeitergeld beginnen; Weiterbildung während Kurzarbeit hatte eigene Regeln "
+            "(§ 106a SGB III a. F.).",
+            verified=pv.ok("short_time_work_exclusion_from"),
+        )
+    else:
+        b.add(
+            "short_time_work",
+            True,
+            cite,
+            f"Bis {until} keine Förderung für Lehrgänge, die während des Bezugs von "
+            "Kurzarbeitergeld beginnen; der Lehrgang beginnt nicht während Kurzarbeit."
+            + (
+                " (Nicht angegeben – angenommen; Feld person.short_time_work_at_course_start.)"
+                if kug is None
+                else ""
+            ),
+            assumed=kug is None,
+        )
+
+
 def evaluate_sgb3_82(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     """Check § 82 SGB III for the case in ``ctx`` under the parameter set in ``pv``."""
     b = Builder("sgb3_82", TITLE, pv, URL)
@@ -392,6 +443,7 @@ def evaluate_sgb3_82(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         "Keine gesetzliche Pflicht des Arbeitgebers zu dieser Weiterbildung.",
         "course.employer_legally_obliged",
     )
+    _short_time_work(b, ctx, pv)
     _qualification(b, ctx, pv, rel)
     _last_funding(b, ctx, pv, c.application_date or c.start_date or ctx.ref)
     _timing(b, ctx)

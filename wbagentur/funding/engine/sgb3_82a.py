@@ -10,6 +10,7 @@ from datetime import date
 
 from .calendar import add_days, add_years, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx, aa_body
+from .decisive import decisive_date
 from .money import apply_bp, eur, pct, rate_bp
 from .params import ParamView
 from .result import Builder, ProgrammeResult
@@ -310,7 +311,7 @@ def evaluate_sgb3_82a(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     """Check Qualifizierungsgeld for the case in ``ctx``."""
     b = Builder("sgb3_82a", TITLE, pv, URL)
     c, p = ctx.course, ctx.person
-    rel = c.start_date or c.application_date or ctx.ref
+    rel = decisive_date("sgb3_82a", ctx.case, ctx.ref).date
     _person(b, ctx, pv, c.application_date or c.start_date or ctx.ref)
     _firm(b, ctx, pv)
     _course(b, ctx, pv, rel)
