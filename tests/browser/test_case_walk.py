@@ -85,6 +85,8 @@ def test_public_request_to_closed_case_and_status_link(page, persona, live_app, 
     # 4. The firm is created from the request, then an employee is added.
     page.click("a:has-text('Online-Anfrage')")
     assert_no_axe_violations(page, "request-review")
+    back = page.locator("[data-back-to-case]").get_attribute("href")
+    assert case_url.endswith(back)
     with page.expect_navigation():
         page.click("button:has-text('Neues Unternehmen aus der Anfrage anlegen')")
     page.goto(case_url)
@@ -98,14 +100,17 @@ def test_public_request_to_closed_case_and_status_link(page, persona, live_app, 
         with page.expect_navigation():
             page.click("main button[type=submit]:has-text('Speichern')")
     page.goto(case_url)
-    page.select_option("#person_id", label="Jonas Schleifer")
-    with page.expect_navigation():
-        page.click("button:has-text('Hinzufügen')")
+    # Created from the case, the employee already takes part in it (issue #14.5).
     assert "Jonas Schleifer" in page.locator("#teilnehmende").inner_text()
 
     # 5. Close with an outcome.
     page.locator("summary:has-text('Fall abschließen')").click()
     page.select_option("#outcome", "funding_referred")
+    with page.expect_navigation():
+        page.click("button.btn-outline-danger:has-text('Fall abschließen')")
+    # The open follow-up asks for a confirmation first (issue #14.9).
+    assert "Offene Wiedervorlagen: 1" in page.locator("[data-close-warning]").inner_text()
+    page.check("#confirm_open")
     with page.expect_navigation():
         page.click("button.btn-outline-danger:has-text('Fall abschließen')")
     assert "an Förderstelle vermittelt" in page.locator("[data-outcome]").inner_text()

@@ -76,6 +76,12 @@ def test_advisor_takes_case_from_inbox_and_works_it(page, sw_case):
     page.select_option("#outcome", "advice_completed")
     with page.expect_navigation():
         page.click("button.btn-outline-danger:has-text('Fall abschließen')")
+    # The open follow-up asks for a confirmation first (issue #14.9).
+    assert page.locator("[data-close-warning]").is_visible()
+    assert_no_axe_violations(page, "case-detail-close-warning")
+    page.check("#confirm_open")
+    with page.expect_navigation():
+        page.click("button.btn-outline-danger:has-text('Fall abschließen')")
     assert "Beratung abgeschlossen" in page.locator("[data-outcome]").inner_text()
     page.goto("/faelle/meine")
     assert_no_axe_violations(page, "my-cases")

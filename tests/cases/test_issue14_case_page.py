@@ -216,6 +216,24 @@ def test_every_timeline_entry_has_content_and_german_follow_up_date(client, auth
     assert empty == 0
 
 
+def test_follow_up_typed_the_german_way(client, auth, world, clean_app):
+    from datetime import date
+
+    from wbagentur.cases.models import FollowUp
+
+    auth.login(world["advisor"])
+    response = client.post(
+        f"/faelle/{world['case']}/wiedervorlagen",
+        data={"title": "Nachfassen", "due_date": "05.01.2027", "for_user_id": world["advisor"].id},
+    )
+    assert response.status_code == 302
+    with clean_app.app_context():
+        assert db.session.scalar(sa.select(FollowUp.due_date)) == date(2027, 1, 5)
+    page = client.get(f"/faelle/{world['case']}").get_data(as_text=True)
+    assert 'placeholder="TT.MM.JJJJ"' in page
+    assert "05.01.2027 – Nachfassen" in page
+
+
 def test_saved_check_leads_back_and_names_the_person(client, auth, world, clean_app):
     from tests.funding.test_case_check import _save
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
@@ -31,11 +32,32 @@ from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField
 from wbagentur.core.idempotency import new_token
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import BERLIN, local_today
+from wbagentur.firms.forms import GermanDateField
 
 HEALTH_HINT = _l(
     "Bitte keine Gesundheitsdaten oder andere besondere Kategorien (Art. 9 DSGVO) "
     "in Freitext schreiben."
 )
+
+
+class TypedGermanDateField(GermanDateField):
+    """A date typed the German way (05.01.2027) into a text box (issue #14.6): a browser's
+    date box orders day and month by the system's language, not the page's."""
+
+    def __init__(self, label: Any = None, validators: Any = None, **kw: Any) -> None:
+        kw["render_kw"] = {
+            "type": "text",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "placeholder": "TT.MM.JJJJ",
+            **kw.get("render_kw", {}),
+        }
+        super().__init__(label, validators, **kw)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return self.data.strftime("%d.%m.%Y") if self.data else ""
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -194,13 +216,15 @@ class FollowUpForm(BaseForm):
             NoControlCharacters(),
         ],
     )
-    due_date = DateField(
-        _l("Fällig am"), validators=[InputRequired(_l("Bitte geben Sie ein Fälligkeitsdatum an."))]
+    due_date = TypedGermanDateField(
+        _l("Fällig am"),
+        validators=[InputRequired(_l("Bitte geben Sie ein Fälligkeitsdatum an."))],
+        description=_l("TT.MM.JJJJ, z. B. 05.01.2027"),
     )
     for_user_id = SelectField(_l("Für"), coerce=int, choices=[])
     submission_token = HiddenField(default=new_token)
 
-    def validate_due_date(self, field: DateField) -> None:
+    def validate_due_date(self, field: GermanDateField) -> None:
         if field.data and field.data < local_today():
             raise ValidationError(
                 _l("Das Fälligkeitsdatum darf nicht in der Vergangenheit liegen.")

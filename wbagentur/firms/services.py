@@ -136,7 +136,9 @@ def update_firm(actor: Any, firm: Firm, data: dict[str, Any], expected_version: 
     """Change a firm; refuse if somebody else saved since the form was loaded."""
     check_version(firm, expected_version, "Das Unternehmen")
     district = district_by_key(data.get("district_key"))
-    _check_region(actor, district)
+    if district.id != firm.district_id:
+        # Keeping the district is fine (a firm handed over with its case: issue #14.8).
+        _check_region(actor, district)
     changed = _apply(firm, data)
     if firm.district_id != district.id:
         firm.district_id = district.id

@@ -57,10 +57,14 @@ def _districts() -> list[District]:
     return list(db.session.scalars(districts_in_order()))
 
 
-def _prepare(form: Any) -> None:
+def _prepare(form: Any, keep: str | None = None) -> None:
+    """District choices; ``keep``: the edited firm's own district, allowed even if it lies
+    in another region (the firm of a case handed over to this region)."""
     districts = _districts()
     form.district_key.choices = district_choices(districts)
     form.allowed_district_keys = {d.key for d in districts if d.region_id == current_user.region_id}
+    if keep:
+        form.allowed_district_keys.add(keep)
 
 
 def firm_data(firm: Firm) -> dict[str, Any]:
@@ -339,7 +343,7 @@ def edit(firm_id: int) -> Any:
         )
     else:
         form = FirmEditForm()
-    _prepare(form)
+    _prepare(form, keep=firm.district.key)
     if form.validate_on_submit():
         data = form.service_data()
         try:
