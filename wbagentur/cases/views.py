@@ -674,7 +674,7 @@ def add_follow_up(case_id: int) -> Any:
             current_user,
             case,
             title=form.title.data,
-            due_date=form.due_date.data,
+            due_date=form.due_date.data,  # type: ignore[arg-type]  # InputRequired
             assignee_id=form.for_user_id.data,
         )
     except DomainError as exc:
