@@ -72,6 +72,8 @@ def test_requester_submits_form_by_keyboard_and_uploads_document(page, live_app,
     page.keyboard.press("Space")
     assert page.locator("#consent").is_checked()
     page.keyboard.press("Tab")
+    assert focused(page, "#status_mails")  # voluntary, left unticked
+    page.keyboard.press("Tab")
     assert focused(page, "button[type=submit]:has-text('Anfrage absenden')")
     page.keyboard.press("Enter")
 
