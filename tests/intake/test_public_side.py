@@ -385,6 +385,18 @@ def test_no_status_mail_without_the_requesters_wish(client, clean_app, make_requ
     assert _outbox(clean_app, "intake_status") == []
 
 
+def test_advisor_sees_whether_the_requester_wants_status_mails(
+    client, auth, clean_app, make_request, make_user
+):
+    wants, _rid, _token = make_request(district="Sömmerda", status_mails=True)
+    silent, _rid2, _token2 = make_request(district="Sömmerda")
+    auth.login(make_user("advisor", "MT"))
+    body = client.get(f"/faelle/{wants}/anfrage").get_data(as_text=True)
+    assert re.search(r"data-status-mails>Ja<", body)
+    body = client.get(f"/faelle/{silent}/anfrage").get_data(as_text=True)
+    assert re.search(r"data-status-mails>Nein<", body)
+
+
 def test_form_choice_for_status_mails_is_stored(client, clean_app, form_data):
     from wbagentur.intake.models import AdviceRequest
 
