@@ -151,3 +151,33 @@ def test_database_outage_answers_503_for_everybody_and_recovers(own_postgres):
         from wbagentur.extensions import db
 
         db.engine.dispose()
+
+
+def test_header_hook_turns_a_database_error_into_the_503_page(tmp_path, monkeypatch):
+    """Loading the user in the header hook fails (outage): the answer becomes the German
+    503 page; a safe SQLite request that merely lost the write lock is run again instead."""
+    from flask import Response
+    from sqlalchemy.exc import OperationalError
+
+    from tests.conftest import app_without_schema
+    from wbagentur.core import security
+    from wbagentur.core.database import BEGIN_KEY, RETRY_HEADER
+
+    app = app_without_schema(f"sqlite:///{tmp_path}/h.sqlite")
+    message = {"text": "connection refused"}
+
+    class Fails:
+        @property
+        def is_authenticated(self) -> bool:
+            raise OperationalError("SELECT", {}, Exception(message["text"]))
+
+    monkeypatch.setattr(security, "current_user", Fails())
+    with app.test_request_context("/"):
+        answer = security.set_security_headers(Response("ok", 200))
+        assert answer.status_code == 503
+        assert answer.headers["Retry-After"] == "30"
+        assert GERMAN in answer.get_data(as_text=True)
+    message["text"] = "database is locked"
+    with app.test_request_context("/", environ_base={BEGIN_KEY: "DEFERRED"}):
+        answer = security.set_security_headers(Response("ok", 200))
+        assert RETRY_HEADER in answer.headers

@@ -9,7 +9,8 @@ from flask import Flask, Response, current_app, make_response
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from wbagentur.core.database import RETRY_HEADER
+from wbagentur.core.database import RETRY_HEADER, should_retry_with_write_lock
+from wbagentur.extensions import db
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -48,6 +49,10 @@ def safe_redirect_target(target: object, fallback: str) -> str:
     return target if is_safe_redirect_path(target) else fallback  # type: ignore[return-value]
 
 
+class _LostWriteLock(Exception):
+    """SQLite: a safe request lost the write lock while its user was loaded."""
+
+
 def _signed_in() -> bool | None:
     """Whether the request belongs to a signed-in user; None when the database needed to
     find out is unreachable (the request is then marked anonymous, see core.errors)."""
@@ -57,7 +62,9 @@ def _signed_in() -> bool | None:
         return None
     try:
         return bool(current_user.is_authenticated)
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
+        if should_retry_with_write_lock(exc):
+            raise _LostWriteLock from exc
         mark_database_unavailable()
         return None
 
@@ -67,7 +74,12 @@ def set_security_headers(response: Response) -> Response:
         # Never sent (core.database.SQLiteReadRetry runs the request again); touching
         # current_user here would load the session again, into the same lost lock.
         return response
-    signed_in = _signed_in()
+    try:
+        signed_in = _signed_in()
+    except _LostWriteLock:
+        db.session.rollback()
+        # Not sent: core.database.SQLiteReadRetry runs the request again with the lock.
+        return Response("", 503, {RETRY_HEADER: "1"})
     if signed_in is None and response.status_code != 503:
         # The user could not be loaded: whatever the view answered was not checked
         # against a session; the client gets the outage page instead (issue #19).
