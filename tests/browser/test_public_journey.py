@@ -204,3 +204,42 @@ def test_admin_maintains_a_contact_point(page, persona):
     page.click("main button:has-text('Speichern')")
     page.wait_for_url(path_is("/verwaltung/kontaktstellen"))
     assert "0365 7654-321" in page.locator("main").inner_text()
+
+
+def test_too_large_upload_is_refused_at_the_file_field(page, live_app, intake_settings):
+    """The browser refuses a file over UPLOAD_MAX_BYTES before sending it; the server
+    answers the same in the form when a file gets through (tests/intake/test_public_side.py)."""
+    page.goto("/beratung-anfragen")
+    page.fill("#firm_name", "Groß Datei GmbH")
+    page.fill("#contact_name", "Uwe Groß")
+    page.fill("#email", "uwe@gross-datei.example")
+    page.select_option("#district_id", label="Sömmerda")
+    page.select_option("#headcount_band", label="1 bis 9 Beschäftigte")
+    page.check("input[name=topics][value=digital]")
+    page.check("#consent")
+    page.click("main button:has-text('Anfrage absenden')")
+    page.wait_for_url(path_is("/beratung-anfragen/danke"))
+    body = _outbox(live_app, kind="intake_confirmation")[0][2]
+    page.goto(re.search(r"(/anfrage/[A-Za-z0-9_\-]+)", body).group(1))
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    saved = live_app.config["UPLOAD_MAX_BYTES"]
+    live_app.config["UPLOAD_MAX_BYTES"] = 300_000  # a small limit keeps the test quick
+    try:
+        page.reload()
+    finally:
+        live_app.config["UPLOAD_MAX_BYTES"] = saved
+    assert "höchstens 1 MB" in page.locator("main").inner_text()
+    big = b"%PDF-1.4\n" + b"0" * 300_001
+    page.set_input_files(
+        "#document", files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": big}]
+    )
+    page.click("button:has-text('Dokument senden')")
+    page.wait_for_selector("#document-error")
+    assert sent == []  # refused in the browser, nothing uploaded
+    assert "Die Datei ist zu groß" in page.locator("#document-error").inner_text()
+    assert page.locator("#document").get_attribute("aria-invalid") == "true"
+    assert page.locator("#document").evaluate("el => el === document.activeElement")
+    assert_no_axe_violations(page, "status-upload-too-large")
+    assert "Sie haben uns noch keine Unterlagen geschickt." in page.locator("main").inner_text()
+    assert page.console_errors == []

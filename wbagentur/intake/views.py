@@ -290,6 +290,7 @@ def _status_page(
                 documents=services.requester_documents(case),
                 uploads_open=case.status != "closed",
                 max_bytes=int(current_app.config["UPLOAD_MAX_BYTES"]),
+                too_large_message=_size_message(),
                 form=form,
             ),
             status,
