@@ -77,8 +77,10 @@ PROXY_FIX_X_FOR = 0
 SECURITY_HEADERS_HSTS = True
 
 # --- Public advice request, requester uploads and the mail outbox (intake, mail, core.uploads) ---
-# Links in e-mails are built from this address, never from the request's Host header.
-PUBLIC_BASE_URL = "http://localhost:5000"
+# Scheme and host (and port) of links in e-mails, e.g. "https://wba.example.de" (required in
+# production). None: the host of the request that sends the mail (TRUSTED_HOSTS has checked
+# it), and for CLI jobs SERVER_NAME with PREFERRED_URL_SCHEME (wbagentur/mail/links.py).
+PUBLIC_BASE_URL = None
 # Time trap: a form sent faster than this (seconds) or older than INTAKE_MAX_AGE_SECONDS is refused.
 INTAKE_MIN_SECONDS = 3
 INTAKE_MAX_AGE_SECONDS = 24 * 60 * 60

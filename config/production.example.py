@@ -11,3 +11,5 @@ SESSION_COOKIE_NAME = "__Host-wba_session"
 RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
 PROXY_FIX_X_FOR = 1
 MAIL_SENDER = "weiterbildungsagentur@example.org"
+# Links in e-mails (status, partner and reset links) and the trusted Host header.
+PUBLIC_BASE_URL = "https://wba.example.org"

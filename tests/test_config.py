@@ -35,10 +35,20 @@ def test_production_needs_secure_cookie_and_shared_rate_limit_store():
         create_app(base)
     with pytest.raises(ConfigError, match="redis"):
         create_app({**base, "SESSION_COOKIE_SECURE": True})
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        create_app(
+            {
+                **base,
+                "SESSION_COOKIE_SECURE": True,
+                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+                "PUBLIC_BASE_URL": None,
+            }
+        )
     safe = {
         **base,
         "SESSION_COOKIE_SECURE": True,
         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        "PUBLIC_BASE_URL": "https://wba.example.de",
     }
     with pytest.raises(ConfigError, match="TOTP_ENCRYPTION_KEY"):
         create_app(safe)

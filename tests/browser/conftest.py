@@ -84,7 +84,11 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from tests.conftest import make_app
 
     db_dir = tmp_path_factory.mktemp("browser-db")
-    app = make_app(f"sqlite:///{db_dir}/browser.sqlite", WTF_CSRF_ENABLED=True)
+    # No PUBLIC_BASE_URL: mailed links name the live server's own host and port, as on a
+    # deployment that leaves it unset (issue #14 defect 13).
+    app = make_app(
+        f"sqlite:///{db_dir}/browser.sqlite", WTF_CSRF_ENABLED=True, PUBLIC_BASE_URL=None
+    )
     return app
 
 

@@ -82,11 +82,13 @@ def test_partner_types_german_amount_case_dashboard_and_xlsx_show_it(page, perso
     page.click("button[value=send]")
     page.wait_for_url(re.compile(r"/weiterleitungen/\d+$"))
 
-    path = _outbox_path(live_app, "referral_partner", r"(/weiterleitung/[A-Za-z0-9_\-]+)")
-    partner = page.context.browser.new_context(
-        base_url=page.url.split("/weiterleitungen")[0], locale="de-DE"
-    ).new_page()
-    partner.goto(path)
+    # The mailed link names the host and port that served the advisor (issue #14 defect 13).
+    server = page.url.split("/weiterleitungen")[0]
+    link = _outbox_path(live_app, "referral_partner", r"(https?://\S+/weiterleitung/[\w\-]+)")
+    assert link.startswith(server + "/weiterleitung/")
+    path = link[len(server) :]
+    partner = page.context.browser.new_context(base_url=server, locale="de-DE").new_page()
+    partner.goto(link)
     partner.click("button:has-text('Annehmen')")
     partner.wait_for_url(path_is(path))
 

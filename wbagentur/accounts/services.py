@@ -547,11 +547,11 @@ def reset_link_hours() -> int:
 
 
 def reset_url(token: str) -> str:
-    """The link in the e-mail; the host comes from PUBLIC_BASE_URL, never the request."""
-    from flask import url_for
+    """The link in the e-mail (host from ``mail.links``: PUBLIC_BASE_URL, else the request's
+    host, which TRUSTED_HOSTS has checked)."""
+    from wbagentur.mail.links import external_url
 
-    base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
-    return base + url_for("accounts.password_reset", token=token)
+    return external_url("accounts.password_reset", token=token)
 
 
 def _reset_requests_in_last_hour(user: User, now: datetime) -> int:
@@ -679,13 +679,12 @@ def reset_password(token: str, new_password: str, now: datetime | None = None) -
     user.password_hash = hash_password(new_password)
     user.password_changed_at = now
     ended = end_all_sessions(user)
-    from flask import url_for
+    from wbagentur.mail.links import external_url
 
     body = render_template(
         "accounts/email_password_changed.txt",
         user=user,
-        forgot_link=str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
-        + url_for("accounts.password_forgot"),
+        forgot_link=external_url("accounts.password_forgot"),
     )
     outbox = queue_mail(user.email, "Ihr Passwort wurde geändert", body, kind="password_changed")
     audit.record(user, "password.reset", "user", user.id, sessions_ended=ended, outbox_id=outbox.id)

@@ -72,6 +72,9 @@ def default_trusted_hosts(config: Mapping[str, Any]) -> list[str]:
     public_host = urlsplit(str(config.get("PUBLIC_BASE_URL") or "")).hostname
     if public_host:
         hosts.append(public_host)
+    server_host = str(config.get("SERVER_NAME") or "").rsplit(":", 1)[0]
+    if server_host and server_host not in hosts:
+        hosts.append(server_host)
     if config.get("ENV_NAME") != "production":
         hosts += [h for h in LOCAL_HOSTS if h not in hosts]
     return hosts
@@ -105,6 +108,11 @@ def validate(config: Mapping[str, Any]) -> None:
             raise ConfigError(
                 "Production runs several workers: set RATELIMIT_STORAGE_URI to a shared "
                 "store such as redis://127.0.0.1:6379/0"
+            )
+        if not (config.get("PUBLIC_BASE_URL") or config.get("SERVER_NAME")):
+            raise ConfigError(
+                "Production needs PUBLIC_BASE_URL (e.g. https://wba.example.de): mailed links "
+                "and the Host header check are built from it"
             )
         totp_key = config.get("TOTP_ENCRYPTION_KEY") or ""
         if len(totp_key) < 32 or totp_key == key:

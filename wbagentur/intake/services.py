@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from wbagentur.cases import services as case_services
@@ -51,9 +51,11 @@ class Submission:
 
 
 def status_url(token: str) -> str:
-    """The public status link; the host comes from PUBLIC_BASE_URL, never from the request."""
-    base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
-    return base + url_for("intake.status", token=token)
+    """The public status link (host from ``mail.links``: PUBLIC_BASE_URL, else the
+    request's host, which TRUSTED_HOSTS has checked)."""
+    from wbagentur.mail.links import external_url
+
+    return external_url("intake.status", token=token)
 
 
 def submit_request(actor: Any, data: Mapping[str, Any]) -> Submission:

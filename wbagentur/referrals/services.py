@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 
 from wbagentur.accounts.models import User
 from wbagentur.cases import services as case_services
@@ -28,6 +28,7 @@ from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
 from wbagentur.firms.models import FirmContact
+from wbagentur.mail import links
 from wbagentur.persons.models import Consent
 from wbagentur.referrals import rules
 from wbagentur.referrals.data import (
@@ -60,15 +61,13 @@ def _queue_mail(recipient: str, subject: str, body: str, kind: str) -> None:
 
 
 def _base_url() -> str:
-    # Never the request's Host header: links in e-mails must not be attacker-controlled.
-    return str(current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    """Scheme and host of mailed links (``mail.links``: configuration, else the request)."""
+    return links.base_url()
 
 
 def _path(endpoint: str, **values: Any) -> str:
     """URL path of an endpoint, also outside a request (CLI jobs)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    return current_app.url_map.bind("localhost").build(endpoint, values)
+    return links.path(endpoint, **values)
 
 
 def hash_token(token: str) -> str:
