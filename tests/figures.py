@@ -82,8 +82,8 @@ NOT_MEASURED: dict[int, str] = {
     27: "SIGKILL-Absturztest: nicht automatisiert",
     28: "Platte voll: nicht automatisiert",
     30: "Sicherungs-/Wiederherstellungsprobe: organisatorisch, nicht in der CI",
-    31: "Last (locust, 50 Nutzer): nächtlich, nicht in der CI",
-    32: "Lastspitze 200 Nutzer: nächtlich, nicht in der CI",
+    31: "Last (locust, 50 Nutzer): loadtest/run.py, nicht in der CI (letzte Läufe unten)",
+    32: "Lastspitze 200 Nutzer: loadtest/run.py, nicht in der CI (letzte Läufe unten)",
     33: "Maximaler Durchsatz: nächtlich, nicht in der CI",
 }
 
@@ -183,6 +183,56 @@ def report_lines(merged: dict[str, dict[str, Any]]) -> list[str]:
     lines.append("nicht gemessen:")
     for number, reason in NOT_MEASURED.items():
         lines.append(f"{number:>{widths[0]}}  {reason}")
+    load = load_lines()
+    if load:
+        lines.append(
+            "Last (loadtest/run.py, letzte Läufe in bench-results/, nicht Teil dieses Laufs):"
+        )
+        lines += load
+    return lines
+
+
+LOAD_TARGETS = {
+    31: "Lesen p95 ≤ 300 ms, Speichern/Suche ≤ 800 ms, 0 Fehler",
+    32: "0 × 5xx, p95 ≤ 2 s (nur 429/503 erlaubt)",
+}
+
+
+def _load_kind(settings: dict[str, Any]) -> tuple[int, str]:
+    users = int(settings.get("users") or 0)
+    think = settings.get("think_time_s") or [1, 3]
+    duration = str(settings.get("duration") or "")
+    if users >= 200 and not any(think):
+        return 32, f"Lastspitze {users} Nutzer ohne Denkzeit"
+    if duration.endswith("m") or duration.endswith("h"):
+        return 31, f"Dauerlast {users} Nutzer, {duration}"
+    return 31, f"Last {users} Nutzer, {duration}"
+
+
+def load_lines(root: Path | None = None) -> list[str]:
+    """One line per load-test result (``bench-results/**/load-*.json``) with its target:
+    security.md § 5 figures 31-33 are measured by ``loadtest/run.py``, not by pytest."""
+    folder = root or Path(__file__).resolve().parents[1] / "bench-results"
+    lines = []
+    for file in sorted(folder.glob("**/load-*.json")):
+        try:
+            result = json.loads(file.read_text(encoding="utf-8"))
+            total, settings = result["total"], result.get("settings") or {}
+        except (ValueError, KeyError, OSError):
+            continue
+        number, label = _load_kind(settings)
+        p95 = total.get("p95_ms")
+        if number == 32:
+            ok = result.get("errors") == 0 and p95 is not None and p95 <= 2000
+        else:
+            ok = bool(result.get("ok"))
+        load = (result.get("machine") or {}).get("load_average_1min_max")
+        lines.append(
+            f"{number:>2}  {label} ({result.get('db')}, {str(result.get('started_at'))[:16]}): "
+            f"p95 {p95} ms, {result.get('errors')} Fehler, {total.get('requests_per_s')} Anfr./s, "
+            f"Last bis {load} auf 2 Kernen; Ziel {LOAD_TARGETS[number]}; "
+            + ("ok" if ok else "VERFEHLT")
+        )
     return lines
 
 
