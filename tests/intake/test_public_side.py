@@ -225,6 +225,7 @@ def test_quick_check_issue_example_answers_first_in_plain_german(client):
     assert "bis zu 6.000,00\xa0€" in text
     assert text.index(headline) < text.index("Warum?")
     assert "Die Weiterbildung dauert mehr als 120 Stunden." in text
+    assert "Das sind etwa 100 % der Kosten von 6.000,00\xa0€, die Sie angegeben haben." in text
     assert "AZAV-Zulassung" in text
     assert "weitere Angaben nötig" not in text
     assert not TOKEN.search(response.get_data(as_text=True))
@@ -237,6 +238,7 @@ def test_quick_check_unverified_amount_reads_provisional(client):
     assert "Wahrscheinlich förderfähig: Weiterbildungsscheck des Landes Thüringen" in text
     assert "bis zu 400,00\xa0€" in text
     assert "vorläufig – die Stelle bestätigt den Betrag" in text
+    assert "Das sind etwa 50 % der Kosten von 800,00\xa0€" in text
     assert "mehr als 120 Stunden" in text  # why § 82 does not fit
 
 

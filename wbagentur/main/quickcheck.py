@@ -399,8 +399,9 @@ def _offer(programme: dict[str, Any], warnings: list[str]) -> Offer | None:
     )
 
 
-def present(result: dict[str, Any]) -> PlainAnswer:
-    """Retell the engine's result document for a layperson."""
+def present(result: dict[str, Any], costs_cents: int | None = None) -> PlainAnswer:
+    """Retell the engine's result document for a layperson (``costs_cents``: the course
+    costs the person gave, for the share of the costs the main amount covers)."""
     warnings = [str(w) for w in result.get("warnings", [])]
     programmes = result.get("programmes", [])
     offers = [o for o in (_offer(p, warnings) for p in programmes) if o is not None]
@@ -441,6 +442,17 @@ def present(result: dict[str, Any]) -> PlainAnswer:
                 text = str(NOT_MET[r["rule"]])
                 if text not in not_possible:
                     not_possible.append(text)
+    if verdict == "likely" and main is not None and costs_cents:
+        share = round(100 * cents.get(main.code, 0) / costs_cents)
+        if 0 < share <= 100:
+            main.why.insert(
+                0,
+                _(
+                    "Das sind etwa %(share)s %% der Kosten von %(costs)s, die Sie angegeben haben.",
+                    share=share,
+                    costs=_euro(costs_cents),
+                ),
+            )
     others = [o for o in offers if o is not main]
     for other in others:
         if not other.likely:

@@ -109,7 +109,7 @@ def quick_check() -> Any:
         answers = form.answers()
         today = local_today()
         result = funding_services.check_document(quickcheck.engine_document(answers, today), today)
-        answer = quickcheck.present(result)
+        answer = quickcheck.present(result, round(answers["costs"] * 100))
         session[PREFILL_KEY] = quickcheck.request_prefill(answers, answer)
         return render_template("main/quick_result.html", answer=answer, answers=answers)
     return render_template("main/quick_check.html", form=form)
