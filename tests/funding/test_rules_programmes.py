@@ -239,7 +239,7 @@ def test_weiterbildungsscheck_eligible_with_unverified_rate() -> None:
     p = r.programme("esf_weiterbildungsscheck")
     assert p.status == "eligible"
     assert cents(r, "esf_weiterbildungsscheck", "cheque_amount") == 75_000
-    assert any("esf_weiterbildungsscheck@2022-06-20/rate" in w for w in r.warnings)
+    assert any(w.startswith("Ungeprüfter Wert „Fördersatz“ (0,5)") for w in r.warnings)
     assert [s.due_date for s in p.next_steps if s.kind == "application"] == [date(2027, 1, 10)]
     assert (
         cents(

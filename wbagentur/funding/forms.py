@@ -15,6 +15,10 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, Optiona
 
 from wbagentur.core.forms import BaseForm, MoneyField, NoControlCharacters, NumberField
 from wbagentur.core.timezone import local_today
+from wbagentur.funding.engine.param_specs import SPECS, label_of
+
+#: Parameter kinds entered as numbers (an unknown value, null, may stay empty).
+NUMBER_KINDS = ("rate", "pp", "eur", "count", "days", "months", "years", "hours", "factor")
 
 
 def parse_german_date(text: str) -> date:
@@ -424,6 +428,20 @@ class ProposeVersionBase(BaseForm):
         """(key, value field, verified field) per parameter, in the set's order."""
         return [(key, self[f"p__{key}"], self[f"v__{key}"]) for key in self.param_specs]
 
+    def param_rows(self) -> list[dict[str, Any]]:
+        """Per parameter: key, German label and its value, verified, source and note fields."""
+        return [
+            {
+                "key": key,
+                "label": label_of(key),
+                "value": self[f"p__{key}"],
+                "verified": self[f"v__{key}"],
+                "source": self[f"s__{key}"],
+                "note": self[f"n__{key}"],
+            }
+            for key in self.param_specs
+        ]
+
     def params(self) -> dict[str, Any]:
         """The parameters as entered, in the engine's dict form."""
         out: dict[str, Any] = {}
@@ -434,6 +452,8 @@ class ProposeVersionBase(BaseForm):
                 value: Any = raw == "true"
             elif kind == "number":
                 value = int(raw) if spec["int"] and raw == int(raw) else float(raw)
+            elif kind == "optional_number":
+                value = None if raw is None else float(raw)
             elif kind == "text":
                 value = raw
             else:
@@ -441,8 +461,8 @@ class ProposeVersionBase(BaseForm):
             out[key] = {
                 "value": value,
                 "verified": bool(self[f"v__{key}"].data),
-                "source": spec["source"],
-                "note": spec["note"],
+                "source": (self[f"s__{key}"].data or "").strip(),
+                "note": (self[f"n__{key}"].data or "").strip(),
             }
         return out
 
@@ -463,11 +483,23 @@ def propose_form_class(params: dict[str, dict[str, Any]]) -> type[ProposeVersion
     for key, p in params.items():
         value = p.get("value")
         spec = {"source": p.get("source", ""), "note": p.get("note", ""), "int": False}
-        label = key
-        if isinstance(value, bool):
+        label = label_of(key)
+        kind = SPECS[key].kind if key in SPECS else None
+        low, high = (0, 1) if kind in ("rate", "pp") else (0, 1_000_000_000)
+        if value is None and kind in NUMBER_KINDS:
+            spec["kind"] = "optional_number"
+            field: Any = NumberField(
+                label,
+                validators=[Optional()],
+                minimum=low,
+                maximum=high,
+                description=_l("leer lassen, solange der Wert nicht bekannt ist"),
+            )
+            default: Any = None
+        elif isinstance(value, bool):
             spec["kind"] = "bool"
-            field: Any = SelectField(label, choices=[("true", _l("ja")), ("false", _l("nein"))])
-            default: Any = "true" if value else "false"
+            field = SelectField(label, choices=[("true", _l("ja")), ("false", _l("nein"))])
+            default = "true" if value else "false"
         elif isinstance(value, (int, float)):
             spec["kind"] = "number"
             spec["int"] = isinstance(value, int)
@@ -476,8 +508,9 @@ def propose_form_class(params: dict[str, dict[str, Any]]) -> type[ProposeVersion
                 validators=[
                     InputRequired(_l("Bitte geben Sie eine Zahl ein, z. B. 38,5 oder 1.234."))
                 ],
-                minimum=-1_000_000_000,
-                maximum=1_000_000_000,
+                minimum=low,
+                maximum=high,
+                description=_l("Anteil, z. B. 0,75 für 75 %") if high == 1 else None,
             )
             default = value
         elif isinstance(value, str):
@@ -509,7 +542,24 @@ def propose_form_class(params: dict[str, dict[str, Any]]) -> type[ProposeVersion
         field.kwargs["default"] = default
         attrs[f"p__{key}"] = field
         attrs[f"v__{key}"] = BooleanField(
-            _l("%(key)s geprüft", key=key), default=bool(p.get("verified", True))
+            _l("%(key)s geprüft", key=label), default=bool(p.get("verified", True))
+        )
+        attrs[f"s__{key}"] = StringField(
+            _l("Quelle"),
+            validators=[
+                Length(max=300, message=_l("Die Quelle darf höchstens 300 Zeichen lang sein.")),
+                NoControlCharacters(),
+            ],
+            default=p.get("source", ""),
+        )
+        attrs[f"n__{key}"] = TextAreaField(
+            _l("Hinweis"),
+            validators=[
+                Length(max=1000, message=_l("Der Hinweis darf höchstens 1.000 Zeichen lang sein.")),
+                NoControlCharacters(),
+            ],
+            default=p.get("note", ""),
+            render_kw={"rows": 2},
         )
         attrs["param_specs"][key] = spec
     return type("ProposeVersionForm", (ProposeVersionBase,), attrs)

@@ -31,6 +31,7 @@ from wbagentur.funding.engine import (
     evaluate,
     parse_parameter_set,
 )
+from wbagentur.funding.engine.param_specs import validate_parameters
 from wbagentur.funding.engine.result import Builder
 from wbagentur.funding.engine.routing import route
 from wbagentur.funding.models import (
@@ -59,6 +60,15 @@ STATUS_WORDS = {
     "needs_information": "Angaben fehlen",
     "not_eligible": "nicht förderfähig",
 }
+
+
+class InvalidParameters(DomainError):
+    """Catalogue parameters out of their type or bounds; ``problems`` are German messages."""
+
+    def __init__(self, problems: list[str], approving: bool = False) -> None:
+        what = "freigegeben" if approving else "vorgeschlagen"
+        super().__init__(f"Die Fassung kann so nicht {what} werden: " + " ".join(problems))
+        self.problems = problems
 
 
 class InvalidInput(DomainError):
@@ -305,6 +315,9 @@ def propose_version(
         ps = parse_parameter_set(data)
     except ValueError as exc:
         raise DomainError(f"Die Parameter sind ungültig: {exc}") from exc
+    problems = validate_parameters(ps.to_dict()["params"], valid_from)
+    if problems:
+        raise InvalidParameters(problems)
     version = ParameterVersion(
         programme_id=programme.id,
         version_key=key,
@@ -349,8 +362,13 @@ def _decide(actor: Any, version: ParameterVersion, state: str, note: str | None)
 def approve_version(actor: Any, version: ParameterVersion, note: str | None = None) -> int:
     """A second person approves a proposed version; it takes effect at once.
 
-    Returns the number of advisors notified.
+    The parameters are checked against their types and bounds again (a version proposed before
+    the bounds existed, or written around the form, is refused). Returns the number of advisors
+    notified.
     """
+    problems = validate_parameters(version.params, version.valid_from, version.valid_to)
+    if problems:
+        raise InvalidParameters(problems, approving=True)
     _decide(actor, version, "approved", note)
     audit.record(
         actor,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,6 +46,7 @@ from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.timezone import local_today, to_local
 from wbagentur.extensions import csrf, db, limiter
 from wbagentur.funding import bp, catalogue, queries, services
+from wbagentur.funding.engine.param_specs import SPECS, label_of
 from wbagentur.funding.forms import (
     CaseCheckForm,
     DecisionForm,
@@ -110,6 +112,27 @@ def step_text(s: dict[str, Any]) -> str:
     return f"{s['text']}{due}{working_day_note(s)}"
 
 
+def param_value_text(key: str, value: Any) -> str:
+    """A parameter value the German way: rates as percent, amounts in euros, ja/nein."""
+    kind = SPECS[key].kind if key in SPECS else None
+    if value is None:
+        return "nicht bekannt"
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if kind in ("rate", "pp") and isinstance(value, (int, float)):
+        text = numbers.format_number(Decimal(str(value)) * 100, "de")
+        return f"{text} Prozentpunkte" if kind == "pp" else f"{text} %"
+    if kind == "eur" and isinstance(value, (int, float)):
+        return numbers.format_money(int(round(value * 100)), "de")
+    if kind == "date" and isinstance(value, str):
+        return iso_date_filter(value)
+    if isinstance(value, (int, float)):
+        return numbers.format_number(value, "de")
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
 def working_day_note(d: dict[str, Any]) -> str:
     """' (Sonntag – letzter Arbeitstag davor: 08.01.2027)' for a deadline on a non-working day."""
     why = d.get("due_date_non_working")
@@ -125,6 +148,8 @@ def _funding_globals() -> dict[str, Any]:
         "funding_amount_text": amount_text,
         "funding_step_text": step_text,
         "funding_working_day_note": working_day_note,
+        "funding_param_label": label_of,
+        "funding_param_value": param_value_text,
     }
 
 

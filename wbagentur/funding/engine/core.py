@@ -27,6 +27,7 @@ from .esf import (
 from .firmsize import DEFAULT_WEIGHTS, firm_size
 from .inputs import CaseInput
 from .money import num
+from .param_specs import label_of
 from .params import Param, ParameterCatalogue, ParameterSet, ParamView
 from .plausibility import implausible
 from .result import Builder, DecidingBody, EvaluationResult, ProgrammeResult, Reason
@@ -60,6 +61,21 @@ PROGRAMME_CODES: tuple[str, ...] = tuple(PROGRAMMES)
 
 #: Programmes that did not exist before a date (no parameter set then means "not in force").
 IN_FORCE_FROM: dict[str, date] = {"sgb3_82a": date(2024, 4, 1)}
+
+
+def _unverified_warning(version: str, key: str, p: Param) -> str:
+    """German warning naming an unverified parameter by its label (never its key)."""
+    value = p.value
+    if isinstance(value, bool):
+        shown = " (ja)" if value else " (nein)"
+    elif isinstance(value, (int, float)):
+        shown = f" ({num(value)})"
+    else:
+        shown = ""
+    note = f" – {p.note}" if p.note else ""
+    programme = version.split("@", 1)[0]
+    title = PROGRAMMES[programme][0] if programme in PROGRAMMES else programme
+    return f"Ungeprüfter Wert „{label_of(key)}“{shown} verwendet ({title}){note}"
 
 
 def _with_decisive(pr: ProgrammeResult, d: Decisive) -> ProgrammeResult:
@@ -169,10 +185,7 @@ def evaluate(
             f"({num(ctx.size.own_weighted or 0)}) ab; verwendet wird die Liste."
         )
     for version, key, p in used:
-        note = f" – {p.note}" if p.note else ""
-        value = repr(p.value)
-        shown = f" = {value}" if len(value) <= 40 else ""
-        warnings.append(f"Ungeprüfter Parameter {version}/{key}{shown} verwendet{note}")
+        warnings.append(_unverified_warning(version, key, p))
     programmes = tuple(results[code] for code in PROGRAMMES)
     geography = ctx.district.to_dict() if ctx.district else None
     return EvaluationResult(

@@ -232,7 +232,7 @@ AFBG_2020 = ParameterSet(
 
 THUERBFG_2016 = ParameterSet(
     programme="thuerbfg",
-    version="thuerbfg@2016-01-01",
+    version="thuerbfg@2016-01-01.2",
     valid_from=date(2016, 1, 1),
     valid_to=None,
     source="Thüringer Bildungsfreistellungsgesetz (ThürBfG) vom 15.07.2015 (GVBl. S. 114); "
@@ -241,8 +241,13 @@ THUERBFG_2016 = ParameterSet(
     params={
         "days_per_year": P(5, True, "§ 3 Abs. 1 ThürBfG"),
         "base_working_days": P(5, True, "§ 3 Abs. 1 ThürBfG"),
-        "apprentice_days": P(
-            3, True, "§ 3 ThürBfG", "Ob nur außerhalb der Berufsschulzeit: ungeprüft."
+        "apprentice_days": P(3, True, "§ 3 ThürBfG"),
+        "apprentice_days_outside_school_only": P(
+            None,
+            False,
+            "§ 3 ThürBfG",
+            "Ob die Tage für Auszubildende nur außerhalb der Berufsschulzeit gelten, ist "
+            "ungeprüft (mehrere Sekundärquellen sagen ja).",
         ),
         "days_rounding": P(
             "half_up",
@@ -257,6 +262,12 @@ THUERBFG_2016 = ParameterSet(
             False,
             "§ 3 Abs. 6 ThürBfG",
             "Teilzeit-Gewichtung ungeprüft; gezählt werden Köpfe.",
+        ),
+        "recognition_authority": P(
+            "Thüringer Ministerium für Bildung, Wissenschaft und Kultur (TMBWK)",
+            False,
+            "§ 9 ThürBfG",
+            "Seit 12/2024 vermutlich TMBWK (vorher TMBJS) – ungeprüft.",
         ),
         "notice_days": P(56, True, "§ 6 Abs. 1 ThürBfG"),
         "employer_answer_days": P(28, True, "§ 6 ThürBfG"),

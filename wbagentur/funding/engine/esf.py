@@ -164,15 +164,23 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             assumed=c.goal is None,
         )
     if f.is_public_sector is True and pv.v("public_sector_excluded"):
-        b.add(
-            "public_sector",
-            False,
-            cite,
-            "Beschäftigte des öffentlichen Dienstes waren nach früheren Fassungen "
-            "ausgeschlossen (aktuelle Fassung ungeprüft) – beim Landesverwaltungsamt klären.",
-            severity="soft",
-            verified=False,
-        )
+        if pv.ok("public_sector_excluded"):
+            b.add(
+                "public_sector",
+                False,
+                cite,
+                "Beschäftigte des öffentlichen Dienstes sind ausgeschlossen.",
+            )
+        else:
+            b.add(
+                "public_sector",
+                False,
+                cite,
+                "Beschäftigte des öffentlichen Dienstes waren nach früheren Fassungen "
+                "ausgeschlossen (aktuelle Fassung ungeprüft) – beim Landesverwaltungsamt klären.",
+                severity="soft",
+                verified=False,
+            )
     deadline = c.booking_date or c.start_date
     deadline_what = "der verbindlichen Anmeldung" if c.booking_date else "dem Kursbeginn"
     if deadline is None:
@@ -219,14 +227,15 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             severity="info",
         )
     else:
-        cap = eur_to_cents(pv.v("cap_eur"))
+        cap = max(0, eur_to_cents(pv.v("cap_eur")))
         rate = rate_bp(pv.v("rate"))
         amount = min(cap, apply_bp(ctx.fees, rate))
         b.amount(
             "cheque_amount",
             "Weiterbildungsscheck",
             f"{pct(rate)} von {eur(ctx.fees)} Teilnahme- und "
-            f"Prüfungsgebühren, höchstens {eur(cap)} (Prozentsatz ungeprüft)",
+            f"Prüfungsgebühren, höchstens {eur(cap)}"
+            + ("" if pv.ok("rate") else " (Prozentsatz ungeprüft)"),
             cents=amount,
             up_to=True,
         )
@@ -234,8 +243,13 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "amount",
             True,
             cite,
-            f"Zuschuss bis zu {eur(cap)}; der Fördersatz von {pct(rate)} ist nicht belegt "
-            "(frühere Fassungen: 50 %, 70 % für Ältere) – Parameter prüfen.",
+            f"Zuschuss bis zu {eur(cap)}; "
+            + (
+                f"Fördersatz {pct(rate)} der Teilnahme- und Prüfungsgebühren."
+                if pv.ok("rate")
+                else f"der Fördersatz von {pct(rate)} ist nicht belegt (frühere Fassungen: "
+                "50 %, 70 % für Ältere) – Parameter prüfen."
+            ),
             severity="info",
             verified=pv.ok("rate"),
         )

@@ -24,8 +24,12 @@ def eur_to_cents(amount: int | float | str) -> int:
 
 
 def rate_bp(rate: float | int) -> int:
-    """Convert a fraction (0.75) to basis points (7500)."""
-    return int(round(rate * 10000))
+    """Convert a fraction (0.75) to basis points (7500), kept within 0..100 %.
+
+    The catalogue refuses rates outside [0, 1]; the clamp keeps a stored out-of-range value from
+    ever granting more than the costs or a negative amount.
+    """
+    return min(10000, max(0, int(round(rate * 10000))))
 
 
 def apply_bp(cents: int, bp: int) -> int:

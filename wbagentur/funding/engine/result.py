@@ -306,7 +306,11 @@ class Builder:
         unit: str = "cent",
         up_to: bool = False,
     ) -> None:
-        """Record an amount."""
+        """Record an amount (never negative: a bad catalogue value cannot grant −100 €)."""
+        if cents is not None:
+            cents = max(0, cents)
+        if value is not None:
+            value = max(0, value)
         self.amounts.append(Amount(code, label, basis, cents, value, unit, up_to))
 
     def step(self, text: str, due: date | None, kind: str) -> None:

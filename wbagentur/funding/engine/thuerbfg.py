@@ -347,13 +347,16 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "employer_answer",
         )
     _quota(b, ctx, pv, year)
+    if pv.has("recognition_authority"):
+        authority = str(pv.v("recognition_authority"))
+        if not pv.ok("recognition_authority"):
+            authority += " – Zuständigkeit ungeprüft"
+    else:
+        authority = "Thüringer Bildungsministerium (seit 12/2024 vermutlich TMBWK – ungeprüft)"
     return b.finish(
         DecidingBody(
             "Arbeitgeber (Freistellung)",
-            "Anerkennung der Veranstaltung durch das Thüringer Bildungsministerium (seit 12/2024 "
-            "vermutlich TMBWK – "
-            "ungeprüft); der Arbeitgeber entscheidet über die Freistellung, ohne fristgerechte "
-            "Ablehnung gilt sie als "
-            "genehmigt.",
+            f"Anerkennung der Veranstaltung: {authority}; der Arbeitgeber entscheidet über die "
+            "Freistellung, ohne fristgerechte Ablehnung gilt sie als genehmigt.",
         )
     )
