@@ -229,3 +229,46 @@ def test_coordinator_reads_saved_check_but_cannot_start_one(client, auth, make_u
     auth.login(make_user("coordinator"))
     assert client.get(location).status_code == 200
     assert client.get(f"/faelle/{ids.case_id}/foerdercheck").status_code == 403
+
+
+def test_case_check_takes_award_date_and_shows_the_decisive_date(
+    client, auth, make_user, firm_case
+):
+    advisor = make_user("advisor", "SW")
+    ids = firm_case(assigned_to_id=advisor.id)
+    auth.login(advisor)
+    data = {
+        **_prefilled(client, ids.case_id),
+        **COURSE,
+        "application_date": "01.12.2026",
+        "award_date": "15.12.2026",
+        "short_time_work": "no",
+    }
+    page = text_of(html_page(client.post(f"/faelle/{ids.case_id}/foerdercheck", data=data)))
+    # § 422 SGB III: the award (15.12.2026) comes before the course start (11.01.2027).
+    assert "§ 422 Abs. 1 SGB III: Maßgeblich für die anzuwendende Fassung ist der Tag der " in page
+    assert "Bewilligung (15.12.2026)" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"application_date": "10.12.2026", "award_date": "01.12.2026"},
+            "Die Bewilligung kann nicht vor dem Antrag liegen.",
+        ),
+        ({"award_date": "31.13.2026"}, "Bitte geben Sie das Bewilligungsdatum als TT.MM.JJJJ ein."),
+    ],
+)
+def test_case_check_bad_award_date_is_refused(
+    client, auth, make_user, firm_case, clean_app, changes, message
+):
+    advisor = make_user("advisor", "SW")
+    ids = firm_case(assigned_to_id=advisor.id)
+    auth.login(advisor)
+    data = {**_prefilled(client, ids.case_id), **COURSE, **changes, "action": "save"}
+    response = client.post(f"/faelle/{ids.case_id}/foerdercheck", data=data)
+    assert response.status_code == 200
+    assert message in text_of(html_page(response))
+    with clean_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(FundingCheck.id))) == 0

@@ -351,10 +351,30 @@ class CaseCheckForm(QuickCheckForm):
         _l("Antragsdatum (falls schon gestellt)"),
         _l("Bitte geben Sie das Antragsdatum als TT.MM.JJJJ ein."),
     )
+    award_date = _date(
+        _l("Bewilligungsdatum (falls schon bewilligt)"),
+        _l("Bitte geben Sie das Bewilligungsdatum als TT.MM.JJJJ ein."),
+    )
+    short_time_work = ChoiceField(
+        _l("Bei Lehrgangsbeginn in Kurzarbeit (bis 31.07.2024 von Bedeutung)"), choices=YES_NO
+    )
     thuerbfg_recognised = ChoiceField(
         _l("Als Bildungsfreistellung (ThürBfG) anerkannt"), choices=YES_NO
     )
     submission_token = HiddenField()
+
+    def validate_award_date(self, field: StringField) -> None:
+        try:
+            applied = (
+                parse_german_date(self.application_date.data)
+                if self.application_date.data
+                else None
+            )
+            awarded = parse_german_date(field.data) if field.data else None
+        except ValueError:
+            return
+        if applied and awarded and awarded < applied:
+            raise ValidationError(_l("Die Bewilligung kann nicht vor dem Antrag liegen."))
 
     def validate_end_date(self, field: StringField) -> None:
         try:
@@ -382,7 +402,13 @@ class CaseCheckForm(QuickCheckForm):
             value = getattr(self, name).data
             if value:
                 course[key] = _euros(value)
-        for name, key in (("end_date", "end_date"), ("application_date", "application_date")):
+        if self.short_time_work.data:
+            person["short_time_work_at_course_start"] = self.short_time_work.data == "yes"
+        for name, key in (
+            ("end_date", "end_date"),
+            ("application_date", "application_date"),
+            ("award_date", "award_date"),
+        ):
             value = getattr(self, name).data
             if value:
                 course[key] = parse_german_date(value).isoformat()
