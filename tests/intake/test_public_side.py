@@ -481,3 +481,18 @@ def test_request_form_with_expired_csrf_token_keeps_the_typed_data(clean_app, fo
     body = response.get_data(as_text=True)
     assert re.search(r'name="firm_name"[^>]*value="Behalten GmbH"', body)
     assert "noch einmal ab" in body
+
+
+def test_other_intake_pages_keep_the_applications_error_pages(clean_app, make_request):
+    """The intake blueprint answers 429/413/CSRF itself only for the request form and the
+    upload; a staff POST without a CSRF token still gets the German 400 page."""
+    case_id, _rid, _token = make_request(district="Sömmerda")
+    clean_app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = clean_app.test_client().post(f"/faelle/{case_id}/anfrage/unternehmen-anlegen")
+    finally:
+        clean_app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
+    text = _text(response)
+    assert "Ungültige Anfrage" in text
+    assert "Stand Ihrer Anfrage" not in text

@@ -209,10 +209,14 @@ def _csrf_failed(error: Any) -> Any:
 
 
 def _default_error(error: Any) -> Any:
+    """Any other intake page: the application's own error page (core.errors)."""
     from wbagentur.core import errors as core_errors
 
     handler = getattr(core_errors, "_render_http_error", None)
-    return handler(error) if handler is not None else error
+    if handler is not None:
+        return handler(error)
+    code = getattr(error, "code", None) or 400
+    return render_template("errors/generic.html", code=code, error=error), code
 
 
 def _submit(form: AdviceRequestForm) -> Any:
