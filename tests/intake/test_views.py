@@ -306,6 +306,15 @@ def test_request_form_global_limit_caps_all_addresses(client, clean_app, form_da
     ]
     assert statuses == [303, 303, 303, 429, 429]
     assert counts(clean_app)[0] == 3
+    # The cap for all says so, and keeps what was typed (issue #15).
+    response = client.post(
+        "/beratung-anfragen",
+        data=form_data(firm_name="Später GmbH"),
+        environ_base={"REMOTE_ADDR": "192.0.2.9"},
+    )
+    assert response.status_code == 429
+    assert "Gerade gehen sehr viele Anfragen bei uns ein" in text_of(html_page(response))
+    assert re.search(r'name="firm_name"[^>]*value="Später GmbH"', response.get_data(as_text=True))
 
 
 def test_request_form_crlf_in_name_never_reaches_mail_headers(client, clean_app, form_data):

@@ -167,15 +167,19 @@ def _form_again(message: str, status: int, headers: dict[str, str] | None = None
 def _too_many(error: Any) -> Any:
     retry = {"Retry-After": str(retry_after_seconds(error))}
     if request.endpoint == "intake.request_form":
-        return _form_again(
-            _(
+        if getattr(getattr(error, "limit", None), "key_func", None) is _global_key:
+            message = _(
+                "Gerade gehen sehr viele Anfragen bei uns ein. Ihre Angaben stehen noch im "
+                "Formular: Bitte senden Sie es in einigen Minuten noch einmal ab oder rufen Sie "
+                "Ihre Kontaktstelle an."
+            )
+        else:
+            message = _(
                 "Von Ihrem Anschluss sind in der letzten Stunde schon mehrere Anfragen bei uns "
                 "eingegangen. Ihre Angaben stehen noch im Formular: Bitte senden Sie es später "
                 "noch einmal ab oder rufen Sie Ihre Kontaktstelle an."
-            ),
-            429,
-            retry,
-        )
+            )
+        return _form_again(message, 429, retry)
     if request.endpoint == "intake.upload":
         return _upload_refused(
             _(
