@@ -426,4 +426,3 @@ def contact_delete(firm_id: int, contact_id: int) -> Any:
         flash(_("Die Ansprechperson wurde entfernt."), "success")
         return redirect(url_for("firms.detail", firm_id=firm.id))
     return render_template("firms/contact_delete.html", form=form, firm=firm, contact=contact)
-
