@@ -118,3 +118,17 @@ def test_number_the_database_cannot_hold_is_a_400_not_a_500(tmp_path, request, k
     assert "Ungültige Anfrage" in response.get_data(as_text=True)
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "amount", ["9" * 40, "9" * 20 + ",00", "99.999.999.999.999.999.999,99", str(2**63)]
+)
+def test_huge_turnover_is_a_form_error_not_a_500(client, auth, make_user, amount):
+    from tests.firms.helpers import firm_form
+
+    auth.login(make_user("advisor", "SW"))
+    data = firm_form(turnover=amount, turnover_confirmed="y", balance_sheet=amount)
+    response = client.post("/unternehmen/neu", data=data)
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert "Der Betrag ist zu groß: höchstens" in response.get_data(as_text=True)

@@ -238,6 +238,11 @@ class NumberField(StringField):
         return numbers.number_input_value(self.data, grouping=self.grouping)
 
 
+# 1 trillion euros: above any real amount, far below BIGINT (9.2e18 cents) and Decimal's
+# default precision.
+MAX_MONEY_CENTS = 10**14
+
+
 class MoneyField(NumberField):
     """An amount in euros, typed ``14.640,00``, ``14640,00`` or ``14640``; ``data`` in cents.
 
@@ -259,6 +264,11 @@ class MoneyField(NumberField):
     ) -> None:
         kwargs.setdefault("render_kw", {})
         kwargs["render_kw"].setdefault("inputmode", "decimal")
+        # Every amount has a ceiling: a 40-digit turnover overflowed the BIGINT column
+        # and Babel's formatting (500) instead of being a form error (issue #19 item 4).
+        self.only_ceiling = maximum_cents is None
+        if maximum_cents is None:
+            maximum_cents = MAX_MONEY_CENTS
         super().__init__(
             label, validators, places=2, minimum=minimum_cents, maximum=maximum_cents, **kwargs
         )
@@ -287,7 +297,12 @@ class MoneyField(NumberField):
     def _range_text(self) -> Any:
         from flask_babel import lazy_gettext
 
-        if self.maximum is None:
+        if self.maximum is None or self.only_ceiling:
+            if self.only_ceiling and self.data is not None and self.data > self.maximum:
+                return lazy_gettext(
+                    "Der Betrag ist zu groß: höchstens %(maximum)s.",
+                    maximum=numbers.format_money(MAX_MONEY_CENTS),
+                )
             return lazy_gettext("Bitte geben Sie einen Betrag ab 0 Euro ein.")
         return lazy_gettext(
             "Bitte geben Sie einen Betrag zwischen %(minimum)s und %(maximum)s ein.",
