@@ -113,15 +113,9 @@ def test_export_contains_every_person_column_and_no_one_else(client, auth, make_
     record_figure(
         "art15.foreign_records", foreign, target="0", ok=foreign == 0, db=backend_of(clean_app)
     )
-    assert (
-        "Kollegin" not in text
-    )
-    assert (
-        "kollegin@test.example" not in text
-    )
-    assert (
-        "1975-01-02" not in text
-    )
+    assert "Kollegin" not in text
+    assert "kollegin@test.example" not in text
+    assert "1975-01-02" not in text
     assert export["consents"][0]["purpose"] == "special_categories"
     with clean_app.app_context():
         assert db.session.scalar(
@@ -141,3 +135,35 @@ def test_export_readable_page_and_scope(client, auth, make_user, clean_app):
     page = client.get(f"/personen/{person_id}/auskunft")
     assert page.status_code == 200
     assert "Auskunftsperson" in page.get_data(as_text=True)
+
+
+def test_report_names_the_consents_recipient_in_words(client, auth, make_user, clean_app):
+    """Issue #14.1: the recipient is a partner of the directory; the report names it, no code."""
+    from wbagentur.referrals.models import Partner
+
+    person_id, _firm_case, _own_case = _fixture(clean_app)
+    with clean_app.app_context():
+        aa = db.session.scalar(sa.select(Partner).where(Partner.code == "aa_suedwest"))
+        db.session.add_all(
+            [
+                Consent(
+                    person_id=person_id,
+                    purpose="share_partner",
+                    recipient_partner_id=aa.id,
+                    text_version="2026-01",
+                ),
+                Consent(
+                    person_id=person_id,
+                    purpose="share_partner",
+                    recipient_kind="ihk",
+                    text_version="2026-01",
+                ),
+            ]
+        )
+        db.session.commit()
+    auth.login(make_user("supervisor", "SW"))
+    page = client.get(f"/personen/{person_id}/auskunft").get_data(as_text=True)
+    assert "Agentur für Arbeit Thüringen Südwest" in page
+    assert "alle: Industrie- und Handelskammer" in page
+    assert "recipient_kind" not in page
+    assert ">ihk<" not in page

@@ -102,6 +102,13 @@ def _funding_checks(person: Person) -> list[dict[str, Any]]:
     ]
 
 
+def _recipient_text(consent: Consent) -> str | None:
+    """Who a share-partner consent lets the data go to, in words (no codes or ids)."""
+    from wbagentur.referrals.consents import recipient_label
+
+    return recipient_label(consent) if consent.purpose == "share_partner" else None
+
+
 def access_export(actor: Any, person: Person) -> dict[str, Any]:
     """Everything held on ``person`` as a JSON-serialisable document; audited."""
     cases = person_cases(person)
@@ -138,6 +145,7 @@ def access_export(actor: Any, person: Person) -> dict[str, Any]:
             {
                 **_row(c, skip=("person_id", "firm_contact_id", "recorded_by_id")),
                 "purpose_text": CONSENT_PURPOSES[c.purpose],
+                "recipient_text": _recipient_text(c),
             }
             for c in consents
         ],
