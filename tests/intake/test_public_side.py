@@ -496,3 +496,14 @@ def test_other_intake_pages_keep_the_applications_error_pages(clean_app, make_re
     text = _text(response)
     assert "Ungültige Anfrage" in text
     assert "Stand Ihrer Anfrage" not in text
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/foerderkompass", "/foerderkompass/sgb3-82", "/foerderkompass/kurzcheck"]
+)
+def test_the_ways_in_link_to_the_request_form(client, url):
+    if url == "/foerderkompass/kurzcheck":
+        response = client.post(url, data=ISSUE_EXAMPLE)
+    else:
+        response = client.get(url)
+    assert 'href="/beratung-anfragen' in response.get_data(as_text=True)
