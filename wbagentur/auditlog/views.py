@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from wbagentur.accounts.models import User
