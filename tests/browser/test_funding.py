@@ -65,7 +65,7 @@ def test_sme_quick_check_keyboard_only_shows_reasons(page):
     assert page.locator("html").get_attribute("lang") == "de"
     assert "Beschäftigtenqualifizierung (§ 82 SGB III)" in page.locator("main").inner_text()
     assert_no_axe_violations(page, "foerderkompass")
-    tab_until(page, "main a:has-text('Schnellcheck starten')")
+    tab_until(page, "main a:has-text('Ausführliche Prüfung für Fachleute')")
     page.keyboard.press("Enter")
     page.wait_for_url(path_is("/foerderkompass/schnellcheck"))
     assert_no_axe_violations(page, "schnellcheck-leer")
