@@ -363,3 +363,67 @@ def test_anpassungsqualifizierung_counts_course_and_wage_costs(client: Any) -> N
     assert "per Post" in step["text"]
     data = next(r for r in _aq(out)["reasons"] if r["rule"].endswith(".participant_data"))
     assert data["citation"] == "Art. 17 und Anhang I VO (EU) 2021/1057"
+
+
+# --------------------------------------------------------------------------- item 8
+
+UMSCHULUNG = doc(
+    EX1,
+    person={
+        "employment_status": "unemployed",
+        "has_usable_vocational_qualification": False,
+        "residence_district_key": "16068",
+        "childcare_needed": True,
+        "children": [{"birth_date": "2019-03-01"}, {"birth_date": "2008-05-01"}],
+    },
+    course={
+        "goal": "vocational_qualification",
+        "mode": "full_time",
+        "start_date": "2027-01-11",
+        "end_date": "2029-01-10",
+        "regular_training_months": 36,
+        "travel_costs_monthly_eur": 85,
+        "accommodation_days_per_month": 10,
+        "meals_days_per_month": 10,
+    },
+)
+
+
+def test_section_81_in_full_totals_premiums_and_other_costs(client: Any) -> None:
+    # 11.01.2027–10.01.2029 = 24 months ≤ 2/3 × 36 (§ 180 Abs. 4); Weiterbildungsgeld 24 × 150 €;
+    # § 86: 10 days × 60 € = 600 € capped at 420 €, meals 10 × 24 € = 240 € capped at 168 €;
+    # § 87: one child under 15 × 160 €; travel 85 € as stated.
+    out = client.post("/api/foerdercheck", json=UMSCHULUNG).get_json()
+    p81 = _programme(out, "sgb3_81")
+    amounts = {a["code"]: a["cents"] for a in p81["amounts"]}
+    assert amounts["weiterbildungsgeld_monthly"] == 15_000
+    assert amounts["weiterbildungsgeld_total"] == 24 * 15_000
+    assert amounts["premium_intermediate_exam"] == 100_000
+    assert amounts["premium_final_exam"] == 150_000
+    assert amounts["accommodation_monthly"] == 42_000
+    assert amounts["meals_monthly"] == 16_800
+    assert amounts["childcare_monthly"] == 16_000
+    assert amounts["travel_monthly"] == 8_500
+    assert amounts["other_costs_total"] == 24 * (42_000 + 16_800 + 16_000 + 8_500)
+    shortening = next(r for r in p81["reasons"] if r["rule"] == "sgb3_81.shortening")
+    assert shortening["met"] is True
+    assert shortening["citation"] == "§ 180 Abs. 4 SGB III"
+    living = next(r for r in p81["reasons"] if r["rule"] == "sgb3_81.living_costs")
+    assert "Arbeitslosengeld bei beruflicher Weiterbildung (§ 144 SGB III)" in living["text"]
+    assert "Jobcenter" in living["text"]
+
+
+def test_retraining_not_shortened_by_a_third_is_not_funded(runner: Any) -> None:
+    long = doc(UMSCHULUNG, course={"end_date": "2029-07-10"})  # 30 months > 24
+    cli = runner.invoke(args=["funding", "check", "-"], input=json.dumps(long))
+    p81 = _programme(json.loads(cli.output), "sgb3_81")
+    assert p81["status"] == "not_eligible"
+    reason = next(r for r in p81["reasons"] if r["rule"] == "sgb3_81.shortening")
+    assert reason["met"] is False
+    assert "höchstens 24 Monate" in reason["text"]
+    allowed = doc(long, course={"shortening_impossible_by_law": True})
+    r = run(allowed).programme("sgb3_81").reason("sgb3_81.shortening")
+    assert r is not None
+    assert r.met is True
+    unknown = run(doc(UMSCHULUNG, course={"regular_training_months": None}))
+    assert unknown.programme("sgb3_81").reason("sgb3_81.shortening").met is None  # type: ignore[union-attr]

@@ -186,6 +186,17 @@ SGB3_81_2023 = ParameterSet(
         "weiterbildungsgeld_monthly_eur": P(150, True, "§ 87a Abs. 2, 3 SGB III"),
         "weiterbildungsgeld_requires_vocational_goal": P(True, True, "§ 87a Abs. 2 SGB III"),
         "min_years_of_work": P(3, True, "§ 81 Abs. 2 S. 2 SGB III"),
+        "accommodation_day_eur": P(60, True, "§ 86 SGB III"),
+        "accommodation_month_cap_eur": P(420, True, "§ 86 SGB III"),
+        "meals_day_eur": P(24, True, "§ 86 SGB III"),
+        "meals_month_cap_eur": P(168, True, "§ 86 SGB III"),
+        "childcare_monthly_eur": P(160, True, "§ 87 SGB III"),
+        "childcare_child_age_below": P(
+            15,
+            False,
+            "§ 87 SGB III („aufsichtsbedürftige Kinder“)",
+            "Altersgrenze der Aufsichtsbedürftigkeit (unter 15 Jahren) ungeprüft.",
+        ),
     },
 )
 

@@ -349,6 +349,7 @@ class Person:
     foreign_qualification: bool | None = None
     receives_sgb2: bool | None = None
     short_time_work_at_course_start: bool | None = None
+    childcare_needed: bool | None = None
 
 
 _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
@@ -378,6 +379,7 @@ _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
     "foreign_qualification": ("foreign_qualification", _bool),
     "receives_sgb2": ("receives_sgb2", _bool),
     "short_time_work_at_course_start": ("short_time_work_at_course_start", _bool),
+    "childcare_needed": ("childcare_needed", _bool),
 }
 
 
@@ -413,6 +415,11 @@ class Course:
     application_date: date | None = None
     booking_date: date | None = None
     award_date: date | None = None
+    regular_training_months: float | None = None
+    shortening_impossible_by_law: bool | None = None
+    travel_costs_monthly_cents: int | None = None
+    accommodation_days_per_month: float | None = None
+    meals_days_per_month: float | None = None
 
 
 _COURSE_SPEC: dict[str, tuple[str, Conv]] = {
@@ -444,6 +451,11 @@ _COURSE_SPEC: dict[str, tuple[str, Conv]] = {
     "application_date": ("application_date", _date),
     "booking_date": ("booking_date", _date),
     "award_date": ("award_date", _date),
+    "regular_training_months": ("regular_training_months", _num),
+    "shortening_impossible_by_law": ("shortening_impossible_by_law", _bool),
+    "travel_costs_monthly_eur": ("travel_costs_monthly_cents", _eur),
+    "accommodation_days_per_month": ("accommodation_days_per_month", _num),
+    "meals_days_per_month": ("meals_days_per_month", _num),
 }
 
 

@@ -89,6 +89,10 @@ SPECS: dict[str, Spec] = {
         "Weiterbildungsgeld nur bei Ziel Berufsabschluss", "bool"
     ),
     "min_years_of_work": S("Mindestjahre Berufstätigkeit", "years"),
+    "accommodation_day_eur": S("Auswärtige Unterbringung je Tag", "eur"),
+    "accommodation_month_cap_eur": S("Auswärtige Unterbringung höchstens je Monat", "eur"),
+    "meals_day_eur": S("Verpflegung je Tag", "eur"),
+    "meals_month_cap_eur": S("Verpflegung höchstens je Monat", "eur"),
     # AFBG
     "min_lessons": S("Mindestumfang (Unterrichtsstunden)", "hours"),
     "min_lessons_stage1_part_time": S("Mindestumfang Stufe 1 in Teilzeit (UStd)", "hours"),
@@ -111,8 +115,8 @@ SPECS: dict[str, Spec] = {
     "need_participant_extra_eur": S("AFBG-Zuschlag Teilnehmende je Monat", "eur"),
     "need_partner_eur": S("Zuschlag Ehe-/Lebenspartner je Monat", "eur"),
     "need_child_eur": S("Zuschlag je Kind und Monat", "eur"),
-    "childcare_monthly_eur": S("Kinderbetreuungszuschlag je Kind und Monat", "eur"),
-    "childcare_child_age_below": S("Kinderbetreuungszuschlag für Kinder unter … Jahren", "years"),
+    "childcare_monthly_eur": S("Kinderbetreuung je Kind und Monat", "eur"),
+    "childcare_child_age_below": S("Kinderbetreuung für Kinder unter … Jahren", "years"),
     "bafoeg_amounts_valid_from": S("BAföG-Bedarfssätze gültig ab", "date"),
     # ThürBfG
     "days_per_year": S("Freistellungstage je Jahr", "days"),
@@ -263,6 +267,8 @@ def _kind(key: str, value: Any) -> tuple[str, bool]:
 
 ORDERED_DATES = (("short_time_work_exclusion_from", "short_time_work_exclusion_until"),)
 ORDERED_NUMBERS = (
+    ("accommodation_day_eur", "accommodation_month_cap_eur"),
+    ("meals_day_eur", "meals_month_cap_eur"),
     ("quota_small_max", "quota_medium_max"),
     ("share_threshold_small", "share_threshold"),
     ("structural_share_threshold_sme", "structural_share_threshold"),

@@ -71,6 +71,14 @@ def impossible(case: CaseInput) -> list[str]:
                 f"firm.staff[{i}].weekly_hours: Eine Woche hat 168 Stunden / at most 168, got "
                 f"{num(g.weekly_hours)}"
             )
+    for name, value in (
+        ("accommodation_days_per_month", c.accommodation_days_per_month),
+        ("meals_days_per_month", c.meals_days_per_month),
+    ):
+        if value is not None and value > 31:
+            errs.append(
+                f"course.{name}: Ein Monat hat höchstens 31 Tage / at most 31, got {num(value)}"
+            )
     if c.lessons_per_day is not None and c.lessons_per_day > 32:
         errs.append(
             "course.lessons_per_day: Ein Tag hat höchstens 32 Unterrichtsstunden à 45 Minuten / "

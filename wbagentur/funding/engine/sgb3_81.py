@@ -7,8 +7,12 @@ soft rule). Employed people with a usable qualification are referred to § 82.
 
 from __future__ import annotations
 
-from .calendar import add_days
+from datetime import date
+
+from .afbg import months_between
+from .calendar import add_days, age_on
 from .context import EMPLOYMENT_LABELS, Ctx
+from .inputs import Child
 from .money import eur, eur_to_cents, num
 from .params import ParamView
 from .result import Builder, DecidingBody, ProgrammeResult
@@ -143,6 +147,181 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
     return None
 
 
+URL_180 = "https://www.gesetze-im-internet.de/sgb_3/__180.html"
+URL_144 = "https://www.gesetze-im-internet.de/sgb_3/__144.html"
+
+
+def course_months(ctx: Ctx) -> int | None:
+    """Course length in (started) months: ``duration_months``, else from start and end."""
+    c = ctx.course
+    if c.duration_months is not None:
+        return int(-(-c.duration_months // 1))  # started months
+    if c.start_date and c.end_date:
+        return months_between(c.start_date, c.end_date)
+    return None
+
+
+def _shortening(b: Builder, ctx: Ctx) -> None:
+    """§ 180 Abs. 4: a retraining (Umschulung) must be shorter by at least a third."""
+    c = ctx.course
+    if c.goal != "vocational_qualification" or c.mode == "part_time":
+        return
+    cite = "§ 180 Abs. 4 SGB III"
+    regular = c.regular_training_months
+    months = course_months(ctx)
+    if c.shortening_impossible_by_law is True:
+        b.add(
+            "shortening",
+            True,
+            cite,
+            "Eine Verkürzung um ein Drittel ist auf Grund bundes- oder landesrechtlicher "
+            "Regelungen ausgeschlossen; die Umschulung kann in voller Länge gefördert werden.",
+            url=URL_180,
+        )
+        return
+    if regular is None or months is None:
+        # Without the regular length the engine cannot tell a retraining from other courses
+        # leading to a qualification: a note, not a condition.
+        b.add(
+            "shortening",
+            None,
+            cite,
+            "Eine Umschulung in Vollzeit muss gegenüber der regulären Ausbildungsdauer um "
+            "mindestens ein Drittel verkürzt sein; es fehlen "
+            + (
+                "die reguläre Ausbildungsdauer (course.regular_training_months)"
+                if regular is None
+                else "die Lehrgangsdauer (course.duration_months oder Beginn und Ende)"
+            )
+            + ".",
+            severity="info" if regular is None else "hard",
+            url=URL_180,
+        )
+        return
+    longest = regular * 2 / 3
+    met = 3 * months <= 2 * regular
+    b.add(
+        "shortening",
+        met,
+        cite,
+        f"Reguläre Ausbildungsdauer {num(regular)} Monate: die Umschulung darf höchstens "
+        f"{num(round(longest, 2))} Monate dauern (um ein Drittel verkürzt); geplant sind "
+        f"{num(months)} Monate."
+        + ("" if met else " Ausnahme nur, wenn eine Verkürzung rechtlich ausgeschlossen ist."),
+        url=URL_180,
+    )
+
+
+def _other_costs(b: Builder, ctx: Ctx, pv: ParamView, months: int | None) -> None:
+    """§§ 83, 85–87 SGB III: travel, accommodation and meals away from home, childcare."""
+    if not pv.has("accommodation_day_eur"):
+        return
+    c, p = ctx.course, ctx.person
+    per_month = months is not None
+    if c.travel_costs_monthly_cents is not None:
+        b.amount(
+            "travel_monthly",
+            "Fahrkosten",
+            f"{eur(c.travel_costs_monthly_cents)} monatlich laut Angabe (§ 85 i. V. m. § 63 "
+            "SGB III)",
+            cents=c.travel_costs_monthly_cents,
+            unit="cent_per_month",
+            up_to=True,
+        )
+    for code, label, days, day_key, cap_key, cite in (
+        (
+            "accommodation_monthly",
+            "Auswärtige Unterbringung",
+            c.accommodation_days_per_month,
+            "accommodation_day_eur",
+            "accommodation_month_cap_eur",
+            "§ 86 SGB III",
+        ),
+        (
+            "meals_monthly",
+            "Verpflegung bei auswärtiger Unterbringung",
+            c.meals_days_per_month,
+            "meals_day_eur",
+            "meals_month_cap_eur",
+            "§ 86 SGB III",
+        ),
+    ):
+        if days is None:
+            continue
+        day = eur_to_cents(pv.v(day_key))
+        cap = eur_to_cents(pv.v(cap_key))
+        cents = min(cap, int(round(day * days)))
+        b.amount(
+            code,
+            label,
+            f"{num(days)} Tage × {eur(day)}, höchstens {eur(cap)} monatlich ({cite})",
+            cents=cents,
+            unit="cent_per_month",
+            up_to=True,
+        )
+    if p.childcare_needed is True and p.children:
+        below = pv.v("childcare_child_age_below")
+        start = c.start_date or ctx.ref
+        young = [ch for ch in p.children if _child_age(ch, start) is not None]
+        count = sum(1 for ch in young if (_child_age(ch, start) or 0) < below)
+        if count:
+            monthly = eur_to_cents(pv.v("childcare_monthly_eur"))
+            b.amount(
+                "childcare_monthly",
+                "Kinderbetreuungskosten",
+                f"{count} Kind(er) unter {below} Jahren × {eur(monthly)} monatlich (§ 87 SGB III)",
+                cents=count * monthly,
+                unit="cent_per_month",
+                up_to=True,
+            )
+    if per_month:
+        monthly_total = sum(
+            a.cents or 0
+            for a in b.amounts
+            if a.code
+            in ("travel_monthly", "accommodation_monthly", "meals_monthly", "childcare_monthly")
+        )
+        if monthly_total:
+            b.amount(
+                "other_costs_total",
+                "Weitere Weiterbildungskosten über den ganzen Lehrgang",
+                f"{num(months or 0)} Monate × {eur(monthly_total)} (§§ 85–87 SGB III, höchstens)",
+                cents=monthly_total * (months or 0),
+                up_to=True,
+            )
+
+
+def _child_age(child: Child, on: date) -> int | None:
+    if child.birth_date is not None:
+        return age_on(child.birth_date, on) if child.birth_date <= on else 0
+    return child.age
+
+
+def _living_costs(b: Builder, ctx: Ctx, route: str | None) -> None:
+    """Living costs during the course: information with the deciding body."""
+    p = ctx.person
+    if p.receives_sgb2 is True:
+        text = (
+            "Lebensunterhalt während der Weiterbildung: Bürgergeld (SGB II) läuft weiter; "
+            "zuständig ist das Jobcenter."
+        )
+    elif p.employment_status in ("unemployed", "threatened_by_unemployment"):
+        text = (
+            "Lebensunterhalt während der Weiterbildung: Arbeitslosengeld bei beruflicher "
+            "Weiterbildung (§ 144 SGB III) bei Anspruch – entscheidet die Agentur für Arbeit; "
+            "ohne Anspruch Bürgergeld (SGB II) über das Jobcenter."
+        )
+    elif route == "abs2":
+        text = (
+            "Lebensunterhalt während der Weiterbildung: Das Arbeitsentgelt läuft weiter; für "
+            "die Ausfallzeiten kann der Arbeitgeber einen Arbeitsentgeltzuschuss bis zu 100 % "
+            "erhalten (§ 82 Abs. 3 SGB III)."
+        )
+    else:
+        return
+    b.add("living_costs", None, "§ 144 SGB III", text, severity="info", url=URL_144)
+
+
 def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     """Check the Bildungsgutschein for the case in ``ctx``."""
     b = Builder("sgb3_81", TITLE, pv, URL)
@@ -214,6 +393,25 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             f"{eur(monthly)} monatlich während der Weiterbildung (§ 87a Abs. 2, 3 SGB III)",
             cents=monthly,
             unit="cent_per_month",
+        )
+    months = course_months(ctx)
+    _shortening(b, ctx)
+    _other_costs(b, ctx, pv, months)
+    _living_costs(b, ctx, route)
+    if months is not None and ctx.fees is not None:
+        b.amount(
+            "course_costs_total",
+            "Lehrgangskosten über den ganzen Lehrgang",
+            f"{eur(ctx.fees)} Lehrgangs- und Prüfungsgebühren ({num(months)} Monate)",
+            cents=ctx.fees,
+        )
+    geld = next((a for a in b.amounts if a.code == "weiterbildungsgeld_monthly"), None)
+    if geld is not None and geld.cents is not None and months is not None:
+        b.amount(
+            "weiterbildungsgeld_total",
+            "Weiterbildungsgeld über den ganzen Lehrgang",
+            f"{num(months)} Monate × {eur(geld.cents)} (§ 87a Abs. 2 SGB III)",
+            cents=geld.cents * int(months),
         )
     due = add_days(c.start_date, -1) if c.start_date else None
     b.step(
