@@ -6,8 +6,10 @@ from tests.personas import TEST_PASSWORD
 
 def test_advisor_login_start_page_logout_keyboard_only(page, persona):
     advisor = persona("advisor", "SW", display_name="Sabine Wolf")
-    page.goto("/")
-    assert page.url.endswith("/anmelden?next=/")
+    page.goto("/")  # the public start page; staff sign in through its small link
+    tab_until(page, "main a:has-text('Anmeldung für Mitarbeitende')", max_steps=80)
+    page.keyboard.press("Enter")
+    page.wait_for_url(path_is("/anmelden"))
     assert page.locator("html").get_attribute("lang") == "de"
     assert_no_axe_violations(page, "login")
     tab_until(page, "#email")
@@ -23,8 +25,10 @@ def test_advisor_login_start_page_logout_keyboard_only(page, persona):
     page.keyboard.press("Enter")
     page.wait_for_url(path_is("/anmelden"))
     assert "Sie haben sich abgemeldet." in page.locator("main").inner_text()
-    page.goto("/")
+    page.goto("/start")
     assert "/anmelden" in page.url
+    page.goto("/")
+    assert "Unsere Kontaktstellen" in page.locator("main").inner_text()
     assert page.console_errors == []
 
 
