@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 CHROMIUM = os.environ.get("WBAGENTUR_CHROMIUM", "/usr/bin/chromium")
+CLOCK_VARIABLES = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC")
 # Seeded by migrations; kept between browser tests.
 REFERENCE_TABLES = {
     "regions",
@@ -118,10 +119,25 @@ def browser() -> Iterator[Any]:
         pytest.fail(reason + "; WBAGENTUR_REQUIRE_BROWSER=1 forbids skipping")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    # Playwright's driver and Chromium keep the real clock when the test process runs ahead
+    # (make test-future preloads libfaketime): Chromium does not load pages under it, and the
+    # pages' scripts count only relative times (the session warning's seconds).
+    clock_env = {k: os.environ.pop(k) for k in CLOCK_VARIABLES if k in os.environ}
+    try:
+        pw = sync_playwright().start()
+    finally:
+        os.environ.update(clock_env)
+    try:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={k: v for k, v in os.environ.items() if k not in CLOCK_VARIABLES},
+        )
         yield browser
         browser.close()
+    finally:
+        pw.stop()
 
 
 @pytest.fixture
