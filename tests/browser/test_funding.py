@@ -15,6 +15,7 @@ from tests.browser.a11y import assert_no_axe_violations, path_is, tab_until
 from tests.personas import TEST_PASSWORD
 
 SEED = Path(__file__).resolve().parents[2] / "migrations" / "data" / "20261121_funding_seed.json"
+SEED_V2 = SEED.with_name("20261206_funding_engine_v2.json")
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +48,25 @@ def funding_seed(live_app: Any, clean_db: Any) -> None:
                         decided_at=at,
                     )
                 )
+        # Engine 2.0 corrections (migration f17a00000001): approved '<key>.2' versions.
+        v2 = json.loads(SEED_V2.read_text(encoding="utf-8"))
+        at2 = datetime.fromisoformat(v2["decided_at"])
+        ids = dict(db.session.execute(sa.select(FundingProgramme.code, FundingProgramme.id)).all())
+        for v in v2["versions"]:
+            db.session.add(
+                ParameterVersion(
+                    programme_id=ids[v["programme"]],
+                    version_key=v["version_key"],
+                    valid_from=date.fromisoformat(v["valid_from"]),
+                    valid_to=date.fromisoformat(v["valid_to"]) if v["valid_to"] else None,
+                    parameters=json.dumps(v["parameters"]),
+                    source=v["source"],
+                    source_url=v["source_url"],
+                    state="approved",
+                    proposed_at=at2,
+                    decided_at=at2,
+                )
+            )
         db.session.commit()
 
 
