@@ -159,6 +159,10 @@ def test_referral_form_records_consent_without_leaving(
     auth.login(sw_advisor)
     form = client.get(f"/faelle/{case_ids['case']}/weiterleiten").get_data(as_text=True)
     assert "Einwilligung jetzt erfassen" in form
+    inline = form[form.index('id="einwilligung-erfassen"') :]
+    inline = inline[: inline.index("</details>")]
+    assert "Pflichtfeld" not in inline  # optional unless its own button is pressed
+    assert " required" not in inline
     data = _referral(
         case_ids["aa"],
         0,

@@ -88,24 +88,36 @@ class ReferralForm(BaseForm):
 
 
 class InlineConsentForm(BaseForm):
-    """ "Einwilligung jetzt erfassen" inside the referral form (prefix ``einwilligung``)."""
+    """ "Einwilligung jetzt erfassen" inside the referral form (prefix ``einwilligung``).
+
+    Checked only when that button is pressed, so its fields carry no "required" mark in
+    the referral form (the checks below instead of DataRequired)."""
 
     subject = SelectField(
         _l("Wer willigt ein?"),
         choices=[],
         invalid_choice_message=_l("Bitte wählen Sie eine Person aus der Liste."),
-        validators=[DataRequired(_l("Bitte wählen Sie, wer einwilligt."))],
     )
     recipient = SelectField(
         _l("Empfänger der Daten"),
         choices=[],
         invalid_choice_message=_l("Bitte wählen Sie einen Empfänger aus der Liste."),
-        validators=[DataRequired(_l("Bitte wählen Sie, an wen die Daten gehen dürfen."))],
     )
     confirmed = BooleanField(
         _l("Die Einwilligung liegt vor (unterschrieben oder im Gespräch dokumentiert)."),
-        validators=[DataRequired(_l("Bitte bestätigen Sie, dass die Einwilligung vorliegt."))],
     )
+
+    def validate_subject(self, field: SelectField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Bitte wählen Sie, wer einwilligt."))
+
+    def validate_recipient(self, field: SelectField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Bitte wählen Sie, an wen die Daten gehen dürfen."))
+
+    def validate_confirmed(self, field: BooleanField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Bitte bestätigen Sie, dass die Einwilligung vorliegt."))
 
 
 class NoteForm(BaseForm):
