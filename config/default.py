@@ -45,7 +45,7 @@ REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 # Argon2id parameters of new password hashes (wbagentur.accounts.passwords.PROFILES):
 # "rfc9106_low_memory" (t=3, m=64 MiB, p=4); production refuses any other. The test suite
 # uses "test", the cheapest parameters argon2 accepts.
-PASSWORD_HASH_PROFILE = "rfc9106_low_memory"
+ARGON2_PROFILE = "rfc9106_low_memory"
 
 # Login throttling per account, counted in the database (holds across workers).
 LOGIN_MAX_FAILURES = 5

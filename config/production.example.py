@@ -3,8 +3,10 @@ WBAGENTUR_CONFIG at it, and keep secrets in the environment instead where possib
 (WBAGENTUR_SECRET_KEY, WBAGENTUR_TOTP_ENCRYPTION_KEY, WBAGENTUR_SQLALCHEMY_DATABASE_URI)."""
 
 ENV_NAME = "production"
-# SECRET_KEY = "…at least 32 random bytes, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'"
-# TOTP_ENCRYPTION_KEY = "…another 32+ random bytes (encrypts TOTP secrets; store it apart from DB backups)"
+# SECRET_KEY = "…at least 32 random bytes"
+#   e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'
+# TOTP_ENCRYPTION_KEY = "…another 32+ random bytes"
+#   (encrypts TOTP secrets; store it apart from DB backups)
 SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://wbagentur@db.internal:5432/wbagentur"
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-wba_session"

@@ -10,6 +10,6 @@ RATELIMIT_STORAGE_URI = "memory://"
 TOTP_REQUIRED_ROLES = ()
 # Cheap argon2 parameters: every login verifies a hash. tests/accounts/test_passwords.py
 # checks the production parameters, which apply outside an app and by default.
-PASSWORD_HASH_PROFILE = "test"
+ARGON2_PROFILE = "test"
 # Mailed links from configuration (tests/mail/test_links.py covers the request's host).
 PUBLIC_BASE_URL = "http://localhost:5000"

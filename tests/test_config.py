@@ -89,5 +89,5 @@ def test_development_generates_secret_into_instance_folder(tmp_path, monkeypatch
 
 def test_production_refuses_the_cheap_test_password_hashes():
     base = {"ENV_NAME": "production", "SECRET_KEY": "s" * 48, "SQLALCHEMY_DATABASE_URI": PG}
-    with pytest.raises(ConfigError, match="PASSWORD_HASH_PROFILE"):
-        create_app({**base, "PASSWORD_HASH_PROFILE": "test"})
+    with pytest.raises(ConfigError, match="ARGON2_PROFILE"):
+        create_app({**base, "ARGON2_PROFILE": "test"})

@@ -100,9 +100,9 @@ def test_the_test_profile_is_cheap_only_inside_an_app_configured_for_it(clean_ap
     with clean_app.app_context():
         cheap = extract_parameters(hash_password("abcdefghijklmn-op"))
         assert (cheap.time_cost, cheap.memory_cost, cheap.parallelism) == (1, 8, 1)
-        clean_app.config["PASSWORD_HASH_PROFILE"] = "rfc9106_low_memory"
+        clean_app.config["ARGON2_PROFILE"] = "rfc9106_low_memory"
         try:
             strong = extract_parameters(hash_password("abcdefghijklmn-op"))
         finally:
-            clean_app.config["PASSWORD_HASH_PROFILE"] = "test"
+            clean_app.config["ARGON2_PROFILE"] = "test"
     assert (strong.time_cost, strong.memory_cost, strong.parallelism) == (3, 65536, 4)

@@ -13,7 +13,7 @@ from flask import current_app, has_app_context
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 
-# Argon2id parameter sets, chosen by PASSWORD_HASH_PROFILE (docs/configuration.md).
+# Argon2id parameter sets, chosen by ARGON2_PROFILE (docs/configuration.md).
 # "rfc9106_low_memory" (t=3, m=64 MiB, p=4) is argon2-cffi's default and above the ASVS 5.0
 # Appendix C minimums; production refuses anything else (core.config.validate). "test" is the
 # cheapest set argon2 accepts, for the test suite only: every login there verifies a hash.
@@ -41,7 +41,7 @@ def _hasher() -> PasswordHasher:
     """The hasher of the current app's profile; the production profile outside an app."""
     profile = DEFAULT_PROFILE
     if has_app_context():
-        profile = current_app.config.get("PASSWORD_HASH_PROFILE", DEFAULT_PROFILE)
+        profile = current_app.config.get("ARGON2_PROFILE", DEFAULT_PROFILE)
     return _hasher_for(profile)
 
 

@@ -98,9 +98,9 @@ def validate(config: Mapping[str, Any]) -> None:
         uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
         if not uri.startswith("postgresql"):
             raise ConfigError("Production needs a PostgreSQL SQLALCHEMY_DATABASE_URI")
-        if config.get("PASSWORD_HASH_PROFILE", "rfc9106_low_memory") != "rfc9106_low_memory":
+        if config.get("ARGON2_PROFILE", "rfc9106_low_memory") != "rfc9106_low_memory":
             raise ConfigError(
-                "Production hashes passwords with PASSWORD_HASH_PROFILE = 'rfc9106_low_memory'"
+                "Production hashes passwords with ARGON2_PROFILE = 'rfc9106_low_memory'"
             )
         if not config.get("SESSION_COOKIE_SECURE"):
             raise ConfigError("Production needs SESSION_COOKIE_SECURE = True (HTTPS)")
