@@ -427,3 +427,51 @@ def test_retraining_not_shortened_by_a_third_is_not_funded(runner: Any) -> None:
     assert r.met is True
     unknown = run(doc(UMSCHULUNG, course={"regular_training_months": None}))
     assert unknown.programme("sgb3_81").reason("sgb3_81.shortening").met is None  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- item 12
+
+
+def _pointers(out: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["programme"]: p for p in out["routing"]["pointers"]}
+
+
+def test_pointers_to_more_programmes(client: Any, runner: Any) -> None:
+    document = doc(
+        EX1,
+        firm={"restructuring": True},
+        person={
+            "rehabilitation_need": True,
+            "workplace_state": "HE",
+            "birth_date": "2003-05-01",
+            "taxable_income_eur": 18000,
+        },
+    )
+    out = client.post("/api/foerdercheck", json=document).get_json()
+    found = _pointers(out)
+    assert found["transfer"]["citation"] == "§§ 110, 111, 111a SGB III"
+    assert found["rehabilitation"]["citation"].startswith("§§ 112 ff. SGB III")
+    assert (
+        "Hessisches Gesetz über den Anspruch auf Bildungsurlaub"
+        in found["bildungsurlaub_he"]["text"]
+    )
+    assert "Weiterbildungsstipendium" in found["weiterbildungsstipendium"]["title"]
+    assert "31.12.2021 ausgelaufen" in found["bildungspraemie"]["text"]
+    assert any(h.startswith("Transferleistungen") for h in out["routing"]["hints"])
+    cli = runner.invoke(args=["funding", "check", "-"], input=json.dumps(document))
+    assert json.loads(cli.output)["routing"]["pointers"] == out["routing"]["pointers"]
+
+
+@pytest.mark.parametrize(
+    ("state", "has_law"), [("NI", True), ("ST", True), ("BY", False), ("SN", False)]
+)
+def test_bildungsurlaub_of_the_neighbouring_laender(state: str, has_law: bool) -> None:
+    out = evaluate_document(doc(EX1, person={"workplace_state": state}))
+    pointer = _pointers(out)[f"bildungsurlaub_{state.lower()}"]
+    assert ("kein Bildungsurlaubsgesetz" in pointer["text"]) is not has_law
+
+
+def test_aufstiegsstipendium_for_a_first_degree_and_no_pointer_without_facts() -> None:
+    out = evaluate_document(doc(EX1, course={"goal": "university_degree"}))
+    assert "aufstiegsstipendium" in _pointers(out)
+    assert _pointers(evaluate_document(EX3)) == {}

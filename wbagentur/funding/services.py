@@ -143,7 +143,7 @@ def run_check(case_input: CaseInput, today: date | None = None) -> EvaluationRes
     return dataclasses.replace(
         result,
         programmes=tuple(results[p.programme] for p in result.programmes),
-        routing=route(case_input, results),
+        routing=route(case_input, results, result.reference_date),
         warnings=tuple(warnings),
     )
 

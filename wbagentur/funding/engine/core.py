@@ -194,6 +194,6 @@ def evaluate(
         programmes=programmes,
         parameter_versions={code: (ps.version if ps else None) for code, ps in selected.items()},
         warnings=tuple(warnings),
-        routing=route(case, results),
+        routing=route(case, results, ref),
         geography=geography,
     )

@@ -34,6 +34,8 @@ QUALIFICATIONS = ("none", "school", "vocational", "upgrade", "bachelor", "master
 GOALS = ("afbg", "vocational_qualification", "university_degree", "other")
 MODES = ("full_time", "part_time")
 HOURS_UNITS = ("clock_hours", "teaching_units_45")
+#: Land of the place of work (ISO 3166-2:DE suffix): Thuringia and its neighbours.
+WORKPLACE_STATES = ("TH", "HE", "NI", "ST", "BY", "SN", "other")
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _KEY_RE = re.compile(r"^\d{5}$")
@@ -297,6 +299,7 @@ class Firm:
     annual_turnover_cents: int | None = None
     balance_sheet_total_cents: int | None = None
     linked_to_large_enterprise: bool | None = None
+    restructuring: bool | None = None
 
 
 _FIRM_SPEC: dict[str, tuple[str, Conv]] = {
@@ -316,6 +319,7 @@ _FIRM_SPEC: dict[str, tuple[str, Conv]] = {
     "annual_turnover_eur": ("annual_turnover_cents", _eur),
     "balance_sheet_total_eur": ("balance_sheet_total_cents", _eur),
     "linked_to_large_enterprise": ("linked_to_large_enterprise", _bool),
+    "restructuring": ("restructuring", _bool),
 }
 
 
@@ -350,6 +354,8 @@ class Person:
     receives_sgb2: bool | None = None
     short_time_work_at_course_start: bool | None = None
     childcare_needed: bool | None = None
+    rehabilitation_need: bool | None = None
+    workplace_state: str | None = None
 
 
 _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
@@ -380,6 +386,8 @@ _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
     "receives_sgb2": ("receives_sgb2", _bool),
     "short_time_work_at_course_start": ("short_time_work_at_course_start", _bool),
     "childcare_needed": ("childcare_needed", _bool),
+    "rehabilitation_need": ("rehabilitation_need", _bool),
+    "workplace_state": ("workplace_state", _enum(*WORKPLACE_STATES)),
 }
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from .inputs import CaseInput
+from .pointers import pointers
 from .result import ELIGIBLE, NEEDS_INFORMATION, NOT_ELIGIBLE, ProgrammeResult
 
 __all__ = ["route"]
@@ -20,7 +22,9 @@ _TEXT = {
 }
 
 
-def route(case: CaseInput, results: dict[str, ProgrammeResult]) -> dict[str, Any]:  # noqa: C901
+def route(  # noqa: C901
+    case: CaseInput, results: dict[str, ProgrammeResult], ref: date | None = None
+) -> dict[str, Any]:
     """Order the candidates per § 9.0; pick the first eligible (else needing information)."""
     p, c = case.person, case.course
     order: list[tuple[int, str]] = []
@@ -101,12 +105,15 @@ def route(case: CaseInput, results: dict[str, ProgrammeResult]) -> dict[str, Any
             "Kein Programm passt nach den Angaben; Beratung zu weiteren Angeboten (z. B. "
             "Weiterbildungsverbund)."
         )
+    found = pointers(case, ref) if ref is not None else []
+    hints.extend(f"{x['title']}: {x['text']} ({x['citation']})" for x in found)
     return {
         "recommended": recommended.programme if recommended else None,
         "recommended_status": recommended.status if recommended else None,
         "sequence": sequence,
         "hints": hints,
         "decision": decision,
+        "pointers": found,
     }
 
 
