@@ -289,3 +289,50 @@ def test_catalogue_notice_is_its_own_kind_in_the_timeline(clean_app, sw_advisor)
             )
             == {}
         )
+
+
+def test_disclosed_data_lists_exactly_the_shared_categories(clean_app, sw_advisor):
+    from tests.factories import make_person
+    from wbagentur.referrals.views import disclosed_data
+
+    with clean_app.test_request_context():
+        actor = user(sw_advisor)
+        case, consent = case_with_consent(actor)
+        person = make_person(
+            "Jana",
+            "Kühn",
+            employer_id=case.firm_id,
+            email="jana@example.org",
+            employment_status="employed",
+            weekly_hours=38.5,
+            qualification="vocational",
+            qualification_year=2004,
+        )
+        case_services.add_participant(actor, case, person.id)
+        referral = services.create_referral(
+            actor,
+            case,
+            partner_id=partner("aa_suedwest").id,
+            programme=None,
+            purpose="p",
+            data_categories=["contact", "employment", "qualification", "funding_check"],
+            consent_id=consent.id,
+            legal_basis=None,
+            due_days=None,
+            message=None,
+            send=False,
+        )
+        sections = dict(disclosed_data(referral))
+    assert list(sections) == [
+        "Kontaktdaten",
+        "Beschäftigungsdaten",
+        "Qualifikation",
+        "Ergebnis der Förderprüfung",
+    ]
+    assert ("Jana Kühn", "jana@example.org") in sections["Kontaktdaten"]
+    assert ("Petra Personal", "pp@firma.example") in sections["Kontaktdaten"]
+    assert sections["Beschäftigungsdaten"] == [("Jana Kühn", "beschäftigt, 38,5 Std./Woche")]
+    assert sections["Qualifikation"] == [("Jana Kühn", "Berufsabschluss (Ausbildung) (2004)")]
+    assert sections["Ergebnis der Förderprüfung"] == [
+        ("Förderprüfung", "keine Förderprüfung erfasst")
+    ]

@@ -772,6 +772,45 @@ def _invalid_link(kind: str) -> Response:
     return _no_store(html, status)
 
 
+def _contact_rows(people: list[Person], firm: Any) -> list[tuple[str, str]]:
+    rows = [(p.full_name, ", ".join(v for v in (p.email, p.phone) if v) or "–") for p in people]
+    if firm is not None:
+        rows += [
+            (c.name, ", ".join(v for v in (c.function, c.email, c.phone) if v) or "–")
+            for c in firm.contacts
+        ]
+    return rows
+
+
+def _person_rows(code: str, people: list[Person]) -> list[tuple[str, str]]:
+    """Employment or qualification of each person of the case."""
+    rows: list[tuple[str, str]] = []
+    for p in people:
+        if code == "employment":
+            status = EMPLOYMENT_STATUSES.get(p.employment_status or "", "–")
+            hours = (
+                f", {numbers.format_number(p.weekly_hours)} Std./Woche" if p.weekly_hours else ""
+            )
+            rows.append((p.full_name, f"{status}{hours}"))
+        else:
+            qual = QUALIFICATIONS.get(p.qualification or "", "–")
+            year = f" ({p.qualification_year})" if p.qualification_year else ""
+            rows.append((p.full_name, f"{qual}{year}"))
+    return rows
+
+
+def _funding_check_rows(case: Case) -> list[tuple[str, str]]:
+    """The latest saved check's summary (catalogue notices have their own kind)."""
+    entry = db.session.scalar(
+        sa.select(TimelineEntry)
+        .where(TimelineEntry.case_id == case.id, TimelineEntry.kind == "funding_check")
+        .order_by(TimelineEntry.at.desc(), TimelineEntry.id.desc())
+        .limit(1)
+    )
+    text = entry.body if entry and entry.body else _("keine Förderprüfung erfasst")
+    return [(_("Förderprüfung"), text)]
+
+
 def disclosed_data(referral: Referral) -> list[tuple[str, list[tuple[str, str]]]]:
     """Only the shared categories' content, for the partner page (DP-10 allowlist)."""
     case = referral.case
@@ -781,13 +820,7 @@ def disclosed_data(referral: Referral) -> list[tuple[str, list[tuple[str, str]]]
     for code in referral.categories:
         rows: list[tuple[str, str]] = []
         if code == "contact":
-            for p in people:
-                rows.append((p.full_name, ", ".join(v for v in (p.email, p.phone) if v) or "–"))
-            if firm is not None:
-                for c in firm.contacts:
-                    rows.append(
-                        (c.name, ", ".join(v for v in (c.function, c.email, c.phone) if v) or "–")
-                    )
+            rows = _contact_rows(people, firm)
         elif code == "firm" and firm is not None:
             rows += [
                 (pgettext("firm, singular", "Unternehmen"), firm.name),
@@ -798,38 +831,15 @@ def disclosed_data(referral: Referral) -> list[tuple[str, list[tuple[str, str]]]
                 (_("Landkreis"), firm.district.name),
                 (_("Beschäftigte"), str(firm.headcount)),
             ]
-        elif code == "employment":
-            for p in people:
-                status = EMPLOYMENT_STATUSES.get(p.employment_status or "", "–")
-                hours = (
-                    f", {numbers.format_number(p.weekly_hours)} Std./Woche"
-                    if p.weekly_hours
-                    else ""
-                )
-                rows.append((p.full_name, f"{status}{hours}"))
-        elif code == "qualification":
-            for p in people:
-                qual = QUALIFICATIONS.get(p.qualification or "", "–")
-                year = f" ({p.qualification_year})" if p.qualification_year else ""
-                rows.append((p.full_name, f"{qual}{year}"))
+        elif code in ("employment", "qualification"):
+            rows = _person_rows(code, people)
         elif code == "planned_course":
             rows.append((_("Vorhaben"), case.title))
             topics = ", ".join(TOPICS[t] for t in case.topics)
             if topics:
                 rows.append((_("Themen"), topics))
         elif code == "funding_check":
-            entry = db.session.scalar(
-                sa.select(TimelineEntry)
-                .where(TimelineEntry.case_id == case.id, TimelineEntry.kind == "funding_check")
-                .order_by(TimelineEntry.at.desc(), TimelineEntry.id.desc())
-                .limit(1)
-            )
-            rows.append(
-                (
-                    _("Förderprüfung"),
-                    (entry.body if entry and entry.body else _("keine Förderprüfung erfasst")),
-                )
-            )
+            rows = _funding_check_rows(case)
         sections.append((DATA_CATEGORIES[code], rows))
     return sections
 
