@@ -3,7 +3,9 @@
 Adds, per programme whose default parameters changed in engine 2.0 (issue #17), an approved
 version ``<key>.2`` with the same validity as the seed version it corrects (citations as the law
 numbers them, § 82 Abs. 7 Kurzarbeit dates, ESF+ SME rates and wage unit costs, § 87a Abs. 2
-verified, ThürBfG recognising authority as a parameter). The catalogue resolves overlaps by the newest approval, so these take effect; the seed
+verified, ThürBfG recognising authority as a parameter, AFBG means test; plus
+``afbg@2024-08-01`` for the BAföG amounts from 01.08.2024, the AFBG correction ending the day
+before). The catalogue resolves overlaps by the newest approval, so these take effect; the seed
 rows stay untouched. Data is read from the frozen file
 ``migrations/data/20261206_funding_engine_v2.json`` – never from the app.
 

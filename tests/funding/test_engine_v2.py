@@ -475,3 +475,94 @@ def test_aufstiegsstipendium_for_a_first_degree_and_no_pointer_without_facts() -
     out = evaluate_document(doc(EX1, course={"goal": "university_degree"}))
     assert "aufstiegsstipendium" in _pointers(out)
     assert _pointers(evaluate_document(EX3)) == {}
+
+
+# --------------------------------------------------------------------------- item 7
+
+MEISTER_FULL_TIME = doc(
+    EX1,
+    person={"assets_eur": 60000, "health_insurance": "statutory_own", "marital_status": "single"},
+    course={
+        "goal": "afbg",
+        "afbg_level": 2,
+        "mode": "full_time",
+        "hours": 1600,
+        "hours_unit": "teaching_units_45",
+        "lessons_per_week": 30,
+        "start_date": "2027-02-01",
+        "end_date": None,
+        "duration_months": 24,
+    },
+)
+
+
+def _afbg_amounts(out: dict[str, Any]) -> dict[str, Any]:
+    return {a["code"]: a for a in _programme(out, "afbg")["amounts"]}
+
+
+def test_afbg_assets_above_the_allowance_reduce_the_unterhaltsbeitrag(
+    client: Any, runner: Any
+) -> None:
+    # Need 442 + 380 + 102 + 35 + 60 = 1,019 €; assets 60,000 − 45,000 allowance (§ 17a AFBG)
+    # = 15,000 € over 24 months = 625 € a month → 394 € a month, 9,456 € over the course.
+    out = client.post("/api/foerdercheck", json=MEISTER_FULL_TIME).get_json()
+    amounts = _afbg_amounts(out)
+    assert amounts["maintenance_monthly"]["cents"] == 101_900
+    assert amounts["asset_setoff_monthly"]["cents"] == 62_500
+    assert amounts["maintenance_after_means_test_monthly"]["cents"] == 39_400
+    assert amounts["maintenance_total"]["cents"] == 24 * 39_400
+    assert amounts["maintenance_total"]["up_to"] is True  # income is left to the authority
+    reason = next(r for r in _programme(out, "afbg")["reasons"] if r["rule"] == "afbg.means_test")
+    assert reason["citation"] == "§§ 17, 17a AFBG i. V. m. §§ 21 ff., 26 ff. BAföG"
+    assert "Freibetrag nicht im Förderkatalog hinterlegt" in reason["text"]
+    cli = runner.invoke(args=["funding", "check", "-"], input=json.dumps(MEISTER_FULL_TIME))
+    assert _afbg_amounts(json.loads(cli.output))["maintenance_total"]["cents"] == 9_456_00
+
+
+def test_afbg_allowances_for_partner_and_child_and_no_setoff_below() -> None:
+    family = doc(
+        MEISTER_FULL_TIME,
+        person={"marital_status": "married", "children": [{"birth_date": "2020-01-01"}]},
+    )
+    amounts = _afbg_amounts(evaluate_document(family))
+    # Allowance 45,000 + 2,300 + 2,300 = 49,600; (60,000 − 49,600) / 24 = 433.33 €.
+    assert amounts["asset_setoff_monthly"]["cents"] == 43_333
+    assert amounts["maintenance_monthly"]["cents"] == 148_900
+    assert amounts["maintenance_after_means_test_monthly"]["cents"] == 148_900 - 43_333
+    poor = _afbg_amounts(evaluate_document(doc(MEISTER_FULL_TIME, person={"assets_eur": 45000})))
+    assert poor["asset_setoff_monthly"]["cents"] == 0
+
+
+def test_afbg_income_allowance_from_the_catalogue_reduces_monthly() -> None:
+    from wbagentur.funding.engine import DEFAULT_PARAMETER_SETS
+
+    sets = [ps.to_dict() for ps in DEFAULT_PARAMETER_SETS]
+    for s in sets:
+        if s["version"] == "afbg@2024-08-01":
+            s["params"]["income_allowance_monthly_eur"] = {"value": 330, "verified": True}
+    document = doc(MEISTER_FULL_TIME, person={"income_eur": 500, "assets_eur": 0})
+    amounts = _afbg_amounts(evaluate_document(document, parameter_sets=sets))
+    assert amounts["income_setoff_monthly"]["cents"] == 17_000
+    assert amounts["maintenance_after_means_test_monthly"]["cents"] == 101_900 - 17_000
+    assert amounts["maintenance_total"]["up_to"] is False
+
+
+def test_afbg_amounts_are_versioned_at_1_august_2024() -> None:
+    before = evaluate_document(
+        doc(
+            MEISTER_FULL_TIME,
+            top={"reference_date": "2024-06-01"},
+            course={"start_date": "2024-07-01"},
+        )
+    )
+    after = evaluate_document(
+        doc(
+            MEISTER_FULL_TIME,
+            top={"reference_date": "2024-06-01"},
+            course={"start_date": "2024-08-01"},
+        )
+    )
+    assert _programme(before, "afbg")["parameter_version"] == "afbg@2020-08-01.2"
+    assert _programme(after, "afbg")["parameter_version"] == "afbg@2024-08-01"
+    assert any("„Grundbedarf je Monat“" in w for w in before["warnings"])
+    assert not any("„Grundbedarf je Monat“" in w for w in after["warnings"])

@@ -228,6 +228,8 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             url=URL_10,
             verified=on >= valid_from,
         )
+        if pv.has("asset_allowance_eur"):
+            _means_test(b, ctx, pv, eur_to_cents(total), len(kg))
     else:
         b.add(
             "maintenance",
@@ -263,6 +265,106 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             severity="info",
             url=URL_10,
         )
+
+
+def _funding_months(ctx: Ctx, pv: ParamView) -> int | None:
+    """Months of maintenance: the course's (started) months, at most the maximum period."""
+    c = ctx.course
+    if c.duration_months is not None:
+        months = int(-(-c.duration_months // 1))
+    elif c.start_date and c.end_date:
+        months = months_between(c.start_date, c.end_date)
+    else:
+        return None
+    return min(months, int(pv.v("max_funding_months_full_time")))
+
+
+def _means_test(b: Builder, ctx: Ctx, pv: ParamView, need: int, children: int) -> None:
+    """§§ 17, 17a AFBG with the BAföG rules: income and assets above the allowances reduce the
+    Unterhaltsbeitrag; the asset excess is spread over the months of the funding period."""
+    p = ctx.person
+    cite = "§§ 17, 17a AFBG i. V. m. §§ 21 ff., 26 ff. BAföG"
+    months = _funding_months(ctx, pv)
+    partner = p.marital_status in ("married", "civil_partnership")
+    allowance = eur_to_cents(pv.v("asset_allowance_eur"))
+    parts = [eur(allowance)]
+    if partner:
+        allowance += eur_to_cents(pv.v("asset_allowance_partner_eur"))
+        parts.append(f"{eur(eur_to_cents(pv.v('asset_allowance_partner_eur')))} Partner")
+    if children:
+        per = eur_to_cents(pv.v("asset_allowance_child_eur"))
+        allowance += children * per
+        parts.append(f"{children} × {eur(per)} Kind(er)")
+    notes: list[str] = []
+    setoff = 0
+    known = True
+    if p.assets_cents is None:
+        known = False
+        notes.append(f"Vermögen fehlt (person.assets_eur; Freibetrag {eur(allowance)})")
+    elif months is None:
+        known = False
+        notes.append("Dauer fehlt (course.duration_months oder Beginn und Ende)")
+    else:
+        excess = max(0, p.assets_cents - allowance)
+        asset_setoff = excess // months
+        setoff += asset_setoff
+        b.amount(
+            "asset_setoff_monthly",
+            "Anrechnung Vermögen",
+            f"({eur(p.assets_cents)} − Freibetrag {' + '.join(parts)}) ÷ {months} Monate",
+            cents=asset_setoff,
+            unit="cent_per_month",
+        )
+    income_allowance = pv.v("income_allowance_monthly_eur")
+    if p.income_cents is not None and income_allowance is not None:
+        income_setoff = max(0, p.income_cents - eur_to_cents(income_allowance))
+        setoff += income_setoff
+        b.amount(
+            "income_setoff_monthly",
+            "Anrechnung Einkommen",
+            f"{eur(p.income_cents)} − Freibetrag {eur(eur_to_cents(income_allowance))}",
+            cents=income_setoff,
+            unit="cent_per_month",
+        )
+    else:
+        notes.append(
+            "Einkommen wird von der Behörde angerechnet"
+            + (
+                " (Freibetrag nicht im Förderkatalog hinterlegt)"
+                if income_allowance is None
+                else " (person.income_eur fehlt)"
+            )
+        )
+    monthly = max(0, need - setoff)
+    if known:
+        b.amount(
+            "maintenance_after_means_test_monthly",
+            "Unterhaltsbeitrag nach Anrechnung",
+            f"{eur(need)} Bedarf − {eur(setoff)} Anrechnung",
+            cents=monthly,
+            unit="cent_per_month",
+            up_to=income_allowance is None,
+        )
+    if known and months is not None:
+        b.amount(
+            "maintenance_total",
+            "Unterhaltsbeitrag über die Förderungsdauer",
+            f"{months} Monate × {eur(monthly)}",
+            cents=monthly * months,
+            up_to=income_allowance is None,
+        )
+    b.add(
+        "means_test",
+        None if notes else True,
+        cite,
+        (
+            f"Vermögen über dem Freibetrag von {eur(allowance)} wird auf die Förderungsdauer "
+            "verteilt angerechnet, Einkommen über dem Freibetrag monatlich."
+        )
+        + (" " + "; ".join(notes) + "." if notes else ""),
+        severity="info",
+        verified=pv.ok("income_allowance_monthly_eur") or p.income_cents is None,
+    )
 
 
 def _amounts(b: Builder, ctx: Ctx, pv: ParamView) -> None:

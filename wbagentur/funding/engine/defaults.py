@@ -7,6 +7,7 @@ their unit in the name.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from .params import Param, ParameterCatalogue, ParameterSet
@@ -200,11 +201,32 @@ SGB3_81_2023 = ParameterSet(
     },
 )
 
+_MEANS = {
+    "max_funding_months_full_time": P(24, True, "§ 11 Abs. 1 AFBG"),
+    "asset_allowance_eur": P(45000, True, "§ 17a AFBG"),
+    "asset_allowance_partner_eur": P(2300, True, "§ 17a AFBG"),
+    "asset_allowance_child_eur": P(2300, True, "§ 17a AFBG"),
+    "income_allowance_monthly_eur": P(
+        None,
+        False,
+        "§ 17 AFBG i. V. m. § 23 BAföG",
+        "Freibetrag vom Einkommen der teilnehmenden Person nicht hinterlegt – ungeprüft; ohne "
+        "Wert rechnet nur die Behörde an.",
+    ),
+    "partner_income_allowance_monthly_eur": P(
+        None,
+        False,
+        "§ 17 AFBG i. V. m. § 25 BAföG",
+        "Freibetrag vom Einkommen des Ehe-/Lebenspartners nicht hinterlegt – ungeprüft.",
+    ),
+}
+_OLD_NEED = "Bedarfssätze vor dem 01.08.2024 nicht hinterlegt (hier die ab 01.08.2024) – ungeprüft."
+
 AFBG_2020 = ParameterSet(
     programme="afbg",
-    version="afbg@2020-08-01",
+    version="afbg@2020-08-01.2",
     valid_from=date(2020, 8, 1),
-    valid_to=None,
+    valid_to=date(2024, 7, 31),
     source="Aufstiegsfortbildungsförderungsgesetz (AFBG), zuletzt geändert durch "
     "Art. 15 G v. 17.7.2023 I Nr. 191",
     source_url=URL_AFBG,
@@ -223,10 +245,10 @@ AFBG_2020 = ParameterSet(
         "meisterstueck_cap_eur": P(2000, True, "§ 12 Abs. 1 S. 1 Nr. 2 AFBG"),
         "meisterstueck_grant_rate": P(0.5, True, "§ 12 Abs. 1 S. 2 AFBG"),
         "remission_rate": P(0.5, True, "§ 13b Abs. 1 AFBG"),
-        "need_basic_eur": P(442, True, "§ 10 Abs. 2 AFBG i. V. m. § 13 Abs. 1 Nr. 1 BAföG"),
-        "need_housing_eur": P(380, True, "§ 10 Abs. 2 AFBG i. V. m. § 13 Abs. 2 Nr. 2 BAföG"),
-        "need_kv_eur": P(102, True, "§ 13a BAföG", "Gruppe nach § 13a Abs. 1 BAföG [M]"),
-        "need_pv_eur": P(35, True, "§ 13a BAföG", "Gruppe nach § 13a Abs. 1 BAföG [M]"),
+        "need_basic_eur": P(442, False, "§ 13 Abs. 1 Nr. 1 BAföG a. F.", _OLD_NEED),
+        "need_housing_eur": P(380, False, "§ 13 Abs. 2 Nr. 2 BAföG a. F.", _OLD_NEED),
+        "need_kv_eur": P(102, False, "§ 13a BAföG a. F.", _OLD_NEED),
+        "need_pv_eur": P(35, False, "§ 13a BAföG a. F.", _OLD_NEED),
         "need_participant_extra_eur": P(60, True, "§ 10 Abs. 2 AFBG"),
         "need_partner_eur": P(235, True, "§ 10 Abs. 2 AFBG"),
         "need_child_eur": P(235, True, "§ 10 Abs. 2 AFBG"),
@@ -238,6 +260,23 @@ AFBG_2020 = ParameterSet(
         ),
         "childcare_monthly_eur": P(150, True, "§ 10 Abs. 3 AFBG"),
         "childcare_child_age_below": P(14, True, "§ 10 Abs. 3 AFBG"),
+        **_MEANS,
+    },
+)
+
+#: From 1.8.2024 (29. BAföG-Änderungsgesetz): the BAföG amounts of 25.07.2024 [S7][H].
+AFBG_2024 = dataclasses.replace(
+    AFBG_2020,
+    version="afbg@2024-08-01",
+    valid_from=date(2024, 8, 1),
+    valid_to=None,
+    params={
+        **AFBG_2020.params,
+        "need_basic_eur": P(442, True, "§ 10 Abs. 2 AFBG i. V. m. § 13 Abs. 1 Nr. 1 BAföG"),
+        "need_housing_eur": P(380, True, "§ 10 Abs. 2 AFBG i. V. m. § 13 Abs. 2 Nr. 2 BAföG"),
+        "need_kv_eur": P(102, True, "§ 13a BAföG", "Gruppe nach § 13a Abs. 1 BAföG [M]"),
+        "need_pv_eur": P(35, True, "§ 13a BAföG", "Gruppe nach § 13a Abs. 1 BAföG [M]"),
+        "bafoeg_amounts_valid_from": P("2024-08-01", True, "BAföG § 13 Stand 25.07.2024"),
     },
 )
 
@@ -362,6 +401,7 @@ DEFAULT_PARAMETER_SETS: tuple[ParameterSet, ...] = (
     SGB3_82_2024,
     SGB3_82A_2024,
     AFBG_2020,
+    AFBG_2024,
     THUERBFG_2016,
     SGB3_81_2023,
 )

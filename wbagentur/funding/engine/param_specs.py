@@ -118,6 +118,16 @@ SPECS: dict[str, Spec] = {
     "childcare_monthly_eur": S("Kinderbetreuung je Kind und Monat", "eur"),
     "childcare_child_age_below": S("Kinderbetreuung für Kinder unter … Jahren", "years"),
     "bafoeg_amounts_valid_from": S("BAföG-Bedarfssätze gültig ab", "date"),
+    "max_funding_months_full_time": S("Förderungshöchstdauer Vollzeit (Monate)", "months"),
+    "asset_allowance_eur": S("Vermögensfreibetrag Teilnehmende", "eur"),
+    "asset_allowance_partner_eur": S("Vermögensfreibetrag Ehe-/Lebenspartner", "eur"),
+    "asset_allowance_child_eur": S("Vermögensfreibetrag je Kind", "eur"),
+    "income_allowance_monthly_eur": S(
+        "Einkommensfreibetrag Teilnehmende je Monat", "eur", optional=True
+    ),
+    "partner_income_allowance_monthly_eur": S(
+        "Einkommensfreibetrag Ehe-/Lebenspartner je Monat", "eur", optional=True
+    ),
     # ThürBfG
     "days_per_year": S("Freistellungstage je Jahr", "days"),
     "apprentice_days": S("Freistellungstage für Auszubildende", "days"),
