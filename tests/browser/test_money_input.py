@@ -9,7 +9,7 @@ import re
 
 import sqlalchemy as sa
 
-from tests.browser.a11y import path_is
+from tests.browser.a11y import assert_no_axe_violations, path_is
 from tests.personas import TEST_PASSWORD
 
 
@@ -106,6 +106,7 @@ def test_partner_types_german_amount_case_dashboard_and_xlsx_show_it(page, perso
     partner.click("button:has-text('Ergebnis melden')")
     assert "ungewöhnlich hoch" in partner.locator("#complete-amount-error").inner_text()
     assert partner.locator("#complete-amount-bestaetigt").is_visible()
+    assert_no_axe_violations(partner, "partner-amount-confirmation")
 
     # The partner corrects it to what was approved.
     partner.select_option("#complete-outcome", "approved")
