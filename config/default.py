@@ -95,8 +95,12 @@ INTAKE_CONSENT_TEXT_VERSION = "2026-01"
 # Uploads: PDF, PNG, JPEG up to this size; None = <instance>/uploads (outside the static folder).
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_DIR = None
-# "console" prints messages to stdout (development); "smtp" delivers through MAIL_SMTP_HOST.
-MAIL_BACKEND = "console"
+# "file" writes each message as .eml into MAIL_FILE_DIR (the development mailbox, /dev/postfach);
+# "console" prints messages to stdout; "smtp" delivers through MAIL_SMTP_HOST.
+# None: "file" in development, "smtp" in production.
+MAIL_BACKEND = None
+# Folder of the development mailbox; None = <instance>/postfach.
+MAIL_FILE_DIR = None
 MAIL_SMTP_HOST = "localhost"
 MAIL_SMTP_PORT = 25
 MAIL_SMTP_TIMEOUT = 10
@@ -114,6 +118,16 @@ REFERRAL_EXPIRY_DAYS = 20
 # --- Caseload review, exports and ESF+ indicators (reports; docs/reports.md) ---
 # ESF+ statistics: cells with fewer persons/firms than this are shown as "< N" (DP-09).
 ESF_SUPPRESSION_THRESHOLD = 5
+# ESF+ participant lifecycle (wbagentur/esf; docs/esf.md). Short counselling (at most
+# this many contact days and minutes) does not make a person an ESF+ participant.
+# UNVERIFIED: the exemption and its limits (1 day / 8 hours) await the TLVwA's confirmation.
+ESF_SHORT_COUNSELLING_EXEMPT = True
+ESF_SHORT_COUNSELLING_DAYS = 1
+ESF_SHORT_COUNSELLING_MINUTES = 480
+# Follow-up survey six months after leaving: link valid this many days, reminder after
+# this many days without an answer.
+ESF_SURVEY_LINK_DAYS = 28
+ESF_SURVEY_REMINDER_DAYS = 14
 # Open cases whose last contact is older than this many days (or missing) count as
 # "ohne Kontakt" on the dashboard.
 NO_CONTACT_DAYS = 30
@@ -167,3 +181,11 @@ ACCESSIBILITY_ENFORCEMENT_BODY = (
     "Durchsetzungsstelle nach dem ThürBarrWebG beim Beauftragten für Menschen mit "
     "Behinderungen des Freistaats Thüringen, Werner-Seelenbinder-Straße 6, 99096 Erfurt"
 )
+
+# --- Background jobs (`flask worker`; wbagentur/jobs, docs/operations.md) ---
+# The scheduler wakes each job at most this many seconds apart; the database decides whether
+# it is due (job_leases.due_at), so a restarted or second worker never runs a job early.
+WORKER_POLL_SECONDS = 60
+# Seconds between two runs per job: mail.send, referrals.remind, retention.run, esf.surveys
+# (defaults 30, 3600, 86400, 3600; wbagentur/jobs/services.py).
+WORKER_INTERVALS: dict[str, int] = {}

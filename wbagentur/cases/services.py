@@ -229,6 +229,9 @@ def change_status(
     if new_status == "closed":
         if outcome not in OUTCOMES:
             raise DomainError("Bitte wählen Sie ein Ergebnis für den Abschluss.")
+        from wbagentur.esf.services import ensure_closable  # ESF+ data complete (issue #20)
+
+        ensure_closable(case)
         case.outcome = outcome
         case.outcome_note = outcome_note or None
         case.closed_at = utcnow()

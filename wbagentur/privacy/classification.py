@@ -54,6 +54,11 @@ RULES: dict[str, Rule] = {
         "job", "ESF+-geförderte Fälle: anonymisieren nach der Prüfungsfrist (Art. 82 Dach-VO)"
     ),
     "person_without_case": Rule("job", "Personen ohne Fall: anonymisieren 2 Jahre nach Erfassung"),
+    "esf_participant": Rule(
+        "job",
+        "ESF+-Teilnahmedaten: anonymisieren nach der Prüfungsfrist des Programms "
+        "(5 Jahre ab Ende des Jahres des Fallabschlusses)",
+    ),
     "login_attempts": Rule("job", "Anmeldeversuche: löschen nach 30 Tagen"),
     "sent_mail": Rule("job", "Versandte E-Mails: löschen 90 Tage nach Versand"),
     "audit_events": Rule(
@@ -279,6 +284,17 @@ TABLES: dict[str, TableClass] = {
             none="parameter_versions eligible_codes",
         ),
     ),
+    "plan_courses": TableClass(
+        CASE_RULE,
+        _cols(
+            pseudonymous="id case_id created_at updated_at",
+            none="title provider hours hours_unit fees_cents start_date end_date azav_approved version",
+        ),
+    ),
+    "plan_participants": TableClass(
+        CASE_RULE,
+        _cols(pseudonymous="id course_id person_id"),
+    ),
     "advice_requests": TableClass(
         "public_request_unconverted",
         _cols(
@@ -321,6 +337,22 @@ TABLES: dict[str, TableClass] = {
             free_text="reason",
             pseudonymous="id object_type object_id requested_by_id requested_at execute_after cancelled_at "
             "cancelled_by_id executed_at",
+        ),
+    ),
+    # ESF+ participant lifecycle (wbagentur/esf): statistical answers are personal data
+    # while the record points to a person; the Art. 9 answers are special categories.
+    "esf_participations": TableClass(
+        "esf_participant",
+        _cols(
+            personal="entry_date employment_status age_at_entry isced_level gender postcode "
+            "third_country_national foreign_background homeless rural_area exit_date exit_situation "
+            "results_on result_job_searching result_education result_qualification result_employment "
+            "longterm_employment longterm_improved survey_consent_at",
+            special="disability minority",
+            free_text="missing_reason",
+            pseudonymous="id case_id person_id created_by_id survey_state survey_token_hash "
+            "survey_expires_at survey_sent_at survey_reminded_at survey_answered_at "
+            "missing_reason_by_id anonymised_at version created_at updated_at",
         ),
     ),
     # mail

@@ -161,14 +161,20 @@ def anonymise_case(case: Case, report: RunReport) -> None:
                 erase_person(person)
 
 
-def _esf_funded_case_ids() -> sa.Select[tuple[int]]:
+def _esf_funded_case_ids() -> sa.Select[tuple[int]] | sa.CompoundSelect:
     """Cases with an approved ESF+ referral (their documents fall under Art. 82 CPR)."""
     try:
         from wbagentur.referrals.models import Referral
     except ImportError:  # pragma: no cover
         return sa.select(Case.id).where(sa.false())
-    return sa.select(Referral.case_id).where(
-        Referral.programme.like("esf%"), Referral.outcome == "approved"
+    from wbagentur.esf.models import EsfParticipation
+
+    # ESF+ participants' cases too (issue #20): they follow the programme's audit period.
+    return sa.union(
+        sa.select(Referral.case_id).where(
+            Referral.programme.like("esf%"), Referral.outcome == "approved"
+        ),
+        sa.select(EsfParticipation.case_id),
     )
 
 
@@ -259,6 +265,12 @@ def _rule_person_without_case(rule: RetentionRule, now: datetime, report: RunRep
     return len(people)
 
 
+def _rule_esf_participant(rule: RetentionRule, now: datetime, report: RunReport) -> int:
+    from wbagentur.esf.services import anonymise_due
+
+    return anonymise_due(rule.period_days, now)
+
+
 def _rule_login_attempts(rule: RetentionRule, now: datetime, report: RunReport) -> int:
     from wbagentur.accounts.models import LoginAttempt
 
@@ -300,6 +312,7 @@ RULES: dict[str, Callable[[RetentionRule, datetime, RunReport], int]] = {
     "advice_case": lambda r, n, rep: _anonymise_closed(r, n, rep, esf=False),
     "esf_case": lambda r, n, rep: _anonymise_closed(r, n, rep, esf=True),
     "person_without_case": _rule_person_without_case,
+    "esf_participant": _rule_esf_participant,
     "login_attempts": _rule_login_attempts,
     "sent_mail": _rule_sent_mail,
     "audit_events": _rule_audit_events,

@@ -1,0 +1,635 @@
+"""ESF+ use cases: entry, exit, completeness, follow-up survey, indicators and export.
+
+Views call these and commit; ``send_due_surveys`` is a job (``flask esf surveys``) and
+leaves the commit to its command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from wbagentur.cases.models import Case, TimelineEntry, case_participants
+from wbagentur.core import audit
+from wbagentur.core.errors_domain import DomainError
+from wbagentur.core.models import utcnow
+from wbagentur.core.timezone import BERLIN, local_today
+from wbagentur.esf import rules
+from wbagentur.esf.models import EsfParticipation
+from wbagentur.extensions import db
+from wbagentur.persons.models import Consent, Person
+
+ENTRY_FIELDS = (
+    "entry_date employment_status age_at_entry isced_level gender postcode "
+    "third_country_national foreign_background homeless rural_area"
+).split()
+SPECIAL_FIELDS = ("disability", "minority")
+RESULT_FIELDS = tuple(rules.RESULT_LABELS)
+
+
+# ---------------------------------------------------------------- who is a participant
+
+
+def counselling_of(case: Case) -> tuple[int, int]:
+    """(minutes, distinct local days) of the contacts recorded on the case."""
+    rows = db.session.execute(
+        sa.select(TimelineEntry.at, TimelineEntry.duration_minutes).where(
+            TimelineEntry.case_id == case.id, TimelineEntry.kind == "contact"
+        )
+    ).all()
+    minutes = sum(r.duration_minutes or 0 for r in rows)
+    days = len({r.at.astimezone(BERLIN).date() for r in rows})
+    return minutes, days
+
+
+def case_is_participation(case: Case) -> bool:
+    """Whether the persons of this case count as ESF+ participants (rules.is_participant
+    with the configured short-counselling exemption)."""
+    config = current_app.config
+    minutes, days = counselling_of(case)
+    return rules.is_participant(
+        minutes,
+        days,
+        exempt_short=bool(config["ESF_SHORT_COUNSELLING_EXEMPT"]),
+        max_minutes=int(config["ESF_SHORT_COUNSELLING_MINUTES"]),
+        max_days=int(config["ESF_SHORT_COUNSELLING_DAYS"]),
+    )
+
+
+def case_persons(case: Case) -> list[Person]:
+    """The person of an individual case and the participants of a firm case."""
+    ids = set(
+        db.session.scalars(
+            sa.select(case_participants.c.person_id).where(case_participants.c.case_id == case.id)
+        )
+    )
+    if case.person_id:
+        ids.add(case.person_id)
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Person).where(Person.id.in_(ids)).order_by(Person.id)))
+
+
+def participation_of(case: Case, person: Person) -> EsfParticipation | None:
+    return db.session.scalar(
+        sa.select(EsfParticipation).where(
+            EsfParticipation.case_id == case.id, EsfParticipation.person_id == person.id
+        )
+    )
+
+
+def active_consents(person_id: int) -> tuple[bool, bool]:
+    """(ESF-reporting consent, special-categories consent), both active."""
+    purposes = set(
+        db.session.scalars(
+            sa.select(Consent.purpose).where(
+                Consent.person_id == person_id, Consent.withdrawn_at.is_(None)
+            )
+        )
+    )
+    return "esf_reporting" in purposes, "special_categories" in purposes
+
+
+# ---------------------------------------------------------------- entry
+
+
+def find_duplicates(
+    person: Person, postcode: str | None, exclude_person_id: int | None = None
+) -> list[EsfParticipation]:
+    """Participations of *other* person records with the same name, birth date and postcode
+    (the same human entered twice)."""
+    if not postcode or person.birth_date is None or not person.name_search:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(EsfParticipation)
+            .join(Person, Person.id == EsfParticipation.person_id)
+            .where(
+                Person.name_search == person.name_search,
+                Person.birth_date == person.birth_date,
+                EsfParticipation.postcode == postcode,
+                Person.id != (exclude_person_id or person.id),
+            )
+            .order_by(EsfParticipation.id)
+        )
+    )
+
+
+def save_entry(
+    actor: Any,
+    case: Case,
+    person: Person,
+    data: dict[str, Any],
+    *,
+    survey_consent: bool,
+    participation: EsfParticipation | None = None,
+) -> EsfParticipation:
+    """Create or update the entry questionnaire. Special categories are stored only with
+    both consents; without them they are cleared."""
+    if person.restricted_at is not None:
+        raise DomainError(
+            "Die Verarbeitung der Daten dieser Person ist eingeschränkt (Art. 18 DSGVO)."
+        )
+    esf_consent, special_consent = active_consents(person.id)
+    special_given = any(data.get(f) is not None for f in SPECIAL_FIELDS)
+    if special_given and not rules.special_categories_allowed(esf_consent, special_consent):
+        raise DomainError(
+            "Behinderung und Minderheitenzugehörigkeit dürfen nur mit aktiver Einwilligung in "
+            "die ESF+-Berichterstattung und in besondere Kategorien erfasst werden."
+        )
+    created = participation is None
+    if participation is None:
+        participation = EsfParticipation(
+            case_id=case.id, person_id=person.id, created_by_id=getattr(actor, "id", None)
+        )
+        db.session.add(participation)
+    if participation.exit_date and data["entry_date"] > participation.exit_date:
+        raise DomainError("Der Eintritt kann nicht nach dem Austritt liegen.")
+    for name in ENTRY_FIELDS:
+        setattr(participation, name, data.get(name))
+    allowed = rules.special_categories_allowed(esf_consent, special_consent)
+    for name in SPECIAL_FIELDS:
+        setattr(participation, name, data.get(name) if allowed else None)
+    if survey_consent and participation.survey_consent_at is None:
+        participation.survey_consent_at = utcnow()
+    elif not survey_consent:
+        participation.survey_consent_at = None
+    db.session.flush()
+    audit.record(
+        actor,
+        "esf.entry.create" if created else "esf.entry.update",
+        "esf_participation",
+        participation.id,
+        case_id=case.id,
+    )
+    return participation
+
+
+# ---------------------------------------------------------------- exit
+
+
+def save_exit(actor: Any, participation: EsfParticipation, data: dict[str, Any]) -> None:
+    """Record the exit and the immediate results (within four weeks of leaving)."""
+    exit_date: date = data["exit_date"]
+    if exit_date < participation.entry_date:
+        raise DomainError("Der Austritt kann nicht vor dem Eintritt liegen.")
+    if exit_date > local_today():
+        raise DomainError("Der Austritt kann nicht in der Zukunft liegen.")
+    results = {name: bool(data.get(name)) for name in RESULT_FIELDS}
+    results_on: date | None = data.get("results_on")
+    conflicts = rules.result_conflicts(results)
+    if conflicts:
+        a, b = conflicts[0]
+        raise DomainError(
+            f"„{rules.RESULT_LABELS[a]}“ und „{rules.RESULT_LABELS[b]}“ schließen sich aus."
+        )
+    if any(results.values()) and results_on is None:
+        raise DomainError("Bitte geben Sie an, wann die Ergebnisse festgestellt wurden.")
+    if results_on is not None and not rules.within_four_weeks(exit_date, results_on):
+        raise DomainError(
+            "Unmittelbare Ergebnisse werden innerhalb von vier Wochen (höchstens 28 Tage) "
+            "nach dem Austritt festgestellt."
+        )
+    if results_on is not None and results_on > local_today():
+        raise DomainError("Das Feststellungsdatum kann nicht in der Zukunft liegen.")
+    if results["result_job_searching"] and participation.employment_status != "inactive":
+        raise DomainError(
+            "„arbeitsuchend“ ist ein Ergebnis nur für Teilnehmende, die bei Eintritt nicht "
+            "erwerbstätig (inaktiv) waren."
+        )
+    participation.exit_date = exit_date
+    participation.exit_situation = data["exit_situation"]
+    participation.results_on = results_on
+    for name, value in results.items():
+        setattr(participation, name, value)
+    db.session.flush()
+    audit.record(actor, "esf.exit", "esf_participation", participation.id)
+
+
+def record_missing_reason(actor: Any, participation: EsfParticipation, reason: str) -> None:
+    """Why mandatory ESF+ data is missing (lets the case be closed)."""
+    if not reason.strip():
+        raise DomainError("Bitte geben Sie an, warum die Angaben fehlen.")
+    participation.missing_reason = reason.strip()[:500]
+    participation.missing_reason_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    audit.record(actor, "esf.missing_reason", "esf_participation", participation.id)
+
+
+# ---------------------------------------------------------------- completeness
+
+
+def missing_for(participation: EsfParticipation | None, closing: bool = False) -> list[str]:
+    if participation is None:
+        return rules.missing_fields({}, closing)
+    return rules.missing_fields(
+        {
+            name: getattr(participation, name)
+            for name in (*rules.MANDATORY_FIELDS, *rules.EXIT_FIELDS)
+        },
+        closing,
+    )
+
+
+def close_blockers(case: Case) -> list[tuple[Person, list[str]]]:
+    """Participants of the case whose mandatory ESF+ data (entry and exit) is missing and
+    for whom no reason was recorded. Empty when the case is short counselling."""
+    if not case_is_participation(case):
+        return []
+    blockers = []
+    for person in case_persons(case):
+        participation = participation_of(case, person)
+        missing = missing_for(participation, closing=True)
+        if missing and not (participation and participation.missing_reason):
+            blockers.append((person, missing))
+    return blockers
+
+
+def ensure_closable(case: Case) -> None:
+    """Called by ``cases.services.change_status`` before a case is closed."""
+    blockers = close_blockers(case)
+    if blockers:
+        names = "; ".join(f"{p.full_name}: {', '.join(m)}" for p, m in blockers)
+        raise DomainError(
+            "ESF+-Pflichtangaben fehlen ("
+            + names
+            + "). Bitte ergänzen Sie sie auf der ESF+-Seite des Falls oder begründen Sie dort, "
+            "warum sie fehlen."
+        )
+
+
+@dataclass
+class Gap:
+    case: Case
+    person: Person
+    participation: EsfParticipation | None
+    missing: list[str]
+
+
+def incomplete_for(user: Any, advisor_id: int | None) -> list[Gap]:
+    """Participants with missing mandatory ESF+ data in open or closed cases of the
+    user's region (advisor: own cases; supervisor: one advisor or all)."""
+    stmt = sa.select(Case).where(Case.region_id == user.region_id, Case.anonymised_at.is_(None))
+    if advisor_id is not None:
+        stmt = stmt.where(Case.assigned_to_id == advisor_id)
+    gaps = []
+    for case in db.session.scalars(stmt.order_by(Case.opened_at.desc(), Case.id).limit(500)):
+        if not case_is_participation(case):
+            continue
+        closing = case.status == "closed"
+        for person in case_persons(case):
+            participation = participation_of(case, person)
+            missing = missing_for(participation, closing=closing)
+            if missing and not (participation and participation.missing_reason):
+                gaps.append(Gap(case, person, participation, missing))
+    return gaps
+
+
+# ---------------------------------------------------------------- follow-up survey
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+SURVEY_MAIL = """Guten Tag,
+
+{opening}
+Sie hatten zugestimmt, dass wir Sie danach kurz befragen. Zwei Fragen zu Ihrer heutigen
+beruflichen Situation helfen uns, die Förderung aus dem Europäischen Sozialfonds Plus zu
+belegen:
+
+{link}
+
+Der Link gilt bis zum {expires} und kann einmal verwendet werden.
+
+Mit freundlichen Grüßen
+Ihre Weiterbildungsagentur Thüringen
+"""
+
+
+def _mail_survey(participation: EsfParticipation, token: str, reminder: bool) -> None:
+    """Queue the survey mail. It names nothing but the agency: the link alone identifies
+    the survey (a job renders it, outside any request)."""
+    from wbagentur.mail import links
+    from wbagentur.mail.services import queue_mail
+
+    email = participation.person.email
+    if not email or participation.survey_expires_at is None:
+        return
+    body = SURVEY_MAIL.format(
+        opening=(
+            "wir möchten Sie noch einmal an unsere kurze Nachbefragung erinnern."
+            if reminder
+            else "vor etwa sechs Monaten endete Ihre Beratung bei der Weiterbildungsagentur "
+            "Thüringen."
+        ),
+        link=links.external_url("esf.survey", token=token),
+        expires=participation.survey_expires_at.astimezone(BERLIN).strftime("%d.%m.%Y"),
+    )
+    subject = (
+        "Erinnerung: kurze Nachbefragung der Weiterbildungsagentur"
+        if reminder
+        else "Kurze Nachbefragung der Weiterbildungsagentur"
+    )
+    queue_mail(email, subject, body, "esf_survey")
+
+
+@dataclass
+class SurveyReport:
+    sent: int = 0
+    reminded: int = 0
+    no_consent: int = 0
+    no_response: int = 0
+
+
+def send_due_surveys(now: datetime | None = None) -> SurveyReport:
+    """Send the surveys that are due (six months after leaving), the reminders, and count
+    expired links as non-response. Only participants with the survey consent, an active
+    ESF-reporting consent and an e-mail address get a mail."""
+    now = now or utcnow()
+    today = now.astimezone(BERLIN).date()
+    config = current_app.config
+    link_days = int(config["ESF_SURVEY_LINK_DAYS"])
+    remind_days = int(config["ESF_SURVEY_REMINDER_DAYS"])
+    report = SurveyReport()
+    due_exit = today - timedelta(days=rules.SURVEY_AFTER_DAYS)
+    for participation in db.session.scalars(
+        sa.select(EsfParticipation)
+        .where(
+            EsfParticipation.survey_state == "not_due",
+            EsfParticipation.exit_date.is_not(None),
+            EsfParticipation.exit_date <= due_exit,
+            EsfParticipation.anonymised_at.is_(None),
+        )
+        .order_by(EsfParticipation.id)
+    ):
+        person = participation.person
+        esf_consent, _special = active_consents(person.id)
+        if (
+            participation.survey_consent_at is None
+            or not esf_consent
+            or not person.email
+            or person.restricted_at is not None
+            or person.erased_at is not None
+        ):
+            participation.survey_state = "no_consent"
+            report.no_consent += 1
+            continue
+        token = secrets.token_urlsafe(32)
+        participation.survey_token_hash = _hash(token)
+        participation.survey_sent_at = now
+        participation.survey_expires_at = now + timedelta(days=link_days)
+        participation.survey_state = "sent"
+        _mail_survey(participation, token, reminder=False)
+        report.sent += 1
+    for participation in db.session.scalars(
+        sa.select(EsfParticipation)
+        .where(
+            EsfParticipation.survey_state == "sent",
+            EsfParticipation.survey_sent_at <= now - timedelta(days=remind_days),
+            EsfParticipation.survey_expires_at > now,
+        )
+        .order_by(EsfParticipation.id)
+    ):
+        if not participation.person.email:
+            continue
+        # A new link replaces the first one (only its hash is stored); same expiry.
+        token = secrets.token_urlsafe(32)
+        participation.survey_token_hash = _hash(token)
+        participation.survey_reminded_at = now
+        participation.survey_state = "reminded"
+        _mail_survey(participation, token, reminder=True)
+        report.reminded += 1
+    for participation in db.session.scalars(
+        sa.select(EsfParticipation).where(
+            EsfParticipation.survey_state.in_(("sent", "reminded")),
+            EsfParticipation.survey_expires_at <= now,
+        )
+    ):
+        participation.survey_state = "no_response"
+        participation.survey_token_hash = None
+        report.no_response += 1
+    db.session.flush()
+    audit.record(
+        None,
+        "esf.surveys",
+        None,
+        None,
+        sent=report.sent,
+        reminded=report.reminded,
+        no_consent=report.no_consent,
+        no_response=report.no_response,
+    )
+    return report
+
+
+def survey_by_token(token: str, now: datetime | None = None) -> EsfParticipation | None:
+    """The participation an unanswered, unexpired survey link belongs to."""
+    now = now or utcnow()
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        sa.select(EsfParticipation).where(
+            EsfParticipation.survey_token_hash == _hash(token),
+            EsfParticipation.survey_answered_at.is_(None),
+            EsfParticipation.survey_expires_at > now,
+        )
+    )
+
+
+def answer_survey(token: str, employed: bool, improved: bool, now: datetime | None = None) -> bool:
+    """Store the answer once. A used or expired link changes nothing (returns False).
+
+    One conditional UPDATE, so two submissions at once cannot both land."""
+    now = now or utcnow()
+    if not token or len(token) > 100:
+        return False
+    result = db.session.execute(
+        sa.update(EsfParticipation)
+        .where(
+            EsfParticipation.survey_token_hash == _hash(token),
+            EsfParticipation.survey_answered_at.is_(None),
+            EsfParticipation.survey_expires_at > now,
+            EsfParticipation.survey_state.in_(("sent", "reminded")),
+        )
+        .values(
+            survey_answered_at=now,
+            survey_state="answered",
+            survey_token_hash=None,
+            longterm_employment=employed,
+            longterm_improved=improved,
+            version=EsfParticipation.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    done = bool(getattr(result, "rowcount", 0))
+    if done:
+        audit.record(None, "esf.survey.answer", None, None)
+    return done
+
+
+# ---------------------------------------------------------------- indicators and export
+
+
+def _record(p: EsfParticipation) -> rules.Record:
+    return rules.Record(
+        gender=p.gender,
+        entry_date=p.entry_date,
+        employment_status=p.employment_status,
+        age_at_entry=p.age_at_entry,
+        isced_level=p.isced_level,
+        third_country_national=p.third_country_national,
+        foreign_background=p.foreign_background,
+        homeless=p.homeless,
+        rural_area=p.rural_area,
+        disability=p.disability,
+        minority=p.minority,
+        exit_date=p.exit_date,
+        results_on=p.results_on,
+        result_job_searching=p.result_job_searching,
+        result_education=p.result_education,
+        result_qualification=p.result_qualification,
+        result_employment=p.result_employment,
+        survey_state=p.survey_state,
+        longterm_employment=p.longterm_employment,
+        longterm_improved=p.longterm_improved,
+    )
+
+
+def _in_regions(region_id: int | None) -> Any:
+    stmt = sa.select(EsfParticipation).join(Case, Case.id == EsfParticipation.case_id)
+    if region_id is not None:
+        stmt = stmt.where(Case.region_id == region_id)
+    return stmt
+
+
+def indicator_counts(region_id: int | None, start: date, end: date) -> dict[str, Counter[str]]:
+    """Counts per indicator and gender: entries with ``entry_date`` in the period, results
+    of exits with ``exit_date`` in the period (region None = all regions)."""
+    entries = db.session.scalars(
+        _in_regions(region_id).where(EsfParticipation.entry_date.between(start, end))
+    ).all()
+    exits = db.session.scalars(
+        _in_regions(region_id).where(EsfParticipation.exit_date.between(start, end))
+    ).all()
+    return rules.indicators([_record(p) for p in entries], [_record(p) for p in exits])
+
+
+EXPORT_COLUMNS = [
+    "teilnehmer_id",
+    "region",
+    "eintrittsdatum",
+    "erwerbsstatus_eintritt",
+    "alter_eintritt",
+    "isced",
+    "geschlecht",
+    "drittstaatsangehoerig",
+    "auslaendische_herkunft",
+    "obdachlos",
+    "laendlich",
+    "behinderung",
+    "minderheit",
+    "austrittsdatum",
+    "situation_austritt",
+    "ergebnis_arbeitsuchend",
+    "ergebnis_bildung",
+    "ergebnis_qualifikation",
+    "ergebnis_erwerbstaetig",
+    "nachbefragung",
+    "erwerbstaetig_6_monate",
+    "verbessert_6_monate",
+]
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def export_rows(region_id: int | None, start: date, end: date) -> list[list[Any]]:
+    """One row per participation active in the period (entered by its end, not left before
+    its start); pseudonymous id, no name, address or birth date. Dates ISO, flags 0/1."""
+    secret = str(current_app.config["SECRET_KEY"])
+    stmt = (
+        _in_regions(region_id)
+        .where(
+            EsfParticipation.entry_date <= end,
+            sa.or_(EsfParticipation.exit_date.is_(None), EsfParticipation.exit_date >= start),
+            EsfParticipation.anonymised_at.is_(None),
+        )
+        .order_by(EsfParticipation.entry_date, EsfParticipation.id)
+    )
+    rows = []
+    for p in db.session.scalars(stmt):
+        immediate = rules.within_four_weeks(p.exit_date, p.results_on)
+        rows.append(
+            [
+                rules.pseudonym(secret, p.person_id),
+                p.case.region.code,
+                p.entry_date.isoformat(),
+                p.employment_status,
+                p.age_at_entry,
+                p.isced_level,
+                p.gender,
+                _flag(p.third_country_national),
+                _flag(p.foreign_background),
+                _flag(p.homeless),
+                _flag(p.rural_area),
+                _flag(p.disability),
+                _flag(p.minority),
+                p.exit_date.isoformat() if p.exit_date else None,
+                p.exit_situation,
+                int(immediate and p.result_job_searching),
+                int(immediate and p.result_education),
+                int(immediate and p.result_qualification),
+                int(immediate and p.result_employment),
+                p.survey_state,
+                _flag(p.longterm_employment),
+                _flag(p.longterm_improved),
+            ]
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- retention
+
+
+def anonymise_due(period_days: int, now: datetime) -> int:
+    """Löschkonzept rule ``esf_participant``: after the programme's audit retention period
+    (counted from 31 Dec of the year the case was closed) the record keeps only what the
+    indicators need; postcode, special categories, survey link and reason are removed."""
+    done = 0
+    stmt = (
+        sa.select(EsfParticipation)
+        .join(Case, Case.id == EsfParticipation.case_id)
+        .where(
+            EsfParticipation.anonymised_at.is_(None),
+            Case.status == "closed",
+            Case.legal_hold.is_(False),
+            Case.closed_at < now - timedelta(days=period_days),
+        )
+        .order_by(EsfParticipation.id)
+    )
+    for p in db.session.scalars(stmt):
+        closed = p.case.closed_at
+        if closed is None:
+            continue
+        local = closed.astimezone(BERLIN)
+        end_of_year = datetime(local.year, 12, 31, 23, 59, 59, tzinfo=BERLIN)
+        if end_of_year + timedelta(days=period_days) >= now:
+            continue
+        p.postcode = None
+        p.disability = None
+        p.minority = None
+        p.missing_reason = None
+        p.survey_token_hash = None
+        p.anonymised_at = now
+        done += 1
+    return done

@@ -1,0 +1,348 @@
+"""ESF+ pages (routes below /esf; the survey link is public).
+
+/esf/faelle/<case>                                   GET   case_page        R
+/esf/faelle/<case>/personen/<person>/eintritt        GET/POST entry        W
+/esf/teilnahmen/<id>/austritt                        GET/POST exit         W
+/esf/teilnahmen/<id>/begruendung                     POST  missing_reason   W
+/esf/vollstaendigkeit                                GET   completeness     advisor, supervisor
+/esf/kennzahlen                                      GET   indicators       supervisor, coordinator
+/esf/export.<csv|xlsx>                               GET   export           supervisor, coordinator
+/esf/umfrage/<token>                                 GET/POST survey        public
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from wbagentur.accounts.models import User
+from wbagentur.cases.access import can_edit_case, get_case_for
+from wbagentur.core import audit
+from wbagentur.core.access import public, requires_role
+from wbagentur.core.errors_domain import ConflictError, DomainError, check_version
+from wbagentur.core.timezone import local_today
+from wbagentur.esf import bp, forms, rules, services
+from wbagentur.esf.models import EsfParticipation
+from wbagentur.extensions import db, limiter
+from wbagentur.regions.models import Region
+
+REGIONAL = ("advisor", "supervisor")
+REPORTING = ("supervisor", "coordinator")
+
+
+def _participation(participation_id: int) -> EsfParticipation:
+    participation = db.session.get(EsfParticipation, participation_id)
+    if participation is None:
+        abort(404)
+    case = get_case_for(current_user, participation.case_id, need="view")
+    if not can_edit_case(current_user, case):
+        abort(403)
+    return participation
+
+
+def _version(form: Any) -> int | None:
+    try:
+        return int(form.version.data) if form.version.data else None
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.route("/esf/faelle/<int:case_id>")
+@requires_role(*REGIONAL)
+def case_page(case_id: int) -> Any:
+    case = get_case_for(current_user, case_id)
+    people = []
+    for person in services.case_persons(case):
+        participation = services.participation_of(case, person)
+        people.append(
+            (
+                person,
+                participation,
+                services.missing_for(participation, closing=True),
+            )
+        )
+    return render_template(
+        "esf/case.html",
+        case=case,
+        people=people,
+        editable=can_edit_case(current_user, case),
+        counts=services.case_is_participation(case),
+        reason_form=forms.MissingReasonForm(),
+    )
+
+
+@bp.route("/esf/faelle/<int:case_id>/personen/<int:person_id>/eintritt", methods=["GET", "POST"])
+@requires_role(*REGIONAL)
+def entry(case_id: int, person_id: int) -> Any:
+    case = get_case_for(current_user, case_id, need="edit")
+    person = next((p for p in services.case_persons(case) if p.id == person_id), None)
+    if person is None:
+        abort(404)
+    participation = services.participation_of(case, person)
+    if participation is not None:
+        form = forms.EntryForm(
+            obj=participation,
+            survey_consent=participation.survey_consent_at is not None,
+            **{
+                name: forms.tri_state_value(getattr(participation, name))
+                for name in (
+                    "third_country_national",
+                    "foreign_background",
+                    "homeless",
+                    "rural_area",
+                    "disability",
+                    "minority",
+                )
+            },
+        )
+    else:
+        birth = person.birth_date
+        form = forms.EntryForm(
+            entry_date=local_today(),
+            age_at_entry=rules.age_at(birth, local_today()),
+            gender=person.gender if person.gender in ("weiblich", "maennlich", "divers") else "",
+            isced_level=person.isced_level or "",
+        )
+    esf_consent, special_consent = services.active_consents(person.id)
+    duplicates: list[EsfParticipation] = []
+    if form.validate_on_submit():
+        duplicates = services.find_duplicates(person, form.postcode.data or None)
+        if duplicates and not form.confirm_duplicate.data:
+            form.confirm_duplicate.errors = [
+                _(
+                    "Möglicher Doppeleintrag: Bitte prüfen Sie die Teilnahmen unten "
+                    "und bestätigen Sie."
+                )
+            ]
+        else:
+            try:
+                if participation is not None:
+                    check_version(participation, _version(form), _("Die Teilnahme"))
+                services.save_entry(
+                    current_user,
+                    case,
+                    person,
+                    form.data_dict(),
+                    survey_consent=bool(form.survey_consent.data),
+                    participation=participation,
+                )
+                db.session.commit()
+            except (ConflictError, StaleDataError):
+                db.session.rollback()
+                flash(
+                    _("Die Teilnahme wurde gleichzeitig geändert. Bitte prüfen Sie die Angaben."),
+                    "danger",
+                )
+                return redirect(url_for("esf.entry", case_id=case.id, person_id=person.id))
+            except DomainError as exc:
+                db.session.rollback()
+                form.employment_status.errors = [str(exc)]
+            else:
+                flash(_("Der Eintrittsfragebogen wurde gespeichert."), "success")
+                return redirect(url_for("esf.case_page", case_id=case.id))
+    elif request.method == "GET" and participation is not None:
+        form.version.data = str(participation.version)
+    status = 422 if request.method == "POST" else 200
+    return (
+        render_template(
+            "esf/entry.html",
+            case=case,
+            person=person,
+            form=form,
+            duplicates=duplicates,
+            special_allowed=rules.special_categories_allowed(esf_consent, special_consent),
+        ),
+        status,
+    )
+
+
+@bp.route("/esf/teilnahmen/<int:participation_id>/austritt", methods=["GET", "POST"])
+@requires_role(*REGIONAL)
+def exit_record(participation_id: int) -> Any:
+    participation = _participation(participation_id)
+    form = forms.ExitForm(obj=participation)
+    if request.method == "GET":
+        form.version.data = str(participation.version)
+    if form.validate_on_submit():
+        try:
+            check_version(participation, _version(form), _("Die Teilnahme"))
+            services.save_exit(
+                current_user,
+                participation,
+                {
+                    "exit_date": form.exit_date.data,
+                    "exit_situation": form.exit_situation.data,
+                    "results_on": form.results_on.data,
+                    **{name: form[name].data for name in services.RESULT_FIELDS},
+                },
+            )
+            db.session.commit()
+        except (ConflictError, StaleDataError):
+            db.session.rollback()
+            flash(
+                _("Die Teilnahme wurde gleichzeitig geändert. Bitte prüfen Sie die Angaben."),
+                "danger",
+            )
+            return redirect(url_for("esf.exit_record", participation_id=participation_id))
+        except DomainError as exc:
+            db.session.rollback()
+            form.exit_date.errors = [str(exc)]
+        else:
+            flash(_("Der Austritt wurde gespeichert."), "success")
+            return redirect(url_for("esf.case_page", case_id=participation.case_id))
+    status = 422 if request.method == "POST" else 200
+    return (
+        render_template("esf/exit.html", participation=participation, form=form),
+        status,
+    )
+
+
+@bp.route("/esf/teilnahmen/<int:participation_id>/begruendung", methods=["POST"])
+@requires_role(*REGIONAL)
+def missing_reason(participation_id: int) -> Any:
+    participation = _participation(participation_id)
+    form = forms.MissingReasonForm()
+    if form.validate_on_submit():
+        services.record_missing_reason(current_user, participation, form.reason.data)
+        db.session.commit()
+        flash(_("Die Begründung wurde gespeichert."), "success")
+    else:
+        flash(form.reason.errors[0] if form.reason.errors else _("Ungültige Eingabe."), "danger")
+    return redirect(url_for("esf.case_page", case_id=participation.case_id))
+
+
+@bp.route("/esf/vollstaendigkeit")
+@requires_role(*REGIONAL)
+def completeness() -> Any:
+    advisors = list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role.in_(REGIONAL), User.is_active.is_(True))
+            .order_by(User.display_name)
+        )
+    )
+    advisors = [u for u in advisors if u.region_id == current_user.region_id]
+    chosen: int | None = current_user.id
+    if current_user.role == "supervisor":
+        raw = request.args.get("berater", "")
+        chosen = int(raw) if raw.isdigit() and any(u.id == int(raw) for u in advisors) else None
+    gaps = services.incomplete_for(current_user, chosen)
+    return render_template("esf/completeness.html", gaps=gaps, advisors=advisors, chosen=chosen)
+
+
+def _period() -> tuple[forms.PeriodForm, date, date, int | None]:
+    form = forms.PeriodForm(request.args)
+    regions = list(db.session.scalars(sa.select(Region).order_by(Region.name)))
+    form.region.choices = [("", _("alle Regionen"))] + [(str(r.id), r.name) for r in regions]
+    form.validate()
+    end = form.bis.data if not form.bis.errors and form.bis.data else local_today()
+    start = (
+        form.von.data
+        if not form.von.errors and form.von.data
+        else end - timedelta(days=int(current_app.config["REPORT_DEFAULT_DAYS"]))
+    )
+    if start > end or (end - start).days > int(current_app.config["REPORT_MAX_DAYS"]):
+        start = end - timedelta(days=int(current_app.config["REPORT_DEFAULT_DAYS"]))
+    region_id: int | None
+    if current_user.role == "coordinator":
+        raw = form.region.data or ""
+        region_id = int(raw) if raw.isdigit() and any(r.id == int(raw) for r in regions) else None
+    else:
+        region_id = current_user.region_id
+        if region_id is None:
+            abort(403)
+    return form, start, end, region_id
+
+
+@bp.route("/esf/kennzahlen")
+@requires_role(*REPORTING)
+def indicators() -> Any:
+    form, start, end, region_id = _period()
+    counts = services.indicator_counts(region_id, start, end)
+    threshold = int(current_app.config["ESF_SUPPRESSION_THRESHOLD"])
+    columns = [*rules.GENDER_COLUMNS, "unknown", "total"]
+
+    def cells(key: str) -> list[str]:
+        counter: Counter[str] = counts.get(key, Counter())
+        return [rules_suppress(int(counter.get(c, 0)), threshold) for c in columns]
+
+    tables = [
+        (_("Daten bei Eintritt"), [(label, cells(key)) for key, label in rules.ENTRY_ROWS]),
+        (_("Ergebnisse nach Austritt"), [(label, cells(key)) for key, label in rules.RESULT_ROWS]),
+    ]
+    return render_template(
+        "esf/indicators.html",
+        form=form,
+        start=start,
+        end=end,
+        tables=tables,
+        threshold=threshold,
+        args={"von": start.isoformat(), "bis": end.isoformat(), "region": region_id or ""},
+    )
+
+
+def rules_suppress(value: int, threshold: int) -> str:
+    from wbagentur.reports.indicators import suppress
+
+    return suppress(value, threshold)
+
+
+@bp.route("/esf/export.<fmt>")
+@requires_role(*REPORTING)
+def export(fmt: str) -> Any:
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    _form, start, end, region_id = _period()
+    rows = services.export_rows(region_id, start, end)
+    from wbagentur.esf.export import to_csv, to_xlsx
+    from wbagentur.reports.exports import content_disposition
+
+    if fmt == "csv":
+        body = to_csv(services.EXPORT_COLUMNS, rows)
+        mimetype = "text/csv; charset=utf-8"
+    else:
+        body = to_xlsx(services.EXPORT_COLUMNS, rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    audit.record(
+        current_user,
+        "esf.export",
+        None,
+        None,
+        format=fmt,
+        rows=len(rows),
+        region_id=region_id,
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
+    db.session.commit()
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = content_disposition(
+        f"wba-esf-teilnehmende-{start.isoformat()}-{end.isoformat()}.{fmt}"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/esf/umfrage/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("30 per minute")
+def survey(token: str) -> Any:
+    participation = services.survey_by_token(token)
+    if participation is None:
+        return render_template("esf/survey_gone.html"), 404
+    form = forms.SurveyForm()
+    if form.validate_on_submit():
+        done = services.answer_survey(token, form.employed.data == "ja", form.improved.data == "ja")
+        db.session.commit()
+        if not done:
+            return render_template("esf/survey_gone.html"), 404
+        return render_template("esf/survey_done.html")
+    status = 422 if request.method == "POST" else 200
+    return render_template("esf/survey.html", form=form), status
