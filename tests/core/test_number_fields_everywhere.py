@@ -15,6 +15,8 @@ from wtforms.fields.numeric import DecimalRangeField, IntegerRangeField
 import wbagentur
 from wbagentur.core.forms import MoneyField, NumberField
 
+# Fields typed with digits that are codes, not numbers (kept as text, leading zeros count).
+DIGIT_STRINGS = {"postcode", "code", "recovery_code", "totp", "zip"}
 WTFORMS_NUMBER_FIELDS = (
     IntegerField,
     DecimalField,
@@ -52,6 +54,15 @@ def _number_fields(app):
                 )
                 if isinstance(field, NumberField):
                     out.append((f"{cls.__qualname__}.{field.name}", form, field))
+                elif (field.render_kw or {}).get("inputmode") in (
+                    "numeric",
+                    "decimal",
+                ) and "Date" not in type(field).__name__:
+                    # A text field for a number with its own parser: digit strings only.
+                    assert field.name in DIGIT_STRINGS, (
+                        f"{cls.__qualname__}.{field.name} takes a number as text: use "
+                        "core.forms.NumberField or MoneyField"
+                    )
     return out
 
 
@@ -67,6 +78,8 @@ def test_the_application_has_its_number_fields_on_the_shared_field(app):
         "CaseCheckForm.eligible_wage",
         "ContactForm.duration_minutes",
         "PartnerForm.answer_days",
+        "LayQuickCheckForm.costs",
+        "LayQuickCheckForm.age",
     ):
         assert expected in names
 

@@ -260,7 +260,8 @@ def test_quick_check_for_unemployed_outside_thuringia(client):
         ("hours", "0", "ganze Zahl zwischen 1 und 10.000"),
         ("hours", "viel", "ganze Zahl zwischen 1 und 10.000"),
         ("costs", "6000 Dollar", "Kosten in Euro zwischen 1 und 1.000.000"),
-        ("costs", "6.00.0", "Kosten in Euro zwischen 1 und 1.000.000"),
+        ("costs", "6.00.0", "Der Betrag ist nicht eindeutig"),
+        ("costs", "6000.50", "Der Betrag ist nicht eindeutig"),
         ("district", "99999", "Bitte wählen Sie einen Eintrag aus der Liste."),
     ],
 )

@@ -19,10 +19,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import SelectField
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
-from wbagentur.core.forms import BaseForm
+from wbagentur.core import numbers
+from wbagentur.core.forms import BaseForm, MoneyField, NumberField
 
 # Firm size bands of the quick check; the request form knows four (250 and more together).
 SIZE_BANDS = {
@@ -163,54 +164,35 @@ OPEN = {
 GENERIC_OPEN = _l("weitere Angaben, die wir im Gespräch mit Ihnen klären")
 PROVISIONAL = _l("vorläufig – die Stelle bestätigt den Betrag")
 
-_NUMBER = re.compile(r"^\d{1,3}(\.\d{3})*(,\d{1,2})?$|^\d+(,\d{1,2})?$")
-
 
 def parse_euro(text: str | None) -> float | None:
-    """'6.000' / '6000' / '6.000,50' → 6000.0 / 6000.5; None if not a German amount."""
-    value = (text or "").replace("€", "").replace("\xa0", "").replace(" ", "").strip()
-    if not value or not _NUMBER.match(value):
+    """'6.000' / '6000' / '6.000,50' → 6000.0 / 6000.5; None if not a German amount
+    (``core.numbers``, the parser of every money field)."""
+    try:
+        cents = numbers.parse_money_cents(text, "de")
+    except numbers.NumberInputError:
         return None
-    return float(value.replace(".", "").replace(",", "."))
+    return None if cents is None or cents < 0 else cents / 100
 
 
-class WholeNumber:
-    """A whole number between ``low`` and ``high`` (German digits, no decimals)."""
-
-    def __init__(self, low: int, high: int, message: Any) -> None:
-        self.low, self.high, self.message = low, high, message
-
-    def __call__(self, form: Any, field_: Any) -> None:
-        text = (field_.data or "").replace(".", "").strip()
-        if not text.isdigit() or not self.low <= int(text) <= self.high:
-            raise ValidationError(self.message)
-
-
-class Euro:
-    """An amount in euros between 1 and ``high``."""
-
-    def __init__(self, high: int, message: Any) -> None:
-        self.high, self.message = high, message
-
-    def __call__(self, form: Any, field_: Any) -> None:
-        value = parse_euro(field_.data)
-        if value is None or not 1 <= value <= self.high:
-            raise ValidationError(self.message)
+COSTS_MESSAGE = _l(
+    "Bitte geben Sie die Kosten in Euro zwischen 1 und 1.000.000 ein, "
+    "zum Beispiel 6.000 oder 6.000,50."
+)
 
 
 class LayQuickCheckForm(BaseForm):
     """Six questions a layperson can answer without papers."""
 
-    age = StringField(
+    age = NumberField(
         _l("Wie alt ist die Person, die sich weiterbilden möchte?"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie das Alter in Jahren ein, zum Beispiel 50.")),
-            WholeNumber(
-                15, 80, _l("Bitte geben Sie das Alter als ganze Zahl zwischen 15 und 80 ein.")
-            ),
-        ],
+        validators=[InputRequired(_l("Bitte geben Sie das Alter in Jahren ein, zum Beispiel 50."))],
+        whole=True,
+        minimum=15,
+        maximum=80,
+        message=_l("Bitte geben Sie das Alter als ganze Zahl zwischen 15 und 80 ein."),
+        range_message=_l("Bitte geben Sie das Alter als ganze Zahl zwischen 15 und 80 ein."),
         description=_l("In Jahren, zum Beispiel 50."),
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     employed = SelectField(
         _l("Ist die Person zurzeit angestellt?"),
@@ -225,33 +207,27 @@ class LayQuickCheckForm(BaseForm):
         validators=[DataRequired(_l("Bitte wählen Sie die Größe des Betriebs."))],
         description=_l("Bei Arbeitslosen: der Betrieb, in dem die Person arbeiten möchte."),
     )
-    hours = StringField(
+    hours = NumberField(
         _l("Wie viele Stunden dauert die Weiterbildung ungefähr?"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie die Stunden ein, zum Beispiel 400.")),
-            WholeNumber(
-                1,
-                10000,
-                _l("Bitte geben Sie die Stunden als ganze Zahl zwischen 1 und 10.000 ein."),
-            ),
-        ],
+        validators=[InputRequired(_l("Bitte geben Sie die Stunden ein, zum Beispiel 400."))],
+        whole=True,
+        minimum=1,
+        maximum=10000,
+        message=_l("Bitte geben Sie die Stunden als ganze Zahl zwischen 1 und 10.000 ein."),
+        range_message=_l("Bitte geben Sie die Stunden als ganze Zahl zwischen 1 und 10.000 ein."),
         description=_l("Alle Stunden zusammen, zum Beispiel 400."),
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
-    costs = StringField(
+    costs = MoneyField(
         _l("Was kostet die Weiterbildung?"),
         validators=[
-            DataRequired(_l("Bitte geben Sie die Kosten in Euro ein, zum Beispiel 6.000.")),
-            Euro(
-                1_000_000,
-                _l(
-                    "Bitte geben Sie die Kosten in Euro zwischen 1 und 1.000.000 ein, "
-                    "zum Beispiel 6.000 oder 6.000,50."
-                ),
-            ),
+            InputRequired(_l("Bitte geben Sie die Kosten in Euro ein, zum Beispiel 6.000."))
         ],
+        minimum_cents=100,
+        maximum_cents=1_000_000 * 100,
+        confirm_above=100_000 * 100,
+        message=COSTS_MESSAGE,
+        range_message=COSTS_MESSAGE,
         description=_l("Lehrgangs- und Prüfungsgebühren in Euro, zum Beispiel 6.000."),
-        render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
     district = SelectField(
         _l("Wo liegt der Betrieb?"),
@@ -280,11 +256,11 @@ class LayQuickCheckForm(BaseForm):
     def answers(self) -> dict[str, Any]:
         """The validated answers as plain values."""
         return {
-            "age": int(self.age.data.replace(".", "")),
+            "age": int(self.age.data),
             "employed": self.employed.data,
             "size_band": self.size_band.data,
-            "hours": int(self.hours.data.replace(".", "")),
-            "costs": parse_euro(self.costs.data),
+            "hours": int(self.hours.data),
+            "costs": self.costs.data / 100,
             "district": self.district.data,
         }
 
