@@ -191,10 +191,11 @@ def test_recommendation_print_view_lists_programmes_and_amounts(client, auth, ma
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     text = text_of(html_page(response))
-    assert "css/print.css" in body
+    assert "css/letter.css" in body
     assert ids.reference in text
     assert "Metallbau Muster GmbH" in text
-    assert "Beschäftigtenqualifizierung (§ 82 SGB III) – förderfähig" in text
+    assert "Beschäftigtenqualifizierung (§ 82 SGB III)" in text
+    assert "Erika Beispiel" in text
     assert "13.500,00\xa0€" in text
     assert "10.01.2027" in text
     assert "Agentur für Arbeit" in text

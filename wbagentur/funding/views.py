@@ -56,8 +56,9 @@ from wbagentur.funding.forms import (
     propose_form_class,
 )
 from wbagentur.funding.models import FundingCheck, FundingProgramme, ParameterVersion
-from wbagentur.funding.pdf import render_recommendation
 from wbagentur.persons.models import Person
+from wbagentur.plans.letter import letter_context, plan_from_check
+from wbagentur.plans.views import pdf_response
 from wbagentur.regions.queries import districts_in_order
 
 STATUS_LABELS = {
@@ -517,68 +518,12 @@ def case_check_result(case_id: int, check_id: int) -> Any:
     )
 
 
-def recommendation_view(case: Case, check: FundingCheck) -> dict[str, Any]:
-    """Everything the Förderempfehlung shows, as plain strings (for HTML and PDF)."""
-    result = check.result
+def _check_letter(case: Case, check: FundingCheck) -> dict[str, Any]:
+    """The per-employee Förderempfehlung: the plan letter (templates/plans/_letter.html) for
+    the one row of a saved check, so print view and tagged PDF share one template."""
     person = db.session.get(Person, check.person_id) if check.person_id else None
-    recommended, others = [], []
-    for p in result["programmes"]:
-        if p["status"] == "not_eligible":
-            failed = next((r for r in p["reasons"] if r["met"] is False), None)
-            why = failed["text"] if failed else STATUS_LABELS["not_eligible"]
-            others.append(f"{p['title']}: {why}")
-            continue
-        recommended.append(
-            {
-                "code": p["programme"],
-                "title": p["title"],
-                "status": p["status"],
-                "status_label": STATUS_LABELS[p["status"]],
-                "reasons": [
-                    r["text"] + ("" if r["verified"] else " (ungeprüft)")
-                    for r in p["reasons"]
-                    if r["met"] is not True or r["severity"] == "info"
-                ]
-                or [r["text"] for r in p["reasons"][:3]],
-                "amounts": [amount_text(a) for a in p["amounts"]],
-                "steps": [step_text(s) for s in p["next_steps"]],
-                "deciding_body": f"{p['deciding_body']['name']} – {p['deciding_body']['note']}",
-            }
-        )
-    order = {
-        code: i for i, code in enumerate([s["programme"] for s in result["routing"]["sequence"]])
-    }
-    recommended.sort(key=lambda p: (p["status"] != "eligible", order.get(p["code"], 99)))
-    advisor = case.assigned_to or check.created_by
-    contact = [f"Weiterbildungsagentur Thüringen, Region {case.region.name}"]
-    contact += [f"{cp.name}, {cp.city}" for cp in case.region.contact_points]
-    if advisor is not None:
-        contact.append(f"Ihre Beraterin / Ihr Berater: {advisor.display_name}, {advisor.email}")
-    course = check.input.get("course", {})
-    used = ", ".join(v for v in result["parameter_versions"].values() if v)
-    return {
-        "reference": case.reference,
-        "checked_on": to_local(check.created_at).strftime("%d.%m.%Y"),
-        "reference_date": iso_date_filter(result["reference_date"]),
-        "firm_name": case.firm.name if case.firm else None,
-        "person_name": person.full_name if person else None,
-        "course_title": course.get("title"),
-        "intro": (
-            "Nach Ihren Angaben kommen die folgenden Förderungen in Frage. Die Entscheidung "
-            "trifft jeweils die genannte Stelle; bitte beachten Sie die Fristen – die meisten "
-            "Anträge müssen vor Beginn der Weiterbildung gestellt werden."
-        ),
-        "recommended": recommended,
-        "others": others,
-        "warnings": list(result["warnings"]),
-        "contact": contact,
-        "disclaimer": (
-            "Diese Empfehlung beruht auf den Angaben zum Zeitpunkt der Prüfung und auf den "
-            f"Förderregeln in den Fassungen {used}. "
-            "Sie ist keine Bewilligung. Als „ungeprüft“ markierte Werte sind noch nicht "
-            "rechtlich bestätigt."
-        ),
-    }
+    plan = plan_from_check(case, check, to_local(check.created_at).date())
+    return letter_context(case, plan, case.assigned_to or check.created_by, person=person)
 
 
 @bp.route("/faelle/<int:case_id>/foerdercheck/<int:check_id>/empfehlung")
@@ -587,10 +532,11 @@ def recommendation(case_id: int, check_id: int) -> Any:
     case = get_case_for(current_user, case_id)
     check = _check_or_404(case, check_id)
     return render_template(
-        "funding/recommendation.html",
+        "plans/letter.html",
         case=case,
-        check=check,
-        view=recommendation_view(case, check),
+        letter=_check_letter(case, check),
+        back_url=url_for("funding.case_check_result", case_id=case.id, check_id=check.id),
+        pdf_url=url_for("funding.recommendation_pdf", case_id=case.id, check_id=check.id),
     )
 
 
@@ -599,10 +545,5 @@ def recommendation(case_id: int, check_id: int) -> Any:
 def recommendation_pdf(case_id: int, check_id: int) -> Any:
     case = get_case_for(current_user, case_id)
     check = _check_or_404(case, check_id)
-    data = render_recommendation(recommendation_view(case, check))
-    filename = f"foerderempfehlung-{case.reference}.pdf"
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    html = render_template("plans/letter_pdf.html", letter=_check_letter(case, check))
+    return pdf_response(html, f"foerderempfehlung-{case.reference}.pdf")
