@@ -79,9 +79,7 @@ def test_forgot_known_account_queues_one_mail_with_configured_host(
         "/passwort-vergessen", data={"email": advisor.email}, headers={"Host": "127.0.0.1:8123"}
     )
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(
-        "/passwort-vergessen"
-    )
+    assert response.headers["Location"].endswith("/passwort-vergessen")
     assert SENT in text_of(
         html_page(client.get("/passwort-vergessen", headers={"Host": "127.0.0.1:8123"}))
     )

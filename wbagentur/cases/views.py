@@ -203,6 +203,8 @@ def _without(args: dict[str, Any], params: tuple[str, ...]) -> dict[str, Any]:
     """The list's parameters without a drill-down filter (and its form echo)."""
     dropped = set(params) | ({"assigned"} if "advisor" in params else set())
     return {k: v for k, v in args.items() if k not in dropped}
+
+
 _ID_PARAMS = (
     "advisor",
     "region",
