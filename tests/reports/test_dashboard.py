@@ -154,8 +154,8 @@ def test_dashboard_supervisor_referrals_and_programmes_match_fixture(client, sup
         assert value(body, "programme", programme=code, stage="approved") == len(
             {r["case"] for r in approved}
         )
-    assert "1.500,00 €" in body
-    assert "500,00 €" in body
+    assert "1.500,00\xa0€" in body
+    assert "500,00\xa0€" in body
     assert "999,99" not in body
 
 
