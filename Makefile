@@ -9,10 +9,15 @@ export FLASK_APP := wbagentur
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-run: setup ## install, migrate, seed demo data, print logins, serve on 127.0.0.1:5000
+run: setup ## install, migrate, seed demo data, print logins, serve on 127.0.0.1:5000 with the worker
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@echo "E-Mails (Entwicklung): http://127.0.0.1:5000/dev/postfach (angemeldet) und instance/postfach/*.eml"
+	@# The background worker (outbox every 5 s here, reminders, retention) beside the web server;
+	@# Ctrl-C stops both (a background job ignores SIGINT, so the trap ends it).
+	WBAGENTUR_WORKER_INTERVALS='{"mail.send": 5}' WBAGENTUR_WORKER_POLL_SECONDS=5 $(BIN)/flask worker & \
+		worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: setup-dev ## run the whole test suite (SQLite + PostgreSQL + browser)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

@@ -13,3 +13,5 @@ TOTP_REQUIRED_ROLES = ()
 ARGON2_PROFILE = "test"
 # Mailed links from configuration (tests/mail/test_links.py covers the request's host).
 PUBLIC_BASE_URL = "http://localhost:5000"
+# Mails go to stdout unless a test chooses another backend (tests/jobs use "file").
+MAIL_BACKEND = "console"

@@ -46,6 +46,8 @@ def _fill_development_defaults(app: Flask) -> None:
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
         app.config["SECRET_KEY"] = key_file.read_text().strip()
+    if not app.config.get("MAIL_BACKEND"):
+        app.config["MAIL_BACKEND"] = "smtp" if is_production else "file"
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = default_trusted_hosts(app.config)
     uri = app.config.get("SQLALCHEMY_DATABASE_URI") or ""

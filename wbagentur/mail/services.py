@@ -93,6 +93,11 @@ def _deliver(email: EmailMessage) -> None:
         sys.stdout.write(email.as_string() + "\n")
         sys.stdout.flush()
         return
+    if backend == "file":
+        from wbagentur.jobs.mailbox import write_message
+
+        write_message(email)
+        return
     if backend != "smtp":
         raise RuntimeError(f"unknown MAIL_BACKEND {backend!r}")
     with smtplib.SMTP(
