@@ -149,8 +149,17 @@ def test_advisor_runs_case_check_and_opens_print_view(page, persona, live_app):
     page.fill("#eligible_wage", "10000")
     page.fill("#start_date", "11.01.2027")
     page.select_option("#azav", "yes")
+    # An award before the application is refused; then the real dates (§ 422 SGB III).
+    page.fill("#application_date", "10.12.2026")
+    page.fill("#award_date", "01.12.2026")
+    page.click("button:has-text('Prüfen und im Fall speichern')")
+    page.wait_for_selector("text=Die Bewilligung kann nicht vor dem Antrag liegen.")
+    page.fill("#application_date", "01.12.2026")
+    page.fill("#award_date", "15.12.2026")
+    page.select_option("#short_time_work", "no")
     page.click("button:has-text('Prüfen und im Fall speichern')")
     page.wait_for_selector("text=Die Förderprüfung wurde im Fall gespeichert.")
+    assert "Tag der Bewilligung (15.12.2026)" in page.locator("main").inner_text()
     assert_no_axe_violations(page, "fall-foerdercheck-gespeichert")
     tab_until(page, "a:has-text('Förderempfehlung (Druckansicht)')")
     page.keyboard.press("Enter")
@@ -185,6 +194,32 @@ def test_admin_catalogue_pages_and_conflict_pass_axe(page, persona, live_app):
     page.click("a:has-text('Neue Fassung vorschlagen')")
     page.wait_for_selector("h1:has-text('Neue Fassung vorschlagen')")
     assert_no_axe_violations(page, "fassung-vorschlagen")
+    # Labels, not keys; a rate of 5 (500 %) is refused, 0,2 with a new note is accepted.
+    main = page.locator("main").inner_text()
+    assert "Pauschale für den Arbeitgeberanteil am Sozialversicherungsbeitrag" in main
+    assert "sv_flat_rate" not in main
+    page.fill("#valid_from", "01.01.2027")
+    page.fill("#source", "BA-Weisung 2027")
+    page.fill("#p__sv_flat_rate", "5")
+    page.click("button:has-text('Zur Freigabe vorschlagen')")
+    page.wait_for_selector("text=Bitte geben Sie eine Zahl zwischen 0 und 1 ein.")
+    page.fill("#p__sv_flat_rate", "0,2")
+    page.check("#v__sv_flat_rate")
+    page.fill("#n__sv_flat_rate", "Pauschale 20 % laut BA-Weisung bestätigt.")
+    page.click("button:has-text('Zur Freigabe vorschlagen')")
+    page.wait_for_selector("text=Die Fassung sgb3_82@2027-01-01 wurde vorgeschlagen.")
+    with live_app.app_context():
+        from wbagentur.extensions import db
+        from wbagentur.funding.models import ParameterVersion
+
+        proposed = db.session.scalar(
+            sa.select(ParameterVersion).where(ParameterVersion.state == "proposed")
+        )
+        assert proposed.params["sv_flat_rate"]["value"] == 0.2
+        assert proposed.params["sv_flat_rate"]["verified"] is True
+        # The harness keeps the catalogue tables: remove the row that points to the admin.
+        db.session.delete(proposed)
+        db.session.commit()
     page.goto(detail_url)
     with live_app.app_context():
         from wbagentur.extensions import db
