@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
@@ -30,7 +31,7 @@ def tri_state_value(value: bool | None) -> str:
 
 
 def _optional(label: Any) -> SelectField:
-    return SelectField(label, choices=YES_NO_UNKNOWN, validate_choice=True)
+    return SelectField(label, choices=YES_NO_UNKNOWN, default="")
 
 
 class EntryForm(BaseForm):
@@ -154,6 +155,6 @@ class PeriodForm(BaseForm):
     class Meta:
         csrf = False
 
-    von = TypedGermanDateField(_l("von"), validators=[Optional()])
+    von = TypedGermanDateField(lazy_pgettext("date range", "von"), validators=[Optional()])
     bis = TypedGermanDateField(_l("bis"), validators=[Optional()])
     region = SelectField(_l("Region"), choices=[("", _l("alle Regionen"))], validators=[Optional()])

@@ -87,20 +87,15 @@ def entry(case_id: int, person_id: int) -> Any:
         abort(404)
     participation = services.participation_of(case, person)
     if participation is not None:
+        values = {
+            name: getattr(participation, name)
+            for name in ("entry_date", "employment_status", "age_at_entry", "isced_level")
+        }
+        values.update(gender=participation.gender, postcode=participation.postcode or "")
+        for name in (*services.ENTRY_FIELDS[6:], *services.SPECIAL_FIELDS):
+            values[name] = forms.tri_state_value(getattr(participation, name))
         form = forms.EntryForm(
-            obj=participation,
-            survey_consent=participation.survey_consent_at is not None,
-            **{
-                name: forms.tri_state_value(getattr(participation, name))
-                for name in (
-                    "third_country_national",
-                    "foreign_background",
-                    "homeless",
-                    "rural_area",
-                    "disability",
-                    "minority",
-                )
-            },
+            data=values, survey_consent=participation.survey_consent_at is not None
         )
     else:
         birth = person.birth_date
