@@ -154,6 +154,8 @@ MAX_JSON_DEPTH = 32
 
 def _depth_ok(raw: str) -> bool:
     """Whether no bracket nesting in ``raw`` exceeds MAX_JSON_DEPTH (strings are skipped)."""
+    if raw.count("[") + raw.count("{") <= MAX_JSON_DEPTH:
+        return True  # cannot nest deeper than it has brackets (the usual document: fast path)
     depth = 0
     in_string = escaped = False
     for ch in raw:
