@@ -362,3 +362,21 @@ def test_huge_numbers_within_bounds_compute_exactly() -> None:
     s82 = out["programmes"][2]
     ba = next(a for a in s82["amounts"] if a["code"] == "course_costs_ba")
     assert ba["cents"] == 99_999_999_999_999
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{kaputt", "Kein gültiges JSON: Fehler in Zeile 1, Spalte 2."),
+        ('{"firm": {"headcount": ' + "9" * 5000 + "}}", "Kein gültiges JSON: Wert nicht lesbar."),
+    ],
+)
+def test_invalid_json_has_a_german_message(
+    api_client: Any, runner: Any, body: str, message: str
+) -> None:
+    response = _post(api_client, body)
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "invalid_json", "message": message, "fields": []}
+    result = runner.invoke(args=["funding", "check", "-"], input=body)
+    assert result.exit_code == 1
+    assert message in result.output

@@ -194,8 +194,12 @@ def load_json(raw: bytes | str) -> Any:
         )
     try:
         return json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise InvalidInput(f"Kein gültiges JSON: {exc}", {}) from exc
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"Kein gültiges JSON: Fehler in Zeile {exc.lineno}, Spalte {exc.colno}.", {}
+        ) from exc
+    except (ValueError, RecursionError) as exc:  # e.g. an integer with more than 4,300 digits
+        raise InvalidInput("Kein gültiges JSON: Wert nicht lesbar.", {}) from exc
 
 
 def check_document(doc: Any, today: date | None = None) -> dict[str, Any]:
