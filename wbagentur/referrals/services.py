@@ -105,7 +105,8 @@ def _check_partner_fields(kind: str, region_id: int | None, answer_days: int) ->
         raise DomainError("Unbekannte Art der Partnerstelle.")
     if (kind == "wba_contact_point") != (region_id is not None):
         raise DomainError(
-            "Eine Kontaktstelle der Weiterbildungsagentur braucht eine Region – andere Partner keine."
+            "Eine Kontaktstelle der Weiterbildungsagentur braucht eine Region – andere Partner "
+            "keine."
         )
     if not 1 <= answer_days <= 60:
         raise DomainError("Die Antwortfrist muss zwischen 1 und 60 Arbeitstagen liegen.")
@@ -258,7 +259,8 @@ def _check_basis(
             )
     elif not (legal_basis or "").strip():
         raise DomainError(
-            "Ohne Einwilligung oder dokumentierte Rechtsgrundlage darf nichts weitergegeben werden. "
+            "Ohne Einwilligung oder dokumentierte Rechtsgrundlage darf nichts weitergegeben "
+            "werden. "
             "Bitte wählen Sie eine Einwilligung oder geben Sie die Rechtsgrundlage an."
         )
 
@@ -628,7 +630,7 @@ def referral_for_token(token: str) -> tuple[Referral | None, str]:
     return referral, "ok"
 
 
-# ---------------------------------------------------------------- scheduled: reminders, escalation, expiry
+# ------------------------------------------------ scheduled: reminders, escalation, expiry
 
 
 def _supervisor_emails(region_id: int) -> list[str]:
@@ -705,7 +707,8 @@ def run_reminders(today: date | None = None) -> dict[str, int]:
                 link_note = "Bitte nutzen Sie den Link aus unserer ersten E-Mail."
                 _queue_mail(
                     referral.partner.email,
-                    f"Erinnerung: Weiterleitung {referral.case.reference} – Antwort bis {due:%d.%m.%Y}",
+                    f"Erinnerung: Weiterleitung {referral.case.reference} – Antwort bis "
+                    f"{due:%d.%m.%Y}",
                     f"Guten Tag,\n\nwir erinnern an die Weiterleitung {referral.case.reference}. "
                     f"Bitte antworten Sie bis zum {due:%d.%m.%Y}. {link_note}\n",
                     "referral_reminder",
@@ -816,7 +819,8 @@ def request_transfer(actor: Any, case: Case, *, to_region_id: int, reason: str) 
         _queue_mail(
             email,
             f"Neue Übergabe: Fall {case.reference}",
-            f"Die Region {transfer.from_region.name} möchte Ihnen den Fall {case.reference} übergeben.\n\n{link}\n",
+            f"Die Region {transfer.from_region.name} möchte Ihnen den Fall {case.reference} "
+            f"übergeben.\n\n{link}\n",
             "transfer",
         )
     return transfer

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user
@@ -710,6 +710,8 @@ def partner_edit(partner_id: int) -> Any:
     except ConflictError as error:
         db.session.rollback()
         fresh = db.session.get(Partner, partner_id)
+        if fresh is None:
+            abort(404)
         stored = {
             "name": fresh.name,
             "email": fresh.email,

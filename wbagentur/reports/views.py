@@ -27,7 +27,7 @@ from wbagentur.cases.models import Case
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.core.models import utcnow
-from wbagentur.core.timezone import local_today
+from wbagentur.core.timezone import local_today, to_local
 from wbagentur.extensions import db
 from wbagentur.referrals.data import PROGRAMMES
 from wbagentur.regions.models import Region
@@ -128,6 +128,25 @@ def dashboard() -> Any:
 
 
 _EXPORT_NAME = re.compile(r"^([a-z\-]{3,40})\.(csv|xlsx)$")
+ALL_TABLES = "alle"  # /uebersicht/export/alle.xlsx: every dashboard table in one workbook
+
+
+def _export_info(start: date, end: date) -> list[tuple[str, Any]]:
+    """The "Angaben" sheet: region, period, creation time and user of an export."""
+    region_id = request.args.get("region", type=int)
+    if region_id is not None:
+        regions = [r.name for r in _all_regions() if r.id == region_id]
+    elif current_user.role == "coordinator":
+        regions = ["alle Regionen"]
+    else:
+        regions = [r.name for r in _all_regions() if r.id == current_user.region_id]
+    return [
+        ("Region", ", ".join(regions) or "–"),
+        ("Zeitraum von", start),
+        ("Zeitraum bis", end),
+        ("Erstellt am", to_local(utcnow()).replace(tzinfo=None, microsecond=0)),
+        ("Erstellt von", current_user.display_name),
+    ]
 
 
 @bp.route("/uebersicht/export/<filename>")
@@ -142,18 +161,21 @@ def export(filename: str) -> Any:
         tables = {"esf-teilnehmende": report.participants, "esf-kmu": report.smes}
     else:
         # Only the exported table's queries run, not the whole dashboard's.
-        _form, board = _dashboard_from_args(only=key)
+        _form, board = _dashboard_from_args(only=None if key == ALL_TABLES else key)
         tables = board.tables
         start, end = board.scope.date_from, board.scope.date_to
-    table = tables.get(key)
-    if table is None:
+    if key == ALL_TABLES and fmt == "xlsx":
+        chosen = list(tables.values())
+    elif key in tables:
+        chosen = [tables[key]]
+    else:
         abort(404)
-    rows = table.export_rows()
+    rows = [row for table in chosen for row in table.export_rows()]
     name = f"wba-{key}-{start.isoformat()}-{end.isoformat()}.{fmt}"
     if fmt == "csv":
-        body, mimetype = exports.to_csv(table.columns, rows), "text/csv; charset=utf-8"
+        body, mimetype = exports.to_csv(chosen[0].columns, rows), "text/csv; charset=utf-8"
     else:
-        body = exports.to_xlsx(table.title, table.columns, rows)
+        body = exports.to_workbook(chosen, _export_info(start, end))
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     services.record_export(current_user, key, fmt, len(rows))
     db.session.commit()
@@ -205,11 +227,15 @@ def monthly() -> Any:
 @bp.route("/uebersicht/monatsbericht/pdf")
 @requires_role(*READERS)
 def monthly_pdf() -> Any:
-    from wbagentur.reports.pdf import render_monthly
+    from flask_babel import force_locale
+
+    from wbagentur.core.tagged_pdf import html_to_pdf
 
     _form, board, label, _error = _monthly()
-    regions = ", ".join(r.name for r in board.regions)
-    body = render_monthly(board, label, regions)
+    # The same table template as the print view, as tagged PDF/UA-1 (docs/pdf.md).
+    with force_locale("de"):
+        html = render_template("reports/monthly_pdf.html", board=board, month_label=label)
+    body = html_to_pdf(html, "reports-pdf.css")
     services.record_export(current_user, "monatsbericht", "pdf", len(board.tables))
     db.session.commit()
     response = Response(body, mimetype="application/pdf")
