@@ -36,9 +36,22 @@ def test_neutralise_cell_prefixes_formula_starts(raw, expected):
 
 
 def test_to_csv_round_trips_quotes_and_newlines():
-    data = to_csv(["a", "b"], [['x,"y"', "z\nw"], [HYPERLINK, 3]])
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert rows == [["a", "b"], ['x,"y"', "z\nw"], ["'" + HYPERLINK, "3"]]
+    data = to_csv(["a", "b"], [['x;"y"', "z\nw"], [HYPERLINK, 3]])
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows == [["a", "b"], ['x;"y"', "z\nw"], ["'" + HYPERLINK, "3"]]
+
+
+def test_to_csv_is_for_german_excel():
+    from datetime import date
+    from decimal import Decimal
+
+    data = to_csv(["Betrag", "Tag"], [[Decimal("14640.50"), date(2026, 12, 2)], [1.5, None]])
+    assert data.decode("utf-8-sig").splitlines() == [
+        "Betrag;Tag",
+        "14640,50;02.12.2026",
+        "1,5;",
+    ]
 
 
 def test_content_disposition_strips_unsafe_characters():
@@ -75,8 +88,12 @@ def test_export_csv_matches_dashboard_and_neutralises(client, clean_app, sup):
         r'attachment; filename="wba-fallbestand-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv"',
         response.headers["Content-Disposition"],
     )
+    assert response.data.startswith("\ufeff".encode())
     rows = list(
-        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"), newline=""))
+        csv.reader(
+            io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"), newline=""),
+            delimiter=";",
+        )
     )
     assert rows[0][0] == "Beratende/r"
     by_name = {r[0]: r for r in rows[1:]}
@@ -103,14 +120,19 @@ def test_export_xlsx_matches_csv(client, clean_app, sup):
                     .get_data(as_text=True)
                     .lstrip("\ufeff"),
                     newline="",
-                )
+                ),
+                delimiter=";",
             )
         )
         response = client.get(f"/uebersicht/export/{table}.xlsx")
         assert response.status_code == 200
         sheet = load_workbook(io.BytesIO(response.data)).active
         xlsx_rows = [
-            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+            [
+                "" if v is None else (str(v).replace(".", ",") if isinstance(v, float) else str(v))
+                for v in row
+            ]
+            for row in sheet.iter_rows(values_only=True)
         ]
         assert xlsx_rows == csv_rows
     sheet = load_workbook(
@@ -175,19 +197,3 @@ def test_monthly_report_bad_month_shows_german_message(client, sup, month):
     response = client.get(f"/uebersicht/monatsbericht?monat={month}")
     assert response.status_code == 200
     assert "Bitte geben Sie den Monat im Format JJJJ-MM an" in response.get_data(as_text=True)
-
-
-def test_monthly_pdf_without_dejavu_transliterates(tmp_path):
-    from datetime import date
-    from types import SimpleNamespace
-
-    from wbagentur.reports.pdf import render_monthly
-    from wbagentur.reports.services import Cell, Table
-
-    table = Table("t", "Überfällig – Test", ["Name", "Anzahl"], [[Cell("Jörg"), Cell(3)]])
-    board = SimpleNamespace(
-        scope=SimpleNamespace(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31)),
-        tables={"t": table},
-    )
-    data = render_monthly(board, "Oktober 2026", "Südwestthüringen", font_dir=tmp_path)
-    assert data.startswith(b"%PDF")

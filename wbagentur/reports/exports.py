@@ -1,10 +1,18 @@
-"""CSV and XLSX exports of report tables (security.md ENC-02: formula neutralisation)."""
+"""CSV and XLSX exports of report tables (security.md ENC-02: formula neutralisation).
+
+For offices (issue #16.4): one XLSX workbook per export with a sheet per table (complete
+German sheet names, a styled and frozen header row, money as numbers with a euro format,
+dates as dates) and an "Angaben" sheet with region, period, creation time and user; CSV
+with ``;`` and a UTF-8 BOM so German Excel splits the columns and reads umlauts.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -21,34 +29,127 @@ def neutralise_cell(value: Any) -> Any:
     return value
 
 
+def _csv_value(value: Any) -> Any:
+    """German Excel reads ``1234,5`` and ``31.10.2026``; text stays neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, (float, Decimal)):
+        return format(Decimal(str(value)), "f").replace(".", ",")
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return neutralise_cell(value)
+
+
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    """RFC 4180 CSV (CRLF, quoted where needed) in UTF-8 with BOM so Excel reads umlauts."""
+    """CSV for German Excel: ``;`` separated, CRLF, quoted where needed, UTF-8 with BOM."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([neutralise_cell(h) for h in header])
     for row in rows:
-        writer.writerow([neutralise_cell("" if v is None else v) for v in row])
+        writer.writerow([_csv_value(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    """A one-sheet workbook; text cells neutralised and stored as strings, never formulas."""
-    from openpyxl import Workbook
+# Complete sheet names within Excel's 31 characters (the full titles are on "Angaben").
+SHEET_NAMES = {
+    "fallbestand": "Offene Fälle nach Alter",
+    "ueberfaellig": "Überfällige Vorgänge",
+    "neue-faelle": "Neue Fälle je Woche",
+    "ergebnisse": "Ergebnisse",
+    "weiterleitungen": "Weiterleitungen je Partner",
+    "programme": "Förderprogramme",
+    "regionen-weiterleitungen": "Weiterleitungen der Regionen",
+    "regionen-uebergaben": "Übergaben zwischen Regionen",
+    "zugangswege": "Zugangswege",
+    "esf-teilnehmende": "ESF-Teilnehmende",
+    "esf-kmu": "ESF-KMU",
+}
+EURO_FORMAT = '#,##0.00 "€"'
+DATE_FORMAT = "DD.MM.YYYY"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+
+
+def _is_money(cell: Any) -> bool:
+    text = getattr(cell, "text", None)
+    return isinstance(cell.value, (int, float, Decimal)) and bool(text) and "€" in str(text)
+
+
+def _fill_sheet(sheet: Any, columns: Sequence[str], cells: Sequence[Sequence[Any]]) -> None:
     from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    sheet.append([neutralise_cell(h) for h in columns])
+    for row in cells:
+        values = []
+        for cell in row:
+            value = cell.value
+            if isinstance(value, Decimal):
+                value = float(value)
+            values.append(neutralise_cell(value))
+        sheet.append(values)
+        for index, cell in enumerate(row, start=1):
+            target = sheet.cell(row=sheet.max_row, column=index)
+            if _is_money(cell):
+                target.number_format = EURO_FORMAT
+            elif isinstance(cell.value, datetime):
+                target.number_format = DATETIME_FORMAT
+            elif isinstance(cell.value, date):
+                target.number_format = DATE_FORMAT
+            elif isinstance(target.value, str):
+                target.data_type = TYPE_STRING
+    for header in sheet[1]:
+        header.font = Font(bold=True, color="FFFFFF")
+        header.fill = PatternFill("solid", fgColor="1F4E79")
+        header.alignment = Alignment(wrap_text=True, vertical="top")
+        header.data_type = TYPE_STRING
+    sheet.freeze_panes = "A2"
+    for index, title in enumerate(columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = min(max(12, len(str(title)) + 2), 45)
+
+
+def to_workbook(tables: Sequence[Any], info: Sequence[tuple[str, Any]]) -> bytes:
+    """One workbook: a sheet per table (``services.Table``), then the sheet "Angaben"."""
+    from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(title)
-    sheet.append([neutralise_cell(h) for h in header])
-    for row in rows:
-        sheet.append([neutralise_cell(v) for v in row])
-    for row_cells in sheet.iter_rows():
-        for cell in row_cells:
-            if isinstance(cell.value, str):
-                cell.data_type = TYPE_STRING
+    first = True
+    used: set[str] = set()
+    for table in tables:
+        sheet = workbook.active if first else workbook.create_sheet()
+        first = False
+        name = SHEET_NAMES.get(table.key) or _sheet_title(table.title)
+        while name in used:
+            name = _sheet_title(name[:28] + " " + str(len(used)))
+        used.add(name)
+        sheet.title = name
+        rows = list(table.rows) + ([table.footer] if table.footer else [])
+        _fill_sheet(sheet, table.columns, rows)
+    meta = workbook.active if first else workbook.create_sheet()
+    meta.title = "Angaben"
+    info_rows = list(info) + [
+        (f"Tabelle „{SHEET_NAMES.get(t.key) or _sheet_title(t.title)}“", t.title) for t in tables
+    ]
+    _fill_sheet(
+        meta,
+        ["Angabe", "Wert"],
+        [[_Plain(k), _Plain(v)] for k, v in info_rows],
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+class _Plain:
+    """A cell without display text (for the "Angaben" sheet)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self.text = None
 
 
 def _sheet_title(title: str) -> str:
