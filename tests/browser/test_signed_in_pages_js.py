@@ -125,3 +125,18 @@ def test_required_totp_setup_page_has_no_script_error(page, persona):
     page.clock.fast_forward("28:05")
     page.locator("#session-warning").wait_for(state="visible")
     assert _errors(page) == []
+
+
+@pytest.mark.parametrize("role", ["advisor", "supervisor", "coordinator", "admin"])
+def test_every_navigation_page_runs_without_script_errors(page, persona, role):
+    user = persona(role, "SW" if role in ("advisor", "supervisor") else None)
+    _watch(page)
+    _login(page, user)
+    links = page.eval_on_selector_all(
+        "header nav a.nav-link", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert len(links) >= 4
+    for href in links:
+        response = page.goto(href)
+        page.wait_for_load_state("load")
+        assert _errors(page, response.status) == [], href
