@@ -134,3 +134,46 @@ def test_plausible_worked_examples_get_no_plausibility_warning() -> None:
     for doc in (EX1, EX6):
         out = evaluate_document(doc)
         assert not [w for w in out["warnings"] if w.startswith("Plausibilität")]
+
+
+def test_quick_check_shows_the_engines_refusal_at_the_field(client: Any) -> None:
+    from tests.funding.test_views_public import GOOD
+    from tests.helpers import html_page, text_of
+
+    # The form alone accepts a qualification year before the birth; the engine refuses it.
+    response = client.post(
+        "/foerderkompass/schnellcheck", data={**GOOD, "qualification_year": "1980"}
+    )
+    assert response.status_code == 200
+    text = text_of(html_page(response))
+    assert "Der Berufsabschluss liegt vor der Geburt" in text
+    assert "qualification before birth" not in text
+
+
+def test_case_check_shows_the_engines_refusal_and_saves_nothing(
+    client: Any, auth: Any, make_user: Any, firm_case: Any, clean_app: Any
+) -> None:
+    import sqlalchemy as sa
+
+    from tests.funding.test_case_check import COURSE, _prefilled
+    from tests.helpers import html_page, text_of
+    from wbagentur.extensions import db
+    from wbagentur.funding.models import FundingCheck
+
+    advisor = make_user("advisor", "SW")
+    ids = firm_case(assigned_to_id=advisor.id)
+    auth.login(advisor)
+    data = {
+        **_prefilled(client, ids.case_id),
+        **COURSE,
+        "start_date": "01.01.1980",
+        "end_date": "30.06.1980",
+        "action": "save",
+    }
+    response = client.post(f"/faelle/{ids.case_id}/foerdercheck", data=data)
+    assert response.status_code == 200
+    text = text_of(html_page(response))
+    assert "Geburtsdatum 15.06.1988 liegt nach dem Lehrgangsbeginn (01.01.1980) – unmöglich" in text
+    assert "course.start_date" not in text
+    with clean_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(FundingCheck.id))) == 0

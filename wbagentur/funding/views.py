@@ -113,6 +113,29 @@ def step_text(s: dict[str, Any]) -> str:
     return f"{s['text']}{due}{working_day_note(s)}"
 
 
+#: Engine field paths → form fields (where the engine's plausibility refusals are shown).
+FORM_FIELDS = {
+    "person.birth_date": "birth_date",
+    "person.vocational_qualification_year": "qualification_year",
+    "person.employed_since": "employed_since",
+    "person.working_days_per_week": "working_days",
+    "course.start_date": "start_date",
+    "course.end_date": "end_date",
+    "course.application_date": "application_date",
+    "course.award_date": "award_date",
+    "course.hours": "hours",
+}
+
+
+def engine_errors_to_form(form: Any, exc: services.InvalidInput) -> None:
+    """Show the engine's refusal (impossible facts) at the form fields, German part only."""
+    for path, message in exc.fields.items():
+        german = message.split(" / ")[0]
+        name = FORM_FIELDS.get(path)
+        field = form[name] if name and name in form else form["birth_date"]
+        field.errors = [*field.errors, german]
+
+
 def param_value_text(key: str, value: Any) -> str:
     """A parameter value the German way: rates as percent, amounts in euros, ja/nein."""
     kind = SPECS[key].kind if key in SPECS else None
@@ -337,9 +360,12 @@ def quick_check() -> Any:
     form = QuickCheckForm()
     form.set_district_choices(_districts())
     if form.validate_on_submit():
-        result = services.run_check(
-            services.parse_input(form.to_document()), local_today()
-        ).to_dict()
+        try:
+            case_input = services.parse_input(form.to_document())
+        except services.InvalidInput as exc:
+            engine_errors_to_form(form, exc)
+            return render_template("funding/quick_check.html", form=form)
+        result = services.run_check(case_input, local_today()).to_dict()
         programmes_by_code = {p.code: p for p in db.session.scalars(queries.programmes_in_order())}
         return render_template(
             "funding/quick_result.html", form=form, result=result, programmes=programmes_by_code
@@ -462,11 +488,17 @@ def case_check(case_id: int) -> Any:
     form.set_district_choices(_districts())
     result = None
     if form.validate_on_submit():
-        doc = form.to_document()
-        doc["person"].update(_person_extras(person))
+        entered = form.to_document()
+        entered["person"].update(_person_extras(person))
         if case.firm is not None:
-            doc["firm"]["name"] = case.firm.name
-        if request.form.get("action") == "save":
+            entered["firm"]["name"] = case.firm.name
+        doc: dict[str, Any] | None = entered
+        try:
+            services.parse_input(entered)
+        except services.InvalidInput as exc:
+            engine_errors_to_form(form, exc)
+            doc = None
+        if doc is not None and request.form.get("action") == "save":
             done = idempotency.already_processed(form.submission_token.data)
             if done:
                 return redirect(done)
@@ -483,7 +515,8 @@ def case_check(case_id: int) -> Any:
             db.session.commit()
             flash(_("Die Förderprüfung wurde im Fall gespeichert."), "success")
             return redirect(target)
-        result = services.run_check(services.parse_input(doc), local_today()).to_dict()
+        if doc is not None:
+            result = services.run_check(services.parse_input(doc), local_today()).to_dict()
     checks = db.session.scalars(queries.checks_of_case(case.id)).all()
     return render_template(
         "funding/case_check.html",

@@ -110,7 +110,7 @@ def _born_after(case: CaseInput, born: date) -> list[str]:
         if d is not None and d < born:
             errs.append(
                 f"person.birth_date: Geburtsdatum {fmt_date(born)} liegt nach {what} "
-                f"({fmt_date(d)}, {path}) – unmöglich / born after {path}"
+                f"({fmt_date(d)}) – unmöglich / born after {path}"
             )
     if p.vocational_qualification_year is not None and p.vocational_qualification_year < (
         born.year
