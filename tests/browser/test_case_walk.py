@@ -103,7 +103,19 @@ def test_public_request_to_closed_case_and_status_link(page, persona, live_app, 
     # Created from the case, the employee already takes part in it (issue #14.5).
     assert "Jonas Schleifer" in page.locator("#teilnehmende").inner_text()
 
-    # 5. Close with an outcome.
+    # 5. The requester follows the status link and sends a PDF; it lands on the case.
+    status = _status_link(live_app, reference)
+    page.goto(status)
+    pdf = tmp_path / "Angebot.pdf"
+    pdf.write_bytes(PDF)
+    page.set_input_files("input[type=file]", str(pdf))
+    with page.expect_navigation():
+        page.click("button:has-text('Dokument senden')")
+    assert "Angebot.pdf" in page.locator("main").inner_text()
+    page.goto(case_url)
+    assert "Angebot.pdf" in page.locator("#verlauf").inner_text()
+
+    # 6. Close with an outcome.
     page.locator("summary:has-text('Fall abschließen')").click()
     page.select_option("#outcome", "funding_referred")
     with page.expect_navigation():
@@ -123,13 +135,8 @@ def test_public_request_to_closed_case_and_status_link(page, persona, live_app, 
         assert text in timeline
     page.click("header button:has-text('Abmelden')")
 
-    # 6. The requester follows the status link and sends a PDF.
-    status = _status_link(live_app, reference)
+    # 7. The status page says the request is closed and takes no more documents.
     page.goto(status)
     assert "abgeschlossen" in page.locator("main").inner_text()
-    pdf = tmp_path / "Angebot.pdf"
-    pdf.write_bytes(PDF)
-    page.set_input_files("input[type=file]", str(pdf))
-    with page.expect_navigation():
-        page.click("button:has-text('Dokument senden')")
-    assert "Angebot.pdf" in page.locator("main").inner_text()
+    assert page.locator("[data-uploads-closed]").is_visible()
+    assert page.locator("input[type=file]").count() == 0
