@@ -15,7 +15,7 @@ from wbagentur.reports import indicators
 
 def _rows(client, query=""):
     text = client.get(f"/uebersicht/export/esf-teilnehmende.csv?{query}").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";"))
     return {r[0]: r[1:] for r in rows[1:]}, text
 
 
@@ -106,7 +106,10 @@ def test_esf_counts_match_fixture_with_threshold_one(client, clean_app, sup, mon
     assert disabled == ["p2"]
     assert rows["Teilnehmende mit Behinderungen (nur mit Einwilligung erfasst)"][4] == "1"
     text = client.get("/uebersicht/export/esf-kmu.csv").get_data(as_text=True)
-    smes = {r[0]: r[1] for r in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))}
+    smes = {
+        r[0]: r[1]
+        for r in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";")
+    }
     # firms of SW firm cases opened within 365 days: f_small, f_micro, f_medium, f_ot (small),
     # f_large
     assert smes["Kleinstunternehmen"] == "1"
