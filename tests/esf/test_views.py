@@ -276,7 +276,7 @@ def test_export_read_back_one_row_per_participant_without_identifiers(
             names.append((person.first_name, p.id))
         db.session.commit()
     auth.login(world.supervisor)
-    response = client.get("/esf/export.csv?von=01.01.2026&bis=30.11.2026")
+    response = client.get("/esf/export/teilnehmende.csv?von=01.01.2026&bis=30.11.2026")
     assert response.status_code == 200
     raw = response.get_data()
     assert raw.startswith("\ufeff".encode())
@@ -289,7 +289,7 @@ def test_export_read_back_one_row_per_participant_without_identifiers(
     for forbidden in ("Zoe", "Export", "1990", "02.01.", "test.example", "07743"):
         assert forbidden not in text
     assert sorted(int(r[4]) for r in body) == [30, 31, 32]
-    xlsx = client.get("/esf/export.xlsx?von=01.01.2026&bis=30.11.2026")
+    xlsx = client.get("/esf/export/teilnehmende.xlsx?von=01.01.2026&bis=30.11.2026")
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 4
@@ -305,4 +305,4 @@ def test_export_read_back_one_row_per_participant_without_identifiers(
         assert all('"rows": 3' in a for a in audits)
     auth.logout()
     auth.login(world.advisor)
-    assert client.get("/esf/export.csv").status_code == 403
+    assert client.get("/esf/export/teilnehmende.csv").status_code == 403

@@ -6,7 +6,7 @@
 /esf/teilnahmen/<id>/begruendung                     POST  missing_reason   W
 /esf/vollstaendigkeit                                GET   completeness     advisor, supervisor
 /esf/kennzahlen                                      GET   indicators       supervisor, coordinator
-/esf/export.<csv|xlsx>                               GET   export           supervisor, coordinator
+/esf/export/teilnehmende.<csv|xlsx>                  GET   export           supervisor, coordinator
 /esf/umfrage/<token>                                 GET/POST survey        public
 """
 
@@ -289,10 +289,11 @@ def rules_suppress(value: int, threshold: int) -> str:
     return suppress(value, threshold)
 
 
-@bp.route("/esf/export.<fmt>")
+@bp.route("/esf/export/<filename>")
 @requires_role(*REPORTING)
-def export(fmt: str) -> Any:
-    if fmt not in ("csv", "xlsx"):
+def export(filename: str) -> Any:
+    fmt = {"teilnehmende.csv": "csv", "teilnehmende.xlsx": "xlsx"}.get(filename)
+    if fmt is None:
         abort(404)
     _form, start, end, region_id = _period()
     rows = services.export_rows(region_id, start, end)
