@@ -37,6 +37,7 @@ PUBLIC_ENDPOINTS = {
     "funding.kompass_programme",
     "funding.quick_check",
     "funding.api_check",
+    "esf.survey",
 }
 
 
