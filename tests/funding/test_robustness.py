@@ -98,6 +98,10 @@ NUMBER_FIELDS = {
         "lessons_per_month",
         "days",
         "lessons_per_day",
+        "regular_training_months",
+        "travel_costs_monthly_eur",
+        "accommodation_days_per_month",
+        "meals_days_per_month",
     ],
     "person": [
         "years_of_work",
@@ -129,8 +133,25 @@ ENUM_FIELDS = {
     ("course", "afbg_level"): [1, 2, 3, 4],
     ("course", "hours_unit"): ["clock_hours", "teaching_units_45"],
     ("firm", "district_key"): ["16068", "16054", "09162", "1606"],
+    ("person", "workplace_state"): ["TH", "HE", "BY", "XX"],
+    ("person", "marital_status"): ["married", "single"],
+    ("person", "childcare_needed"): [True, False],
+    ("person", "short_time_work_at_course_start"): [True, False],
+    ("firm", "restructuring"): [True, False],
+    ("firm", "linked_to_large_enterprise"): [True, False],
+    ("course", "shortening_impossible_by_law"): [True, False],
 }
-BASES = [EX1, EX6, EX8, {}]
+MEISTER_FULL_TIME = {
+    **EX6,
+    "person": {**EX6["person"], "assets_eur": 60000, "income_eur": 800},
+    "course": {**EX6["course"], "mode": "full_time", "lessons_per_week": 30},
+}
+UMSCHULUNG = {
+    **EX1,
+    "person": {**EX1["person"], "employment_status": "unemployed", "childcare_needed": True},
+    "course": {**EX1["course"], "goal": "vocational_qualification", "regular_training_months": 36},
+}
+BASES = [EX1, EX6, EX8, MEISTER_FULL_TIME, UMSCHULUNG, {}]
 
 
 def _section(doc: dict[str, Any], name: str) -> dict[str, Any]:
