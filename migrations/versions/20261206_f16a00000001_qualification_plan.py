@@ -29,8 +29,8 @@ def upgrade():
         sa.Column('end_date', sa.Date(), nullable=False),
         sa.Column('azav_approved', sa.Boolean(), nullable=True),
         sa.Column('version', sa.Integer(), nullable=False),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
-        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_plan_courses_case_id_cases'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_courses')),
     )
