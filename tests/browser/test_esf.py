@@ -72,7 +72,8 @@ def test_advisor_records_entry_and_exit_supervisor_exports(page, persona, live_a
     page.wait_for_url(lambda url: "/faelle/" in url and url.rstrip("/").split("/")[-1].isdigit())
     case_id = page.url.rstrip("/").split("/")[-1]
 
-    page.goto(f"/esf/faelle/{case_id}")
+    page.click("main a[data-esf-link]")
+    page.wait_for_url(path_is(f"/esf/faelle/{case_id}"))
     assert_no_axe_violations(page, "esf-case")
     page.click("main a:has-text('Eintrittsfragebogen')")
     assert_no_axe_violations(page, "esf-entry")
