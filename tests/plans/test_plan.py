@@ -113,7 +113,12 @@ def test_plan_sums_the_single_engine_results_once(clean_app, plan_case):
         assert [p.first_name for p in plan.collectives[0].persons] == ["Erika", "Jonas"]
         assert plan.collectives[0].deadline == date(2027, 1, 29)  # day before start, a Friday
         assert [d.due for d in plan.deadlines] == sorted(d.due for d in plan.deadlines)
-        assert any("nicht zusätzlich" in c for c in plan.combinations)
+        assert len(plan.combinations) == 2
+        assert plan.combinations[0].startswith("Wir empfehlen Beschäftigtenqualifizierung")
+        assert "Qualifizierungsgeld" in plan.combinations[0]
+        assert "§ 82a Abs. 5 Nr. 2 SGB III" in plan.combinations[0]
+        assert "Weiterbildungsscheck" in plan.combinations[1]
+        assert "Anpassungsqualifizierung" in plan.combinations[1]
 
 
 def test_firm_letter_pdf_is_tagged_and_shows_the_plan(client, auth, make_user, plan_case):

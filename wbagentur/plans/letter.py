@@ -18,7 +18,14 @@ from wbagentur.core import numbers
 from wbagentur.extensions import db
 from wbagentur.funding.models import FundingCheck, FundingProgramme
 from wbagentur.persons.models import Person
-from wbagentur.plans.services import PROVISIONAL, Plan, Row, reader_text, row_from_result
+from wbagentur.plans.services import (
+    PROVISIONAL,
+    Plan,
+    Row,
+    combinations_of,
+    reader_text,
+    row_from_result,
+)
 
 
 def _d(value: date | None) -> str:
@@ -182,11 +189,6 @@ def plan_from_check(case: Case, check: FundingCheck, today: date) -> Plan:
     by_programme: dict[str, tuple[str, int]] = {}
     if row.programme is not None and row.amount_cents is not None and not row.monthly:
         by_programme[row.programme["programme"]] = (row.programme["title"], row.amount_cents)
-    combinations = [
-        f"Wir empfehlen {row.programme['title']} und nicht zusätzlich {t}: {why}"
-        for t, why in row.alternatives
-        if row.programme is not None
-    ]
     return Plan(
         case=case,
         today=today,
@@ -196,5 +198,5 @@ def plan_from_check(case: Case, check: FundingCheck, today: date) -> Plan:
         total_cents=sum(c for _, c in by_programme.values()),
         deadlines=[row.deadline] if row.deadline else [],
         collectives=[],
-        combinations=combinations,
+        combinations=combinations_of([row]),
     )

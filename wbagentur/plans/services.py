@@ -268,24 +268,24 @@ def _collectives(rows: list[Row]) -> list[Collective]:
     return collectives
 
 
-def _combinations(rows: list[Row]) -> list[str]:
-    """Which programme the plan recommends instead of which, and why (once per pair)."""
-    combinations: list[str] = []
-    seen: set[tuple[str, str]] = set()
+def combinations_of(rows: list[Row]) -> list[str]:
+    """Per recommended programme: which programmes it replaces for the same costs, and why."""
+    replaced: dict[str, dict[str, str]] = {}
     for row in rows:
         if row.programme is None:
             continue
+        others = replaced.setdefault(row.programme["title"], {})
         for title, why in row.alternatives:
-            key = (row.programme["title"], title)
-            if key in seen:
-                continue
-            seen.add(key)
-            combinations.append(
-                f"Wir empfehlen {row.programme['title']} und nicht zusätzlich {title} für "
-                f"dieselben Kosten: {why} {row.programme['title']} steht in der Reihenfolge der "
-                "Förderwege vorn, so wird jeder Euro Lehrgangskosten nur einmal gefördert."
-            )
-    return combinations
+            others.setdefault(title, why)
+    return [
+        f"Wir empfehlen {primary}. Nicht zusätzlich für dieselbe Maßnahme oder dieselben "
+        "Kosten: "
+        + "; ".join(f"{title} – {why.rstrip('.')}" for title, why in others.items())
+        + ". So wird jeder Euro Lehrgangskosten nur einmal gefördert; "
+        f"{primary} steht in der Reihenfolge der Förderwege vorn."
+        for primary, others in replaced.items()
+        if others
+    ]
 
 
 def build_plan(case: Case, today: date, person_id: int | None = None) -> Plan:
@@ -311,7 +311,7 @@ def build_plan(case: Case, today: date, person_id: int | None = None) -> Plan:
             text = f"{row.programme['title'] if row.programme else ''}: {row.course.title}"
             deadlines.setdefault((d.due, text), Deadline(d.due, text, d.programme, d.flag))
     collectives = _collectives(rows)
-    combinations = _combinations(rows)
+    combinations = combinations_of(rows)
     return Plan(
         case=case,
         today=today,
