@@ -189,3 +189,7 @@ WORKER_POLL_SECONDS = 60
 # Seconds between two runs per job: mail.send, referrals.remind, retention.run, esf.surveys
 # (defaults 30, 3600, 86400, 3600; wbagentur/jobs/services.py).
 WORKER_INTERVALS: dict[str, int] = {}
+
+# --- Bulk import of firms and persons (wbagentur/imports; /import) ---
+# Largest import file (CSV or XLSX); at most 5,000 rows per file.
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
