@@ -62,6 +62,7 @@ def test_deadline_on_a_working_day_is_unchanged() -> None:
     assert step["due_date_non_working"] is None
 
 
+@pytest.mark.usefixtures("fixed_clock")  # the page checks against today: a 2027 course
 def test_quick_check_page_shows_the_last_working_day(client: Any) -> None:
     from tests.funding.test_views_public import GOOD
 
