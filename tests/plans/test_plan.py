@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -217,6 +218,7 @@ def test_advisor_adds_and_edits_a_course_deadline_reflagged_and_versioned(
     # Moving the start close to today re-checks and flags the deadline.
     data["start_date"] = "10.12.2026"
     data["end_date"] = "20.02.2027"
+    data["fees"] = "3.500,00"
     response = client.post(
         f"/faelle/{ids.case_id}/qualifizierungsplan/lehrgang/{course_id}",
         data=data,
@@ -234,6 +236,11 @@ def test_advisor_adds_and_edits_a_course_deadline_reflagged_and_versioned(
         ).all()
         assert [e.author_id for e in entries] == [advisor.id, advisor.id]
         assert "01.03.2027–30.04.2027 → 10.12.2026–20.02.2027" in entries[1].body
+        assert "Kosten je Person 3.200,00\xa0€ → 3.500,00\xa0€" in entries[1].body
+        versions = [json.loads(e.data) for e in entries]
+        assert [v["fees_cents"] for v in versions] == [320_000, 350_000]
+        assert versions[1]["start_date"] == "2026-12-10"
+        assert versions[1]["person_ids"] == sorted(ids.person_ids[:2])
         actions = db.session.scalars(
             sa.select(AuditEvent.action).where(AuditEvent.action.like("plan.%"))
         ).all()

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from wbagentur.cases.models import Case
 from wbagentur.cases.services import add_entry
-from wbagentur.core import audit
+from wbagentur.core import audit, numbers
 from wbagentur.extensions import db
 from wbagentur.funding import services as funding
 from wbagentur.persons.models import Person
@@ -338,7 +338,7 @@ def _deadline_map(case: Case, course: PlanCourse, today: date) -> dict[int, str 
 
 def _log(actor: Any, case: Case, action: str, body: str, **data: Any) -> None:
     add_entry(case, actor, "funding_check", body=body, plan_action=action, **data)
-    audit.record(actor, f"plan.{action}", "case", case.id, **data)
+    audit.record(actor, f"plan.{action}", "case", case.id, course_id=data.get("course_id"))
 
 
 def save_course(
@@ -352,6 +352,7 @@ def save_course(
     """Create or change a planned course; returns it and the re-flagged deadlines (German)."""
     before: dict[int, str | None] = {}
     old_dates = None
+    old_shown: dict[str, str] = {}
     if course is None:
         course = PlanCourse(case_id=case.id)
         db.session.add(course)
@@ -360,28 +361,16 @@ def save_course(
         action = "course_edit"
         before = _deadline_map(case, course, today)
         old_dates = (course.start_date, course.end_date)
+        old_shown = _shown(course)
     for key in ("title", "provider", "hours", "hours_unit", "fees_cents", "start_date"):
         setattr(course, key, values[key])
     course.end_date = values["end_date"]
     course.azav_approved = values.get("azav_approved")
     course.hours = Decimal(str(values["hours"]))
-    wanted = set(person_ids)
-    for part in list(course.participants):
-        if part.person_id not in wanted:
-            course.participants.remove(part)
-    present = {part.person_id for part in course.participants}
-    for pid in person_ids:
-        if pid not in present:
-            course.participants.append(PlanParticipant(person_id=pid))
+    _set_participants(course, person_ids)
     db.session.flush()
     db.session.refresh(course)
-    changes: list[str] = []
-    after = _deadline_map(case, course, today)
-    for pid, due in after.items():
-        if pid in before and before[pid] != due and due is not None:
-            flag = _flag(date.fromisoformat(due), today)
-            word = {"overdue": "verstrichen", "soon": "bald fällig", "ok": "offen"}[flag]
-            changes.append(f"Frist neu: {date.fromisoformat(due):%d.%m.%Y} ({word})")
+    changes = _moved_deadlines(before, _deadline_map(case, course, today), today)
     body = f"Qualifizierungsplan: Lehrgang „{course.title}“ " + (
         "angelegt" if action == "course_add" else "geändert"
     )
@@ -390,10 +379,63 @@ def save_course(
             f"; Termine {old_dates[0]:%d.%m.%Y}–{old_dates[1]:%d.%m.%Y} → "
             f"{course.start_date:%d.%m.%Y}–{course.end_date:%d.%m.%Y}"
         )
+    new_shown = _shown(course)
+    for label, old in old_shown.items():
+        if new_shown[label] != old:
+            body += f"; {label} {old} → {new_shown[label]}"
     if changes:
         body += "; " + "; ".join(sorted(set(changes)))
-    _log(actor, case, action, body, course_id=course.id, participants=len(person_ids))
+    _log(actor, case, action, body, **_snapshot(course))
     return course, changes
+
+
+def _set_participants(course: PlanCourse, person_ids: list[int]) -> None:
+    wanted = set(person_ids)
+    for part in list(course.participants):
+        if part.person_id not in wanted:
+            course.participants.remove(part)
+    present = {part.person_id for part in course.participants}
+    for pid in person_ids:
+        if pid not in present:
+            course.participants.append(PlanParticipant(person_id=pid))
+
+
+def _moved_deadlines(
+    before: dict[int, str | None], after: dict[int, str | None], today: date
+) -> list[str]:
+    """German lines for every row whose deadline the change moved, with its new flag."""
+    changes = []
+    for pid, due in after.items():
+        if pid in before and before[pid] != due and due is not None:
+            flag = _flag(date.fromisoformat(due), today)
+            word = {"overdue": "verstrichen", "soon": "bald fällig", "ok": "offen"}[flag]
+            changes.append(f"Frist neu: {date.fromisoformat(due):%d.%m.%Y} ({word})")
+    return changes
+
+
+def _shown(course: PlanCourse) -> dict[str, str]:
+    """The course's facts as the timeline shows a change (dates are reported separately)."""
+    unit = "UE" if course.hours_unit == "teaching_units_45" else "Stunden"
+    return {
+        "Bildungsträger": course.provider,
+        "Umfang": f"{numbers.format_number(course.hours, 'de')} {unit}",
+        "Kosten je Person": numbers.format_money(course.fees_cents, "de"),
+        "Teilnehmende": str(len(course.participants)),
+    }
+
+
+def _snapshot(course: PlanCourse) -> dict[str, Any]:
+    """The version of the course after the change, in the timeline entry's data (ids, codes,
+    numbers and dates only)."""
+    return {
+        "course_id": course.id,
+        "fees_cents": course.fees_cents,
+        "hours": str(course.hours),
+        "hours_unit": course.hours_unit,
+        "start_date": course.start_date.isoformat(),
+        "end_date": course.end_date.isoformat(),
+        "person_ids": sorted(part.person_id for part in course.participants),
+    }
 
 
 def delete_course(actor: Any, case: Case, course: PlanCourse) -> None:
