@@ -60,6 +60,7 @@ def _long_counselling(case_id, advisor_id):
     [
         ("entry_date", "31.02.2026", "gültiges Datum"),
         ("entry_date", "", "Eintrittsdatum"),
+        ("entry_date", "02.12.2026", "Zukunft"),
         ("employment_status", "arbeitslos", "gültige Auswahl"),
         ("employment_status", "", "Erwerbsstatus"),
         ("age_at_entry", "vierzig", "ganze Zahl"),

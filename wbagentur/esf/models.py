@@ -9,36 +9,41 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbagentur.cases.models import Case
 from wbagentur.core.models import TimestampMixin, enum_column
+from wbagentur.esf.rules import N_
 from wbagentur.extensions import db
 from wbagentur.persons.models import Person
 
 # Annex I: exactly one employment status at entry; long-term unemployed are also counted
 # in "unemployed incl. long-term unemployed".
 ENTRY_STATUSES = {
-    "unemployed": "arbeitslos (nicht langzeitarbeitslos)",
-    "long_term_unemployed": "langzeitarbeitslos",
-    "inactive": "nicht erwerbstätig (inaktiv)",
-    "employed": "erwerbstätig (einschl. selbstständig)",
+    "unemployed": N_("arbeitslos (nicht langzeitarbeitslos)"),
+    "long_term_unemployed": N_("langzeitarbeitslos"),
+    "inactive": N_("nicht erwerbstätig (inaktiv)"),
+    "employed": N_("erwerbstätig (einschl. selbstständig)"),
 }
-ESF_GENDERS = {"weiblich": "weiblich", "maennlich": "männlich", "divers": "nicht-binär (divers)"}
+ESF_GENDERS = {
+    "weiblich": N_("weiblich"),
+    "maennlich": N_("männlich"),
+    "divers": N_("nicht-binär (divers)"),
+}
 ESF_ISCED = {
-    "isced_0_2": "ISCED 0–2 (höchstens Sekundarstufe I)",
-    "isced_3_4": "ISCED 3–4 (Sekundarstufe II, postsekundar)",
-    "isced_5_8": "ISCED 5–8 (tertiär)",
+    "isced_0_2": N_("ISCED 0–2 (höchstens Sekundarstufe I)"),
+    "isced_3_4": N_("ISCED 3–4 (Sekundarstufe II, postsekundar)"),
+    "isced_5_8": N_("ISCED 5–8 (tertiär)"),
 }
 EXIT_SITUATIONS = {
-    "employed": "erwerbstätig (einschl. selbstständig)",
-    "unemployed": "arbeitslos",
-    "inactive": "nicht erwerbstätig (inaktiv)",
-    "education": "in schulischer oder beruflicher Bildung",
+    "employed": N_("erwerbstätig (einschl. selbstständig)"),
+    "unemployed": N_("arbeitslos"),
+    "inactive": N_("nicht erwerbstätig (inaktiv)"),
+    "education": N_("in schulischer oder beruflicher Bildung"),
 }
 SURVEY_STATES = {
-    "not_due": "noch nicht fällig",
-    "no_consent": "keine Einwilligung",
-    "sent": "versandt",
-    "reminded": "erinnert",
-    "answered": "beantwortet",
-    "no_response": "keine Antwort",
+    "not_due": N_("noch nicht fällig"),
+    "no_consent": N_("keine Einwilligung"),
+    "sent": N_("versandt"),
+    "reminded": N_("erinnert"),
+    "answered": N_("beantwortet"),
+    "no_response": N_("keine Antwort"),
 }
 
 

@@ -11,18 +11,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
+    """Mark a label for extraction; it is translated where it is shown."""
+    return message
+
+
 # Immediate results count when observed on the day of leaving up to 28 days after it
 # ("within four weeks"): day 28 is inside, day 29 outside.
 RESULT_WINDOW_DAYS = 28
 # The follow-up survey asks about the situation six months after leaving.
 SURVEY_AFTER_DAYS = 183
 MANDATORY_FIELDS = {
-    "employment_status": "Erwerbsstatus bei Eintritt",
-    "age_at_entry": "Alter bei Eintritt",
-    "isced_level": "Bildungsstand (ISCED)",
-    "gender": "Geschlecht",
+    "employment_status": N_("Erwerbsstatus bei Eintritt"),
+    "age_at_entry": N_("Alter bei Eintritt"),
+    "isced_level": N_("Bildungsstand (ISCED)"),
+    "gender": N_("Geschlecht"),
 }
-EXIT_FIELDS = {"exit_date": "Austrittsdatum", "exit_situation": "Situation bei Austritt"}
+EXIT_FIELDS = {"exit_date": N_("Austrittsdatum"), "exit_situation": N_("Situation bei Austritt")}
 # Mutually exclusive immediate results (docs/esf.md): someone searching a job upon leaving
 # is neither in employment nor in education or training.
 EXCLUSIVE_RESULTS = (
@@ -30,10 +36,10 @@ EXCLUSIVE_RESULTS = (
     ("result_job_searching", "result_education"),
 )
 RESULT_LABELS = {
-    "result_job_searching": "arbeitsuchend",
-    "result_education": "in schulischer oder beruflicher Bildung",
-    "result_qualification": "Qualifikation erlangt",
-    "result_employment": "erwerbstätig (einschl. selbstständig)",
+    "result_job_searching": N_("arbeitsuchend"),
+    "result_education": N_("in schulischer oder beruflicher Bildung"),
+    "result_qualification": N_("Qualifikation erlangt"),
+    "result_employment": N_("erwerbstätig (einschl. selbstständig)"),
 }
 
 
@@ -130,34 +136,34 @@ class Record:
 
 
 ENTRY_ROWS = [
-    ("participants", "Teilnehmende insgesamt (Eintritte)"),
-    ("employment:unemployed", "arbeitslos, einschl. langzeitarbeitslos"),
-    ("employment:long_term_unemployed", "langzeitarbeitslos"),
-    ("employment:inactive", "nicht erwerbstätig (inaktiv)"),
-    ("employment:employed", "erwerbstätig, einschl. selbstständig"),
-    ("age:under_18", "unter 18 Jahre"),
-    ("age:18_29", "18–29 Jahre"),
-    ("age:55_plus", "55 Jahre und älter"),
-    ("isced:isced_0_2", "ISCED 0–2"),
-    ("isced:isced_3_4", "ISCED 3–4"),
-    ("isced:isced_5_8", "ISCED 5–8"),
-    ("disability", "Teilnehmende mit Behinderungen"),
-    ("third_country", "Drittstaatsangehörige"),
-    ("foreign_background", "Teilnehmende ausländischer Herkunft"),
-    ("minority", "Minderheiten (einschl. marginalisierter Gemeinschaften)"),
-    ("homeless", "Obdachlose oder von Ausgrenzung auf dem Wohnungsmarkt Betroffene"),
-    ("rural", "Teilnehmende aus ländlichen Gebieten"),
+    ("participants", N_("Teilnehmende insgesamt (Eintritte)")),
+    ("employment:unemployed", N_("arbeitslos, einschl. langzeitarbeitslos")),
+    ("employment:long_term_unemployed", N_("langzeitarbeitslos")),
+    ("employment:inactive", N_("nicht erwerbstätig (inaktiv)")),
+    ("employment:employed", N_("erwerbstätig, einschl. selbstständig")),
+    ("age:under_18", N_("unter 18 Jahre")),
+    ("age:18_29", N_("18–29 Jahre")),
+    ("age:55_plus", N_("55 Jahre und älter")),
+    ("isced:isced_0_2", N_("ISCED 0–2")),
+    ("isced:isced_3_4", N_("ISCED 3–4")),
+    ("isced:isced_5_8", N_("ISCED 5–8")),
+    ("disability", N_("Teilnehmende mit Behinderungen")),
+    ("third_country", N_("Drittstaatsangehörige")),
+    ("foreign_background", N_("Teilnehmende ausländischer Herkunft")),
+    ("minority", N_("Minderheiten (einschl. marginalisierter Gemeinschaften)")),
+    ("homeless", N_("Obdachlose oder von Ausgrenzung auf dem Wohnungsmarkt Betroffene")),
+    ("rural", N_("Teilnehmende aus ländlichen Gebieten")),
 ]
 RESULT_ROWS = [
-    ("exits", "Austritte"),
-    ("result:job_searching", "nicht erwerbstätig bei Eintritt, arbeitsuchend nach Austritt"),
-    ("result:education", "in schulischer oder beruflicher Bildung nach Austritt"),
-    ("result:qualification", "Qualifikation nach Austritt erlangt"),
-    ("result:employment", "erwerbstätig (einschl. selbstständig) nach Austritt"),
-    ("longterm:employment", "erwerbstätig sechs Monate nach Austritt"),
-    ("longterm:improved", "verbesserte Arbeitsmarktsituation sechs Monate nach Austritt"),
-    ("longterm:no_response", "Nachbefragung ohne Antwort"),
-    ("longterm:no_consent", "Nachbefragung ohne Einwilligung"),
+    ("exits", N_("Austritte")),
+    ("result:job_searching", N_("nicht erwerbstätig bei Eintritt, arbeitsuchend nach Austritt")),
+    ("result:education", N_("in schulischer oder beruflicher Bildung nach Austritt")),
+    ("result:qualification", N_("Qualifikation nach Austritt erlangt")),
+    ("result:employment", N_("erwerbstätig (einschl. selbstständig) nach Austritt")),
+    ("longterm:employment", N_("erwerbstätig sechs Monate nach Austritt")),
+    ("longterm:improved", N_("verbesserte Arbeitsmarktsituation sechs Monate nach Austritt")),
+    ("longterm:no_response", N_("Nachbefragung ohne Antwort")),
+    ("longterm:no_consent", N_("Nachbefragung ohne Einwilligung")),
 ]
 
 

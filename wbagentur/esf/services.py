@@ -137,6 +137,8 @@ def save_entry(
         raise DomainError(
             "Die Verarbeitung der Daten dieser Person ist eingeschränkt (Art. 18 DSGVO)."
         )
+    if data["entry_date"] > local_today():
+        raise DomainError("Der Eintritt kann nicht in der Zukunft liegen.")
     esf_consent, special_consent = active_consents(person.id)
     special_given = any(data.get(f) is not None for f in SPECIAL_FIELDS)
     if special_given and not rules.special_categories_allowed(esf_consent, special_consent):
