@@ -508,3 +508,20 @@ def test_the_ways_in_link_to_the_request_form(client, url):
     else:
         response = client.get(url)
     assert 'href="/beratung-anfragen' in response.get_data(as_text=True)
+
+
+def test_quick_check_answers_a_refusal_of_the_engine_with_a_plain_hint(client, monkeypatch):
+    from wbagentur.funding import services as funding_services
+
+    def refuse(document, today):
+        raise funding_services.InvalidInput(
+            "Eingabe ungültig", {"person.birth_date": "liegt nach dem Kursbeginn"}
+        )
+
+    monkeypatch.setattr(funding_services, "check_document", refuse)
+    response = client.post("/foerderkompass/kurzcheck", data=ISSUE_EXAMPLE)
+    assert response.status_code == 200
+    text = _text(response)
+    assert "Mit diesen Angaben können wir keine Einschätzung geben." in text
+    assert "person.birth_date" not in response.get_data(as_text=True)
+    assert 'value="50"' in response.get_data(as_text=True)  # the answers are kept

@@ -108,7 +108,19 @@ def quick_check() -> Any:
     if form.validate_on_submit():
         answers = form.answers()
         today = local_today()
-        result = funding_services.check_document(quickcheck.engine_document(answers, today), today)
+        try:
+            result = funding_services.check_document(
+                quickcheck.engine_document(answers, today), today
+            )
+        except funding_services.InvalidInput:
+            # The engine refuses what is impossible; a layperson gets a plain hint, not its
+            # field paths.
+            refused = _(
+                "Mit diesen Angaben können wir keine Einschätzung geben. Bitte prüfen Sie "
+                "Alter, Stunden und Kosten."
+            )
+            form.age.errors = [*form.age.errors, refused]
+            return render_template("main/quick_check.html", form=form)
         answer = quickcheck.present(result, round(answers["costs"] * 100))
         session[PREFILL_KEY] = quickcheck.request_prefill(answers, answer)
         return render_template("main/quick_result.html", answer=answer, answers=answers)
