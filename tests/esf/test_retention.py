@@ -37,6 +37,17 @@ def test_esf_rule_seeded_and_anonymises_after_five_years_from_end_of_closing_yea
         case.status = "closed"
         case.outcome = "other"
         case.closed_at = datetime(2026, 3, 10, 12, tzinfo=UTC)
+        # a later, still open case keeps the person (so only the ESF+ rule acts on the record)
+        from wbagentur.cases import services as cases
+
+        cases.open_case(
+            user(world.advisor),
+            region_id=world.sw_id,
+            kind="individual",
+            title="Neu",
+            channel="phone",
+            person_id=person.id,
+        )
         db.session.flush()
         # 31 Dec 2026 + 1826 days = 1 Jan 2032: three years later the case is still whole
         retention.run_retention(now=datetime(2029, 6, 1, tzinfo=UTC))
@@ -82,3 +93,33 @@ def test_closing_through_the_page_names_the_missing_data(client, auth, clean_app
     assert "Erwerbsstatus bei Eintritt" in text
     with clean_app.app_context():
         assert db.session.get(Case, case_id).status == "in_advice"
+
+
+def test_access_report_holds_esf_record_and_erasure_clears_special_data(clean_app, world):
+    from wbagentur.esf import services
+    from wbagentur.extensions import db
+    from wbagentur.privacy.services import access_export
+    from wbagentur.retention.services import erase_person
+
+    with clean_app.app_context():
+        case, person = new_case(world)
+        give_consent(person.id, "esf_reporting", "special_categories")
+        p = services.save_entry(
+            user(world.advisor),
+            case,
+            person,
+            dict(ENTRY, postcode="98527", minority=True),
+            survey_consent=True,
+        )
+        export = access_export(user(world.advisor), person)
+        (record,) = export["esf_participations"]
+        assert record["case"] == case.reference
+        assert record["postcode"] == "98527"
+        assert record["minority"] is True
+        assert "survey_token_hash" not in record
+        erase_person(person)
+        db.session.flush()
+        db.session.refresh(p)
+        assert (p.postcode, p.minority) == (None, None)
+        assert p.anonymised_at is not None
+        assert p.employment_status == ENTRY["employment_status"]

@@ -600,6 +600,48 @@ def export_rows(region_id: int | None, start: date, end: date) -> list[list[Any]
     return rows
 
 
+# ---------------------------------------------------------------- data protection
+
+ACCESS_SKIP = ("survey_token_hash", "created_by_id", "missing_reason_by_id", "version")
+
+
+def access_records(person_id: int) -> list[dict[str, Any]]:
+    """The person's ESF+ records for the Art. 15 report (no link token, no staff ids)."""
+    out = []
+    for p in db.session.scalars(
+        sa.select(EsfParticipation)
+        .where(EsfParticipation.person_id == person_id)
+        .order_by(EsfParticipation.entry_date, EsfParticipation.id)
+    ):
+        row: dict[str, Any] = {"case": p.case.reference}
+        for column in EsfParticipation.__table__.columns:
+            if column.name in ACCESS_SKIP or column.name in ("person_id", "case_id"):
+                continue
+            value = getattr(p, column.name)
+            row[column.name] = value.isoformat() if isinstance(value, (date, datetime)) else value
+        out.append(row)
+    return out
+
+
+def erase_person_records(person_id: int, now: datetime) -> None:
+    """Art. 17 / retention erasure of a person: remove what identifies or is special in the
+    ESF+ records; the statistical answers stay with the (then anonymous) record."""
+    db.session.execute(
+        sa.update(EsfParticipation)
+        .where(EsfParticipation.person_id == person_id)
+        .values(
+            postcode=None,
+            disability=None,
+            minority=None,
+            missing_reason=None,
+            survey_token_hash=None,
+            anonymised_at=now,
+            version=EsfParticipation.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 # ---------------------------------------------------------------- retention
 
 

@@ -109,6 +109,12 @@ def _recipient_text(consent: Consent) -> str | None:
     return recipient_label(consent) if consent.purpose == "share_partner" else None
 
 
+def _esf_records(person: Person) -> list[dict[str, Any]]:
+    from wbagentur.esf.services import access_records
+
+    return access_records(person.id)
+
+
 def access_export(actor: Any, person: Person) -> dict[str, Any]:
     """Everything held on ``person`` as a JSON-serialisable document; audited."""
     cases = person_cases(person)
@@ -172,6 +178,7 @@ def access_export(actor: Any, person: Person) -> dict[str, Any]:
             for d in documents
         ],
         "funding_checks": _funding_checks(person),
+        "esf_participations": _esf_records(person),
         "recipients": _referrals(cases),
         "retention": "Die Daten werden nach dem Löschkonzept gelöscht; siehe Datenschutzhinweise.",
         "rights": "Sie haben das Recht auf Berichtigung (Art. 16), Löschung (Art. 17), "

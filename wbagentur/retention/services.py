@@ -77,6 +77,9 @@ def erase_person(person: Person) -> None:
     person.severely_disabled = None
     person.restriction_reason = None
     person.erased_at = utcnow()
+    from wbagentur.esf.services import erase_person_records
+
+    erase_person_records(person.id, person.erased_at)
     try:
         from wbagentur.funding.models import FundingCheck
 
