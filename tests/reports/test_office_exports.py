@@ -34,7 +34,10 @@ def test_workbook_money_cells_sum_to_the_dashboard_figure(client, clean_app, aut
     auth.login(dataset.users["sup"])
     shown = _dashboard_amounts(client.get("/uebersicht").get_data(as_text=True))
     assert sum(shown) > 0
-    response = client.get("/uebersicht/export/alle.xlsx")
+    body = client.get("/uebersicht").get_data(as_text=True)
+    link = html5lib.parse(body, namespaceHTMLElements=False).find(".//a[@data-export-all]")
+    assert link.get("href").startswith("/uebersicht/export/alle.xlsx")
+    response = client.get(link.get("href"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
     assert set(book.sheetnames) - {"Angaben"} <= set(SHEET_NAMES.values())
