@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -307,3 +307,40 @@ def test_export_read_back_one_row_per_participant_without_identifiers(
     auth.logout()
     auth.login(world.advisor)
     assert client.get("/esf/export/teilnehmende.csv").status_code == 403
+
+
+def test_completeness_list_needs_constant_queries(client, auth, clean_app, world):
+    """The list reads a fixed number of queries, however many cases the advisor has."""
+    from wbagentur.cases import services as cases
+    from wbagentur.extensions import db
+
+    def queries_for(n_cases):
+        with clean_app.app_context():
+            for _ in range(n_cases):
+                case, _person = new_case(world)
+                for day in (1, 2):
+                    cases.record_contact(
+                        user(world.advisor),
+                        case,
+                        channel="visit",
+                        at=datetime(2026, 11, 20 + day, 10, tzinfo=UTC),
+                        duration_minutes=60,
+                        summary="Beratung",
+                    )
+            db.session.commit()
+            from wbagentur.esf import services
+
+            statements = []
+            engine = db.engine
+            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            sa.event.listen(engine, "before_cursor_execute", listener)
+            try:
+                gaps = services.incomplete_for(user(world.advisor), world.advisor.id)
+            finally:
+                sa.event.remove(engine, "before_cursor_execute", listener)
+            return len(gaps), len(statements)
+
+    gaps_small, small = queries_for(2)
+    gaps_large, large = queries_for(10)
+    assert (gaps_small, gaps_large) == (2, 12)
+    assert small == large
