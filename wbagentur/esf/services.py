@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -520,48 +520,28 @@ def answer_survey(token: str, employed: bool, improved: bool, now: datetime | No
 # ---------------------------------------------------------------- indicators and export
 
 
-def _record(p: EsfParticipation) -> rules.Record:
-    return rules.Record(
-        gender=p.gender,
-        entry_date=p.entry_date,
-        employment_status=p.employment_status,
-        age_at_entry=p.age_at_entry,
-        isced_level=p.isced_level,
-        third_country_national=p.third_country_national,
-        foreign_background=p.foreign_background,
-        homeless=p.homeless,
-        rural_area=p.rural_area,
-        disability=p.disability,
-        minority=p.minority,
-        exit_date=p.exit_date,
-        results_on=p.results_on,
-        result_job_searching=p.result_job_searching,
-        result_education=p.result_education,
-        result_qualification=p.result_qualification,
-        result_employment=p.result_employment,
-        survey_state=p.survey_state,
-        longterm_employment=p.longterm_employment,
-        longterm_improved=p.longterm_improved,
+RECORD_COLUMNS = [
+    getattr(EsfParticipation, f.name)
+    for f in fields(rules.Record)  # same names as the model
+]
+
+
+def _records(region_id: int | None, condition: Any) -> list[rules.Record]:
+    """Only the columns the indicators need (no ORM objects, no joined person)."""
+    stmt = (
+        sa.select(*RECORD_COLUMNS).join(Case, Case.id == EsfParticipation.case_id).where(condition)
     )
-
-
-def _in_regions(region_id: int | None) -> Any:
-    stmt = sa.select(EsfParticipation).join(Case, Case.id == EsfParticipation.case_id)
     if region_id is not None:
         stmt = stmt.where(Case.region_id == region_id)
-    return stmt
+    return [rules.Record(*row) for row in db.session.execute(stmt)]
 
 
 def indicator_counts(region_id: int | None, start: date, end: date) -> dict[str, Counter[str]]:
     """Counts per indicator and gender: entries with ``entry_date`` in the period, results
     of exits with ``exit_date`` in the period (region None = all regions)."""
-    entries = db.session.scalars(
-        _in_regions(region_id).where(EsfParticipation.entry_date.between(start, end))
-    ).all()
-    exits = db.session.scalars(
-        _in_regions(region_id).where(EsfParticipation.exit_date.between(start, end))
-    ).all()
-    return rules.indicators([_record(p) for p in entries], [_record(p) for p in exits])
+    entries = _records(region_id, EsfParticipation.entry_date.between(start, end))
+    exits = _records(region_id, EsfParticipation.exit_date.between(start, end))
+    return rules.indicators(entries, exits)
 
 
 EXPORT_COLUMNS = [
@@ -597,23 +577,31 @@ def _flag(value: bool | None) -> int | None:
 def export_rows(region_id: int | None, start: date, end: date) -> list[list[Any]]:
     """One row per participation active in the period (entered by its end, not left before
     its start); pseudonymous id, no name, address or birth date. Dates ISO, flags 0/1."""
+    from wbagentur.regions.models import Region
+
     secret = str(current_app.config["SECRET_KEY"])
+    e = EsfParticipation
     stmt = (
-        _in_regions(region_id)
+        sa.select(e.person_id, Region.code, *RECORD_COLUMNS, e.exit_situation)
+        .join(Case, Case.id == e.case_id)
+        .join(Region, Region.id == Case.region_id)
         .where(
-            EsfParticipation.entry_date <= end,
-            sa.or_(EsfParticipation.exit_date.is_(None), EsfParticipation.exit_date >= start),
-            EsfParticipation.anonymised_at.is_(None),
+            e.entry_date <= end,
+            sa.or_(e.exit_date.is_(None), e.exit_date >= start),
+            e.anonymised_at.is_(None),
         )
-        .order_by(EsfParticipation.entry_date, EsfParticipation.id)
+        .order_by(e.entry_date, e.id)
     )
+    if region_id is not None:
+        stmt = stmt.where(Case.region_id == region_id)
     rows = []
-    for p in db.session.scalars(stmt):
+    for person_id, region_code, *values, exit_situation in db.session.execute(stmt):
+        p = rules.Record(*values)
         immediate = rules.within_four_weeks(p.exit_date, p.results_on)
         rows.append(
             [
-                rules.pseudonym(secret, p.person_id),
-                p.case.region.code,
+                rules.pseudonym(secret, person_id),
+                region_code,
                 p.entry_date.isoformat(),
                 p.employment_status,
                 p.age_at_entry,
@@ -626,7 +614,7 @@ def export_rows(region_id: int | None, start: date, end: date) -> list[list[Any]
                 _flag(p.disability),
                 _flag(p.minority),
                 p.exit_date.isoformat() if p.exit_date else None,
-                p.exit_situation,
+                exit_situation,
                 int(immediate and p.result_job_searching),
                 int(immediate and p.result_education),
                 int(immediate and p.result_qualification),
