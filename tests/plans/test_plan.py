@@ -99,6 +99,7 @@ def test_plan_sums_the_single_engine_results_once(clean_app, plan_case):
     with clean_app.app_context():
         plan = build_plan(db.session.get(Case, ids.case_id), TODAY)
         assert len(plan.rows) == 3
+        assert [r.open for r in plan.rows] == [False, False, False]
         assert [r.programme["programme"] for r in plan.rows] == [c for c, _, _ in expected]
         assert [r.amount_cents for r in plan.rows] == [a for _, a, _ in expected]
         assert plan.total_cents == sum(a for _, a, _ in expected)
@@ -289,3 +290,21 @@ def test_plan_of_another_region_is_refused(client, auth, make_user, plan_case):
             403,
             404,
         )
+
+
+def test_a_row_with_missing_facts_is_marked_open_in_plan_and_letter(
+    clean_app, client, auth, make_user, plan_case
+):
+    from wbagentur.persons.models import Person
+
+    advisor = make_user("advisor", "SW")
+    ids = plan_case(advisor_id=advisor.id)
+    with clean_app.app_context():
+        db.session.get(Person, ids.person_ids[1]).employment_status = None
+        db.session.commit()
+    auth.login(advisor)
+    table = text_of(html_page(client.get(f"/faelle/{ids.case_id}/qualifizierungsplan")))
+    assert table.count("(Angaben fehlen)") == 1
+    info = read_pdf(client.get(f"/faelle/{ids.case_id}/qualifizierungsplan/empfehlung/pdf").data)
+    text = re.sub(r"\s+", " ", info["text"])
+    assert text.count("es fehlen noch Angaben") == 1

@@ -105,7 +105,11 @@ def letter_context(
         {
             "person": row.person.full_name if row.person else "",
             "course": row.course.title,
-            "programme": row.programme["title"] if row.programme else "keine passende Förderung",
+            "programme": (
+                row.programme["title"] + (" – es fehlen noch Angaben" if row.open else "")
+                if row.programme
+                else "keine passende Förderung"
+            ),
             "amount": amount_text(row),
             "deadline": _d(row.deadline.due) if row.deadline else "–",
             "apply_at": row.apply_at or "–",

@@ -138,6 +138,7 @@ class Row:
     amount_label: str = ""
     monthly: bool = False
     provisional: bool = False
+    open: bool = False  # the recommended programme still needs information (not yet eligible)
     deadline: Deadline | None = None
     apply_at: str = ""
     alternatives: list[tuple[str, str]] = field(default_factory=list)  # (title, why not)
@@ -208,7 +209,8 @@ def row_from_result(course: Any, person: Any, result: dict[str, Any], today: dat
         row.amount_cents = int(amount["cents"])
         row.amount_label = amount["label"]
         row.monthly = amount["unit"] == "cent_per_month"
-    row.provisional = _is_provisional(p, result)
+    row.open = p["status"] != "eligible"
+    row.provisional = row.open or _is_provisional(p, result)
     row.deadline = _deadline(p, today)
     row.apply_at = reader_text(p["deciding_body"]["name"])
     for step in result["routing"]["sequence"]:
