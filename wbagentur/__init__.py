@@ -54,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from wbagentur import (
         accounts,
+        api,
         auditlog,
         bench,
         cases,
@@ -91,6 +92,8 @@ def _register_blueprints(app: Flask) -> None:
         mail.bp,
         jobs.bp,
         imports.bp,
+        api.bp,
+        api.cli,
         auditlog.bp,
         reports.bp,
         privacy.bp,

@@ -31,6 +31,13 @@ def public(view: F) -> F:
     return view
 
 
+def api_token(view: F) -> F:
+    """Mark a view as authenticated by an API bearer token instead of the session
+    (wbagentur/api: the view checks the token and its scope itself)."""
+    view._access = "token"  # type: ignore[attr-defined]
+    return view
+
+
 def requires_role(*roles: str) -> Callable[[F], F]:
     """Mark a view as needing login and, if roles are given, one of them."""
     unknown = set(roles) - set(ROLES)
@@ -63,7 +70,7 @@ def enforce_access() -> Any:
     if request.endpoint is None:
         return None  # 404/405 are answered by the router
     marker = access_marker(current_app._get_current_object(), request.endpoint)  # type: ignore[attr-defined]
-    if marker == "public":
+    if marker in ("public", "token"):
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))

@@ -1,0 +1,218 @@
+"""REST API /api/v1: tokens (hashed, scoped, expiring, revocable, shown once), the UI's
+region scopes (404 outside the region), audit, one error shape in German and English,
+ETags, and an OpenAPI 3.1 document that names every API route."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.cases.conftest import create_case, create_firm
+from tests.personas import create_persona
+from wbagentur.accounts.models import User
+from wbagentur.api import tokens
+from wbagentur.api.models import ApiToken
+from wbagentur.core.audit import AuditEvent
+from wbagentur.extensions import db
+
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
+
+@pytest.fixture
+def world(clean_app):
+    """An SW advisor's token, firms and cases in SW (Suhl) and NT (Nordhausen)."""
+    with clean_app.app_context():
+        advisor = create_persona("advisor", "SW")
+        user = db.session.get(User, advisor.id)
+        _, secret = tokens.create_token(None, user, "Test", ["firms:read", "cases:read"], 30)
+        _, firms_only = tokens.create_token(None, user, "Nur Firmen", ["firms:read"], 30)
+        sw_firm = create_firm("Suhler Stahl GmbH", "16054")
+        nt_firm = create_firm("Nordhäuser Korn GmbH", "16062")
+        sw_case = create_case(firm=sw_firm)
+        nt_case = create_case(firm=nt_firm)
+        db.session.commit()
+        return {
+            "secret": secret,
+            "firms_only": firms_only,
+            "user_id": advisor.id,
+            "sw_firm": sw_firm.id,
+            "nt_firm": nt_firm.id,
+            "sw_case": sw_case.id,
+            "nt_case": nt_case.id,
+        }
+
+
+def _get(client, path, secret=None, **headers):
+    if secret:
+        headers["Authorization"] = f"Bearer {secret}"
+    return client.get(f"/api/v1{path}", headers=headers)
+
+
+def test_token_is_stored_only_as_hash(clean_app, world):
+    with clean_app.app_context():
+        rows = db.session.scalars(sa.select(ApiToken)).all()
+    hashes = {r.token_hash for r in rows}
+    assert hashlib.sha256(world["secret"].encode()).hexdigest() in hashes
+    assert all(world["secret"] not in (r.token_hash, r.prefix, r.scopes) for r in rows)
+
+
+def test_firms_list_shows_only_the_region_and_is_audited(client, clean_app, world):
+    response = _get(client, "/firms", world["secret"])
+    assert response.status_code == 200
+    body = response.get_json()
+    assert [f["name"] for f in body["items"]] == ["Suhler Stahl GmbH"]
+    assert body["total"] == 1
+    assert body["items"][0]["district"] == {"key": "16054", "name": "Suhl"}
+    with clean_app.app_context():
+        event = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "api.firms.list")
+        )
+    assert event.actor_id == world["user_id"]
+
+
+def test_object_outside_the_region_is_404_like_the_ui(client, world):
+    assert _get(client, f"/firms/{world['sw_firm']}", world["secret"]).status_code == 200
+    outside = _get(client, f"/firms/{world['nt_firm']}", world["secret"])
+    assert outside.status_code == 404
+    assert outside.get_json() == {
+        "error": {"status": 404, "code": "not_found", "message": "Nicht gefunden."}
+    }
+    assert _get(client, f"/cases/{world['nt_case']}", world["secret"]).status_code == 404
+    assert _get(client, "/firms/99999999", world["secret"]).status_code == 404
+
+
+def test_case_detail_has_timeline_etag_and_audit(client, clean_app, world):
+    response = _get(client, f"/cases/{world['sw_case']}", world["secret"])
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["region"] == "SW"
+    assert isinstance(body["timeline"], list)
+    assert body["timeline"]
+    etag = response.headers["ETag"]
+    again = _get(client, f"/cases/{world['sw_case']}", world["secret"], **{"If-None-Match": etag})
+    assert again.status_code == 304
+    with clean_app.app_context():
+        objects = set(
+            db.session.execute(
+                sa.select(AuditEvent.object_type, AuditEvent.object_id).where(
+                    AuditEvent.action == "api.case.read"
+                )
+            ).tuples()
+        )
+    assert ("case", world["sw_case"]) in objects
+    listing = _get(client, "/cases", world["secret"]).get_json()
+    assert [c["id"] for c in listing["items"]] == [world["sw_case"]]
+
+
+def test_missing_wrong_expired_and_revoked_tokens_are_401(client, clean_app, world, fixed_clock):
+    assert _get(client, "/firms").status_code == 401
+    assert _get(client, "/firms", "wba_falsch").status_code == 401
+    assert _get(client, "/firms", world["secret"] + "x").status_code == 401
+    english = _get(client, "/firms", **{"Accept-Language": "en"})
+    assert english.get_json()["error"]["message"].startswith("Authentication is missing")
+    assert english.headers["WWW-Authenticate"].startswith("Bearer")
+    german = _get(client, "/firms")
+    assert german.get_json()["error"]["message"].startswith("Anmeldung fehlt")
+
+    fixed_clock.shift(timedelta(days=31))
+    assert _get(client, "/firms", world["secret"]).status_code == 401
+    fixed_clock.shift(timedelta(days=-31))
+    with clean_app.app_context():
+        token = db.session.scalar(sa.select(ApiToken).where(ApiToken.name == "Test"))
+        tokens.revoke_token(None, token)
+        db.session.commit()
+    assert _get(client, "/firms", world["secret"]).status_code == 401
+
+
+def test_deactivated_user_loses_api_access(client, clean_app, world):
+    with clean_app.app_context():
+        db.session.get(User, world["user_id"]).is_active = False
+        db.session.commit()
+    assert _get(client, "/firms", world["secret"]).status_code == 401
+
+
+def test_token_without_the_scope_is_403(client, world):
+    response = _get(client, "/cases", world["firms_only"], **{"Accept-Language": "en"})
+    assert response.status_code == 403
+    assert response.get_json()["error"] == {
+        "status": 403,
+        "code": "forbidden",
+        "message": 'The token lacks the scope "cases:read".',
+    }
+    assert _get(client, "/firms", world["firms_only"]).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=x", "per_page=101", "per_page=-1"])
+def test_bad_paging_is_400_in_the_error_shape(client, world, query):
+    response = _get(client, f"/firms?{query}", world["secret"])
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"
+
+
+def test_session_login_does_not_open_the_api(client, clean_app, world, auth):
+    from tests.personas import TEST_PASSWORD
+
+    with clean_app.app_context():
+        email = db.session.get(User, world["user_id"]).email
+    client.post("/anmelden", data={"email": email, "password": TEST_PASSWORD})
+    assert _get(client, "/firms").status_code == 401
+
+
+def test_openapi_document_is_3_1_and_names_every_api_route(client, clean_app):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    assert spec["openapi"] == "3.1.0"
+    documented = {f"/api/v1{p}" for p in spec["paths"]}
+    routes = {
+        rule.rule.replace("<int:", "{").replace(">", "}")
+        for rule in clean_app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+        and rule.endpoint not in ("api.openapi", "api.reference")
+    }
+    assert routes == documented
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_reference_page_uses_no_external_assets(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "GET /api/v1/firms/{firm_id}" in page.text
+    assert "https://" not in page.text.split("<body", 1)[1].replace("https://www.w3.org", "")
+
+
+def test_cli_creates_a_token_shown_once_and_revokes_it(clean_app):
+    with clean_app.app_context():
+        persona = create_persona("coordinator")
+    runner = clean_app.test_cli_runner()
+    result = runner.invoke(
+        args=["api-tokens", "create", "--email", persona.email, "--scope", "firms:read"]
+    )
+    assert result.exit_code == 0, result.output
+    secret = [line for line in result.output.splitlines() if line.startswith("wba_")][0]
+    listing = runner.invoke(args=["api-tokens", "list"]).output
+    assert secret not in listing
+    assert secret[:12] in listing
+    bad = runner.invoke(args=["api-tokens", "create", "--email", persona.email, "--scope", "x"])
+    assert bad.exit_code != 0
+    with clean_app.app_context():
+        token_id = db.session.scalar(sa.select(ApiToken.id).order_by(ApiToken.id.desc()))
+    assert runner.invoke(args=["api-tokens", "revoke", str(token_id)]).exit_code == 0
+    assert "widerrufen" in runner.invoke(args=["api-tokens", "list"]).output
+
+
+def test_every_token_route_answers_401_without_a_token(client, clean_app):
+    from wbagentur.core.access import access_marker
+
+    checked = 0
+    for rule in clean_app.url_map.iter_rules():
+        if access_marker(clean_app, rule.endpoint) != "token":
+            continue
+        response = client.get(rule.rule.replace("<int:firm_id>", "1").replace("<int:case_id>", "1"))
+        assert response.status_code == 401, rule.rule
+        assert response.get_json()["error"]["code"] == "unauthorized"
+        checked += 1
+    assert checked == 4
