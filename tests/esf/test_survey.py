@@ -149,7 +149,24 @@ def test_survey_page_public_form_and_bad_input(client, clean_app, world):
         assert (stored.longterm_employment, stored.longterm_improved) == (True, False)
 
 
-def test_cli_command(runner, clean_app, world):
+def test_cli_command_and_audit_only_when_something_happened(runner, clean_app, world):
+    from wbagentur.core.audit import AuditEvent
+    from wbagentur.extensions import db
+
+    def audits():
+        with clean_app.app_context():
+            return db.session.scalar(
+                sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "esf.surveys")
+            )
+
     result = runner.invoke(args=["esf", "surveys"])
     assert result.exit_code == 0
     assert "versandt: 0" in result.output
+    assert audits() == 0
+    with clean_app.app_context():
+        _participation(world, consent=False)
+        db.session.commit()
+    with time_machine.travel("2026-11-01 10:00:00+01:00", tick=False):
+        result = runner.invoke(args=["esf", "surveys"])
+    assert "ohne Einwilligung: 1" in result.output
+    assert audits() == 1

@@ -459,16 +459,17 @@ def send_due_surveys(now: datetime | None = None) -> SurveyReport:
         participation.survey_token_hash = None
         report.no_response += 1
     db.session.flush()
-    audit.record(
-        None,
-        "esf.surveys",
-        None,
-        None,
-        sent=report.sent,
-        reminded=report.reminded,
-        no_consent=report.no_consent,
-        no_response=report.no_response,
-    )
+    if report.sent or report.reminded or report.no_consent or report.no_response:
+        audit.record(
+            None,
+            "esf.surveys",
+            None,
+            None,
+            sent=report.sent,
+            reminded=report.reminded,
+            no_consent=report.no_consent,
+            no_response=report.no_response,
+        )
     return report
 
 
