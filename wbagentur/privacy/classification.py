@@ -199,6 +199,23 @@ TABLES: dict[str, TableClass] = {
     "submission_tokens": TableClass(
         "token_expiry", _cols(pseudonymous="token created_at result_path")
     ),
+    # REST API tokens (wbagentur/api): only the hash is stored; the name is typed by staff.
+    "api_tokens": TableClass(
+        "token_expiry",
+        _cols(
+            pseudonymous="id user_id prefix created_at expires_at last_used_at revoked_at",
+            secret="token_hash",
+            free_text="name",
+            none="scopes",
+        ),
+    ),
+    # background jobs (wbagentur/jobs): host:pid of a worker, times and counts only
+    "job_leases": TableClass(
+        None,
+        _cols(
+            none="name holder lease_until due_at last_started_at last_finished_at last_result runs"
+        ),
+    ),
     "audit_events": TableClass(
         "audit_events",
         _cols(
