@@ -165,12 +165,16 @@ def test_person_import_with_german_dates_and_numbers(client, clean_app, make_use
             "Erika;Muster;02.12.1980;;Sonneberg;;;",
             "Max;Falsch;31.02.1990;;Suhl;;;",
             "Moritz;Ohnefirma;;;Suhl;HRB 999;;",
+            "Kind;Zukunft;01.01.2090;;Suhl;;;",
+            "Greta;Früh;02.12.1980;;Suhl;;;01.01.1975",
         ]
     )
     response = _upload(client, content, kind="persons")
     actions = __import__("re").findall(r'data-action="(\w+)"', response.text)
-    assert actions == ["create", "duplicate", "error", "error"]
+    assert actions == ["create", "duplicate", "error", "error", "error", "error"]
     assert "„31.02.1990“ ist kein Datum" in response.text
+    assert "Das Geburtsdatum darf nicht in der Zukunft liegen" in response.text
+    assert "Die Beschäftigung kann nicht vor der Geburt begonnen haben" in response.text
     client.post("/import/bestaetigen", data={"token": _token(response.text)})
     with clean_app.app_context():
         person = db.session.scalar(sa.select(Person).where(Person.last_name == "Muster"))

@@ -384,6 +384,7 @@ def _check_row(kind: str, row: RowPlan, region_districts: set[int]) -> None:
         for name, title in (("first_name", "Der Vorname"), ("last_name", "Der Nachname")):
             if not data.get(name) and name in data:
                 row.messages.append(f"{title} fehlt")
+        row.messages.extend(_person_date_problems(data))
     district = data.get("district")
     if district is None and "district" in data and not any("Landkreis" in m for m in row.messages):
         row.messages.append("Der Landkreis fehlt")
@@ -394,6 +395,20 @@ def _check_row(kind: str, row: RowPlan, region_districts: set[int]) -> None:
         )
     if row.messages:
         row.action = "error"
+
+
+def _person_date_problems(data: dict[str, Any]) -> list[str]:
+    """The person form's plausibility checks (no birth in the future or before 1920 …)."""
+    from wbagentur.core.timezone import local_today
+    from wbagentur.persons import rules as person_rules
+
+    today = local_today()
+    birth = data.get("birth_date")
+    problems = [
+        person_rules.birth_date_problem(birth, today),
+        person_rules.employed_since_problem(data.get("employed_since"), birth, today),
+    ]
+    return [p.rstrip(".") for p in problems if p]
 
 
 def _plan_firms(actor: Any, plan: ImportPlan) -> None:
