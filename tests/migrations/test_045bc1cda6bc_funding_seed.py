@@ -1,13 +1,17 @@
 """Migration 045bc1cda6bc creates the funding catalogue with its seed; downgrade removes it."""
 
 import json
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from tests.conftest import app_without_schema, database_url
 from wbagentur.extensions import db
-from wbagentur.funding.engine import DEFAULT_PARAMETER_SETS
+
+# The migration reads this frozen file, never the app: later catalogue versions (engine v2)
+# come with migrations of their own and must not change what this one wrote.
+SEED_FILE = Path(__file__).resolve().parents[2] / "migrations/data/20261121_funding_seed.json"
 
 
 def test_funding_seed_rows_exist_after_upgrade_and_vanish_on_downgrade(backend, tmp_path):
@@ -42,8 +46,9 @@ def test_funding_seed_rows_exist_after_upgrade_and_vanish_on_downgrade(backend, 
             "thuerbfg",
             "sgb3_81",
         ]
+        seed = json.loads(SEED_FILE.read_text(encoding="utf-8"))
         assert {key: json.loads(params) for key, params in versions} == {
-            ps.version: ps.to_dict() for ps in DEFAULT_PARAMETER_SETS
+            v["version_key"]: v["parameters"] for v in seed["versions"]
         }
         # Sequences continue after the seeded ids (PostgreSQL).
         with db.engine.begin() as conn:

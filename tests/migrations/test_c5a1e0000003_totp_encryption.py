@@ -12,7 +12,6 @@ PLAIN = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 def test_plain_totp_secret_is_encrypted_and_decrypted_back(backend, tmp_path):
     from wbagentur.accounts import secretbox
-    from wbagentur.accounts.models import User
 
     url = database_url(backend, tmp_path, "mig_c5a1e3")
     app = app_without_schema(url)
@@ -33,10 +32,9 @@ def test_plain_totp_secret_is_encrypted_and_decrypted_back(backend, tmp_path):
             stored = conn.execute(sa.text("SELECT totp_secret FROM users")).scalar()
         assert stored.startswith(secretbox.TOKEN_PREFIX)
         assert PLAIN not in stored
-        user = db.session.scalar(sa.select(User))
-        assert user.totp_secret == PLAIN
-        assert user.has_totp
-        db.session.remove()
+        # Decrypted with the app's key as the model does (the ORM model itself belongs to
+        # the newest schema, not to this revision).
+        assert secretbox.decrypt(stored, app.config) == PLAIN
         downgrade(revision="c5a1e0000002")
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT totp_secret FROM users")).scalar() == PLAIN
