@@ -293,3 +293,36 @@ def test_cells_below_threshold_are_suppressed(client, auth, dataset, world):
     assert all(by_gender[g] < 5 for g in ("weiblich", "maennlich", "divers", "unknown"))
     assert row.count("&lt; 5") == 4
     assert f"<td>{by_gender['total']}</td>" in row
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "von=gestern&bis=30.11.2026",
+        "von=31.02.2026&bis=30.11.2026",
+        "von=30.11.2026&bis=01.01.2026",
+        "von=01.01.2020&bis=30.11.2026",
+        "region=abc",
+        "von=" + "1" * 500,
+    ],
+)
+def test_period_filter_bad_input_falls_back_to_default(client, auth, dataset, world, query):
+    auth.login(world.supervisor)
+    page = client.get(f"/esf/kennzahlen?{query}")
+    assert page.status_code == 200
+    assert "Teilnehmende insgesamt" in page.get_data(as_text=True)
+    assert client.get(f"/esf/export/teilnehmende.csv?{query}").status_code == 200
+
+
+def test_supervisor_region_parameter_is_ignored(client, auth, clean_app, dataset, world):
+    from wbagentur.esf import services
+
+    auth.login(world.supervisor)
+    text = client.get(
+        f"/esf/export/teilnehmende.csv?von=01.01.2026&bis=30.11.2026&region={world.no_id}"
+    ).get_data(as_text=True)
+    rows = text.lstrip("\ufeff").strip().split("\r\n")[1:]
+    assert rows
+    assert all(r.split(";")[1] == "SW" for r in rows)
+    with clean_app.app_context():
+        assert len(rows) == len(services.export_rows(world.sw_id, START, END))
