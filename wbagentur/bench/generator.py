@@ -686,6 +686,7 @@ def generate(  # noqa: C901 (one linear pass over the tables; see the ---- secti
             individuals.append(i)
         person_district.append(residence)
         at = span_start - timedelta(days=rnd.randint(0, 365))
+        birth = date(1960, 1, 1) + timedelta(days=rnd.randint(0, 16000))
         persons.append(
             {
                 "id": pid,
@@ -694,7 +695,7 @@ def generate(  # noqa: C901 (one linear pass over the tables; see the ---- secti
                 "name_search": normalise_search(f"{first} {last}"),
                 "email": f"{local_part(first)}.{local_part(last)}.{i}@example.org",
                 "phone": None,
-                "birth_date": date(1960, 1, 1) + timedelta(days=rnd.randint(0, 16000)),
+                "birth_date": birth,
                 "gender": "weiblich"
                 if female
                 else ("maennlich" if rnd.random() < 0.97 else "divers"),
@@ -716,7 +717,8 @@ def generate(  # noqa: C901 (one linear pass over the tables; see the ---- secti
                         "master",
                     )
                 ),
-                "qualification_year": rnd.randint(1985, 2023),
+                # Qualified at 17 to 25, never before birth (the funding check refuses that).
+                "qualification_year": min(2023, birth.year + rnd.randint(17, 25)),
                 "isced_level": rnd.choice(("isced_0_2", "isced_3_4", "isced_3_4", "isced_5_8")),
                 "residence_district_id": residence,
                 "severely_disabled": None,
