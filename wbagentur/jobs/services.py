@@ -143,6 +143,12 @@ def claim(name: str, holder: str, lease: timedelta, now: datetime | None = None)
     workers can never both get rowcount 1."""
     now = now or utcnow()
     _ensure_row(name, now)
+    row = db.session.execute(
+        sa.select(JobLease.due_at, JobLease.lease_until).where(JobLease.name == name)
+    ).one()
+    if row.due_at > now or (row.lease_until is not None and row.lease_until >= now):
+        db.session.commit()
+        return False  # a plain read: no write lock on SQLite while nothing is due
     result = db.session.execute(
         sa.update(JobLease)
         .where(
