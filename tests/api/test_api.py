@@ -5,17 +5,20 @@ ETags, and an OpenAPI 3.1 document that names every API route."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
+from tests.factories import make_person
 from tests.personas import create_persona
 from wbagentur.accounts.models import User
 from wbagentur.api import tokens
 from wbagentur.api.models import ApiToken
 from wbagentur.core.audit import AuditEvent
+from wbagentur.core.models import utcnow
 from wbagentur.extensions import db
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
@@ -27,12 +30,17 @@ def world(clean_app):
     with clean_app.app_context():
         advisor = create_persona("advisor", "SW")
         user = db.session.get(User, advisor.id)
-        _, secret = tokens.create_token(None, user, "Test", ["firms:read", "cases:read"], 30)
+        _, secret = tokens.create_token(
+            None, user, "Test", ["firms:read", "cases:read", "persons:read"], 30
+        )
         _, firms_only = tokens.create_token(None, user, "Nur Firmen", ["firms:read"], 30)
         sw_firm = create_firm("Suhler Stahl GmbH", "16054")
         nt_firm = create_firm("Nordhäuser Korn GmbH", "16062")
         sw_case = create_case(firm=sw_firm)
         nt_case = create_case(firm=nt_firm)
+        sw_person = make_person("Erika", "Suhler", "16054", severely_disabled=True)
+        nt_person = make_person("Norbert", "Nordhäuser", "16062")
+        restricted = make_person("Rita", "Gesperrt", "16054", restricted_at=utcnow())
         db.session.commit()
         return {
             "secret": secret,
@@ -42,6 +50,9 @@ def world(clean_app):
             "nt_firm": nt_firm.id,
             "sw_case": sw_case.id,
             "nt_case": nt_case.id,
+            "sw_person": sw_person.id,
+            "nt_person": nt_person.id,
+            "restricted": restricted.id,
         }
 
 
@@ -211,8 +222,28 @@ def test_every_token_route_answers_401_without_a_token(client, clean_app):
     for rule in clean_app.url_map.iter_rules():
         if access_marker(clean_app, rule.endpoint) != "token":
             continue
-        response = client.get(rule.rule.replace("<int:firm_id>", "1").replace("<int:case_id>", "1"))
+        response = client.get(re.sub(r"<int:[a-z_]+>", "1", rule.rule))
         assert response.status_code == 401, rule.rule
         assert response.get_json()["error"]["code"] == "unauthorized"
         checked += 1
-    assert checked == 4
+    assert checked == 6
+
+
+def test_persons_in_region_without_special_categories_restricted_or_outside(
+    client, clean_app, world
+):
+    listing = _get(client, "/persons", world["secret"]).get_json()
+    assert [p["last_name"] for p in listing["items"]] == ["Suhler"]
+    person = _get(client, f"/persons/{world['sw_person']}", world["secret"]).get_json()
+    assert person["first_name"] == "Erika"
+    assert "severely_disabled" not in person
+    assert _get(client, f"/persons/{world['nt_person']}", world["secret"]).status_code == 404
+    assert _get(client, f"/persons/{world['restricted']}", world["secret"]).status_code == 404
+    assert _get(client, "/persons", world["firms_only"]).status_code == 403
+    with clean_app.app_context():
+        viewed = set(
+            db.session.scalars(
+                sa.select(AuditEvent.object_id).where(AuditEvent.action == "person.view")
+            )
+        )
+    assert viewed == {world["sw_person"]}

@@ -52,6 +52,21 @@ FIRM = {
         "version": {"type": "integer"},
     },
 }
+PERSON = {
+    "type": "object",
+    "required": ["id", "first_name", "last_name", "version"],
+    "properties": {
+        "id": {"type": "integer"},
+        "first_name": {"type": "string"},
+        "last_name": {"type": "string"},
+        "birth_date": {"type": ["string", "null"], "format": "date"},
+        "email": {"type": ["string", "null"]},
+        "phone": {"type": ["string", "null"]},
+        "employer_id": {"type": ["integer", "null"]},
+        "residence_district": {"type": ["string", "null"]},
+        "version": {"type": "integer"},
+    },
+}
 TIMELINE_ENTRY = {
     "type": "object",
     "required": ["id", "kind", "at"],
@@ -176,8 +191,9 @@ def build_spec() -> dict[str, Any]:
         version="1.0.0",
         openapi_version="3.1.0",
         info={
-            "description": "Firms and cases of the Weiterbildungsagentur Thüringen, read-only. "
-            "Bearer tokens (personal or service), scoped; the same region scopes as the UI."
+            "description": "Firms, persons and cases of the Weiterbildungsagentur Thüringen, "
+            "read-only. Bearer tokens (personal or service), scoped; the same region scopes "
+            "as the UI."
         },
         servers=[{"url": "/api/v1"}],
     )
@@ -189,6 +205,8 @@ def build_spec() -> dict[str, Any]:
         ("District", DISTRICT),
         ("Firm", FIRM),
         ("FirmPage", page_of("Firm")),
+        ("Person", PERSON),
+        ("PersonPage", page_of("Person")),
         ("TimelineEntry", TIMELINE_ENTRY),
         ("Case", CASE),
         ("CasePage", page_of("Case")),

@@ -17,6 +17,7 @@ from wbagentur.extensions import db
 
 SCOPES = {
     "firms:read": "Unternehmen lesen",
+    "persons:read": "Personen lesen (ohne besondere Kategorien)",
     "cases:read": "Fälle mit Verlauf lesen",
 }
 PREFIX = "wba_"

@@ -26,6 +26,8 @@ from wbagentur.core.access import api_token, public
 from wbagentur.extensions import db
 from wbagentur.firms.access import firms_visible_to, get_firm_for
 from wbagentur.firms.models import Firm
+from wbagentur.persons.access import get_person_for, persons_visible_to
+from wbagentur.persons.models import Person
 from wbagentur.regions.models import District
 
 
@@ -222,6 +224,69 @@ def case(case_id: int) -> ResponseReturnValue:
     return _with_etag(
         {**_case_json(found), "timeline": timeline}, f"case-{found.id}-v{found.version}"
     )
+
+
+def _person_json(person: Person) -> dict[str, Any]:
+    """Identifying and contact data; no special categories (Art. 9 GDPR)."""
+    return {
+        "id": person.id,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        "email": person.email,
+        "phone": person.phone,
+        "employer_id": person.employer_id,
+        "residence_district": person.residence_district.key if person.residence_district else None,
+        "version": person.version,
+    }
+
+
+def _processable(query: sa.Select[Any]) -> sa.Select[Any]:
+    """Persons whose processing is restricted (Art. 18 GDPR) or who were erased are not
+    handed to other systems."""
+    return query.where(Person.restricted_at.is_(None), Person.erased_at.is_(None))
+
+
+PERSON_ID = [{"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+
+@bp.get("/persons")
+@requires_scope("persons:read")
+@operation("/persons", "Persons the token's user may see", "persons:read", "PersonPage", PAGING)
+def persons() -> ResponseReturnValue:
+    query = _processable(persons_visible_to(g.api_user)).order_by(
+        Person.last_name, Person.first_name, Person.id
+    )
+    items, page, per_page, total = _page(query)
+    audit.record(g.api_user, "api.persons.list", None, None, token=g.api_token_id, count=len(items))
+    db.session.commit()
+    return jsonify(
+        {
+            "items": [_person_json(p) for p in items],
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+        }
+    )
+
+
+@bp.get("/persons/<int:person_id>")
+@requires_scope("persons:read")
+@operation(
+    "/persons/{person_id}",
+    "One person (404 outside the region, restricted or erased)",
+    "persons:read",
+    "Person",
+    PERSON_ID,
+    etag=True,
+)
+def person(person_id: int) -> ResponseReturnValue:
+    found = get_person_for(g.api_user, person_id)
+    if found.restricted_at is not None or found.erased_at is not None:
+        raise ApiError("not_found")
+    audit.record(g.api_user, "person.view", "person", found.id, token=g.api_token_id)
+    db.session.commit()
+    return _with_etag(_person_json(found), f"person-{found.id}-v{found.version}")
 
 
 @bp.get("/openapi.json")
