@@ -106,8 +106,8 @@ def test_advisor_records_entry_and_exit_supervisor_exports(page, persona, live_a
 
     _logout(page)
     _login(page, supervisor)
-    page.goto("/esf/kennzahlen?von=01.11.2026&bis=31.12.2026")
-    assert_no_axe_violations(page, "esf-indicators")
+    page.goto("/uebersicht/esf?von=2026-11-01&bis=2026-12-31")  # the one ESF+ overview
+    assert_no_axe_violations(page, "esf-overview")
     with page.expect_download() as info:
         page.click("main a:has-text('(CSV)')")
     text = open(info.value.path(), encoding="utf-8-sig").read()

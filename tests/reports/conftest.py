@@ -113,7 +113,7 @@ CASES: list[dict[str, Any]] = [
         outcome="other",
         contact=None,
         firm="f_micro",
-        participants=[],
+        participants=["p6"],
     ),
     dict(
         key="t1",
@@ -330,6 +330,138 @@ CHECKS = [
 ]
 # Accepted transfer of t1 from OT to SW, 7 days ago
 TRANSFERS = [dict(case="t1", source="OT", target="SW", decided=7)]
+# Recorded ESF+ participations (esf_participations): case, person, entry / exit (days ago),
+# answers at entry, results observed `results` days after the exit, survey state. Persons of a
+# case without a participation (p3 and p6 in case c1) are *not* ESF+ participants. Around the
+# four-week boundary: e3 observed on day 28 (counts), e4 on day 29 (does not). e6 entered
+# before the default period (365 days) and left in it; e8 is in region OT.
+ESF: list[dict[str, Any]] = [
+    dict(
+        key="e1",
+        case="c1",
+        person="p1",
+        entry=10,
+        gender="weiblich",
+        status="employed",
+        age=36,
+        isced="isced_3_4",
+        rural=True,
+        third_country=False,
+    ),
+    dict(
+        key="e2",
+        case="c1",
+        person="p2",
+        entry=10,
+        gender="maennlich",
+        status="long_term_unemployed",
+        age=66,
+        isced="isced_0_2",
+        disability=True,
+        exit=5,
+        situation="unemployed",
+        results=3,
+        employment=True,
+    ),
+    dict(
+        key="e3",
+        case="c2",
+        person="p4",
+        entry=45,
+        gender="divers",
+        status="inactive",
+        age=17,
+        isced="isced_5_8",
+        exit=40,
+        situation="inactive",
+        results=28,
+        job_searching=True,
+        qualification=True,
+    ),
+    dict(
+        key="e4",
+        case="c2",
+        person="p6",
+        entry=45,
+        gender="weiblich",
+        status="unemployed",
+        age=46,
+        isced="isced_3_4",
+        foreign=True,
+        exit=40,
+        situation="unemployed",
+        results=29,
+        employment=True,
+    ),
+    dict(
+        key="e5",
+        case="c6",
+        person="p5",
+        entry=300,
+        gender=None,
+        status="employed",
+        age=29,
+        isced="isced_5_8",
+        exit=250,
+        situation="employed",
+        results=0,
+        education=True,
+        survey="answered",
+        longterm_employment=True,
+        longterm_improved=True,
+    ),
+    dict(
+        key="e6",
+        case="c4",
+        person="p8",
+        entry=380,
+        gender="maennlich",
+        status="unemployed",
+        age=75,
+        isced=None,
+        exit=190,
+        situation="inactive",
+        survey="no_response",
+    ),
+    dict(
+        key="e7",
+        case="c5",
+        person="p7",
+        entry=20,
+        gender="weiblich",
+        status="employed",
+        age=55,
+        isced=None,
+        minority=True,
+        homeless=True,
+        foreign=True,
+    ),
+    dict(
+        key="e9",
+        case="c8",
+        person="p6",
+        entry=290,
+        gender="weiblich",
+        status="inactive",
+        age=45,
+        isced="isced_3_4",
+        exit=220,
+        situation="inactive",
+        results=10,
+        job_searching=True,
+        survey="no_consent",
+    ),
+    dict(
+        key="e8",
+        case="o1",
+        person="p9",
+        entry=15,
+        gender="weiblich",
+        status="unemployed",
+        age=41,
+        isced="isced_5_8",
+    ),
+]
 
 
 @dataclass
@@ -341,6 +473,43 @@ class Data:
     regions: dict[str, int] = field(default_factory=dict)
     partners: dict[str, int] = field(default_factory=dict)
     persons: dict[str, int] = field(default_factory=dict)
+
+
+def _add_esf(data: Data) -> None:
+    from wbagentur.esf.models import EsfParticipation
+    from wbagentur.extensions import db
+
+    for spec in ESF:
+        exit_day = data.today - timedelta(days=spec["exit"]) if "exit" in spec else None
+        db.session.add(
+            EsfParticipation(
+                case_id=data.cases[spec["case"]],
+                person_id=data.persons[spec["person"]],
+                entry_date=data.today - timedelta(days=spec["entry"]),
+                employment_status=spec["status"],
+                age_at_entry=spec["age"],
+                isced_level=spec["isced"],
+                gender=spec["gender"],
+                third_country_national=spec.get("third_country"),
+                foreign_background=spec.get("foreign"),
+                homeless=spec.get("homeless"),
+                rural_area=spec.get("rural"),
+                disability=spec.get("disability"),
+                minority=spec.get("minority"),
+                exit_date=exit_day,
+                exit_situation=spec.get("situation"),
+                results_on=exit_day + timedelta(days=spec["results"])
+                if exit_day and "results" in spec
+                else None,
+                result_job_searching=spec.get("job_searching", False),
+                result_education=spec.get("education", False),
+                result_qualification=spec.get("qualification", False),
+                result_employment=spec.get("employment", False),
+                survey_state=spec.get("survey", "not_due"),
+                longterm_employment=spec.get("longterm_employment"),
+                longterm_improved=spec.get("longterm_improved"),
+            )
+        )
 
 
 def build(app: Any) -> Data:
@@ -484,6 +653,7 @@ def build(app: Any) -> Data:
                     created_at=now - timedelta(days=spec["created"]),
                 )
             )
+        _add_esf(data)
         for spec in TRANSFERS:
             db.session.add(
                 Transfer(

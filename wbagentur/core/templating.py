@@ -27,7 +27,7 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("persons.index", _l("Personen"), ("advisor", "supervisor", "coordinator")),
     ("funding.programmes", _l("Förderprogramme"), ("admin", "coordinator")),
     ("esf.completeness", _l("ESF+-Vollständigkeit"), ("advisor", "supervisor")),
-    ("esf.indicators", _l("ESF+-Teilnahmen"), ("supervisor", "coordinator")),
+    ("reports.esf", _l("ESF+-Indikatoren"), ("supervisor", "coordinator")),
     ("referrals.partners", _l("Partner"), ("admin", "coordinator", "supervisor", "advisor")),
     ("accounts.users", _l("Benutzer"), ("admin",)),
     ("auditlog.index", _l("Protokoll"), ("admin",)),

@@ -5,14 +5,13 @@
 /esf/teilnahmen/<id>/austritt                        GET/POST exit         W
 /esf/teilnahmen/<id>/begruendung                     POST  missing_reason   W
 /esf/vollstaendigkeit                                GET   completeness     advisor, supervisor
-/esf/kennzahlen                                      GET   indicators       supervisor, coordinator
+/esf/kennzahlen                                      GET   indicators       -> /uebersicht/esf
 /esf/export/teilnehmende.<csv|xlsx>                  GET   export           supervisor, coordinator
 /esf/umfrage/<token>                                 GET/POST survey        public
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -259,34 +258,21 @@ def _period() -> tuple[forms.PeriodForm, date, date, int | None]:
 @bp.route("/esf/kennzahlen")
 @requires_role(*REPORTING)
 def indicators() -> Any:
-    form, start, end, region_id = _period()
-    counts = services.indicator_counts(region_id, start, end)
-    threshold = int(current_app.config["ESF_SUPPRESSION_THRESHOLD"])
-    columns = [*rules.GENDER_COLUMNS, "unknown", "total"]
-
-    def cells(key: str) -> list[str]:
-        counter: Counter[str] = counts.get(key, Counter())
-        return [rules_suppress(int(counter.get(c, 0)), threshold) for c in columns]
-
-    tables = [
-        (_("Daten bei Eintritt"), [(label, cells(key)) for key, label in rules.ENTRY_ROWS]),
-        (_("Ergebnisse nach Austritt"), [(label, cells(key)) for key, label in rules.RESULT_ROWS]),
+    """The indicator table lives on the one ESF+ overview (/uebersicht/esf, reports.esf),
+    which counts these participations through ``services.indicator_counts``; old links
+    and bookmarks land there with their filters."""
+    form = forms.PeriodForm(request.args)
+    form.region.choices = [("", "")] + [
+        (str(r), str(r)) for r in db.session.scalars(sa.select(Region.id))
     ]
-    return render_template(
-        "esf/indicators.html",
-        form=form,
-        start=start,
-        end=end,
-        tables=tables,
-        threshold=threshold,
-        args={"von": start.isoformat(), "bis": end.isoformat(), "region": region_id or ""},
-    )
-
-
-def rules_suppress(value: int, threshold: int) -> str:
-    from wbagentur.reports.indicators import suppress
-
-    return suppress(value, threshold)
+    form.validate()
+    keep: dict[str, Any] = {}
+    for field in (form.von, form.bis):
+        if field.data and not field.errors:
+            keep[field.name] = field.data.isoformat()  # the overview's filter takes ISO dates
+    if current_user.role == "coordinator" and form.region.data and not form.region.errors:
+        keep["region"] = form.region.data
+    return redirect(url_for("reports.esf", **keep))
 
 
 @bp.route("/esf/export/<filename>")

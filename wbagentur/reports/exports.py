@@ -66,6 +66,7 @@ SHEET_NAMES = {
     "regionen-uebergaben": "Übergaben zwischen Regionen",
     "zugangswege": "Zugangswege",
     "esf-teilnehmende": "ESF-Teilnehmende",
+    "esf-ergebnisse": "ESF-Ergebnisse",
     "esf-kmu": "ESF-KMU",
 }
 EURO_FORMAT = '#,##0.00 "€"'

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wbagentur.cases.models import Case, FollowUp, case_participants
+from wbagentur.cases.models import Case, FollowUp
 from wbagentur.cases.queries import (
     AGE_BUCKETS,
     age_condition,
@@ -28,7 +28,6 @@ from wbagentur.cases.queries import (
 from wbagentur.core.timezone import BERLIN
 from wbagentur.firms.models import Firm
 from wbagentur.funding.models import FundingCheck
-from wbagentur.persons.models import Consent, Person
 from wbagentur.referrals.models import Partner, Referral, Transfer
 
 
@@ -259,57 +258,6 @@ def transfer_matrix(scope: ReportScope) -> sa.Select[Any]:
 
 
 # ---------------------------------------------------------------- ESF+
-
-
-def _active_consent(purpose: str) -> sa.ColumnElement[bool]:
-    return (
-        sa.select(Consent.id)
-        .where(
-            Consent.person_id == Person.id,
-            Consent.purpose == purpose,
-            Consent.withdrawn_at.is_(None),
-        )
-        .exists()
-    )
-
-
-def esf_participants(region_ids: tuple[int, ...], start: date, end: date) -> sa.Select[Any]:
-    """One row per (region, person) among persons of individual cases and participants of
-    firm cases opened in the period, with the person's first opening as entry date."""
-    period = in_local_period(Case.opened_at, start, end)
-    individual = sa.select(
-        Case.region_id.label("region_id"),
-        Case.person_id.label("person_id"),
-        Case.opened_at.label("opened_at"),
-    ).where(Case.region_id.in_(region_ids), Case.person_id.is_not(None), *period)
-    participant = (
-        sa.select(
-            Case.region_id.label("region_id"),
-            case_participants.c.person_id.label("person_id"),
-            Case.opened_at.label("opened_at"),
-        )
-        .join(case_participants, case_participants.c.case_id == Case.id)
-        .where(Case.region_id.in_(region_ids), *period)
-    )
-    union = sa.union_all(individual, participant).subquery()
-    first = (
-        sa.select(
-            union.c.region_id, union.c.person_id, sa.func.min(union.c.opened_at).label("entry_at")
-        )
-        .group_by(union.c.region_id, union.c.person_id)
-        .subquery()
-    )
-    return sa.select(
-        first.c.region_id,
-        first.c.entry_at,
-        Person.gender,
-        Person.birth_date,
-        Person.employment_status,
-        Person.isced_level,
-        Person.severely_disabled,
-        _active_consent("esf_reporting").label("esf_consent"),
-        _active_consent("special_categories").label("special_consent"),
-    ).join(Person, Person.id == first.c.person_id)
 
 
 def esf_firms(region_ids: tuple[int, ...], start: date, end: date) -> sa.Select[Any]:

@@ -22,6 +22,8 @@ from wbagentur.cases.queries import AGE_BUCKETS
 from wbagentur.cases.services import add_entry
 from wbagentur.core import audit, numbers
 from wbagentur.core.errors_domain import DomainError
+from wbagentur.esf import rules as esf_rules
+from wbagentur.esf import services as esf_services
 from wbagentur.extensions import db
 from wbagentur.firms.rules import classify_sme, weighted_headcount
 from wbagentur.referrals.data import PROGRAMMES
@@ -521,42 +523,56 @@ def _matrix_table(
 @dataclass
 class EsfReport:
     participants: Table
+    results: Table
     smes: Table
     threshold: int
 
 
-def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: int) -> EsfReport:
-    """ESF+ indicator tables with small cells suppressed; no personal data in the result."""
-    records = []
-    from wbagentur.core.timezone import BERLIN
+ESF_COLUMNS = ["Indikator", "Frauen", "Männer", "nicht-binär", "ohne Angabe", "insgesamt"]
 
-    for row in db.session.execute(queries.esf_participants(region_ids, start, end)):
-        records.append(
-            indicators.Participant(
-                gender=row.gender,
-                birth_date=row.birth_date,
-                entry_date=row.entry_at.astimezone(BERLIN).date(),
-                employment_status=row.employment_status,
-                isced_level=row.isced_level,
-                severely_disabled=row.severely_disabled,
-                esf_consent=bool(row.esf_consent),
-                special_consent=bool(row.special_consent),
-            )
-        )
-    counts = indicators.participant_indicators(records)
-    genders = list(indicators.GENDER_COLUMNS)
-    rows = []
-    for key, label in indicators.indicator_rows():
-        counter: Mapping[str, int] = counts.get(key, {})
-        rows.append(
-            [Cell(label)]
-            + [Cell(indicators.suppress(counter.get(g, 0), threshold)) for g in [*genders, "total"]]
-        )
+
+def _esf_rows(
+    rows: list[tuple[str, str]], counts: Mapping[str, Mapping[str, int]], threshold: int
+) -> list[list[Cell]]:
+    columns = [*esf_rules.GENDER_COLUMNS, "unknown", "total"]
+    return [
+        [Cell(label)]
+        + [
+            Cell(indicators.suppress(int(counts.get(key, {}).get(c, 0)), threshold))
+            for c in columns
+        ]
+        for key, label in rows
+    ]
+
+
+def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: int) -> EsfReport:
+    """ESF+ overview with small cells suppressed; no personal data in the result.
+
+    Participants are the **recorded ESF+ participations** (``wbagentur.esf``): data at entry
+    for entries in the period, results for exits in it, counted by
+    ``esf.services.indicator_counts`` (the only place that defines them). Supported SMEs are
+    counted separately: distinct firms of firm cases opened in the period (Reg. (EU)
+    2021/1057 Annex I). ``region_ids``: one region, or every region (= no region filter)."""
+    counts: Mapping[str, Mapping[str, int]] = {}
+    if region_ids:
+        region_id = region_ids[0] if len(region_ids) == 1 else None
+        counts = esf_services.indicator_counts(region_id, start, end)
     participants = Table(
         "esf-teilnehmende",
-        "ESF+-Teilnehmende (Daten bei Eintritt)",
-        ["Indikator", *indicators.GENDER_COLUMNS.values(), "gesamt"],
-        rows,
+        "ESF+-Teilnehmende: Daten bei Eintritt",
+        ESF_COLUMNS,
+        _esf_rows(esf_rules.ENTRY_ROWS, counts, threshold),
+        note="Erfasste ESF+-Teilnahmen mit Eintrittsdatum im Zeitraum.",
+    )
+    results = Table(
+        "esf-ergebnisse",
+        "ESF+-Teilnehmende: Ergebnisse nach Austritt",
+        ESF_COLUMNS,
+        _esf_rows(esf_rules.RESULT_ROWS, counts, threshold),
+        note=(
+            "Erfasste ESF+-Teilnahmen mit Austrittsdatum im Zeitraum; unmittelbare Ergebnisse "
+            "zählen, wenn sie bis 28 Tage nach dem Austritt festgestellt wurden."
+        ),
     )
     classes = []
     for row in db.session.execute(queries.esf_firms(region_ids, start, end)):
@@ -585,7 +601,7 @@ def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: in
         ["Größenklasse (EU)", "Anzahl"],
         sme_rows,
     )
-    return EsfReport(participants, smes, threshold)
+    return EsfReport(participants, results, smes, threshold)
 
 
 # ---------------------------------------------------------------- reassignment

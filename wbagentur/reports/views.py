@@ -157,8 +157,12 @@ def export(filename: str) -> Any:
         abort(404)
     key, fmt = match.groups()
     if key.startswith("esf-"):
-        _form, report, start, end = _esf_from_args()
-        tables = {"esf-teilnehmende": report.participants, "esf-kmu": report.smes}
+        _form, report, start, end, _region = _esf_from_args()
+        tables = {
+            "esf-teilnehmende": report.participants,
+            "esf-ergebnisse": report.results,
+            "esf-kmu": report.smes,
+        }
     else:
         # Only the exported table's queries run, not the whole dashboard's.
         _form, board = _dashboard_from_args(only=None if key == ALL_TABLES else key)
@@ -244,29 +248,37 @@ def monthly_pdf() -> Any:
     return response
 
 
-def _esf_from_args() -> tuple[Any, Any, date, date]:
+def _esf_from_args() -> tuple[Any, Any, date, date, int | None]:
     form = forms.EsfFilterForm(request.args)
     form.region.choices = [("", _("alle Regionen"))] + [(str(r.id), r.name) for r in _all_regions()]
     form.validate()
-    regions, _region = _regions_for(form)
+    regions, region = _regions_for(form)
+    if current_user.role != "coordinator" and not regions:
+        abort(403)
     start, end = _period(form, 365)
     form.von.data, form.bis.data = start.isoformat(), end.isoformat()
     threshold = int(current_app.config.get("ESF_SUPPRESSION_THRESHOLD", 5))
     report = services.build_esf(tuple(r.id for r in regions), start, end, threshold)
-    return form, report, start, end
+    return form, report, start, end, region
 
 
 @bp.route("/uebersicht/esf")
 @requires_role(*READERS)
 def esf() -> Any:
-    form, report, start, end = _esf_from_args()
+    """The one ESF+ overview: participant indicators from the recorded participations
+    (wbagentur.esf), supported SMEs, links to the completeness list and the monitoring export."""
+    form, report, start, end, region = _esf_from_args()
+    # The period actually shown, so that every export and link counts the same period.
+    period = {"von": start.isoformat(), "bis": end.isoformat()}
+    if region is not None:
+        period["region"] = str(region)
     return render_template(
         "reports/esf.html",
         form=form,
         report=report,
         start=start,
         end=end,
-        args=request.args.to_dict(),
+        args=period,
     )
 
 
