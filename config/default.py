@@ -193,3 +193,6 @@ WORKER_INTERVALS: dict[str, int] = {}
 # --- Bulk import of firms and persons (wbagentur/imports; /import) ---
 # Largest import file (CSV or XLSX); at most 5,000 rows per file.
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
+# Uploaded files between dry run and confirmation (removed by the worker after 24 hours);
+# None = <instance>/imports.
+IMPORT_DIR = None

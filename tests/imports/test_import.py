@@ -17,7 +17,15 @@ from wbagentur.firms.models import Firm
 from wbagentur.persons.models import Person
 from wbagentur.regions.models import District
 
-pytestmark = pytest.mark.usefixtures("fixed_clock")
+pytestmark = pytest.mark.usefixtures("fixed_clock", "import_dir")
+
+
+@pytest.fixture
+def import_dir(clean_app, tmp_path, monkeypatch):
+    """Kept upload files go to the test's own folder, not the instance folder."""
+    monkeypatch.setitem(clean_app.config, "IMPORT_DIR", str(tmp_path / "imports"))
+    return tmp_path / "imports"
+
 
 SW_DISTRICTS = ("Suhl", "Wartburgkreis", "Schmalkalden-Meiningen", "Hildburghausen", "Sonneberg")
 FIRM_HEADER = "Name;Landkreis;Handelsregisternummer;E-Mail;Beschäftigte über 30 Std.;Umsatz (EUR)"
@@ -287,3 +295,24 @@ def _names(app) -> set[str]:
 def test_only_regional_editors_import(client, make_user, auth, role):
     auth.login(make_user(role))
     assert client.get("/import").status_code == 403
+
+
+def test_unconfirmed_uploads_are_removed_by_the_worker_after_a_day(
+    client, clean_app, make_user, auth, import_dir
+):
+    import os
+    import time
+
+    from wbagentur.jobs import services as jobs
+
+    auth.login(make_user("advisor", "SW"))
+    _upload(client, _csv([FIRM_HEADER, "Alt GmbH;Suhl;;;;"]))
+    _upload(client, _csv([FIRM_HEADER, "Neu GmbH;Suhl;;;;"]))
+    old, new = sorted(import_dir.iterdir(), key=lambda p: p.stat().st_mtime)
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    with clean_app.app_context():
+        job = next(j for j in jobs.registered_jobs() if j.name == "imports.cleanup")
+        assert jobs.run_job(job, "test-worker") == "1 Dateien"
+    assert not old.exists()
+    assert new.exists()

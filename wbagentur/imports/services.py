@@ -13,7 +13,7 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from flask import current_app
 
 from wbagentur.core import audit
 from wbagentur.core.errors_domain import DomainError
+from wbagentur.core.models import utcnow
 from wbagentur.core.numbers import NumberInputError, parse_money_cents, parse_number
 from wbagentur.core.text import normalise_search
 from wbagentur.extensions import db
@@ -576,7 +577,8 @@ def apply_plan(actor: Any, plan: ImportPlan) -> dict[str, int]:
 
 
 def _pending_dir() -> Path:
-    return Path(current_app.instance_path) / "imports"
+    configured = current_app.config.get("IMPORT_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "imports"
 
 
 def keep_upload(actor: Any, kind: str, filename: str, content: bytes) -> str:
@@ -611,3 +613,18 @@ def load_upload(actor: Any, token: str) -> tuple[str, bytes] | None:
 
 def discard_upload(token: str) -> None:
     (_pending_dir() / token).unlink(missing_ok=True)
+
+
+def remove_stale_uploads(max_age: timedelta = timedelta(hours=24)) -> int:
+    """Delete kept files that were never confirmed (they hold personal data); the worker
+    runs this hourly (``imports.cleanup``). Returns how many were removed."""
+    folder = _pending_dir()
+    if not folder.is_dir():
+        return 0
+    limit = utcnow().timestamp() - max_age.total_seconds()
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -34,6 +34,7 @@ DEFAULT_INTERVALS = {
     "referrals.remind": 3600,
     "retention.run": 86400,
     "esf.surveys": 3600,
+    "imports.cleanup": 3600,
 }
 # How long a worker may hold a job before another may take it over (a dead worker).
 LEASES = {
@@ -41,6 +42,7 @@ LEASES = {
     "referrals.remind": 1800,
     "retention.run": 3600,
     "esf.surveys": 1800,
+    "imports.cleanup": 600,
 }
 # A failed run is tried again after at most this long (not a whole day later).
 RETRY_AFTER = timedelta(minutes=5)
@@ -78,6 +80,12 @@ def _retention() -> str:
     return f"{sum(report.counts.values())} Datensätze, {removed} Dateien"
 
 
+def _import_cleanup() -> str:
+    from wbagentur.imports.services import remove_stale_uploads
+
+    return f"{remove_stale_uploads()} Dateien"
+
+
 def esf_survey_function() -> Callable[[], object] | None:
     """The ESF+ module's survey schedule (``send_due_surveys``, also ``flask esf surveys``),
     when the installation has that module; otherwise the worker skips the job."""
@@ -105,6 +113,7 @@ def registered_jobs() -> list[Job]:
         "mail.send": _send_mail,
         "referrals.remind": _referral_reminders,
         "retention.run": _retention,
+        "imports.cleanup": _import_cleanup,
     }
     if esf_survey_function() is not None:
         runs["esf.surveys"] = _esf_surveys
