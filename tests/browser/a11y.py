@@ -54,7 +54,10 @@ def record_scanned_template(template: str) -> None:
 
 
 def page_templates() -> set[str]:
-    """Every template that renders a whole page (not layouts, macros or partials)."""
+    """Every template that renders a whole page (not layouts, macros or partials).
+
+    Templates named ``*_pdf.html`` are rendered into tagged PDF, not served as pages: their
+    accessibility (structure tree, /Lang, /Title) is checked by tests/test_all_pdfs.py."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2] / "templates"
@@ -65,6 +68,7 @@ def page_templates() -> set[str]:
             rel.startswith(("macros/", "layouts/"))
             or rel == "base.html"
             or path.name.startswith("_")
+            or path.name.endswith("_pdf.html")
         ):
             continue
         pages.add(rel)
