@@ -47,9 +47,7 @@ def _expected(role, user_region, case_region, grant, method, endpoint):
 def test_access_matrix_has_no_leaks(client, clean_app, make_user, auth, capsys):
     routes = _case_routes(clean_app)
     assert any(e == "referrals.case_new" for _, _, e in routes)
-    assert any(
-        e == "cases.add_note" for _, _, e in routes
-    )
+    assert any(e == "cases.add_note" for _, _, e in routes)
     with clean_app.app_context():
         region_ids = dict(db.session.execute(sa.select(Region.code, Region.id)).tuples().all())
         cases = []  # (case_id, case_region, {region granted})

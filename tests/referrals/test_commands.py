@@ -71,12 +71,8 @@ def test_remind_escalate_expire_each_once(clean_app, runner, make_user, sw_advis
         ).first()
         assert event.via == "system"
         assert event.to_state == "expired"
-    assert (
-        _mails(clean_app, "referral_reminder") == 1
-    )
-    assert (
-        _mails(clean_app, "referral_escalation") == 1
-    )
+    assert _mails(clean_app, "referral_reminder") == 1
+    assert _mails(clean_app, "referral_escalation") == 1
 
 
 def test_seed_partners_command_is_idempotent(runner):

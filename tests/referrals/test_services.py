@@ -66,26 +66,16 @@ def test_send_with_consent_writes_event_timeline_audit_outbox_and_refers_case(
         assert {json.loads(e.data)["to"] for e in entries} == {"draft", "sent"}
         audit = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "referral.send"))
         details = json.loads(audit.details)
-        assert (
-            details["basis"] == "consent"
-        )
-        assert (
-            details["categories"] == ["firm"]
-        )
-        assert (
-            details["partner_id"] == referral.partner_id
-        )
+        assert details["basis"] == "consent"
+        assert details["categories"] == ["firm"]
+        assert details["partner_id"] == referral.partner_id
         mail = db.session.scalars(
             sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
         ).first()
         assert _count(OutboxMessage) == outbox_before + 1
         assert mail.recipient == "arbeitgeberservice@aa-suedwest.example"
-        assert (
-            "/weiterleitung/" in mail.body
-        )
-        assert (
-            "Suhler" not in mail.body
-        )
+        assert "/weiterleitung/" in mail.body
+        assert "Suhler" not in mail.body
         assert db.session.get(Case, case.id).status == "referred"
 
 
@@ -174,24 +164,16 @@ def test_full_path_accept_complete_records_outcome_in_cents(clean_app, sw_adviso
             course_start=None,
             voucher_issued=True,
         )
-        assert (
-            referral.state == "completed"
-        )
-        assert (
-            referral.amount_cents == 123456
-        )
-        assert (
-            referral.voucher_issued
-        )
+        assert referral.state == "completed"
+        assert referral.amount_cents == 123456
+        assert referral.voucher_issued
         assert referral.token_hash is None
         assert referral.answered_at is not None
         advisor_mails = db.session.scalars(
             sa.select(OutboxMessage).where(OutboxMessage.kind == "referral_advisor")
         ).all()
         assert len(advisor_mails) == 2
-        assert all(
-            m.recipient == sw_advisor.email for m in advisor_mails
-        )
+        assert all(m.recipient == sw_advisor.email for m in advisor_mails)
 
 
 def test_return_then_resend_gives_new_link(clean_app, sw_advisor):
@@ -245,12 +227,8 @@ def test_forbidden_transitions_raise_and_change_nothing(clean_app, sw_advisor, p
         state, events = referral.state, _count(ReferralEvent)
         with pytest.raises(DomainError):
             steps[action]()
-        assert (
-            db.session.get(Referral, referral.id).state == state
-        )
-        assert (
-            _count(ReferralEvent) == events
-        )
+        assert db.session.get(Referral, referral.id).state == state
+        assert _count(ReferralEvent) == events
 
 
 def test_stale_state_loses_with_conflict_and_writes_nothing(clean_app, sw_advisor):

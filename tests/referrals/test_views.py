@@ -146,15 +146,9 @@ def test_partner_link_accept_then_complete_shows_outcome_on_case(
     assert response.status_code == 303
     with clean_app.app_context():
         referral = db.session.get(Referral, referral_id)
-        assert (
-            referral.state == "completed"
-        )
-        assert (
-            referral.amount_cents == 123450
-        )
-        assert (
-            referral.voucher_issued is True
-        )
+        assert referral.state == "completed"
+        assert referral.amount_cents == 123450
+        assert referral.voucher_issued is True
         views = db.session.scalar(
             sa.select(sa.func.count())
             .select_from(AuditEvent)
@@ -217,9 +211,7 @@ def test_partner_decline_without_reason_rerenders(client, auth, sw_advisor, sw_c
     token = _token(clean_app)
     response = client.post(f"/weiterleitung/{token}/ablehnen", data={"decline-reason": ""})
     assert response.status_code == 200
-    assert "Bitte wählen Sie einen Grund." in response.get_data(
-        as_text=True
-    )
+    assert "Bitte wählen Sie einen Grund." in response.get_data(as_text=True)
     response = client.post(f"/weiterleitung/{token}/rueckfrage", data={"return-note": ""})
     assert "Bitte geben Sie an, welche Angaben fehlen." in response.get_data(as_text=True)
     assert _count(clean_app, ReferralEvent) == 2
@@ -288,15 +280,9 @@ def test_transfer_sw_to_ot_accepted_sender_reads_history_until_transfer_but_cann
     )
     with clean_app.app_context():
         case = db.session.get(Case, case_id)
-        assert (
-            case.region.code == "OT"
-        )
-        assert (
-            case.assigned_to_id == ot_advisor.id
-        )
-        assert (
-            case.reference.startswith("WBA-SW")
-        )
+        assert case.region.code == "OT"
+        assert case.assigned_to_id == ot_advisor.id
+        assert case.reference.startswith("WBA-SW")
     client.post(f"/faelle/{case_id}/notizen", data={"body": "Geheime Notiz nach der Übergabe"})
     auth.logout()
     auth.login(sw_advisor)
@@ -367,21 +353,11 @@ def test_partner_directory_admin_create_edit_deactivate(client, auth, make_user,
         data={"code": "Neu X", "name": "", "kind": "vhs", "email": "nope", "answer_days": "0"},
     )
     text = bad.get_data(as_text=True)
-    assert (
-        bad.status_code == 200
-    )
-    assert (
-        "Bitte nur Kleinbuchstaben" in text
-    )
-    assert (
-        "Bitte geben Sie den Namen ein." in text
-    )
-    assert (
-        "Bitte geben Sie eine gültige E-Mail-Adresse ein." in text
-    )
-    assert (
-        "Bitte geben Sie 1 bis 60 Arbeitstage an." in text
-    )
+    assert bad.status_code == 200
+    assert "Bitte nur Kleinbuchstaben" in text
+    assert "Bitte geben Sie den Namen ein." in text
+    assert "Bitte geben Sie eine gültige E-Mail-Adresse ein." in text
+    assert "Bitte geben Sie 1 bis 60 Arbeitstage an." in text
     bad_region = client.post(
         "/partner/neu",
         data={

@@ -240,7 +240,7 @@ def test_dashboard_advisor_and_admin_refused(client, auth, dataset, make_user):
 
 
 @pytest.mark.parametrize(
-    ('query', 'message'),
+    ("query", "message"),
     [
         ("von=2026-13-01", "Bitte geben Sie ein gültiges Datum ein"),
         ("von=gestern", "Bitte geben Sie ein gültiges Datum ein"),

@@ -216,12 +216,8 @@ def test_retention_run_removes_exactly_what_is_due(ctx):
     anonymised = db.session.get(Case, ids["advice_due"])
     assert anonymised.anonymised_at is not None
     assert anonymised.title == "anonymisiert"
-    assert (
-        anonymised.outcome == "no_need"
-    )
-    assert (
-        anonymised.region_id == firm.district.region_id
-    )
+    assert anonymised.outcome == "no_need"
+    assert anonymised.region_id == firm.district.region_id
     assert db.session.get(Case, ids["advice_recent"]).anonymised_at is None
     assert db.session.get(Case, ids["advice_hold"]).anonymised_at is None
     assert db.session.get(Case, ids["esf_due"]).anonymised_at is not None

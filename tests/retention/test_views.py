@@ -121,13 +121,7 @@ def test_restriction_set_and_lifted(client, auth, make_user, clean_app):
 
 def test_retention_command_prints_counts(runner):
     result = runner.invoke(args=["retention", "run"])
-    assert (
-        result.exit_code == 0
-    )
-    assert (
-        "login_attempts" in result.output
-    )
-    assert (
-        "files_removed" in result.output
-    )
+    assert result.exit_code == 0
+    assert "login_attempts" in result.output
+    assert "files_removed" in result.output
     assert "esf_case" in runner.invoke(args=["retention", "rules"]).output

@@ -509,7 +509,8 @@ def _matrix_table(
         rows.append(row)
     columns = ["von \\ an", *[r.name for r in regions]]
     note = (
-        "Fälle mit einer im Zeitraum gesendeten Weiterleitung an die Kontaktstelle einer anderen Region "
+        "Fälle mit einer im Zeitraum gesendeten Weiterleitung an die Kontaktstelle einer anderen "
+        "Region "
         "(Zeile: Region des Falls)."
         if key == "regionen-weiterleitungen"
         else "Fälle mit einer im Zeitraum angenommenen Übergabe (Zeile: abgebende Region)."

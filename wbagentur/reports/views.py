@@ -316,14 +316,16 @@ def reassign() -> Any:
             elif not result.stale:
                 flash(
                     _(
-                        "Keine Änderung: Die gewählten Fälle sind bereits so zugewiesen oder nicht mehr offen."
+                        "Keine Änderung: Die gewählten Fälle sind bereits so zugewiesen oder nicht "
+                        "mehr offen."
                     ),
                     "info",
                 )
             if result.stale:
                 flash(
                     _(
-                        "Inzwischen geändert und daher nicht umverteilt: %(refs)s. Bitte prüfen Sie diese "
+                        "Inzwischen geändert und daher nicht umverteilt: %(refs)s. Bitte prüfen "
+                        "Sie diese "
                         "Fälle und wählen Sie sie erneut aus.",
                         refs=", ".join(result.stale),
                     ),
