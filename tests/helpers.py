@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from typing import Any
 
@@ -40,3 +41,14 @@ def html_page(response: Any, lang: str = "de", check_csrf: bool = False) -> Any:
 
 def text_of(root: Any) -> str:
     return " ".join(t.strip() for t in root.itertext() if t.strip())
+
+
+# `make test-future` preloads libfaketime into the test processes (docs/testing.md).
+CLOCK_VARIABLES = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC")
+
+
+def real_clock_env() -> dict[str, str]:
+    """The environment for a helper process that is not under test (Chromium, Redis): it
+    keeps the real clock. Those programs do not run under libfaketime, and they measure only
+    relative times (a page's timers, a key's time to live)."""
+    return {k: v for k, v in os.environ.items() if k not in CLOCK_VARIABLES}

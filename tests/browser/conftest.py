@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from tests.helpers import CLOCK_VARIABLES, real_clock_env
+
 CHROMIUM = os.environ.get("WBAGENTUR_CHROMIUM", "/usr/bin/chromium")
-CLOCK_VARIABLES = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC")
 # Seeded by migrations; kept between browser tests.
 REFERENCE_TABLES = {
     "regions",
@@ -132,7 +133,7 @@ def browser() -> Iterator[Any]:
             executable_path=CHROMIUM,
             headless=True,
             args=CHROMIUM_ARGS,
-            env={k: v for k, v in os.environ.items() if k not in CLOCK_VARIABLES},
+            env=real_clock_env(),
         )
         yield browser
         browser.close()

@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.figures import record_figure
+from tests.helpers import real_clock_env
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS = shutil.which("redis-server")
@@ -111,6 +112,7 @@ def _gunicorn(backend, tmp_path, extra_env):
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=real_clock_env(),
     )
     env = {
         **os.environ,
