@@ -71,6 +71,16 @@ def test_advisor_records_entry_and_exit_supervisor_exports(page, persona, live_a
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/faelle/" in url and url.rstrip("/").split("/")[-1].isdigit())
     case_id = page.url.rstrip("/").split("/")[-1]
+    # Counselled on two days (more than short counselling, so she is a participant).
+    for day, summary in (("02.11.2026", "Erstgespräch"), ("09.11.2026", "Bildungsweg geplant")):
+        page.locator("summary:has-text('Kontakt erfassen')").click()
+        page.select_option("#channel", "visit")
+        page.fill("#on_date", day)
+        page.fill("#duration_minutes", "90")
+        page.fill("#summary", summary)
+        with page.expect_navigation():
+            page.click("button:has-text('Kontakt speichern')")
+        assert summary in page.locator("#verlauf").inner_text()
 
     page.click("main a[data-esf-link]")
     page.wait_for_url(path_is(f"/esf/faelle/{case_id}"))

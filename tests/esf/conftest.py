@@ -4,7 +4,7 @@ cases with persons and participations through the services (clock set by each te
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -50,8 +50,31 @@ def user(persona: Any) -> Any:
     return db.session.get(User, persona.id)
 
 
-def new_case(world: World, region_id: int | None = None, **person_fields: Any) -> tuple[Any, Any]:
-    """An individual case (advisor's, region SW unless given) with one person; flushed."""
+def counsel_over_two_days(case: Any) -> None:
+    """Two contacts of two hours on two days: more than short counselling
+    (ESF_SHORT_COUNSELLING_*), so the persons of the case count as ESF+ participants."""
+    from wbagentur.cases.models import TimelineEntry
+    from wbagentur.extensions import db
+
+    for day in (0, 1):
+        db.session.add(
+            TimelineEntry(
+                case_id=case.id,
+                kind="contact",
+                at=case.opened_at + timedelta(days=day),
+                contact_channel="visit",
+                duration_minutes=120,
+                body="Beratung",
+            )
+        )
+    db.session.flush()
+
+
+def new_case(
+    world: World, region_id: int | None = None, counselled: bool = False, **person_fields: Any
+) -> tuple[Any, Any]:
+    """An individual case (advisor's, region SW unless given) with one person; flushed.
+    ``counselled``: with two days of counselling, so that its person is a participant."""
     from wbagentur.cases import services as cases
 
     advisor = user(world.advisor)
@@ -67,6 +90,8 @@ def new_case(world: World, region_id: int | None = None, **person_fields: Any) -
         person_id=person.id,
         assigned_to_id=advisor.id,
     )
+    if counselled:
+        counsel_over_two_days(case)
     return case, person
 
 

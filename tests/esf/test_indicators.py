@@ -155,7 +155,7 @@ def dataset(clean_app, world):
             flags,
             survey,
         ) in enumerate(SPEC):
-            case, person = new_case(world, first=f"P{i}")
+            case, person = new_case(world, counselled=True, first=f"P{i}")
             state, employed, improved = survey
             db.session.add(
                 EsfParticipation(
@@ -180,7 +180,7 @@ def dataset(clean_app, world):
                 )
             )
         # the same data in another region must not count for SW
-        case, person = new_case(world, region_id=world.no_id, first="Nord")
+        case, person = new_case(world, region_id=world.no_id, counselled=True, first="Nord")
         db.session.add(
             EsfParticipation(
                 case_id=case.id,

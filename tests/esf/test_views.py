@@ -262,6 +262,7 @@ def test_export_read_back_one_row_per_participant_without_identifiers(
         for i in range(3):
             case, person = new_case(
                 world,
+                counselled=True,
                 first=f"Zoe{i}",
                 last="Export",
                 birth_date=date(1990, 1, 2 + i),

@@ -8,13 +8,14 @@ amounts, a transfer, funding checks, and persons with genders, ages, ISCED and c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from tests.personas import create_persona
+from wbagentur.core.timezone import BERLIN
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 
@@ -476,9 +477,24 @@ class Data:
 
 
 def _add_esf(data: Data) -> None:
+    from wbagentur.cases.models import TimelineEntry
     from wbagentur.esf.models import EsfParticipation
     from wbagentur.extensions import db
 
+    # Each case with a participation was counselled on two days (2 × 2 h): more than short
+    # counselling, so its persons count (ESF_SHORT_COUNSELLING_*).
+    for key in sorted({spec["case"] for spec in ESF}):
+        for day in (10, 9):
+            db.session.add(
+                TimelineEntry(
+                    case_id=data.cases[key],
+                    kind="contact",
+                    at=datetime.combine(data.today - timedelta(days=day), time(10), BERLIN),
+                    contact_channel="visit",
+                    duration_minutes=120,
+                    body="Beratung",
+                )
+            )
     for spec in ESF:
         exit_day = data.today - timedelta(days=spec["exit"]) if "exit" in spec else None
         db.session.add(

@@ -168,7 +168,7 @@ class NoteForm(BaseForm):
 
 class ContactForm(BaseForm):
     channel = SelectField(_l("Kontaktweg"), choices=_choices(CONTACT_CHANNELS))
-    on_date = DateField(
+    on_date = TypedGermanDateField(
         _l("Datum"),
         validators=[InputRequired(_l("Bitte geben Sie das Datum an (TT.MM.JJJJ)."))],
         default=local_today,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -37,30 +38,41 @@ RESULT_FIELDS = tuple(rules.RESULT_LABELS)
 # ---------------------------------------------------------------- who is a participant
 
 
-def counselling_of(case: Case) -> tuple[int, int]:
-    """(minutes, distinct local days) of the contacts recorded on the case."""
-    rows = db.session.execute(
-        sa.select(TimelineEntry.at, TimelineEntry.duration_minutes).where(
-            TimelineEntry.case_id == case.id, TimelineEntry.kind == "contact"
-        )
-    ).all()
-    minutes = sum(r.duration_minutes or 0 for r in rows)
-    days = len({r.at.astimezone(BERLIN).date() for r in rows})
-    return minutes, days
-
-
 def case_is_participation(case: Case) -> bool:
     """Whether the persons of this case count as ESF+ participants (rules.is_participant
     with the configured short-counselling exemption)."""
+    return case.id in participating_cases([case.id])
+
+
+def participating_cases(case_ids: Iterable[int]) -> set[int]:
+    """Of these cases, those whose persons count as ESF+ participants: the short-counselling
+    exemption (ESF_SHORT_COUNSELLING_*, UNVERIFIED) applied to the contacts recorded on each
+    case, in one query. The completeness list, the indicators and the monitoring export all
+    ask this."""
+    ids = set(case_ids)
     config = current_app.config
-    minutes, days = counselling_of(case)
-    return rules.is_participant(
-        minutes,
-        days,
-        exempt_short=bool(config["ESF_SHORT_COUNSELLING_EXEMPT"]),
-        max_minutes=int(config["ESF_SHORT_COUNSELLING_MINUTES"]),
-        max_days=int(config["ESF_SHORT_COUNSELLING_DAYS"]),
-    )
+    if not ids or not config["ESF_SHORT_COUNSELLING_EXEMPT"]:
+        return ids
+    minutes: Counter[int] = Counter()
+    days: dict[int, set[date]] = {}
+    for case_id, at, duration in db.session.execute(
+        sa.select(TimelineEntry.case_id, TimelineEntry.at, TimelineEntry.duration_minutes).where(
+            TimelineEntry.case_id.in_(ids), TimelineEntry.kind == "contact"
+        )
+    ):
+        minutes[case_id] += duration or 0
+        days.setdefault(case_id, set()).add(at.astimezone(BERLIN).date())
+    return {
+        case_id
+        for case_id in ids
+        if rules.is_participant(
+            minutes[case_id],
+            len(days.get(case_id, ())),
+            exempt_short=True,
+            max_minutes=int(config["ESF_SHORT_COUNSELLING_MINUTES"]),
+            max_days=int(config["ESF_SHORT_COUNSELLING_DAYS"]),
+        )
+    }
 
 
 def case_persons(case: Case) -> list[Person]:
@@ -286,13 +298,7 @@ def incomplete_for(user: Any, advisor_id: int | None, limit: int = 500) -> list[
     ids = [c.id for c in cases]
     if not ids:
         return []
-    contacts: dict[int, list[Any]] = {}
-    for row in db.session.execute(
-        sa.select(TimelineEntry.case_id, TimelineEntry.at, TimelineEntry.duration_minutes).where(
-            TimelineEntry.case_id.in_(ids), TimelineEntry.kind == "contact"
-        )
-    ):
-        contacts.setdefault(row.case_id, []).append(row)
+    counted = participating_cases(ids)
     people: dict[int, set[int]] = {c.id: ({c.person_id} if c.person_id else set()) for c in cases}
     for case_id, person_id in db.session.execute(
         sa.select(case_participants.c.case_id, case_participants.c.person_id).where(
@@ -311,19 +317,9 @@ def incomplete_for(user: Any, advisor_id: int | None, limit: int = 500) -> list[
             sa.select(EsfParticipation).where(EsfParticipation.case_id.in_(ids))
         )
     }
-    config = current_app.config
     gaps = []
     for case in cases:
-        rows = contacts.get(case.id, [])
-        minutes = sum(r.duration_minutes or 0 for r in rows)
-        days = len({r.at.astimezone(BERLIN).date() for r in rows})
-        if not rules.is_participant(
-            minutes,
-            days,
-            exempt_short=bool(config["ESF_SHORT_COUNSELLING_EXEMPT"]),
-            max_minutes=int(config["ESF_SHORT_COUNSELLING_MINUTES"]),
-            max_days=int(config["ESF_SHORT_COUNSELLING_DAYS"]),
-        ):
+        if case.id not in counted:
             continue
         for person_id in sorted(people[case.id]):
             participation = participations.get((case.id, person_id))
@@ -528,13 +524,18 @@ RECORD_COLUMNS = [
 
 
 def _records(region_id: int | None, condition: Any) -> list[rules.Record]:
-    """Only the columns the indicators need (no ORM objects, no joined person)."""
+    """Only the columns the indicators need (no ORM objects, no joined person), of the
+    participations whose case counts (short counselling does not)."""
     stmt = (
-        sa.select(*RECORD_COLUMNS).join(Case, Case.id == EsfParticipation.case_id).where(condition)
+        sa.select(EsfParticipation.case_id, *RECORD_COLUMNS)
+        .join(Case, Case.id == EsfParticipation.case_id)
+        .where(condition)
     )
     if region_id is not None:
         stmt = stmt.where(Case.region_id == region_id)
-    return [rules.Record(*row) for row in db.session.execute(stmt)]
+    rows = db.session.execute(stmt).all()
+    counted = participating_cases(row[0] for row in rows)
+    return [rules.Record(*row[1:]) for row in rows if row[0] in counted]
 
 
 def indicator_counts(region_id: int | None, start: date, end: date) -> dict[str, Counter[str]]:
@@ -583,7 +584,7 @@ def export_rows(region_id: int | None, start: date, end: date) -> list[list[Any]
     secret = str(current_app.config["SECRET_KEY"])
     e = EsfParticipation
     stmt = (
-        sa.select(e.person_id, Region.code, *RECORD_COLUMNS, e.exit_situation)
+        sa.select(e.case_id, e.person_id, Region.code, *RECORD_COLUMNS, e.exit_situation)
         .join(Case, Case.id == e.case_id)
         .join(Region, Region.id == Case.region_id)
         .where(
@@ -595,8 +596,12 @@ def export_rows(region_id: int | None, start: date, end: date) -> list[list[Any]
     )
     if region_id is not None:
         stmt = stmt.where(Case.region_id == region_id)
+    result = db.session.execute(stmt).all()
+    counted = participating_cases(row[0] for row in result)
     rows = []
-    for person_id, region_code, *values, exit_situation in db.session.execute(stmt):
+    for case_id, person_id, region_code, *values, exit_situation in result:
+        if case_id not in counted:
+            continue  # short counselling: no ESF+ participation
         p = rules.Record(*values)
         immediate = rules.within_four_weeks(p.exit_date, p.results_on)
         rows.append(
