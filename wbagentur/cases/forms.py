@@ -201,10 +201,11 @@ class ContactForm(BaseForm):
 
     def contact_at(self) -> datetime:
         """The contact time as aware UTC (local time of day, or noon if none given)."""
-        if self.at_time.data is None and self.on_date.data == local_today():
+        day = self.on_date.data  # required: the form has validated
+        if day is None or (self.at_time.data is None and day == local_today()):
             return utcnow()
         when = self.at_time.data or time(12, 0)
-        return datetime.combine(self.on_date.data, when, tzinfo=BERLIN).astimezone(UTC)
+        return datetime.combine(day, when, tzinfo=BERLIN).astimezone(UTC)
 
 
 class FollowUpForm(BaseForm):
