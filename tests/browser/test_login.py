@@ -36,7 +36,7 @@ def test_login_errors_are_announced_and_linked(page):
     page.goto("/anmelden")
     page.click("button[type=submit]:has-text('Anmelden')")
     summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
+    summary.wait_for(state="visible")  # the answer is a new page: wait for it, not race it
     assert summary.evaluate("el => el === document.activeElement")
     assert page.locator("#email").get_attribute("aria-invalid") == "true"
     assert page.locator("#email").get_attribute("aria-describedby") == "email-error"
