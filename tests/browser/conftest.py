@@ -143,7 +143,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer, clean_db: Any) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server.url, locale="de-DE")
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", reduced_motion="reduce")
     page = context.new_page()
     page.set_default_timeout(10_000)
     console_errors: list[str] = []
