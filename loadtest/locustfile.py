@@ -1,13 +1,13 @@
 """Load test of the main advisor pages (issue 8, PERF-01), run by ``loadtest/run.py``.
 
-Every simulated user signs in through the real login form (CSRF on) as one of the 32
-generated advisors (``flask bench generate``; password ``BENCH_PASSWORD``), spread
-round-robin over the accounts so that no account has more sessions than the app allows
-(``SESSION_MAX_PER_USER``) up to 96 users. Then it works like an advisor with 1–3 s
-think time and the PERF-01 mix: about 70 % list and detail reads (inbox, own cases, the
-case list with a filter, case detail, the funding check in the case, the referral list,
-due follow-ups), 20 % saves (a note on one of the user's own cases) and 10 % search (POST
-of the search form and the redirected result list, as the browser does it).
+Every simulated user signs in through the real login form (CSRF on) as one of the generated
+advisors (``flask bench generate``, 100 at 100,000 cases; password ``BENCH_PASSWORD``),
+spread round-robin over the accounts so that no account has more sessions than the app
+allows (``SESSION_MAX_PER_USER``, 3) up to 300 users. Then it works like an advisor with 1–3
+s think time and the PERF-01 mix: about 70 % list and detail reads (inbox, own cases, the
+case list with a filter, case detail, the funding check in the case, the referral list, due
+follow-ups), 20 % saves (a note on one of the user's own cases) and 10 % search (POST of the
+search form and the redirected result list, as the browser does it).
 
 A request counts as an error unless it answers with the expected status; a page that
 sends the user back to the login form (session lost) is an error, too. Set
@@ -32,8 +32,9 @@ from loadtest import pages
 from wbagentur.bench.generator import ADVISORS_PER_REGION, BENCH_DOMAIN, BENCH_PASSWORD
 
 REGIONS = ("nt", "mt", "ot", "sw")
-# Round-robin over the regions first, so 50 users share 32 accounts at most twice each.
-ADVISORS = [
+# Every generated advisor account, round-robin over the regions (run.py reads them from the
+# database); without run.py the first eight of each region.
+ADVISORS = [a for a in os.environ.get("WBA_ACCOUNTS", "").split(",") if a] or [
     f"berater{n}.{code}@{BENCH_DOMAIN}"
     for n in range(1, ADVISORS_PER_REGION + 1)
     for code in REGIONS

@@ -13,7 +13,9 @@ locust's CSV files ``load-<db>_*.csv``). Exit status 0 only if every target is m
 The app runs with rate limits off (``WBAGENTUR_RATELIMIT_ENABLED=false``): all simulated
 users come from 127.0.0.1, so the per-IP login limit (20/min) would refuse most of the 50
 logins; the limits are tested on their own (RL-01). Login throttling per account counts
-only failed logins, and the users are spread over the 32 advisor accounts. The saves add
+only failed logins, and the users are spread round-robin over every generated advisor
+account (the generator scales them with the cases: 100 at 100,000 cases), which the
+locustfile reads from ``WBA_ACCOUNTS``. The saves add
 notes to the benchmark database (``--no-writes`` leaves them out).
 """
 
@@ -53,8 +55,9 @@ def bench_url(kind: str, path: str | None) -> str:
     )
 
 
-def check_database(kind: str, url: str) -> str:
-    """Refuse to start on a database without the generated accounts; return a description."""
+def check_database(kind: str, url: str) -> tuple[str, list[str]]:
+    """Refuse to start on a database without the generated accounts; return a description
+    and the advisor accounts, round-robin over the regions."""
     import sqlalchemy as sa
 
     from wbagentur.bench.generator import BENCH_DOMAIN
@@ -71,13 +74,29 @@ def check_database(kind: str, url: str) -> str:
                 {"d": f"%@{BENCH_DOMAIN}"},
             )
             cases = conn.scalar(sa.text("SELECT COUNT(*) FROM cases"))
+            rows = conn.execute(
+                sa.text(
+                    "SELECT u.email, cp.region_id FROM users u "
+                    "JOIN contact_points cp ON cp.id = u.contact_point_id "
+                    "WHERE u.role = 'advisor' AND u.is_active AND u.email LIKE :d ORDER BY u.id"
+                ),
+                {"d": f"%@{BENCH_DOMAIN}"},
+            ).all()
     except sa.exc.SQLAlchemyError as exc:
         raise SystemExit(f"Benchmark-Datenbank nicht lesbar ({type(exc).__name__}): {url}") from exc
     finally:
         engine.dispose()
     if not advisors:
         raise SystemExit(f"keine Bench-Konten in {url}: zuerst `flask bench generate` ausführen")
-    return f"{cases:,} Fälle, {advisors} Beratungskonten"
+    by_region: dict[int, list[str]] = {}
+    for email, region_id in rows:
+        by_region.setdefault(region_id, []).append(email)
+    # Round-robin over the regions first, so the users spread over every region.
+    columns = [by_region[r] for r in sorted(by_region)]
+    accounts = [
+        column[i] for i in range(max(map(len, columns))) for column in columns if i < len(column)
+    ]
+    return f"{cases:,} Fälle, {advisors} Beratungskonten", accounts
 
 
 def wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 90) -> None:
@@ -118,7 +137,7 @@ def seconds(duration: str) -> int:
 
 def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     url = bench_url(kind, args.path if kind == "sqlite" else None)
-    described = check_database(kind, url)
+    described, accounts = check_database(kind, url)
     import sqlalchemy as sa
 
     shown = sa.make_url(url).render_as_string(hide_password=True)
@@ -132,6 +151,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                 "WBAGENTUR_SECRET_KEY", "loadtest-secret-key-" + "x" * 32
             ),
             "WBAGENTUR_RATELIMIT_ENABLED": "false",
+            "WBA_ACCOUNTS": ",".join(accounts),
             "WBA_WAIT_MIN": str(args.wait_min),
             "WBA_WAIT_MAX": str(args.wait_max),
             "PYTHONPATH": str(ROOT),

@@ -58,7 +58,8 @@ CHUNK = 5_000
 BENCH_DOMAIN = "bench.example"
 # One known password for every generated account (documented in docs/performance.md).
 BENCH_PASSWORD = "Bench-Kennwort-Fallzahlen-2026"  # noqa: S105 (synthetic data only)
-ADVISORS_PER_REGION = 8
+ADVISORS_PER_REGION = 8  # at least; more with more cases (advisors_per_region)
+CASES_PER_ADVISOR = 4_000
 BERLIN = ZoneInfo("Europe/Berlin")
 
 # Every table the generator writes (PostgreSQL drops their foreign keys and plain
@@ -107,6 +108,15 @@ class Volume:
 
 
 DEFAULT_VOLUME = Volume.for_cases(100_000)
+
+
+def advisors_per_region(cases: int) -> int:
+    """Advisors grow with the cases (one per 4,000 cases over the four regions, at least 8
+    a region): 100,000 cases give 25 a region, so that a load test of 200 users shares each
+    account at most twice (``SESSION_MAX_PER_USER``) and a million cases are not the
+    workload of 32 people."""
+    return max(ADVISORS_PER_REGION, cases // (CASES_PER_ADVISOR * 4))
+
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -566,7 +576,7 @@ def generate(  # noqa: C901 (one linear pass over the tables; see the ---- secti
         return uid
 
     for region_id, code in sorted(regions.items()):
-        for n in range(1, ADVISORS_PER_REGION + 1):
+        for n in range(1, advisors_per_region(volume.cases) + 1):
             first = rnd.choice(first_f if n % 2 else first_m)
             advisors.setdefault(region_id, []).append(
                 add_user(
