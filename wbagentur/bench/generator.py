@@ -59,7 +59,7 @@ BENCH_DOMAIN = "bench.example"
 # One known password for every generated account (documented in docs/performance.md).
 BENCH_PASSWORD = "Bench-Kennwort-Fallzahlen-2026"  # noqa: S105 (synthetic data only)
 ADVISORS_PER_REGION = 8  # at least; more with more cases (advisors_per_region)
-CASES_PER_ADVISOR = 4_000
+CASES_PER_ADVISOR = 1_000
 BERLIN = ZoneInfo("Europe/Berlin")
 
 # Every table the generator writes (PostgreSQL drops their foreign keys and plain
@@ -111,7 +111,7 @@ DEFAULT_VOLUME = Volume.for_cases(100_000)
 
 
 def advisors_per_region(cases: int) -> int:
-    """Advisors grow with the cases (one per 4,000 cases over the four regions, at least 8
+    """Advisors grow with the cases (one per 1,000 cases, at least 8
     a region): 100,000 cases give 25 a region, so that a load test of 200 users shares each
     account at most twice (``SESSION_MAX_PER_USER``) and a million cases are not the
     workload of 32 people."""
