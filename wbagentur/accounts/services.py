@@ -446,6 +446,15 @@ def session_user(token: str | None, now: datetime | None = None) -> User | None:
     return row.user
 
 
+def session_row(token: str | None) -> UserSession | None:
+    """The session row of a session token, or None."""
+    if not token:
+        return None
+    return db.session.scalar(
+        sa.select(UserSession).where(UserSession.token_hash == _token_hash(token))
+    )
+
+
 def session_expires_at(token: str) -> datetime | None:
     """When the session ends if idle from now on (for the timeout warning)."""
     row = db.session.scalar(
