@@ -44,7 +44,7 @@ function page(res, title, body, status = 200) {
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
-  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
+  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${title}</title></head>
 <body><main><h1>${title}</h1>${body}</main></body></html>`);
 }
 
