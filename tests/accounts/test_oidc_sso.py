@@ -38,7 +38,7 @@ def idp(tmp_path_factory):
 def sso(clean_app, idp):
     """The app pointed at the test provider; settings restored afterwards."""
     saved = dict(clean_app.config)
-    clean_app.config.update(idp.config())
+    clean_app.config.update(idp.config(), PUBLIC_BASE_URL=APP_BASE)
     yield idp
     clean_app.config.clear()
     clean_app.config.update(saved)
@@ -83,7 +83,8 @@ def sign_in(client, username, password=PASSWORD, next_path=None):
             )
         else:
             raise AssertionError(
-                f"unexpected provider answer {response.status_code}: {response.text[:300]}"
+                f"unexpected provider answer {response.status_code} at {response.url}: "
+                + re.sub(r"<[^>]+>|\\s+", " ", response.text)[-600:]
             )
     raise AssertionError("too many redirects at the provider")
 
@@ -125,7 +126,7 @@ def test_login_page_offers_single_sign_on_only_when_configured(client, clean_app
     assert "Mit Single Sign-on anmelden" not in page
     assert client.get("/anmelden/sso").status_code == 404
     assert client.get("/anmelden/sso/rueckkehr?code=x&state=y").status_code == 404
-    for key, value in idp.config().items():
+    for key, value in {**idp.config(), "PUBLIC_BASE_URL": APP_BASE}.items():
         monkeypatch.setitem(clean_app.config, key, value)
     root = html_page(client.get("/anmelden?next=/faelle"))
     link = root.find(".//{http://www.w3.org/1999/xhtml}a[@data-sso-login]")
