@@ -275,6 +275,20 @@ def test_existing_account_is_linked_by_verified_email(client, clean_app, sso, ma
     sign_in(client, "hanna.sso")
     assert user_with(clean_app, sub)["id"] == persona.id
     assert len(actions(clean_app, "user.sso_link")) == 1
+    # From now on only the provider admits the account: the old password and a reset link
+    # would side-step a deactivation there.
+    client.post("/abmelden")
+    refused = client.post("/anmelden", data={"email": persona.email, "password": persona.password})
+    assert "Anmeldung fehlgeschlagen" in refused.get_data(as_text=True)
+    assert client.get("/start").status_code == 302
+    with clean_app.app_context():
+        from wbagentur.accounts import services
+
+        assert services.request_password_reset(persona.email) is None
+        db.session.commit()
+    (request,) = actions(clean_app, "password.reset_request")
+    assert '"sent": false' in request[2]
+    assert '"sso": true' in request[2]
 
 
 def test_unverified_email_of_an_existing_account_is_not_linked(client, clean_app, sso, make_user):
@@ -352,3 +366,18 @@ def test_local_passwords_off_refuses_the_password_form(client, clean_app, sso, m
     sign_in(client, "lena.sso")
     assert client.get("/start").status_code == 200
     assert client.get("/konto/passwort").status_code == 404
+
+
+def test_target_after_sign_in_stays_on_this_site(client, clean_app, sso):
+    sso.add_account("mara.sso", groups=["wba-beratung", "wba-region-ost"], name="Mara")
+    answer = sign_in(client, "mara.sso", next_path="https://evil.example/")
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/"
+
+
+def test_english_message_for_an_english_session(client, clean_app, sso):
+    sso.add_account("nora.sso", groups=[], name="Nora")
+    client.post("/sprache", data={"lang": "en"})
+    sign_in(client, "nora.sso")
+    page = text_of(html_page(client.get("/anmelden"), lang="en"))
+    assert "Your account at the sign-in service has no role in the case management." in page

@@ -314,7 +314,10 @@ def sign_in_from_claims(claims: Mapping[str, Any], config: Mapping[str, Any]) ->
                 or claims.get("email_verified") is not True
             ):
                 raise _refuse(SsoRefused(EMAIL_TAKEN, "email_taken"), existing.id)
+            # From now on the provider decides: the old password stops working, so that a
+            # deactivation at the provider cannot be side-stepped with it.
             existing.oidc_subject = subject
+            existing.password_hash = UNUSABLE_PASSWORD
             user = existing
             audit.record(None, "user.sso_link", "user", user.id)
         else:

@@ -593,6 +593,11 @@ def request_password_reset(email: str, now: datetime | None = None) -> str | Non
     if user is None or not user.is_active:
         audit.record(None, "password.reset_request", "user", None, sent=False)
         return None
+    if user.oidc_subject is not None:
+        # Single sign-on accounts have no password here: a reset link would let a password
+        # side-step a deactivation at the identity provider.
+        audit.record(None, "password.reset_request", "user", user.id, sent=False, sso=True)
+        return None
     if _reset_requests_in_last_hour(user, now) >= int(
         current_app.config["PASSWORD_RESET_MAX_PER_HOUR"]
     ):

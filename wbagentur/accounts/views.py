@@ -80,7 +80,9 @@ def _load_user(user_id: str) -> User | None:
     user = services.session_user(token)
     if user is None or str(user.id) != user_id:
         return None
-    if not oidc.revalidate_session(token):
+    # Only sessions opened by single sign-on are checked with the provider (the flag is set
+    # at that sign-in, in the signed cookie); password sessions cost no extra query.
+    if session.get(AUTH_METHOD_KEY) == "oidc" and not oidc.revalidate_session(token):
         # The provider no longer confirms the sign-in: the session is gone on the server.
         session.pop(SESSION_TOKEN_KEY, None)
         session.pop(AUTH_METHOD_KEY, None)
