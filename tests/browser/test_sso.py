@@ -70,3 +70,20 @@ def test_deactivated_at_the_provider_the_next_page_shows_the_login(page, idp):
     page.wait_for_url(path_is("/anmelden"))
     assert "Ihre Sitzung wurde beendet" in page.locator("main").inner_text()
     assert_no_axe_violations(page, "login-sso-ended")
+
+
+def test_with_local_passwords_off_the_button_is_the_way_in(page, idp, live_app):
+    idp.add_account("uwe.koch", groups=["wba-koordination"], name="Uwe Koch")
+    live_app.config["LOCAL_PASSWORDS_ENABLED"] = False
+    try:
+        page.goto("/anmelden")
+        assert page.locator("#password").count() == 0
+        assert "Passwort vergessen?" not in page.locator("main").inner_text()
+        assert_no_axe_violations(page, "login-sso-only")
+        page.locator("a:has-text('Mit Single Sign-on anmelden')").focus()
+        page.keyboard.press("Enter")
+        sign_in_at_provider(page, idp, "uwe.koch")
+        page.wait_for_url(path_is("/"))
+        assert "Uwe Koch · Landeskoordination" in page.locator("body").inner_text()
+    finally:
+        live_app.config["LOCAL_PASSWORDS_ENABLED"] = True
