@@ -323,7 +323,10 @@ def test_sso_admin_is_not_sent_to_the_totp_set_up(client, clean_app, sso):
     sso.add_account("karl.sso", groups=["wba-admin"], name="Karl")
     sign_in(client, "karl.sso")
     assert client.get("/").status_code == 200
-    assert client.get("/verwaltung/benutzer").status_code == 200
+    users = text_of(html_page(client.get("/verwaltung/benutzer")))
+    # The list says where the second factor of an SSO account is decided.
+    assert "Karl karl.sso@idp.example Administration alle Regionen aktiv" in users
+    assert "Single Sign-on: beim Anmeldedienst" in users
 
 
 def test_forged_or_replayed_callback_is_refused(client, clean_app, sso):
