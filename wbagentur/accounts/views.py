@@ -185,7 +185,6 @@ def _require_local_passwords() -> None:
 
 
 @bp.route("/anmelden/sso")
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
 @public
 def sso_start() -> Any:
     """Send the browser to the identity provider (authorisation code flow with PKCE)."""
