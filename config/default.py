@@ -196,3 +196,40 @@ IMPORT_MAX_BYTES = 2 * 1024 * 1024
 # Uploaded files between dry run and confirmation (removed by the worker after 24 hours);
 # None = <instance>/imports.
 IMPORT_DIR = None
+
+# --- Single sign-on with OpenID Connect (wbagentur/accounts/oidc.py; docs/operations.md) ---
+# Issuer URL of the identity provider, e.g. "https://sso.example.de/realms/wba" (Keycloak).
+# None: single sign-on is off and the login page offers only the password form.
+OIDC_ISSUER = None
+# Discovery document; None: <OIDC_ISSUER>/.well-known/openid-configuration.
+OIDC_DISCOVERY_URL = None
+# The application's confidential client at the provider (secret from the environment:
+# WBAGENTUR_OIDC_CLIENT_SECRET). Redirect URI to register: <base URL>/anmelden/sso/rueckkehr.
+OIDC_CLIENT_ID = None
+OIDC_CLIENT_SECRET = None
+OIDC_SCOPES = "openid email profile"
+# Claim names (a dot reaches into nested claims, e.g. "realm_access.roles" in Keycloak).
+OIDC_EMAIL_CLAIM = "email"
+OIDC_NAME_CLAIM = "name"
+OIDC_ROLE_CLAIM = "groups"
+OIDC_REGION_CLAIM = "groups"
+# Claim value -> role of the application (advisor, supervisor, coordinator, admin). An
+# account with several mapped values gets the highest (admin > coordinator > supervisor >
+# advisor); with none the sign-in is refused.
+OIDC_ROLE_MAP: dict[str, str] = {}
+# Claim value -> planning region code (NT, MT, OT, SW). Advisors and supervisors need
+# exactly one; the account joins the region's contact point.
+OIDC_REGION_MAP: dict[str, str] = {}
+# Link an existing account with the same e-mail address at its first single sign-on
+# (only when the provider says the address is verified: email_verified).
+OIDC_LINK_BY_EMAIL = True
+# A single sign-on session asks the provider again (token refresh, else userinfo) when its
+# last confirmation is older than this; a refusal (account deactivated or deleted, session
+# ended at the provider) ends the session at that request. 0: at every request.
+OIDC_REVALIDATE_SECONDS = 300
+# Timeout of every request to the provider (seconds).
+OIDC_TIMEOUT_SECONDS = 10
+# False: no password form on the login page, POSTs to it and the password-reset pages are
+# refused; staff sign in only through single sign-on (needs OIDC_ISSUER). Accounts keep
+# working through `flask accounts` on the server.
+LOCAL_PASSWORDS_ENABLED = True

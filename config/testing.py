@@ -15,3 +15,5 @@ ARGON2_PROFILE = "test"
 PUBLIC_BASE_URL = "http://localhost:5000"
 # Mails go to stdout unless a test chooses another backend (tests/jobs use "file").
 MAIL_BACKEND = "console"
+# Single sign-on sessions ask the test provider at every request (tests/accounts/test_oidc*).
+OIDC_REVALIDATE_SECONDS = 0

@@ -14,6 +14,9 @@ PUBLIC_ENDPOINTS = {
     "accounts.login_code",
     "accounts.password_forgot",
     "accounts.password_reset",
+    # Single sign-on: the way to the identity provider and back (accounts/oidc.py).
+    "accounts.sso_start",
+    "accounts.sso_callback",
     "main.set_language",
     "main.healthz",
     "main.accessibility",

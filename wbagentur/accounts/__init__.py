@@ -4,4 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from wbagentur.accounts import commands, views  # noqa: E402,F401
+from wbagentur.accounts import commands, oidc, views  # noqa: E402,F401
+
+# Refuse to start with unusable single sign-on settings (wbagentur/accounts/oidc.py).
+bp.record_once(lambda state: oidc.init_app(state.app))

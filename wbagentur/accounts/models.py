@@ -45,6 +45,9 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
     )
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The ``sub`` claim of the account at the OpenID Connect provider (accounts/oidc.py);
+    # set when the account was provisioned or linked by single sign-on.
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
 
     contact_point: Mapped[ContactPoint | None] = relationship(lazy="joined")
 
@@ -108,8 +111,19 @@ class UserSession(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Single sign-on sessions only (accounts/oidc.py): the provider's tokens, encrypted like
+    # the TOTP secrets, and when the provider last confirmed the account. A session whose
+    # check is older than OIDC_REVALIDATE_SECONDS asks the provider again before it serves
+    # a request; a refusal ends it. NULL for password sessions.
+    oidc_refresh_token: Mapped[str | None] = mapped_column(sa.Text)
+    oidc_access_token: Mapped[str | None] = mapped_column(sa.Text)
+    oidc_checked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+    @property
+    def is_sso(self) -> bool:
+        return self.oidc_checked_at is not None
 
 
 class LoginAttempt(db.Model):  # type: ignore[name-defined]

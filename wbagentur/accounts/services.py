@@ -446,6 +446,15 @@ def session_user(token: str | None, now: datetime | None = None) -> User | None:
     return row.user
 
 
+def session_row(token: str | None) -> UserSession | None:
+    """The session row of a session token, or None."""
+    if not token:
+        return None
+    return db.session.scalar(
+        sa.select(UserSession).where(UserSession.token_hash == _token_hash(token))
+    )
+
+
 def session_expires_at(token: str) -> datetime | None:
     """When the session ends if idle from now on (for the timeout warning)."""
     row = db.session.scalar(
@@ -583,6 +592,11 @@ def request_password_reset(email: str, now: datetime | None = None) -> str | Non
     user = user_by_email(email)
     if user is None or not user.is_active:
         audit.record(None, "password.reset_request", "user", None, sent=False)
+        return None
+    if user.oidc_subject is not None:
+        # Single sign-on accounts have no password here: a reset link would let a password
+        # side-step a deactivation at the identity provider.
+        audit.record(None, "password.reset_request", "user", user.id, sent=False, sso=True)
         return None
     if _reset_requests_in_last_hour(user, now) >= int(
         current_app.config["PASSWORD_RESET_MAX_PER_HOUR"]

@@ -4,6 +4,8 @@ password reset by e-mail, and the admin's user list.
 Routes:
   /anmelden                                   accounts.login              public
   /anmelden/code                              accounts.login_code         public
+  /anmelden/sso                               accounts.sso_start          public
+  /anmelden/sso/rueckkehr                     accounts.sso_callback       public
   /abmelden                          POST     accounts.logout             public
   /passwort-vergessen                         accounts.password_forgot    public
   /passwort-neu/<token>                       accounts.password_reset     public
@@ -26,12 +28,16 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import requests
 import sqlalchemy as sa
+from authlib.integrations.base_client import OAuthError
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from joserfc.errors import JoseError
 
-from wbagentur.accounts import bp, mfa, services
+from wbagentur.accounts import bp, mfa, oidc, services
 from wbagentur.accounts.forms import (
     LoginCodeForm,
     LoginForm,
@@ -43,6 +49,7 @@ from wbagentur.accounts.forms import (
     UserCreateForm,
 )
 from wbagentur.accounts.models import User
+from wbagentur.core import audit
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.forms import ConfirmForm
 from wbagentur.core.models import utcnow
@@ -58,12 +65,28 @@ SETUP_KEY = "mfa_setup"
 REAUTH_KEY = "mfa_reauth_at"
 REAUTH_VALID = timedelta(minutes=10)
 SETUP_VALID = timedelta(minutes=15)
+# How the session was opened: "oidc" for single sign-on (core.access skips the TOTP gate:
+# the identity provider is responsible for the second factor), absent for passwords.
+AUTH_METHOD_KEY = "auth_method"
+SSO_NEXT_KEY = "sso_next"
+PASSWORDS_OFF = _l(
+    "Die Anmeldung mit Passwort ist abgeschaltet. Bitte melden Sie sich mit Single Sign-on an."
+)
 
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = services.session_user(session.get(SESSION_TOKEN_KEY))
+    token = session.get(SESSION_TOKEN_KEY)
+    user = services.session_user(token)
     if user is None or str(user.id) != user_id:
+        return None
+    # Only sessions opened by single sign-on are checked with the provider (the flag is set
+    # at that sign-in, in the signed cookie); password sessions cost no extra query.
+    if session.get(AUTH_METHOD_KEY) == "oidc" and not oidc.revalidate_session(token):
+        # The provider no longer confirms the sign-in: the session is gone on the server.
+        session.pop(SESSION_TOKEN_KEY, None)
+        session.pop(AUTH_METHOD_KEY, None)
+        flash(str(oidc.SESSION_ENDED), "warning")
         return None
     return user
 
@@ -106,6 +129,12 @@ def login() -> Any:
     form = LoginForm(next=request.args.get("next", ""))
     error = None
     status = 200
+    if not oidc.local_passwords_enabled():
+        if request.method == "POST":
+            audit.record(None, "login.failure", "user", None, method="password", reason="off")
+            db.session.commit()
+            return _login_page(form, str(PASSWORDS_OFF), 403)
+        return _login_page(form, None, 200)
     if form.validate_on_submit():
         try:
             pending = services.reserve_attempt(form.email.data)
@@ -132,7 +161,87 @@ def login() -> Any:
             db.session.commit()
             _start_session(result)
             return redirect(safe_next(form.next.data))
-    return render_template("accounts/login.html", form=form, error=error), status
+    return _login_page(form, error, status)
+
+
+def _login_page(form: LoginForm, error: str | None, status: int) -> Any:
+    return (
+        render_template(
+            "accounts/login.html",
+            form=form,
+            error=error,
+            sso=oidc.is_enabled(),
+            local_passwords=oidc.local_passwords_enabled(),
+            next_target=form.next.data or "",
+        ),
+        status,
+    )
+
+
+def _require_local_passwords() -> None:
+    """Password pages answer 404 when local passwords are switched off."""
+    if not oidc.local_passwords_enabled():
+        abort(404)
+
+
+@bp.route("/anmelden/sso")
+@public
+def sso_start() -> Any:
+    """Send the browser to the identity provider (authorisation code flow with PKCE)."""
+    if not oidc.is_enabled():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    session[SSO_NEXT_KEY] = safe_next(request.args.get("next"))
+    from wbagentur.mail.links import external_url
+
+    try:
+        return oidc.client().authorize_redirect(external_url("accounts.sso_callback"))
+    except (requests.RequestException, ValueError) as exc:
+        current_app.logger.warning("OIDC discovery failed: %s", type(exc).__name__)
+        flash(str(oidc.UNREACHABLE), "danger")
+        return redirect(url_for("accounts.login"))
+
+
+@bp.route("/anmelden/sso/rueckkehr")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+@public
+def sso_callback() -> Any:
+    """The provider sends the browser back with a code: check it, provision, sign in."""
+    if not oidc.is_enabled():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    try:
+        token = oidc.client().authorize_access_token()
+        claims = oidc.claims_of(token)
+        user = oidc.sign_in_from_claims(claims, current_app.config)
+    except oidc.SsoRefused as exc:
+        db.session.commit()  # the audit entry of the refusal
+        flash(str(exc), "danger")
+        return redirect(url_for("accounts.login"))
+    except OAuthError as exc:
+        reason = "access_denied" if exc.error == "access_denied" else "oauth_error"
+        audit.record(None, "login.failure", "user", None, method="oidc", reason=reason)
+        db.session.commit()
+        message = oidc.CANCELLED if reason == "access_denied" else oidc.FAILED
+        flash(str(message), "danger")
+        return redirect(url_for("accounts.login"))
+    except (JoseError, ValueError):
+        audit.record(None, "login.failure", "user", None, method="oidc", reason="id_token")
+        db.session.commit()
+        flash(str(oidc.FAILED), "danger")
+        return redirect(url_for("accounts.login"))
+    except requests.RequestException:
+        flash(str(oidc.UNREACHABLE), "danger")
+        return redirect(url_for("accounts.login"))
+    target = safe_next(session.get(SSO_NEXT_KEY))
+    result = services.complete_login(user, method="oidc")
+    oidc.attach_tokens(result.token, token)
+    db.session.commit()
+    _start_session(result)
+    session[AUTH_METHOD_KEY] = "oidc"
+    return redirect(target)
 
 
 def _pending_login() -> tuple[User, str] | None:
@@ -160,6 +269,7 @@ def _pending_login() -> tuple[User, str] | None:
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 @public
 def login_code() -> Any:
+    _require_local_passwords()
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     pending = _pending_login()
@@ -218,6 +328,7 @@ def logout() -> Any:
 @bp.route("/konto/passwort", methods=["GET", "POST"])
 @requires_role()
 def password() -> Any:
+    _require_local_passwords()
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
@@ -450,6 +561,7 @@ def two_factor_disable() -> Any:
 @limiter.limit(lambda: current_app.config["PASSWORD_RESET_IP_LIMIT"], methods=["POST"])
 @public
 def password_forgot() -> Any:
+    _require_local_passwords()
     form = PasswordForgotForm()
     if form.validate_on_submit():
         started = time.monotonic()
@@ -475,6 +587,7 @@ def _reset_invalid(exc: services.ResetLinkInvalid) -> Any:
 @limiter.limit(lambda: current_app.config["PASSWORD_RESET_IP_LIMIT"], methods=["POST"])
 @public
 def password_reset(token: str) -> Any:
+    _require_local_passwords()
     try:
         services.reset_token_row(token)
     except services.ResetLinkInvalid as exc:

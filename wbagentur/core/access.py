@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,6 +79,8 @@ def enforce_access() -> Any:
     if (
         current_user.role in tuple(current_app.config.get("TOTP_REQUIRED_ROLES") or ())
         and not current_user.has_totp
+        # Single sign-on: the identity provider is responsible for the second factor.
+        and session.get("auth_method") != "oidc"
         and request.endpoint not in TOTP_SETUP_ENDPOINTS
     ):
         return redirect(url_for("accounts.two_factor"))

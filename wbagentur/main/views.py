@@ -41,7 +41,11 @@ def index() -> Any:
     if current_user.is_authenticated:
         # The route is public for the start page; staff still pass the second-factor gate.
         totp_roles = tuple(current_app.config.get("TOTP_REQUIRED_ROLES") or ())
-        if current_user.role in totp_roles and not current_user.has_totp:
+        if (
+            current_user.role in totp_roles
+            and not current_user.has_totp
+            and session.get("auth_method") != "oidc"  # SSO: the provider's second factor
+        ):
             return redirect(url_for("accounts.two_factor"))
         return render_template("main/index.html", user=current_user)
     return render_template(

@@ -177,13 +177,17 @@ TABLES: dict[str, TableClass] = {
         _cols(
             staff="email display_name",
             pseudonymous="id role contact_point_id is_active password_changed_at last_login_at totp_enabled_at "
-            "totp_last_step created_at updated_at",
+            "totp_last_step created_at updated_at oidc_subject",
             secret="password_hash totp_secret",
         ),
         column_rules={"totp_secret": "second_factor_reset"},
     ),
     "user_sessions": TableClass(
-        "session_end", _cols(pseudonymous="id token_hash user_id created_at last_seen_at")
+        "session_end",
+        _cols(
+            pseudonymous="id token_hash user_id created_at last_seen_at oidc_checked_at",
+            secret="oidc_refresh_token oidc_access_token",
+        ),
     ),
     "recovery_codes": TableClass(
         "second_factor_reset",
