@@ -100,6 +100,7 @@ def test_advisor_start_page_is_a_work_queue_with_counts_in_the_navigation(
         assert _link_text(_nav_link(page, "/faelle/faellig")) == "Fällig (1 fällig)"
         assert _link_text(_nav_link(page, "/weiterleitungen")) == "Weiterleitungen"
         assert page.find(f".//{NS}button[@aria-controls='hauptmenue']") is not None
+        assert _nav_link(page, "/").get("aria-current") == "page"
 
     # The counts are in the navigation of every staff page, not only the start page.
     page = html_page(client.get("/faelle"))
