@@ -133,7 +133,7 @@ def test_supervisor_and_coordinator_variants(client, make_user, auth, make_case,
     assert "Spät dran" in text_of(overdue)
     assert "Im Norden" not in text_of(page)
     links = [a.get("href") for a in overdue.iter(f"{NS}a")]
-    assert links[-1] == "/faelle?overdue=follow_ups&sort=aelteste"
+    assert links[-1] == "/faelle?overdue=follow_ups"
     # The link leads to exactly the cases the section counted.
     listed = text_of(html_page(client.get(links[-1])))
     assert "Spät dran" in listed

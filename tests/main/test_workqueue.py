@@ -13,6 +13,7 @@ from tests.cases.conftest import create_case, create_firm
 from tests.personas import create_persona
 from tests.referrals.conftest import partner
 from wbagentur.accounts.models import User
+from wbagentur.cases import queries as case_queries
 from wbagentur.cases import services as case_services
 from wbagentur.core import audit
 from wbagentur.core.models import utcnow
@@ -59,7 +60,7 @@ def _referral(actor: User, case, due: date):
 
 
 def _sections(user: User, limit: int = workqueue.ROWS) -> dict[str, workqueue.Section]:
-    return {s.key: s for s in workqueue.work_queue(user, utcnow(), local_today(), limit=limit)}
+    return {s.key: s for s in workqueue.work_queue(user, local_today(), limit=limit)}
 
 
 class StatementCounter:
@@ -260,22 +261,22 @@ def test_supervisor_sees_the_regions_overdue_work(clean_app):
             "mine",
         ]
         follow_ups = sections["overdue_follow_ups"]
-        assert [c.id for c in follow_ups.rows] == [late.id]
+        assert follow_ups.rows == [(late, today - timedelta(days=4))]
         assert (follow_ups.endpoint, follow_ups.args) == (
             "cases.index",
-            {"overdue": "follow_ups", "sort": "aelteste"},
+            {"overdue": "follow_ups"},
         )
-        assert [c.id for c in sections["overdue_referrals"].rows] == [waiting.id]
+        assert [c.id for c, _ in sections["overdue_referrals"].rows] == [waiting.id]
 
         coordinator = _user("coordinator")
         sections = _sections(coordinator)
         assert list(sections) == ["overdue_follow_ups", "overdue_referrals", "unassigned"]
-        assert {c.id for c in sections["overdue_follow_ups"].rows} == {late.id, elsewhere.id}
+        assert {c.id for c, _ in sections["overdue_follow_ups"].rows} == {late.id, elsewhere.id}
         assert sections["overdue_follow_ups"].count == 2
         assert workqueue.nav_counts(coordinator, today) == {}
 
         admin = _user("admin")
-        assert workqueue.work_queue(admin, utcnow(), today) == []
+        assert workqueue.work_queue(admin, today) == []
 
 
 def test_coordinator_sees_new_unassigned_requests_of_all_regions(clean_app):
@@ -303,7 +304,7 @@ def test_query_counts_stay_the_same_with_more_data(clean_app):
             with StatementCounter() as nav:
                 workqueue.nav_counts(advisor, today)
             with StatementCounter() as page:
-                sections = workqueue.work_queue(advisor, utcnow(), today)
+                sections = workqueue.work_queue(advisor, today)
             return nav.count, page.count, sections
 
         _case("Erster Fall GmbH", assignee=advisor)
@@ -323,3 +324,59 @@ def test_query_counts_stay_the_same_with_more_data(clean_app):
         assert all(len(s.rows) <= workqueue.ROWS for s in large[2])
         counts = {s.key: s.count for s in large[2]}
         assert counts == {"mine": 7, "due": 12, "referrals": 0, "inbox": 6}
+
+
+@pytest.mark.parametrize("kind", ["follow_ups", "referrals"])
+def test_overdue_sections_hold_exactly_the_drill_down_lists_cases(clean_app, kind):
+    """The section's semi-join and the list behind "alle anzeigen" (the case list's
+    drill-down ?overdue=…) select the same cases, for each role's scope."""
+    with clean_app.test_request_context():
+        today = local_today()
+        people = {code: _user("advisor", code) for code in ("SW", "MT")}
+        for code, district in (("SW", SUHL), ("MT", ERFURT)):
+            advisor = people[code]
+            for n, days in enumerate((-3, 0, 4)):
+                case = _case(f"{code} {kind} {n} GmbH", district, assignee=advisor)
+                if kind == "follow_ups":
+                    case_services.add_follow_up(
+                        advisor,
+                        case,
+                        title="WV",
+                        due_date=today + timedelta(days=days),
+                        assignee_id=advisor.id,
+                    )
+                else:
+                    _referral(advisor, case, today + timedelta(days=days))
+            done = _case(f"{code} erledigt GmbH", district, assignee=advisor)
+            if kind == "follow_ups":
+                old = case_services.add_follow_up(
+                    advisor,
+                    done,
+                    title="Alt",
+                    due_date=today - timedelta(days=9),
+                    assignee_id=advisor.id,
+                )
+                case_services.complete_follow_up(advisor, old)
+            else:
+                late = _referral(advisor, done, today - timedelta(days=9))
+                referral_services.decline_referral(
+                    None, late, via="partner_link", reason="no_capacity"
+                )
+        db.session.flush()
+        for user in (
+            people["SW"],
+            _user("supervisor", "SW"),
+            _user("supervisor", "MT"),
+            _user("coordinator"),
+        ):
+            ours = sorted(
+                c.id for c in db.session.scalars(workqueue.overdue_cases(user, kind, today))
+            )
+            listed = sorted(
+                c.id
+                for c in db.session.scalars(
+                    case_queries.case_list(user, drill={"overdue": kind}, now=utcnow())
+                )
+            )
+            assert ours == listed
+            assert len(ours) == (2 if user.role == "coordinator" else 1)

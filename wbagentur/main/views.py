@@ -33,7 +33,6 @@ from wbagentur.accounts.views import safe_next
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors import mark_database_unavailable
 from wbagentur.core.forms import ConfirmForm
-from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db, limiter
 from wbagentur.funding import services as funding_services
@@ -71,7 +70,7 @@ def staff_start() -> Any:
 
 
 def _staff_start_page() -> str:
-    sections = workqueue.work_queue(current_user, utcnow(), local_today())
+    sections = workqueue.work_queue(current_user, local_today())
     return render_template(
         "main/index.html",
         user=current_user,

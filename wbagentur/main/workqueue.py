@@ -14,7 +14,7 @@ case after it: answers and both pages already write audit entries (``referral.ac
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from wbagentur.cases import queries as case_queries
+from wbagentur.cases.access import REGIONAL_ROLES, case_scope
 from wbagentur.cases.models import Case, FollowUp
 from wbagentur.core.audit import AuditEvent
 from wbagentur.extensions import db
@@ -50,10 +51,18 @@ class Section:
 def count_rows(stmt: sa.Select[Any], cap: int | None = None) -> int:
     """The number of rows ``stmt`` selects, counted by the database; with ``cap``, at
     most ``cap`` (the scan stops there)."""
-    inner = stmt.order_by(None)
+    return db.session.scalar(_count_statement(stmt, cap)) or 0
+
+
+def _count_statement(stmt: sa.Select[Any], cap: int | None) -> sa.Select[tuple[int]]:
+    # Only a constant per row: with all of the entity's columns in a LIMIT subquery,
+    # SQLite materialises every row before counting (inbox at 100,000 cases: 21 -> 9 ms).
+    inner = stmt.order_by(None).with_only_columns(
+        sa.literal_column("1"), maintain_column_froms=True
+    )
     if cap is not None:
         inner = inner.limit(cap)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(inner.subquery())) or 0
+    return sa.select(sa.func.count()).select_from(inner.subquery())
 
 
 def _first(stmt: sa.Select[Any], limit: int) -> list[Any]:
@@ -164,10 +173,52 @@ def referrals_needing_attention(user: Any, today: date) -> sa.Select[tuple[Refer
     )
 
 
-def _overdue_cases(user: Any, kind: str, now: datetime) -> sa.Select[tuple[Case]]:
-    """The case list's drill-down "overdue" (region of advisors and supervisors; all for
-    coordinators), oldest first: exactly the list behind the link."""
-    return case_queries.case_list(user, sort="aelteste", drill={"overdue": kind}, now=now)
+def _overdue_rows(kind: str, today: date) -> tuple[Any, list[sa.ColumnElement[bool]]]:
+    """The case-id column and the conditions of overdue follow-ups or referrals."""
+    if kind == "follow_ups":
+        return FollowUp.case_id, [FollowUp.done_at.is_(None), FollowUp.due_date < today]
+    return Referral.case_id, [case_queries.overdue_referral_condition(Referral, today)]
+
+
+def overdue_cases(user: Any, kind: str, today: date) -> sa.Select[tuple[Case]]:
+    """Cases in the user's scope with an overdue open follow-up (``kind="follow_ups"``) or
+    an overdue referral (``"referrals"``); for advisors and supervisors only their own
+    region's.
+
+    The same cases as the case list's drill-down ``?overdue=…`` (the link "alle anzeigen"),
+    written as a semi-join over the few overdue rows, as the dashboard counts them
+    (``reports.queries.overdue_referrals``), instead of the drill-down's EXISTS per case:
+    for the coordinator at 100,000 cases that probed every case (630 ms on SQLite; this
+    form 36 ms).
+    """
+    case_id, conditions = _overdue_rows(kind, today)
+    stmt = sa.select(Case).where(
+        case_scope(user), Case.id.in_(sa.select(case_id).where(*conditions))
+    )
+    if user.role in REGIONAL_ROLES:
+        stmt = stmt.where(Case.region_id == user.region_id)
+    return stmt
+
+
+def longest_overdue(user: Any, kind: str, today: date, limit: int) -> sa.Select[tuple[Case, date]]:
+    """The first ``limit`` of ``overdue_cases``, each with its earliest overdue due date,
+    longest overdue first. Sorted and cut on the case ids alone; only those cases are
+    then loaded with their firm, person and advisor."""
+    case_id, conditions = _overdue_rows(kind, today)
+    due = FollowUp.due_date if kind == "follow_ups" else Referral.due_date
+    since = sa.select(sa.func.min(due)).where(case_id == Case.id, *conditions).scalar_subquery()
+    first = (
+        overdue_cases(user, kind, today)
+        .with_only_columns(Case.id, since.label("since"))
+        .order_by(since, Case.id)
+        .limit(limit)
+        .subquery()
+    )
+    return (
+        sa.select(Case, first.c.since)
+        .join(first, first.c.id == Case.id)
+        .order_by(first.c.since, Case.id)
+    )
 
 
 # ---------------------------------------------------------------- the start page
@@ -241,19 +292,20 @@ def _inbox(user: Any, limit: int) -> Section:
     )
 
 
-def _overdue(user: Any, kind: str, now: datetime, limit: int, title: Any) -> Section:
+def _overdue(user: Any, kind: str, today: date, limit: int, title: Any) -> Section:
     return _section(
         f"overdue_{kind}",
         title,
-        _overdue_cases(user, kind, now),
+        overdue_cases(user, kind, today),
         "cases.index",
-        {"overdue": kind, "sort": "aelteste"},
+        {"overdue": kind},
         empty=_l("Nichts überfällig."),
         limit=limit,
+        rows=[tuple(r) for r in db.session.execute(longest_overdue(user, kind, today, limit))],
     )
 
 
-def work_queue(user: Any, now: datetime, today: date, limit: int = ROWS) -> list[Section]:
+def work_queue(user: Any, today: date, limit: int = ROWS) -> list[Section]:
     """The sections of the user's start page, in the order shown.
 
     Advisors: their own work. Supervisors: their region's inbox and overdue work, then
@@ -271,10 +323,14 @@ def work_queue(user: Any, now: datetime, today: date, limit: int = ROWS) -> list
         return [
             _inbox(user, limit),
             _overdue(
-                user, "follow_ups", now, limit, _l("Fälle mit überfälliger Wiedervorlage (Region)")
+                user,
+                "follow_ups",
+                today,
+                limit,
+                _l("Fälle mit überfälliger Wiedervorlage (Region)"),
             ),
             _overdue(
-                user, "referrals", now, limit, _l("Fälle mit überfälliger Weiterleitung (Region)")
+                user, "referrals", today, limit, _l("Fälle mit überfälliger Weiterleitung (Region)")
             ),
             _due(user, today, limit),
             _mine(user, limit),
@@ -284,14 +340,14 @@ def work_queue(user: Any, now: datetime, today: date, limit: int = ROWS) -> list
             _overdue(
                 user,
                 "follow_ups",
-                now,
+                today,
                 limit,
                 _l("Fälle mit überfälliger Wiedervorlage (alle Regionen)"),
             ),
             _overdue(
                 user,
                 "referrals",
-                now,
+                today,
                 limit,
                 _l("Fälle mit überfälliger Weiterleitung (alle Regionen)"),
             ),
@@ -322,10 +378,7 @@ def nav_counts(user: Any, today: date, cap: int = NAV_CAP) -> dict[str, int]:
         "referrals.mine": referrals_needing_attention(user, today),
     }
     columns = [
-        sa.select(sa.func.count())
-        .select_from(stmt.order_by(None).limit(cap).subquery())
-        .scalar_subquery()
-        .label(endpoint.replace(".", "_"))
+        _count_statement(stmt, cap).scalar_subquery().label(endpoint.replace(".", "_"))
         for endpoint, stmt in statements.items()
     ]
     row = db.session.execute(sa.select(*columns)).one()
