@@ -55,9 +55,8 @@ def count_rows(stmt: sa.Select[Any], cap: int | None = None) -> int:
 
 
 def _count_statement(stmt: sa.Select[Any], cap: int | None) -> sa.Select[tuple[int]]:
-    # Only a constant per row: with all of the entity's columns in a LIMIT subquery,
-    # SQLite materialises every row before counting (inbox at 100,000 cases: 21 -> 9 ms).
-    inner = stmt.order_by(None).with_only_columns(
+    # A constant per row instead of the entity's columns: the LIMIT subquery stays narrow.
+    inner: sa.Select[Any] = stmt.order_by(None).with_only_columns(
         sa.literal_column("1"), maintain_column_froms=True
     )
     if cap is not None:
