@@ -380,3 +380,16 @@ def test_overdue_sections_hold_exactly_the_drill_down_lists_cases(clean_app, kin
             )
             assert ours == listed
             assert len(ours) == (2 if user.role == "coordinator" else 1)
+
+
+def test_advisor_start_page_counts_serve_the_navigation(clean_app):
+    with clean_app.test_request_context():
+        advisor = _user("advisor", "SW")
+        supervisor = _user("supervisor", "SW")
+        for n in range(3):
+            _case(f"Neu {n} GmbH")
+        sections = workqueue.work_queue(advisor, local_today())
+        assert workqueue.nav_counts_from(sections) == workqueue.nav_counts(advisor, local_today())
+        assert workqueue.nav_counts_from(sections, cap=2)["cases.inbox"] == 2
+        # A supervisor's start page has no referral section: the navigation counts itself.
+        assert workqueue.nav_counts_from(workqueue.work_queue(supervisor, local_today())) is None

@@ -71,6 +71,9 @@ def staff_start() -> Any:
 
 def _staff_start_page() -> str:
     sections = workqueue.work_queue(current_user, local_today())
+    counts = workqueue.nav_counts_from(sections)
+    if counts is not None:
+        g.nav_counts = counts
     return render_template(
         "main/index.html",
         user=current_user,

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
+from sqlalchemy.ext.compiler import compiles
 
 from wbagentur.cases import queries as case_queries
 from wbagentur.cases.access import REGIONAL_ROLES, case_scope
@@ -71,16 +72,32 @@ def _first(stmt: sa.Select[Any], limit: int) -> list[Any]:
 # ---------------------------------------------------------------- the queries
 
 
-def my_cases_by_next_action(user: Any) -> sa.Select[tuple[Case, date | None, date | None]]:
-    """The user's open cases (``my_open_cases``) with the case's next open follow-up and
-    the due date of its earliest referral still waiting for the partner, ordered by
-    whichever comes first; cases with neither last, oldest first."""
-    follow_up = (
+class least(sa.sql.functions.GenericFunction[date]):  # noqa: N801 (an SQL function)
+    """The smaller of two non-NULL dates: LEAST() on PostgreSQL, the two-argument MIN()
+    on SQLite."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(least, "sqlite")
+def _least_sqlite(element: least, compiler: Any, **kw: Any) -> str:
+    return f"min({compiler.process(element.clauses, **kw)})"
+
+
+NO_DATE = date(9999, 12, 31)  # sorts a case without a due action after all others
+
+
+def _next_follow_up() -> Any:
+    return (
         sa.select(sa.func.min(FollowUp.due_date))
         .where(FollowUp.case_id == Case.id, FollowUp.done_at.is_(None))
         .scalar_subquery()
     )
-    referral = (
+
+
+def _next_referral() -> Any:
+    return (
         sa.select(sa.func.min(Referral.due_date))
         .where(
             Referral.case_id == Case.id,
@@ -88,28 +105,32 @@ def my_cases_by_next_action(user: Any) -> sa.Select[tuple[Case, date | None, dat
         )
         .scalar_subquery()
     )
-    mine = (
+
+
+def my_cases_by_next_action(
+    user: Any, limit: int
+) -> sa.Select[tuple[Case, date | None, date | None]]:
+    """The first ``limit`` of the user's open cases (``my_open_cases``) with the case's
+    next open follow-up and the due date of its earliest referral still waiting for the
+    partner, ordered by whichever comes first; cases with neither last, oldest first.
+
+    The order is decided on case ids and one sort key per case; only the cases shown are
+    loaded (with their firm, person …) and get both dates."""
+    key = least(
+        sa.func.coalesce(_next_follow_up(), NO_DATE), sa.func.coalesce(_next_referral(), NO_DATE)
+    ).label("next_due")
+    first = (
         case_queries.my_open_cases(user)
+        .with_only_columns(Case.id, Case.opened_at, key)
         .order_by(None)
-        .with_only_columns(
-            Case.id,
-            Case.opened_at,
-            follow_up.label("next_follow_up"),
-            referral.label("next_referral"),
-        )
+        .order_by(key, Case.opened_at, Case.id)
+        .limit(limit)
         .subquery()
     )
-    # LEAST() ignores NULLs on PostgreSQL but not on SQLite: spelt out instead.
-    next_due = sa.case(
-        (mine.c.next_follow_up.is_(None), mine.c.next_referral),
-        (mine.c.next_referral.is_(None), mine.c.next_follow_up),
-        (mine.c.next_follow_up <= mine.c.next_referral, mine.c.next_follow_up),
-        else_=mine.c.next_referral,
-    )
     return (
-        sa.select(Case, mine.c.next_follow_up, mine.c.next_referral)
-        .join(mine, mine.c.id == Case.id)
-        .order_by(next_due.is_(None), next_due, mine.c.opened_at, Case.id)
+        sa.select(Case, _next_follow_up(), _next_referral())
+        .join(first, first.c.id == Case.id)
+        .order_by(first.c.next_due, first.c.opened_at, Case.id)
     )
 
 
@@ -246,7 +267,7 @@ def _section(
 
 
 def _mine(user: Any, limit: int) -> Section:
-    rows = [tuple(r) for r in db.session.execute(my_cases_by_next_action(user).limit(limit))]
+    rows = [tuple(r) for r in db.session.execute(my_cases_by_next_action(user, limit))]
     return _section(
         "mine",
         _l("Meine offenen Fälle"),
@@ -364,6 +385,16 @@ def work_queue(user: Any, today: date, limit: int = ROWS) -> list[Section]:
 
 
 # ---------------------------------------------------------------- the navigation
+
+# Start page sections that hold exactly what a navigation count counts.
+NAV_SECTIONS = {"inbox": "cases.inbox", "due": "cases.due", "referrals": "referrals.mine"}
+
+
+def nav_counts_from(sections: list[Section], cap: int = NAV_CAP) -> dict[str, int] | None:
+    """The navigation counts taken from the start page's sections, when it has all three
+    (an advisor's): the page then needs no statement of its own for them."""
+    found = {NAV_SECTIONS[s.key]: min(s.count, cap) for s in sections if s.key in NAV_SECTIONS}
+    return found if len(found) == len(NAV_SECTIONS) else None
 
 
 def nav_counts(user: Any, today: date, cap: int = NAV_CAP) -> dict[str, int]:
