@@ -200,7 +200,7 @@ def _nav_counts() -> dict[str, int]:
 
 @bp.app_template_global("nav_count_text")
 def _nav_count_text(endpoint: str, n: int | str) -> str:
-    """The count of a navigation link as screen readers hear it ("Posteingang, 3 neue")."""
+    """The count of a navigation link as screen readers hear it: "Posteingang (3 neue)"."""
     if endpoint == "cases.inbox":
         return _("%(n)s neue", n=n)
     if endpoint == "cases.due":
