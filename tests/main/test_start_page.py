@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.helpers import NS, html_page, text_of
+from tests.main.conftest import send_referral
 from wbagentur.cases import services as case_services
 from wbagentur.cases.models import Case
 from wbagentur.core.timezone import local_today
@@ -171,3 +172,35 @@ def test_anonymous_visitors_get_the_public_page_and_start_is_staff_only(client, 
     make_case("16054", "Suhler Werkzeugbau GmbH")
     assert "data-queue" not in client.get("/").get_data(as_text=True)
     assert client.get("/start").status_code in (302, 401, 403)
+
+
+def test_a_partners_answer_is_listed_until_the_advisor_opens_the_case(
+    client, make_user, auth, make_case, clean_app
+):
+    from wbagentur.accounts.models import User
+    from wbagentur.referrals import services as referral_services
+
+    advisor = make_user("advisor", "SW")
+    case_id = make_case("16054", "Suhler Werkzeugbau GmbH", title="CNC-Schulung")
+    with clean_app.test_request_context():
+        user = db.session.get(User, advisor.id)
+        case = db.session.get(Case, case_id)
+        case.assigned_to_id, case.status = user.id, "in_advice"
+        referral = send_referral(user, case, local_today() + timedelta(days=5))
+        referral_services.accept_referral(None, referral, via="partner_link")
+        db.session.commit()
+    auth.login(advisor)
+
+    page = html_page(client.get("/start"))
+    answers = _section(page, "referrals")
+    assert _count(answers) == "1"
+    assert "Agentur für Arbeit" in text_of(answers)
+    assert "angenommen" in text_of(answers)
+    assert "neue Antwort" in text_of(answers)
+    assert [a.get("href") for a in answers.iter(f"{NS}a")][0] == f"/faelle/{case_id}"
+    assert _link_text(_nav_link(page, "/weiterleitungen")) == "Weiterleitungen (1 zu prüfen)"
+
+    assert client.get(f"/faelle/{case_id}").status_code == 200
+    page = html_page(client.get("/start"))
+    assert _count(_section(page, "referrals")) == "0"
+    assert _nav_link(page, "/weiterleitungen").get("data-nav-count") is None

@@ -4,14 +4,14 @@ outside the user's scope appears (issue 14)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
+from tests.main.conftest import send_referral
 from tests.personas import create_persona
-from tests.referrals.conftest import partner
 from wbagentur.accounts.models import User
 from wbagentur.cases import queries as case_queries
 from wbagentur.cases import services as case_services
@@ -38,25 +38,6 @@ def _case(firm_name: str, district: str = SUHL, assignee: User | None = None, **
         case.status = "in_advice"
         db.session.flush()
     return case
-
-
-def _referral(actor: User, case, due: date):
-    referral = referral_services.create_referral(
-        actor,
-        case,
-        partner_id=partner("aa_suedwest").id,
-        programme="sgb3_82",
-        purpose="§ 82 prüfen",
-        data_categories=["firm"],
-        consent_id=None,
-        legal_basis="Art. 6 Abs. 1 lit. b DSGVO – Anbahnung der Förderung",
-        due_days=None,
-        message=None,
-        send=True,
-    )
-    referral.due_date = due
-    db.session.flush()
-    return referral
 
 
 def _sections(user: User, limit: int = workqueue.ROWS) -> dict[str, workqueue.Section]:
@@ -93,7 +74,7 @@ def test_my_open_cases_ordered_by_the_next_due_action(clean_app):
             assignee_id=advisor.id,
         )
         waiting = _case("Wartet GmbH", assignee=advisor)
-        _referral(advisor, waiting, today + timedelta(days=4))
+        send_referral(advisor, waiting, today + timedelta(days=4))
         both = _case("Beides GmbH", assignee=advisor)
         case_services.add_follow_up(
             advisor,
@@ -102,7 +83,7 @@ def test_my_open_cases_ordered_by_the_next_due_action(clean_app):
             due_date=today + timedelta(days=20),
             assignee_id=advisor.id,
         )
-        _referral(advisor, both, today - timedelta(days=2))  # overdue: comes first
+        send_referral(advisor, both, today - timedelta(days=2))  # overdue: comes first
         done = case_services.add_follow_up(
             advisor,
             quiet,
@@ -161,13 +142,13 @@ def test_referrals_overdue_or_answered_and_not_yet_seen(clean_app):
         colleague = _user("advisor", "SW")
         today = local_today()
         case = _case("Weiter GmbH", assignee=advisor)
-        overdue = _referral(advisor, case, today - timedelta(days=1))
-        waiting = _referral(advisor, case, today + timedelta(days=5))
-        by_partner = _referral(advisor, case, today + timedelta(days=5))
+        overdue = send_referral(advisor, case, today - timedelta(days=1))
+        waiting = send_referral(advisor, case, today + timedelta(days=5))
+        by_partner = send_referral(advisor, case, today + timedelta(days=5))
         referral_services.accept_referral(None, by_partner, via="partner_link")
-        by_myself = _referral(advisor, case, today + timedelta(days=5))
+        by_myself = send_referral(advisor, case, today + timedelta(days=5))
         referral_services.accept_referral(advisor, by_myself, via="staff", note="telefonisch")
-        by_colleague = _referral(advisor, case, today + timedelta(days=5))
+        by_colleague = send_referral(advisor, case, today + timedelta(days=5))
         referral_services.return_referral(
             colleague, by_colleague, via="staff", note="Bescheid fehlt"
         )
@@ -250,7 +231,7 @@ def test_supervisor_sees_the_regions_overdue_work(clean_app):
             assignee_id=erfurt_advisor.id,
         )
         waiting = _case("Wartet GmbH", assignee=advisor)
-        _referral(advisor, waiting, today - timedelta(days=1))
+        send_referral(advisor, waiting, today - timedelta(days=1))
 
         sections = _sections(supervisor)
         assert list(sections) == [
@@ -346,7 +327,7 @@ def test_overdue_sections_hold_exactly_the_drill_down_lists_cases(clean_app, kin
                         assignee_id=advisor.id,
                     )
                 else:
-                    _referral(advisor, case, today + timedelta(days=days))
+                    send_referral(advisor, case, today + timedelta(days=days))
             done = _case(f"{code} erledigt GmbH", district, assignee=advisor)
             if kind == "follow_ups":
                 old = case_services.add_follow_up(
@@ -358,7 +339,7 @@ def test_overdue_sections_hold_exactly_the_drill_down_lists_cases(clean_app, kin
                 )
                 case_services.complete_follow_up(advisor, old)
             else:
-                late = _referral(advisor, done, today - timedelta(days=9))
+                late = send_referral(advisor, done, today - timedelta(days=9))
                 referral_services.decline_referral(
                     None, late, via="partner_link", reason="no_capacity"
                 )
