@@ -157,3 +157,46 @@ def test_reflow_at_320px_supervisor_dashboard(page, persona):
     wide = _overflowing(page, urls)
     _record_reflow("a11y.reflow_supervisor", urls, wide)
     assert not wide
+
+
+def test_phone_layout_at_390x844_menu_button_and_no_horizontal_scroll(page, advisor_case):
+    """Issue 14: below 768 px the navigation folds behind a keyboard-usable menu button;
+    the start page, the case list and the case page do not scroll sideways on a phone."""
+    advisor, case_id, _ = advisor_case
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/anmelden")
+    page.fill("#email", advisor.email)
+    page.fill("#password", TEST_PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+
+    menu = page.locator("header button.navbar-toggler")
+    cases_link = page.locator("header nav a.nav-link[href='/faelle']")
+    assert menu.is_visible()
+    assert menu.get_attribute("aria-expanded") == "false"
+    assert not cases_link.is_visible()
+    tab_until(page, "header button.navbar-toggler")
+    page.keyboard.press("Enter")
+    cases_link.wait_for(state="visible")
+    assert menu.get_attribute("aria-expanded") == "true"
+    assert_no_axe_violations(page, "start-phone-menu-open")
+    # The inbox count travels with the link into the menu.
+    assert page.get_by_role("link", name="Posteingang (1 neue)", exact=True).is_visible()
+    tab_until(page, "header nav a.nav-link[href='/faelle']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/faelle")
+
+    wide = _overflowing_at(page, ["/", "/faelle", f"/faelle/{case_id}"], 390)
+    assert not wide
+    assert page.console_errors == []
+
+
+def _overflowing_at(page, urls, width):
+    wide = []
+    for url in urls:
+        page.goto(url)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            wide.append(f"{url}: scrollWidth {scroll}")
+    return wide

@@ -197,6 +197,16 @@ def _export(fmt: str) -> Callable[[Flask, dict[str, Any]], tuple[str, list[str],
 
 PAGES: list[Page] = [
     Page("login", "Anmeldeseite", None, _simple("accounts.login")),
+    Page(
+        "start_advisor",
+        "Startseite (Arbeitsvorrat Beratung)",
+        "advisor",
+        _simple("main.staff_start"),
+    ),
+    Page("start_supervisor", "Startseite (Leitung)", "supervisor", _simple("main.staff_start")),
+    Page(
+        "start_coordinator", "Startseite (Koordination)", "coordinator", _simple("main.staff_start")
+    ),
     Page("inbox", "Posteingang der Region", "advisor", _simple("cases.inbox")),
     Page("my_cases", "Meine Fälle", "advisor", _simple("cases.mine")),
     Page("due", "Fällige Wiedervorlagen", "advisor", _simple("cases.due")),

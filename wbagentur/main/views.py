@@ -15,7 +15,17 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,10 +37,12 @@ from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db, limiter
 from wbagentur.funding import services as funding_services
 from wbagentur.intake.prefill import PREFILL_KEY
-from wbagentur.main import bp, quickcheck
+from wbagentur.main import bp, quickcheck, workqueue
 from wbagentur.main import services as main_services
 from wbagentur.main.forms import ContactPointForm
 from wbagentur.main.quickcheck import LayQuickCheckForm
+from wbagentur.referrals.data import AWAITING_STATES
+from wbagentur.referrals.data import STATES as REFERRAL_STATES
 from wbagentur.regions.models import ContactPoint
 from wbagentur.regions.queries import contact_points_in_order, districts_in_order
 
@@ -47,7 +59,7 @@ def index() -> Any:
             and session.get("auth_method") != "oidc"  # SSO: the provider's second factor
         ):
             return redirect(url_for("accounts.two_factor"))
-        return render_template("main/index.html", user=current_user)
+        return _staff_start_page()
     return render_template(
         "main/public_index.html",
         contact_points=db.session.scalars(contact_points_in_order()).all(),
@@ -58,7 +70,22 @@ def index() -> Any:
 @requires_role()
 def staff_start() -> Any:
     """The staff start page under a staff-only address (``/`` shows it too when signed in)."""
-    return render_template("main/index.html", user=current_user)
+    return _staff_start_page()
+
+
+def _staff_start_page() -> str:
+    sections = workqueue.work_queue(current_user, local_today())
+    counts = workqueue.nav_counts_from(sections)
+    if counts is not None:
+        g.nav_counts = counts
+    return render_template(
+        "main/index.html",
+        user=current_user,
+        sections=sections,
+        today=local_today(),
+        labels={"states": REFERRAL_STATES},
+        awaiting=AWAITING_STATES,
+    )
 
 
 @bp.route("/sprache", methods=["POST"])
@@ -160,3 +187,26 @@ def contact_point_edit(point_id: int) -> Any:
 def _public_funding_result(result: dict[str, Any]) -> dict[str, Any]:
     """The expert quick check's result without field paths or parameter keys."""
     return quickcheck.public_result(result)
+
+
+@bp.app_template_global("nav_counts")
+def _nav_counts() -> dict[str, int]:
+    """Counts for the staff navigation, computed once per request and only by the layout
+    that shows the navigation (error pages never query for them)."""
+    if "nav_counts" not in g:
+        g.nav_counts = (
+            workqueue.nav_counts(current_user, local_today())
+            if current_user.is_authenticated
+            else {}
+        )
+    return g.nav_counts  # type: ignore[no-any-return]
+
+
+@bp.app_template_global("nav_count_text")
+def _nav_count_text(endpoint: str, n: int | str) -> str:
+    """The count of a navigation link as screen readers hear it: "Posteingang (3 neue)"."""
+    if endpoint == "cases.inbox":
+        return _("%(n)s neue", n=n)
+    if endpoint == "cases.due":
+        return _("%(n)s fällig", n=n)
+    return _("%(n)s zu prüfen", n=n)
