@@ -68,7 +68,15 @@ def database_unavailable_response() -> tuple[str, int, dict[str, str]]:
 
 def _render(template: str, code: int, headers: dict[str, str] | None = None, **context: Any) -> Any:
     """Render an error page; a database failure while rendering it (the user is loaded
-    for the navigation) turns the answer into the 503 page."""
+    for the navigation) turns the answer into the 503 page. Below /api/v1 the answer is
+    the API's one JSON error shape instead of a page (wbagentur/api/errors.py)."""
+    if has_request_context():
+        from wbagentur.api.errors import http_error_response, is_api_request
+
+        if is_api_request():
+            return http_error_response(
+                code, dict(headers or {}), context.get("error"), context.get("incident")
+            )
     try:
         return render_template(template, code=code, **context), code, headers or {}
     except SQLAlchemyError as exc:
