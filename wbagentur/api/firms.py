@@ -56,6 +56,8 @@ def _stored(firm: Firm) -> dict[str, Any]:
 
 def _validated(user: Any, values: dict[str, Any], keep: str | None = None) -> dict[str, Any]:
     """Run the UI's firm form over the JSON values; the service data it produces."""
+    # Every field is sent to the form (an absent select would be "not in the list").
+    values = {**dict.fromkeys(FIRM_WRITABLE), **values}
     form_values: dict[str, Any] = {}
     for name, value in values.items():
         if name in MONEY_FIELDS:

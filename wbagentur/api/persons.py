@@ -95,6 +95,7 @@ def _validated(user: Any, values: dict[str, Any], current_employer: int | None) 
     form_values["gender"] = values.get("gender") or "keine_angabe"
     form_values["residence_district_id"] = str(district_id)
     form_values["employer_id"] = str(employer_id)
+    form_values["severely_disabled"] = ""  # not part of the API; the stored value stays
 
     def prepare(form: Any) -> None:
         allowed = {0}
