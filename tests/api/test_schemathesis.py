@@ -2,10 +2,12 @@
 /api/v1/openapi.json, with a token that holds every scope, on SQLite and PostgreSQL.
 
 Checks: no server error, every answer conforms to its documented schema, and every status
-code is documented. The examples are derandomised (the same cases on every run, so CI is
-reproducible) and bounded (``EXAMPLES`` per operation), so the test takes seconds, not
-minutes. The data set gives the generated ids something to hit: objects of the token's
-region and of another region (404), a referral and a saved consent.
+code is documented – for valid requests and for requests that break the document on
+purpose. The examples are derandomised (the same cases on every run, so CI is reproducible)
+and bounded (``EXAMPLES`` per operation), so the test takes well under a minute. Half the
+examples of an operation with an id address an existing object of the token's region with
+its current ETag, so the write paths run with generated bodies; the rest hit unknown ids
+or objects of another region (404).
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from wbagentur.extensions import db
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
 
-EXAMPLES = 12
+# Examples per operation: valid requests, and requests that break the document on purpose
+# (wrong types, missing fields, out-of-range ids), which must be answered 4xx, never 5xx.
+EXAMPLES = {schemathesis.GenerationMode.POSITIVE: 12, schemathesis.GenerationMode.NEGATIVE: 6}
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 
@@ -104,29 +108,42 @@ def test_every_operation_conforms_to_the_document(clean_app, secret):
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
-
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy(), real=st.booleans())
-        def run(case, real):
-            case.headers = {**(case.headers or {}), **auth}
-            if real and case.path_parameters:
-                # Half the examples address existing objects of the token's region, with the
-                # current ETag, so that the write paths run with generated bodies.
-                name = next(iter(case.path_parameters))
-                case.path_parameters = {name: ids[name]}
-                current = client.get(OBJECT_URLS[name].format(ids[name]), headers=auth)
-                if "If-Match" in case.headers and current.headers.get("ETag"):
-                    case.headers["If-Match"] = current.headers["ETag"]
-            response = case.call_and_validate(checks=CHECKS)
-            seen.setdefault(case.operation.label, set()).add(response.status_code)
-
-        run()
+        for mode, examples in EXAMPLES.items():
+            exercise(operation, mode, examples, client, auth, ids, seen)
     assert operations == 20
-    assert any(200 in codes for codes in seen.values())
-    assert time.monotonic() - started < 60
+    for label in (
+        "GET /firms/{firm_id}",
+        "PATCH /persons/{person_id}",
+        "POST /cases/{case_id}/timeline",
+    ):
+        assert seen[label] & {200, 201}, (label, seen[label])
+    # Bounded by EXAMPLES, not by a timer (the CI machine's load varies): about 30 s on
+    # SQLite and 40 s on PostgreSQL on two shared cores.
+    print(f"schemathesis: {operations} operations in {time.monotonic() - started:.0f} s")
+
+
+def exercise(operation, mode, examples, client, auth, ids, seen):
+    """Run ``examples`` generated requests of ``mode`` against one operation."""
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode), real=st.booleans())
+    def run(case, real):
+        case.headers = {**(case.headers or {}), **auth}
+        if real and case.path_parameters:
+            # Half the examples address existing objects of the token's region, with the
+            # current ETag, so that the write paths run with generated bodies.
+            name = next(iter(case.path_parameters))
+            case.path_parameters = {name: ids[name]}
+            current = client.get(OBJECT_URLS[name].format(ids[name]), headers=auth)
+            if "If-Match" in case.headers and current.headers.get("ETag"):
+                case.headers["If-Match"] = current.headers["ETag"]
+        response = case.call_and_validate(checks=CHECKS)
+        seen.setdefault(case.operation.label, set()).add(response.status_code)
+
+    run()

@@ -23,6 +23,7 @@ from wbagentur.api.helpers import (
     page_response,
     require_if_match,
     requires_scope,
+    route_by_method,
     run_form,
     with_etag,
 )
@@ -121,7 +122,6 @@ def cases() -> ResponseReturnValue:
     return page_response([case_json(c) for c in items], paging)
 
 
-@bp.get("/cases/<int:case_id>")
 @requires_scope("cases:read")
 @operation(
     "/cases/{case_id}",
@@ -190,7 +190,6 @@ def case_create() -> ResponseReturnValue:
     return response
 
 
-@bp.patch("/cases/<int:case_id>")
 @requires_scope("cases:write")
 @operation(
     "/cases/{case_id}",
@@ -229,7 +228,6 @@ def case_update(case_id: int) -> ResponseReturnValue:
     return with_etag(case_json(found), case_etag(user, found))
 
 
-@bp.get("/cases/<int:case_id>/timeline")
 @requires_scope("cases:read")
 @operation(
     "/cases/{case_id}/timeline",
@@ -253,7 +251,6 @@ def timeline(case_id: int) -> ResponseReturnValue:
     return page_response([entry_json(e) for e in items], paging)
 
 
-@bp.post("/cases/<int:case_id>/timeline")
 @requires_scope("cases:write")
 @operation(
     "/cases/{case_id}/timeline",
@@ -276,3 +273,7 @@ def note_create(case_id: int) -> ResponseReturnValue:
     response = jsonify(entry_json(entry))
     response.status_code = 201
     return response
+
+
+route_by_method(bp, "/cases/<int:case_id>", get=case, patch=case_update)
+route_by_method(bp, "/cases/<int:case_id>/timeline", get=timeline, post=note_create)

@@ -22,6 +22,7 @@ from wbagentur.api.helpers import (
     page_response,
     require_if_match,
     requires_scope,
+    route_by_method,
     run_form,
     with_etag,
 )
@@ -122,7 +123,6 @@ def firms() -> ResponseReturnValue:
     return page_response([firm_json(f) for f in items], paging)
 
 
-@bp.get("/firms/<int:firm_id>")
 @requires_scope("firms:read")
 @operation(
     "/firms/{firm_id}",
@@ -171,7 +171,6 @@ def firm_create() -> ResponseReturnValue:
     return response
 
 
-@bp.patch("/firms/<int:firm_id>")
 @requires_scope("firms:write")
 @operation(
     "/firms/{firm_id}",
@@ -196,3 +195,6 @@ def firm_update(firm_id: int) -> ResponseReturnValue:
         services.update_firm(user, found, data, found.version)
     db.session.commit()
     return with_etag(firm_json(found), etag_of("firm", found))
+
+
+route_by_method(bp, "/firms/<int:firm_id>", get=firm, patch=firm_update)

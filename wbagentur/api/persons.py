@@ -23,6 +23,7 @@ from wbagentur.api.helpers import (
     page_response,
     require_if_match,
     requires_scope,
+    route_by_method,
     run_form,
     with_etag,
 )
@@ -153,7 +154,6 @@ def persons() -> ResponseReturnValue:
     return page_response([person_json(p) for p in items], paging)
 
 
-@bp.get("/persons/<int:person_id>")
 @requires_scope("persons:read")
 @operation(
     "/persons/{person_id}",
@@ -215,7 +215,6 @@ def person_create() -> ResponseReturnValue:
     return response
 
 
-@bp.patch("/persons/<int:person_id>")
 @requires_scope("persons:write")
 @operation(
     "/persons/{person_id}",
@@ -241,3 +240,6 @@ def person_update(person_id: int) -> ResponseReturnValue:
         )
     db.session.commit()
     return with_etag(person_json(found), etag_of("person", found))
+
+
+route_by_method(bp, "/persons/<int:person_id>", get=person, patch=person_update)
