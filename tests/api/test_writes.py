@@ -487,6 +487,60 @@ def test_funding_check_for_a_case_participant_saved_in_the_timeline(client, clea
     assert "funding.check_save" in audit_actions(clean_app, "case")
 
 
+EXAMPLE_DOCUMENT = {  # docs/funding-check.md § 8.1
+    "reference_date": "2026-11-21",
+    "firm": {
+        "district_key": "16068",
+        "staff": [
+            {"weekly_hours": 40, "count": 22},
+            {"weekly_hours": 25, "count": 6},
+            {"weekly_hours": 18, "count": 4},
+            {"weekly_hours": 8, "count": 3},
+        ],
+    },
+    "person": {
+        "birth_date": "1988-06-15",
+        "employment_status": "employed",
+        "has_usable_vocational_qualification": True,
+        "vocational_qualification_year": 2012,
+    },
+    "course": {
+        "title": "CNC-Fachkraft",
+        "hours": 480,
+        "hours_unit": "clock_hours",
+        "course_fees_eur": 6000,
+        "eligible_wage_eur": 10000,
+        "azav_measure_approved": True,
+        "azav_provider_approved": True,
+        "goal": "other",
+        "start_date": "2027-01-11",
+        "end_date": "2027-06-30",
+    },
+}
+
+
+def test_funding_check_document_gives_the_public_endpoints_answer(client, world):
+    response = call(client, "POST", "/funding-check", world["write"], EXAMPLE_DOCUMENT)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["routing"]["recommended"] == "sgb3_82"
+    public = client.post("/api/foerdercheck", json=EXAMPLE_DOCUMENT)
+    assert response.get_json() == public.get_json()
+
+
+def test_case_check_takes_the_course_from_the_input(client, world):
+    response = call(
+        client,
+        "POST",
+        f"/cases/{world['sw_case']}/funding-check",
+        world["write"],
+        {"person_id": world["sw_person"], "input": {"course": EXAMPLE_DOCUMENT["course"]}},
+    )
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["check_id"] is None
+    assert {p["programme"] for p in body["result"]["programmes"]} >= {"sgb3_82"}
+
+
 def test_funding_check_document_runs_the_engine(client, world):
     bad = call(client, "POST", "/funding-check", world["write"], {"firm": {"staff": "viele"}})
     assert bad.status_code == 400
