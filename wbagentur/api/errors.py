@@ -17,91 +17,59 @@ from typing import Any
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, gettext
 
 PREFIX = "/api/v1"
 
-MESSAGES: dict[str, tuple[int, str, str]] = {
-    "bad_request": (
-        400,
-        "Die Anfrage ist ungültig.",
-        "The request is invalid.",
-    ),
-    "invalid_parameter": (
-        400,
-        "Ungültiger Parameter „{param}“.",
-        'Invalid parameter "{param}".',
-    ),
-    "invalid_json": (
-        400,
-        "Bitte senden Sie ein JSON-Objekt (Content-Type: application/json).",
-        "Please send a JSON object (Content-Type: application/json).",
-    ),
-    "validation_failed": (
-        400,
-        "Bitte prüfen Sie die markierten Felder.",
-        "Please check the fields listed.",
-    ),
+
+def N_(message: str) -> str:  # noqa: N802 - Babel's default marker for deferred messages
+    """Mark a message for extraction; it is translated when the answer is built."""
+    return message
+
+
+MESSAGES: dict[str, tuple[int, str]] = {
+    "bad_request": (400, N_("Die Anfrage ist ungültig.")),
+    "invalid_parameter": (400, N_("Ungültiger Parameter „%(param)s“.")),
+    "invalid_json": (400, N_("Bitte senden Sie ein JSON-Objekt (Content-Type: application/json).")),
+    "validation_failed": (400, N_("Bitte prüfen Sie die markierten Felder.")),
     "unauthorized": (
         401,
-        "Anmeldung fehlt, oder das Token ist ungültig, abgelaufen oder widerrufen.",
-        "Authentication is missing, or the token is invalid, expired or revoked.",
+        N_("Anmeldung fehlt, oder das Token ist ungültig, abgelaufen oder widerrufen."),
     ),
-    "forbidden": (
-        403,
-        "Dem Token fehlt die Berechtigung „{scope}“.",
-        'The token lacks the scope "{scope}".',
-    ),
-    "read_only": (
-        403,
-        "Sie dürfen dies sehen, aber nicht ändern.",
-        "You may read this, but not change it.",
-    ),
-    "not_found": (404, "Nicht gefunden.", "Not found."),
-    "method_not_allowed": (
-        405,
-        "Diese Methode ist hier nicht erlaubt.",
-        "This method is not allowed here.",
-    ),
+    "forbidden": (403, N_("Dem Token fehlt die Berechtigung „%(scope)s“.")),
+    "read_only": (403, N_("Sie dürfen dies sehen, aber nicht ändern.")),
+    "not_found": (404, N_("Nicht gefunden.")),
+    "method_not_allowed": (405, N_("Diese Methode ist hier nicht erlaubt.")),
     "duplicate": (
         409,
-        "Es gibt schon einen ähnlichen Eintrag. Prüfen Sie die Liste; mit "
-        "„confirm_new“: true wird trotzdem neu angelegt.",
-        'A similar record exists. Check the list; send "confirm_new": true to create it anyway.',
+        N_(
+            "Es gibt schon einen ähnlichen Eintrag. Prüfen Sie die Liste; mit "
+            "„confirm_new“: true wird trotzdem neu angelegt."
+        ),
     ),
-    "conflict": (409, "{detail}", "{detail}"),
+    "conflict": (409, "%(detail)s"),
     "precondition_failed": (
         412,
-        "Der Eintrag wurde inzwischen geändert (ETag stimmt nicht mehr). Bitte laden Sie ihn "
-        "neu und wiederholen Sie die Änderung.",
-        "The record has changed in the meantime (the ETag no longer matches). Please load it "
-        "again and repeat the change.",
+        N_(
+            "Der Eintrag wurde inzwischen geändert (ETag stimmt nicht mehr). Bitte laden Sie "
+            "ihn neu und wiederholen Sie die Änderung."
+        ),
     ),
-    "payload_too_large": (413, "Die Anfrage ist zu groß.", "The request is too large."),
-    "unsupported_media_type": (
-        415,
-        "Bitte senden Sie JSON (Content-Type: application/json).",
-        "Please send JSON (Content-Type: application/json).",
-    ),
-    "rejected": (422, "{detail}", "{detail}"),
+    "payload_too_large": (413, N_("Die Anfrage ist zu groß.")),
+    "unsupported_media_type": (415, N_("Bitte senden Sie JSON (Content-Type: application/json).")),
+    "rejected": (422, "%(detail)s"),
     "precondition_required": (
         428,
-        "Für Änderungen ist der Kopf „If-Match“ mit dem ETag der zuletzt gelesenen Fassung nötig.",
-        'Changes need an "If-Match" header with the ETag of the version last read.',
+        N_(
+            "Für Änderungen ist der Kopf „If-Match“ mit dem ETag der zuletzt gelesenen "
+            "Fassung nötig."
+        ),
     ),
-    "too_many_requests": (
-        429,
-        "Zu viele Anfragen. Bitte warten Sie kurz.",
-        "Too many requests. Please wait a moment.",
-    ),
-    "internal_error": (
-        500,
-        "Ein interner Fehler ist aufgetreten (Vorfall {incident}).",
-        "An internal error occurred (incident {incident}).",
-    ),
+    "too_many_requests": (429, N_("Zu viele Anfragen. Bitte warten Sie kurz.")),
+    "internal_error": (500, N_("Ein interner Fehler ist aufgetreten (Vorfall %(incident)s).")),
     "service_unavailable": (
         503,
-        "Vorübergehend nicht erreichbar. Bitte versuchen Sie es später erneut.",
-        "Temporarily unavailable. Please try again later.",
+        N_("Vorübergehend nicht erreichbar. Bitte versuchen Sie es später erneut."),
     ),
 }
 CODES = tuple(MESSAGES)
@@ -122,7 +90,9 @@ STATUS_CODES = {
 }
 
 # English for the German messages the shared services raise (DomainError) and the API
-# passes on (422/409). Unknown messages stay German, the users' language.
+# passes on (422). The services do not mark them for translation (they are plain German
+# text for the UI's flash messages), so the API keeps their English here; an unknown
+# message stays German, the users' language.
 DOMAIN_ENGLISH = {
     "Bitte wählen Sie den Landkreis oder die kreisfreie Stadt.": (
         "Please choose the district or independent city."
@@ -175,7 +145,6 @@ DOMAIN_ENGLISH = {
     "Die Partnerstelle ist nicht mehr aktiv.": "The partner is no longer active.",
     "Eine Unternehmensberatung braucht ein Unternehmen.": "A firm case needs a firm.",
     "Eine Individualberatung braucht eine Person.": "An individual case needs a person.",
-    "Die Person gehört nicht zu diesem Fall.": "The person does not belong to this case.",
 }
 
 
@@ -207,8 +176,9 @@ def translate_domain(message: str) -> str:
 def error_response(
     code: str, extra: dict[str, Any] | None = None, **params: Any
 ) -> ResponseReturnValue:
-    status, german, english = MESSAGES[code]
-    message = (english if language() == "en" else german).format(**params)
+    status, msgid = MESSAGES[code]
+    with force_locale(language()):
+        message = gettext(msgid, **params) if msgid != "%(detail)s" else str(params["detail"])
     body: dict[str, Any] = {"status": status, "code": code, "message": message, **(extra or {})}
     response = jsonify({"error": body})
     response.status_code = status
@@ -232,11 +202,10 @@ def http_error_response(
     if code == "internal_error":
         params["incident"] = incident or "–"
     if code == "conflict":
-        params["detail"] = (
-            "Der Eintrag wurde gleichzeitig geändert. Bitte laden Sie ihn neu."
-            if language() == "de"
-            else "The record was changed at the same time. Please load it again."
-        )
+        with force_locale(language()):
+            params["detail"] = gettext(
+                "Der Eintrag wurde gleichzeitig geändert. Bitte laden Sie ihn neu."
+            )
     response = error_response(code, extra, **params)
     allow = None
     if error is not None and hasattr(error, "get_headers"):

@@ -10,8 +10,8 @@ from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from wbagentur.api import bp
-from wbagentur.api.errors import ApiError, language
-from wbagentur.api.helpers import json_body, load, requires_scope
+from wbagentur.api.errors import N_, ApiError
+from wbagentur.api.helpers import field_error, json_body, load, requires_scope
 from wbagentur.api.spec import operation, path_id
 from wbagentur.cases.access import get_case_for
 from wbagentur.core.timezone import local_today
@@ -94,12 +94,7 @@ def case_funding_check(case_id: int) -> ResponseReturnValue:
     body = json_body("CaseFundingCheckInput")
     person = next((p for p in _case_persons(case) if p.id == body["person_id"]), None)
     if person is None:
-        message = (
-            "The person does not belong to this case."
-            if language() == "en"
-            else "Die Person gehört nicht zu diesem Fall."
-        )
-        raise ApiError("validation_failed", extra={"fields": {"person_id": [message]}})
+        raise field_error("person_id", N_("Die Person gehört nicht zu diesem Fall."))
     form = CaseCheckForm(formdata=None, data=prefill(case, person), meta={"csrf": False})
     doc = form.to_document()
     doc["person"].update(_person_extras(person))

@@ -19,12 +19,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from jsonschema import Draft202012Validator
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from wbagentur.api.errors import ApiError, language, translate_domain
+from wbagentur.api.errors import N_, ApiError, language, translate_domain
 from wbagentur.api.spec import SCHEMAS
 from wbagentur.api.tokens import authenticate
 from wbagentur.core import numbers
@@ -145,22 +145,28 @@ def json_body(schema_name: str) -> dict[str, Any]:
 
 
 _SCHEMA_MESSAGES = {
-    "required": ("Pflichtfeld.", "Required."),
-    "unknown": ("Unbekanntes Feld.", "Unknown field."),
-    "type": ("Falscher Typ.", "Wrong type."),
-    "enum": ("Kein erlaubter Wert.", "Not an allowed value."),
-    "maxLength": ("Zu lang.", "Too long."),
-    "minLength": ("Darf nicht leer sein.", "Must not be empty."),
-    "minimum": ("Zu klein.", "Too small."),
-    "maximum": ("Zu groß.", "Too large."),
-    "minItems": ("Bitte mindestens einen Eintrag.", "At least one entry, please."),
-    "uniqueItems": ("Einträge doppelt.", "Duplicate entries."),
+    "required": N_("Pflichtfeld."),
+    "unknown": N_("Unbekanntes Feld."),
+    "type": N_("Falscher Typ."),
+    "enum": N_("Kein erlaubter Wert."),
+    "maxLength": N_("Zu lang."),
+    "minLength": N_("Darf nicht leer sein."),
+    "minimum": N_("Zu klein."),
+    "maximum": N_("Zu groß."),
+    "minItems": N_("Bitte mindestens einen Eintrag."),
+    "uniqueItems": N_("Einträge doppelt."),
 }
 
 
 def _schema_message(kind: str) -> str:
-    german, english = _SCHEMA_MESSAGES.get(kind, ("Ungültiger Wert.", "Invalid value."))
-    return english if language() == "en" else german
+    with force_locale(language()):
+        return gettext(_SCHEMA_MESSAGES.get(kind, N_("Ungültiger Wert.")))
+
+
+def field_error(name: str, message: str) -> ApiError:
+    """400 validation_failed for one field; ``message`` a German msgid (N_)."""
+    with force_locale(language()):
+        return ApiError("validation_failed", extra={"fields": {name: [gettext(message)]}})
 
 
 def form_value(value: Any, places: int | None = None) -> Any:

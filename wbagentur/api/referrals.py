@@ -9,13 +9,15 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, gettext
 
 from wbagentur.api import bp
-from wbagentur.api.errors import ApiError, language
+from wbagentur.api.errors import N_, ApiError, language
 from wbagentur.api.helpers import (
     choice_arg,
     domain_errors,
     etag_of,
+    field_error,
     int_arg,
     iso,
     json_body,
@@ -160,15 +162,13 @@ def _date(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        message = "Invalid date." if language() == "en" else "Ungültiges Datum."
-        raise ApiError("validation_failed", extra={"fields": {name: [message]}}) from None
+        raise field_error(name, N_("Ungültiges Datum.")) from None
 
 
 def _required(body: dict[str, Any], name: str) -> Any:
     value = body.get(name)
     if value in (None, ""):
-        message = "Required." if language() == "en" else "Pflichtfeld."
-        raise ApiError("validation_failed", extra={"fields": {name: [message]}})
+        raise field_error(name, N_("Pflichtfeld."))
     return value
 
 
@@ -193,12 +193,12 @@ def referral_state(referral_id: int) -> ResponseReturnValue:
     new = body["state"]
     if new not in TRANSITIONS.get(found.state, ()):
         db.session.rollback()
-        detail = (
-            f"A referral in state “{found.state}” cannot become “{new}”."
-            if language() == "en"
-            else f"Eine Weiterleitung im Zustand „{STATES[found.state]}“ kann nicht "
-            f"„{STATES[new]}“ werden."
-        )
+        with force_locale(language()):
+            detail = gettext(
+                "Dieser Zustandswechsel ist nicht möglich: %(old)s → %(new)s.",
+                old=found.state,
+                new=new,
+            )
         raise ApiError("conflict", detail=detail)
     note = (body.get("note") or "").strip() or None
     with domain_errors():
