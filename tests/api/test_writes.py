@@ -405,8 +405,11 @@ def test_lists_filter_and_page_consistently(client, world):
     assert listing["total"] == 1
     assert call(client, "GET", "/cases?status=unsinn", world["write"]).status_code == 400
     assert call(client, "GET", "/cases?firm_id=x", world["write"]).status_code == 400
-    firms = call(client, "GET", "/firms?q=suhler", world["write"]).get_json()
+    firms = call(client, "GET", "/firms?district=16054", world["write"]).get_json()
     assert [f["name"] for f in firms["items"]] == ["Suhler Stahl GmbH"]
+    employees = call(client, "GET", f"/persons?employer_id={world['sw_firm']}", world["write"])
+    assert [p["last_name"] for p in employees.get_json()["items"]] == ["Suhler"]
+    assert call(client, "GET", "/persons?employer_id=0", world["write"]).status_code == 400
 
 
 # ---------------------------------------------------------------- referrals

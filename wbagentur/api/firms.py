@@ -28,7 +28,6 @@ from wbagentur.api.helpers import (
 )
 from wbagentur.api.spec import FIRM_WRITABLE, IF_MATCH, PAGING, operation, path_id, query
 from wbagentur.core import audit
-from wbagentur.core.text import name_matches
 from wbagentur.extensions import db
 from wbagentur.firms import services
 from wbagentur.firms.access import firms_visible_to, get_firm_for, visible_firm_ids
@@ -102,7 +101,6 @@ def _duplicates(user: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
     [
         *PAGING,
         query("district", "district key, e.g. 16054"),
-        query("q", "name contains (umlaut-insensitive)", type="string", maxLength=100),
     ],
 )
 def firms() -> ResponseReturnValue:
@@ -112,11 +110,6 @@ def firms() -> ResponseReturnValue:
         stmt = stmt.where(
             Firm.district_id.in_(sa.select(District.id).where(District.key == district))
         )
-    q = (request.args.get("q") or "").strip()
-    if len(q) > 100:
-        raise ApiError("invalid_parameter", param="q")
-    if q:
-        stmt = stmt.where(name_matches(Firm.name_search, q))
     items, paging = page(stmt)
     audit.record(g.api_user, "api.firms.list", None, None, token=g.api_token_id, count=len(items))
     db.session.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import g
 from flask.typing import ResponseReturnValue
 
 from wbagentur.api import bp
@@ -29,7 +29,6 @@ from wbagentur.api.helpers import (
 )
 from wbagentur.api.spec import IF_MATCH, PAGING, PERSON_WRITABLE, operation, path_id, query
 from wbagentur.core import audit
-from wbagentur.core.text import name_matches
 from wbagentur.extensions import db
 from wbagentur.firms.access import visible_firm_ids
 from wbagentur.firms.forms import opts
@@ -130,7 +129,6 @@ def _stored(person: Person) -> dict[str, Any]:
     "PersonPage",
     [
         *PAGING,
-        query("q", "name contains (umlaut-insensitive)", type="string", maxLength=100),
         query("employer_id", "employer firm", type="integer", minimum=1, maximum=2**31 - 1),
     ],
 )
@@ -140,11 +138,6 @@ def persons() -> ResponseReturnValue:
     stmt = processable(persons_visible_to(g.api_user)).order_by(
         Person.last_name, Person.first_name, Person.id
     )
-    q = (request.args.get("q") or "").strip()
-    if len(q) > 100:
-        raise ApiError("invalid_parameter", param="q")
-    if q:
-        stmt = stmt.where(name_matches(Person.name_search, q))
     employer = int_arg("employer_id", 0, 1, 2**31 - 1)
     if employer:
         stmt = stmt.where(Person.employer_id == employer)
