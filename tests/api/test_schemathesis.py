@@ -40,7 +40,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 
 
 @pytest.fixture
-def secret(clean_app):
+def api_world(clean_app):
     with clean_app.app_context():
         advisor = create_persona("advisor", "SW")
         user = db.session.get(User, advisor.id)
@@ -97,8 +97,8 @@ OBJECT_URLS = {
 }
 
 
-def test_every_operation_conforms_to_the_document(clean_app, secret):
-    secret, ids = secret
+def test_every_operation_conforms_to_the_document(clean_app, api_world):
+    secret, ids = api_world
     client = clean_app.test_client()
     auth = {"Authorization": f"Bearer {secret}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", clean_app)
