@@ -457,7 +457,8 @@ ERROR_TEXTS = {
     "401": "No, invalid, expired or revoked token",
     "403": "Token lacks the scope, or the user may read but not change the object",
     "404": "Not found, or outside the user's region (as in the UI)",
-    "409": "A similar record exists (duplicate), or the state does not allow the change",
+    "409": "A similar record exists (duplicate), the state does not allow the change, or "
+    "a concurrent request wrote the same record first (conflict)",
     "412": "If-Match does not match the current version",
     "415": "Body is not JSON",
     "422": "Refused by a business rule (message says why)",
@@ -494,6 +495,9 @@ def operation(
         codes = set(errors)
         if body:
             codes |= {"400", "415"}
+        if method != "get":
+            # A unique key that a concurrent request filled first (core.errors): 409.
+            codes.add("409")
         for code in sorted(codes):
             responses[code] = {
                 "description": ERROR_TEXTS[code],
