@@ -597,3 +597,63 @@ def test_cases_counted(clean_app, world):
     with clean_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 2
         assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 1
+
+
+def test_patch_keeps_special_categories_and_skips_restricted_persons(client, clean_app, world):
+    from wbagentur.core.models import utcnow
+    from wbagentur.persons import services as person_services
+    from wbagentur.persons.rules import SPECIAL_CATEGORIES
+
+    with clean_app.app_context():
+        person = db.session.get(Person, world["sw_person"])
+        person_services.give_consent(None, person, SPECIAL_CATEGORIES)
+        person.severely_disabled = True
+        restricted = make_person("Rita", "Gesperrt", "16054", restricted_at=utcnow())
+        db.session.commit()
+        restricted_id = restricted.id
+    path = f"/persons/{world['sw_person']}"
+    etag = call(client, "GET", path, world["write"]).headers["ETag"]
+    response = call(
+        client, "PATCH", path, world["write"], {"email": "e.s@example.org"}, **{"If-Match": etag}
+    )
+    assert response.status_code == 200, response.get_json()
+    assert "severely_disabled" not in response.get_json()
+    with clean_app.app_context():
+        assert db.session.get(Person, world["sw_person"]).severely_disabled is True
+    sealed = call(
+        client, "PATCH", f"/persons/{restricted_id}", world["write"], {}, **{"If-Match": '"x"'}
+    )
+    assert sealed.status_code == 404
+
+
+def test_document_covers_every_operation_with_bodies_and_errors(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    error = {"$ref": "#/components/schemas/Error"}
+    lists = 0
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            where = f"{method.upper()} {path}"
+            assert op["security"], where
+            assert {"400", "401", "403"} <= set(op["responses"]), where
+            for status, answer in op["responses"].items():
+                if status.startswith(("4", "5")):
+                    assert answer["content"]["application/json"]["schema"] == error, where
+            if method in ("post", "patch"):
+                body = op["requestBody"]["content"]["application/json"]["schema"]
+                assert body["$ref"].split("/")[-1] in spec["components"]["schemas"], where
+                assert {"409", "415"} <= set(op["responses"]), where
+            if method == "patch" or path.endswith("/state"):
+                assert {"412", "428"} <= set(op["responses"]), where
+                assert any(p["name"] == "If-Match" and p["required"] for p in op["parameters"])
+            ok = op["responses"].get("200", op["responses"].get("201", {}))
+            if (
+                ok.get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+                .get("$ref", "")
+                .endswith("Page")
+            ):
+                names = {p["name"] for p in op["parameters"]}
+                assert {"page", "per_page"} <= names, where
+                lists += 1
+    assert lists == 5
