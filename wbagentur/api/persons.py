@@ -16,6 +16,7 @@ from wbagentur.api.helpers import (
     domain_errors,
     etag_of,
     form_value,
+    int_arg,
     iso,
     json_body,
     load,
@@ -133,8 +134,6 @@ def _stored(person: Person) -> dict[str, Any]:
     ],
 )
 def persons() -> ResponseReturnValue:
-    from wbagentur.api.helpers import int_arg
-
     stmt = processable(persons_visible_to(g.api_user)).order_by(
         Person.last_name, Person.first_name, Person.id
     )
