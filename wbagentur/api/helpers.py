@@ -124,9 +124,7 @@ def json_body(schema_name: str) -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError("invalid_json")
-    validator = Draft202012Validator(
-        {**SCHEMAS[schema_name], "$defs": {}},
-    )
+    validator = Draft202012Validator(SCHEMAS[schema_name])
     fields: dict[str, list[str]] = {}
     for error in validator.iter_errors(body):
         if error.validator == "required":
