@@ -585,7 +585,7 @@ def test_unexpected_error_is_json_with_an_incident(client, clean_app, world, mon
         raise RuntimeError("kaputt")
 
     monkeypatch.setattr(firms, "firm_json", boom)
-    clean_app.config["PROPAGATE_EXCEPTIONS"] = False
+    monkeypatch.setitem(clean_app.config, "PROPAGATE_EXCEPTIONS", False)
     response = call(client, "GET", f"/firms/{world['sw_firm']}", world["write"])
     assert response.status_code == 500
     error = response.get_json()["error"]
