@@ -13,7 +13,7 @@ from tests.factories import make_person
 from tests.personas import create_persona
 from wbagentur.accounts.models import User
 from wbagentur.api import tokens
-from wbagentur.cases.models import Case, TimelineEntry
+from wbagentur.cases.models import TimelineEntry
 from wbagentur.core.audit import AuditEvent
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
@@ -591,12 +591,6 @@ def test_unexpected_error_is_json_with_an_incident(client, clean_app, world, mon
     error = response.get_json()["error"]
     assert error["code"] == "internal_error"
     assert "kaputt" not in error["message"]
-
-
-def test_cases_counted(clean_app, world):
-    with clean_app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 2
-        assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 1
 
 
 def test_patch_keeps_special_categories_and_skips_restricted_persons(client, clean_app, world):
