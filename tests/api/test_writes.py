@@ -651,3 +651,19 @@ def test_document_covers_every_operation_with_bodies_and_errors(client):
                 assert {"page", "per_page"} <= names, where
                 lists += 1
     assert lists == 5
+
+
+def test_database_outage_answers_json_503(tmp_path):
+    """Nothing below /api/v1 answers HTML, not even the outage page (no table = no
+    database to a request)."""
+    from tests.conftest import app_without_schema
+
+    app = app_without_schema(f"sqlite:///{tmp_path}/leer.sqlite")
+    response = app.test_client().get(
+        "/api/v1/firms",
+        headers={"Authorization": "Bearer wba_" + "x" * 40, "Accept-Language": "en"},
+    )
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert response.get_json()["error"]["code"] == "service_unavailable"
+    assert response.get_json()["error"]["message"].startswith("Temporarily unavailable")

@@ -58,6 +58,10 @@ def database_unavailable_response() -> tuple[str, int, dict[str, str]]:
     """The German 503 page with Retry-After; never touches the database."""
     mark_database_unavailable()
     headers = {"Retry-After": DB_RETRY_AFTER, "Cache-Control": "no-store"}
+    from wbagentur.api.errors import http_error_response, is_api_request
+
+    if has_request_context() and is_api_request():
+        return http_error_response(503, headers)  # type: ignore[no-any-return]
     try:
         body = render_template("errors/503.html", code=503)
     except Exception:  # noqa: BLE001 - the last resort must not fail
