@@ -667,3 +667,44 @@ def test_database_outage_answers_json_503(tmp_path):
     assert response.headers["Retry-After"] == "30"
     assert response.get_json()["error"]["code"] == "service_unavailable"
     assert response.get_json()["error"]["message"].startswith("Temporarily unavailable")
+
+
+def test_create_sent_twice_with_one_idempotency_key_creates_once(client, clean_app, world):
+    body = {"name": "Lauschaer Glas GmbH", "district_key": "16072"}
+    key = {"Idempotency-Key": "firma-lauscha-0001"}
+    first = call(client, "POST", "/firms", world["write"], body, **key)
+    assert first.status_code == 201, first.get_json()
+    again = call(client, "POST", "/firms", world["write"], body, **key)
+    assert again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
+    note = f"/cases/{world['sw_case']}/timeline"
+    note_key = {"Idempotency-Key": "notiz-rueckruf-0001"}
+    assert (
+        call(client, "POST", note, world["write"], {"body": "Eins"}, **note_key).status_code == 201
+    )
+    assert (
+        call(client, "POST", note, world["write"], {"body": "Eins"}, **note_key).status_code == 303
+    )
+    # A key names one creation: sent with another request it still points to the first.
+    assert call(client, "POST", note, world["write"], {"body": "Zwei"}, **key).status_code == 303
+    # The key belongs to the token's user: another user's same key is another creation.
+    other = call(
+        client,
+        "POST",
+        "/firms",
+        world["nt_write"],
+        {"name": "Nordhäuser Glas GmbH", "district_key": "16062"},
+        **key,
+    )
+    assert other.status_code == 201
+    bad = call(client, "POST", "/firms", world["write"], body, **{"Idempotency-Key": "kurz"})
+    assert bad.status_code == 400
+    with clean_app.app_context():
+        names = db.session.scalars(sa.select(Firm.name).where(Firm.name.like("%Glas%"))).all()
+        notes = db.session.scalar(
+            sa.select(sa.func.count(TimelineEntry.id)).where(
+                TimelineEntry.case_id == world["sw_case"], TimelineEntry.kind == "note"
+            )
+        )
+    assert sorted(names) == ["Lauschaer Glas GmbH", "Nordhäuser Glas GmbH"]
+    assert notes == 1

@@ -6,21 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, jsonify
+from flask import g
 from flask.typing import ResponseReturnValue
 
 from wbagentur.api import bp
 from wbagentur.api.errors import ApiError
 from wbagentur.api.helpers import (
     choice_arg,
+    created,
     domain_errors,
     etag_of,
+    idempotency_key,
     int_arg,
     iso,
     json_body,
     load,
     page,
     page_response,
+    replay,
     require_if_match,
     requires_scope,
     route_by_method,
@@ -157,6 +160,9 @@ def case_create() -> ResponseReturnValue:
     user = g.api_user
     if user.role not in ("advisor", "supervisor") or user.region_id is None:
         raise ApiError("read_only")
+    key = idempotency_key()
+    if (earlier := replay(key)) is not None:
+        return earlier
     body = json_body("CaseInput")
     form = run_form(
         CaseCreateForm,
@@ -184,10 +190,8 @@ def case_create() -> ResponseReturnValue:
             assigned_to_id=user.id,
         )
         services.change_status(user, opened, "in_advice", opened.version)
-    db.session.commit()
-    response = with_etag(case_json(opened), case_etag(user, opened), status=201)
-    response.headers["Location"] = f"/api/v1/cases/{opened.id}"  # type: ignore[union-attr]
-    return response
+    location = f"/api/v1/cases/{opened.id}"
+    return created(case_json(opened), location, key, case_etag(user, opened))
 
 
 @requires_scope("cases:write")
@@ -265,14 +269,14 @@ def timeline(case_id: int) -> ResponseReturnValue:
 )
 def note_create(case_id: int) -> ResponseReturnValue:
     found = _case(case_id, need="edit")
+    key = idempotency_key()
+    if (earlier := replay(key)) is not None:
+        return earlier
     body = json_body("NoteInput")
     form = run_form(NoteForm, {"body": body["body"]})
     with domain_errors():
         entry = services.add_note(g.api_user, found, form.body.data)
-    db.session.commit()
-    response = jsonify(entry_json(entry))
-    response.status_code = 201
-    return response
+    return created(entry_json(entry), f"/api/v1/cases/{found.id}/timeline", key)
 
 
 route_by_method(bp, "/cases/<int:case_id>", get=case, patch=case_update)

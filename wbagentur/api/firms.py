@@ -13,13 +13,16 @@ from flask.typing import ResponseReturnValue
 from wbagentur.api import bp
 from wbagentur.api.errors import ApiError
 from wbagentur.api.helpers import (
+    created,
     domain_errors,
     etag_of,
     form_value,
+    idempotency_key,
     json_body,
     load,
     page,
     page_response,
+    replay,
     require_if_match,
     requires_scope,
     route_by_method,
@@ -149,6 +152,9 @@ def firm_create() -> ResponseReturnValue:
     user = g.api_user
     if user.role not in ("advisor", "supervisor"):
         raise ApiError("read_only")
+    key = idempotency_key()
+    if (earlier := replay(key)) is not None:
+        return earlier
     body = json_body("FirmInput")
     data = _validated(user, body)
     if not body.get("confirm_new"):
@@ -157,11 +163,8 @@ def firm_create() -> ResponseReturnValue:
             db.session.rollback()
             raise ApiError("duplicate", extra={"duplicates": duplicates})
     with domain_errors():
-        created = services.create_firm(user, data)
-    db.session.commit()
-    response = with_etag(firm_json(created), etag_of("firm", created), status=201)
-    response.headers["Location"] = f"/api/v1/firms/{created.id}"  # type: ignore[union-attr]
-    return response
+        firm = services.create_firm(user, data)
+    return created(firm_json(firm), f"/api/v1/firms/{firm.id}", key, etag_of("firm", firm))
 
 
 @requires_scope("firms:write")

@@ -10,6 +10,8 @@ repeats a business rule.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -27,7 +29,7 @@ from werkzeug.exceptions import HTTPException
 from wbagentur.api.errors import N_, ApiError, language, translate_domain
 from wbagentur.api.spec import SCHEMAS
 from wbagentur.api.tokens import authenticate
-from wbagentur.core import numbers
+from wbagentur.core import idempotency, numbers
 from wbagentur.core.access import api_token
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.extensions import db
@@ -254,3 +256,44 @@ def route_by_method(bp: Any, rule: str, **views: Callable[..., Any]) -> None:
     dispatch._access = "token"  # type: ignore[attr-defined]
     endpoint = next(iter(methods.values())).__name__
     bp.add_url_rule(rule, endpoint, dispatch, methods=list(methods))
+
+
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def idempotency_key() -> str | None:
+    """The caller's ``Idempotency-Key`` as a submission token of the UI's kind
+    (``core.idempotency``), scoped to the token's user; None without the header."""
+    raw = request.headers.get("Idempotency-Key")
+    if raw is None:
+        return None
+    if not _IDEMPOTENCY_KEY.fullmatch(raw):
+        raise ApiError("invalid_parameter", param="Idempotency-Key")
+    return hashlib.sha256(f"api:{g.api_user.id}:{raw}".encode()).hexdigest()
+
+
+def replay(key: str | None) -> ResponseReturnValue | None:
+    """A create sent again with the same key: 303 to what the first one created, nothing
+    created twice (a network retry, a client that did not see the first answer)."""
+    done = idempotency.already_processed(key)
+    if done is None:
+        return None
+    db.session.rollback()
+    response = jsonify({})
+    response.status_code = 303
+    response.headers["Location"] = done
+    return response
+
+
+def created(payload: dict[str, Any], location: str, key: str | None, tag: str | None = None) -> Any:
+    """201 with ``Location`` (and ``ETag``); the idempotency key is stored in the same
+    transaction, so a concurrent twin fails on its primary key (409)."""
+    if key:
+        idempotency.claim(key, location)
+    db.session.commit()
+    response = jsonify(payload)
+    response.status_code = 201
+    response.headers["Location"] = location
+    if tag:
+        response.set_etag(tag)
+    return response

@@ -13,15 +13,18 @@ from flask.typing import ResponseReturnValue
 from wbagentur.api import bp
 from wbagentur.api.errors import ApiError
 from wbagentur.api.helpers import (
+    created,
     domain_errors,
     etag_of,
     form_value,
+    idempotency_key,
     int_arg,
     iso,
     json_body,
     load,
     page,
     page_response,
+    replay,
     require_if_match,
     requires_scope,
     route_by_method,
@@ -179,6 +182,9 @@ def person_create() -> ResponseReturnValue:
     user = g.api_user
     if user.role not in ("advisor", "supervisor"):
         raise ApiError("read_only")
+    key = idempotency_key()
+    if (earlier := replay(key)) is not None:
+        return earlier
     body = json_body("PersonInput")
     data = _validated(user, body, None)
     if not body.get("confirm_new"):
@@ -200,11 +206,9 @@ def person_create() -> ResponseReturnValue:
             ]
             raise ApiError("duplicate", extra={"duplicates": duplicates})
     with domain_errors():
-        created = services.create_person(user, data)
-    db.session.commit()
-    response = with_etag(person_json(created), etag_of("person", created), status=201)
-    response.headers["Location"] = f"/api/v1/persons/{created.id}"  # type: ignore[union-attr]
-    return response
+        person = services.create_person(user, data)
+    location = f"/api/v1/persons/{person.id}"
+    return created(person_json(person), location, key, etag_of("person", person))
 
 
 @requires_scope("persons:write")

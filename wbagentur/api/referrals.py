@@ -15,15 +15,18 @@ from wbagentur.api import bp
 from wbagentur.api.errors import N_, ApiError, language
 from wbagentur.api.helpers import (
     choice_arg,
+    created,
     domain_errors,
     etag_of,
     field_error,
+    idempotency_key,
     int_arg,
     iso,
     json_body,
     load,
     page,
     page_response,
+    replay,
     require_if_match,
     requires_scope,
     with_etag,
@@ -134,10 +137,13 @@ def referral(referral_id: int) -> ResponseReturnValue:
 )
 def referral_create() -> ResponseReturnValue:
     user = g.api_user
+    key = idempotency_key()
+    if (earlier := replay(key)) is not None:
+        return earlier
     body = json_body("ReferralInput")
     case = load(get_case_for, user, body["case_id"], need="edit")
     with domain_errors():
-        created = services.create_referral(
+        referral = services.create_referral(
             user,
             case,
             partner_id=body["partner_id"],
@@ -150,10 +156,8 @@ def referral_create() -> ResponseReturnValue:
             message=(body.get("message") or "").strip() or None,
             send=body.get("send", True),
         )
-    db.session.commit()
-    response = with_etag(referral_json(created), etag_of("referral", created), status=201)
-    response.headers["Location"] = f"/api/v1/referrals/{created.id}"  # type: ignore[union-attr]
-    return response
+    location = f"/api/v1/referrals/{referral.id}"
+    return created(referral_json(referral), location, key, etag_of("referral", referral))
 
 
 def _date(value: str | None, name: str) -> date | None:

@@ -452,6 +452,14 @@ IF_MATCH = {
     "description": "the ETag of the last GET (optimistic locking): 428 without, 412 if stale",
     "schema": {"type": "string"},
 }
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "16–64 characters A–Z a–z 0–9 _ -: a create sent again with the same key "
+    "answers 303 to what the first one created",
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"},
+}
 ERROR_TEXTS = {
     "400": "Invalid parameter, body or field values (validation_failed with fields)",
     "401": "No, invalid, expired or revoked token",
@@ -492,6 +500,13 @@ def operation(
         responses: dict[str, Any] = {str(status): ok}
         if etag and method == "get":
             responses["304"] = {"description": "Not modified (If-None-Match)"}
+        params = list(parameters or [])
+        if status == 201:
+            params.append(IDEMPOTENCY_KEY)
+            responses["303"] = {
+                "description": "Sent again with the same Idempotency-Key: see Location",
+                "headers": {"Location": {"schema": {"type": "string"}}},
+            }
         codes = set(errors)
         if body:
             codes |= {"400", "415"}
@@ -507,7 +522,7 @@ def operation(
             "summary": summary,
             "operationId": view.__name__,
             "security": [{"bearer": [scope]}],
-            "parameters": parameters or [],
+            "parameters": params,
             "responses": responses,
         }
         if body:
