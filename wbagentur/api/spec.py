@@ -502,6 +502,10 @@ def operation(
             responses["304"] = {"description": "Not modified (If-None-Match)"}
         params = list(parameters or [])
         if status == 201:
+            ok.setdefault("headers", {})["Location"] = {
+                "description": "where the new object (or the timeline) is read",
+                "schema": {"type": "string"},
+            }
             params.append(IDEMPOTENCY_KEY)
             responses["303"] = {
                 "description": "Sent again with the same Idempotency-Key: see Location",
