@@ -8,6 +8,9 @@ from tests.personas import TEST_PASSWORD
 
 # Documented exemption: the stateless JSON API of the funding check (no cookies used).
 CSRF_EXEMPT = {"funding.api_check"}
+# The REST API (/api/v1) is authenticated by bearer tokens only and ignores the session
+# cookie, so a forged cross-site request has nothing to ride on: it must answer 401 to
+# the signed-in browser below (docs/api.md).
 
 
 def test_every_post_route_rejects_a_missing_token(clean_app, make_user):
@@ -22,8 +25,17 @@ def test_every_post_route_rejects_a_missing_token(clean_app, make_user):
             data={"email": advisor.email, "password": TEST_PASSWORD, "csrf_token": token},
         )
         assert client.get("/").status_code == 200
+        from wbagentur.core.access import access_marker
+
         accepted, checked = [], 0
         for rule in clean_app.url_map.iter_rules():
+            if access_marker(clean_app, rule.endpoint) == "token":
+                for method in sorted(rule.methods & {"POST", "PATCH"}):
+                    url = re.sub(r"<int:[^>]+>", "1", rule.rule)
+                    response = client.open(url, method=method, json={})
+                    if response.status_code != 401:
+                        accepted.append((rule.endpoint, response.status_code))
+                continue
             if (
                 not ({"POST", "PUT", "PATCH", "DELETE"} & rule.methods)
                 or rule.endpoint in CSRF_EXEMPT

@@ -160,7 +160,7 @@ def test_token_without_the_scope_is_403(client, world):
 def test_bad_paging_is_400_in_the_error_shape(client, world, query):
     response = _get(client, f"/firms?{query}", world["secret"])
     assert response.status_code == 400
-    assert response.get_json()["error"]["code"] == "bad_request"
+    assert response.get_json()["error"]["code"] == "invalid_parameter"
 
 
 def test_session_login_does_not_open_the_api(client, clean_app, world, auth):
@@ -222,11 +222,12 @@ def test_every_token_route_answers_401_without_a_token(client, clean_app):
     for rule in clean_app.url_map.iter_rules():
         if access_marker(clean_app, rule.endpoint) != "token":
             continue
-        response = client.get(re.sub(r"<int:[a-z_]+>", "1", rule.rule))
-        assert response.status_code == 401, rule.rule
-        assert response.get_json()["error"]["code"] == "unauthorized"
-        checked += 1
-    assert checked == 6
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(re.sub(r"<int:[a-z_]+>", "1", rule.rule), method=method)
+            assert response.status_code == 401, (method, rule.rule)
+            assert response.get_json()["error"]["code"] == "unauthorized"
+            checked += 1
+    assert checked == 20
 
 
 def test_persons_in_region_without_special_categories_restricted_or_outside(

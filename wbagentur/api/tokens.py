@@ -17,8 +17,14 @@ from wbagentur.extensions import db
 
 SCOPES = {
     "firms:read": "Unternehmen lesen",
+    "firms:write": "Unternehmen anlegen und ändern",
     "persons:read": "Personen lesen (ohne besondere Kategorien)",
+    "persons:write": "Personen anlegen und ändern (ohne besondere Kategorien)",
     "cases:read": "Fälle mit Verlauf lesen",
+    "cases:write": "Fälle anlegen und ändern, Notizen schreiben",
+    "referrals:read": "Weiterleitungen lesen",
+    "referrals:write": "Weiterleitungen anlegen und ihren Zustand ändern",
+    "funding:check": "Förderprüfung ausführen (im Fall: speichern)",
 }
 PREFIX = "wba_"
 MAX_DAYS = 365

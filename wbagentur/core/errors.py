@@ -58,6 +58,10 @@ def database_unavailable_response() -> tuple[str, int, dict[str, str]]:
     """The German 503 page with Retry-After; never touches the database."""
     mark_database_unavailable()
     headers = {"Retry-After": DB_RETRY_AFTER, "Cache-Control": "no-store"}
+    from wbagentur.api.errors import http_error_response, is_api_request
+
+    if has_request_context() and is_api_request():
+        return http_error_response(503, headers)  # type: ignore[no-any-return]
     try:
         body = render_template("errors/503.html", code=503)
     except Exception:  # noqa: BLE001 - the last resort must not fail
@@ -68,7 +72,15 @@ def database_unavailable_response() -> tuple[str, int, dict[str, str]]:
 
 def _render(template: str, code: int, headers: dict[str, str] | None = None, **context: Any) -> Any:
     """Render an error page; a database failure while rendering it (the user is loaded
-    for the navigation) turns the answer into the 503 page."""
+    for the navigation) turns the answer into the 503 page. Below /api/v1 the answer is
+    the API's one JSON error shape instead of a page (wbagentur/api/errors.py)."""
+    if has_request_context():
+        from wbagentur.api.errors import http_error_response, is_api_request
+
+        if is_api_request():
+            return http_error_response(
+                code, dict(headers or {}), context.get("error"), context.get("incident")
+            )
     try:
         return render_template(template, code=code, **context), code, headers or {}
     except SQLAlchemyError as exc:

@@ -1,0 +1,299 @@
+"""What every API view shares: the token check, paging, ETags and If-Match, reading and
+validating a JSON body, and running the UI's own form over it.
+
+Request bodies are checked twice, in this order: against the request schema of the
+OpenAPI document (types, enums, unknown fields; ``jsonschema``), then by the same WTForms
+form the UI uses (lengths, formats, German-language messages, normalisation). The shared
+service functions then apply the business rules (region, duplicates, audit). Nothing here
+repeats a business rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, gettext
+from jsonschema import Draft202012Validator
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from wbagentur.api.errors import N_, ApiError, language, translate_domain
+from wbagentur.api.spec import SCHEMAS
+from wbagentur.api.tokens import authenticate
+from wbagentur.core import idempotency, numbers
+from wbagentur.core.access import api_token
+from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.extensions import db
+
+MAX_PAGE = 100_000
+
+
+def requires_scope(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Bearer token with ``scope``; sets ``g.api_user``. 401 without a live token, 403
+    without the scope. The view runs in the caller's language (Accept-Language), so the
+    forms' lazy messages come out in German or English."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            token = authenticate(request.headers.get("Authorization"))
+            if token is None:
+                db.session.rollback()
+                raise ApiError("unauthorized")
+            if scope not in token.scope_set:
+                db.session.rollback()
+                raise ApiError("forbidden", scope=scope)
+            g.api_user = token.user
+            g.api_token_id = token.id
+            with force_locale(language()):
+                return view(*args, **kwargs)
+
+        return api_token(wrapper)
+
+    return decorator
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 10 or not low <= int(raw) <= high:
+        raise ApiError("invalid_parameter", param=name)
+    return int(raw)
+
+
+def choice_arg(name: str, allowed: Any) -> str | None:
+    """An optional query parameter from a fixed list (400 otherwise)."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw not in allowed:
+        raise ApiError("invalid_parameter", param=name)
+    return raw
+
+
+def page(query: sa.Select[Any]) -> tuple[list[Any], dict[str, int]]:
+    """One page of ``query``; the paging fields of the answer."""
+    number = int_arg("page", 1, 1, MAX_PAGE)
+    per_page = int_arg("per_page", 25, 1, 100)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return items, {"page": number, "per_page": per_page, "total": int(total)}
+
+
+def page_response(items: list[dict[str, Any]], paging: dict[str, int]) -> ResponseReturnValue:
+    return jsonify({"items": items, **paging})
+
+
+def etag_of(kind: str, obj: Any, extra: str = "") -> str:
+    """A strong ETag from the object's version column (bumped by every change)."""
+    return f"{kind}-{obj.id}-v{obj.version}{extra}"
+
+
+def with_etag(payload: dict[str, Any], tag: str, status: int = 200) -> ResponseReturnValue:
+    response = jsonify(payload)
+    response.status_code = status
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    if status == 200 and request.method == "GET":
+        return response.make_conditional(request)
+    return response
+
+
+def require_if_match(current: str) -> None:
+    """Optimistic locking: the caller must name the version it read. 428 without
+    ``If-Match`` (or with ``*``, which would defeat the check), 412 when it is stale."""
+    header = request.if_match
+    if not request.headers.get("If-Match") or header.star_tag:
+        raise ApiError("precondition_required")
+    if not header.contains(current):
+        raise ApiError("precondition_failed")
+
+
+def json_body(schema_name: str) -> dict[str, Any]:
+    """The request body as a dict, valid against the request schema (400 otherwise)."""
+    if not request.is_json:
+        raise ApiError("unsupported_media_type")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError("invalid_json")
+    validator = Draft202012Validator(SCHEMAS[schema_name])
+    fields: dict[str, list[str]] = {}
+    for error in validator.iter_errors(body):
+        if error.validator == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else ""
+            fields.setdefault(missing or "_", []).append(_schema_message("required"))
+        elif error.validator == "additionalProperties":
+            known = set(SCHEMAS[schema_name].get("properties", {}))
+            for name in sorted(set(body) - known):
+                fields.setdefault(name, []).append(_schema_message("unknown"))
+        else:
+            name = str(error.absolute_path[0]) if error.absolute_path else "_"
+            fields.setdefault(name, []).append(_schema_message(str(error.validator)))
+    if fields:
+        raise ApiError("validation_failed", extra={"fields": fields})
+    return body
+
+
+_SCHEMA_MESSAGES = {
+    "required": N_("Pflichtfeld."),
+    "unknown": N_("Unbekanntes Feld."),
+    "type": N_("Falscher Typ."),
+    "enum": N_("Kein erlaubter Wert."),
+    "maxLength": N_("Zu lang."),
+    "minLength": N_("Darf nicht leer sein."),
+    "minimum": N_("Zu klein."),
+    "maximum": N_("Zu groß."),
+    "minItems": N_("Bitte mindestens einen Eintrag."),
+    "uniqueItems": N_("Einträge doppelt."),
+}
+
+
+def _schema_message(kind: str) -> str:
+    with force_locale(language()):
+        return gettext(_SCHEMA_MESSAGES.get(kind, N_("Ungültiger Wert.")))
+
+
+def field_error(name: str, message: str) -> ApiError:
+    """400 validation_failed for one field; ``message`` a German msgid (N_)."""
+    with force_locale(language()):
+        return ApiError("validation_failed", extra={"fields": {name: [gettext(message)]}})
+
+
+def form_value(value: Any, places: int | None = None) -> Any:
+    """A JSON value the way the UI's form field reads it (numbers in the current locale)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "y" if value else ""
+    if isinstance(value, float) or places:
+        return numbers.format_number(Decimal(str(value)), places=places, grouping=False)
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return str(value)
+
+
+def run_form(
+    form_class: type,
+    values: dict[str, Any],
+    field_names: dict[str, str] | None = None,
+    prepare: Callable[[Any], None] | None = None,
+) -> Any:
+    """Validate ``values`` (already form-shaped) with the UI's form; 400 with the form's
+    messages per API field name (``field_names`` maps form fields to API fields)."""
+    formdata: MultiDict[str, Any] = MultiDict()
+    for name, value in values.items():
+        if isinstance(value, list):
+            for item in value:
+                formdata.add(name, item)
+        elif value not in ("", None):
+            formdata.add(name, value)
+        else:
+            formdata.add(name, "")
+    form = form_class(formdata=formdata, meta={"csrf": False})
+    if prepare is not None:
+        prepare(form)
+    if not form.validate():
+        names = field_names or {}
+        fields = {
+            names.get(name, name): [str(m) for m in messages]
+            for name, messages in form.errors.items()
+        }
+        raise ApiError("validation_failed", extra={"fields": fields})
+    return form
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """A service's refusal in the API's shape: a conflict (somebody saved first) is 412,
+    any other refusal 422 with the service's message in the caller's language."""
+    try:
+        yield
+    except ConflictError:
+        db.session.rollback()
+        raise ApiError("precondition_failed") from None
+    except DomainError as exc:
+        db.session.rollback()
+        raise ApiError("rejected", detail=translate_domain(str(exc))) from None
+
+
+def load(loader: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run one of the UI's scoped loaders: its 404 (outside the region) stays 404, its 403
+    (visible, but read-only for this user) becomes ``read_only``."""
+    try:
+        return loader(*args, **kwargs)
+    except HTTPException as exc:
+        if exc.code == 403:
+            raise ApiError("read_only") from None
+        raise ApiError("not_found") from None
+
+
+def iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def route_by_method(bp: Any, rule: str, **views: Callable[..., Any]) -> None:
+    """One URL rule for several methods (e.g. GET and PATCH of ``/firms/<int:firm_id>``).
+
+    Werkzeug checks a rule's method before its converters: with one rule per method, a
+    PATCH of an id beyond the database's range met the GET rule first and was answered
+    405 instead of 404. One rule per URL answers 404, as a GET does."""
+    methods = {name.upper(): view for name, view in views.items()}
+
+    def dispatch(**kwargs: Any) -> Any:
+        method = "GET" if request.method == "HEAD" else request.method
+        return methods[method](**kwargs)
+
+    dispatch._access = "token"  # type: ignore[attr-defined]
+    endpoint = next(iter(methods.values())).__name__
+    bp.add_url_rule(rule, endpoint, dispatch, methods=list(methods))
+
+
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def idempotency_key() -> str | None:
+    """The caller's ``Idempotency-Key`` as a submission token of the UI's kind
+    (``core.idempotency``), scoped to the token's user; None without the header."""
+    raw = request.headers.get("Idempotency-Key")
+    if raw is None:
+        return None
+    if not _IDEMPOTENCY_KEY.fullmatch(raw):
+        raise ApiError("invalid_parameter", param="Idempotency-Key")
+    return hashlib.sha256(f"api:{g.api_user.id}:{raw}".encode()).hexdigest()
+
+
+def replay(key: str | None) -> ResponseReturnValue | None:
+    """A create sent again with the same key: 303 to what the first one created, nothing
+    created twice (a network retry, a client that did not see the first answer)."""
+    done = idempotency.already_processed(key)
+    if done is None:
+        return None
+    db.session.rollback()
+    response = jsonify({})
+    response.status_code = 303
+    response.headers["Location"] = done
+    return response
+
+
+def created(payload: dict[str, Any], location: str, key: str | None, tag: str | None = None) -> Any:
+    """201 with ``Location`` (and ``ETag``); the idempotency key is stored in the same
+    transaction, so a concurrent twin fails on its primary key (409)."""
+    if key:
+        idempotency.claim(key, location)
+    db.session.commit()
+    response = jsonify(payload)
+    response.status_code = 201
+    response.headers["Location"] = location
+    if tag:
+        response.set_etag(tag)
+    return response
