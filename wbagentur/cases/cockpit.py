@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
 from wbagentur.cases.models import Case, FollowUp
 from wbagentur.extensions import db
 
@@ -110,6 +108,15 @@ def follow_up_state(follow_up: FollowUp, today: date) -> str:
     return "later"
 
 
+def same_name(names: Iterable[tuple[str, str]], known: Iterable[Any]) -> list[Any]:
+    """Known persons whose name equals a new one, ignoring case and umlaut spelling (the
+    firm's employees: a second "Jana Kühn" at one firm is most likely the same person)."""
+    from wbagentur.core.text import normalise_search
+
+    wanted = {normalise_search(f"{first} {last}") for first, last in names}
+    return [p for p in known if p.name_search in wanted]
+
+
 def offered_actions(
     *, editable: bool, status: str, kind: str, has_firm: bool, has_people: bool
 ) -> tuple[str, ...]:
@@ -145,7 +152,7 @@ def build(case: Case, *, editable: bool, follow_ups: Sequence[FollowUp]) -> Cock
     """Everything the cockpit shows beyond the case's facts, in at most five statements
     (participants, the request, firm candidates, saved checks, programme titles)."""
     from wbagentur.funding import queries as funding_queries
-    from wbagentur.funding.models import FundingProgramme
+    from wbagentur.funding import services as funding_services
     from wbagentur.intake import services as intake_services
     from wbagentur.intake.models import HEADCOUNT_BANDS, PREFERRED_CHANNELS
 
@@ -167,11 +174,7 @@ def build(case: Case, *, editable: bool, follow_ups: Sequence[FollowUp]) -> Cock
     if people:
         latest = latest_checks(db.session.scalars(funding_queries.checks_of_case(case.id)))
         if latest:
-            titles = dict(
-                db.session.execute(
-                    sa.select(FundingProgramme.code, FundingProgramme.short_title)
-                ).tuples()
-            )
+            titles = funding_services.short_titles()
     rows = [
         ParticipantRow(
             person=p,

@@ -739,20 +739,13 @@ def add_participant(case_id: int) -> Any:
 @requires_role(*REGIONAL)
 def add_new_employees(case_id: int) -> Any:
     """New employees of the case's firm, created and added to the case in one step."""
-    from wbagentur.persons import services as person_services
-
     case = _edit_case(case_id)
     form = forms.NewEmployeesForm()
     if not form.validate_on_submit():
         return _render_detail(case, 200, employees_form=form)
     if not form.confirm_new.data:
-        duplicates = [
-            person
-            for first, last in form.names()
-            for person, _reasons in person_services.find_duplicates(
-                {"first_name": first, "last_name": last}
-            )
-        ]
+        employees = db.session.scalars(sa.select(Person).where(Person.employer_id == case.firm_id))
+        duplicates = cockpit.same_name(form.names(), employees)
         if duplicates:
             return _render_detail(case, 200, employees_form=form, employee_duplicates=duplicates)
     if not idempotency.claim_once(form.submission_token.data, _case_url(case, "#teilnehmende")):
