@@ -25,50 +25,15 @@ import pytest
 import sqlalchemy as sa
 
 from tests.browser.a11y import assert_no_axe_violations, path_is
-from tests.personas import TEST_PASSWORD
+from tests.browser.journey import create_firm as _create_firm
+from tests.browser.journey import german as _german
+from tests.browser.journey import login as _login
+from tests.browser.journey import logout as _logout
+from tests.browser.journey import open_case as _open_case
+from tests.browser.journey import send_referral
+from tests.browser.journey import submit as _submit
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
-
-
-def _login(page, who):
-    page.goto("/anmelden")
-    page.fill("#email", who.email)
-    page.fill("#password", TEST_PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-
-
-def _logout(page):
-    with page.expect_navigation():
-        page.click("header button:has-text('Abmelden')")
-
-
-def _submit(page, selector):
-    with page.expect_navigation():
-        page.click(selector)
-
-
-def _create_firm(page, name, postcode):
-    page.goto("/unternehmen/neu")
-    page.fill("#name", name)
-    page.fill("#postcode", postcode)
-    page.locator("#postcode").press("Tab")
-    page.fill("#staff_over_30h", "12")
-    _submit(page, "main button[type=submit]:has-text('Speichern')")
-    page.wait_for_url(re.compile(r"/unternehmen/\d+$"))
-    return page.url
-
-
-def _open_case(page, firm_name, title):
-    page.goto("/faelle/neu")
-    page.fill("#q", firm_name.split()[0])
-    _submit(page, "main button:has-text('Suchen')")
-    _submit(page, f"main a:has-text('{firm_name}')")
-    page.fill("#title", title)
-    page.check("input[name=topics] >> nth=0")
-    _submit(page, "main button:has-text('Fall anlegen')")
-    page.wait_for_url(re.compile(r"/faelle/\d+$"))
-    return page.url
 
 
 def _new_employee(page, link_text, first, last):
@@ -76,10 +41,6 @@ def _new_employee(page, link_text, first, last):
     page.fill("#first_name", first)
     page.fill("#last_name", last)
     _submit(page, "main button[type=submit]:has-text('Speichern')")
-
-
-def _german(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
 
 
 def _assert_timeline_has_content(page):
@@ -490,19 +451,17 @@ def test_escalation_in_a_region_without_supervisor_reaches_the_state_coordinatio
     _login(page, advisor)
     _create_firm(page, "Nordhäuser Maschinenbau GmbH", "99734")
     case_url = _open_case(page, "Nordhäuser Maschinenbau GmbH", "Umschulung zur Fachkraft")
-    _submit(page, "[data-case-actions] a:has-text('Weiterleiten')")
-    page.select_option("#partner_id", label="Agentur für Arbeit Thüringen Nord")
-    page.fill("#purpose", "Förderung der Umschulung prüfen")
-    page.check("input[name=data_categories][value=firm]")
-    page.fill("#legal_basis", "Art. 6 Abs. 1 lit. e DSGVO – öffentliche Aufgabe")
-    page.fill("#due_days", "5")
-    _submit(page, "button[name=action][value=send]")
-    referral_path = urlparse(page.url).path
+    referral_url = send_referral(
+        page, case_url, "Agentur für Arbeit Thüringen Nord", "Förderung der Umschulung prüfen"
+    )
+    referral_path = urlparse(referral_url).path
+    assert "Frist" in page.locator("main dl").inner_text()
     assert re.fullmatch(r"/weiterleitungen/\d+", referral_path)
     _logout(page)
 
-    # Three weeks later the partner has not answered; the worker's job runs.
-    fixed_clock.shift(timedelta(days=21))
+    # Four weeks later the partner has not answered (due after 10 working days, so 9
+    # working days overdue, not yet expired); the worker's job runs.
+    fixed_clock.shift(timedelta(days=28))
     result = live_app.test_cli_runner().invoke(args=["referrals", "remind"])
     assert "eskaliert: 1" in result.output, result.output
 
