@@ -415,11 +415,13 @@ def test_case_page_statements_do_not_grow_with_participants_referrals_and_timeli
 ):
     auth.login(world.advisor)
     path = f"/faelle/{world.case}"
-    _grow(clean_app, world, 0, 1)
     client.get(path)  # warm-up: the first request of a session loads more
+    none = _statements(clean_app, client, path)
+    _grow(clean_app, world, 0, 1)
     few = _statements(clean_app, client, path)
     _grow(clean_app, world, 1, 5)
     many = _statements(clean_app, client, path)
+    assert len(few) == len(none), "\n".join(few)
     page = client.get(path).get_data(as_text=True)
     assert page.count("data-participant=") == 6
     assert page.count("data-referral=") == 6

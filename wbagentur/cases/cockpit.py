@@ -56,9 +56,9 @@ class Cockpit:
     firm_candidates: Sequence[Any] = ()
     participants: list[ParticipantRow] = field(default_factory=list)
     next_follow_up: FollowUp | None = None
+    # 'overdue', 'today' or 'later' for the next follow-up.
+    next_follow_up_state: str | None = None
     actions: tuple[str, ...] = ()
-    # Persons without a saved check yet (for "Förderprüfung" next to them).
-    unchecked: tuple[int, ...] = ()
 
 
 # ---------------------------------------------------------------- rules (no database)
@@ -148,18 +148,19 @@ def _people(case: Case) -> list[Any]:
     return people + [p for p in case.participants if case.person_id != p.id]
 
 
-def build(case: Case, *, editable: bool, follow_ups: Sequence[FollowUp]) -> Cockpit:
-    """Everything the cockpit shows beyond the case's facts, in at most five statements
-    (participants, the request, firm candidates, saved checks, programme titles)."""
+def build(case: Case, *, editable: bool, follow_ups: Sequence[FollowUp], today: date) -> Cockpit:
+    """Everything the cockpit shows beyond the case's facts, in four statements
+    (participants, the request, saved checks, programme titles) and a fifth for a request
+    whose firm is not known yet (the firms that may be the requester's)."""
     from wbagentur.funding import queries as funding_queries
     from wbagentur.funding import services as funding_services
     from wbagentur.intake import services as intake_services
     from wbagentur.intake.models import HEADCOUNT_BANDS, PREFERRED_CHANNELS
 
     people = _people(case)
-    advice_request = (
-        intake_services.request_for_case(case) if case.channel == "public_form" else None
-    )
+    # The same statements for every case (a request, saved checks and titles are looked
+    # for even when there are none), so the page's cost does not depend on its data.
+    advice_request = intake_services.request_for_case(case)
     request_labels: dict[str, str] = {}
     candidates: Sequence[Any] = ()
     if advice_request is not None:
@@ -169,12 +170,8 @@ def build(case: Case, *, editable: bool, follow_ups: Sequence[FollowUp]) -> Cock
         }
         if editable and case.firm_id is None:
             candidates = intake_services.firm_candidates(advice_request, case.region_id)
-    latest: dict[int, Any] = {}
-    titles: dict[str, str] = {}
-    if people:
-        latest = latest_checks(db.session.scalars(funding_queries.checks_of_case(case.id)))
-        if latest:
-            titles = funding_services.short_titles()
+    latest = latest_checks(db.session.scalars(funding_queries.checks_of_case(case.id)))
+    titles = funding_services.short_titles()
     rows = [
         ParticipantRow(
             person=p,
@@ -183,12 +180,14 @@ def build(case: Case, *, editable: bool, follow_ups: Sequence[FollowUp]) -> Cock
         )
         for p in people
     ]
+    upcoming = next_follow_up(follow_ups)
     return Cockpit(
         advice_request=advice_request,
         request_labels=request_labels,
         firm_candidates=candidates,
         participants=rows,
-        next_follow_up=next_follow_up(follow_ups),
+        next_follow_up=upcoming,
+        next_follow_up_state=follow_up_state(upcoming, today) if upcoming else None,
         actions=offered_actions(
             editable=editable,
             status=case.status,
@@ -196,5 +195,4 @@ def build(case: Case, *, editable: bool, follow_ups: Sequence[FollowUp]) -> Cock
             has_firm=case.firm_id is not None,
             has_people=bool(people),
         ),
-        unchecked=tuple(p.id for p in people if p.id not in latest),
     )

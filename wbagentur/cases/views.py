@@ -458,10 +458,11 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
     participant_form.person_ids.choices = _participant_choices(case)
     timeline = db.session.scalars(queries.timeline(case, history_cutoff(current_user, case))).all()
     follow_ups = db.session.scalars(queries.open_follow_ups(case)).all()
+    today = local_today()
     context: dict[str, Any] = {
         "case": case,
         "editable": editable,
-        "cockpit": cockpit.build(case, editable=editable, follow_ups=follow_ups),
+        "cockpit": cockpit.build(case, editable=editable, follow_ups=follow_ups, today=today),
         "timeline": timeline,
         "refs": _timeline_refs(case, timeline),
         "as_date": _as_date,
@@ -484,7 +485,7 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
         ).all(),
         "labels": LABELS,
         "json": json,
-        "today": local_today(),
+        "today": today,
     }
     context.update(form_overrides)
     return render_template("cases/detail.html", **context), status
