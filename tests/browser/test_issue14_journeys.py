@@ -236,6 +236,13 @@ def test_done_when_public_request_to_approved_amount_in_every_report(page, perso
     page.goto(case_path)
     outcome = _normalise(page.locator("[data-referral-outcome]").inner_text())
     assert "bewilligt, 14.640,00 €" in outcome
+    # On a phone the whole cockpit fits the width (tables scroll inside their box).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("[data-case-actions]").is_visible()
+    assert_no_axe_violations(page, "cockpit-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
     assert page.console_errors == []
     _logout(page)
 
