@@ -233,6 +233,14 @@ def test_request_panel_shows_the_requesters_data_and_takes_the_firm_back_to_the_
         assert expected in text, expected
     with clean_app.app_context():
         version = db.session.get(Case, case_id).version
+    # A firm that cannot be linked: the message comes where the choice was made.
+    wrong = {"firm_id": "999999", "version": version}
+    response = client.post(f"/faelle/{case_id}/anfrage/unternehmen-verknuepfen", data=wrong)
+    assert response.headers["Location"].endswith(f"/faelle/{case_id}/anfrage")
+    response = client.post(
+        f"/faelle/{case_id}/anfrage/unternehmen-verknuepfen", data={**wrong, "zurueck": "fall"}
+    )
+    assert response.headers["Location"].endswith(f"/faelle/{case_id}#anfrage")
     response = client.post(
         f"/faelle/{case_id}/anfrage/unternehmen-anlegen",
         data={"version": version, "zurueck": "fall"},
@@ -241,7 +249,6 @@ def test_request_panel_shows_the_requesters_data_and_takes_the_firm_back_to_the_
     assert response.headers["Location"].endswith(f"/faelle/{case_id}#anfrage")
     page = html_page(client.get(f"/faelle/{case_id}"))
     assert "Unternehmen aus der Anfrage anlegen" not in text_of(page)
-    # Without the marker the request view stays the place to return to.
     with clean_app.app_context():
         assert db.session.get(Case, case_id).firm_id is not None
 

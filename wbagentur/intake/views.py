@@ -409,7 +409,7 @@ def link_firm(case_id: int) -> Any:
     form = FirmLinkForm()
     if not form.validate_on_submit():
         flash(_("Bitte wählen Sie ein Unternehmen aus der Liste."), "danger")
-        return redirect(url_for("intake.review", case_id=case.id), code=303)
+        return _after_firm(case.id)
     try:
         services.link_firm(
             current_user, advice_request, int(form.firm_id.data), _version(form.version.data)
@@ -420,7 +420,7 @@ def link_firm(case_id: int) -> Any:
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-        return redirect(url_for("intake.review", case_id=case_id), code=303)
+        return _after_firm(case_id)
     db.session.commit()
     flash(_("Das Unternehmen ist jetzt mit dem Fall verknüpft."), "success")
     return _after_firm(case_id)
@@ -441,7 +441,7 @@ def create_firm(case_id: int) -> Any:
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-        return redirect(url_for("intake.review", case_id=case_id), code=303)
+        return _after_firm(case_id)
     db.session.commit()
     flash(
         _("Das Unternehmen wurde aus der Anfrage angelegt und mit dem Fall verknüpft."), "success"
