@@ -143,7 +143,8 @@ def offered_actions(
 # ---------------------------------------------------------------- loading
 
 
-def _people(case: Case) -> list[Any]:
+def case_people(case: Case) -> list[Any]:
+    """The case's person first, then its participants (each once)."""
     people = [case.person] if case.person is not None else []
     return people + [p for p in case.participants if case.person_id != p.id]
 
@@ -157,7 +158,7 @@ def build(case: Case, *, editable: bool, follow_ups: Sequence[FollowUp], today: 
     from wbagentur.intake import services as intake_services
     from wbagentur.intake.models import HEADCOUNT_BANDS, PREFERRED_CHANNELS
 
-    people = _people(case)
+    people = case_people(case)
     # The same statements for every case (a request, saved checks and titles are looked
     # for even when there are none), so the page's cost does not depend on its data.
     advice_request = intake_services.request_for_case(case)

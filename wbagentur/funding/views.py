@@ -415,11 +415,9 @@ def api_check() -> Any:
 
 
 def _case_persons(case: Case) -> list[Person]:
-    persons: list[Person] = []
-    if case.person is not None:
-        persons.append(case.person)
-    persons += [p for p in case.participants if case.person is None or p.id != case.person.id]
-    return persons
+    from wbagentur.cases.cockpit import case_people
+
+    return case_people(case)
 
 
 def _fmt(value: date | None) -> str:
