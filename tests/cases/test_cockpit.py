@@ -433,3 +433,14 @@ def test_case_page_statements_do_not_grow_with_participants_referrals_and_timeli
     assert page.count("data-participant=") == 6
     assert page.count("data-referral=") == 6
     assert len(many) == len(few), "\n".join(many)
+
+
+def test_cockpit_speaks_english_when_chosen(client, auth, world):
+    auth.login(world.advisor)
+    assert client.post("/sprache", data={"lang": "en", "next": "/"}).status_code == 302
+    root = html_page(client.get(f"/faelle/{world.case}"), lang="en")
+    page = text_of(root)
+    for english in ("Add employees", "Funding check", "Refer", "Next follow-up:", "Create and add"):
+        assert english in page, english
+    actions = next(e for e in root.iter() if e.get("data-case-actions") is not None)
+    assert actions.get("aria-label") == "Frequent actions"
