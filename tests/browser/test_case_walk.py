@@ -90,6 +90,7 @@ def test_public_request_to_closed_case_and_status_link(page, persona, live_app, 
     with page.expect_navigation():
         page.click("button:has-text('Neues Unternehmen aus der Anfrage anlegen')")
     page.goto(case_url)
+    page.click("[data-case-actions] a:has-text('Beschäftigte hinzufügen')")
     page.click("a:has-text('Neue beschäftigte Person anlegen')")
     page.fill("#first_name", "Jonas")
     page.fill("#last_name", "Schleifer")

@@ -3,71 +3,18 @@ runs and saves the funding check of a case and opens the printable Förderempfeh
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 import sqlalchemy as sa
 
 from tests.browser.a11y import assert_no_axe_violations, path_is, tab_until
+from tests.browser.journey import create_firm, login, open_case, submit
 from tests.personas import TEST_PASSWORD
 
-SEED = Path(__file__).resolve().parents[2] / "migrations" / "data" / "20261121_funding_seed.json"
-SEED_V2 = SEED.with_name("20261206_funding_engine_v2.json")
-
-
-@pytest.fixture(autouse=True)
-def funding_seed(live_app: Any, clean_db: Any) -> None:
-    """The browser harness empties every non-reference table between tests; restore the seed."""
-    from wbagentur.extensions import db
-    from wbagentur.funding.models import FundingProgramme, ParameterVersion
-
-    with live_app.app_context():
-        if db.session.scalar(sa.select(sa.func.count(FundingProgramme.id))):
-            return
-        seed = json.loads(SEED.read_text(encoding="utf-8"))
-        at = datetime.fromisoformat(seed["decided_at"])
-        for n, p in enumerate(seed["programmes"], start=1):
-            programme = FundingProgramme(sort_order=n, status="open", status_changed_at=at, **p)
-            db.session.add(programme)
-            db.session.flush()
-            for v in (v for v in seed["versions"] if v["programme"] == p["code"]):
-                db.session.add(
-                    ParameterVersion(
-                        programme_id=programme.id,
-                        version_key=v["version_key"],
-                        valid_from=date.fromisoformat(v["valid_from"]),
-                        valid_to=date.fromisoformat(v["valid_to"]) if v["valid_to"] else None,
-                        parameters=json.dumps(v["parameters"]),
-                        source=v["source"],
-                        source_url=v["source_url"],
-                        state="approved",
-                        proposed_at=at,
-                        decided_at=at,
-                    )
-                )
-        # Engine 2.0 corrections (migration f17a00000001): approved '<key>.2' versions.
-        v2 = json.loads(SEED_V2.read_text(encoding="utf-8"))
-        at2 = datetime.fromisoformat(v2["decided_at"])
-        ids = dict(db.session.execute(sa.select(FundingProgramme.code, FundingProgramme.id)).all())
-        for v in v2["versions"]:
-            db.session.add(
-                ParameterVersion(
-                    programme_id=ids[v["programme"]],
-                    version_key=v["version_key"],
-                    valid_from=date.fromisoformat(v["valid_from"]),
-                    valid_to=date.fromisoformat(v["valid_to"]) if v["valid_to"] else None,
-                    parameters=json.dumps(v["parameters"]),
-                    source=v["source"],
-                    source_url=v["source_url"],
-                    state="approved",
-                    proposed_at=at2,
-                    decided_at=at2,
-                )
-            )
-        db.session.commit()
+# The course dates below (January 2027) are weeks ahead of this clock, whatever the date.
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 def _type_into(page: Any, selector: str, text: str) -> None:
@@ -126,18 +73,29 @@ def test_sme_quick_check_keyboard_only_shows_reasons(page):
     assert page.console_errors == []
 
 
-def test_advisor_runs_case_check_and_opens_print_view(page, persona, live_app):
+def test_advisor_runs_case_check_and_opens_print_view(page, persona):
     advisor = persona("advisor", "SW", display_name="Sabine Wolf")
-    with live_app.app_context():
-        from tests.funding.conftest import create_firm_case
-
-        ids = create_firm_case(assigned_to_id=advisor.id)
-    page.goto("/anmelden")
-    page.fill("#email", advisor.email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(path_is("/"))
-    page.goto(f"/faelle/{ids.case_id}/foerdercheck")
+    login(page, advisor)
+    staff = {"staff_over_30h": "22", "staff_up_to_30h": "6"}
+    staff.update(staff_up_to_20h="4", staff_up_to_10h="3")
+    create_firm(page, "Metallbau Muster GmbH", "98617", district_key="16066", **staff)
+    case_url = open_case(page, "Metallbau Muster GmbH", "CNC-Qualifizierung")
+    reference = page.locator("h1").inner_text().split()[0]
+    # The employee, created from the case, joins it.
+    page.click("[data-case-actions] a:has-text('Beschäftigte hinzufügen')")
+    submit(page, "a:has-text('Neue beschäftigte Person anlegen')")
+    page.fill("#first_name", "Erika")
+    page.fill("#last_name", "Beispiel")
+    # The person form's dates are the browser's date boxes: Playwright sets their value
+    # (what a picker stores), whatever order the system shows the day and month in.
+    page.fill("#birth_date", "1988-06-15")
+    page.select_option("#qualification", "vocational")
+    page.fill("#qualification_year", "2012")
+    page.fill("#working_days_per_week", "5")
+    page.fill("#employed_since", "2015-08-01")
+    submit(page, "main button[type=submit]:has-text('Speichern')")
+    page.wait_for_url(path_is(urlparse(case_url).path))
+    submit(page, "[data-case-actions] a:has-text('Förderprüfung')")
     assert page.locator("#staff_over_30h").input_value() == "22"
     assert page.locator("#birth_date").input_value() == "15.06.1988"
     assert_no_axe_violations(page, "fall-foerdercheck")
@@ -165,7 +123,7 @@ def test_advisor_runs_case_check_and_opens_print_view(page, persona, live_app):
     page.keyboard.press("Enter")
     page.wait_for_selector("h1:has-text('Förderempfehlung')")
     main = page.locator("main").inner_text()
-    assert ids.reference in main
+    assert reference in main
     assert "13.500,00" in main
     assert_no_axe_violations(page, "foerderempfehlung")
     page.emulate_media(media="print")

@@ -273,3 +273,35 @@ def test_case_check_bad_award_date_is_refused(
     assert message in text_of(html_page(response))
     with clean_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(FundingCheck.id))) == 0
+
+
+def test_saved_check_offers_the_next_unchecked_person_and_the_referral(
+    client, auth, make_user, firm_case, clean_app
+):
+    """Issue #14: from one saved check the next employee without one and the referral for
+    the recommended programme are one click away; the coordinator gets neither."""
+    from tests.factories import make_person
+    from wbagentur.cases import services as case_services
+    from wbagentur.cases.models import Case
+
+    advisor = make_user("advisor", "SW")
+    ids = firm_case(assigned_to_id=advisor.id)
+    with clean_app.app_context():
+        second = make_person("Jonas", "Zweiter", employer_id=ids.firm_id)
+        case_services.add_participants(None, db.session.get(Case, ids.case_id), [second.id])
+        db.session.commit()
+        second_id = second.id
+    auth.login(advisor)
+    location = _save(client, ids.case_id, person=str(ids.person_id)).headers["Location"]
+    page = html_page(client.get(location))
+    offered = next(e for e in page.iter() if e.get("data-unchecked") is not None)
+    assert text_of(offered).endswith("Prüfen für Jonas Zweiter")
+    links = [a.get("href") for a in offered.iter("{http://www.w3.org/1999/xhtml}a")]
+    assert links == [f"/faelle/{ids.case_id}/foerdercheck?person={second_id}"]
+    refer = next(e for e in page.iter() if e.get("data-refer") is not None)
+    assert refer.get("href").startswith(f"/faelle/{ids.case_id}/weiterleiten?bedarf=")
+    auth.logout()
+    auth.login(make_user("coordinator"))
+    body = client.get(location).get_data(as_text=True)
+    assert "data-unchecked" not in body
+    assert "data-refer" not in body

@@ -251,6 +251,60 @@ class ParticipantForm(BaseForm):
             raise ValidationError(_l("Bitte wählen Sie mindestens eine Person aus."))
 
 
+NEW_EMPLOYEE_ROWS = 3
+
+
+class NewEmployeesForm(BaseForm):
+    """Up to three new employees of the case's firm, created and added in one step
+    (issue #14: "three employees in one step" for a firm that has none on record yet)."""
+
+    submission_token = HiddenField(default=new_token)
+    confirm_new = BooleanField(_l("Trotzdem neu anlegen"))
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        return [
+            (getattr(self, f"first_name_{n}"), getattr(self, f"last_name_{n}"))
+            for n in range(1, NEW_EMPLOYEE_ROWS + 1)
+        ]
+
+    def names(self) -> list[tuple[str, str]]:
+        """The filled rows as (first name, last name)."""
+        return [(f.data, la.data) for f, la in self.rows() if f.data and la.data]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for first, last in self.rows():
+            if first.data and not last.data:
+                last.errors = [*last.errors, str(_l("Bitte geben Sie auch den Nachnamen ein."))]
+                valid = False
+            if last.data and not first.data:
+                first.errors = [*first.errors, str(_l("Bitte geben Sie auch den Vornamen ein."))]
+                valid = False
+        if valid and not self.names():
+            self.first_name_1.errors = [
+                str(_l("Bitte geben Sie mindestens eine Person mit Vor- und Nachnamen ein."))
+            ]
+            valid = False
+        return valid
+
+
+def _name_field(label: Any) -> StringField:
+    return StringField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=80, message=_l("Ein Name darf höchstens 80 Zeichen lang sein.")),
+            NoControlCharacters(),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+for _n in range(1, NEW_EMPLOYEE_ROWS + 1):
+    setattr(NewEmployeesForm, f"first_name_{_n}", _name_field(_l("Vorname %(n)s", n=_n)))
+    setattr(NewEmployeesForm, f"last_name_{_n}", _name_field(_l("Nachname %(n)s", n=_n)))
+
+
 class DocumentForm(BaseForm):
     file = FileField(
         _l("Datei (PDF, PNG oder JPEG, höchstens 10 MB)"),

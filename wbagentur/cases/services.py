@@ -395,6 +395,34 @@ def add_participants(actor: Any, case: Case, person_ids: Iterable[int]) -> list[
     return wanted
 
 
+def add_new_employees(actor: Any, case: Case, names: Iterable[tuple[str, str]]) -> list[Any]:
+    """Create employees of the case's firm and add them to the case in one step (one
+    timeline entry naming them all). Only a firm case with a firm takes employees."""
+    from wbagentur.persons import services as person_services
+
+    if case.kind != "firm" or case.firm_id is None:
+        raise DomainError(
+            "Beschäftigte lassen sich nur einem Unternehmensfall mit Unternehmen hinzufügen."
+        )
+    wanted = list(names)
+    if not wanted:
+        raise DomainError("Bitte geben Sie mindestens eine Person an.")
+    people = [
+        person_services.create_person(
+            actor,
+            {
+                "first_name": first,
+                "last_name": last,
+                "employer_id": case.firm_id,
+                "employment_status": "employed",
+            },
+        )
+        for first, last in wanted
+    ]
+    add_participants(actor, case, [p.id for p in people])
+    return people
+
+
 def update_case(
     actor: Any,
     case: Case,

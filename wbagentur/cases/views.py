@@ -19,6 +19,7 @@ W = advisor, supervisor):
   /faelle/<id>/wiedervorlagen                 POST      add_follow_up        W
   /faelle/<id>/wiedervorlagen/<fid>/erledigt  POST      complete_follow_up   W
   /faelle/<id>/teilnehmende                   POST      add_participant      W
+  /faelle/<id>/beschaeftigte                  POST      add_new_employees    W
   /faelle/<id>/dokumente                      POST      upload_document      W
   /faelle/<id>/dokumente/<did>                GET       download_document    R
 """
@@ -38,7 +39,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from wbagentur.accounts.models import User
-from wbagentur.cases import bp, drilldown, forms, queries, services
+from wbagentur.cases import bp, cockpit, drilldown, forms, queries, services
 from wbagentur.cases.access import can_edit_case, get_case_for, history_cutoff
 from wbagentur.cases.models import (
     CHANNELS,
@@ -456,13 +457,16 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
     participant_form = forms.ParticipantForm()
     participant_form.person_ids.choices = _participant_choices(case)
     timeline = db.session.scalars(queries.timeline(case, history_cutoff(current_user, case))).all()
+    follow_ups = db.session.scalars(queries.open_follow_ups(case)).all()
+    today = local_today()
     context: dict[str, Any] = {
         "case": case,
         "editable": editable,
+        "cockpit": cockpit.build(case, editable=editable, follow_ups=follow_ups, today=today),
         "timeline": timeline,
         "refs": _timeline_refs(case, timeline),
         "as_date": _as_date,
-        "follow_ups": db.session.scalars(queries.open_follow_ups(case)).all(),
+        "follow_ups": follow_ups,
         "users": {u.id: u for u in staff},
         "assign_form": assign_form,
         "status_form": status_form,
@@ -471,6 +475,8 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
         "contact_form": forms.ContactForm(),
         "follow_up_form": follow_up_form,
         "participant_form": participant_form,
+        "employees_form": forms.NewEmployeesForm(),
+        "employee_duplicates": [],
         "document_form": forms.DocumentForm(),
         "documents": db.session.scalars(
             sa.select(Document)
@@ -479,7 +485,7 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
         ).all(),
         "labels": LABELS,
         "json": json,
-        "today": local_today(),
+        "today": today,
     }
     context.update(form_overrides)
     return render_template("cases/detail.html", **context), status
@@ -727,6 +733,38 @@ def add_participant(case_id: int) -> Any:
         flash(_("Die Person nimmt jetzt am Fall teil."), "success")
     else:
         flash(_("%(n)s Personen nehmen jetzt am Fall teil.", n=len(added)), "success")
+    return _back(case, "#teilnehmende")
+
+
+@bp.route("/faelle/<int:case_id>/beschaeftigte", methods=["POST"])
+@requires_role(*REGIONAL)
+def add_new_employees(case_id: int) -> Any:
+    """New employees of the case's firm, created and added to the case in one step."""
+    case = _edit_case(case_id)
+    form = forms.NewEmployeesForm()
+    if not form.validate_on_submit():
+        return _render_detail(case, 200, employees_form=form)
+    if not form.confirm_new.data:
+        employees = db.session.scalars(sa.select(Person).where(Person.employer_id == case.firm_id))
+        duplicates = cockpit.same_name(form.names(), employees)
+        if duplicates:
+            return _render_detail(case, 200, employees_form=form, employee_duplicates=duplicates)
+    if not idempotency.claim_once(form.submission_token.data, _case_url(case, "#teilnehmende")):
+        return _back(case, "#teilnehmende")  # sent twice: the first one saved them
+    try:
+        added = services.add_new_employees(current_user, case, form.names())
+    except DomainError as exc:
+        db.session.rollback()
+        form.first_name_1.errors = [str(exc)]
+        return _render_detail(case, 200, employees_form=form)
+    db.session.commit()
+    flash(
+        _(
+            "%(n)s Beschäftigte wurden angelegt und nehmen jetzt am Fall teil.",
+            n=len(added),
+        ),
+        "success",
+    )
     return _back(case, "#teilnehmende")
 
 

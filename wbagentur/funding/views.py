@@ -415,11 +415,9 @@ def api_check() -> Any:
 
 
 def _case_persons(case: Case) -> list[Person]:
-    persons: list[Person] = []
-    if case.person is not None:
-        persons.append(case.person)
-    persons += [p for p in case.participants if case.person is None or p.id != case.person.id]
-    return persons
+    from wbagentur.cases.cockpit import case_people
+
+    return case_people(case)
 
 
 def _fmt(value: date | None) -> str:
@@ -542,12 +540,21 @@ def case_check_result(case_id: int, check_id: int) -> Any:
     case = get_case_for(current_user, case_id)
     check = _check_or_404(case, check_id)
     person = db.session.get(Person, check.person_id) if check.person_id else None
+    checked = set(
+        db.session.scalars(
+            sa.select(FundingCheck.person_id).where(
+                FundingCheck.case_id == case.id, FundingCheck.person_id.is_not(None)
+            )
+        )
+    )
     return render_template(
         "funding/case_check_result.html",
         case=case,
         check=check,
         result=check.result,
         person=person,
+        # The case's people without a saved check yet: the next one is one click away.
+        unchecked=[p for p in _case_persons(case) if p.id not in checked],
     )
 
 

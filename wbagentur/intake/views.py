@@ -394,6 +394,14 @@ def _conflict() -> Any:
     return render_template("errors/409.html", code=409), 409
 
 
+def _after_firm(case_id: int) -> Any:
+    """Back where the firm was chosen: the case page's request panel (``zurueck=fall``,
+    one page load less on the way from the request to the referral) or the request view."""
+    if request.form.get("zurueck") == "fall":
+        return redirect(url_for("cases.detail", case_id=case_id) + "#anfrage", code=303)
+    return redirect(url_for("intake.review", case_id=case_id), code=303)
+
+
 @bp.route("/faelle/<int:case_id>/anfrage/unternehmen-verknuepfen", methods=["POST"])
 @requires_role("advisor", "supervisor")
 def link_firm(case_id: int) -> Any:
@@ -401,7 +409,7 @@ def link_firm(case_id: int) -> Any:
     form = FirmLinkForm()
     if not form.validate_on_submit():
         flash(_("Bitte wählen Sie ein Unternehmen aus der Liste."), "danger")
-        return redirect(url_for("intake.review", case_id=case.id), code=303)
+        return _after_firm(case.id)
     try:
         services.link_firm(
             current_user, advice_request, int(form.firm_id.data), _version(form.version.data)
@@ -412,10 +420,10 @@ def link_firm(case_id: int) -> Any:
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-        return redirect(url_for("intake.review", case_id=case_id), code=303)
+        return _after_firm(case_id)
     db.session.commit()
     flash(_("Das Unternehmen ist jetzt mit dem Fall verknüpft."), "success")
-    return redirect(url_for("intake.review", case_id=case_id), code=303)
+    return _after_firm(case_id)
 
 
 @bp.route("/faelle/<int:case_id>/anfrage/unternehmen-anlegen", methods=["POST"])
@@ -433,12 +441,12 @@ def create_firm(case_id: int) -> Any:
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-        return redirect(url_for("intake.review", case_id=case_id), code=303)
+        return _after_firm(case_id)
     db.session.commit()
     flash(
         _("Das Unternehmen wurde aus der Anfrage angelegt und mit dem Fall verknüpft."), "success"
     )
-    return redirect(url_for("intake.review", case_id=case_id), code=303)
+    return _after_firm(case_id)
 
 
 def _version(value: str | None) -> int | None:
