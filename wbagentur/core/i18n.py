@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime
+from flask_babel import force_locale, format_date, format_datetime
 
 from wbagentur.core import numbers
 
@@ -19,6 +19,13 @@ def select_locale() -> str:
     if chosen in languages:
         return str(chosen)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def german(label: Any) -> str:
+    """A (lazily translated) label in German, whatever the reader's language: for text
+    that is stored (timeline entries) or sent to German recipients (mails, letters)."""
+    with force_locale("de"):
+        return str(label)
 
 
 def init_i18n(app: Flask) -> None:

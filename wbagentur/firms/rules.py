@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from wbagentur.core import numbers
 
 LEGAL_FORMS = [
@@ -83,10 +85,10 @@ def weighted_headcount(over_30: int, up_to_30: int, up_to_20: int, up_to_10: int
 
 _EUR = 100  # cents
 SME_CLASSES = {
-    "micro": "Kleinstunternehmen",
-    "small": "Kleines Unternehmen",
-    "medium": "Mittleres Unternehmen",
-    "large": "Großunternehmen",
+    "micro": _l("Kleinstunternehmen"),
+    "small": _l("Kleines Unternehmen"),
+    "medium": _l("Mittleres Unternehmen"),
+    "large": _l("Großunternehmen"),
 }
 # (class, staff below, turnover ceiling in cents, balance-sheet ceiling in cents)
 _THRESHOLDS = (

@@ -6,15 +6,17 @@ from __future__ import annotations
 import hashlib
 import re
 
+from flask_babel import lazy_gettext as _l
+
 from wbagentur.core.text import normalise_search
 
 # What the requester sees on the status page (cases.models.STATUSES are staff words).
 PLAIN_STATUS = {
-    "new": "eingegangen",
-    "in_advice": "in Bearbeitung",
-    "referred": "an eine Förderstelle weitergeleitet",
-    "waiting": "wir warten auf eine Rückmeldung",
-    "closed": "abgeschlossen",
+    "new": _l("eingegangen"),
+    "in_advice": _l("in Bearbeitung"),
+    "referred": _l("an eine Förderstelle weitergeleitet"),
+    "waiting": _l("wir warten auf eine Rückmeldung"),
+    "closed": _l("abgeschlossen"),
 }
 
 # A firm created from a request gets the lower edge of its headcount band as its staff

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from wbagentur.accounts.models import User
 from wbagentur.cases.models import CHANNELS, OUTCOMES, Case
@@ -33,27 +34,27 @@ from wbagentur.reports import indicators, queries
 from wbagentur.reports.queries import ReportScope
 
 AGE_LABELS = {
-    "0-30": "0–30 Tage",
-    "31-90": "31–90 Tage",
-    "91-180": "91–180 Tage",
-    "181+": "über 180 Tage",
+    "0-30": _l("0–30 Tage"),
+    "31-90": _l("31–90 Tage"),
+    "91-180": _l("91–180 Tage"),
+    "181+": _l("über 180 Tage"),
 }
 STAGE_LABELS = {
-    "sent": "gesendet",
-    "accepted": "angenommen",
-    "completed": "abgeschlossen",
-    "approved": "bewilligt",
+    "sent": _l("gesendet"),
+    "accepted": _l("angenommen"),
+    "completed": _l("abgeschlossen"),
+    "approved": _l("bewilligt"),
 }
 TABLE_TITLES = {
-    "fallbestand": "Offene Fälle je Beratende/r nach Alter",
-    "ueberfaellig": "Überfällige Wiedervorlagen und Weiterleitungen",
-    "neue-faelle": "Neue Fälle je Woche",
-    "ergebnisse": "Ergebnisse abgeschlossener Fälle",
-    "weiterleitungen": "Weiterleitungen je Partner",
-    "programme": "Förderprogramme",
-    "regionen-weiterleitungen": "Weiterleitungen zwischen Regionen",
-    "regionen-uebergaben": "Übergaben zwischen Regionen",
-    "zugangswege": "Zugangswege",
+    "fallbestand": _l("Offene Fälle je Beratende/r nach Alter"),
+    "ueberfaellig": _l("Überfällige Wiedervorlagen und Weiterleitungen"),
+    "neue-faelle": _l("Neue Fälle je Woche"),
+    "ergebnisse": _l("Ergebnisse abgeschlossener Fälle"),
+    "weiterleitungen": _l("Weiterleitungen je Partner"),
+    "programme": _l("Förderprogramme"),
+    "regionen-weiterleitungen": _l("Weiterleitungen zwischen Regionen"),
+    "regionen-uebergaben": _l("Übergaben zwischen Regionen"),
+    "zugangswege": _l("Zugangswege"),
 }
 COORDINATOR_ONLY = ("regionen-weiterleitungen", "regionen-uebergaben")
 
@@ -70,7 +71,7 @@ class Cell:
     @property
     def display(self) -> str:
         if self.text is not None:
-            return self.text
+            return str(self.text)
         if self.value is None:
             return "–"
         return str(self.value)
