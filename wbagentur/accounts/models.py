@@ -92,7 +92,7 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        return str(ROLE_LABELS[self.role])
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

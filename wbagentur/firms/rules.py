@@ -28,6 +28,8 @@ LEGAL_FORMS = [
     "Einzelunternehmen",
     "Sonstige",
 ]
+# The legal forms that are words, shown translated (the stored value stays German).
+LEGAL_FORM_LABELS = {"Einzelunternehmen": _l("Einzelunternehmen"), "Sonstige": _l("Sonstige")}
 
 FREEMAIL_DOMAINS = frozenset(
     {
