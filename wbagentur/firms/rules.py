@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from wbagentur.core import numbers
+from wbagentur.core import formatting
+from wbagentur.core.i18n import german
 
 LEGAL_FORMS = [
     "GmbH",
@@ -116,14 +117,6 @@ class SmeClassification:
         return self.key != "large"
 
 
-def _fmt_number(value: float) -> str:
-    return numbers.format_number(value, "de", places=None)
-
-
-def _fmt_euro(cents: int) -> str:
-    return numbers.format_money(cents, "de")
-
-
 def classify_sme(
     weighted_staff: float,
     group_headcount: int | None = None,
@@ -143,7 +136,8 @@ def classify_sme(
             "Beschäftigtenzahl des Konzerns (verbundene Unternehmen)",
         )
     known = turnover_cents is not None or balance_sheet_cents is not None
-    reasons = [f"Beschäftigte: {_fmt_number(staff)} ({basis})."]
+    # The explanation is German prose: German numbers whatever the reader's language.
+    reasons = [f"Beschäftigte: {formatting.format_number(staff, 'de')} ({basis})."]
     if not known:
         reasons.append(
             "Umsatz und Bilanzsumme sind nicht bekannt; die Einstufung beruht nur auf der "
@@ -152,19 +146,22 @@ def classify_sme(
     for key, staff_limit, turnover_limit, balance_limit in _THRESHOLDS:
         if staff >= staff_limit:
             continue
+        turnover, balance = (
+            formatting.format_money(c, "de") for c in (turnover_limit, balance_limit)
+        )
         if known:
             financial_ok = (turnover_cents is not None and turnover_cents <= turnover_limit) or (
                 balance_sheet_cents is not None and balance_sheet_cents <= balance_limit
             )
             if not financial_ok:
                 reasons.append(
-                    f"Für „{SME_CLASSES[key]}“ zu hoch: Umsatz über {_fmt_euro(turnover_limit)} "
-                    f"und Bilanzsumme über {_fmt_euro(balance_limit)} (oder nicht angegeben)."
+                    f"Für „{german(SME_CLASSES[key])}“ zu hoch: Umsatz über {turnover} "
+                    f"und Bilanzsumme über {balance} (oder nicht angegeben)."
                 )
                 continue
             reasons.append(
                 f"Weniger als {staff_limit} Beschäftigte und Umsatz höchstens "
-                f"{_fmt_euro(turnover_limit)} oder Bilanzsumme höchstens {_fmt_euro(balance_limit)}."  # noqa: E501
+                f"{turnover} oder Bilanzsumme höchstens {balance}."
             )
         else:
             reasons.append(f"Weniger als {staff_limit} Beschäftigte.")

@@ -18,6 +18,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from wbagentur.core import formatting
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
@@ -43,9 +45,9 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, (float, Decimal)):
         return format(Decimal(str(value)), "f").replace(".", ",")
     if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
+        return formatting.format_date(value, "dd.MM.yyyy HH:mm", locale="de")
     if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
+        return formatting.format_date(value, "dd.MM.yyyy", locale="de")
     return neutralise_cell(value)
 
 

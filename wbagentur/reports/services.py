@@ -15,14 +15,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from wbagentur.accounts.models import User
 from wbagentur.cases.models import CHANNELS, OUTCOMES, Case
 from wbagentur.cases.queries import AGE_BUCKETS
 from wbagentur.cases.services import add_entry
-from wbagentur.core import audit, numbers
+from wbagentur.core import audit, formatting
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.esf import rules as esf_rules
 from wbagentur.esf import services as esf_services
@@ -318,8 +317,8 @@ def _weekly_table(
             "KW %(week)s/%(year)s (%(start)s–%(end)s)",
             week=str(iso.week).zfill(2),
             year=iso.year,
-            start=format_date(start, "short"),
-            end=format_date(end, "short"),
+            start=formatting.format_date(start, "short"),
+            end=formatting.format_date(end, "short"),
         )
         params = {**base, "opened_from": start, "opened_to": end}
         rows.append([Cell(label), *_region_cells(counts.get(i, {}), regions, show_regions, params)])
@@ -407,8 +406,8 @@ def _funnel_table(scope: ReportScope, base: dict[str, Any]) -> Table:
         median = median_days(times.get(r.partner_id, []))
         row.append(
             Cell(
-                None if median is None else numbers.plain_number(median),
-                text=None if median is None else numbers.format_number(median, places=1),
+                None if median is None else formatting.plain_number(median),
+                text=None if median is None else formatting.format_number(median, places=1),
             )
         )
         rows.append(row)
@@ -427,10 +426,6 @@ def _funnel_table(scope: ReportScope, base: dict[str, Any]) -> Table:
             "Antwortzeit vom Senden bis zur ersten Antwort des Partners."
         ),
     )
-
-
-def _euro(cents: int) -> str:
-    return numbers.format_money(cents)
 
 
 def _programme_table(scope: ReportScope, base: dict[str, Any]) -> Table:
@@ -471,7 +466,7 @@ def _programme_table(scope: ReportScope, base: dict[str, Any]) -> Table:
                         referred_to=scope.date_to,
                     ),
                 ),
-                Cell(numbers.cents_to_number(amount), text=_euro(amount)),
+                Cell(formatting.cents_to_number(amount), text=formatting.format_money(amount)),
             ]
         )
     columns = [
