@@ -32,23 +32,42 @@ LEGAL_FORMS = [
 # The legal forms that are words, shown translated (the stored value stays German).
 LEGAL_FORM_LABELS = {"Einzelunternehmen": _l("Einzelunternehmen"), "Sonstige": _l("Sonstige")}
 
+# Addresses at these providers say nothing about the employer: the one list (issue #18;
+# intake's longer list and this one disagreed, and two unrelated firms with proton.me
+# addresses were flagged as duplicates).
 FREEMAIL_DOMAINS = frozenset(
     {
+        "1und1.de",
+        "aol.com",
+        "aol.de",
+        "arcor.de",
+        "email.de",
+        "freenet.de",
         "gmail.com",
-        "googlemail.com",
-        "web.de",
+        "gmx.at",
+        "gmx.com",
         "gmx.de",
         "gmx.net",
-        "t-online.de",
-        "yahoo.de",
-        "yahoo.com",
-        "outlook.com",
+        "googlemail.com",
         "hotmail.com",
-        "freenet.de",
-        "aol.com",
+        "hotmail.de",
         "icloud.com",
-        "posteo.de",
+        "live.com",
+        "live.de",
         "mailbox.org",
+        "me.com",
+        "online.de",
+        "outlook.com",
+        "outlook.de",
+        "posteo.de",
+        "proton.me",
+        "protonmail.com",
+        "t-online.de",
+        "vodafone.de",
+        "web.com",
+        "web.de",
+        "yahoo.com",
+        "yahoo.de",
     }
 )
 
@@ -76,7 +95,13 @@ def email_domain(email: str | None) -> str | None:
     """Lower-case domain of an e-mail address, or None."""
     if not email or "@" not in email:
         return None
-    return email.rsplit("@", 1)[1].strip().lower() or None
+    return email.rsplit("@", 1)[1].strip().lower().rstrip(".") or None
+
+
+def company_domain(email: str | None) -> str | None:
+    """The domain of an address when it can name an employer: None for free mail."""
+    domain = email_domain(email)
+    return None if domain in FREEMAIL_DOMAINS else domain
 
 
 def weighted_headcount(over_30: int, up_to_30: int, up_to_20: int, up_to_10: int) -> float:
