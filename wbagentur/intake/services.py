@@ -21,12 +21,12 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from wbagentur.cases import services as case_services
+from wbagentur.cases.documents import store_upload
 from wbagentur.cases.models import Case, Document
 from wbagentur.core import audit
 from wbagentur.core.errors_domain import DomainError, check_version
 from wbagentur.core.models import utcnow
 from wbagentur.core.text import like_pattern, normalise_search
-from wbagentur.core.uploads import store_upload
 from wbagentur.extensions import db
 from wbagentur.firms import services as firm_services
 from wbagentur.firms.models import Firm, FirmContact

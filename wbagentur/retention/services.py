@@ -458,3 +458,14 @@ def ensure_not_restricted(person: Person | None) -> None:
             "Die Verarbeitung der Daten dieser Person ist eingeschränkt (Art. 18 DSGVO); "
             "nur Speicherung ist erlaubt."
         )
+
+
+def audit_chain_anchors() -> set[str]:
+    """Hashes of the newest audit entries removed by retention runs: the audit chain
+    starts there (registered with ``core.audit`` at app creation)."""
+    anchors = set()
+    for report in db.session.scalars(sa.select(RetentionRun.report)):
+        anchor = json.loads(report or "{}").get("audit_anchor")
+        if anchor:
+            anchors.add(anchor)
+    return anchors
