@@ -55,13 +55,17 @@ def _init_extensions(app: Flask) -> None:
 def _connect_packages() -> None:
     """Rules that cross packages, registered here so that no package imports the ones that
     build on it (tests/test_import_graph.py): referrals and transfers grant read access to
-    cases (cases.access), retention runs anchor the audit chain (core.audit)."""
+    cases (cases.access), retention runs anchor the audit chain (core.audit), ESF+ data must
+    be complete before a case closes (cases.services)."""
+    from wbagentur.cases.services import register_close_check
     from wbagentur.core import audit
+    from wbagentur.esf.services import ensure_closable
     from wbagentur.referrals.access import register_case_grants
     from wbagentur.retention.services import audit_chain_anchors
 
     register_case_grants()
     audit.register_chain_anchors("retention", audit_chain_anchors)
+    register_close_check("esf", ensure_closable)
 
 
 def _register_blueprints(app: Flask) -> None:

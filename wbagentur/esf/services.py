@@ -267,7 +267,7 @@ def close_blockers(case: Case) -> list[tuple[Person, list[str]]]:
 
 
 def ensure_closable(case: Case) -> None:
-    """Called by ``cases.services.change_status`` before a case is closed."""
+    """Registered with ``cases.services.register_close_check``: runs before a case closes."""
     blockers = close_blockers(case)
     if blockers:
         names = "; ".join(f"{p.full_name}: {', '.join(m)}" for p, m in blockers)

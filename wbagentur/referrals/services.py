@@ -442,7 +442,7 @@ def send_referral(actor: Any, referral: Referral) -> str:
     case = referral.case
     if referral.consent_id:
         _check_basis(case, referral.partner, referral.consent_id, None)
-    from wbagentur.retention.services import ensure_not_restricted
+    from wbagentur.persons.rules import ensure_not_restricted
 
     # Art. 18 DSGVO: no disclosure of a restricted person's data.
     for person in [case.person, *case.participants]:

@@ -16,24 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 
+from wbagentur.core import exports as shared
 from wbagentur.core import formatting
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-def neutralise_cell(value: Any) -> Any:
-    """Prefix a text cell that a spreadsheet would run as a formula with ``'``.
-
-    Numbers stay numbers (a negative amount is data, not a formula); only strings are
-    touched. A lazily translated label becomes its text in the reader's language.
-    """
-    if isinstance(value, LazyString):
-        value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from wbagentur.core.exports import neutralise_cell
 
 
 def _csv_value(value: Any) -> Any:
@@ -167,7 +153,5 @@ def _sheet_title(title: str) -> str:
     return (cleaned or "Bericht")[:31]
 
 
-def content_disposition(filename: str) -> str:
-    """RFC 6266 attachment header for a server-generated ASCII filename."""
-    safe = "".join(c for c in filename if c.isalnum() or c in "-_.")
-    return f'attachment; filename="{safe}"'
+# Shared with the ESF+ export; the name stays here for the report views.
+content_disposition = shared.content_disposition
