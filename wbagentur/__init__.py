@@ -27,6 +27,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter  # ids beyond the database's range: 404
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_packages()
     _init_hooks(app)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
@@ -49,6 +50,22 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.login_message = None
     init_i18n(app)
+
+
+def _connect_packages() -> None:
+    """Rules that cross packages, registered here so that no package imports the ones that
+    build on it (tests/test_import_graph.py): referrals and transfers grant read access to
+    cases (cases.access), retention runs anchor the audit chain (core.audit), ESF+ data must
+    be complete before a case closes (cases.services)."""
+    from wbagentur.cases.services import register_close_check
+    from wbagentur.core import audit
+    from wbagentur.esf.services import ensure_closable
+    from wbagentur.referrals.access import register_case_grants
+    from wbagentur.retention.services import audit_chain_anchors
+
+    register_case_grants()
+    audit.register_chain_anchors("retention", audit_chain_anchors)
+    register_close_check("esf", ensure_closable)
 
 
 def _register_blueprints(app: Flask) -> None:

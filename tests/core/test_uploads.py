@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
+from wbagentur.cases.documents import store_upload
 from wbagentur.cases.models import Case, Document
 from wbagentur.cases.services import open_case
 from wbagentur.core.uploads import (
@@ -15,7 +16,6 @@ from wbagentur.core.uploads import (
     sanitise_name,
     send_document,
     sniff_type,
-    store_upload,
     sweep_temporary_files,
 )
 from wbagentur.extensions import db

@@ -175,3 +175,23 @@ def test_wz_has_21_sections_and_88_divisions():
 def test_email_domain_lower_case():
     assert rules.email_domain("Info@Mueller-Metall.DE") == "mueller-metall.de"
     assert rules.email_domain(None) is None
+
+
+def test_two_unrelated_firms_at_one_free_mail_provider_are_no_duplicates():
+    """Issue #18: intake's free-mail list knew proton.me, the firms' list did not."""
+    a = rules.FirmFacts(1, "baeckerei schmidt", "16051", None, rules.email_domain("a@proton.me"))
+    b = rules.FirmFacts(2, "metallbau vogel", "16052", None, rules.email_domain("b@proton.me"))
+    assert rules.duplicate_reasons(a, b) == ()
+    c = rules.FirmFacts(3, "baeckerei schmidt", "16051", None, "mueller-metall.de")
+    d = rules.FirmFacts(4, "metallbau vogel", "16052", None, "mueller-metall.de")
+    assert rules.duplicate_reasons(c, d) == ("gleiche E-Mail-Domain",)
+
+
+def test_there_is_one_free_mail_list():
+    from wbagentur.intake import rules as intake_rules
+
+    for domain in ("proton.me", "gmx.de", "web.de", "outlook.de", "Posteo.DE"):
+        assert rules.company_domain(f"erika@{domain}") is None
+        assert intake_rules.email_domain(f"erika@{domain}") is None
+    assert rules.company_domain("erika@mueller-metall.de.") == "mueller-metall.de"
+    assert not hasattr(intake_rules, "FREEMAIL_DOMAINS")

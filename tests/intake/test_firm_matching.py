@@ -1,5 +1,7 @@
 """The advisor confirms the requester's firm: candidates, link, create, region scope."""
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -273,3 +275,28 @@ def test_firm_from_request_keeps_band_and_unknown_agreements_on_the_firm_page(
     assert size_class in page
     assert "Tarifvertrag zur Weiterbildung unbekannt" in page
     assert "Betriebsrat vorhanden unbekannt" in page
+
+
+def test_creating_a_firm_from_a_request_goes_through_the_firm_service(clean_app, make_request):
+    """One way to create a firm (issue #18): the region check and the normalisation of
+    ``firms.services.create_firm`` hold for a firm named in a public request too."""
+    from tests.personas import create_persona
+    from wbagentur.accounts.models import User
+    from wbagentur.core.errors_domain import DomainError
+    from wbagentur.intake import services
+
+    _case_id, request_id, _token = make_request(district="Sömmerda", email="erika@proton.me")
+    with clean_app.test_request_context():
+        advice_request = db.session.get(AdviceRequest, request_id)
+        elsewhere = db.session.get(User, create_persona("advisor", "SW").id)
+        with pytest.raises(DomainError, match="Planungsregion"):
+            services.create_firm(elsewhere, advice_request, advice_request.case.version)
+        assert db.session.scalar(sa.select(sa.func.count(Firm.id))) == 0
+        advisor = db.session.get(User, create_persona("advisor", "MT").id)
+        firm = services.create_firm(advisor, advice_request, advice_request.case.version)
+        assert firm.name_search == "mueller praezisionsteile gmbh"
+        assert firm.email_domain is None  # proton.me says nothing about the employer
+        event = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "firm.create")
+        ).one()
+        assert json.loads(event.details)["source"] == "advice_request"

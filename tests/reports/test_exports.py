@@ -197,3 +197,15 @@ def test_monthly_report_bad_month_shows_german_message(client, sup, month):
     response = client.get(f"/uebersicht/monatsbericht?monat={month}")
     assert response.status_code == 200
     assert "Bitte geben Sie den Monat im Format JJJJ-MM an" in response.get_data(as_text=True)
+
+
+def test_an_english_reader_sees_english_tables_but_exports_the_german_file(client, sup):
+    """The dashboard follows the reader's language; the export is a file for German Excel
+    and the office (issue #18: decided per output)."""
+    assert client.post("/sprache", data={"lang": "en", "next": "/"}).status_code == 302
+    page = client.get("/uebersicht").get_data(as_text=True)
+    assert "open, total" in page
+    assert "offen gesamt" not in page
+    response = client.get("/uebersicht/export/fallbestand.csv")
+    header = response.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    assert header.startswith("Beratende/r;offen gesamt;0–30 Tage")

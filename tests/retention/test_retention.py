@@ -240,7 +240,8 @@ def test_erasure_request_has_undo_window_then_leaves_no_residue(ctx, tmp_path):
 
     from werkzeug.datastructures import FileStorage
 
-    from wbagentur.core.uploads import document_path, store_upload
+    from wbagentur.cases.documents import store_upload
+    from wbagentur.core.uploads import document_path
 
     canary = "Kanarienvogel"
     firm = create_firm("Rest GmbH", "16054")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbagentur.core.models import TimestampMixin, enum_column, utcnow
@@ -12,10 +13,10 @@ from wbagentur.extensions import db
 from wbagentur.regions.models import ContactPoint
 
 ROLE_LABELS = {
-    "advisor": "Berater/in",
-    "supervisor": "Leitung",
-    "coordinator": "Landeskoordination",
-    "admin": "Administration",
+    "advisor": _l("Berater/in"),
+    "supervisor": _l("Leitung"),
+    "coordinator": _l("Landeskoordination"),
+    "admin": _l("Administration"),
 }
 
 
@@ -94,7 +95,7 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        return str(ROLE_LABELS[self.role])
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

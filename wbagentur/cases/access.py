@@ -13,6 +13,7 @@ Objects outside the scope answer 404, never 403, so ids cannot be probed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,38 +26,31 @@ from wbagentur.extensions import db
 
 REGIONAL_ROLES = ("advisor", "supervisor")
 
+# Read grants to cases of other regions come from the modules that create them (referrals
+# and transfers, registered at app creation by ``referrals.access.register_case_grants``):
+# cases need not know them, and without a registration nothing is granted (fail closed).
+# A grant provider: (region id, case-id column) → conditions on that column.
+GrantProvider = Callable[[int, Any], list[sa.ColumnElement[bool]]]
+# A history provider: (user, case) → the moment up to which a grant lets the user read the
+# case's timeline (None: no limit from this provider).
+HistoryProvider = Callable[[Any, Case], datetime | None]
+_GRANT_PROVIDERS: dict[str, GrantProvider] = {}
+_HISTORY_PROVIDERS: dict[str, HistoryProvider] = {}
+
+
+def register_access_grant(
+    name: str, grants: GrantProvider, history: HistoryProvider | None = None
+) -> None:
+    """Let ``grants`` open cases of other regions for reading (idempotent by ``name``)."""
+    _GRANT_PROVIDERS[name] = grants
+    if history is not None:
+        _HISTORY_PROVIDERS[name] = history
+
 
 def _grants(region_id: int, case_id: Any = Case.id) -> list[sa.ColumnElement[bool]]:
     """The read grants of ``region_id`` as conditions on a case-id column (``cases.id``,
     or the ``case_id`` of a table that points to cases)."""
-    # Imported here: the referrals module builds on cases, not the other way round.
-    from wbagentur.referrals.data import GRANTING_STATES
-    from wbagentur.referrals.models import Partner, Referral, Transfer
-
-    # IN (subquery) rather than correlated EXISTS: with EXISTS the OR below cannot use the
-    # region index and every list scanned all cases (docs/performance.md); IN lets SQLite
-    # (MULTI-INDEX OR) and PostgreSQL (BitmapOr) combine index lookups.
-    return [
-        case_id.in_(
-            sa.select(Transfer.case_id).where(
-                Transfer.state == "accepted", Transfer.from_region_id == region_id
-            )
-        ),
-        case_id.in_(
-            sa.select(Transfer.case_id).where(
-                Transfer.state == "pending", Transfer.to_region_id == region_id
-            )
-        ),
-        case_id.in_(
-            sa.select(Referral.case_id)
-            .join(Partner, Partner.id == Referral.partner_id)
-            .where(
-                Referral.state.in_(GRANTING_STATES),
-                Partner.kind == "wba_contact_point",
-                Partner.region_id == region_id,
-            )
-        ),
-    ]
+    return [c for provider in _GRANT_PROVIDERS.values() for c in provider(region_id, case_id)]
 
 
 def case_scope(user: Any) -> sa.ColumnElement[bool]:
@@ -111,15 +105,8 @@ def history_cutoff(user: Any, case: Case) -> datetime | None:
         or case.region_id == user.region_id
     ):
         return None
-    from wbagentur.referrals.models import Transfer
-
-    return db.session.scalar(
-        sa.select(sa.func.max(Transfer.decided_at)).where(
-            Transfer.case_id == case.id,
-            Transfer.state == "accepted",
-            Transfer.from_region_id == user.region_id,
-        )
-    )
+    cutoffs = [provider(user, case) for provider in _HISTORY_PROVIDERS.values()]
+    return max((c for c in cutoffs if c is not None), default=None)
 
 
 def get_case_for(user: Any, case_id: int, need: str = "view") -> Case:

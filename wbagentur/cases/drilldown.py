@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from wbagentur.core import formatting
 from wbagentur.extensions import db
 
 # (parameter or date pair, label) in the order the form shows them.
@@ -60,7 +61,7 @@ class ActiveFilter:
 
 
 def _date(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
+    return formatting.format_date(value)
 
 
 def _period(start: date | None, end: date | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbagentur.accounts.models import User
@@ -14,22 +15,22 @@ from wbagentur.firms.models import Firm
 from wbagentur.persons.models import Person
 from wbagentur.regions.models import Region
 
-KINDS = {"firm": "Unternehmensberatung", "individual": "Individualberatung"}
+KINDS = {"firm": _l("Unternehmensberatung"), "individual": _l("Individualberatung")}
 CHANNELS = {
-    "public_form": "Online-Anfrage",
-    "phone": "Telefon",
-    "email": "E-Mail",
-    "visit": "Besuch in der Kontaktstelle",
-    "event": "Veranstaltung",
-    "partner": "Hinweis einer Partnerstelle",
+    "public_form": _l("Online-Anfrage"),
+    "phone": _l("Telefon"),
+    "email": _l("E-Mail"),
+    "visit": _l("Besuch in der Kontaktstelle"),
+    "event": _l("Veranstaltung"),
+    "partner": _l("Hinweis einer Partnerstelle"),
 }
-PRIORITIES = {"low": "niedrig", "normal": "normal", "high": "hoch"}
+PRIORITIES = {"low": _l("niedrig"), "normal": _l("normal"), "high": _l("hoch")}
 STATUSES = {
-    "new": "neu",
-    "in_advice": "in Beratung",
-    "referred": "weitergeleitet",
-    "waiting": "wartet",
-    "closed": "abgeschlossen",
+    "new": _l("neu"),
+    "in_advice": _l("in Beratung"),
+    "referred": _l("weitergeleitet"),
+    "waiting": _l("wartet"),
+    "closed": _l("abgeschlossen"),
 }
 # Allowed status changes; reopening a closed case needs a reason.
 TRANSITIONS = {
@@ -40,47 +41,47 @@ TRANSITIONS = {
     "closed": ("in_advice",),
 }
 OUTCOMES = {
-    "advice_completed": "Beratung abgeschlossen",
-    "funding_referred": "an Förderstelle vermittelt",
-    "training_started": "Weiterbildung begonnen",
-    "no_need": "kein Bedarf",
-    "no_contact": "kein Kontakt zustande gekommen",
-    "withdrawn": "Anfrage zurückgezogen",
-    "other": "Sonstiges",
+    "advice_completed": _l("Beratung abgeschlossen"),
+    "funding_referred": _l("an Förderstelle vermittelt"),
+    "training_started": _l("Weiterbildung begonnen"),
+    "no_need": _l("kein Bedarf"),
+    "no_contact": _l("kein Kontakt zustande gekommen"),
+    "withdrawn": _l("Anfrage zurückgezogen"),
+    "other": _l("Sonstiges"),
 }
 TOPICS = {
-    "digital": "Digitale Kompetenzen",
-    "emobility": "E-Mobilität und Antriebswandel",
-    "leadership": "Führung und Management",
-    "upgrade": "Meister, Techniker, Fachwirt",
-    "recognition": "Anerkennung ausländischer Abschlüsse",
-    "language": "Deutsch und Fremdsprachen",
-    "basic_skills": "Grundkompetenzen",
-    "care": "Pflege und Gesundheit",
-    "sustainability": "Nachhaltigkeit und Energie",
-    "funding": "Fördermöglichkeiten allgemein",
-    "other": "Sonstiges",
+    "digital": _l("Digitale Kompetenzen"),
+    "emobility": _l("E-Mobilität und Antriebswandel"),
+    "leadership": _l("Führung und Management"),
+    "upgrade": _l("Meister, Techniker, Fachwirt"),
+    "recognition": _l("Anerkennung ausländischer Abschlüsse"),
+    "language": _l("Deutsch und Fremdsprachen"),
+    "basic_skills": _l("Grundkompetenzen"),
+    "care": _l("Pflege und Gesundheit"),
+    "sustainability": _l("Nachhaltigkeit und Energie"),
+    "funding": _l("Fördermöglichkeiten allgemein"),
+    "other": _l("Sonstiges"),
 }
 ENTRY_KINDS = {
-    "note": "Notiz",
-    "contact": "Kontakt",
-    "status": "Statuswechsel",
-    "assignment": "Zuweisung",
-    "document": "Dokument",
-    "follow_up": "Wiedervorlage",
-    "funding_check": "Förderprüfung",
-    "referral": "Weiterleitung",
-    "transfer": "Übergabe",
-    "request": "Anfrage",
-    "participant": "Beschäftigte hinzugefügt",
-    "catalogue": "Hinweis aus dem Förderkatalog",
+    "note": _l("Notiz"),
+    "contact": _l("Kontakt"),
+    "status": _l("Statuswechsel"),
+    "assignment": _l("Zuweisung"),
+    "document": _l("Dokument"),
+    "follow_up": _l("Wiedervorlage"),
+    "funding_check": _l("Förderprüfung"),
+    "referral": _l("Weiterleitung"),
+    "transfer": _l("Übergabe"),
+    "request": _l("Anfrage"),
+    "participant": _l("Beschäftigte hinzugefügt"),
+    "catalogue": _l("Hinweis aus dem Förderkatalog"),
 }
 CONTACT_CHANNELS = {
-    "phone": "Telefon",
-    "email": "E-Mail",
-    "visit": "persönlich",
-    "video": "Videogespräch",
-    "letter": "Brief",
+    "phone": _l("Telefon"),
+    "email": _l("E-Mail"),
+    "visit": _l("persönlich"),
+    "video": _l("Videogespräch"),
+    "letter": _l("Brief"),
 }
 
 case_topics = sa.Table(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +37,16 @@ from wbagentur.extensions import db
 from wbagentur.regions.models import Region
 
 logger = logging.getLogger(__name__)
+
+
+# Checks before a case is closed, registered by the modules that need them at app creation
+# (esf: the ESF+ data are complete), so that cases import none of them.
+_CLOSE_CHECKS: dict[str, Callable[[Case], None]] = {}
+
+
+def register_close_check(name: str, check: Callable[[Case], None]) -> None:
+    """``check(case)`` raises a ``DomainError`` when the case may not be closed yet."""
+    _CLOSE_CHECKS[name] = check
 
 
 def next_reference(region: Region, year: int) -> str:
@@ -229,9 +239,8 @@ def change_status(
     if new_status == "closed":
         if outcome not in OUTCOMES:
             raise DomainError("Bitte wählen Sie ein Ergebnis für den Abschluss.")
-        from wbagentur.esf.services import ensure_closable  # ESF+ data complete (issue #20)
-
-        ensure_closable(case)
+        for check in _CLOSE_CHECKS.values():  # e.g. ESF+ data complete (issue #20)
+            check(case)
         case.outcome = outcome
         case.outcome_note = outcome_note or None
         case.closed_at = utcnow()
@@ -364,7 +373,7 @@ def add_participants(actor: Any, case: Case, person_ids: Iterable[int]) -> list[
     Each person once; not while a person's data is restricted. Returns the ids added.
     """
     from wbagentur.persons.models import Person
-    from wbagentur.retention.services import ensure_not_restricted
+    from wbagentur.persons.rules import ensure_not_restricted
 
     wanted = list(dict.fromkeys(int(pid) for pid in person_ids))
     if not wanted:

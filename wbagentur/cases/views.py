@@ -771,7 +771,8 @@ def add_new_employees(case_id: int) -> Any:
 @bp.route("/faelle/<int:case_id>/dokumente", methods=["POST"])
 @requires_role(*REGIONAL)
 def upload_document(case_id: int) -> Any:
-    from wbagentur.core.uploads import UploadRejected, store_upload
+    from wbagentur.cases.documents import store_upload
+    from wbagentur.core.uploads import UploadRejected
 
     case = _edit_case(case_id)
     form = forms.DocumentForm()

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -100,15 +101,21 @@ def record(
     return event
 
 
+# Where the chain may start besides GENESIS: the module that removes old entries (the
+# retention runs) registers a provider at app creation, so core imports no domain module.
+_ANCHOR_PROVIDERS: dict[str, Callable[[], set[str]]] = {}
+
+
+def register_chain_anchors(name: str, provider: Callable[[], set[str]]) -> None:
+    """Register ``provider``: the hashes of the newest entries a run removed."""
+    _ANCHOR_PROVIDERS[name] = provider
+
+
 def _retention_anchors() -> set[str]:
     """Hashes of the newest entries removed by retention runs (the chain starts there)."""
-    from wbagentur.retention.models import RetentionRun
-
-    anchors = set()
-    for report in db.session.scalars(sa.select(RetentionRun.report)):
-        anchor = json.loads(report or "{}").get("audit_anchor")
-        if anchor:
-            anchors.add(anchor)
+    anchors: set[str] = set()
+    for provider in _ANCHOR_PROVIDERS.values():
+        anchors |= provider()
     return anchors
 
 

@@ -1,4 +1,5 @@
-"""Locale selection (German default, English second); date, money and number filters."""
+"""Locale selection (German default, English second); the template filters for dates, money
+and numbers (all formatted by ``core.formatting``)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime
+from flask_babel import force_locale
 
-from wbagentur.core import numbers
+from wbagentur.core import formatting
 
 
 def select_locale() -> str:
@@ -19,6 +20,13 @@ def select_locale() -> str:
     if chosen in languages:
         return str(chosen)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def german(label: Any) -> str:
+    """A (lazily translated) label in German, whatever the reader's language: for text
+    that is stored (timeline entries) or sent to German recipients (mails, letters)."""
+    with force_locale("de"):
+        return str(label)
 
 
 def init_i18n(app: Flask) -> None:
@@ -32,18 +40,15 @@ def init_i18n(app: Flask) -> None:
 
     @app.template_filter("datum")
     def _date_filter(value: date | datetime | None, fmt: str = "medium") -> str:
-        if value is None:
-            return "–"
-        if isinstance(value, datetime):
-            return format_datetime(value, fmt)
-        return format_date(value, fmt)
+        """A date or time the locale's way: "02.12.2026" / "Dec 2, 2026"."""
+        return formatting.format_date(value, fmt)
 
     @app.template_filter("euro")
     def _euro_filter(cents: int | None) -> str:
         """Integer cents as money the locale's way: 1464000 → "14.640,00 €"."""
-        return numbers.format_money(cents)
+        return formatting.format_money(cents)
 
     @app.template_filter("zahl")
     def _number_filter(value: Any, places: int | None = None) -> str:
         """A number the locale's way: 1234.5 → "1.234,5"."""
-        return numbers.format_number(value, places=places)
+        return formatting.format_number(value, places=places)

@@ -1,8 +1,9 @@
 """Safe file uploads (security.md UP-01, ROB-01): type by content, size cap, random
 names outside the web root, and files that exist only if their transaction commits.
 
-``store_upload`` streams the upload into a temporary file in ``UPLOAD_DIR`` and adds a
-``Document`` row. The file is renamed to its final random name in the session's
+``store_file`` streams the upload into a temporary file in ``UPLOAD_DIR`` and adds the
+row its caller makes for it (a case's ``Document``: ``cases.documents.store_upload``; core
+knows no domain model). The file is renamed to its final random name in the session's
 ``after_commit`` event; when the outermost transaction ends without a commit (rollback,
 error page, closed session) the temporary file is deleted. So a rolled-back request
 leaves neither a row nor a file. A process killed between commit and rename leaves a
@@ -19,8 +20,10 @@ import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -29,7 +32,6 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.exceptions import NotFound
 
-from wbagentur.cases.models import Case, Document
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.extensions import db
 
@@ -131,8 +133,31 @@ def upload_dir() -> Path:
     return path
 
 
-def store_upload(file_storage: Any, *, case: Case, source: str, actor: Any = None) -> Document:
-    """Check and store an uploaded file for ``case``; return the flushed ``Document``.
+@dataclass(frozen=True)
+class StoredFile:
+    """What a checked upload is: the caller keeps it in a row of its own."""
+
+    original_name: str
+    stored_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+class StoredDocument(Protocol):
+    """A row that points to a stored file (e.g. ``cases.models.Document``)."""
+
+    id: Any
+    stored_name: str
+    content_type: str
+    original_name: str
+
+
+Row = TypeVar("Row")
+
+
+def store_file(file_storage: Any, make_row: Callable[[StoredFile], Row]) -> Row:
+    """Check and store an uploaded file; return the flushed row ``make_row`` made for it.
 
     Raises ``UploadRejected`` for a missing, empty, too large or not allowed file. The
     file becomes visible under its final name only when the transaction commits.
@@ -178,15 +203,14 @@ def store_upload(file_storage: Any, *, case: Case, source: str, actor: Any = Non
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
-    document = Document(
-        case_id=case.id,
-        original_name=sanitise_name(file_storage.filename, content_type),
-        stored_name=stored_name,
-        content_type=content_type,
-        size_bytes=size,
-        sha256=digest.hexdigest(),
-        source=source,
-        uploaded_by_id=getattr(actor, "id", None),
+    document = make_row(
+        StoredFile(
+            original_name=sanitise_name(file_storage.filename, content_type),
+            stored_name=stored_name,
+            content_type=content_type,
+            size_bytes=size,
+            sha256=digest.hexdigest(),
+        )
     )
     db.session.add(document)
     pending = db.session.info.setdefault(_PENDING_KEY, [])
@@ -201,12 +225,12 @@ def store_upload(file_storage: Any, *, case: Case, source: str, actor: Any = Non
     return document
 
 
-def document_path(document: Document) -> Path:
+def document_path(document: StoredDocument) -> Path:
     """Where the stored file of a document lives."""
     return upload_dir() / document.stored_name
 
 
-def send_document(document: Document) -> Response:
+def send_document(document: StoredDocument) -> Response:
     """Serve a stored file as a download that the browser never renders (UP-01).
 
     Callers must have checked access to the document's case first. A document whose file

@@ -1,5 +1,5 @@
 """The monitoring export's file formats: CSV with ``;`` and UTF-8 BOM, XLSX with numeric
-cells. Cell neutralisation is the reports module's (called, not copied)."""
+cells. Cell neutralisation is shared with the reports (``core.exports``, called, not copied)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from wbagentur.reports.exports import neutralise_cell
+from wbagentur.core.exports import neutralise_cell
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:

@@ -5,45 +5,45 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbagentur.cases.models import Case
 from wbagentur.core.models import TimestampMixin, enum_column
-from wbagentur.esf.rules import N_
 from wbagentur.extensions import db
 from wbagentur.persons.models import Person
 
 # Annex I: exactly one employment status at entry; long-term unemployed are also counted
 # in "unemployed incl. long-term unemployed".
 ENTRY_STATUSES = {
-    "unemployed": N_("arbeitslos (nicht langzeitarbeitslos)"),
-    "long_term_unemployed": N_("langzeitarbeitslos"),
-    "inactive": N_("nicht erwerbstätig (inaktiv)"),
-    "employed": N_("erwerbstätig (einschl. selbstständig)"),
+    "unemployed": _l("arbeitslos (nicht langzeitarbeitslos)"),
+    "long_term_unemployed": _l("langzeitarbeitslos"),
+    "inactive": _l("nicht erwerbstätig (inaktiv)"),
+    "employed": _l("erwerbstätig (einschl. selbstständig)"),
 }
 ESF_GENDERS = {
-    "weiblich": N_("weiblich"),
-    "maennlich": N_("männlich"),
-    "divers": N_("nicht-binär (divers)"),
+    "weiblich": _l("weiblich"),
+    "maennlich": _l("männlich"),
+    "divers": _l("nicht-binär (divers)"),
 }
 ESF_ISCED = {
-    "isced_0_2": N_("ISCED 0–2 (höchstens Sekundarstufe I)"),
-    "isced_3_4": N_("ISCED 3–4 (Sekundarstufe II, postsekundar)"),
-    "isced_5_8": N_("ISCED 5–8 (tertiär)"),
+    "isced_0_2": _l("ISCED 0–2 (höchstens Sekundarstufe I)"),
+    "isced_3_4": _l("ISCED 3–4 (Sekundarstufe II, postsekundar)"),
+    "isced_5_8": _l("ISCED 5–8 (tertiär)"),
 }
 EXIT_SITUATIONS = {
-    "employed": N_("erwerbstätig (einschl. selbstständig)"),
-    "unemployed": N_("arbeitslos"),
-    "inactive": N_("nicht erwerbstätig (inaktiv)"),
-    "education": N_("in schulischer oder beruflicher Bildung"),
+    "employed": _l("erwerbstätig (einschl. selbstständig)"),
+    "unemployed": _l("arbeitslos"),
+    "inactive": _l("nicht erwerbstätig (inaktiv)"),
+    "education": _l("in schulischer oder beruflicher Bildung"),
 }
 SURVEY_STATES = {
-    "not_due": N_("noch nicht fällig"),
-    "no_consent": N_("keine Einwilligung"),
-    "sent": N_("versandt"),
-    "reminded": N_("erinnert"),
-    "answered": N_("beantwortet"),
-    "no_response": N_("keine Antwort"),
+    "not_due": _l("noch nicht fällig"),
+    "no_consent": _l("keine Einwilligung"),
+    "sent": _l("versandt"),
+    "reminded": _l("erinnert"),
+    "answered": _l("beantwortet"),
+    "no_response": _l("keine Antwort"),
 }
 
 

@@ -11,11 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
-    """Mark a label for extraction; it is translated where it is shown."""
-    return message
-
+from flask_babel import lazy_gettext as _l
 
 # Immediate results count when observed on the day of leaving up to 28 days after it
 # ("within four weeks"): day 28 is inside, day 29 outside.
@@ -23,12 +19,12 @@ RESULT_WINDOW_DAYS = 28
 # The follow-up survey asks about the situation six months after leaving.
 SURVEY_AFTER_DAYS = 183
 MANDATORY_FIELDS = {
-    "employment_status": N_("Erwerbsstatus bei Eintritt"),
-    "age_at_entry": N_("Alter bei Eintritt"),
-    "isced_level": N_("Bildungsstand (ISCED)"),
-    "gender": N_("Geschlecht"),
+    "employment_status": _l("Erwerbsstatus bei Eintritt"),
+    "age_at_entry": _l("Alter bei Eintritt"),
+    "isced_level": _l("Bildungsstand (ISCED)"),
+    "gender": _l("Geschlecht"),
 }
-EXIT_FIELDS = {"exit_date": N_("Austrittsdatum"), "exit_situation": N_("Situation bei Austritt")}
+EXIT_FIELDS = {"exit_date": _l("Austrittsdatum"), "exit_situation": _l("Situation bei Austritt")}
 # Mutually exclusive immediate results (docs/esf.md): someone searching a job upon leaving
 # is neither in employment nor in education or training.
 EXCLUSIVE_RESULTS = (
@@ -36,10 +32,10 @@ EXCLUSIVE_RESULTS = (
     ("result_job_searching", "result_education"),
 )
 RESULT_LABELS = {
-    "result_job_searching": N_("arbeitsuchend"),
-    "result_education": N_("in schulischer oder beruflicher Bildung"),
-    "result_qualification": N_("Qualifikation erlangt"),
-    "result_employment": N_("erwerbstätig (einschl. selbstständig)"),
+    "result_job_searching": _l("arbeitsuchend"),
+    "result_education": _l("in schulischer oder beruflicher Bildung"),
+    "result_qualification": _l("Qualifikation erlangt"),
+    "result_employment": _l("erwerbstätig (einschl. selbstständig)"),
 }
 
 
@@ -90,7 +86,7 @@ def missing_fields(values: dict[str, object], closing: bool = False) -> list[str
     fields = dict(MANDATORY_FIELDS)
     if closing:
         fields.update(EXIT_FIELDS)
-    return [label for key, label in fields.items() if values.get(key) in (None, "")]
+    return [str(label) for key, label in fields.items() if values.get(key) in (None, "")]
 
 
 def survey_due_on(exit_date: date) -> date:
@@ -106,7 +102,7 @@ def pseudonym(secret: str, person_id: int) -> str:
 
 # ---------------------------------------------------------------- indicators
 
-GENDER_COLUMNS = {"weiblich": "Frauen", "maennlich": "Männer", "divers": "nicht-binär"}
+GENDER_COLUMNS = {"weiblich": _l("Frauen"), "maennlich": _l("Männer"), "divers": _l("nicht-binär")}
 
 
 @dataclass(frozen=True)
@@ -136,34 +132,34 @@ class Record:
 
 
 ENTRY_ROWS = [
-    ("participants", N_("Teilnehmende insgesamt (Eintritte)")),
-    ("employment:unemployed", N_("arbeitslos, einschl. langzeitarbeitslos")),
-    ("employment:long_term_unemployed", N_("langzeitarbeitslos")),
-    ("employment:inactive", N_("nicht erwerbstätig (inaktiv)")),
-    ("employment:employed", N_("erwerbstätig, einschl. selbstständig")),
-    ("age:under_18", N_("unter 18 Jahre")),
-    ("age:18_29", N_("18–29 Jahre")),
-    ("age:55_plus", N_("55 Jahre und älter")),
-    ("isced:isced_0_2", N_("ISCED 0–2")),
-    ("isced:isced_3_4", N_("ISCED 3–4")),
-    ("isced:isced_5_8", N_("ISCED 5–8")),
-    ("disability", N_("Teilnehmende mit Behinderungen")),
-    ("third_country", N_("Drittstaatsangehörige")),
-    ("foreign_background", N_("Teilnehmende ausländischer Herkunft")),
-    ("minority", N_("Minderheiten (einschl. marginalisierter Gemeinschaften)")),
-    ("homeless", N_("Obdachlose oder von Ausgrenzung auf dem Wohnungsmarkt Betroffene")),
-    ("rural", N_("Teilnehmende aus ländlichen Gebieten")),
+    ("participants", _l("Teilnehmende insgesamt (Eintritte)")),
+    ("employment:unemployed", _l("arbeitslos, einschl. langzeitarbeitslos")),
+    ("employment:long_term_unemployed", _l("langzeitarbeitslos")),
+    ("employment:inactive", _l("nicht erwerbstätig (inaktiv)")),
+    ("employment:employed", _l("erwerbstätig, einschl. selbstständig")),
+    ("age:under_18", _l("unter 18 Jahre")),
+    ("age:18_29", _l("18–29 Jahre")),
+    ("age:55_plus", _l("55 Jahre und älter")),
+    ("isced:isced_0_2", _l("ISCED 0–2")),
+    ("isced:isced_3_4", _l("ISCED 3–4")),
+    ("isced:isced_5_8", _l("ISCED 5–8")),
+    ("disability", _l("Teilnehmende mit Behinderungen")),
+    ("third_country", _l("Drittstaatsangehörige")),
+    ("foreign_background", _l("Teilnehmende ausländischer Herkunft")),
+    ("minority", _l("Minderheiten (einschl. marginalisierter Gemeinschaften)")),
+    ("homeless", _l("Obdachlose oder von Ausgrenzung auf dem Wohnungsmarkt Betroffene")),
+    ("rural", _l("Teilnehmende aus ländlichen Gebieten")),
 ]
 RESULT_ROWS = [
-    ("exits", N_("Austritte")),
-    ("result:job_searching", N_("nicht erwerbstätig bei Eintritt, arbeitsuchend nach Austritt")),
-    ("result:education", N_("in schulischer oder beruflicher Bildung nach Austritt")),
-    ("result:qualification", N_("Qualifikation nach Austritt erlangt")),
-    ("result:employment", N_("erwerbstätig (einschl. selbstständig) nach Austritt")),
-    ("longterm:employment", N_("erwerbstätig sechs Monate nach Austritt")),
-    ("longterm:improved", N_("verbesserte Arbeitsmarktsituation sechs Monate nach Austritt")),
-    ("longterm:no_response", N_("Nachbefragung ohne Antwort")),
-    ("longterm:no_consent", N_("Nachbefragung ohne Einwilligung")),
+    ("exits", _l("Austritte")),
+    ("result:job_searching", _l("nicht erwerbstätig bei Eintritt, arbeitsuchend nach Austritt")),
+    ("result:education", _l("in schulischer oder beruflicher Bildung nach Austritt")),
+    ("result:qualification", _l("Qualifikation nach Austritt erlangt")),
+    ("result:employment", _l("erwerbstätig (einschl. selbstständig) nach Austritt")),
+    ("longterm:employment", _l("erwerbstätig sechs Monate nach Austritt")),
+    ("longterm:improved", _l("verbesserte Arbeitsmarktsituation sechs Monate nach Austritt")),
+    ("longterm:no_response", _l("Nachbefragung ohne Antwort")),
+    ("longterm:no_consent", _l("Nachbefragung ohne Einwilligung")),
 ]
 
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from wbagentur.cases.models import Case, TimelineEntry, case_participants
-from wbagentur.core import audit
+from wbagentur.core import audit, formatting
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import BERLIN, local_today
@@ -267,7 +267,7 @@ def close_blockers(case: Case) -> list[tuple[Person, list[str]]]:
 
 
 def ensure_closable(case: Case) -> None:
-    """Called by ``cases.services.change_status`` before a case is closed."""
+    """Registered with ``cases.services.register_close_check``: runs before a case closes."""
     blockers = close_blockers(case)
     if blockers:
         names = "; ".join(f"{p.full_name}: {', '.join(m)}" for p, m in blockers)
@@ -369,7 +369,9 @@ def _mail_survey(participation: EsfParticipation, token: str, reminder: bool) ->
             "Thüringen."
         ),
         link=links.external_url("esf.survey", token=token),
-        expires=participation.survey_expires_at.astimezone(BERLIN).strftime("%d.%m.%Y"),
+        expires=formatting.format_date(
+            participation.survey_expires_at.astimezone(BERLIN).date(), locale="de"
+        ),
     )
     subject = (
         "Erinnerung: kurze Nachbefragung der Weiterbildungsagentur"

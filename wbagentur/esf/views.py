@@ -283,8 +283,8 @@ def export(filename: str) -> Any:
         abort(404)
     _form, start, end, region_id = _period()
     rows = services.export_rows(region_id, start, end)
+    from wbagentur.core.exports import content_disposition
     from wbagentur.esf.export import to_csv, to_xlsx
-    from wbagentur.reports.exports import content_disposition
 
     if fmt == "csv":
         body = to_csv(services.EXPORT_COLUMNS, rows)

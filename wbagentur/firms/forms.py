@@ -107,7 +107,10 @@ class FirmForm(BaseForm):
     )
     legal_form = SelectField(
         _l("Rechtsform"),
-        choices=opts([("", _l("– bitte wählen –"))] + [(f, f) for f in rules.LEGAL_FORMS]),
+        choices=opts(
+            [("", _l("– bitte wählen –"))]
+            + [(f, rules.LEGAL_FORM_LABELS.get(f, f)) for f in rules.LEGAL_FORMS]
+        ),
         invalid_choice_message=INVALID_CHOICE,
     )
     register_number = StringField(

@@ -10,7 +10,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from wbagentur.core import numbers
+from flask_babel import lazy_gettext as _l
+
+from wbagentur.core import formatting
+from wbagentur.core.i18n import german
 
 LEGAL_FORMS = [
     "GmbH",
@@ -26,24 +29,45 @@ LEGAL_FORMS = [
     "Einzelunternehmen",
     "Sonstige",
 ]
+# The legal forms that are words, shown translated (the stored value stays German).
+LEGAL_FORM_LABELS = {"Einzelunternehmen": _l("Einzelunternehmen"), "Sonstige": _l("Sonstige")}
 
+# Addresses at these providers say nothing about the employer: the one list (issue #18;
+# intake's longer list and this one disagreed, and two unrelated firms with proton.me
+# addresses were flagged as duplicates).
 FREEMAIL_DOMAINS = frozenset(
     {
+        "1und1.de",
+        "aol.com",
+        "aol.de",
+        "arcor.de",
+        "email.de",
+        "freenet.de",
         "gmail.com",
-        "googlemail.com",
-        "web.de",
+        "gmx.at",
+        "gmx.com",
         "gmx.de",
         "gmx.net",
-        "t-online.de",
-        "yahoo.de",
-        "yahoo.com",
-        "outlook.com",
+        "googlemail.com",
         "hotmail.com",
-        "freenet.de",
-        "aol.com",
+        "hotmail.de",
         "icloud.com",
-        "posteo.de",
+        "live.com",
+        "live.de",
         "mailbox.org",
+        "me.com",
+        "online.de",
+        "outlook.com",
+        "outlook.de",
+        "posteo.de",
+        "proton.me",
+        "protonmail.com",
+        "t-online.de",
+        "vodafone.de",
+        "web.com",
+        "web.de",
+        "yahoo.com",
+        "yahoo.de",
     }
 )
 
@@ -71,7 +95,13 @@ def email_domain(email: str | None) -> str | None:
     """Lower-case domain of an e-mail address, or None."""
     if not email or "@" not in email:
         return None
-    return email.rsplit("@", 1)[1].strip().lower() or None
+    return email.rsplit("@", 1)[1].strip().lower().rstrip(".") or None
+
+
+def company_domain(email: str | None) -> str | None:
+    """The domain of an address when it can name an employer: None for free mail."""
+    domain = email_domain(email)
+    return None if domain in FREEMAIL_DOMAINS else domain
 
 
 def weighted_headcount(over_30: int, up_to_30: int, up_to_20: int, up_to_10: int) -> float:
@@ -83,10 +113,10 @@ def weighted_headcount(over_30: int, up_to_30: int, up_to_20: int, up_to_10: int
 
 _EUR = 100  # cents
 SME_CLASSES = {
-    "micro": "Kleinstunternehmen",
-    "small": "Kleines Unternehmen",
-    "medium": "Mittleres Unternehmen",
-    "large": "Großunternehmen",
+    "micro": _l("Kleinstunternehmen"),
+    "small": _l("Kleines Unternehmen"),
+    "medium": _l("Mittleres Unternehmen"),
+    "large": _l("Großunternehmen"),
 }
 # (class, staff below, turnover ceiling in cents, balance-sheet ceiling in cents)
 _THRESHOLDS = (
@@ -112,14 +142,6 @@ class SmeClassification:
         return self.key != "large"
 
 
-def _fmt_number(value: float) -> str:
-    return numbers.format_number(value, "de", places=None)
-
-
-def _fmt_euro(cents: int) -> str:
-    return numbers.format_money(cents, "de")
-
-
 def classify_sme(
     weighted_staff: float,
     group_headcount: int | None = None,
@@ -139,7 +161,8 @@ def classify_sme(
             "Beschäftigtenzahl des Konzerns (verbundene Unternehmen)",
         )
     known = turnover_cents is not None or balance_sheet_cents is not None
-    reasons = [f"Beschäftigte: {_fmt_number(staff)} ({basis})."]
+    # The explanation is German prose: German numbers whatever the reader's language.
+    reasons = [f"Beschäftigte: {formatting.format_number(staff, 'de')} ({basis})."]
     if not known:
         reasons.append(
             "Umsatz und Bilanzsumme sind nicht bekannt; die Einstufung beruht nur auf der "
@@ -148,19 +171,22 @@ def classify_sme(
     for key, staff_limit, turnover_limit, balance_limit in _THRESHOLDS:
         if staff >= staff_limit:
             continue
+        turnover, balance = (
+            formatting.format_money(c, "de") for c in (turnover_limit, balance_limit)
+        )
         if known:
             financial_ok = (turnover_cents is not None and turnover_cents <= turnover_limit) or (
                 balance_sheet_cents is not None and balance_sheet_cents <= balance_limit
             )
             if not financial_ok:
                 reasons.append(
-                    f"Für „{SME_CLASSES[key]}“ zu hoch: Umsatz über {_fmt_euro(turnover_limit)} "
-                    f"und Bilanzsumme über {_fmt_euro(balance_limit)} (oder nicht angegeben)."
+                    f"Für „{german(SME_CLASSES[key])}“ zu hoch: Umsatz über {turnover} "
+                    f"und Bilanzsumme über {balance} (oder nicht angegeben)."
                 )
                 continue
             reasons.append(
                 f"Weniger als {staff_limit} Beschäftigte und Umsatz höchstens "
-                f"{_fmt_euro(turnover_limit)} oder Bilanzsumme höchstens {_fmt_euro(balance_limit)}."  # noqa: E501
+                f"{turnover} oder Bilanzsumme höchstens {balance}."
             )
         else:
             reasons.append(f"Weniger als {staff_limit} Beschäftigte.")

@@ -97,13 +97,12 @@ def find_duplicates(
         register_number = rules.normalise_register_number(register_number)
     except ValueError:
         register_number = None
-    domain = rules.email_domain(data.get("email"))
     new = rules.FirmFacts(
         id=exclude_id,
         name_search=normalise_search(data.get("name")),
         district_key=district.key if district else None,
         register_number=register_number,
-        email_domain=domain if domain not in rules.FREEMAIL_DOMAINS else None,
+        email_domain=rules.company_domain(data.get("email")),
     )
     candidates = {
         f.id: f
@@ -120,15 +119,24 @@ def find_duplicates(
     return [(candidates[m.firm_id], m.reasons) for m in matches if m.firm_id is not None]
 
 
-def create_firm(actor: Any, data: dict[str, Any]) -> Firm:
-    """Create a firm; the caller has already dealt with duplicates."""
+def create_firm(
+    actor: Any, data: dict[str, Any], *, contact_email: str | None = None, **audit_details: Any
+) -> Firm:
+    """Create a firm; the caller has already dealt with duplicates.
+
+    The one way to create a firm (forms, public requests): the region check and the
+    normalised search columns hold for every firm. ``contact_email``: the address of the
+    person who named the firm; its domain (unless free mail) helps find duplicates while
+    the firm has no address of its own."""
     district = district_by_key(data.get("district_key"))
     _check_region(actor, district)
     firm = Firm(district_id=district.id, district=district)
     _apply(firm, data)
+    if firm.email_domain is None:
+        firm.email_domain = rules.company_domain(contact_email)
     db.session.add(firm)
     db.session.flush()
-    audit.record(actor, "firm.create", "firm", firm.id, district=district.key)
+    audit.record(actor, "firm.create", "firm", firm.id, district=district.key, **audit_details)
     return firm
 
 

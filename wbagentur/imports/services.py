@@ -482,8 +482,7 @@ def _changed_columns(firm: Firm, data: dict[str, Any]) -> list[str]:
 
 
 def _business_domain(email: str | None) -> str | None:
-    domain = firm_rules.email_domain(email)
-    return domain if domain not in firm_rules.FREEMAIL_DOMAINS else None
+    return firm_rules.company_domain(email)
 
 
 def _plan_persons(actor: Any, plan: ImportPlan) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbagentur.cases.models import Case
@@ -14,16 +15,16 @@ from wbagentur.extensions import db
 from wbagentur.regions.models import District
 
 HEADCOUNT_BANDS = {
-    "1_9": "1 bis 9 Beschäftigte",
-    "10_49": "10 bis 49 Beschäftigte",
-    "50_249": "50 bis 249 Beschäftigte",
-    "250_plus": "250 und mehr Beschäftigte",
+    "1_9": _l("1 bis 9 Beschäftigte"),
+    "10_49": _l("10 bis 49 Beschäftigte"),
+    "50_249": _l("50 bis 249 Beschäftigte"),
+    "250_plus": _l("250 und mehr Beschäftigte"),
 }
 PREFERRED_CHANNELS = {
-    "phone": "Telefon",
-    "email": "E-Mail",
-    "visit": "Termin in der Kontaktstelle",
-    "video": "Videogespräch",
+    "phone": _l("Telefon"),
+    "email": _l("E-Mail"),
+    "visit": _l("Termin in der Kontaktstelle"),
+    "video": _l("Videogespräch"),
 }
 
 

@@ -6,57 +6,24 @@ from __future__ import annotations
 import hashlib
 import re
 
+from flask_babel import lazy_gettext as _l
+
 from wbagentur.core.text import normalise_search
+from wbagentur.firms import rules as firm_rules
 
 # What the requester sees on the status page (cases.models.STATUSES are staff words).
 PLAIN_STATUS = {
-    "new": "eingegangen",
-    "in_advice": "in Bearbeitung",
-    "referred": "an eine Förderstelle weitergeleitet",
-    "waiting": "wir warten auf eine Rückmeldung",
-    "closed": "abgeschlossen",
+    "new": _l("eingegangen"),
+    "in_advice": _l("in Bearbeitung"),
+    "referred": _l("an eine Förderstelle weitergeleitet"),
+    "waiting": _l("wir warten auf eine Rückmeldung"),
+    "closed": _l("abgeschlossen"),
 }
 
 # A firm created from a request gets the lower edge of its headcount band as its staff
 # (counted as full-time): the band's size class, never more staff than the requester said.
 BAND_LOWER_EDGE = {"1_9": 1, "10_49": 10, "50_249": 50, "250_plus": 250}
 
-# Addresses at these providers say nothing about the employer.
-FREEMAIL_DOMAINS = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "gmx.de",
-        "gmx.net",
-        "gmx.com",
-        "web.de",
-        "t-online.de",
-        "yahoo.com",
-        "yahoo.de",
-        "outlook.com",
-        "outlook.de",
-        "hotmail.com",
-        "hotmail.de",
-        "live.com",
-        "live.de",
-        "icloud.com",
-        "me.com",
-        "aol.com",
-        "aol.de",
-        "freenet.de",
-        "posteo.de",
-        "mailbox.org",
-        "online.de",
-        "arcor.de",
-        "email.de",
-        "proton.me",
-        "protonmail.com",
-        "vodafone.de",
-        "1und1.de",
-        "gmx.at",
-        "web.com",
-    }
-)
 
 # Legal forms and filler words that make two different firms look alike.
 _NOISE_WORDS = frozenset(
@@ -107,13 +74,9 @@ def form_age_problem(
 
 
 def email_domain(email: str | None) -> str | None:
-    """The domain of an e-mail address, or None for free-mail providers."""
-    if not email or "@" not in email:
-        return None
-    domain = email.rpartition("@")[2].strip().lower().rstrip(".")
-    if not domain or domain in FREEMAIL_DOMAINS:
-        return None
-    return domain
+    """The domain of an e-mail address, or None for free-mail providers (the one list is
+    ``firms.rules.FREEMAIL_DOMAINS``)."""
+    return firm_rules.company_domain(email)
 
 
 def significant_words(name: str | None) -> list[str]:

@@ -21,13 +21,14 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from wbagentur.cases import services as case_services
+from wbagentur.cases.documents import store_upload
 from wbagentur.cases.models import Case, Document
 from wbagentur.core import audit
 from wbagentur.core.errors_domain import DomainError, check_version
 from wbagentur.core.models import utcnow
 from wbagentur.core.text import like_pattern, normalise_search
-from wbagentur.core.uploads import store_upload
 from wbagentur.extensions import db
+from wbagentur.firms import services as firm_services
 from wbagentur.firms.models import Firm, FirmContact
 from wbagentur.intake import rules
 from wbagentur.intake.models import HEADCOUNT_BANDS, PREFERRED_CHANNELS, AdviceRequest
@@ -278,31 +279,25 @@ def create_firm(actor: Any, advice_request: AdviceRequest, expected_version: int
     edge of the chosen headcount band (so the size class follows the band, issue #14). What
     the form did not ask (agreements, works council) stays unknown (None), not "no"."""
     _check_open(advice_request, expected_version)
-    firm = Firm(
-        name=advice_request.firm_name,
-        name_search=normalise_search(advice_request.firm_name),
-        district_id=advice_request.district_id,
-        email_domain=rules.email_domain(advice_request.email),
-        staff_over_30h=rules.BAND_LOWER_EDGE.get(advice_request.headcount_band, 0),
-        staff_up_to_30h=0,
-        staff_up_to_20h=0,
-        staff_up_to_10h=0,
+    firm = firm_services.create_firm(
+        actor,
+        {
+            "name": advice_request.firm_name,
+            "district_key": advice_request.district.key,
+            "staff_over_30h": rules.BAND_LOWER_EDGE.get(advice_request.headcount_band, 0),
+            "staff_up_to_30h": 0,
+            "staff_up_to_20h": 0,
+            "staff_up_to_10h": 0,
+        },
+        contact_email=advice_request.email,
+        source="advice_request",
+        advice_request_id=advice_request.id,
     )
-    db.session.add(firm)
-    db.session.flush()
     # Set after the INSERT: the ORM would fill None with the columns' default (False).
     firm.has_collective_agreement_training = None
     firm.has_works_agreement_training = None
     firm.has_works_council = None
     db.session.flush()
-    audit.record(
-        actor,
-        "firm.create",
-        "firm",
-        firm.id,
-        source="advice_request",
-        advice_request_id=advice_request.id,
-    )
     _confirm(actor, advice_request, firm)
     return firm
 

@@ -6,7 +6,7 @@ from flask import abort, current_app, render_template
 
 from wbagentur.core.access import requires_role
 from wbagentur.jobs import bp
-from wbagentur.jobs.mailbox import list_messages, mailbox_dir, read_message
+from wbagentur.mail.mailbox import list_messages, mailbox_dir, read_message
 
 
 def _development_mailbox_only() -> None:

@@ -94,7 +94,7 @@ def _deliver(email: EmailMessage) -> None:
         sys.stdout.flush()
         return
     if backend == "file":
-        from wbagentur.jobs.mailbox import write_message
+        from wbagentur.mail.mailbox import write_message
 
         write_message(email)
         return

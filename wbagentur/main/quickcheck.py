@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
-from wbagentur.core import numbers
+from wbagentur.core import formatting, numbers
 from wbagentur.core.forms import BaseForm, MoneyField, NumberField
 
 # Firm size bands of the quick check; the request form knows four (250 and more together).
@@ -322,18 +322,12 @@ class PlainAnswer:
     not_possible: list[str]
 
 
-def _euro(cents: int) -> str:
-    from wbagentur.funding.services import euro
-
-    return euro(cents)
-
-
 def _amount(programme: dict[str, Any], code: str | None) -> tuple[str | None, int | None]:
     if code is None:
         return None, None
     for amount in programme.get("amounts", []):
         if amount.get("code") == code and amount.get("cents"):
-            return _euro(int(amount["cents"])), int(amount["cents"])
+            return formatting.format_money(int(amount["cents"])), int(amount["cents"])
     return None, None
 
 
@@ -426,7 +420,7 @@ def present(result: dict[str, Any], costs_cents: int | None = None) -> PlainAnsw
                 _(
                     "Das sind etwa %(share)s %% der Kosten von %(costs)s, die Sie angegeben haben.",
                     share=share,
-                    costs=_euro(costs_cents),
+                    costs=formatting.format_money(costs_cents),
                 ),
             )
     others = [o for o in offers if o is not main]
@@ -442,7 +436,7 @@ def request_prefill(answers: dict[str, Any], answer: PlainAnswer) -> dict[str, A
     employed = (
         "angestellt" if answers["employed"] == "employed" else "arbeitslos oder arbeitsuchend"
     )
-    costs = _euro(round(float(answers["costs"]) * 100))
+    costs = formatting.format_money(round(float(answers["costs"]) * 100))
     message = _(
         "Meine Angaben aus dem Förderkompass: Alter %(age)s Jahre, %(employed)s, "
         "Weiterbildung etwa %(hours)s Stunden, Kosten %(costs)s. Ergebnis: %(headline)s.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbagentur.core.models import TimestampMixin, enum_column, utcnow
@@ -13,28 +14,32 @@ from wbagentur.firms.models import Firm
 from wbagentur.regions.models import District
 
 GENDERS = {
-    "weiblich": "weiblich",
-    "maennlich": "männlich",
-    "divers": "divers",
-    "keine_angabe": "keine Angabe",
+    "weiblich": _l("weiblich"),
+    "maennlich": _l("männlich"),
+    "divers": _l("divers"),
+    "keine_angabe": _l("keine Angabe"),
 }
 EMPLOYMENT_STATUSES = {
-    "employed": "beschäftigt",
-    "unemployed": "arbeitslos",
-    "threatened": "von Arbeitslosigkeit bedroht",
-    "apprentice": "in Ausbildung",
-    "self_employed": "selbstständig",
-    "not_employed": "nicht erwerbstätig",
+    "employed": _l("beschäftigt"),
+    "unemployed": _l("arbeitslos"),
+    "threatened": _l("von Arbeitslosigkeit bedroht"),
+    "apprentice": _l("in Ausbildung"),
+    "self_employed": _l("selbstständig"),
+    "not_employed": _l("nicht erwerbstätig"),
 }
 QUALIFICATIONS = {
-    "none": "ohne Berufsabschluss",
-    "vocational": "Berufsabschluss (Ausbildung)",
-    "upgrade": "Fortbildungsabschluss (Meister/in, Techniker/in, Fachwirt/in)",
-    "bachelor": "Bachelor oder gleichwertig",
-    "master": "Master, Diplom oder höher",
+    "none": _l("ohne Berufsabschluss"),
+    "vocational": _l("Berufsabschluss (Ausbildung)"),
+    "upgrade": _l("Fortbildungsabschluss (Meister/in, Techniker/in, Fachwirt/in)"),
+    "bachelor": _l("Bachelor oder gleichwertig"),
+    "master": _l("Master, Diplom oder höher"),
 }
 # ESF+ indicator groups (Reg. (EU) 2021/1057 Annex I)
-ISCED_LEVELS = {"isced_0_2": "ISCED 0–2", "isced_3_4": "ISCED 3–4", "isced_5_8": "ISCED 5–8"}
+ISCED_LEVELS = {
+    "isced_0_2": _l("ISCED 0–2"),
+    "isced_3_4": _l("ISCED 3–4"),
+    "isced_5_8": _l("ISCED 5–8"),
+}
 
 
 class Person(TimestampMixin, db.Model):  # type: ignore[name-defined]
@@ -112,10 +117,10 @@ class Person(TimestampMixin, db.Model):  # type: ignore[name-defined]
 
 
 CONSENT_PURPOSES = {
-    "advice": "Beratung durch die Weiterbildungsagentur",
-    "share_partner": "Weitergabe an eine Partnerstelle",
-    "esf_reporting": "ESF+-Berichterstattung",
-    "special_categories": "Besondere Kategorien (z. B. Schwerbehinderung)",
+    "advice": _l("Beratung durch die Weiterbildungsagentur"),
+    "share_partner": _l("Weitergabe an eine Partnerstelle"),
+    "esf_reporting": _l("ESF+-Berichterstattung"),
+    "special_categories": _l("Besondere Kategorien (z. B. Schwerbehinderung)"),
 }
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from wbagentur.core.errors_domain import DomainError
 
 # Versions of the consent texts shown to people; a new wording gets a new version.
 CONSENT_TEXT_VERSIONS: dict[str, str] = {
@@ -88,3 +91,12 @@ def find_duplicates(
         if reasons:
             matches.append((other.id, reasons))
     return matches
+
+
+def ensure_not_restricted(person: Any) -> None:
+    """Refuse processing of a restricted person's data (Art. 18 DSGVO)."""
+    if person is not None and person.restricted_at is not None:
+        raise DomainError(
+            "Die Verarbeitung der Daten dieser Person ist eingeschränkt (Art. 18 DSGVO); "
+            "nur Speicherung ist erlaubt."
+        )

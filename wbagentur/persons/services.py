@@ -128,7 +128,7 @@ def update_person(
     special_consent: bool = False,
 ) -> Person:
     check_version(person, expected_version, "Die Person")
-    from wbagentur.retention.services import ensure_not_restricted
+    from wbagentur.persons.rules import ensure_not_restricted
 
     ensure_not_restricted(person)
     changed = _apply(person, data)

@@ -22,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from wbagentur.accounts.views import safe_next
-from wbagentur.core import idempotency, numbers, search
+from wbagentur.core import formatting, idempotency, numbers, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
@@ -105,7 +105,7 @@ def _display(name: str, value: Any) -> str:
     if name == "severely_disabled":
         return {"ja": _("ja"), "nein": _("nein")}.get(value, "–")
     if hasattr(value, "strftime"):
-        return value.strftime("%d.%m.%Y")
+        return formatting.format_date(value)
     if isinstance(value, float):
         return numbers.format_number(value)
     return str(value)

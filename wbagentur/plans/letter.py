@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wbagentur.cases.models import Case
-from wbagentur.core import numbers
+from wbagentur.core import formatting
 from wbagentur.extensions import db
 from wbagentur.funding.models import FundingCheck, FundingProgramme
 from wbagentur.persons.models import Person
@@ -29,11 +29,11 @@ from wbagentur.plans.services import (
 
 
 def _d(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else "–"
+    return formatting.format_date(value, locale="de")
 
 
 def _money(cents: int | None) -> str:
-    return numbers.format_money(cents, "de")
+    return formatting.format_money(cents, "de")
 
 
 def amount_text(row: Row) -> str:

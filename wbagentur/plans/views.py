@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -150,10 +151,16 @@ def letter(case_id: int) -> Any:
     return render_template(
         "plans/letter.html",
         case=case,
-        letter=_letter(case),
+        letter=_german_letter(case),
         back_url=url_for("plans.plan", case_id=case.id),
         pdf_url=url_for("plans.letter_pdf", case_id=case.id, person=person_id),
     )
+
+
+def _german_letter(case: Any) -> dict[str, Any]:
+    """The letter's content (amounts, dates) written the German way, whatever the UI shows."""
+    with force_locale("de"):
+        return _letter(case)
 
 
 def pdf_response(html: str, filename: str) -> Response:
@@ -168,8 +175,10 @@ def pdf_response(html: str, filename: str) -> Response:
 @requires_role("advisor", "supervisor", "coordinator")
 def letter_pdf(case_id: int) -> Any:
     case = get_case_for(current_user, case_id)
-    view = _letter(case)
+    view = _german_letter(case)
     services.record_letter(current_user, case, len(view["summary"]))
     db.session.commit()
-    html = render_template("plans/letter_pdf.html", letter=view)
+    # The letter goes to a German firm: German amounts, dates and labels in any UI language.
+    with force_locale("de"):
+        html = render_template("plans/letter_pdf.html", letter=view)
     return pdf_response(html, f"foerderempfehlung-{case.reference}.pdf")

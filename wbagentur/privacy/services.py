@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from wbagentur.cases.models import Case, Document, TimelineEntry, case_participants
 from wbagentur.core import audit
+from wbagentur.core.i18n import german
 from wbagentur.core.models import utcnow
 from wbagentur.extensions import db
 from wbagentur.persons.models import CONSENT_PURPOSES, Consent, Person
@@ -150,7 +151,7 @@ def access_export(actor: Any, person: Person) -> dict[str, Any]:
         "consents": [
             {
                 **_row(c, skip=("person_id", "firm_contact_id", "recorded_by_id")),
-                "purpose_text": CONSENT_PURPOSES[c.purpose],
+                "purpose_text": german(CONSENT_PURPOSES[c.purpose]),
                 "recipient_text": _recipient_text(c),
             }
             for c in consents

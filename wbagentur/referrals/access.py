@@ -6,16 +6,65 @@ needs edit rights on the case. Transfers are visible to the sending and the rece
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
 
-from wbagentur.cases.access import can_edit_case, case_id_scope
+from wbagentur.cases.access import can_edit_case, case_id_scope, register_access_grant
+from wbagentur.cases.models import Case
 from wbagentur.extensions import db
+from wbagentur.referrals.data import GRANTING_STATES
 from wbagentur.referrals.models import Partner, Referral, Transfer
 
 REGIONAL_ROLES = ("advisor", "supervisor")
+
+
+def case_grants(region_id: int, case_id: Any) -> list[sa.ColumnElement[bool]]:
+    """Cases of other regions that ``region_id`` may read: handed over by it (accepted
+    transfer), pending for it, or referred to its contact point (docs/referrals.md)."""
+    # IN (subquery) rather than correlated EXISTS: with EXISTS the OR in the case scope
+    # cannot use the region index and every list scanned all cases (docs/performance.md);
+    # IN lets SQLite (MULTI-INDEX OR) and PostgreSQL (BitmapOr) combine index lookups.
+    return [
+        case_id.in_(
+            sa.select(Transfer.case_id).where(
+                Transfer.state == "accepted", Transfer.from_region_id == region_id
+            )
+        ),
+        case_id.in_(
+            sa.select(Transfer.case_id).where(
+                Transfer.state == "pending", Transfer.to_region_id == region_id
+            )
+        ),
+        case_id.in_(
+            sa.select(Referral.case_id)
+            .join(Partner, Partner.id == Referral.partner_id)
+            .where(
+                Referral.state.in_(GRANTING_STATES),
+                Partner.kind == "wba_contact_point",
+                Partner.region_id == region_id,
+            )
+        ),
+    ]
+
+
+def handover_cutoff(user: Any, case: Case) -> datetime | None:
+    """A region that handed the case over reads its timeline up to the acceptance of its
+    (latest) transfer."""
+    return db.session.scalar(
+        sa.select(sa.func.max(Transfer.decided_at)).where(
+            Transfer.case_id == case.id,
+            Transfer.state == "accepted",
+            Transfer.from_region_id == user.region_id,
+        )
+    )
+
+
+def register_case_grants() -> None:
+    """Called at app creation: referrals and transfers open cases to other regions."""
+    register_access_grant("referrals", case_grants, handover_cutoff)
 
 
 def referral_scope(user: Any) -> sa.ColumnElement[bool]:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
 
 class PartnerSeed(TypedDict):
     """One partner of the seed list (see ``flask partners sync`` and the seed migration)."""
@@ -26,59 +29,59 @@ class PartnerSeed(TypedDict):
 
 
 PARTNER_KINDS = {
-    "agentur_fuer_arbeit": "Agentur für Arbeit",
-    "jobcenter": "Jobcenter",
-    "tlvwa": "Thüringer Landesverwaltungsamt",
-    "kfw": "KfW",
-    "ihk": "Industrie- und Handelskammer",
-    "hwk": "Handwerkskammer",
-    "traeger": "Bildungsträger",
-    "vhs": "Volkshochschule",
-    "iq": "IQ Netzwerk",
-    "thaff": "ThAFF",
-    "zett": "ZeTT",
-    "wba_contact_point": "Kontaktstelle der Weiterbildungsagentur",
-    "verbund": "Weiterbildungsverbund",
-    "other": "Sonstige",
+    "agentur_fuer_arbeit": _l("Agentur für Arbeit"),
+    "jobcenter": _l("Jobcenter"),
+    "tlvwa": _l("Thüringer Landesverwaltungsamt"),
+    "kfw": _l("KfW"),
+    "ihk": _l("Industrie- und Handelskammer"),
+    "hwk": _l("Handwerkskammer"),
+    "traeger": _l("Bildungsträger"),
+    "vhs": _l("Volkshochschule"),
+    "iq": _l("IQ Netzwerk"),
+    "thaff": _l("ThAFF"),
+    "zett": _l("ZeTT"),
+    "wba_contact_point": _l("Kontaktstelle der Weiterbildungsagentur"),
+    "verbund": _l("Weiterbildungsverbund"),
+    "other": _l("Sonstige"),
 }
 
 # Programme codes as used by the funding engine.
 PROGRAMMES = {
-    "sgb3_82": "§ 82 SGB III Beschäftigtenqualifizierung",
-    "sgb3_82a": "§ 82a SGB III Qualifizierungsgeld",
-    "sgb3_81": "§ 81 SGB III Bildungsgutschein",
-    "afbg": "Aufstiegs-BAföG",
-    "thuerbfg": "Bildungsfreistellung (ThürBfG)",
-    "esf_weiterbildungsscheck": "ESF+ Weiterbildungsscheck",
-    "esf_anpassungsqualifizierung": "ESF+ Anpassungsqualifizierung",
+    "sgb3_82": _l("§ 82 SGB III Beschäftigtenqualifizierung"),
+    "sgb3_82a": _l("§ 82a SGB III Qualifizierungsgeld"),
+    "sgb3_81": _l("§ 81 SGB III Bildungsgutschein"),
+    "afbg": _l("Aufstiegs-BAföG"),
+    "thuerbfg": _l("Bildungsfreistellung (ThürBfG)"),
+    "esf_weiterbildungsscheck": _l("ESF+ Weiterbildungsscheck"),
+    "esf_anpassungsqualifizierung": _l("ESF+ Anpassungsqualifizierung"),
 }
 
 # Needs that are not a funding programme but point to a kind of partner (suggestions only).
 TOPICS = {
-    "kammerpruefung": ("Kammerprüfung (Meister, Fachwirt …)", ("ihk", "hwk")),
-    "anerkennung": ("Anerkennung ausländischer Abschlüsse", ("iq",)),
-    "fachkraeftegewinnung": ("Fachkräftegewinnung", ("thaff",)),
-    "digitalisierung": ("Digitalisierungsberatung", ("zett",)),
+    "kammerpruefung": (_l("Kammerprüfung (Meister, Fachwirt …)"), ("ihk", "hwk")),
+    "anerkennung": (_l("Anerkennung ausländischer Abschlüsse"), ("iq",)),
+    "fachkraeftegewinnung": (_l("Fachkräftegewinnung"), ("thaff",)),
+    "digitalisierung": (_l("Digitalisierungsberatung"), ("zett",)),
 }
 
 DATA_CATEGORIES = {
-    "contact": "Kontaktdaten",
-    "firm": "Unternehmensdaten",
-    "employment": "Beschäftigungsdaten",
-    "qualification": "Qualifikation",
-    "planned_course": "Geplante Weiterbildung",
-    "funding_check": "Ergebnis der Förderprüfung",
+    "contact": _l("Kontaktdaten"),
+    "firm": _l("Unternehmensdaten"),
+    "employment": _l("Beschäftigungsdaten"),
+    "qualification": _l("Qualifikation"),
+    "planned_course": _l("Geplante Weiterbildung"),
+    "funding_check": _l("Ergebnis der Förderprüfung"),
 }
 
 STATES = {
-    "draft": "Entwurf",
-    "sent": "gesendet",
-    "accepted": "angenommen",
-    "declined": "abgelehnt",
-    "returned": "Rückfrage",
-    "completed": "abgeschlossen",
-    "withdrawn": "zurückgezogen",
-    "expired": "abgelaufen",
+    "draft": _l("Entwurf"),
+    "sent": _l("gesendet"),
+    "accepted": _l("angenommen"),
+    "declined": _l("abgelehnt"),
+    "returned": _l("Rückfrage"),
+    "completed": _l("abgeschlossen"),
+    "withdrawn": _l("zurückgezogen"),
+    "expired": _l("abgelaufen"),
 }
 
 # from-state → allowed to-states
@@ -99,24 +102,24 @@ ANSWERED_STATES = ("accepted", "declined", "returned", "completed")
 GRANTING_STATES = ("sent", "accepted", "returned", "completed")
 
 DECLINE_REASONS = {
-    "not_responsible": "nicht zuständig",
-    "not_eligible": "nicht förderfähig",
-    "no_capacity": "keine Kapazität",
-    "incomplete": "Unterlagen unvollständig",
-    "other": "Sonstiges",
+    "not_responsible": _l("nicht zuständig"),
+    "not_eligible": _l("nicht förderfähig"),
+    "no_capacity": _l("keine Kapazität"),
+    "incomplete": _l("Unterlagen unvollständig"),
+    "other": _l("Sonstiges"),
 }
 OUTCOMES = {
-    "approved": "bewilligt",
-    "rejected": "abgelehnt",
-    "withdrawn_by_client": "vom Kunden zurückgezogen",
+    "approved": _l("bewilligt"),
+    "rejected": lazy_pgettext("referral outcome", "abgelehnt"),
+    "withdrawn_by_client": _l("vom Kunden zurückgezogen"),
 }
-VIA = {"staff": "Mitarbeitende", "partner_link": "Partnerlink", "system": "System"}
+VIA = {"staff": _l("Mitarbeitende"), "partner_link": _l("Partnerlink"), "system": _l("System")}
 
 TRANSFER_STATES = {
-    "pending": "offen",
-    "accepted": "angenommen",
-    "declined": "abgelehnt",
-    "cancelled": "zurückgenommen",
+    "pending": _l("offen"),
+    "accepted": _l("angenommen"),
+    "declined": _l("abgelehnt"),
+    "cancelled": _l("zurückgenommen"),
 }
 
 NT = ["16061", "16062", "16064", "16065"]

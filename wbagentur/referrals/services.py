@@ -24,6 +24,7 @@ from wbagentur.cases.models import Case, case_participants
 from wbagentur.core import audit
 from wbagentur.core.database import rowcount
 from wbagentur.core.errors_domain import ConflictError, DomainError, check_version
+from wbagentur.core.i18n import german
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
@@ -396,7 +397,7 @@ def _transition(
         case,
         actor,
         "referral",
-        body=f"Weiterleitung an {referral.partner.name}: {STATES[new]}",
+        body=f"Weiterleitung an {referral.partner.name}: {german(STATES[new])}",
         referral_id=referral.id,
         to=new,
         via=via,
@@ -441,7 +442,7 @@ def send_referral(actor: Any, referral: Referral) -> str:
     case = referral.case
     if referral.consent_id:
         _check_basis(case, referral.partner, referral.consent_id, None)
-    from wbagentur.retention.services import ensure_not_restricted
+    from wbagentur.persons.rules import ensure_not_restricted
 
     # Art. 18 DSGVO: no disclosure of a restricted person's data.
     for person in [case.person, *case.participants]:
@@ -605,7 +606,7 @@ def complete_referral(
         closed_at=utcnow(),
         token_hash=None,
     )
-    _after_answer(referral, via, f"abgeschlossen ({OUTCOMES[outcome]})")
+    _after_answer(referral, via, f"abgeschlossen ({german(OUTCOMES[outcome])})")
     return referral
 
 

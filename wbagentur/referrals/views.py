@@ -37,6 +37,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -101,11 +102,11 @@ LABELS = {
     "case_statuses": CASE_STATUSES,
 }
 FILTERS = {
-    "": "alle",
-    "gesendet": "gesendet",
-    "offen": "wartet auf Antwort",
-    "ueberfaellig": "überfällig",
-    "beantwortet": "beantwortet",
+    "": _l("alle"),
+    "gesendet": _l("gesendet"),
+    "offen": _l("wartet auf Antwort"),
+    "ueberfaellig": _l("überfällig"),
+    "beantwortet": _l("beantwortet"),
 }
 
 
@@ -837,7 +838,7 @@ def disclosed_data(referral: Referral) -> list[tuple[str, list[tuple[str, str]]]
             rows = _person_rows(code, people)
         elif code == "planned_course":
             rows.append((_("Vorhaben"), case.title))
-            topics = ", ".join(TOPICS[t] for t in case.topics)
+            topics = ", ".join(str(TOPICS[t]) for t in case.topics)
             if topics:
                 rows.append((_("Themen"), topics))
         elif code == "funding_check":

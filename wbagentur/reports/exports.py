@@ -15,18 +15,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
+from flask_babel import lazy_gettext as _l
 
-
-def neutralise_cell(value: Any) -> Any:
-    """Prefix a text cell that a spreadsheet would run as a formula with ``'``.
-
-    Numbers stay numbers (a negative amount is data, not a formula); only strings are
-    touched.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from wbagentur.core import exports as shared
+from wbagentur.core import formatting
+from wbagentur.core.exports import neutralise_cell
 
 
 def _csv_value(value: Any) -> Any:
@@ -38,9 +31,9 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, (float, Decimal)):
         return format(Decimal(str(value)), "f").replace(".", ",")
     if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
+        return formatting.format_date(value, "dd.MM.yyyy HH:mm", locale="de")
     if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
+        return formatting.format_date(value, "dd.MM.yyyy", locale="de")
     return neutralise_cell(value)
 
 
@@ -56,18 +49,18 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
 
 # Complete sheet names within Excel's 31 characters (the full titles are on "Angaben").
 SHEET_NAMES = {
-    "fallbestand": "Offene Fälle nach Alter",
-    "ueberfaellig": "Überfällige Vorgänge",
-    "neue-faelle": "Neue Fälle je Woche",
-    "ergebnisse": "Ergebnisse",
-    "weiterleitungen": "Weiterleitungen je Partner",
-    "programme": "Förderprogramme",
-    "regionen-weiterleitungen": "Weiterleitungen der Regionen",
-    "regionen-uebergaben": "Übergaben zwischen Regionen",
-    "zugangswege": "Zugangswege",
-    "esf-teilnehmende": "ESF-Teilnehmende",
-    "esf-ergebnisse": "ESF-Ergebnisse",
-    "esf-kmu": "ESF-KMU",
+    "fallbestand": _l("Offene Fälle nach Alter"),
+    "ueberfaellig": _l("Überfällige Vorgänge"),
+    "neue-faelle": _l("Neue Fälle je Woche"),
+    "ergebnisse": _l("Ergebnisse"),
+    "weiterleitungen": _l("Weiterleitungen je Partner"),
+    "programme": _l("Förderprogramme"),
+    "regionen-weiterleitungen": _l("Weiterleitungen der Regionen"),
+    "regionen-uebergaben": _l("Übergaben zwischen Regionen"),
+    "zugangswege": _l("Zugangswege"),
+    "esf-teilnehmende": _l("ESF-Teilnehmende"),
+    "esf-ergebnisse": _l("ESF-Ergebnisse"),
+    "esf-kmu": _l("ESF-KMU"),
 }
 EURO_FORMAT = '#,##0.00 "€"'
 DATE_FORMAT = "DD.MM.YYYY"
@@ -123,7 +116,7 @@ def to_workbook(tables: Sequence[Any], info: Sequence[tuple[str, Any]]) -> bytes
     for table in tables:
         sheet = workbook.active if first else workbook.create_sheet()
         first = False
-        name = SHEET_NAMES.get(table.key) or _sheet_title(table.title)
+        name = str(SHEET_NAMES.get(table.key) or _sheet_title(table.title))
         while name in used:
             name = _sheet_title(name[:28] + " " + str(len(used)))
         used.add(name)
@@ -133,7 +126,8 @@ def to_workbook(tables: Sequence[Any], info: Sequence[tuple[str, Any]]) -> bytes
     meta = workbook.active if first else workbook.create_sheet()
     meta.title = "Angaben"
     info_rows = list(info) + [
-        (f"Tabelle „{SHEET_NAMES.get(t.key) or _sheet_title(t.title)}“", t.title) for t in tables
+        (f"Tabelle „{SHEET_NAMES.get(t.key) or _sheet_title(str(t.title))}“", t.title)
+        for t in tables
     ]
     _fill_sheet(
         meta,
@@ -154,11 +148,10 @@ class _Plain:
 
 
 def _sheet_title(title: str) -> str:
+    title = str(title)
     cleaned = "".join(c for c in title if c not in "[]:*?/\\")
     return (cleaned or "Bericht")[:31]
 
 
-def content_disposition(filename: str) -> str:
-    """RFC 6266 attachment header for a server-generated ASCII filename."""
-    safe = "".join(c for c in filename if c.isalnum() or c in "-_.")
-    return f'attachment; filename="{safe}"'
+# Shared with the ESF+ export; the name stays here for the report views.
+content_disposition = shared.content_disposition

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
+
 SME_GROUPS = {
-    "micro": "Kleinstunternehmen",
-    "small": "Kleine Unternehmen",
-    "medium": "Mittlere Unternehmen",
+    "micro": _l("Kleinstunternehmen"),
+    "small": _l("Kleine Unternehmen"),
+    "medium": _l("Mittlere Unternehmen"),
 }
 
 

@@ -15,12 +15,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from wbagentur.accounts.models import User
 from wbagentur.cases.models import CHANNELS, OUTCOMES, Case
 from wbagentur.cases.queries import AGE_BUCKETS
 from wbagentur.cases.services import add_entry
-from wbagentur.core import audit, numbers
+from wbagentur.core import audit, formatting
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.esf import rules as esf_rules
 from wbagentur.esf import services as esf_services
@@ -33,27 +34,27 @@ from wbagentur.reports import indicators, queries
 from wbagentur.reports.queries import ReportScope
 
 AGE_LABELS = {
-    "0-30": "0–30 Tage",
-    "31-90": "31–90 Tage",
-    "91-180": "91–180 Tage",
-    "181+": "über 180 Tage",
+    "0-30": _l("0–30 Tage"),
+    "31-90": _l("31–90 Tage"),
+    "91-180": _l("91–180 Tage"),
+    "181+": _l("über 180 Tage"),
 }
 STAGE_LABELS = {
-    "sent": "gesendet",
-    "accepted": "angenommen",
-    "completed": "abgeschlossen",
-    "approved": "bewilligt",
+    "sent": _l("gesendet"),
+    "accepted": _l("angenommen"),
+    "completed": _l("abgeschlossen"),
+    "approved": _l("bewilligt"),
 }
 TABLE_TITLES = {
-    "fallbestand": "Offene Fälle je Beratende/r nach Alter",
-    "ueberfaellig": "Überfällige Wiedervorlagen und Weiterleitungen",
-    "neue-faelle": "Neue Fälle je Woche",
-    "ergebnisse": "Ergebnisse abgeschlossener Fälle",
-    "weiterleitungen": "Weiterleitungen je Partner",
-    "programme": "Förderprogramme",
-    "regionen-weiterleitungen": "Weiterleitungen zwischen Regionen",
-    "regionen-uebergaben": "Übergaben zwischen Regionen",
-    "zugangswege": "Zugangswege",
+    "fallbestand": _l("Offene Fälle je Beratende/r nach Alter"),
+    "ueberfaellig": _l("Überfällige Wiedervorlagen und Weiterleitungen"),
+    "neue-faelle": _l("Neue Fälle je Woche"),
+    "ergebnisse": _l("Ergebnisse abgeschlossener Fälle"),
+    "weiterleitungen": _l("Weiterleitungen je Partner"),
+    "programme": _l("Förderprogramme"),
+    "regionen-weiterleitungen": _l("Weiterleitungen zwischen Regionen"),
+    "regionen-uebergaben": _l("Übergaben zwischen Regionen"),
+    "zugangswege": _l("Zugangswege"),
 }
 COORDINATOR_ONLY = ("regionen-weiterleitungen", "regionen-uebergaben")
 
@@ -70,7 +71,7 @@ class Cell:
     @property
     def display(self) -> str:
         if self.text is not None:
-            return self.text
+            return str(self.text)
         if self.value is None:
             return "–"
         return str(self.value)
@@ -202,7 +203,7 @@ def _caseload_table(
         params = {**base, "status": "open", **_advisor_params(r.assigned_to_id)}
         if show_regions:
             params["region"] = r.region_id
-        row = [Cell(names.get(r.assigned_to_id, "nicht zugewiesen"))]
+        row = [Cell(names.get(r.assigned_to_id, _l("nicht zugewiesen")))]
         if show_regions:
             row.insert(0, Cell(region_names.get(r.region_id, "")))
         row.append(Cell(int(r.total), _link(params)))
@@ -212,8 +213,10 @@ def _caseload_table(
             Cell(int(r.no_contact or 0), _link(params, no_contact_days=scope.no_contact_days))
         )
         rows.append(row)
-    columns = (["Region"] if show_regions else []) + ["Beratende/r", "offen gesamt"]
-    columns += list(AGE_LABELS.values()) + [f"ohne Kontakt seit {scope.no_contact_days} Tagen"]
+    columns = ([_l("Region")] if show_regions else []) + [_l("Beratende/r"), _l("offen gesamt")]
+    columns += list(AGE_LABELS.values()) + [
+        _l("ohne Kontakt seit %(n)s Tagen", n=scope.no_contact_days)
+    ]
     first_numeric = 2 if show_regions else 1
     chart = {
         "type": "bar",
@@ -231,7 +234,7 @@ def _caseload_table(
         rows,
         first_numeric,
         chart=chart,
-        note="Alter in Tagen seit Eröffnung; Stand heute, unabhängig vom Zeitraum.",
+        note=_l("Alter in Tagen seit Eröffnung; Stand heute, unabhängig vom Zeitraum."),
     )
 
 
@@ -254,7 +257,7 @@ def _overdue_table(
         params = dict(base)
         if show_regions:
             params["region"] = region_id
-        row = [Cell(names.get(user_id, "nicht zugewiesen"))]
+        row = [Cell(names.get(user_id, _l("nicht zugewiesen")))]
         if show_regions:
             row.insert(0, Cell(region_names.get(region_id, "")))
         n = follow.get((region_id, user_id), 0)
@@ -264,10 +267,10 @@ def _overdue_table(
         n = referrals.get((region_id, user_id), 0)
         row.append(Cell(n, _link(params, overdue="referrals", **_advisor_params(user_id))))
         rows.append(row)
-    columns = (["Region"] if show_regions else []) + [
-        "Beratende/r",
-        "Fälle mit überfälligen Wiedervorlagen",
-        "Fälle mit überfälligen Weiterleitungen",
+    columns = ([_l("Region")] if show_regions else []) + [
+        _l("Beratende/r"),
+        _l("Fälle mit überfälligen Wiedervorlagen"),
+        _l("Fälle mit überfälligen Weiterleitungen"),
     ]
     return Table(
         "ueberfaellig",
@@ -275,15 +278,17 @@ def _overdue_table(
         columns,
         rows,
         2 if show_regions else 1,
-        note="Wiedervorlagen je zuständiger Person der Wiedervorlage; Weiterleitungen "
-        "(gesendet, angenommen, Rückfrage) mit überschrittener Frist je Fallzuständigkeit.",
+        note=_l(
+            "Wiedervorlagen je zuständiger Person der Wiedervorlage; Weiterleitungen "
+            "(gesendet, angenommen, Rückfrage) mit überschrittener Frist je Fallzuständigkeit."
+        ),
     )
 
 
 def _region_columns(regions: list[Region], show_regions: bool) -> list[str]:
     if show_regions:
-        return [r.name for r in regions] + ["gesamt"]
-    return ["Anzahl"]
+        return [r.name for r in regions] + [_l("gesamt")]
+    return [_l("Anzahl")]
 
 
 def _region_cells(
@@ -308,18 +313,24 @@ def _weekly_table(
     for i, monday in enumerate(weeks):
         start, end = max(monday, scope.date_from), min(monday + timedelta(days=6), scope.date_to)
         iso = monday.isocalendar()
-        label = f"KW {iso.week:02d}/{iso.year} ({start:%d.%m.}–{end:%d.%m.%Y})"
+        label = _l(
+            "KW %(week)s/%(year)s (%(start)s–%(end)s)",
+            week=str(iso.week).zfill(2),
+            year=iso.year,
+            start=formatting.format_date(start, "short"),
+            end=formatting.format_date(end, "short"),
+        )
         params = {**base, "opened_from": start, "opened_to": end}
         rows.append([Cell(label), *_region_cells(counts.get(i, {}), regions, show_regions, params)])
     chart = {
         "type": "line",
-        "labels": [f"KW {w.isocalendar().week:02d}" for w in weeks],
-        "datasets": [{"label": "neue Fälle", "data": [row[-1].value for row in rows]}],
+        "labels": [_l("KW %(week)s", week=str(w.isocalendar().week).zfill(2)) for w in weeks],
+        "datasets": [{"label": _l("neue Fälle"), "data": [row[-1].value for row in rows]}],
     }
     return Table(
         "neue-faelle",
         TABLE_TITLES["neue-faelle"],
-        ["Woche", *_region_columns(regions, show_regions)],
+        [_l("Woche"), *_region_columns(regions, show_regions)],
         rows,
         chart=chart,
     )
@@ -354,9 +365,9 @@ def _category_table(
     chart = {
         "type": "bar",
         "labels": [row[0].value for row in rows],
-        "datasets": [{"label": "Fälle", "data": [row[-1].value for row in rows]}],
+        "datasets": [{"label": _l("Fälle"), "data": [row[-1].value for row in rows]}],
     }
-    first = "Ergebnis" if closed else "Zugangsweg"
+    first = _l("Ergebnis") if closed else _l("Zugangsweg")
     return Table(
         key, TABLE_TITLES[key], [first, *_region_columns(regions, show_regions)], rows, chart=chart
     )
@@ -395,28 +406,26 @@ def _funnel_table(scope: ReportScope, base: dict[str, Any]) -> Table:
         median = median_days(times.get(r.partner_id, []))
         row.append(
             Cell(
-                None if median is None else numbers.plain_number(median),
-                text=None if median is None else numbers.format_number(median, places=1),
+                None if median is None else formatting.plain_number(median),
+                text=None if median is None else formatting.format_number(median, places=1),
             )
         )
         rows.append(row)
     columns = [
-        "Partner",
-        *[f"Fälle: {v}" for v in STAGE_LABELS.values()],
-        "Antwortzeit (Median, Tage)",
+        _l("Partner"),
+        *[_l("Fälle: %(stage)s", stage=v) for v in STAGE_LABELS.values()],
+        _l("Antwortzeit (Median, Tage)"),
     ]
     return Table(
         "weiterleitungen",
         TABLE_TITLES["weiterleitungen"],
         columns,
         rows,
-        note="Weiterleitungen, die im Zeitraum gesendet wurden, gezählt als Fälle; "
-        "Antwortzeit vom Senden bis zur ersten Antwort des Partners.",
+        note=_l(
+            "Weiterleitungen, die im Zeitraum gesendet wurden, gezählt als Fälle; "
+            "Antwortzeit vom Senden bis zur ersten Antwort des Partners."
+        ),
     )
-
-
-def _euro(cents: int) -> str:
-    return numbers.format_money(cents)
 
 
 def _programme_table(scope: ReportScope, base: dict[str, Any]) -> Table:
@@ -457,23 +466,25 @@ def _programme_table(scope: ReportScope, base: dict[str, Any]) -> Table:
                         referred_to=scope.date_to,
                     ),
                 ),
-                Cell(numbers.cents_to_number(amount), text=_euro(amount)),
+                Cell(formatting.cents_to_number(amount), text=formatting.format_money(amount)),
             ]
         )
     columns = [
-        "Programm",
-        "Fälle mit Förderprüfung: förderfähig",
-        "Fälle weitergeleitet",
-        "Fälle bewilligt",
-        "bewilligte Summe",
+        _l("Programm"),
+        _l("Fälle mit Förderprüfung: förderfähig"),
+        _l("Fälle weitergeleitet"),
+        _l("Fälle bewilligt"),
+        _l("bewilligte Summe"),
     ]
     return Table(
         "programme",
         TABLE_TITLES["programme"],
         columns,
         rows,
-        note="Förderprüfungen im Zeitraum; Weiterleitungen im Zeitraum gesendet; Summe der "
-        "Beträge abgeschlossener, bewilligter Weiterleitungen.",
+        note=_l(
+            "Förderprüfungen im Zeitraum; Weiterleitungen im Zeitraum gesendet; Summe der "
+            "Beträge abgeschlossener, bewilligter Weiterleitungen."
+        ),
     )
 
 
@@ -507,13 +518,14 @@ def _matrix_table(
                 )
             row.append(Cell(n, href))
         rows.append(row)
-    columns = ["von \\ an", *[r.name for r in regions]]
+    columns = [_l("von \\ an"), *[r.name for r in regions]]
     note = (
-        "Fälle mit einer im Zeitraum gesendeten Weiterleitung an die Kontaktstelle einer anderen "
-        "Region "
-        "(Zeile: Region des Falls)."
+        _l(
+            "Fälle mit einer im Zeitraum gesendeten Weiterleitung an die Kontaktstelle einer "
+            "anderen Region (Zeile: Region des Falls)."
+        )
         if key == "regionen-weiterleitungen"
-        else "Fälle mit einer im Zeitraum angenommenen Übergabe (Zeile: abgebende Region)."
+        else _l("Fälle mit einer im Zeitraum angenommenen Übergabe (Zeile: abgebende Region).")
     )
     return Table(key, TABLE_TITLES[key], columns, rows, note=note)
 
@@ -529,7 +541,14 @@ class EsfReport:
     threshold: int
 
 
-ESF_COLUMNS = ["Indikator", "Frauen", "Männer", "nicht-binär", "ohne Angabe", "insgesamt"]
+ESF_COLUMNS = [
+    _l("Indikator"),
+    _l("Frauen"),
+    _l("Männer"),
+    _l("nicht-binär"),
+    _l("ohne Angabe"),
+    _l("insgesamt"),
+]
 
 
 def _esf_rows(
@@ -560,17 +579,17 @@ def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: in
         counts = esf_services.indicator_counts(region_id, start, end)
     participants = Table(
         "esf-teilnehmende",
-        "ESF+-Teilnehmende: Daten bei Eintritt",
+        _l("ESF+-Teilnehmende: Daten bei Eintritt"),
         ESF_COLUMNS,
         _esf_rows(esf_rules.ENTRY_ROWS, counts, threshold),
-        note="Erfasste ESF+-Teilnahmen mit Eintrittsdatum im Zeitraum.",
+        note=_l("Erfasste ESF+-Teilnahmen mit Eintrittsdatum im Zeitraum."),
     )
     results = Table(
         "esf-ergebnisse",
-        "ESF+-Teilnehmende: Ergebnisse nach Austritt",
+        _l("ESF+-Teilnehmende: Ergebnisse nach Austritt"),
         ESF_COLUMNS,
         _esf_rows(esf_rules.RESULT_ROWS, counts, threshold),
-        note=(
+        note=_l(
             "Erfasste ESF+-Teilnahmen mit Austrittsdatum im Zeitraum; unmittelbare Ergebnisse "
             "zählen, wenn sie bis 28 Tage nach dem Austritt festgestellt wurden."
         ),
@@ -592,14 +611,14 @@ def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: in
     ]
     sme_rows.append(
         [
-            Cell("Unterstützte KMU insgesamt"),
+            Cell(_l("Unterstützte KMU insgesamt")),
             Cell(indicators.suppress(sme.get("total", 0), threshold)),
         ]
     )
     smes = Table(
         "esf-kmu",
-        "Unterstützte kleine und mittlere Unternehmen",
-        ["Größenklasse (EU)", "Anzahl"],
+        _l("Unterstützte kleine und mittlere Unternehmen"),
+        [_l("Größenklasse (EU)"), _l("Anzahl")],
         sme_rows,
     )
     return EsfReport(participants, results, smes, threshold)

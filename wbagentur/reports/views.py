@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -156,31 +157,34 @@ def export(filename: str) -> Any:
     if not match:
         abort(404)
     key, fmt = match.groups()
-    if key.startswith("esf-"):
-        _form, report, start, end, _region = _esf_from_args()
-        tables = {
-            "esf-teilnehmende": report.participants,
-            "esf-ergebnisse": report.results,
-            "esf-kmu": report.smes,
-        }
-    else:
-        # Only the exported table's queries run, not the whole dashboard's.
-        _form, board = _dashboard_from_args(only=None if key == ALL_TABLES else key)
-        tables = board.tables
-        start, end = board.scope.date_from, board.scope.date_to
-    if key == ALL_TABLES and fmt == "xlsx":
-        chosen = list(tables.values())
-    elif key in tables:
-        chosen = [tables[key]]
-    else:
-        abort(404)
-    rows = [row for table in chosen for row in table.export_rows()]
-    name = f"wba-{key}-{start.isoformat()}-{end.isoformat()}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(chosen[0].columns, rows), "text/csv; charset=utf-8"
-    else:
-        body = exports.to_workbook(chosen, _export_info(start, end))
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # An export is a file for German Excel and the office (German headings, numbers and
+    # dates) in any UI language, like the monthly report's PDF.
+    with force_locale("de"):
+        if key.startswith("esf-"):
+            _form, report, start, end, _region = _esf_from_args()
+            tables = {
+                "esf-teilnehmende": report.participants,
+                "esf-ergebnisse": report.results,
+                "esf-kmu": report.smes,
+            }
+        else:
+            # Only the exported table's queries run, not the whole dashboard's.
+            _form, board = _dashboard_from_args(only=None if key == ALL_TABLES else key)
+            tables = board.tables
+            start, end = board.scope.date_from, board.scope.date_to
+        if key == ALL_TABLES and fmt == "xlsx":
+            chosen = list(tables.values())
+        elif key in tables:
+            chosen = [tables[key]]
+        else:
+            abort(404)
+        rows = [row for table in chosen for row in table.export_rows()]
+        name = f"wba-{key}-{start.isoformat()}-{end.isoformat()}.{fmt}"
+        if fmt == "csv":
+            body, mimetype = exports.to_csv(chosen[0].columns, rows), "text/csv; charset=utf-8"
+        else:
+            body = exports.to_workbook(chosen, _export_info(start, end))
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     services.record_export(current_user, key, fmt, len(rows))
     db.session.commit()
     response = Response(body, mimetype=mimetype)
@@ -231,8 +235,6 @@ def monthly() -> Any:
 @bp.route("/uebersicht/monatsbericht/pdf")
 @requires_role(*READERS)
 def monthly_pdf() -> Any:
-    from flask_babel import force_locale
-
     from wbagentur.core.tagged_pdf import html_to_pdf
 
     _form, board, label, _error = _monthly()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbagentur.core.models import enum_column, utcnow
@@ -12,12 +13,12 @@ from wbagentur.extensions import db
 
 # DIN 66398 start events ("Startzeitpunkte").
 START_EVENTS = {
-    "collected": "Erhebung",
-    "case_closed": "Ende des Vorgangs (Fallabschluss)",
-    "end_of_closing_year": "Ende des Jahres des Fallabschlusses",
-    "sent": "Versand",
+    "collected": _l("Erhebung"),
+    "case_closed": _l("Ende des Vorgangs (Fallabschluss)"),
+    "end_of_closing_year": _l("Ende des Jahres des Fallabschlusses"),
+    "sent": _l("Versand"),
 }
-ACTIONS = {"delete": "löschen", "anonymise": "anonymisieren"}
+ACTIONS = {"delete": _l("löschen"), "anonymise": _l("anonymisieren")}
 
 
 class RetentionRule(db.Model):  # type: ignore[name-defined]

@@ -27,6 +27,7 @@ from wbagentur.core.errors_domain import DomainError
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import BERLIN
 from wbagentur.extensions import db
+from wbagentur.persons import rules as person_rules
 from wbagentur.persons.models import Person
 from wbagentur.retention.models import DeletionRequest, RetentionRule, RetentionRun
 
@@ -451,10 +452,17 @@ def lift_restriction(actor: Any, person: Person) -> None:
     audit.record(actor, "person.unrestrict", "person", person.id)
 
 
-def ensure_not_restricted(person: Person | None) -> None:
-    """Refuse processing of a restricted person's data (Art. 18 DSGVO)."""
-    if person is not None and person.restricted_at is not None:
-        raise DomainError(
-            "Die Verarbeitung der Daten dieser Person ist eingeschränkt (Art. 18 DSGVO); "
-            "nur Speicherung ist erlaubt."
-        )
+# The rule lives with the person (cases, persons and referrals check it without importing
+# retention, tests/test_import_graph.py); the name stays here for callers of retention.
+ensure_not_restricted = person_rules.ensure_not_restricted
+
+
+def audit_chain_anchors() -> set[str]:
+    """Hashes of the newest audit entries removed by retention runs: the audit chain
+    starts there (registered with ``core.audit`` at app creation)."""
+    anchors = set()
+    for report in db.session.scalars(sa.select(RetentionRun.report)):
+        anchor = json.loads(report or "{}").get("audit_anchor")
+        if anchor:
+            anchors.add(anchor)
+    return anchors

@@ -23,10 +23,11 @@ from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from wbagentur.cases.access import get_case_for
-from wbagentur.core import audit
+from wbagentur.core import audit, formatting
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import DomainError, check_version
 from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField
+from wbagentur.core.timezone import to_local
 from wbagentur.extensions import db
 from wbagentur.persons.access import get_person_for
 from wbagentur.retention import bp, services
@@ -213,7 +214,7 @@ def _request(object_type: str, object_id: int, back: str) -> Any:
         _(
             "Die Löschung ist beantragt und wird am %(d)s ausgeführt. Bis dahin kann sie "
             "zurückgenommen werden.",
-            d=req.execute_after.strftime("%d.%m.%Y"),
+            d=formatting.format_date(to_local(req.execute_after).date()),
         ),
         "success",
     )

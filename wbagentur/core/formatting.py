@@ -1,0 +1,61 @@
+"""Money, numbers and dates written for the reader: the one place (issue #18 item 5).
+
+Templates (the filters ``|euro``, ``|zahl``, ``|datum``), letters, PDFs and exports format
+through here, on Babel. Without ``locale`` the request's language decides (German outside
+a request): the UI follows the reader. A document for a German recipient (the firm's
+letter, a mail, the Art. 15 export) passes ``locale="de"``. Typed input is parsed by
+``core.numbers`` (``parse_number``, ``parse_money_cents``), which this module re-exports.
+
+    format_money(150000050)          "1.500.000,50 €"    English: "€1,500,000.50"
+    format_number(1234.5)            "1.234,5"           English: "1,234.5"
+    format_date(date(2026, 12, 2))   "02.12.2026"        English: "Dec 2, 2026"
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from babel import dates
+
+from wbagentur.core.numbers import (
+    cents_to_number,
+    current_locale,
+    format_money,
+    format_number,
+    parse_money_cents,
+    parse_number,
+    plain_number,
+)
+from wbagentur.core.timezone import BERLIN
+
+__all__ = [
+    "cents_to_number",
+    "current_locale",
+    "format_date",
+    "format_money",
+    "format_number",
+    "parse_money_cents",
+    "parse_number",
+    "plain_number",
+]
+
+
+def format_date(
+    value: date | datetime | None,
+    style: str = "medium",
+    locale: str | None = None,
+    empty: str = "–",
+) -> str:
+    """A date (or a point in time, shown in Thuringian local time) in the locale's way.
+
+    ``style``: Babel's ``short``, ``medium`` (default: ``02.12.2026`` / ``Dec 2, 2026``),
+    ``long`` or a pattern. A ``datetime`` keeps its time of day (a naive one is UTC, as the
+    database stores it)."""
+    if value is None:
+        return empty
+    locale = locale or current_locale()
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return str(dates.format_datetime(value, style, tzinfo=BERLIN, locale=locale))
+    return str(dates.format_date(value, style, locale=locale))
