@@ -9,9 +9,11 @@ The Unterhaltsbeitrag is income- and asset-dependent: the engine shows the maxim
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from .calendar import add_days, add_months, age_on
 from .context import Ctx
+from .i18n import _
 from .money import apply_bp, eur, eur_to_cents, num, pct, rate_bp
 from .params import ParamView
 from .result import Builder, DecidingBody, ProgrammeResult
@@ -279,6 +281,95 @@ def _funding_months(ctx: Ctx, pv: ParamView) -> int | None:
     return min(months, int(pv.v("max_funding_months_full_time")))
 
 
+def _value(pv: ParamView, key: str) -> Any:
+    """Value of ``key``, None when the version does not define it (older catalogue rows)."""
+    return pv.v(key) if pv.has(key) else None
+
+
+def _asset_allowance(pv: ParamView, partner: bool, children: int) -> tuple[int, list[str]]:
+    """§ 17a AFBG: allowance in cents and its parts as text."""
+    allowance = eur_to_cents(pv.v("asset_allowance_eur"))
+    parts = [eur(allowance)]
+    if partner:
+        allowance += eur_to_cents(pv.v("asset_allowance_partner_eur"))
+        parts.append(
+            _("{amount} Partner", amount=eur(eur_to_cents(pv.v("asset_allowance_partner_eur"))))
+        )
+    if children:
+        per = eur_to_cents(pv.v("asset_allowance_child_eur"))
+        allowance += children * per
+        parts.append(_("{n} × {amount} Kind(er)", n=children, amount=eur(per)))
+    return allowance, parts
+
+
+def _own_income_setoff(
+    b: Builder, ctx: Ctx, pv: ParamView, partner: bool, children: int
+) -> int | None:
+    """§ 17 AFBG with § 23 Abs. 1 BAföG: the participant's monthly income above the allowances
+    (for the participant, the spouse/partner and each child) is set off in full."""
+    p = ctx.person
+    if p.income_cents is None or _value(pv, "income_allowance_monthly_eur") is None:
+        return None
+    allowance = eur_to_cents(pv.v("income_allowance_monthly_eur"))
+    parts = [_("{amount} Teilnehmende", amount=eur(allowance))]
+    if partner and pv.has("income_allowance_partner_monthly_eur"):
+        extra = eur_to_cents(pv.v("income_allowance_partner_monthly_eur"))
+        allowance += extra
+        parts.append(_("{amount} Ehe-/Lebenspartner", amount=eur(extra)))
+    if children and pv.has("income_allowance_child_monthly_eur"):
+        per = eur_to_cents(pv.v("income_allowance_child_monthly_eur"))
+        allowance += children * per
+        parts.append(_("{n} × {amount} Kind(er)", n=children, amount=eur(per)))
+    setoff = max(0, p.income_cents - allowance)
+    b.amount(
+        "income_setoff_monthly",
+        _("Anrechnung Einkommen"),
+        _(
+            "{income} − Freibetrag {allowance} ({parts}; § 23 Abs. 1 BAföG)",
+            income=eur(p.income_cents),
+            allowance=eur(allowance),
+            parts=" + ".join(parts),
+        ),
+        cents=setoff,
+        unit="cent_per_month",
+    )
+    return setoff
+
+
+def _partner_income_setoff(b: Builder, ctx: Ctx, pv: ParamView, children: int) -> int | None:
+    """§ 17 AFBG with § 25 BAföG: of the spouse's/partner's monthly income above the allowance
+    (plus one per child) a share stays free (50 % + 5 % per child); the rest is set off."""
+    p = ctx.person
+    base = _value(pv, "partner_income_allowance_monthly_eur")
+    if p.partner_income_cents is None or base is None:
+        return None
+    allowance = eur_to_cents(base)
+    parts = [eur(allowance)]
+    if children and pv.has("partner_income_allowance_child_monthly_eur"):
+        per = eur_to_cents(pv.v("partner_income_allowance_child_monthly_eur"))
+        allowance += children * per
+        parts.append(_("{n} × {amount} Kind(er)", n=children, amount=eur(per)))
+    excess = max(0, p.partner_income_cents - allowance)
+    free_bp = rate_bp(_value(pv, "partner_income_free_share") or 0)
+    per_child_bp = rate_bp(_value(pv, "partner_income_free_share_per_child") or 0)
+    free_bp = min(10000, free_bp + children * per_child_bp)
+    setoff = excess - apply_bp(excess, free_bp)
+    b.amount(
+        "partner_income_setoff_monthly",
+        _("Anrechnung Einkommen Ehe-/Lebenspartner"),
+        _(
+            "({income} − Freibetrag {allowance}) × (100 % − {free} anrechnungsfrei; § 25 Abs. 1, "
+            "3, 4 BAföG)",
+            income=eur(p.partner_income_cents),
+            allowance=" + ".join(parts),
+            free=pct(free_bp),
+        ),
+        cents=setoff,
+        unit="cent_per_month",
+    )
+    return setoff
+
+
 def _means_test(b: Builder, ctx: Ctx, pv: ParamView, need: int, children: int) -> None:
     """§§ 17, 17a AFBG with the BAföG rules: income and assets above the allowances reduce the
     Unterhaltsbeitrag; the asset excess is spread over the months of the funding period."""
@@ -286,84 +377,95 @@ def _means_test(b: Builder, ctx: Ctx, pv: ParamView, need: int, children: int) -
     cite = "§§ 17, 17a AFBG i. V. m. §§ 21 ff., 26 ff. BAföG"
     months = _funding_months(ctx, pv)
     partner = p.marital_status in ("married", "civil_partnership")
-    allowance = eur_to_cents(pv.v("asset_allowance_eur"))
-    parts = [eur(allowance)]
-    if partner:
-        allowance += eur_to_cents(pv.v("asset_allowance_partner_eur"))
-        parts.append(f"{eur(eur_to_cents(pv.v('asset_allowance_partner_eur')))} Partner")
-    if children:
-        per = eur_to_cents(pv.v("asset_allowance_child_eur"))
-        allowance += children * per
-        parts.append(f"{children} × {eur(per)} Kind(er)")
-    notes: list[str] = []
+    n_children = len(p.children or ())
+    allowance, parts = _asset_allowance(pv, partner, children)
+    missing: list[str] = []
     setoff = 0
-    known = True
     if p.assets_cents is None:
-        known = False
-        notes.append(f"Vermögen fehlt (person.assets_eur; Freibetrag {eur(allowance)})")
+        missing.append(
+            _("Vermögen fehlt (person.assets_eur; Freibetrag {amount})", amount=eur(allowance))
+        )
     elif months is None:
-        known = False
-        notes.append("Dauer fehlt (course.duration_months oder Beginn und Ende)")
+        missing.append(_("Dauer fehlt (course.duration_months oder Beginn und Ende)"))
     else:
-        excess = max(0, p.assets_cents - allowance)
-        asset_setoff = excess // months
+        asset_setoff = max(0, p.assets_cents - allowance) // months
         setoff += asset_setoff
         b.amount(
             "asset_setoff_monthly",
-            "Anrechnung Vermögen",
-            f"({eur(p.assets_cents)} − Freibetrag {' + '.join(parts)}) ÷ {months} Monate",
+            _("Anrechnung Vermögen"),
+            _(
+                "({assets} − Freibetrag {allowance}) ÷ {months} Monate (§ 17a AFBG, § 30 BAföG)",
+                assets=eur(p.assets_cents),
+                allowance=" + ".join(parts),
+                months=months,
+            ),
             cents=asset_setoff,
             unit="cent_per_month",
         )
-    income_allowance = pv.v("income_allowance_monthly_eur")
-    if p.income_cents is not None and income_allowance is not None:
-        income_setoff = max(0, p.income_cents - eur_to_cents(income_allowance))
-        setoff += income_setoff
-        b.amount(
-            "income_setoff_monthly",
-            "Anrechnung Einkommen",
-            f"{eur(p.income_cents)} − Freibetrag {eur(eur_to_cents(income_allowance))}",
-            cents=income_setoff,
-            unit="cent_per_month",
+    own = _own_income_setoff(b, ctx, pv, partner, n_children)
+    if own is None:
+        missing.append(
+            _("Einkommen fehlt (person.income_eur)")
+            if _value(pv, "income_allowance_monthly_eur") is not None
+            else _("Einkommensfreibetrag nicht im Förderkatalog hinterlegt")
         )
     else:
-        notes.append(
-            "Einkommen wird von der Behörde angerechnet"
-            + (
-                " (Freibetrag nicht im Förderkatalog hinterlegt)"
-                if income_allowance is None
-                else " (person.income_eur fehlt)"
-            )
-        )
+        setoff += own
+    if partner:
+        other = _partner_income_setoff(b, ctx, pv, n_children)
+        if other is None:
+            missing.append(_("Einkommen des Ehe-/Lebenspartners fehlt (person.partner_income_eur)"))
+        else:
+            setoff += other
     monthly = max(0, need - setoff)
-    if known:
+    complete = not missing
+    if p.assets_cents is not None and months is not None:
         b.amount(
             "maintenance_after_means_test_monthly",
-            "Unterhaltsbeitrag nach Anrechnung",
-            f"{eur(need)} Bedarf − {eur(setoff)} Anrechnung",
+            _("Unterhaltsbeitrag nach Anrechnung"),
+            _("{need} Bedarf − {setoff} Anrechnung", need=eur(need), setoff=eur(setoff)),
             cents=monthly,
             unit="cent_per_month",
-            up_to=income_allowance is None,
+            up_to=not complete,
         )
-    if known and months is not None:
         b.amount(
             "maintenance_total",
-            "Unterhaltsbeitrag über die Förderungsdauer",
-            f"{months} Monate × {eur(monthly)}",
+            _("Unterhaltsbeitrag über die Förderungsdauer"),
+            _("{months} Monate × {monthly}", months=months, monthly=eur(monthly)),
             cents=monthly * months,
-            up_to=income_allowance is None,
+            up_to=not complete,
         )
+    text = _(
+        "Vermögen über dem Freibetrag von {allowance} wird auf die Förderungsdauer verteilt "
+        "angerechnet, Einkommen über den Freibeträgen monatlich (Teilnehmende voll, Ehe-/"
+        "Lebenspartner nach Abzug des anrechnungsfreien Anteils).",
+        allowance=eur(allowance),
+    )
+    if missing:
+        text += " " + _("Offen: {items}.", items="; ".join(missing))
+    elif p.assets_cents is not None and months is not None:
+        text += " " + _(
+            "Anrechnung zusammen {setoff} monatlich: Unterhaltsbeitrag {monthly} monatlich, "
+            "{total} über {months} Monate.",
+            setoff=eur(setoff),
+            monthly=eur(monthly),
+            total=eur(monthly * months),
+            months=months,
+        )
+    income_keys = (
+        "income_allowance_monthly_eur",
+        "income_allowance_partner_monthly_eur",
+        "income_allowance_child_monthly_eur",
+        "partner_income_allowance_monthly_eur",
+    )
+    verified = all(pv.ok(k) for k in income_keys if pv.has(k)) or p.income_cents is None
     b.add(
         "means_test",
-        None if notes else True,
+        True if complete else None,
         cite,
-        (
-            f"Vermögen über dem Freibetrag von {eur(allowance)} wird auf die Förderungsdauer "
-            "verteilt angerechnet, Einkommen über dem Freibetrag monatlich."
-        )
-        + (" " + "; ".join(notes) + "." if notes else ""),
+        text,
         severity="info",
-        verified=pv.ok("income_allowance_monthly_eur") or p.income_cents is None,
+        verified=verified,
     )
 
 

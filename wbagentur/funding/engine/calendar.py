@@ -8,6 +8,8 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date
 
+from .i18n import current_language
+
 __all__ = [
     "add_days",
     "add_months",
@@ -83,7 +85,9 @@ def age_on(birth_date: date, on: date) -> int:
 
 
 def fmt_date(d: date) -> str:
-    """German date format ``TT.MM.JJJJ``."""
+    """Date as ``TT.MM.JJJJ`` (English: ISO ``YYYY-MM-DD``, unambiguous for every reader)."""
+    if current_language() == "en":
+        return d.isoformat()
     return f"{d.day:02d}.{d.month:02d}.{d.year}"
 
 

@@ -345,6 +345,7 @@ class Person:
     health_insurance: str | None = None
     assets_cents: int | None = None
     income_cents: int | None = None
+    partner_income_cents: int | None = None
     net_pay_difference_monthly_cents: int | None = None
     employed_since: date | None = None
     working_days_per_week: float | None = None
@@ -377,6 +378,7 @@ _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
     "health_insurance": ("health_insurance", _enum(*HEALTH_INSURANCE)),
     "assets_eur": ("assets_cents", _eur),
     "income_eur": ("income_cents", _eur),
+    "partner_income_eur": ("partner_income_cents", _eur),
     "net_pay_difference_monthly_eur": ("net_pay_difference_monthly_cents", _eur),
     "employed_since": ("employed_since", _date),
     "working_days_per_week": ("working_days_per_week", _num),
