@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .calendar import add_days, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx
+from .i18n import _
 from .money import apply_bp, eur, eur_to_cents, num, pct, rate_bp
 from .params import ParamView
 from .result import Builder, DecidingBody, ProgrammeResult
@@ -36,12 +37,21 @@ NOT_SAME_COSTS_ESF = (
     "(Fachkräfte- und Weiterbildungsrichtlinie; Art. 63 Abs. 9 VO (EU) 2021/1060)."
 )
 
-BODY = DecidingBody(
-    "Thüringer Landesverwaltungsamt (Förderportal)",
-    "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); Antrag über das "
-    "Förderportal "
-    "oder per Post.",
+BODY_WBS = DecidingBody(
+    "Thüringer Landesverwaltungsamt",
+    "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); der Antrag muss per Post "
+    "eingehen.",
 )
+
+
+def _body_aq() -> DecidingBody:
+    return DecidingBody(
+        _("Thüringer Landesverwaltungsamt (Förderportal und Post)"),
+        _(
+            "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); Antrag über das "
+            "Förderportal und zusätzlich unterschrieben per Post."
+        ),
+    )
 
 
 def _thuringia(b: Builder, ctx: Ctx) -> None:
@@ -267,7 +277,7 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
         "sgb3_82", "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."
     )
     b.exclude("esf_anpassungsqualifizierung", NOT_SAME_COSTS_ESF)
-    return b.finish(BODY)
+    return b.finish(BODY_WBS)
 
 
 def _aq_rate(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> int:
@@ -283,8 +293,11 @@ def _aq_rate(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> int:
             "sme_class",
             None,
             SME_CITE,
-            f"Der Fördersatz hängt von der KMU-Einstufung ab; {sme.text} Gerechnet mit "
-            f"{pct(base)}.",
+            _(
+                "Der Fördersatz hängt von der KMU-Einstufung ab; {text} Gerechnet mit {rate}.",
+                text=sme.text,
+                rate=pct(base),
+            ),
             severity="info",
             verified=verified,
         )
@@ -294,81 +307,89 @@ def _aq_rate(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> int:
         "sme_class",
         True,
         SME_CITE,
-        f"KMU-Einstufung: {sme.text} Fördersatz für diese Klasse: bis zu {pct(rate)}"
-        + ("." if verified else " (KMU-Staffelung ungeprüft, Parameter im Förderkatalog)."),
+        _(
+            "KMU-Einstufung: {text} Fördersatz für diese Klasse: bis zu {rate}",
+            text=sme.text,
+            rate=pct(rate),
+        )
+        + ("." if verified else _(" (KMU-Staffelung ungeprüft, Parameter im Förderkatalog).")),
         severity="info",
         verified=verified,
     )
     return rate
 
 
-def _aq_wage_costs(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> tuple[int | None, str]:
-    """Participants' wage costs during the course: standard unit costs × hours, else the stated
-    eligible wage; (None, why) when neither is known."""
+def _aq_wage_costs(ctx: Ctx, pv: ParamView) -> tuple[int | None, str]:
+    """Participants' wage costs during the course as the TLVwA accepts them: standard unit costs
+    (catalogue, per clock hour) × hours; without a unit cost in the catalogue the stated eligible
+    wage; (None, "") when neither is known."""
     c = ctx.course
     unit = pv.v("wage_unit_cost_eur_per_hour") if pv.has("wage_unit_cost_eur_per_hour") else None
     if unit is not None and c.hours is not None:
         hours = c.hours * 0.75 if c.hours_unit == "teaching_units_45" else c.hours
         cents = eur_to_cents(unit * hours)
-        return cents, f"{num(hours)} Zeitstunden × {eur(eur_to_cents(unit))} Standardeinheitskosten"
+        return cents, _(
+            "{hours} Zeitstunden × {unit} Standardeinheitskosten je Stunde",
+            hours=num(hours),
+            unit=eur(eur_to_cents(unit)),
+        )
     wage = c.eligible_wage_cents
     if wage is None and c.gross_wage_for_training_time_cents is not None:
         wage = c.gross_wage_for_training_time_cents
     if wage is not None:
-        return wage, "Personalausgaben der Teilnehmenden laut Angabe"
+        if unit is None:
+            return wage, _(
+                "Personalausgaben der Teilnehmenden laut Angabe (Standardeinheitskosten nicht im "
+                "Förderkatalog hinterlegt)"
+            )
+        return wage, _("Personalausgaben der Teilnehmenden laut Angabe (Stundenzahl fehlt)")
     return None, ""
 
 
 def _aq_amount(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> None:
     rate = _aq_rate(b, ctx, pv, cite)
-    wages, wage_basis = _aq_wage_costs(b, ctx, pv, cite)
+    wages, wage_basis = _aq_wage_costs(ctx, pv)
     if ctx.fees is None:
         b.add(
             "amount",
             None,
             cite,
-            "Zuwendungsfähig sind die Lehrgangskosten und die Personalausgaben der "
-            "Teilnehmenden; die Lehrgangskosten fehlen (course.course_fees_eur).",
+            _(
+                "Zuwendungsfähig sind die Lehrgangskosten und die Personalausgaben der "
+                "Teilnehmenden; die Lehrgangskosten fehlen (course.course_fees_eur)."
+            ),
         )
         return
     total = ctx.fees + (wages or 0)
-    parts = f"{eur(ctx.fees)} Lehrgangskosten (Basis: B-DKS-Kostensätze)"
+    parts = _("{fees} Lehrgangskosten (Basis: B-DKS-Kostensätze)", fees=eur(ctx.fees))
     if wages is not None:
-        parts += f" + {eur(wages)} Personalausgaben ({wage_basis})"
+        parts += " + " + _("{wages} Personalausgaben ({basis})", wages=eur(wages), basis=wage_basis)
         b.amount(
             "eligible_wage_costs",
-            "Personalausgaben der Teilnehmenden (zuwendungsfähig)",
+            _("Personalausgaben der Teilnehmenden (zuwendungsfähig)"),
             wage_basis,
             cents=wages,
         )
-    b.amount(
-        "eligible_expenditure",
-        "Zuwendungsfähige Ausgaben",
-        parts,
-        cents=total,
-    )
+    b.amount("eligible_expenditure", _("Zuwendungsfähige Ausgaben"), parts, cents=total)
     b.amount(
         "grant",
-        "Zuschuss zu Lehrgangskosten und Personalausgaben",
-        f"bis zu {pct(rate)} von {eur(total)} ({parts})",
+        _("Zuschuss zu Lehrgangskosten und Personalausgaben"),
+        _("bis zu {rate} von {total} ({parts})", rate=pct(rate), total=eur(total), parts=parts),
         cents=apply_bp(total, rate),
         up_to=True,
     )
-    b.add(
-        "amount",
-        True,
-        cite,
-        f"Bis zu {pct(rate)} der zuwendungsfähigen Ausgaben: Lehrgangskosten und "
-        "Personalausgaben der Teilnehmenden während der Weiterbildung (Standardeinheitskosten, "
-        "wie sie das Landesverwaltungsamt anerkennt)"
-        + (
-            "."
-            if wages is not None
-            else "; Personalausgaben nicht angegeben (course.eligible_wage_eur) – berechnet nur "
-            "mit den Lehrgangskosten."
-        ),
-        severity="info",
+    text = _(
+        "Bis zu {rate} der zuwendungsfähigen Ausgaben: Lehrgangskosten und Personalausgaben der "
+        "Teilnehmenden während der Weiterbildung (Standardeinheitskosten, wie sie das "
+        "Landesverwaltungsamt anerkennt).",
+        rate=pct(rate),
     )
+    if wages is None:
+        text += " " + _(
+            "Personalausgaben nicht angegeben (course.eligible_wage_eur) und keine "
+            "Standardeinheitskosten im Förderkatalog – berechnet nur mit den Lehrgangskosten."
+        )
+    b.add("amount", True, cite, text, severity="info")
 
 
 def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
@@ -452,8 +473,11 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
             )
         if c.application_date is None:
             b.step(
-                "Förderantrag des Arbeitgebers beim Landesverwaltungsamt über das Förderportal "
-                f"und zusätzlich unterschrieben per Post, {lead // 7} Wochen vor Projektbeginn.",
+                _(
+                    "Förderantrag des Arbeitgebers beim Landesverwaltungsamt über das Förderportal "
+                    "und zusätzlich unterschrieben per Post, {weeks} Wochen vor Projektbeginn.",
+                    weeks=lead // 7,
+                ),
                 latest,
                 "application",
             )
@@ -462,13 +486,24 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
         "participant_data",
         None,
         "Art. 17 und Anhang I VO (EU) 2021/1057",
-        "Bei Eintritt sind die ESF+-Teilnehmendendaten jeder teilnehmenden Person zu erheben "
-        "(Erwerbsstatus, Alter, Bildungsstand ISCED, weitere Indikatoren; besondere Kategorien "
-        "nur mit Einwilligung) – ohne sie werden die Ausgaben nicht anerkannt.",
+        _(
+            "Voraussetzung: Bei Eintritt sind die ESF+-Teilnehmendendaten jeder teilnehmenden "
+            "Person zu erheben (Erwerbsstatus, Alter, Bildungsstand ISCED, weitere Indikatoren; "
+            "besondere Kategorien nur mit Einwilligung) – ohne sie werden die Ausgaben nicht "
+            "anerkannt."
+        ),
         severity="info",
+    )
+    b.step(
+        _(
+            "ESF+-Teilnehmendendaten jeder teilnehmenden Person bei Eintritt erheben "
+            "(Teilnehmendenfragebogen) und mit dem Verwendungsnachweis einreichen."
+        ),
+        start,
+        "proof",
     )
     b.exclude(
         "sgb3_82", "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."
     )
     b.exclude("esf_weiterbildungsscheck", NOT_SAME_COSTS_ESF)
-    return b.finish(BODY)
+    return b.finish(_body_aq())

@@ -300,6 +300,7 @@ class Firm:
     balance_sheet_total_cents: int | None = None
     linked_to_large_enterprise: bool | None = None
     restructuring: bool | None = None
+    transfer_advice_by_agency: bool | None = None
 
 
 _FIRM_SPEC: dict[str, tuple[str, Conv]] = {
@@ -320,6 +321,7 @@ _FIRM_SPEC: dict[str, tuple[str, Conv]] = {
     "balance_sheet_total_eur": ("balance_sheet_total_cents", _eur),
     "linked_to_large_enterprise": ("linked_to_large_enterprise", _bool),
     "restructuring": ("restructuring", _bool),
+    "transfer_advice_by_agency": ("transfer_advice_by_agency", _bool),
 }
 
 
@@ -357,6 +359,7 @@ class Person:
     childcare_needed: bool | None = None
     rehabilitation_need: bool | None = None
     workplace_state: str | None = None
+    transfer_short_time_work: bool | None = None
 
 
 _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
@@ -390,6 +393,7 @@ _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
     "childcare_needed": ("childcare_needed", _bool),
     "rehabilitation_need": ("rehabilitation_need", _bool),
     "workplace_state": ("workplace_state", _enum(*WORKPLACE_STATES)),
+    "transfer_short_time_work": ("transfer_short_time_work", _bool),
 }
 
 

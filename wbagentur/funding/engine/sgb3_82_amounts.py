@@ -9,6 +9,8 @@ from .context import Ctx
 from .money import apply_bp, eur, num, pct, ppt, rate_bp
 from .params import ParamView
 from .result import Builder
+from .sme import CITE as SME_CITE
+from .sme import sme_class, sme_text_beside_own_bands
 
 __all__ = ["add_amounts"]
 
@@ -70,6 +72,13 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
         f"({size.source}) – Größenklasse {_band_label(bands, idx)}.",
         severity="info",
         verified=pv.ok("bands"),
+    )
+    b.add(
+        "sme_class",
+        True,
+        SME_CITE,
+        sme_text_beside_own_bands(sme_class(f, size.weighted), "§ 82 Abs. 2, 3 und 6 SGB III"),
+        severity="info",
     )
     share = rate_bp(band["employer_lk_share"])
     aez = rate_bp(band["aez_rate"])
