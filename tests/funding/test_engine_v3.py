@@ -299,3 +299,20 @@ def test_saved_checks_stay_german_for_an_english_advisor() -> None:
 
         i18n.set_hook(_engine_language)
     assert "Vermögen über dem Freibetrag" in _reason(out, "afbg", "means_test")["text"]
+
+
+def test_result_page_lists_the_further_programmes_with_their_conditions(clean_app: Any) -> None:
+    from flask import render_template_string
+
+    out = evaluate_document(RESTRUCTURING)
+    page = (
+        "{% from 'funding/_result.html' import render_result with context %}{{ render_result(r) }}"
+    )
+    with clean_app.test_request_context("/"):
+        html = render_template_string(page, r=out)
+    assert "Weitere Programme" in html
+    assert "Transferkurzarbeitergeld (Transfergesellschaft)" in html
+    assert "§ 111a Abs. 1 S. 1 Nr. 3, Abs. 3 SGB III: Der Arbeitgeber trägt mindestens 25 %" in html
+    assert "1.080,00" in html  # 60 % of 1,800 € a month
+    # the pointer is not repeated as a hint above the programmes
+    assert html.count("Transfermaßnahmen:") == 0
