@@ -43,7 +43,7 @@ from .thuerbfg import evaluate_thuerbfg
 
 __all__ = ["ENGINE_VERSION", "PROGRAMME_CODES", "evaluate"]
 
-ENGINE_VERSION = "2.0.0"
+ENGINE_VERSION = "2.1.0"
 
 Rule = Callable[[Ctx, ParamView], ProgrammeResult]
 
