@@ -261,7 +261,12 @@ def test_english_user_gets_english_explanations_from_the_api(client: Any) -> Non
     assert _amounts(english, "afbg")["maintenance_total"]["cents"] == 592_800
     aq = _programme(english, AQ)
     assert aq["deciding_body"]["name"] == "Thüringer Landesverwaltungsamt (funding portal and post)"
-    assert any("„Income allowance of the participant per month“" in w for w in english["warnings"])
+    assert any(
+        w.startswith('Unverified value "Income allowance of the participant per month" (353)')
+        for w in english["warnings"]
+    )
+    assert _programme(english, "afbg")["title"].startswith("Aufstiegs-BAföG (upgrading")
+    assert english["routing"]["sequence"][0]["text"].startswith("Upgrading training")
     kug = _pointers(client.post("/api/foerdercheck", json=RESTRUCTURING).get_json())["transfer_kug"]
     assert kug["title"] == "Transfer short-time allowance (transfer company)"
 

@@ -13,14 +13,14 @@ from typing import Any
 
 from .calendar import add_days, add_months, age_on
 from .context import Ctx
-from .i18n import _
+from .i18n import N_, _
 from .money import apply_bp, eur, eur_to_cents, num, pct, rate_bp
 from .params import ParamView
 from .result import Builder, DecidingBody, ProgrammeResult
 
 __all__ = ["TITLE", "evaluate_afbg", "months_between"]
 
-TITLE = "Aufstiegs-BAföG (AFBG)"
+TITLE = N_("Aufstiegs-BAföG (AFBG)")
 URL = "https://www.gesetze-im-internet.de/afbg/"
 URL_2 = "https://www.gesetze-im-internet.de/afbg/__2.html"
 URL_10 = "https://www.gesetze-im-internet.de/afbg/__10.html"

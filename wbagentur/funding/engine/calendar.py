@@ -8,7 +8,7 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date
 
-from .i18n import current_language
+from .i18n import N_, _, current_language
 
 __all__ = [
     "add_days",
@@ -68,7 +68,7 @@ def last_working_day_on_or_before(d: date) -> date:
     from wbagentur.referrals.rules import is_working_day
 
     day = d
-    for _ in range(14):  # never more than a long weekend with holidays
+    for _attempt in range(14):  # never more than a long weekend with holidays
         if is_working_day(day) or day == date.min:
             return day
         day = add_days(day, -1)
@@ -91,11 +91,11 @@ def fmt_date(d: date) -> str:
     return f"{d.day:02d}.{d.month:02d}.{d.year}"
 
 
-_WEEKEND = {5: "Samstag", 6: "Sonntag"}
+_WEEKEND = {5: N_("Samstag"), 6: N_("Sonntag")}
 
 
 def non_working_label(d: date) -> str | None:
     """``None`` for a Thuringian working day, else why not (Samstag, Sonntag, Feiertag)."""
     if last_working_day_on_or_before(d) == d:
         return None
-    return _WEEKEND.get(d.weekday(), "gesetzlicher Feiertag in Thüringen")
+    return _(_WEEKEND.get(d.weekday(), N_("gesetzlicher Feiertag in Thüringen")))

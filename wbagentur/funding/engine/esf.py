@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .calendar import add_days, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx
-from .i18n import _
+from .i18n import N_, _
 from .money import apply_bp, eur, eur_to_cents, num, pct, rate_bp
 from .params import ParamView
 from .result import Builder, DecidingBody, ProgrammeResult
@@ -23,8 +23,8 @@ __all__ = [
     "evaluate_esf_weiterbildungsscheck",
 ]
 
-TITLE_WBS = "ESF Plus Weiterbildungsscheck Thüringen"
-TITLE_AQ = "ESF Plus Berufliche Anpassungsqualifizierung Thüringen"
+TITLE_WBS = N_("ESF Plus Weiterbildungsscheck Thüringen")
+TITLE_AQ = N_("ESF Plus Berufliche Anpassungsqualifizierung Thüringen")
 URL = (
     "https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/Land/Thueringen/"
     "fachkraefte-weiterbildungsrichtlinie.html"

@@ -12,6 +12,7 @@ from datetime import date
 from .afbg import months_between
 from .calendar import add_days, age_on
 from .context import EMPLOYMENT_LABELS, Ctx
+from .i18n import N_
 from .inputs import Child
 from .money import eur, eur_to_cents, num
 from .params import ParamView
@@ -19,7 +20,7 @@ from .result import Builder, DecidingBody, ProgrammeResult
 
 __all__ = ["TITLE", "evaluate_sgb3_81"]
 
-TITLE = "Bildungsgutschein (§ 81 SGB III)"
+TITLE = N_("Bildungsgutschein (§ 81 SGB III)")
 URL = "https://www.gesetze-im-internet.de/sgb_3/__81.html"
 URL_87A = "https://www.gesetze-im-internet.de/sgb_3/__87a.html"
 

@@ -14,6 +14,7 @@ from datetime import date
 from .calendar import add_days, add_months, add_years, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx, aa_body
 from .decisive import decisive_date
+from .i18n import N_
 from .money import num
 from .params import ParamView
 from .result import Builder, ProgrammeResult
@@ -21,7 +22,7 @@ from .sgb3_82_amounts import add_amounts
 
 __all__ = ["TITLE", "check_hours", "evaluate_sgb3_82", "relevant_date"]
 
-TITLE = "Beschäftigtenqualifizierung (§ 82 SGB III)"
+TITLE = N_("Beschäftigtenqualifizierung (§ 82 SGB III)")
 URL = "https://www.gesetze-im-internet.de/sgb_3/__82.html"
 URL_22 = "https://www.gesetze-im-internet.de/sgb_3/__22.html"
 URL_180 = "https://www.gesetze-im-internet.de/sgb_3/__180.html"

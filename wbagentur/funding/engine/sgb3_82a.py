@@ -11,6 +11,7 @@ from datetime import date
 from .calendar import add_days, add_years, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx, aa_body
 from .decisive import decisive_date
+from .i18n import N_
 from .money import apply_bp, eur, pct, rate_bp
 from .params import ParamView
 from .result import Builder, ProgrammeResult
@@ -18,7 +19,7 @@ from .sgb3_82 import check_hours, check_presumed_absent
 
 __all__ = ["TITLE", "evaluate_sgb3_82a"]
 
-TITLE = "Qualifizierungsgeld (§§ 82a–82c SGB III)"
+TITLE = N_("Qualifizierungsgeld (§§ 82a–82c SGB III)")
 URL = "https://www.gesetze-im-internet.de/sgb_3/__82a.html"
 URL_22 = "https://www.gesetze-im-internet.de/sgb_3/__22.html"
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from .calendar import add_days, add_months, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx
+from .i18n import N_
 from .money import num
 from .params import ParamView
 from .result import Builder, DecidingBody, ProgrammeResult
 
 __all__ = ["TITLE", "entitlement_days", "evaluate_thuerbfg"]
 
-TITLE = "Bildungsfreistellung (ThürBfG)"
+TITLE = N_("Bildungsfreistellung (ThürBfG)")
 
 
 def entitlement_days(pv: ParamView, apprentice: bool, working_days: float) -> int:
