@@ -269,6 +269,16 @@ def test_english_user_gets_english_explanations_from_the_api(client: Any) -> Non
     assert english["routing"]["sequence"][0]["text"].startswith("Upgrading training")
     kug = _pointers(client.post("/api/foerdercheck", json=RESTRUCTURING).get_json())["transfer_kug"]
     assert kug["title"] == "Transfer short-time allowance (transfer company)"
+    ex1 = client.post("/api/foerdercheck", json=EX1).get_json()
+    s82 = _programme(ex1, "sgb3_82")
+    assert s82["title"] == "Employee qualification (§ 82 SGB III)"
+    employment = _reason(ex1, "sgb3_82", "employment")
+    assert employment["text"] == (
+        "§ 82 Abs. 1 S. 1 SGB III: The person is in an existing employment relationship."
+    )
+    assert _amounts(ex1, "sgb3_82")["wage_subsidy"]["label"] == "Wage subsidy"
+    assert _amounts(ex1, "sgb3_82")["wage_subsidy"]["basis"].startswith("75% of €10,000.00")
+    assert _amounts(ex1, "sgb3_82")["wage_subsidy"]["cents"] == 750_000
 
 
 def test_english_parameter_labels() -> None:

@@ -38,9 +38,11 @@ NOT_SAME_COSTS_ESF = (
 )
 
 BODY_WBS = DecidingBody(
-    "Thüringer Landesverwaltungsamt",
-    "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); der Antrag muss per Post "
-    "eingehen.",
+    _("Thüringer Landesverwaltungsamt"),
+    _(
+        "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); der Antrag muss per "
+        "Post eingehen."
+    ),
 )
 
 
@@ -61,8 +63,10 @@ def _thuringia(b: Builder, ctx: Ctx) -> None:
             "thuringia",
             None,
             cite,
-            "Sitz oder Betriebsstätte des Unternehmens muss in Thüringen liegen; Angabe "
-            "fehlt (firm.district_key oder firm.seat_in_thuringia).",
+            _(
+                "Sitz oder Betriebsstätte des Unternehmens muss in Thüringen liegen; Angabe fehlt "
+                "(firm.district_key oder firm.seat_in_thuringia)."
+            ),
         )
     else:
         b.add(
@@ -85,19 +89,25 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "employment",
             None,
             cite,
-            "Gefördert werden sozialversicherungspflichtig Beschäftigte; "
-            "Beschäftigungsstatus fehlt (person.employment_status).",
+            _(
+                "Gefördert werden sozialversicherungspflichtig Beschäftigte; Beschäftigungsstatus "
+                "fehlt (person.employment_status)."
+            ),
         )
     elif es in ("employed", "threatened_by_unemployment"):
-        b.add("employment", True, cite, "Die Person ist sozialversicherungspflichtig beschäftigt.")
+        b.add(
+            "employment", True, cite, _("Die Person ist sozialversicherungspflichtig beschäftigt.")
+        )
     elif es == "apprentice":
         pv.v("apprentices_included")
         b.add(
             "employment",
             None,
             cite,
-            "Auszubildende sind sozialversicherungspflichtig beschäftigt; ob die "
-            "Richtlinie sie einschließt, ist nicht geklärt – beim Landesverwaltungsamt nachfragen.",
+            _(
+                "Auszubildende sind sozialversicherungspflichtig beschäftigt; ob die Richtlinie "
+                "sie einschließt, ist nicht geklärt – beim Landesverwaltungsamt nachfragen."
+            ),
             severity="soft",
             verified=False,
         )
@@ -106,23 +116,28 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "employment",
             False,
             cite,
-            "Gefördert werden nur sozialversicherungspflichtig Beschäftigte; "
-            f"angegeben: {EMPLOYMENT_LABELS[es]}.",
+            _(
+                "Gefördert werden nur sozialversicherungspflichtig Beschäftigte; angegeben: "
+                "{value}.",
+                value=EMPLOYMENT_LABELS[es],
+            ),
         )
     _thuringia(b, ctx)
     limit = eur_to_cents(
         pv.v("income_limit_joint_eur") if p.joint_assessment else pv.v("income_limit_eur")
     )
-    kind = "Zusammenveranlagung" if p.joint_assessment else "Einzelveranlagung"
+    kind = _("Zusammenveranlagung") if p.joint_assessment else _("Einzelveranlagung")
     if p.taxable_income_cents is None:
         b.add(
             "income",
             None,
             cite,
-            "Das zu versteuernde Einkommen laut letztem Steuerbescheid muss unter "
-            f"{eur(eur_to_cents(pv.v('income_limit_eur')))} (Zusammenveranlagung "
-            f"{eur(eur_to_cents(pv.v('income_limit_joint_eur')))}) liegen; Angabe fehlt "
-            "(person.taxable_income_eur).",
+            _(
+                "Das zu versteuernde Einkommen laut letztem Steuerbescheid muss unter {value} "
+                "(Zusammenveranlagung {value2}) liegen; Angabe fehlt (person.taxable_income_eur).",
+                value=eur(eur_to_cents(pv.v("income_limit_eur"))),
+                value2=eur(eur_to_cents(pv.v("income_limit_joint_eur"))),
+            ),
         )
     else:
         ok = p.taxable_income_cents < limit
@@ -130,8 +145,12 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "income",
             ok,
             cite,
-            f"Zu versteuerndes Einkommen muss unter {eur(limit)} liegen ({kind}); angegeben "
-            f"{eur(p.taxable_income_cents)}.",
+            _(
+                "Zu versteuerndes Einkommen muss unter {limit} liegen ({kind}); angegeben {value}.",
+                limit=eur(limit),
+                kind=kind,
+                value=eur(p.taxable_income_cents),
+            ),
         )
     used = p.weiterbildungsscheck_used_this_year
     if used is True:
@@ -139,8 +158,10 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "once_per_year",
             False,
             cite,
-            "Je Haushaltsjahr ist nur ein Weiterbildungsscheck möglich; er wurde in "
-            "diesem Jahr bereits genutzt.",
+            _(
+                "Je Haushaltsjahr ist nur ein Weiterbildungsscheck möglich; er wurde in diesem "
+                "Jahr bereits genutzt."
+            ),
         )
     else:
         b.add(
@@ -161,8 +182,10 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "not_afbg",
             False,
             cite,
-            "Aufstiegsfortbildungen (Meister, Fachwirt, Techniker …) sind ausgenommen – "
-            "Aufstiegs-BAföG nutzen.",
+            _(
+                "Aufstiegsfortbildungen (Meister, Fachwirt, Techniker …) sind ausgenommen – "
+                "Aufstiegs-BAföG nutzen."
+            ),
         )
     else:
         b.add(
@@ -179,15 +202,18 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
                 "public_sector",
                 False,
                 cite,
-                "Beschäftigte des öffentlichen Dienstes sind ausgeschlossen.",
+                _("Beschäftigte des öffentlichen Dienstes sind ausgeschlossen."),
             )
         else:
             b.add(
                 "public_sector",
                 False,
                 cite,
-                "Beschäftigte des öffentlichen Dienstes waren nach früheren Fassungen "
-                "ausgeschlossen (aktuelle Fassung ungeprüft) – beim Landesverwaltungsamt klären.",
+                _(
+                    "Beschäftigte des öffentlichen Dienstes waren nach früheren Fassungen "
+                    "ausgeschlossen (aktuelle Fassung ungeprüft) – beim Landesverwaltungsamt "
+                    "klären."
+                ),
                 severity="soft",
                 verified=False,
             )
@@ -198,9 +224,11 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "apply_before_booking",
             None,
             cite,
-            "Der Antrag muss vor der verbindlichen Anmeldung beim "
-            "Landesverwaltungsamt eingehen; Anmelde- bzw. Kursbeginn fehlt (course.booking_date, "
-            "course.start_date).",
+            _(
+                "Der Antrag muss vor der verbindlichen Anmeldung beim Landesverwaltungsamt "
+                "eingehen; Anmelde- bzw. Kursbeginn fehlt (course.booking_date, "
+                "course.start_date)."
+            ),
         )
     elif c.application_date is not None:
         ok = c.application_date < deadline
@@ -217,23 +245,30 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "apply_before_booking",
             True,
             cite,
-            f"Der Antrag muss vor {deadline_what} eingehen: noch möglich "
-            f"bis {fmt_date(add_days(deadline, -1))}.",
+            _(
+                "Der Antrag muss vor {deadline_what} eingehen: noch möglich bis {value}.",
+                deadline_what=deadline_what,
+                value=fmt_date(add_days(deadline, -1)),
+            ),
         )
     else:
         b.add(
             "apply_before_booking",
             None,
             cite,
-            f"Stichtag ({deadline_what[4:]}) war der {fmt_date(deadline)}; ob der Antrag "
-            "vorher gestellt wurde, ist nicht angegeben (course.application_date).",
+            _(
+                "Stichtag ({value}) war der {deadline}; ob der Antrag vorher gestellt wurde, ist "
+                "nicht angegeben (course.application_date).",
+                value=deadline_what[4:],
+                deadline=fmt_date(deadline),
+            ),
         )
     if ctx.fees is None:
         b.add(
             "amount",
             None,
             cite,
-            "Für die Höhe fehlen Teilnahme- und Prüfungsgebühren (course.course_fees_eur).",
+            _("Für die Höhe fehlen Teilnahme- und Prüfungsgebühren (course.course_fees_eur)."),
             severity="info",
         )
     else:
@@ -242,7 +277,7 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
         amount = min(cap, apply_bp(ctx.fees, rate))
         b.amount(
             "cheque_amount",
-            "Weiterbildungsscheck",
+            _("Weiterbildungsscheck"),
             f"{pct(rate)} von {eur(ctx.fees)} Teilnahme- und "
             f"Prüfungsgebühren, höchstens {eur(cap)}"
             + ("" if pv.ok("rate") else " (Prozentsatz ungeprüft)"),
@@ -265,16 +300,21 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
         )
     if deadline is not None and c.application_date is None:
         b.step(
-            f"Antrag per Post beim Landesverwaltungsamt – muss vor {deadline_what} eingehen.",
+            _(
+                "Antrag per Post beim Landesverwaltungsamt – muss vor {deadline_what} eingehen.",
+                deadline_what=deadline_what,
+            ),
             add_days(deadline, -1),
             "application",
         )
     b.step(
-        "Auszahlung erst nach Kursende und Prüfung des Verwendungsnachweises.", c.end_date, "info"
+        _("Auszahlung erst nach Kursende und Prüfung des Verwendungsnachweises."),
+        c.end_date,
+        "info",
     )
-    b.exclude("afbg", "Aufstiegsfortbildungen sind ausgenommen (→ Aufstiegs-BAföG).")
+    b.exclude("afbg", _("Aufstiegsfortbildungen sind ausgenommen (→ Aufstiegs-BAföG)."))
     b.exclude(
-        "sgb3_82", "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."
+        "sgb3_82", _("Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060).")
     )
     b.exclude("esf_anpassungsqualifizierung", NOT_SAME_COSTS_ESF)
     return b.finish(BODY_WBS)
@@ -406,33 +446,45 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
                 "not_solo",
                 None,
                 cite,
-                "Solo-Selbstständige sind ausgeschlossen; Beschäftigtenzahl fehlt "
-                "(firm.headcount).",
+                _(
+                    "Solo-Selbstständige sind ausgeschlossen; Beschäftigtenzahl fehlt "
+                    "(firm.headcount)."
+                ),
             )
         else:
             b.add(
                 "not_solo",
                 False,
                 cite,
-                "Solo-Selbstständige (ohne Beschäftigte) sind ausgeschlossen.",
+                _("Solo-Selbstständige (ohne Beschäftigte) sind ausgeschlossen."),
             )
     if es is None:
         b.add(
             "participant",
             None,
             cite,
-            "Teilnehmen können Beschäftigte (auch geringfügig) und Selbstständige; "
-            "Beschäftigungsstatus fehlt (person.employment_status).",
+            _(
+                "Teilnehmen können Beschäftigte (auch geringfügig) und Selbstständige; "
+                "Beschäftigungsstatus fehlt (person.employment_status)."
+            ),
         )
     elif es in ("employed", "threatened_by_unemployment", "apprentice", "self_employed"):
-        b.add("participant", True, cite, f"Teilnehmende Person: {EMPLOYMENT_LABELS[es]}.")
+        b.add(
+            "participant",
+            True,
+            cite,
+            _("Teilnehmende Person: {value}.", value=EMPLOYMENT_LABELS[es]),
+        )
     else:
         b.add(
             "participant",
             False,
             cite,
-            "Gefördert wird die Anpassung der Kompetenzen von Beschäftigten und "
-            f"Selbstständigen; angegeben: {EMPLOYMENT_LABELS[es]}.",
+            _(
+                "Gefördert wird die Anpassung der Kompetenzen von Beschäftigten und "
+                "Selbstständigen; angegeben: {value}.",
+                value=EMPLOYMENT_LABELS[es],
+            ),
         )
     lead = pv.v("lead_days")
     start = c.start_date
@@ -441,11 +493,14 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
             "lead_time",
             None,
             cite,
-            f"Antrag {lead // 7} Wochen vor Projektbeginn; Beginn fehlt (course.start_date).",
+            _(
+                "Antrag {value} Wochen vor Projektbeginn; Beginn fehlt (course.start_date).",
+                value=lead // 7,
+            ),
         )
     else:
         latest = add_days(start, -lead)
-        b.key_date("latest_application", "Antrag spätestens am", latest)
+        b.key_date("latest_application", _("Antrag spätestens am"), latest)
         if c.application_date is not None:
             ok = c.application_date <= latest
             b.add(
@@ -460,16 +515,23 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
                 "lead_time",
                 True,
                 cite,
-                f"Antrag {lead // 7} Wochen vor Projektbeginn: noch möglich bis "
-                f"{fmt_date(latest)}.",
+                _(
+                    "Antrag {value} Wochen vor Projektbeginn: noch möglich bis {latest}.",
+                    value=lead // 7,
+                    latest=fmt_date(latest),
+                ),
             )
         else:
             b.add(
                 "lead_time",
                 False,
                 cite,
-                f"Antrag {lead // 7} Wochen vor Projektbeginn wäre bis {fmt_date(latest)} "
-                "nötig gewesen; Projektbeginn verschieben oder vorzeitigen Beginn beantragen.",
+                _(
+                    "Antrag {value} Wochen vor Projektbeginn wäre bis {latest} nötig gewesen; "
+                    "Projektbeginn verschieben oder vorzeitigen Beginn beantragen.",
+                    value=lead // 7,
+                    latest=fmt_date(latest),
+                ),
             )
         if c.application_date is None:
             b.step(
@@ -503,7 +565,7 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
         "proof",
     )
     b.exclude(
-        "sgb3_82", "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."
+        "sgb3_82", _("Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060).")
     )
     b.exclude("esf_weiterbildungsscheck", NOT_SAME_COSTS_ESF)
     return b.finish(_body_aq())
