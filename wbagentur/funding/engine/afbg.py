@@ -60,7 +60,11 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
     )
     if mode is None:
         b.add(
-            "mode", None, "§ 2 Abs. 3 AFBG", "Voll- oder Teilzeit fehlt (course.mode).", url=URL_2
+            "mode",
+            None,
+            "§ 2 Abs. 3 AFBG",
+            _("Voll- oder Teilzeit fehlt (course.mode)."),
+            url=URL_2,
         )
     min_l = pv.v("min_lessons")
     min_s1 = pv.v("min_lessons_stage1_part_time")
@@ -70,8 +74,11 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
             "min_lessons",
             None,
             cite,
-            f"Mindestens {min_l} Unterrichtsstunden erforderlich; Stundenzahl fehlt "
-            "(course.hours).",
+            _(
+                "Mindestens {min_l} Unterrichtsstunden erforderlich; Stundenzahl fehlt "
+                "(course.hours).",
+                min_l=min_l,
+            ),
             url=URL_2,
         )
     else:
@@ -96,7 +103,7 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
             "duration",
             None,
             "§ 2 Abs. 3 AFBG",
-            "Die Dauer fehlt (course.duration_months oder course.start_date/end_date).",
+            _("Die Dauer fehlt (course.duration_months oder course.start_date/end_date)."),
             url=URL_2,
         )
     elif mode == "full_time":
@@ -105,7 +112,11 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
             "duration",
             duration <= max_m,
             "§ 2 Abs. 3 Nr. 1 AFBG",
-            f"Vollzeit: innerhalb von {max_m} Monaten; geplant sind {num(duration)} Monate.",
+            _(
+                "Vollzeit: innerhalb von {max_m} Monaten; geplant sind {duration} Monate.",
+                max_m=max_m,
+                duration=num(duration),
+            ),
             url=URL_2,
         )
     else:
@@ -124,8 +135,12 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
                 "intensity",
                 c.lessons_per_week >= need_w,
                 cite,
-                f"Vollzeit: in der Regel mindestens {need_w} UStd "
-                f"pro Woche; geplant sind {num(c.lessons_per_week)}.",
+                _(
+                    "Vollzeit: in der Regel mindestens {need_w} UStd pro Woche; geplant sind "
+                    "{value}.",
+                    need_w=need_w,
+                    value=num(c.lessons_per_week),
+                ),
                 url=URL_2,
             )
         elif lessons is not None and duration:
@@ -150,8 +165,11 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
                 "intensity",
                 None,
                 cite,
-                f"Vollzeit: mindestens {need_w} UStd pro Woche; Angabe fehlt "
-                "(course.lessons_per_week).",
+                _(
+                    "Vollzeit: mindestens {need_w} UStd pro Woche; Angabe fehlt "
+                    "(course.lessons_per_week).",
+                    need_w=need_w,
+                ),
                 url=URL_2,
             )
     else:
@@ -166,8 +184,11 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
                 "intensity",
                 None,
                 cite,
-                f"Teilzeit: im Durchschnitt mindestens {need_m} UStd pro Monat; Angabe "
-                "fehlt (course.lessons_per_month).",
+                _(
+                    "Teilzeit: im Durchschnitt mindestens {need_m} UStd pro Monat; Angabe fehlt "
+                    "(course.lessons_per_month).",
+                    need_m=need_m,
+                ),
                 url=URL_2,
             )
         else:
@@ -175,9 +196,13 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
                 "intensity",
                 per_month >= need_m,
                 cite,
-                f"Teilzeit: im Durchschnitt mindestens {need_m} UStd pro "
-                f"Monat; {'rechnerisch ' if computed else ''}{num(round(per_month, 1))} UStd pro "
-                "Monat.",
+                _(
+                    "Teilzeit: im Durchschnitt mindestens {need_m} UStd pro Monat; "
+                    "{value}{value2} UStd pro Monat.",
+                    need_m=need_m,
+                    value="rechnerisch " if computed else "",
+                    value2=num(round(per_month, 1)),
+                ),
                 url=URL_2,
             )
 
@@ -212,7 +237,7 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             pv.v("bafoeg_amounts_valid_from")
         b.amount(
             "maintenance_monthly",
-            "Unterhaltsbeitrag (Höchstbedarf, Zuschuss)",
+            _("Unterhaltsbeitrag (Höchstbedarf, Zuschuss)"),
             " + ".join(parts),
             cents=eur_to_cents(total),
             unit="cent_per_month",
@@ -222,10 +247,11 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             "maintenance",
             None,
             "§ 10 Abs. 2 AFBG",
-            "Unterhaltsbeitrag bis zu "
-            f"{eur(eur_to_cents(total))} monatlich; einkommens- und vermögensabhängig, die "
-            "Anrechnung prüft die "
-            "Behörde.",
+            _(
+                "Unterhaltsbeitrag bis zu {value} monatlich; einkommens- und vermögensabhängig, "
+                "die Anrechnung prüft die Behörde.",
+                value=eur(eur_to_cents(total)),
+            ),
             severity="info",
             url=URL_10,
             verified=on >= valid_from,
@@ -237,7 +263,7 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             "maintenance",
             True,
             "§ 10 Abs. 2 AFBG",
-            "Kein Unterhaltsbeitrag bei Teilzeitmaßnahmen.",
+            _("Kein Unterhaltsbeitrag bei Teilzeitmaßnahmen."),
             severity="info",
             url=URL_10,
         )
@@ -252,8 +278,13 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             per = eur_to_cents(pv.v("childcare_monthly_eur"))
             b.amount(
                 "childcare_monthly",
-                "Kinderbetreuungszuschlag (Zuschuss)",
-                f"{young} × {eur(per)} je Kind unter {below} Jahren (alleinerziehend)",
+                _("Kinderbetreuungszuschlag (Zuschuss)"),
+                _(
+                    "{young} × {per} je Kind unter {below} Jahren (alleinerziehend)",
+                    young=young,
+                    per=eur(per),
+                    below=below,
+                ),
                 cents=young * per,
                 unit="cent_per_month",
             )
@@ -262,8 +293,12 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             "childcare",
             None,
             "§ 10 Abs. 3 AFBG",
-            f"Alleinerziehende erhalten {pv.v('childcare_monthly_eur')} € "
-            f"monatlich je Kind unter {below} Jahren; Angabe fehlt (person.single_parent).",
+            _(
+                "Alleinerziehende erhalten {value} € monatlich je Kind unter {below} Jahren; "
+                "Angabe fehlt (person.single_parent).",
+                value=pv.v("childcare_monthly_eur"),
+                below=below,
+            ),
             severity="info",
             url=URL_10,
         )
@@ -477,8 +512,10 @@ def _amounts(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             "measure_contribution",
             None,
             "§ 12 Abs. 1 AFBG",
-            "Für den Maßnahmebeitrag fehlen die Lehrgangs- und "
-            "Prüfungsgebühren (course.course_fees_eur, course.exam_fees_eur).",
+            _(
+                "Für den Maßnahmebeitrag fehlen die Lehrgangs- und Prüfungsgebühren "
+                "(course.course_fees_eur, course.exam_fees_eur)."
+            ),
             severity="info",
             url=URL_12,
         )
@@ -495,26 +532,33 @@ def _amounts(b: Builder, ctx: Ctx, pv: ParamView) -> None:
         grant = apply_bp(base, grant_bp)
         loan = base - grant
         remission = apply_bp(loan, rate_bp(pv.v("remission_rate")))
-        b.amount("cost_base", "Förderfähige Lehrgangs- und Prüfungsgebühren", basis, cents=base)
+        b.amount("cost_base", _("Förderfähige Lehrgangs- und Prüfungsgebühren"), basis, cents=base)
         b.amount(
-            "grant", "Zuschuss zum Maßnahmebeitrag", f"{pct(grant_bp)} von {eur(base)}", cents=grant
+            "grant",
+            _("Zuschuss zum Maßnahmebeitrag"),
+            _("{grant_bp} von {base}", grant_bp=pct(grant_bp), base=eur(base)),
+            cents=grant,
         )
         b.amount(
             "loan_offer",
-            "KfW-Darlehensangebot zum Maßnahmebeitrag",
-            f"{eur(base)} − {eur(grant)}",
+            _("KfW-Darlehensangebot zum Maßnahmebeitrag"),
+            _("{base} − {grant}", base=eur(base), grant=eur(grant)),
             cents=loan,
         )
         b.amount(
             "remission_on_passing",
-            "Erlass bei bestandener Prüfung",
-            f"{pct(rate_bp(pv.v('remission_rate')))} von {eur(loan)} Darlehen (§ 13b Abs. 1 AFBG)",
+            _("Erlass bei bestandener Prüfung"),
+            _(
+                "{value} von {loan} Darlehen (§ 13b Abs. 1 AFBG)",
+                value=pct(rate_bp(pv.v("remission_rate"))),
+                loan=eur(loan),
+            ),
             cents=remission,
         )
         b.amount(
             "non_repayable_fees",
-            "Nicht rückzahlbar auf die Gebühren (bei Bestehen)",
-            f"{eur(grant)} Zuschuss + {eur(remission)} Erlass",
+            _("Nicht rückzahlbar auf die Gebühren (bei Bestehen)"),
+            _("{grant} Zuschuss + {remission} Erlass", grant=eur(grant), remission=eur(remission)),
             cents=grant + remission,
         )
     material = c.meisterstueck_material_cents
@@ -526,20 +570,25 @@ def _amounts(b: Builder, ctx: Ctx, pv: ParamView) -> None:
         ms_grant = apply_bp(eligible, g_bp)
         b.amount(
             "meisterstueck_eligible",
-            "Meisterprüfungsprojekt – förderfähig",
-            f"{pct(share)} von {eur(material)} Materialkosten, höchstens {eur(cap)}",
+            _("Meisterprüfungsprojekt – förderfähig"),
+            _(
+                "{share} von {material} Materialkosten, höchstens {cap}",
+                share=pct(share),
+                material=eur(material),
+                cap=eur(cap),
+            ),
             cents=eligible,
         )
         b.amount(
             "meisterstueck_grant",
-            "Meisterprüfungsprojekt – Zuschuss",
-            f"{pct(g_bp)} von {eur(eligible)}",
+            _("Meisterprüfungsprojekt – Zuschuss"),
+            _("{g_bp} von {eligible}", g_bp=pct(g_bp), eligible=eur(eligible)),
             cents=ms_grant,
         )
         b.amount(
             "meisterstueck_loan",
-            "Meisterprüfungsprojekt – KfW-Darlehensangebot (kein Erlass)",
-            f"{eur(eligible)} − {eur(ms_grant)}",
+            _("Meisterprüfungsprojekt – KfW-Darlehensangebot (kein Erlass)"),
+            _("{eligible} − {ms_grant}", eligible=eur(eligible), ms_grant=eur(ms_grant)),
             cents=eligible - ms_grant,
         )
 
@@ -554,8 +603,10 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "goal",
             None,
             cite,
-            "Gefördert wird die Vorbereitung auf einen Fortbildungsabschluss (Meister, "
-            "Fachwirt, Techniker, Erzieher …); Ziel fehlt (course.goal).",
+            _(
+                "Gefördert wird die Vorbereitung auf einen Fortbildungsabschluss (Meister, "
+                "Fachwirt, Techniker, Erzieher …); Ziel fehlt (course.goal)."
+            ),
             url=URL_2,
         )
     elif c.goal != "afbg":
@@ -563,10 +614,11 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "goal",
             False,
             cite,
-            "Gefördert wird nur die Vorbereitung auf einen Fortbildungsabschluss nach BBiG/HwO "
-            "oder einen gleichwertigen Abschluss (Meister, Fachwirt, Techniker, Erzieher …); "
-            "dieser Lehrgang hat "
-            "ein anderes Ziel.",
+            _(
+                "Gefördert wird nur die Vorbereitung auf einen Fortbildungsabschluss nach "
+                "BBiG/HwO oder einen gleichwertigen Abschluss (Meister, Fachwirt, Techniker, "
+                "Erzieher …); dieser Lehrgang hat ein anderes Ziel."
+            ),
             url=URL_2,
         )
     else:
@@ -575,7 +627,10 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "goal",
             True,
             cite,
-            f"Der Lehrgang bereitet auf ein Fortbildungsziel nach § 2 AFBG vor{level}.",
+            _(
+                "Der Lehrgang bereitet auf ein Fortbildungsziel nach § 2 AFBG vor{level}.",
+                level=level,
+            ),
             url=URL_2,
         )
     hq = p.highest_qualification
@@ -586,7 +641,10 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "prior_qualification",
             False,
             cite,
-            "Wer bereits einen Master- oder höheren Hochschulabschluss hat, wird nicht gefördert.",
+            _(
+                "Wer bereits einen Master- oder höheren Hochschulabschluss hat, wird nicht "
+                "gefördert."
+            ),
         )
     else:
         b.add(
@@ -607,7 +665,7 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         "residence",
         None,
         "§ 8 AFBG",
-        "Staatsangehörigkeit, Aufenthaltsstatus und Wohnsitz prüft die Behörde.",
+        _("Staatsangehörigkeit, Aufenthaltsstatus und Wohnsitz prüft die Behörde."),
         severity="info",
     )
     on = c.start_date or ctx.ref
@@ -618,40 +676,49 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     if end is None and c.start_date and c.duration_months:
         end = add_days(add_months(c.start_date, int(round(c.duration_months))), -1)
     b.step(
-        "Antrag beim Thüringer Landesverwaltungsamt (Referat 220) stellen – spätestens bis zum "
-        "Ende der Maßnahme "
-        "(§ 19 AFBG).",
+        _(
+            "Antrag beim Thüringer Landesverwaltungsamt (Referat 220) stellen – spätestens bis "
+            "zum Ende der Maßnahme (§ 19 AFBG)."
+        ),
         end,
         "application",
     )
     if c.mode == "full_time" and c.start_date is not None:
         month_end = add_days(add_months(c.start_date.replace(day=1), 1), -1)
         b.step(
-            "Für den Unterhaltsbeitrag bis Ende des Monats des Lehrgangsbeginns beantragen: er "
-            "wird frühestens ab "
-            "dem Antragsmonat gezahlt.",
+            _(
+                "Für den Unterhaltsbeitrag bis Ende des Monats des Lehrgangsbeginns beantragen: "
+                "er wird frühestens ab dem Antragsmonat gezahlt."
+            ),
             month_end,
             "application",
         )
     b.step(
-        "Darlehensangebot der KfW nach dem Bescheid prüfen und gegebenenfalls annehmen.",
+        _("Darlehensangebot der KfW nach dem Bescheid prüfen und gegebenenfalls annehmen."),
         None,
         "info",
     )
     b.step(
-        "Nach bestandener Prüfung den Erlass von 50 % des Gebührendarlehens bei der KfW "
-        "beantragen (§ 13b AFBG).",
+        _(
+            "Nach bestandener Prüfung den Erlass (50 %) des Gebührendarlehens bei der KfW "
+            "beantragen (§ 13b AFBG)."
+        ),
         None,
         "info",
     )
     b.exclude(
         "sgb3_82",
-        "§ 22 Abs. 1a SGB III: Lehrgänge zu AFBG-Fortbildungszielen sind von § 82 ausgeschlossen.",
+        _(
+            "§ 22 Abs. 1a SGB III: Lehrgänge zu AFBG-Fortbildungszielen sind von § 82 "
+            "ausgeschlossen."
+        ),
     )
-    b.exclude("sgb3_82a", "§ 3 Nr. 6 AFBG / § 22 Abs. 1a SGB III: nicht neben Qualifizierungsgeld.")
+    b.exclude(
+        "sgb3_82a", _("§ 3 Nr. 6 AFBG / § 22 Abs. 1a SGB III: nicht neben Qualifizierungsgeld.")
+    )
     b.exclude(
         "esf_weiterbildungsscheck",
-        "Aufstiegsfortbildungen sind vom Weiterbildungsscheck ausgenommen.",
+        _("Aufstiegsfortbildungen sind vom Weiterbildungsscheck ausgenommen."),
     )
     note = "Zuständig nach Wohnsitz (§ 19a AFBG); Darlehen: KfW."
     if ctx.person.residence_district_key and ctx.residence is None:
@@ -660,5 +727,5 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "des Wohnsitzlandes."
         )
     return b.finish(
-        DecidingBody("Thüringer Landesverwaltungsamt, Referat 220, Weimar (Darlehen: KfW)", note)
+        DecidingBody(_("Thüringer Landesverwaltungsamt, Referat 220, Weimar (Darlehen: KfW)"), note)
     )

@@ -12,7 +12,7 @@ from datetime import date
 from .afbg import months_between
 from .calendar import add_days, age_on
 from .context import EMPLOYMENT_LABELS, Ctx
-from .i18n import N_
+from .i18n import N_, _
 from .inputs import Child
 from .money import eur, eur_to_cents, num
 from .params import ParamView
@@ -35,9 +35,11 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
             "person",
             None,
             "§ 81 Abs. 1 SGB III",
-            "Gefördert werden Arbeitslose, von Arbeitslosigkeit Bedrohte "
-            "und Beschäftigte ohne verwertbaren Berufsabschluss; Beschäftigungsstatus fehlt "
-            "(person.employment_status).",
+            _(
+                "Gefördert werden Arbeitslose, von Arbeitslosigkeit Bedrohte und Beschäftigte "
+                "ohne verwertbaren Berufsabschluss; Beschäftigungsstatus fehlt "
+                "(person.employment_status)."
+            ),
         )
         return None
     if es in ("unemployed", "threatened_by_unemployment"):
@@ -45,17 +47,21 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
             "person",
             True,
             "§ 81 Abs. 1 S. 1 Nr. 1 SGB III",
-            f"Die Person ist {EMPLOYMENT_LABELS[es]}; die "
-            "Weiterbildung muss notwendig sein, um sie beruflich einzugliedern bzw. "
-            "Arbeitslosigkeit abzuwenden.",
+            _(
+                "Die Person ist {value}; die Weiterbildung muss notwendig sein, um sie beruflich "
+                "einzugliedern bzw. Arbeitslosigkeit abzuwenden.",
+                value=EMPLOYMENT_LABELS[es],
+            ),
         )
         if no_qual and c.goal == "vocational_qualification":
             b.add(
                 "entitlement",
                 True,
                 "§ 81 Abs. 2 SGB III",
-                "Ohne verwertbaren Berufsabschluss besteht ein "
-                "Rechtsanspruch auf Förderung des nachträglichen Berufsabschlusses.",
+                _(
+                    "Ohne verwertbaren Berufsabschluss besteht ein Rechtsanspruch auf Förderung "
+                    "des nachträglichen Berufsabschlusses."
+                ),
                 severity="info",
             )
         return "abs1"
@@ -65,9 +71,10 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
                 "person",
                 None,
                 "§ 81 Abs. 2 SGB III",
-                "Beschäftigte werden nach § 81 nur ohne verwertbaren "
-                "Berufsabschluss gefördert; Angabe fehlt "
-                "(person.has_usable_vocational_qualification).",
+                _(
+                    "Beschäftigte werden nach § 81 nur ohne verwertbaren Berufsabschluss "
+                    "gefördert; Angabe fehlt (person.has_usable_vocational_qualification)."
+                ),
             )
             return None
         if not no_qual:
@@ -75,9 +82,11 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
                 "person",
                 False,
                 "§ 81 Abs. 1 SGB III",
-                "Beschäftigte mit verwertbarem Berufsabschluss werden über "
-                "die Beschäftigtenqualifizierung (§ 82 SGB III) gefördert, nicht über den "
-                "Bildungsgutschein.",
+                _(
+                    "Beschäftigte mit verwertbarem Berufsabschluss werden über die "
+                    "Beschäftigtenqualifizierung (§ 82 SGB III) gefördert, nicht über den "
+                    "Bildungsgutschein."
+                ),
             )
             return None
         if c.goal != "vocational_qualification":
@@ -98,8 +107,10 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
             "person",
             True,
             "§ 81 Abs. 2 SGB III",
-            "Beschäftigt ohne verwertbaren Berufsabschluss, Ziel "
-            "Berufsabschluss: Rechtsanspruch auf Förderung (§ 3 Abs. 3 Nr. 4 SGB III).",
+            _(
+                "Beschäftigt ohne verwertbaren Berufsabschluss, Ziel Berufsabschluss: "
+                "Rechtsanspruch auf Förderung (§ 3 Abs. 3 Nr. 4 SGB III)."
+            ),
         )
         years = pv.v("min_years_of_work")
         if p.years_of_work is None:
@@ -107,8 +118,11 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
                 "years_of_work",
                 None,
                 "§ 81 Abs. 2 S. 2 SGB III",
-                f"Mindestens {years} Jahre Berufstätigkeit "
-                "erforderlich (Ausnahmen möglich); Angabe fehlt (person.years_of_work).",
+                _(
+                    "Mindestens {years} Jahre Berufstätigkeit erforderlich (Ausnahmen möglich); "
+                    "Angabe fehlt (person.years_of_work).",
+                    years=years,
+                ),
                 severity="soft",
             )
         else:
@@ -132,8 +146,10 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
             "person",
             None,
             "§ 81 Abs. 1 SGB III",
-            "Nicht erwerbstätig: nach Arbeitslos- oder Arbeitsuchend-Meldung "
-            "prüft die Agentur für Arbeit den Bildungsgutschein.",
+            _(
+                "Nicht erwerbstätig: nach Arbeitslos- oder Arbeitsuchend-Meldung prüft die "
+                "Agentur für Arbeit den Bildungsgutschein."
+            ),
             severity="soft",
         )
         return None
@@ -141,9 +157,11 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
         "person",
         False,
         "§ 81 Abs. 1 SGB III",
-        f"Angegeben: {EMPLOYMENT_LABELS[es]} – der Bildungsgutschein gilt "
-        "für Arbeitslose, von Arbeitslosigkeit Bedrohte und Beschäftigte ohne verwertbaren "
-        "Berufsabschluss.",
+        _(
+            "Angegeben: {value} – der Bildungsgutschein gilt für Arbeitslose, von "
+            "Arbeitslosigkeit Bedrohte und Beschäftigte ohne verwertbaren Berufsabschluss.",
+            value=EMPLOYMENT_LABELS[es],
+        ),
     )
     return None
 
@@ -175,8 +193,10 @@ def _shortening(b: Builder, ctx: Ctx) -> None:
             "shortening",
             True,
             cite,
-            "Eine Verkürzung um ein Drittel ist auf Grund bundes- oder landesrechtlicher "
-            "Regelungen ausgeschlossen; die Umschulung kann in voller Länge gefördert werden.",
+            _(
+                "Eine Verkürzung um ein Drittel ist auf Grund bundes- oder landesrechtlicher "
+                "Regelungen ausgeschlossen; die Umschulung kann in voller Länge gefördert werden."
+            ),
             url=URL_180,
         )
         return
@@ -222,9 +242,11 @@ def _other_costs(b: Builder, ctx: Ctx, pv: ParamView, months: int | None) -> Non
     if c.travel_costs_monthly_cents is not None:
         b.amount(
             "travel_monthly",
-            "Fahrkosten",
-            f"{eur(c.travel_costs_monthly_cents)} monatlich laut Angabe (§ 85 i. V. m. § 63 "
-            "SGB III)",
+            _("Fahrkosten"),
+            _(
+                "{value} monatlich laut Angabe (§ 85 i. V. m. § 63 SGB III)",
+                value=eur(c.travel_costs_monthly_cents),
+            ),
             cents=c.travel_costs_monthly_cents,
             unit="cent_per_month",
             up_to=True,
@@ -255,7 +277,13 @@ def _other_costs(b: Builder, ctx: Ctx, pv: ParamView, months: int | None) -> Non
         b.amount(
             code,
             label,
-            f"{num(days)} Tage × {eur(day)}, höchstens {eur(cap)} monatlich ({cite})",
+            _(
+                "{days} Tage × {day}, höchstens {cap} monatlich ({cite})",
+                days=num(days),
+                day=eur(day),
+                cap=eur(cap),
+                cite=cite,
+            ),
             cents=cents,
             unit="cent_per_month",
             up_to=True,
@@ -269,8 +297,13 @@ def _other_costs(b: Builder, ctx: Ctx, pv: ParamView, months: int | None) -> Non
             monthly = eur_to_cents(pv.v("childcare_monthly_eur"))
             b.amount(
                 "childcare_monthly",
-                "Kinderbetreuungskosten",
-                f"{count} Kind(er) unter {below} Jahren × {eur(monthly)} monatlich (§ 87 SGB III)",
+                _("Kinderbetreuungskosten"),
+                _(
+                    "{count} Kind(er) unter {below} Jahren × {monthly} monatlich (§ 87 SGB III)",
+                    count=count,
+                    below=below,
+                    monthly=eur(monthly),
+                ),
                 cents=count * monthly,
                 unit="cent_per_month",
                 up_to=True,
@@ -285,8 +318,12 @@ def _other_costs(b: Builder, ctx: Ctx, pv: ParamView, months: int | None) -> Non
         if monthly_total:
             b.amount(
                 "other_costs_total",
-                "Weitere Weiterbildungskosten über den ganzen Lehrgang",
-                f"{num(months or 0)} Monate × {eur(monthly_total)} (§§ 85–87 SGB III, höchstens)",
+                _("Weitere Weiterbildungskosten über den ganzen Lehrgang"),
+                _(
+                    "{value} Monate × {monthly_total} (§§ 85–87 SGB III, höchstens)",
+                    value=num(months or 0),
+                    monthly_total=eur(monthly_total),
+                ),
                 cents=monthly_total * (months or 0),
                 up_to=True,
             )
@@ -335,7 +372,14 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         cite = "§ 81 Abs. 1 S. 1 Nr. 3 SGB III"
         if value is None:
             b.add(
-                rule, None, cite, f"{what} muss nach AZAV zugelassen sein; Angabe fehlt ({field})."
+                rule,
+                None,
+                cite,
+                _(
+                    "{what} muss nach AZAV zugelassen sein; Angabe fehlt ({field}).",
+                    what=what,
+                    field=field,
+                ),
             )
         else:
             b.add(
@@ -350,21 +394,26 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "university_degree",
             False,
             "§ 180 Abs. 3 SGB III",
-            "Maßnahmen, die zu einem Hochschulabschluss führen, sind nicht förderfähig.",
+            _("Maßnahmen, die zu einem Hochschulabschluss führen, sind nicht förderfähig."),
         )
     b.add(
         "counselling",
         None,
         "§ 81 Abs. 1 S. 1 Nr. 2 SGB III",
-        "Vor Beginn der Teilnahme ist eine Beratung durch "
-        "die Agentur für Arbeit (bzw. das Jobcenter) erforderlich.",
+        _(
+            "Vor Beginn der Teilnahme ist eine Beratung durch die Agentur für Arbeit (bzw. das "
+            "Jobcenter) erforderlich."
+        ),
         severity="info",
     )
     if ctx.fees is not None:
         b.amount(
             "course_costs_ba",
-            "Weiterbildungskosten – Lehrgangskosten",
-            f"Lehrgangs- und Prüfungsgebühren {eur(ctx.fees)} in voller Höhe (§§ 83, 84 SGB III)",
+            _("Weiterbildungskosten – Lehrgangskosten"),
+            _(
+                "Lehrgangs- und Prüfungsgebühren {value} in voller Höhe (§§ 83, 84 SGB III)",
+                value=eur(ctx.fees),
+            ),
             cents=ctx.fees,
         )
     if c.goal == "vocational_qualification":
@@ -372,14 +421,17 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         second = eur_to_cents(pv.v("premium_final_eur"))
         b.amount(
             "premium_intermediate_exam",
-            "Weiterbildungsprämie Zwischenprüfung",
-            f"{eur(first)} bei bestandener Zwischenprüfung (§ 87a Abs. 1 SGB III)",
+            _("Weiterbildungsprämie Zwischenprüfung"),
+            _("{first} bei bestandener Zwischenprüfung (§ 87a Abs. 1 SGB III)", first=eur(first)),
             cents=first,
         )
         b.amount(
             "premium_final_exam",
-            "Weiterbildungsprämie Abschlussprüfung",
-            f"{eur(second)} bei bestandener Abschlussprüfung (§ 87a Abs. 1 SGB III)",
+            _("Weiterbildungsprämie Abschlussprüfung"),
+            _(
+                "{second} bei bestandener Abschlussprüfung (§ 87a Abs. 1 SGB III)",
+                second=eur(second),
+            ),
             cents=second,
         )
     gets_geld = p.employment_status == "unemployed" or (route == "abs2" and p.receives_sgb2 is True)
@@ -390,8 +442,11 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         monthly = eur_to_cents(pv.v("weiterbildungsgeld_monthly_eur"))
         b.amount(
             "weiterbildungsgeld_monthly",
-            "Weiterbildungsgeld",
-            f"{eur(monthly)} monatlich während der Weiterbildung (§ 87a Abs. 2, 3 SGB III)",
+            _("Weiterbildungsgeld"),
+            _(
+                "{monthly} monatlich während der Weiterbildung (§ 87a Abs. 2, 3 SGB III)",
+                monthly=eur(monthly),
+            ),
             cents=monthly,
             unit="cent_per_month",
         )
@@ -402,31 +457,42 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     if months is not None and ctx.fees is not None:
         b.amount(
             "course_costs_total",
-            "Lehrgangskosten über den ganzen Lehrgang",
-            f"{eur(ctx.fees)} Lehrgangs- und Prüfungsgebühren ({num(months)} Monate)",
+            _("Lehrgangskosten über den ganzen Lehrgang"),
+            _(
+                "{value} Lehrgangs- und Prüfungsgebühren ({months} Monate)",
+                value=eur(ctx.fees),
+                months=num(months),
+            ),
             cents=ctx.fees,
         )
     geld = next((a for a in b.amounts if a.code == "weiterbildungsgeld_monthly"), None)
     if geld is not None and geld.cents is not None and months is not None:
         b.amount(
             "weiterbildungsgeld_total",
-            "Weiterbildungsgeld über den ganzen Lehrgang",
-            f"{num(months)} Monate × {eur(geld.cents)} (§ 87a Abs. 2 SGB III)",
+            _("Weiterbildungsgeld über den ganzen Lehrgang"),
+            _(
+                "{months} Monate × {value} (§ 87a Abs. 2 SGB III)",
+                months=num(months),
+                value=eur(geld.cents),
+            ),
             cents=geld.cents * int(months),
         )
     due = add_days(c.start_date, -1) if c.start_date else None
     b.step(
-        "Beratungsgespräch bei der Agentur für Arbeit bzw. dem Jobcenter vor Beginn; "
-        "Bildungsgutschein vor "
-        "Lehrgangsbeginn ausstellen lassen und beim AZAV-Träger einlösen.",
+        _(
+            "Beratungsgespräch bei der Agentur für Arbeit bzw. dem Jobcenter vor Beginn; "
+            "Bildungsgutschein vor Lehrgangsbeginn ausstellen lassen und beim AZAV-Träger "
+            "einlösen."
+        ),
         due,
         "application",
     )
     if route == "abs2" and p.employment_status == "employed":
         b.step(
-            "Arbeitsentgeltzuschuss bis zu 100 % für die Ausfallzeiten mit dem Arbeitgeber bei "
-            "der Agentur "
-            "beantragen (§ 82 Abs. 3 SGB III).",
+            _(
+                "Arbeitsentgeltzuschuss (bis zu 100 %) für die Ausfallzeiten mit dem Arbeitgeber "
+                "bei der Agentur beantragen (§ 82 Abs. 3 SGB III)."
+            ),
             due,
             "referral",
         )
@@ -435,19 +501,25 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     where = f" ({district.name})" if district else ""
     if p.receives_sgb2:
         body = DecidingBody(
-            f"Jobcenter{where}", "Bezug von Bürgergeld (SGB II): Jobcenter des Wohnorts."
+            _("Jobcenter{where}", where=where),
+            _("Bezug von Bürgergeld (SGB II): Jobcenter des Wohnorts."),
         )
     elif district is not None:
         body = DecidingBody(
-            f"{district.agency}",
-            f"Zuständig nach Wohnort ({district.name}); Beratung "
-            "und Bildungsgutschein durch die Arbeitsvermittlung bzw. Berufsberatung im "
-            "Erwerbsleben.",
+            _("{agency}", agency=district.agency),
+            _(
+                "Zuständig nach Wohnort ({name}); Beratung und Bildungsgutschein durch die "
+                "Arbeitsvermittlung bzw. Berufsberatung im Erwerbsleben.",
+                name=district.name,
+            ),
         )
     else:
         body = DecidingBody(
-            "Agentur für Arbeit am Wohnort",
-            "Wohnort/Kreisschlüssel fehlt oder liegt außerhalb "
-            f"Thüringens{' (' + key + ')' if key else ''}; bei Bürgergeld-Bezug: Jobcenter.",
+            _("Agentur für Arbeit am Wohnort"),
+            _(
+                "Wohnort/Kreisschlüssel fehlt oder liegt außerhalb Thüringens{value}; bei "
+                "Bürgergeld-Bezug: Jobcenter.",
+                value=" (" + key + ")" if key else "",
+            ),
         )
     return b.finish(body)

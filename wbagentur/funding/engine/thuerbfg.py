@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .calendar import add_days, add_months, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx
-from .i18n import N_
+from .i18n import N_, _
 from .money import num
 from .params import ParamView
 from .result import Builder, DecidingBody, ProgrammeResult
@@ -41,8 +41,10 @@ def _quota(b: Builder, ctx: Ctx, pv: ParamView, year: int) -> None:
             "refusal_quota",
             None,
             cite,
-            "Die Ablehnungsquote hängt von der Beschäftigtenzahl am 1. Januar ab; "
-            "Angabe fehlt (thuerbfg.headcount_on_jan_1).",
+            _(
+                "Die Ablehnungsquote hängt von der Beschäftigtenzahl am 1. Januar ab; Angabe "
+                "fehlt (thuerbfg.headcount_on_jan_1)."
+            ),
             severity="info",
         )
         return
@@ -84,7 +86,12 @@ def _quota(b: Builder, ctx: Ctx, pv: ParamView, year: int) -> None:
             "refusal_quota",
             True,
             cite,
-            f"Bisher {num(taken)} von {num(limit)} Tagen genommen/bewilligt ({rule}).",
+            _(
+                "Bisher {taken} von {limit} Tagen genommen/bewilligt ({rule}).",
+                taken=num(taken),
+                limit=num(limit),
+                rule=rule,
+            ),
             severity="soft",
         )
 
@@ -102,26 +109,32 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "employee",
             None,
             cite,
-            "Anspruch haben Arbeitnehmer und Auszubildende; Beschäftigungsstatus fehlt "
-            "(person.employment_status).",
+            _(
+                "Anspruch haben Arbeitnehmer und Auszubildende; Beschäftigungsstatus fehlt "
+                "(person.employment_status)."
+            ),
         )
     elif es in ("employed", "threatened_by_unemployment", "apprentice"):
-        b.add("employee", True, cite, "Die Person ist Arbeitnehmer/in bzw. Auszubildende/r.")
+        b.add("employee", True, cite, _("Die Person ist Arbeitnehmer/in bzw. Auszubildende/r."))
     else:
         b.add(
             "employee",
             False,
             cite,
-            f"Anspruch haben nur Beschäftigte und Auszubildende; angegeben: "
-            f"{EMPLOYMENT_LABELS[es]}.",
+            _(
+                "Anspruch haben nur Beschäftigte und Auszubildende; angegeben: {value}.",
+                value=EMPLOYMENT_LABELS[es],
+            ),
         )
     if ctx.in_thuringia is None:
         b.add(
             "thuringia",
             None,
             cite,
-            "Arbeitsstätte oder Betriebssitz muss in Thüringen liegen; Angabe fehlt "
-            "(firm.district_key oder firm.seat_in_thuringia).",
+            _(
+                "Arbeitsstätte oder Betriebssitz muss in Thüringen liegen; Angabe fehlt "
+                "(firm.district_key oder firm.seat_in_thuringia)."
+            ),
         )
     else:
         b.add(
@@ -141,8 +154,11 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "firm_size",
             None,
             cite,
-            f"Kein Anspruch in Betrieben mit weniger als {min_size} Beschäftigten; "
-            "Beschäftigtenzahl fehlt (firm.headcount).",
+            _(
+                "Kein Anspruch in Betrieben mit weniger als {min_size} Beschäftigten; "
+                "Beschäftigtenzahl fehlt (firm.headcount).",
+                min_size=min_size,
+            ),
         )
     else:
         ok = heads >= min_size
@@ -150,8 +166,12 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "firm_size",
             ok,
             cite,
-            f"Kein Anspruch in Betrieben mit weniger als {min_size} Beschäftigten; "
-            f"der Betrieb hat {num(heads)}.",
+            _(
+                "Kein Anspruch in Betrieben mit weniger als {min_size} Beschäftigten; der Betrieb "
+                "hat {heads}.",
+                min_size=min_size,
+                heads=num(heads),
+            ),
         )
     cite = "§ 1 ThürBfG, ThürBfVO"
     if c.thuerbfg_recognised is None:
@@ -159,8 +179,10 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "recognised",
             None,
             cite,
-            "Die Veranstaltung muss nach dem ThürBfG anerkannt sein; Angabe fehlt "
-            "(course.thuerbfg_recognised).",
+            _(
+                "Die Veranstaltung muss nach dem ThürBfG anerkannt sein; Angabe fehlt "
+                "(course.thuerbfg_recognised)."
+            ),
         )
     else:
         b.add(
@@ -179,7 +201,7 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "days",
             True,
             cite,
-            f"Auszubildende: {days} Arbeitstage je Kalenderjahr.",
+            _("Auszubildende: {days} Arbeitstage je Kalenderjahr.", days=days),
             severity="info",
         )
     else:
@@ -210,27 +232,39 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "waiting_time",
             None,
             cite,
-            f"Der Anspruch entsteht erstmals nach {months} Monaten Beschäftigung; "
-            "Beginn des Arbeitsverhältnisses fehlt (person.employed_since).",
+            _(
+                "Der Anspruch entsteht erstmals nach {months} Monaten Beschäftigung; Beginn des "
+                "Arbeitsverhältnisses fehlt (person.employed_since).",
+                months=months,
+            ),
         )
     else:
         done = add_months(p.employed_since, months)
-        b.key_date("waiting_time_complete", "Wartezeit erfüllt am", done)
+        b.key_date("waiting_time_complete", _("Wartezeit erfüllt am"), done)
         if event is None:
             b.add(
                 "waiting_time",
                 None,
                 cite,
-                f"Wartezeit von {months} Monaten erfüllt am {fmt_date(done)}; Beginn "
-                "der Veranstaltung fehlt (course.start_date).",
+                _(
+                    "Wartezeit von {months} Monaten erfüllt am {done}; Beginn der Veranstaltung "
+                    "fehlt (course.start_date).",
+                    months=months,
+                    done=fmt_date(done),
+                ),
             )
         else:
             b.add(
                 "waiting_time",
                 done <= event,
                 cite,
-                f"Wartezeit von {months} Monaten erfüllt am {fmt_date(done)}; "
-                f"Veranstaltung beginnt am {fmt_date(event)}.",
+                _(
+                    "Wartezeit von {months} Monaten erfüllt am {done}; Veranstaltung beginnt am "
+                    "{event}.",
+                    months=months,
+                    done=fmt_date(done),
+                    event=fmt_date(event),
+                ),
             )
     granted = tb.days_already_granted_this_year or 0
     carried = tb.carried_over_days or 0
@@ -249,15 +283,20 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
     )
     b.amount(
         "leave_days",
-        "Freistellungsanspruch je Kalenderjahr",
-        f"{num(days)} Arbeitstage",
+        _("Freistellungsanspruch je Kalenderjahr"),
+        _("{days} Arbeitstage", days=num(days)),
         value=days,
         unit="days",
     )
     b.amount(
         "available_days",
-        f"Verfügbare Freistellungstage {year}",
-        f"{num(days)} + {num(carried)} − {num(granted)}",
+        _("Verfügbare Freistellungstage {year}", year=year),
+        _(
+            "{days} + {carried} − {granted}",
+            days=num(days),
+            carried=num(carried),
+            granted=num(granted),
+        ),
         value=max(0, available),
         unit="days",
     )
@@ -265,15 +304,15 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
         used = min(c.days, max(0, available))
         b.amount(
             "event_days",
-            "Tage der Veranstaltung (davon freigestellt)",
-            f"Veranstaltung {num(c.days)} Tage",
+            _("Tage der Veranstaltung (davon freigestellt)"),
+            _("Veranstaltung {value} Tage", value=num(c.days)),
             value=used,
             unit="days",
         )
         b.amount(
             "remaining_days",
-            f"Restanspruch {year} nach der Veranstaltung",
-            f"{num(max(0, available))} − {num(used)}",
+            _("Restanspruch {year} nach der Veranstaltung", year=year),
+            _("{value} − {used}", value=num(max(0, available)), used=num(used)),
             value=max(0, available) - used,
             unit="days",
         )
@@ -282,8 +321,12 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
                 "event_length",
                 True,
                 cite,
-                f"Die Veranstaltung dauert {num(c.days)} Tage; freigestellt werden "
-                f"höchstens {num(available)}.",
+                _(
+                    "Die Veranstaltung dauert {value} Tage; freigestellt werden höchstens "
+                    "{available}.",
+                    value=num(c.days),
+                    available=num(available),
+                ),
                 severity="info",
             )
     cite = "§ 6 Abs. 1 ThürBfG"
@@ -293,13 +336,16 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "notice",
             None,
             cite,
-            f"Schriftlicher Antrag mindestens {notice // 7} Wochen vor der Veranstaltung; "
-            "Beginn fehlt (course.start_date).",
+            _(
+                "Schriftlicher Antrag mindestens {value} Wochen vor der Veranstaltung; Beginn "
+                "fehlt (course.start_date).",
+                value=notice // 7,
+            ),
             severity="soft",
         )
     else:
         latest = add_days(event, -notice)
-        b.key_date("latest_request", "Antrag spätestens am", latest)
+        b.key_date("latest_request", _("Antrag spätestens am"), latest)
         if tb.request_date is not None:
             ok = tb.request_date <= latest
             b.add(
@@ -316,8 +362,11 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
                 "notice",
                 True,
                 cite,
-                f"Antrag mindestens {notice // 7} Wochen vorher: noch möglich bis "
-                f"{fmt_date(latest)}.",
+                _(
+                    "Antrag mindestens {value} Wochen vorher: noch möglich bis {latest}.",
+                    value=notice // 7,
+                    latest=fmt_date(latest),
+                ),
                 severity="soft",
             )
         else:
@@ -325,8 +374,10 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
                 "notice",
                 False,
                 cite,
-                f"Die Antragsfrist ({fmt_date(latest)}) ist verstrichen – der Arbeitgeber "
-                "darf ablehnen.",
+                _(
+                    "Die Antragsfrist ({latest}) ist verstrichen – der Arbeitgeber darf ablehnen.",
+                    latest=fmt_date(latest),
+                ),
                 severity="soft",
             )
         b.step(
@@ -339,11 +390,12 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
         )
     if tb.request_date is not None:
         answer = add_days(tb.request_date, pv.v("employer_answer_days"))
-        b.key_date("employer_answer_due", "Antwort des Arbeitgebers bis", answer)
+        b.key_date("employer_answer_due", _("Antwort des Arbeitgebers bis"), answer)
         b.step(
-            "Der Arbeitgeber muss binnen 4 Wochen schriftlich antworten, sonst gilt die "
-            "Freistellung als "
-            "genehmigt.",
+            _(
+                "Der Arbeitgeber muss binnen 4 Wochen schriftlich antworten, sonst gilt die "
+                "Freistellung als genehmigt."
+            ),
             answer,
             "employer_answer",
         )
@@ -356,8 +408,11 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
         authority = "Thüringer Bildungsministerium (seit 12/2024 vermutlich TMBWK – ungeprüft)"
     return b.finish(
         DecidingBody(
-            "Arbeitgeber (Freistellung)",
-            f"Anerkennung der Veranstaltung: {authority}; der Arbeitgeber entscheidet über die "
-            "Freistellung, ohne fristgerechte Ablehnung gilt sie als genehmigt.",
+            _("Arbeitgeber (Freistellung)"),
+            _(
+                "Anerkennung der Veranstaltung: {authority}; der Arbeitgeber entscheidet über die "
+                "Freistellung, ohne fristgerechte Ablehnung gilt sie als genehmigt.",
+                authority=authority,
+            ),
         )
     )
