@@ -8,11 +8,12 @@ The AFBG means test (item 7) is in test_engine_v2.py.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 
-from tests.funding.helpers import EX1, EX3, doc
+from tests.funding.helpers import EX1, EX3, EX8, doc
 from wbagentur.funding.engine import DEFAULT_PARAMETER_SETS, evaluate_document
 
 
@@ -331,3 +332,39 @@ def test_result_page_lists_the_further_programmes_with_their_conditions(clean_ap
     assert "1.080,00" in html  # 60 % of 1,800 € a month
     # the pointer is not repeated as a hint above the programmes
     assert html.count("Transfermaßnahmen:") == 0
+
+
+#: Proper names that stay German in English texts (authorities, guideline, ministry).
+PROPER_NAMES = (
+    "Agentur für Arbeit",
+    "Fachkräfte- und Weiterbildungsrichtlinie",
+    "Thüringer Ministerium für Bildung, Wissenschaft und Kultur",
+    "Zuständigkeit ungeprüft",  # the catalogue's note on the recognising authority (data)
+)
+#: Legal citations stay German in both languages ("§ 82 Abs. 2, 3 und 6 SGB III").
+CITATION = re.compile(r"§§? [^;()]*?(SGB III|SGB IX|SGB VI|AFBG|BAföG|ThürBfG|BetrVG)")
+GERMAN_WORDS = re.compile(r"\b(der|die|das|und|nicht|ist|fehlt|für|mit|oder|bei|Angabe|Antrag)\b")
+
+
+@pytest.mark.parametrize("document", [EX1, EX3, EX8, MEISTER, RESTRUCTURING])
+def test_english_explanations_cover_every_programme(client: Any, document: dict) -> None:
+    _english(client)
+    out = client.post("/api/foerdercheck", json=document).get_json()
+    texts = []
+    for p in out["programmes"]:
+        texts += [p["title"], p["deciding_body"]["name"], p["deciding_body"]["note"]]
+        texts += [r["text"].split(": ", 1)[-1] for r in p["reasons"]]
+        texts += [a["label"] for a in p["amounts"]] + [a["basis"] for a in p["amounts"]]
+        texts += [s["text"] for s in p["next_steps"]] + [e["reason"] for e in p["exclusions"]]
+        texts += [k["label"] for k in p["key_dates"]]
+    for x in out["routing"]["pointers"]:
+        texts += [x["title"], x["text"], *(c["text"] for c in x["conditions"])]
+    texts += [s["text"] for s in out["routing"]["sequence"]]
+    german = []
+    for text in texts:
+        for name in PROPER_NAMES:
+            text = text.replace(name, "")
+        text = CITATION.sub("", text)
+        if GERMAN_WORDS.search(text):
+            german.append(text)
+    assert german == []

@@ -85,12 +85,18 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
         need = min_s1 if (stage1 and mode == "part_time") else min_l
         met: bool | None = lessons >= need
         planned = num(round(lessons, 2))
-        text = f"Mindestens {need} UStd erforderlich; geplant sind {planned} UStd{unit_note}."
+        text = _(
+            "Mindestens {need} UStd erforderlich; geplant sind {planned} UStd{unit_note}.",
+            need=need,
+            planned=planned,
+            unit_note=unit_note,
+        )
         if not met and level is None and mode != "full_time" and lessons >= min_s1:
             met = None
-            text += (
-                f" Für Stufe-1-Lehrgänge in Teilzeit genügen {min_s1}; "
-                "Stufe fehlt (course.afbg_level)."
+            text += _(
+                " Für Stufe-1-Lehrgänge in Teilzeit genügen {min_s1}; Stufe fehlt "
+                "(course.afbg_level).",
+                min_s1=min_s1,
             )
         b.add("min_lessons", met, cite, text, url=URL_2)
     duration = c.duration_months
@@ -122,10 +128,14 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
     else:
         max_m = pv.v("part_time_max_months_stage1") if stage1 else pv.v("part_time_max_months")
         met_d: bool | None = duration <= max_m
-        text = f"Teilzeit: innerhalb von {max_m} Monaten; geplant sind {num(duration)} Monate."
+        text = _(
+            "Teilzeit: innerhalb von {max_m} Monaten; geplant sind {duration} Monate.",
+            max_m=max_m,
+            duration=num(duration),
+        )
         if level is None and duration <= max_m and duration > pv.v("part_time_max_months_stage1"):
             met_d = None
-            text += " Für Stufe 1 gelten 36 Monate; Stufe fehlt (course.afbg_level)."
+            text += _(" Für Stufe 1 gelten 36 Monate; Stufe fehlt (course.afbg_level).")
         b.add("duration", met_d, "§ 2 Abs. 3 Nr. 2 AFBG", text, url=URL_2)
     if mode == "full_time":
         need_w = pv.v("full_time_min_lessons_per_week")
@@ -150,13 +160,19 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
                 "intensity",
                 True if ok else None,
                 cite,
-                f"Vollzeit: in der Regel mindestens {need_w} UStd pro "
-                f"Woche; rechnerisch rund {num(round(per_week, 1))} pro Kalenderwoche"
+                _(
+                    "Vollzeit: in der Regel mindestens {need_w} UStd pro Woche; rechnerisch rund "
+                    "{value} pro Kalenderwoche",
+                    need_w=need_w,
+                    value=num(round(per_week, 1)),
+                )
                 + (
                     "."
                     if ok
-                    else " – bitte UStd pro Unterrichtswoche laut Plan angeben "
-                    "(course.lessons_per_week)."
+                    else _(
+                        " – bitte UStd pro Unterrichtswoche laut Plan angeben "
+                        "(course.lessons_per_week)."
+                    )
                 ),
                 url=URL_2,
             )
@@ -222,16 +238,16 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
         if p.health_insurance in ("statutory_family", "none"):
             kvpv = 0
         else:
-            parts.append(f"{kvpv} € Kranken-/Pflegeversicherung")
-        parts.append(f"{pv.v('need_participant_extra_eur')} € AFBG-Zuschlag")
+            parts.append(_("{kvpv} € Kranken-/Pflegeversicherung", kvpv=kvpv))
+        parts.append(_("{value} € AFBG-Zuschlag", value=pv.v("need_participant_extra_eur")))
         total = basic + kvpv
         if p.marital_status in ("married", "civil_partnership"):
             total += pv.v("need_partner_eur")
-            parts.append(f"{pv.v('need_partner_eur')} € Ehe-/Lebenspartner")
+            parts.append(_("{value} € Ehe-/Lebenspartner", value=pv.v("need_partner_eur")))
         kg = [ch for ch in children if ch.receives_kindergeld is not False]
         if kg:
             total += pv.v("need_child_eur") * len(kg)
-            parts.append(f"{len(kg)} × {pv.v('need_child_eur')} € Kind(er)")
+            parts.append(_("{kg} × {value} € Kind(er)", kg=len(kg), value=pv.v("need_child_eur")))
         valid_from = date.fromisoformat(pv.ps.params["bafoeg_amounts_valid_from"].value)
         if on < valid_from:
             pv.v("bafoeg_amounts_valid_from")
@@ -525,9 +541,9 @@ def _amounts(b: Builder, ctx: Ctx, pv: ParamView) -> None:
         net = max(0, fees - contrib)
         base = min(cap, net)
         basis = f"{eur(fees)} Gebühren" + (
-            f" − {eur(contrib)} Arbeitgeberzuschuss" if contrib else ""
+            _(" − {contrib} Arbeitgeberzuschuss", contrib=eur(contrib)) if contrib else ""
         )
-        basis += f", höchstens {eur(cap)}"
+        basis += _(", höchstens {cap}", cap=eur(cap))
         grant_bp = rate_bp(pv.v("grant_rate"))
         grant = apply_bp(base, grant_bp)
         loan = base - grant
@@ -651,9 +667,9 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "prior_qualification",
             True,
             cite,
-            "Kein Master- oder höherer Hochschulabschluss."
+            _("Kein Master- oder höherer Hochschulabschluss.")
             + (
-                " (Nicht angegeben – angenommen; Feld person.highest_qualification.)"
+                _(" (Nicht angegeben – angenommen; Feld person.highest_qualification.)")
                 if hq is None
                 else ""
             ),
@@ -720,11 +736,11 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         "esf_weiterbildungsscheck",
         _("Aufstiegsfortbildungen sind vom Weiterbildungsscheck ausgenommen."),
     )
-    note = "Zuständig nach Wohnsitz (§ 19a AFBG); Darlehen: KfW."
+    note = _("Zuständig nach Wohnsitz (§ 19a AFBG); Darlehen: KfW.")
     if ctx.person.residence_district_key and ctx.residence is None:
-        note += (
-            " Wohnsitz außerhalb Thüringens: zuständig ist das Amt für Ausbildungsförderung "
-            "des Wohnsitzlandes."
+        note += _(
+            " Wohnsitz außerhalb Thüringens: zuständig ist das Amt für Ausbildungsförderung des "
+            "Wohnsitzlandes."
         )
     return b.finish(
         DecidingBody(_("Thüringer Landesverwaltungsamt, Referat 220, Weimar (Darlehen: KfW)"), note)

@@ -32,18 +32,20 @@ URL = (
 RL = "Fachkräfte- und Weiterbildungsrichtlinie"
 #: Weiterbildungsscheck and Anpassungsqualifizierung fund the same course costs from one ESF+
 #: guideline: never both on the same costs (funding-rules.md § 11).
-NOT_SAME_COSTS_ESF = (
+NOT_SAME_COSTS_ESF = N_(
     "Weiterbildungsscheck und Anpassungsqualifizierung nicht für dieselben Lehrgangskosten "
     "(Fachkräfte- und Weiterbildungsrichtlinie; Art. 63 Abs. 9 VO (EU) 2021/1060)."
 )
 
-BODY_WBS = DecidingBody(
-    _("Thüringer Landesverwaltungsamt"),
-    _(
-        "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); der Antrag muss per "
-        "Post eingehen."
-    ),
-)
+
+def _body_wbs() -> DecidingBody:
+    return DecidingBody(
+        _("Thüringer Landesverwaltungsamt"),
+        _(
+            "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); der Antrag muss "
+            "per Post eingehen."
+        ),
+    )
 
 
 def _body_aq() -> DecidingBody:
@@ -73,8 +75,8 @@ def _thuringia(b: Builder, ctx: Ctx) -> None:
             "thuringia",
             ctx.in_thuringia,
             cite,
-            "Sitz oder Betriebsstätte des Unternehmens muss in Thüringen "
-            "liegen; " + ("das ist der Fall." if ctx.in_thuringia else "das ist nicht der Fall."),
+            _("Sitz oder Betriebsstätte des Unternehmens muss in Thüringen liegen; ")
+            + (_("das ist der Fall.") if ctx.in_thuringia else _("das ist nicht der Fall.")),
         )
 
 
@@ -168,10 +170,12 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "once_per_year",
             True,
             cite,
-            "Ein Weiterbildungsscheck je Haushaltsjahr; in diesem Jahr noch nicht "
-            "genutzt."
+            _("Ein Weiterbildungsscheck je Haushaltsjahr; in diesem Jahr noch nicht genutzt.")
             + (
-                " (Nicht angegeben – angenommen; Feld person.weiterbildungsscheck_used_this_year.)"
+                _(
+                    " (Nicht angegeben – angenommen; Feld "
+                    "person.weiterbildungsscheck_used_this_year.)"
+                )
                 if used is None
                 else ""
             ),
@@ -192,8 +196,8 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "not_afbg",
             True,
             cite,
-            "Keine Aufstiegsfortbildung."
-            + (" (Nicht angegeben – angenommen; Feld course.goal.)" if c.goal is None else ""),
+            _("Keine Aufstiegsfortbildung.")
+            + (_(" (Nicht angegeben – angenommen; Feld course.goal.)") if c.goal is None else ""),
             assumed=c.goal is None,
         )
     if f.is_public_sector is True and pv.v("public_sector_excluded"):
@@ -236,9 +240,13 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "apply_before_booking",
             ok,
             cite,
-            f"Der Antrag muss vor {deadline_what} ({fmt_date(deadline)}) "
-            f"eingehen; gestellt am {fmt_date(c.application_date)}"
-            + ("." if ok else " – zu spät."),
+            _(
+                "Der Antrag muss vor {deadline_what} ({deadline}) eingehen; gestellt am {value}",
+                deadline_what=deadline_what,
+                deadline=fmt_date(deadline),
+                value=fmt_date(c.application_date),
+            )
+            + ("." if ok else _(" – zu spät.")),
         )
     elif ctx.ref < deadline:
         b.add(
@@ -278,9 +286,13 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
         b.amount(
             "cheque_amount",
             _("Weiterbildungsscheck"),
-            f"{pct(rate)} von {eur(ctx.fees)} Teilnahme- und "
-            f"Prüfungsgebühren, höchstens {eur(cap)}"
-            + ("" if pv.ok("rate") else " (Prozentsatz ungeprüft)"),
+            _(
+                "{rate} von {value} Teilnahme- und Prüfungsgebühren, höchstens {cap}",
+                rate=pct(rate),
+                value=eur(ctx.fees),
+                cap=eur(cap),
+            )
+            + ("" if pv.ok("rate") else _(" (Prozentsatz ungeprüft)")),
             cents=amount,
             up_to=True,
         )
@@ -288,12 +300,15 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "amount",
             True,
             cite,
-            f"Zuschuss bis zu {eur(cap)}; "
+            _("Zuschuss bis zu {cap}; ", cap=eur(cap))
             + (
-                f"Fördersatz {pct(rate)} der Teilnahme- und Prüfungsgebühren."
+                _("Fördersatz {rate} der Teilnahme- und Prüfungsgebühren.", rate=pct(rate))
                 if pv.ok("rate")
-                else f"der Fördersatz von {pct(rate)} ist nicht belegt (frühere Fassungen: "
-                "50 %, 70 % für Ältere) – Parameter prüfen."
+                else _(
+                    "der Fördersatz von {rate} ist nicht belegt (frühere Fassungen: 50 %; "
+                    "Ältere: 70 %) – Parameter prüfen.",
+                    rate=pct(rate),
+                )
             ),
             severity="info",
             verified=pv.ok("rate"),
@@ -316,8 +331,8 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
     b.exclude(
         "sgb3_82", _("Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060).")
     )
-    b.exclude("esf_anpassungsqualifizierung", NOT_SAME_COSTS_ESF)
-    return b.finish(BODY_WBS)
+    b.exclude("esf_anpassungsqualifizierung", _(NOT_SAME_COSTS_ESF))
+    return b.finish(_body_wbs())
 
 
 def _aq_rate(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> int:
@@ -507,8 +522,14 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
                 "lead_time",
                 ok,
                 cite,
-                f"Antrag {lead // 7} Wochen vor Projektbeginn, also bis {fmt_date(latest)}; "
-                f"gestellt am {fmt_date(c.application_date)}" + ("." if ok else " – zu spät."),
+                _(
+                    "Antrag {value} Wochen vor Projektbeginn, also bis {latest}; gestellt am "
+                    "{value2}",
+                    value=lead // 7,
+                    latest=fmt_date(latest),
+                    value2=fmt_date(c.application_date),
+                )
+                + ("." if ok else _(" – zu spät.")),
             )
         elif ctx.ref <= latest:
             b.add(
@@ -567,5 +588,5 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
     b.exclude(
         "sgb3_82", _("Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060).")
     )
-    b.exclude("esf_weiterbildungsscheck", NOT_SAME_COSTS_ESF)
+    b.exclude("esf_weiterbildungsscheck", _(NOT_SAME_COSTS_ESF))
     return b.finish(_body_aq())

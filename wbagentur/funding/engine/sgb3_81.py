@@ -94,12 +94,14 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
                 "person",
                 None if c.goal is None else False,
                 "§ 81 Abs. 2 SGB III",
-                "Der Anspruch für Beschäftigte "
-                "ohne verwertbaren Berufsabschluss gilt für Weiterbildungen zum Berufsabschluss"
+                _(
+                    "Der Anspruch für Beschäftigte ohne verwertbaren Berufsabschluss gilt für "
+                    "Weiterbildungen zum Berufsabschluss"
+                )
                 + (
-                    "; Ziel fehlt (course.goal)."
+                    _("; Ziel fehlt (course.goal).")
                     if c.goal is None
-                    else "; dieser Lehrgang hat ein anderes Ziel."
+                    else _("; dieser Lehrgang hat ein anderes Ziel.")
                 ),
             )
             return None
@@ -130,13 +132,18 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
                 "years_of_work",
                 p.years_of_work >= years,
                 "§ 81 Abs. 2 S. 2 SGB III",
-                f"Mindestens {years} Jahre Berufstätigkeit erforderlich; angegeben "
-                f"{num(p.years_of_work)}."
+                _(
+                    "Mindestens {years} Jahre Berufstätigkeit erforderlich; angegeben {value}.",
+                    years=years,
+                    value=num(p.years_of_work),
+                )
                 + (
                     ""
                     if p.years_of_work >= years
-                    else " Ausnahmen (z. B. wenn eine Ausbildung nicht möglich oder "
-                    "nicht zumutbar ist) prüft die Agentur für Arbeit."
+                    else _(
+                        " Ausnahmen (z. B. wenn eine Ausbildung nicht möglich oder nicht zumutbar "
+                        "ist) prüft die Agentur für Arbeit."
+                    )
                 ),
                 severity="soft",
             )
@@ -207,12 +214,14 @@ def _shortening(b: Builder, ctx: Ctx) -> None:
             "shortening",
             None,
             cite,
-            "Eine Umschulung in Vollzeit muss gegenüber der regulären Ausbildungsdauer um "
-            "mindestens ein Drittel verkürzt sein; es fehlen "
+            _(
+                "Eine Umschulung in Vollzeit muss gegenüber der regulären Ausbildungsdauer um "
+                "mindestens ein Drittel verkürzt sein; es fehlen "
+            )
             + (
-                "die reguläre Ausbildungsdauer (course.regular_training_months)"
+                _("die reguläre Ausbildungsdauer (course.regular_training_months)")
                 if regular is None
-                else "die Lehrgangsdauer (course.duration_months oder Beginn und Ende)"
+                else _("die Lehrgangsdauer (course.duration_months oder Beginn und Ende)")
             )
             + ".",
             severity="info" if regular is None else "hard",
@@ -225,10 +234,14 @@ def _shortening(b: Builder, ctx: Ctx) -> None:
         "shortening",
         met,
         cite,
-        f"Reguläre Ausbildungsdauer {num(regular)} Monate: die Umschulung darf höchstens "
-        f"{num(round(longest, 2))} Monate dauern (um ein Drittel verkürzt); geplant sind "
-        f"{num(months)} Monate."
-        + ("" if met else " Ausnahme nur, wenn eine Verkürzung rechtlich ausgeschlossen ist."),
+        _(
+            "Reguläre Ausbildungsdauer {regular} Monate: die Umschulung darf höchstens {value} "
+            "Monate dauern (um ein Drittel verkürzt); geplant sind {months} Monate.",
+            regular=num(regular),
+            value=num(round(longest, 2)),
+            months=num(months),
+        )
+        + ("" if met else _(" Ausnahme nur, wenn eine Verkürzung rechtlich ausgeschlossen ist.")),
         url=URL_180,
     )
 
@@ -339,20 +352,20 @@ def _living_costs(b: Builder, ctx: Ctx, route: str | None) -> None:
     """Living costs during the course: information with the deciding body."""
     p = ctx.person
     if p.receives_sgb2 is True:
-        text = (
+        text = _(
             "Lebensunterhalt während der Weiterbildung: Bürgergeld (SGB II) läuft weiter; "
             "zuständig ist das Jobcenter."
         )
     elif p.employment_status in ("unemployed", "threatened_by_unemployment"):
-        text = (
+        text = _(
             "Lebensunterhalt während der Weiterbildung: Arbeitslosengeld bei beruflicher "
             "Weiterbildung (§ 144 SGB III) bei Anspruch – entscheidet die Agentur für Arbeit; "
             "ohne Anspruch Bürgergeld (SGB II) über das Jobcenter."
         )
     elif route == "abs2":
-        text = (
-            "Lebensunterhalt während der Weiterbildung: Das Arbeitsentgelt läuft weiter; für "
-            "die Ausfallzeiten kann der Arbeitgeber einen Arbeitsentgeltzuschuss bis zu 100 % "
+        text = _(
+            "Lebensunterhalt während der Weiterbildung: Das Arbeitsentgelt läuft weiter; für die "
+            "Ausfallzeiten kann der Arbeitgeber einen Arbeitsentgeltzuschuss (bis zu 100 %) "
             "erhalten (§ 82 Abs. 3 SGB III)."
         )
     else:
@@ -386,8 +399,8 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
                 rule,
                 value,
                 cite,
-                f"{what} muss nach AZAV zugelassen sein; "
-                + ("zugelassen." if value else "nicht zugelassen."),
+                _("{what} muss nach AZAV zugelassen sein; ", what=what)
+                + ("zugelassen." if value else _("nicht zugelassen.")),
             )
     if c.goal == "university_degree":
         b.add(

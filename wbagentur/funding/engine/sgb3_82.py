@@ -51,28 +51,30 @@ def check_hours(b: Builder, ctx: Ctx, pv: ParamView, min_h: float, cite: str) ->
         )
         return
     met = h > min_h
-    text = (
-        f"Der Lehrgang muss mehr als {num(min_h)} Stunden umfassen; geplant sind {num(h)} Stunden."
+    text = _(
+        "Der Lehrgang muss mehr als {min_h} Stunden umfassen; geplant sind {h} Stunden.",
+        min_h=num(min_h),
+        h=num(h),
     )
     verified = True
     unit = ctx.course.hours_unit
     if unit == "teaching_units_45":
         clock = h * 0.75
-        text += (
-            f" Angabe in Unterrichtsstunden à 45 Minuten (= {num(clock)} Zeitstunden); das Gesetz "
-            "legt die "
-            "Einheit nicht fest, gezählt wird die Angabe laut Maßnahmezulassung."
+        text += _(
+            " Angabe in Unterrichtsstunden à 45 Minuten (= {clock} Zeitstunden); das Gesetz legt "
+            "die Einheit nicht fest, gezählt wird die Angabe laut Maßnahmezulassung.",
+            clock=num(clock),
         )
         if met and clock <= min_h:
             if pv.has("hours_unit_rule"):
                 pv.v("hours_unit_rule")
             verified = False
-            text += (
-                " In Zeitstunden wäre die Grenze nicht überschritten – "
-                "mit der Agentur für Arbeit klären."
+            text += _(
+                " In Zeitstunden wäre die Grenze nicht überschritten – mit der Agentur für Arbeit "
+                "klären."
             )
     elif unit is None:
-        text += " Einheit nicht angegeben; gezählt wird die Angabe laut Maßnahmezulassung."
+        text += _(" Einheit nicht angegeben; gezählt wird die Angabe laut Maßnahmezulassung.")
     b.add("min_hours", met, cite, text, verified=verified)
 
 
@@ -470,10 +472,13 @@ def _short_time_work(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             "short_time_work",
             True,
             cite,
-            f"Bis {until} keine Förderung für Lehrgänge, die während des Bezugs von "
-            "Kurzarbeitergeld beginnen; der Lehrgang beginnt nicht während Kurzarbeit."
+            _(
+                "Bis {until} keine Förderung für Lehrgänge, die während des Bezugs von "
+                "Kurzarbeitergeld beginnen; der Lehrgang beginnt nicht während Kurzarbeit.",
+                until=until,
+            )
             + (
-                " (Nicht angegeben – angenommen; Feld person.short_time_work_at_course_start.)"
+                _(" (Nicht angegeben – angenommen; Feld person.short_time_work_at_course_start.)")
                 if kug is None
                 else ""
             ),
@@ -592,14 +597,17 @@ def evaluate_sgb3_82(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     )
     res = ctx.residence
     lk_note = (
-        f"Lehrgangskosten: Agentur des Wohnorts ({res.agency}, § 327 Abs. 1 SGB III); "
+        _(
+            "Lehrgangskosten: Agentur des Wohnorts ({agency}, § 327 Abs. 1 SGB III); ",
+            agency=res.agency,
+        )
         if res
-        else "Lehrgangskosten: Agentur am Wohnort der/des Beschäftigten (§ 327 Abs. 1 SGB III); "
+        else _("Lehrgangskosten: Agentur am Wohnort der/des Beschäftigten (§ 327 Abs. 1 SGB III); ")
     )
     body = aa_body(
         ctx.district,
         ctx.firm.district_key,
-        "Arbeitgeber-Service",
-        lk_note + "Arbeitsentgeltzuschuss: Agentur am Sitz des Betriebs (§ 327 Abs. 4 SGB III).",
+        _("Arbeitgeber-Service"),
+        lk_note + _("Arbeitsentgeltzuschuss: Agentur am Sitz des Betriebs (§ 327 Abs. 4 SGB III)."),
     )
     return b.finish(body)

@@ -34,17 +34,17 @@ def _band_label(bands: list[dict[str, float]], i: int) -> str:
     if i > 0:
         prev = bands[i - 1]
         lo = (
-            ("ab " + num(prev["max_exclusive"]))
+            _("ab {n}", n=num(prev["max_exclusive"]))
             if "max_exclusive" in prev
-            else ("über " + num(prev["max_inclusive"]))
+            else _("über {n}", n=num(prev["max_inclusive"]))
         )
     band = bands[i]
     hi = (
-        ("unter " + num(band["max_exclusive"]))
+        _("unter {n}", n=num(band["max_exclusive"]))
         if "max_exclusive" in band
-        else (("bis " + num(band["max_inclusive"])) if "max_inclusive" in band else None)
+        else (_("bis {n}", n=num(band["max_inclusive"])) if "max_inclusive" in band else None)
     )
-    return " und ".join(x for x in (lo, hi) if x) + " Beschäftigte"
+    return _("{range} Beschäftigte", range=_(" und ").join(x for x in (lo, hi) if x))
 
 
 def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa: C901
@@ -75,7 +75,7 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
         _(
             "Betriebsgröße {value} Beschäftigte ({source}) – Größenklasse {bands}.",
             value=num(size.weighted),
-            source=size.source,
+            source=_(size.source),
             bands=_band_label(bands, idx),
         ),
         severity="info",
@@ -110,7 +110,7 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
             url=URL_81,
             verified=pv.ok("no_qualification_aez_rate"),
         )
-        notes.append("Lehrgangskosten über § 81 Abs. 2 SGB III")
+        notes.append(_("Lehrgangskosten über § 81 Abs. 2 SGB III"))
     elif share > 0:
         below = pv.v("employer_share_waiver_firm_below")
         min_age = pv.v("employer_share_waiver_age")
@@ -138,7 +138,9 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
                     severity="info",
                     verified=ok,
                 )
-                notes.append(f"kein Arbeitgeberanteil (ab {min_age} J./schwerbehindert)")
+                notes.append(
+                    _("kein Arbeitgeberanteil (ab {min_age} J./schwerbehindert)", min_age=min_age)
+                )
             elif age is None and p.severely_disabled is not True:
                 b.add(
                     "age_waiver",
@@ -211,7 +213,7 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
                 ),
                 severity="info",
             )
-            notes.append(f"Strukturwandel +{ppt(spp)}")
+            notes.append(_("Strukturwandel +{spp}", spp=ppt(spp)))
     suffix = f" ({'; '.join(notes)})" if notes else ""
     fees = ctx.fees
     total = 0

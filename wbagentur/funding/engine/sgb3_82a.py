@@ -142,9 +142,12 @@ def _firm(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             "employer_pays",
             f.employer_pays_full_course,
             cite,
-            "Der Arbeitgeber muss die Lehrgangskosten "
-            "vollständig tragen; "
-            + ("das ist zugesagt." if f.employer_pays_full_course else "das ist nicht der Fall."),
+            _("Der Arbeitgeber muss die Lehrgangskosten vollständig tragen; ")
+            + (
+                _("das ist zugesagt.")
+                if f.employer_pays_full_course
+                else _("das ist nicht der Fall.")
+            ),
         )
 
 
@@ -277,8 +280,8 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
             "afbg_goal",
             True,
             cite,
-            "Kein Fortbildungsziel des Aufstiegs-BAföG."
-            + (" (Nicht angegeben – angenommen; Feld course.goal.)" if goal is None else ""),
+            _("Kein Fortbildungsziel des Aufstiegs-BAföG.")
+            + (_(" (Nicht angegeben – angenommen; Feld course.goal.)") if goal is None else ""),
             url=URL_22,
             assumed=goal is None,
         )
@@ -299,8 +302,8 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
             "azav_provider",
             c.azav_provider_approved,
             cite,
-            "Der Träger muss nach AZAV zugelassen sein; "
-            + ("zugelassen." if c.azav_provider_approved else "nicht zugelassen."),
+            _("Der Träger muss nach AZAV zugelassen sein; ")
+            + ("zugelassen." if c.azav_provider_approved else _("nicht zugelassen.")),
         )
     check_presumed_absent(
         b,
@@ -340,9 +343,12 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
             "apply_before_start",
             ok,
             cite,
-            f"Antrag am {fmt_date(c.application_date)}, Lehrgangsbeginn "
-            f"{fmt_date(c.start_date)}"
-            + ("." if ok else " – verspätet (nur bei unbilliger Härte)."),
+            _(
+                "Antrag am {value}, Lehrgangsbeginn {value2}",
+                value=fmt_date(c.application_date),
+                value2=fmt_date(c.start_date),
+            )
+            + ("." if ok else _(" – verspätet (nur bei unbilliger Härte).")),
         )
     elif ctx.ref < c.start_date:
         b.add(
@@ -441,7 +447,7 @@ def evaluate_sgb3_82a(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     body = aa_body(
         ctx.district,
         ctx.firm.district_key,
-        "Arbeitgeber-Service",
-        "Antrag des Arbeitgebers bei der Agentur am Sitz des Betriebs (§ 327 Abs. 3 SGB III).",
+        _("Arbeitgeber-Service"),
+        _("Antrag des Arbeitgebers bei der Agentur am Sitz des Betriebs (§ 327 Abs. 3 SGB III)."),
     )
     return b.finish(body)

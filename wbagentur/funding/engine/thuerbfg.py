@@ -51,24 +51,39 @@ def _quota(b: Builder, ctx: Ctx, pv: ParamView, year: int) -> None:
     small_max, medium_max = pv.v("quota_small_max"), pv.v("quota_medium_max")
     if heads <= small_max:
         limit = float(pv.v("quota_small_days"))
-        rule = f"bis {small_max} Beschäftigte: {num(limit)} Tage für alle zusammen"
+        rule = _(
+            "bis {small_max} Beschäftigte: {limit} Tage für alle zusammen",
+            small_max=small_max,
+            limit=num(limit),
+        )
     elif heads <= medium_max:
         limit = heads * pv.v("quota_medium_factor")
-        rule = (
-            f"{small_max + 1} bis {medium_max} Beschäftigte: Tage bis zur Hälfte der "
-            "Beschäftigtenzahl am 1. Januar"
+        rule = _(
+            "{low} bis {medium_max} Beschäftigte: Tage bis zur Hälfte der Beschäftigtenzahl am "
+            "1. Januar",
+            low=small_max + 1,
+            medium_max=medium_max,
         )
     else:
         limit = heads * pv.v("quota_large_factor")
-        rule = f"über {medium_max} Beschäftigte: Tage bis zur Beschäftigtenzahl am 1. Januar"
+        rule = _(
+            "über {medium_max} Beschäftigte: Tage bis zur Beschäftigtenzahl am 1. Januar",
+            medium_max=medium_max,
+        )
     if taken is None:
         b.add(
             "refusal_quota",
             None,
             cite,
-            f"Der Arbeitgeber darf ablehnen, wenn im Jahr {year} bereits "
-            f"{num(limit)} Freistellungstage genommen oder bewilligt sind ({rule}); Angabe fehlt "
-            "(thuerbfg.days_already_taken_by_colleagues_this_year)." + carry,
+            _(
+                "Der Arbeitgeber darf ablehnen, wenn im Jahr {year} bereits {limit} "
+                "Freistellungstage genommen oder bewilligt sind ({rule}); Angabe fehlt "
+                "(thuerbfg.days_already_taken_by_colleagues_this_year).",
+                year=year,
+                limit=num(limit),
+                rule=rule,
+            )
+            + carry,
             severity="info",
         )
     elif taken >= limit:
@@ -76,8 +91,14 @@ def _quota(b: Builder, ctx: Ctx, pv: ParamView, year: int) -> None:
             "refusal_quota",
             False,
             cite,
-            f"Im Jahr {year} sind bereits {num(taken)} Tage genommen/bewilligt; die "
-            f"Grenze von {num(limit)} Tagen ist erreicht ({rule}) – der Arbeitgeber darf ablehnen."
+            _(
+                "Im Jahr {year} sind bereits {taken} Tage genommen/bewilligt; die Grenze von "
+                "{limit} Tagen ist erreicht ({rule}) – der Arbeitgeber darf ablehnen.",
+                year=year,
+                taken=num(taken),
+                limit=num(limit),
+                rule=rule,
+            )
             + carry,
             severity="soft",
         )
@@ -141,8 +162,8 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "thuringia",
             ctx.in_thuringia,
             cite,
-            "Arbeitsstätte oder Betriebssitz muss in Thüringen liegen; "
-            + ("das ist der Fall." if ctx.in_thuringia else "das ist nicht der Fall."),
+            _("Arbeitsstätte oder Betriebssitz muss in Thüringen liegen; ")
+            + (_("das ist der Fall.") if ctx.in_thuringia else _("das ist nicht der Fall.")),
         )
     cite = "§ 3 Abs. 6 S. 1 ThürBfG"
     heads = ctx.size.heads
@@ -189,8 +210,8 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "recognised",
             c.thuerbfg_recognised,
             cite,
-            "Die Veranstaltung muss nach dem ThürBfG anerkannt sein; "
-            + ("sie ist anerkannt." if c.thuerbfg_recognised else "sie ist nicht anerkannt."),
+            _("Die Veranstaltung muss nach dem ThürBfG anerkannt sein; ")
+            + (_("sie ist anerkannt.") if c.thuerbfg_recognised else _("sie ist nicht anerkannt.")),
         )
     cite = "§ 3 Abs. 1 ThürBfG"
     apprentice = es == "apprentice"
@@ -213,11 +234,19 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "days",
             True,
             cite,
-            f"{pv.v('days_per_year')} Arbeitstage je Kalenderjahr bei {num(base)}-Tage-Woche, "
-            f"anteilig: {days} Tage bei {week}."
+            _(
+                "{value} Arbeitstage je Kalenderjahr bei {base}-Tage-Woche, anteilig: {days} Tage "
+                "bei {week}.",
+                value=pv.v("days_per_year"),
+                base=num(base),
+                days=days,
+                week=week,
+            )
             + (
-                " (Arbeitstage nicht angegeben – 5-Tage-Woche angenommen; "
-                "person.working_days_per_week.)"
+                _(
+                    " (Arbeitstage nicht angegeben – 5-Tage-Woche angenommen; "
+                    "person.working_days_per_week.)"
+                )
                 if assumed
                 else ""
             ),
@@ -277,9 +306,9 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
         "remaining_days",
         available > 0,
         cite,
-        f"Verfügbar im Jahr {year}: {num(days)} Tage"
-        + (f"{calc} = {num(max(0, available))} Tage." if calc else ".")
-        + ("" if available > 0 else " Der Anspruch für dieses Jahr ist ausgeschöpft."),
+        _("Verfügbar im Jahr {year}: {days} Tage", year=year, days=num(days))
+        + (_("{calc} = {value} Tage.", calc=calc, value=num(max(0, available))) if calc else ".")
+        + ("" if available > 0 else _(" Der Anspruch für dieses Jahr ist ausgeschöpft.")),
     )
     b.amount(
         "leave_days",
@@ -352,9 +381,14 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
                 "notice",
                 ok,
                 cite,
-                f"Antrag mindestens {notice // 7} Wochen vorher, also spätestens am "
-                f"{fmt_date(latest)}; gestellt am {fmt_date(tb.request_date)}"
-                + ("." if ok else " – zu spät, der Arbeitgeber darf ablehnen."),
+                _(
+                    "Antrag mindestens {value} Wochen vorher, also spätestens am {latest}; "
+                    "gestellt am {value2}",
+                    value=notice // 7,
+                    latest=fmt_date(latest),
+                    value2=fmt_date(tb.request_date),
+                )
+                + ("." if ok else _(" – zu spät, der Arbeitgeber darf ablehnen.")),
                 severity="soft",
             )
         elif ctx.ref <= latest:
@@ -381,10 +415,16 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
                 severity="soft",
             )
         b.step(
-            "Schriftlichen Antrag mit Anerkennungsbescheid der Veranstaltung beim Arbeitgeber "
-            "einreichen "
-            f"(spätestens {notice // 7} Wochen vor Beginn)"
-            + (f"; gestellt am {fmt_date(tb.request_date)}." if tb.request_date else "."),
+            _(
+                "Schriftlichen Antrag mit Anerkennungsbescheid der Veranstaltung beim Arbeitgeber "
+                "einreichen (spätestens {value} Wochen vor Beginn)",
+                value=notice // 7,
+            )
+            + (
+                _("; gestellt am {value}.", value=fmt_date(tb.request_date))
+                if tb.request_date
+                else "."
+            ),
             latest,
             "request",
         )
