@@ -282,6 +282,15 @@ def test_english_user_gets_english_explanations_from_the_api(client: Any) -> Non
     assert _amounts(ex1, "sgb3_82")["wage_subsidy"]["cents"] == 750_000
 
 
+def test_english_plausibility_warning(client: Any) -> None:
+    _english(client)
+    out = client.post("/api/foerdercheck", json=doc(EX1, course={"hours": 20000})).get_json()
+    assert (
+        "Plausibility: a course of 20000 hours is more than 10,000 hours; please check "
+        "(course.hours)." in out["warnings"]
+    )
+
+
 def test_english_parameter_labels() -> None:
     from wbagentur.funding.engine import i18n
     from wbagentur.funding.engine.param_specs import SPECS, label_of
