@@ -16,6 +16,8 @@ from tests.personas import TEST_PASSWORD
 
 SEED = Path(__file__).resolve().parents[2] / "migrations" / "data" / "20261121_funding_seed.json"
 SEED_V2 = SEED.with_name("20261206_funding_engine_v2.json")
+#: Later approved versions, each from its migration's frozen file (f17a00000001, funding00000001).
+LATER_VERSIONS = (SEED_V2, SEED.with_name("20261207_funding_afbg_income.json"))
 
 
 @pytest.fixture(autouse=True)
@@ -48,11 +50,11 @@ def funding_seed(live_app: Any, clean_db: Any) -> None:
                         decided_at=at,
                     )
                 )
-        # Engine 2.0 corrections (migration f17a00000001): approved '<key>.2' versions.
-        v2 = json.loads(SEED_V2.read_text(encoding="utf-8"))
-        at2 = datetime.fromisoformat(v2["decided_at"])
+        # Engine 2.0 corrections and the AFBG income allowances: later approved versions.
         ids = dict(db.session.execute(sa.select(FundingProgramme.code, FundingProgramme.id)).all())
-        for v in v2["versions"]:
+        later = [json.loads(path.read_text(encoding="utf-8")) for path in LATER_VERSIONS]
+        for v2, v in ((data, v) for data in later for v in data["versions"]):
+            at2 = datetime.fromisoformat(v2["decided_at"])
             db.session.add(
                 ParameterVersion(
                     programme_id=ids[v["programme"]],
