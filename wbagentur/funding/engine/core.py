@@ -26,7 +26,7 @@ from .esf import (
     evaluate_esf_weiterbildungsscheck,
 )
 from .firmsize import DEFAULT_WEIGHTS, firm_size
-from .i18n import _
+from .i18n import _, resolved
 from .inputs import CaseInput
 from .money import num
 from .param_specs import label_of
@@ -146,7 +146,7 @@ def _catalogue(
     return ParameterCatalogue(parameter_sets)
 
 
-def evaluate(
+def _evaluate(
     case: CaseInput,
     reference_date: date | None = None,
     parameter_sets: ParameterCatalogue | Iterable[ParameterSet | Mapping[str, Any]] | None = None,
@@ -219,3 +219,19 @@ def evaluate(
         routing=route(case, results, ref),
         geography=geography,
     )
+
+
+def evaluate(
+    case: CaseInput,
+    reference_date: date | None = None,
+    parameter_sets: ParameterCatalogue | Iterable[ParameterSet | Mapping[str, Any]] | None = None,
+) -> EvaluationResult:
+    """Evaluate all seven programmes for ``case``.
+
+    ``parameter_sets`` replaces the defaults completely: pass a prepared :class:`ParameterCatalogue`
+    (fastest), or an iterable of :class:`ParameterSet` objects or their dict form.
+    Raises ValueError if no reference date can be determined. Texts are written in the language
+    the i18n hook gives (German without one).
+    """
+    with resolved():
+        return _evaluate(case, reference_date, parameter_sets)
