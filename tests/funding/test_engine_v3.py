@@ -121,8 +121,11 @@ def test_section_82_shows_the_eu_sme_class_beside_its_own_bands(
     assert "Größenklassen von § 82 Abs. 2, 3 und 6 SGB III" in reason["text"]
 
 
-def test_sme_class_in_every_programme_whose_rate_depends_on_size(client: Any) -> None:
+def test_sme_class_in_every_programme_whose_rate_depends_on_size(client: Any, runner: Any) -> None:
     out = client.post("/api/foerdercheck", json=EX3).get_json()
+    cli = json.loads(runner.invoke(args=["funding", "check", "-"], input=json.dumps(EX3)).output)
+    assert _reason(cli, "sgb3_82", "sme_class") == _reason(out, "sgb3_82", "sme_class")
+    assert "EU-KMU-Klasse: mittleres Unternehmen" in _reason(out, "sgb3_82", "sme_class")["text"]
     with_class = {
         p["programme"]
         for p in out["programmes"]
@@ -377,3 +380,48 @@ def test_english_explanations_cover_every_programme(client: Any, document: dict)
         if GERMAN_WORDS.search(text):
             german.append(text)
     assert german == []
+
+
+def test_unit_cost_entered_in_the_catalogue_reaches_the_api_and_the_cli(
+    clean_app: Any, make_user: Any, client: Any, runner: Any
+) -> None:
+    # An administrator enters 25 € per participant hour (the figure the reference lacks), a
+    # second person approves it: EX1's 480 clock hours count 12,000 € wage costs, the grant is
+    # up to 50 % of 18,000 € = 9,000 € – in the API and the CLI.
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from wbagentur.accounts.models import User
+    from wbagentur.extensions import db
+    from wbagentur.funding import catalogue, services
+    from wbagentur.funding.models import FundingProgramme
+
+    admin, coordinator = make_user("admin"), make_user("coordinator")
+    with clean_app.app_context():
+        programme = db.session.scalar(
+            sa.select(FundingProgramme).where(FundingProgramme.code == AQ)
+        )
+        params = catalogue.effective_version(programme, date(2026, 11, 21)).params
+        params["wage_unit_cost_eur_per_hour"] = {
+            **params["wage_unit_cost_eur_per_hour"],
+            "value": 25,
+        }
+        version = services.propose_version(
+            db.session.get(User, admin.id),
+            programme,
+            valid_from=date(2022, 6, 20),
+            source="Testquelle Standardeinheitskosten",
+            source_url=None,
+            params=params,
+        )
+        services.approve_version(db.session.get(User, coordinator.id), version, "geprüft")
+        db.session.commit()
+    out = client.post("/api/foerdercheck", json=EX1).get_json()
+    assert _amounts(out, AQ)["eligible_wage_costs"]["cents"] == 1_200_000
+    assert _amounts(out, AQ)["grant"]["cents"] == 900_000
+    cli = json.loads(runner.invoke(args=["funding", "check", "-"], input=json.dumps(EX1)).output)
+    assert _amounts(cli, AQ) == _amounts(out, AQ)
+    assert any(
+        "„Standardeinheitskosten Personalausgaben je Stunde“ (25)" in w for w in out["warnings"]
+    )
