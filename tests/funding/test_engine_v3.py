@@ -425,3 +425,19 @@ def test_unit_cost_entered_in_the_catalogue_reaches_the_api_and_the_cli(
     assert any(
         "„Standardeinheitskosten Personalausgaben je Stunde“ (25)" in w for w in out["warnings"]
     )
+
+
+def test_public_result_page_shows_no_field_paths_in_further_programmes(clean_app: Any) -> None:
+    from flask import render_template_string
+
+    out = evaluate_document(doc(RESTRUCTURING, firm={"transfer_advice_by_agency": None}))
+    page = (
+        "{% from 'funding/_result.html' import render_result with context %}"
+        "{{ render_result(r, public=True) }}"
+    )
+    with clean_app.test_request_context("/"):
+        html = render_template_string(page, r=out)
+        advisor = render_template_string(page.replace("public=True", "public=False"), r=out)
+    assert "firm.transfer_advice_by_agency" in advisor  # the advisor learns which field is open
+    assert "firm.transfer_advice_by_agency" not in html
+    assert "von der Agentur für Arbeit beraten lassen" in html

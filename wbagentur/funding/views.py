@@ -165,9 +165,17 @@ def working_day_note(d: dict[str, Any]) -> str:
     return f" ({why} – letzter Arbeitstag davor: {iso_date_filter(d['last_working_day'])})"
 
 
+def public_text(text: str) -> str:
+    """An engine text without field paths and parameter keys (what a client may read)."""
+    from wbagentur.main.quickcheck import plain_text
+
+    return plain_text(text)
+
+
 @bp.app_context_processor
 def _funding_globals() -> dict[str, Any]:
     return {
+        "funding_public_text": public_text,
         "funding_status_labels": STATUS_LABELS,
         "funding_amount_text": amount_text,
         "funding_step_text": step_text,
