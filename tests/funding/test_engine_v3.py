@@ -441,3 +441,33 @@ def test_public_result_page_shows_no_field_paths_in_further_programmes(clean_app
     assert "firm.transfer_advice_by_agency" in advisor  # the advisor learns which field is open
     assert "firm.transfer_advice_by_agency" not in html
     assert "von der Agentur für Arbeit beraten lassen" in html
+
+
+def test_afbg_duration_of_zero_months_is_no_crash(client: Any) -> None:
+    # Found by the generated documents: assets were divided by a duration of 0 months.
+    zero = doc(MEISTER, course={"duration_months": 0})
+    response = client.post("/api/foerdercheck", json=zero)
+    assert response.status_code == 200
+    means = _reason(response.get_json(), "afbg", "means_test")
+    assert means["met"] is None
+    assert "Dauer fehlt" in means["text"]
+
+
+def test_result_page_in_english(clean_app: Any) -> None:
+    from flask import render_template_string, session
+    from flask_babel import refresh
+
+    page = (
+        "{% from 'funding/_result.html' import render_result with context %}{{ render_result(r) }}"
+    )
+    with clean_app.test_request_context("/"):
+        session["lang"] = "en"
+        refresh()
+        result = evaluate_document(MEISTER)  # built in the English request, like the API does
+        html = render_template_string(page, r=result)
+    assert "Employee qualification (§ 82 SGB III)" in html
+    assert "Maintenance grant after the means test: €247.00 a month" in html
+    assert "Grant towards the course fees: " in html
+    assert "up to €" in html
+    for german in ("bis zu", "monatlich", "Entscheidet", "Begründung"):
+        assert german not in html

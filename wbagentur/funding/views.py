@@ -87,29 +87,32 @@ def euro_filter(cents: int | None) -> str:
 
 @bp.app_template_filter("iso_datum")
 def iso_date_filter(value: str | None) -> str:
-    """'2027-01-10' → '10.01.2027'."""
+    """'2027-01-10' → '10.01.2027' (English: the ISO date itself)."""
     if not value:
         return "–"
+    if numbers.current_locale().startswith("en"):
+        return date.fromisoformat(value).isoformat()
     return date.fromisoformat(value).strftime("%d.%m.%Y")
 
 
 def amount_text(a: dict[str, Any]) -> str:
-    """One German line for an amount of the result document."""
+    """One line for an amount of the result document, in the request's language."""
     if a["unit"] == "days":
         value = a.get("value")
-        shown = "–" if value is None else numbers.format_number(value, "de") + " Tage"
+        shown = "–" if value is None else _("%(n)s Tage", n=numbers.format_number(value))
     elif a.get("cents") is None:
-        shown = "Angabe fehlt"
+        shown = _("Angabe fehlt")
     else:
-        shown = services.euro(a["cents"])
+        shown = numbers.format_money(a["cents"])
         if a["unit"] == "cent_per_month":
-            shown += " monatlich"
-    prefix = "bis zu " if a.get("up_to") and a.get("cents", a.get("value")) is not None else ""
-    return f"{a['label']}: {prefix}{shown} ({a['basis']})"
+            shown = _("%(amount)s monatlich", amount=shown)
+    if a.get("up_to") and a.get("cents", a.get("value")) is not None:
+        shown = _("bis zu %(amount)s", amount=shown)
+    return f"{a['label']}: {shown} ({a['basis']})"
 
 
 def step_text(s: dict[str, Any]) -> str:
-    due = f" – bis {iso_date_filter(s['due_date'])}" if s.get("due_date") else ""
+    due = _(" – bis %(date)s", date=iso_date_filter(s["due_date"])) if s.get("due_date") else ""
     return f"{s['text']}{due}{working_day_note(s)}"
 
 
@@ -162,7 +165,11 @@ def working_day_note(d: dict[str, Any]) -> str:
     why = d.get("due_date_non_working")
     if not why or not d.get("last_working_day"):
         return ""
-    return f" ({why} – letzter Arbeitstag davor: {iso_date_filter(d['last_working_day'])})"
+    return _(
+        " (%(why)s – letzter Arbeitstag davor: %(date)s)",
+        why=why,
+        date=iso_date_filter(d["last_working_day"]),
+    )
 
 
 def public_text(text: str) -> str:

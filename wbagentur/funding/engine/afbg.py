@@ -329,7 +329,9 @@ def _funding_months(ctx: Ctx, pv: ParamView) -> int | None:
         months = months_between(c.start_date, c.end_date)
     else:
         return None
-    return min(months, int(pv.v("max_funding_months_full_time")))
+    months = min(months, int(pv.v("max_funding_months_full_time")))
+    # A duration of 0 months (or a catalogue maximum of 0) cannot spread assets over months.
+    return months if months >= 1 else None
 
 
 def _value(pv: ParamView, key: str) -> Any:
