@@ -191,4 +191,5 @@ def test_programme_page_shows_parameter_labels_in_english(client, auth, make_use
     english = text_of(html_page(client.get("/verwaltung/foerderprogramme/1"), lang="en"))
     assert "Maximum amount" in english
     assert "Income limit (joint assessment)" in english
+    assert "€1,000.00" in english  # the value the English way too
     assert "Höchstbetrag" not in english

@@ -140,21 +140,21 @@ def engine_errors_to_form(form: Any, exc: services.InvalidInput) -> None:
 
 
 def param_value_text(key: str, value: Any) -> str:
-    """A parameter value the German way: rates as percent, amounts in euros, ja/nein."""
+    """A parameter value the locale's way: rates as percent, amounts in euros, ja/nein."""
     kind = SPECS[key].kind if key in SPECS else None
     if value is None:
-        return "nicht bekannt"
+        return _("nicht bekannt")
     if isinstance(value, bool):
-        return "ja" if value else "nein"
+        return _("ja") if value else _("nein")
     if kind in ("rate", "pp") and isinstance(value, (int, float)):
-        text = numbers.format_number(Decimal(str(value)) * 100, "de")
-        return f"{text} Prozentpunkte" if kind == "pp" else f"{text} %"
+        text = numbers.format_number(Decimal(str(value)) * 100)
+        return _("%(n)s Prozentpunkte", n=text) if kind == "pp" else f"{text} %"
     if kind == "eur" and isinstance(value, (int, float)):
-        return numbers.format_money(int(round(value * 100)), "de")
+        return numbers.format_money(int(round(value * 100)))
     if kind == "date" and isinstance(value, str):
         return iso_date_filter(value)
     if isinstance(value, (int, float)):
-        return numbers.format_number(value, "de")
+        return numbers.format_number(value)
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
