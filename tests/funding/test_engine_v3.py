@@ -358,7 +358,14 @@ CITATION = re.compile(r"§§? [^;()]*?(SGB III|SGB IX|SGB VI|AFBG|BAföG|ThürBf
 GERMAN_WORDS = re.compile(r"\b(der|die|das|und|nicht|ist|fehlt|für|mit|oder|bei|Angabe|Antrag)\b")
 
 
-@pytest.mark.parametrize("document", [EX1, EX3, EX8, MEISTER, RESTRUCTURING])
+LATE_CHEQUE = doc(
+    EX1,
+    person={"taxable_income_eur": 30000},
+    course={"application_date": "2027-01-20", "booking_date": "2027-01-05"},
+)
+
+
+@pytest.mark.parametrize("document", [EX1, EX3, EX8, MEISTER, RESTRUCTURING, LATE_CHEQUE])
 def test_english_explanations_cover_every_programme(client: Any, document: dict) -> None:
     _english(client)
     out = client.post("/api/foerdercheck", json=document).get_json()

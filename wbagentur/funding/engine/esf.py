@@ -222,7 +222,9 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
                 verified=False,
             )
     deadline = c.booking_date or c.start_date
-    deadline_what = "der verbindlichen Anmeldung" if c.booking_date else "dem Kursbeginn"
+    # "vor der verbindlichen Anmeldung" / "Stichtag (verbindliche Anmeldung)": two word forms.
+    deadline_what = _("der verbindlichen Anmeldung") if c.booking_date else _("dem Kursbeginn")
+    deadline_name = _("verbindlichen Anmeldung") if c.booking_date else _("Kursbeginn")
     if deadline is None:
         b.add(
             "apply_before_booking",
@@ -267,7 +269,7 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             _(
                 "Stichtag ({value}) war der {deadline}; ob der Antrag vorher gestellt wurde, ist "
                 "nicht angegeben (course.application_date).",
-                value=deadline_what[4:],
+                value=deadline_name,
                 deadline=fmt_date(deadline),
             ),
         )
