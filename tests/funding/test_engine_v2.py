@@ -450,7 +450,13 @@ def test_pointers_to_more_programmes(client: Any, runner: Any) -> None:
     )
     out = client.post("/api/foerdercheck", json=document).get_json()
     found = _pointers(out)
-    assert found["transfer"]["citation"] == "§§ 110, 111, 111a SGB III"
+    assert [
+        found[k]["citation"] for k in ("transfer_measures", "transfer_kug", "transfer_training")
+    ] == [
+        "§ 110 SGB III",
+        "§ 111 SGB III",
+        "§ 111a SGB III",
+    ]
     assert found["rehabilitation"]["citation"].startswith("§§ 112 ff. SGB III")
     assert (
         "Hessisches Gesetz über den Anspruch auf Bildungsurlaub"
@@ -458,7 +464,7 @@ def test_pointers_to_more_programmes(client: Any, runner: Any) -> None:
     )
     assert "Weiterbildungsstipendium" in found["weiterbildungsstipendium"]["title"]
     assert "31.12.2021 ausgelaufen" in found["bildungspraemie"]["text"]
-    assert any(h.startswith("Transferleistungen") for h in out["routing"]["hints"])
+    assert any(h.startswith("Transfermaßnahmen") for h in out["routing"]["hints"])
     cli = runner.invoke(args=["funding", "check", "-"], input=json.dumps(document))
     assert json.loads(cli.output)["routing"]["pointers"] == out["routing"]["pointers"]
 
@@ -505,17 +511,19 @@ def test_afbg_assets_above_the_allowance_reduce_the_unterhaltsbeitrag(
     client: Any, runner: Any
 ) -> None:
     # Need 442 + 380 + 102 + 35 + 60 = 1,019 €; assets 60,000 − 45,000 allowance (§ 17a AFBG)
-    # = 15,000 € over 24 months = 625 € a month → 394 € a month, 9,456 € over the course.
+    # = 15,000 € over 24 months = 625 € a month → 394 € a month, 9,456 € over the course; the
+    # income is not given, so the amounts stay "bis zu" and the reason names what is open.
     out = client.post("/api/foerdercheck", json=MEISTER_FULL_TIME).get_json()
     amounts = _afbg_amounts(out)
     assert amounts["maintenance_monthly"]["cents"] == 101_900
     assert amounts["asset_setoff_monthly"]["cents"] == 62_500
     assert amounts["maintenance_after_means_test_monthly"]["cents"] == 39_400
     assert amounts["maintenance_total"]["cents"] == 24 * 39_400
-    assert amounts["maintenance_total"]["up_to"] is True  # income is left to the authority
+    assert amounts["maintenance_total"]["up_to"] is True
     reason = next(r for r in _programme(out, "afbg")["reasons"] if r["rule"] == "afbg.means_test")
     assert reason["citation"] == "§§ 17, 17a AFBG i. V. m. §§ 21 ff., 26 ff. BAföG"
-    assert "Freibetrag nicht im Förderkatalog hinterlegt" in reason["text"]
+    assert "Einkommen fehlt (person.income_eur)" in reason["text"]
+    assert reason["met"] is None
     cli = runner.invoke(args=["funding", "check", "-"], input=json.dumps(MEISTER_FULL_TIME))
     assert _afbg_amounts(json.loads(cli.output))["maintenance_total"]["cents"] == 9_456_00
 
@@ -534,18 +542,92 @@ def test_afbg_allowances_for_partner_and_child_and_no_setoff_below() -> None:
     assert poor["asset_setoff_monthly"]["cents"] == 0
 
 
+#: Single participant earning 500 € a month during the course (§§ 21, 22 BAföG).
+MEISTER_WITH_INCOME = doc(MEISTER_FULL_TIME, person={"income_eur": 500})
+
+
+def test_afbg_own_income_above_the_allowance_reduces_the_unterhaltsbeitrag(
+    client: Any, runner: Any
+) -> None:
+    # § 17 AFBG with § 23 Abs. 1 S. 1 Nr. 1 BAföG: 353 € a month stay free, 500 − 353 = 147 €
+    # are set off; with the assets (625 €): 1,019 − 625 − 147 = 247 € a month, 24 × 247 =
+    # 5,928 € over the course – no longer "bis zu", everything the test needs is known.
+    out = evaluate_document(MEISTER_WITH_INCOME)
+    amounts = _afbg_amounts(out)
+    assert amounts["income_setoff_monthly"]["cents"] == 14_700
+    assert amounts["maintenance_after_means_test_monthly"]["cents"] == 24_700
+    assert amounts["maintenance_total"]["cents"] == 592_800
+    assert amounts["maintenance_total"]["up_to"] is False
+    reason = next(r for r in _programme(out, "afbg")["reasons"] if r["rule"] == "afbg.means_test")
+    assert reason["met"] is True
+    assert "247,00 € monatlich, 5.928,00 € über 24 Monate" in reason["text"]
+    assert reason["verified"] is False  # the BAföG allowances are not in the reference
+    assert any("„Einkommensfreibetrag Teilnehmende je Monat“ (353)" in w for w in out["warnings"])
+    assert client.post("/api/foerdercheck", json=MEISTER_WITH_INCOME).get_json() == out
+    cli = runner.invoke(args=["funding", "check", "-"], input=json.dumps(MEISTER_WITH_INCOME))
+    assert _afbg_amounts(json.loads(cli.output))["maintenance_total"]["cents"] == 592_800
+
+
+def test_afbg_partner_income_is_set_off_after_its_allowance_and_free_share(client: Any) -> None:
+    # Married, one child with Kindergeld, no assets; own income 1,500 € stays below 353 + 850 +
+    # 770 = 1,973 € (§ 23 Abs. 1 BAföG). Partner earns 3,000 €: allowance 1,690 + 770 = 2,460 €
+    # (§ 25 Abs. 1 Nr. 2, Abs. 3 Nr. 2); of the 540 € above it 50 % + 5 % per child stay free
+    # (§ 25 Abs. 4), 45 % = 243 € are set off. Need 1,019 + 235 + 235 = 1,489 € → 1,246 € a
+    # month, 29,904 € over 24 months.
+    family = doc(
+        MEISTER_FULL_TIME,
+        person={
+            "marital_status": "married",
+            "children": [{"birth_date": "2020-01-01"}],
+            "assets_eur": 0,
+            "income_eur": 1500,
+            "partner_income_eur": 3000,
+        },
+    )
+    out = client.post("/api/foerdercheck", json=family).get_json()
+    amounts = _afbg_amounts(out)
+    assert amounts["income_setoff_monthly"]["cents"] == 0
+    assert amounts["partner_income_setoff_monthly"]["cents"] == 24_300
+    assert amounts["maintenance_after_means_test_monthly"]["cents"] == 124_600
+    assert amounts["maintenance_total"]["cents"] == 2_990_400
+    assert amounts["maintenance_total"]["up_to"] is False
+    without = _afbg_amounts(evaluate_document(doc(family, person={"partner_income_eur": None})))
+    assert "partner_income_setoff_monthly" not in without
+    assert without["maintenance_total"]["up_to"] is True
+
+
+def test_afbg_income_allowance_before_1_august_2024_is_the_older_amount() -> None:
+    # A course starting on 01.07.2024 is decided by the version valid until 31.07.2024:
+    # 330 € free (§ 23 Abs. 1 S. 1 Nr. 1 BAföG a. F.), 500 − 330 = 170 € set off.
+    before = evaluate_document(
+        doc(
+            MEISTER_WITH_INCOME,
+            top={"reference_date": "2024-06-01"},
+            course={"start_date": "2024-07-01"},
+        )
+    )
+    after = evaluate_document(
+        doc(
+            MEISTER_WITH_INCOME,
+            top={"reference_date": "2024-06-01"},
+            course={"start_date": "2024-08-01"},
+        )
+    )
+    assert _afbg_amounts(before)["income_setoff_monthly"]["cents"] == 17_000
+    assert _afbg_amounts(after)["income_setoff_monthly"]["cents"] == 14_700
+
+
 def test_afbg_income_allowance_from_the_catalogue_reduces_monthly() -> None:
     from wbagentur.funding.engine import DEFAULT_PARAMETER_SETS
 
     sets = [ps.to_dict() for ps in DEFAULT_PARAMETER_SETS]
     for s in sets:
-        if s["version"] == "afbg@2024-08-01":
-            s["params"]["income_allowance_monthly_eur"] = {"value": 330, "verified": True}
+        if s["version"] == "afbg@2024-08-01.2":
+            s["params"]["income_allowance_monthly_eur"] = {"value": 400, "verified": True}
     document = doc(MEISTER_FULL_TIME, person={"income_eur": 500, "assets_eur": 0})
     amounts = _afbg_amounts(evaluate_document(document, parameter_sets=sets))
-    assert amounts["income_setoff_monthly"]["cents"] == 17_000
-    assert amounts["maintenance_after_means_test_monthly"]["cents"] == 101_900 - 17_000
-    assert amounts["maintenance_total"]["up_to"] is False
+    assert amounts["income_setoff_monthly"]["cents"] == 10_000
+    assert amounts["maintenance_after_means_test_monthly"]["cents"] == 101_900 - 10_000
 
 
 def test_afbg_amounts_are_versioned_at_1_august_2024() -> None:
@@ -563,7 +645,7 @@ def test_afbg_amounts_are_versioned_at_1_august_2024() -> None:
             course={"start_date": "2024-08-01"},
         )
     )
-    assert _programme(before, "afbg")["parameter_version"] == "afbg@2020-08-01.2"
-    assert _programme(after, "afbg")["parameter_version"] == "afbg@2024-08-01"
+    assert _programme(before, "afbg")["parameter_version"] == "afbg@2020-08-01.3"
+    assert _programme(after, "afbg")["parameter_version"] == "afbg@2024-08-01.2"
     assert any("„Grundbedarf je Monat“" in w for w in before["warnings"])
     assert not any("„Grundbedarf je Monat“" in w for w in after["warnings"])

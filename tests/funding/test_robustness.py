@@ -108,6 +108,7 @@ NUMBER_FIELDS = {
         "taxable_income_eur",
         "assets_eur",
         "income_eur",
+        "partner_income_eur",
         "net_pay_difference_monthly_eur",
         "working_days_per_week",
         "vocational_qualification_year",
@@ -138,12 +139,21 @@ ENUM_FIELDS = {
     ("person", "childcare_needed"): [True, False],
     ("person", "short_time_work_at_course_start"): [True, False],
     ("firm", "restructuring"): [True, False],
+    ("firm", "transfer_advice_by_agency"): [True, False],
+    ("person", "transfer_short_time_work"): [True, False],
+    ("person", "rehabilitation_need"): [True, False],
     ("firm", "linked_to_large_enterprise"): [True, False],
     ("course", "shortening_impossible_by_law"): [True, False],
 }
 MEISTER_FULL_TIME = {
     **EX6,
-    "person": {**EX6["person"], "assets_eur": 60000, "income_eur": 800},
+    "person": {
+        **EX6["person"],
+        "assets_eur": 60000,
+        "income_eur": 800,
+        "marital_status": "married",
+        "partner_income_eur": 2500,
+    },
     "course": {**EX6["course"], "mode": "full_time", "lessons_per_week": 30},
 }
 UMSCHULUNG = {
@@ -151,7 +161,18 @@ UMSCHULUNG = {
     "person": {**EX1["person"], "employment_status": "unemployed", "childcare_needed": True},
     "course": {**EX1["course"], "goal": "vocational_qualification", "regular_training_months": 36},
 }
-BASES = [EX1, EX6, EX8, MEISTER_FULL_TIME, UMSCHULUNG, {}]
+RESTRUCTURING = {
+    **EX1,
+    "firm": {**EX1["firm"], "restructuring": True, "transfer_advice_by_agency": True},
+    "person": {
+        **EX1["person"],
+        "employment_status": "threatened_by_unemployment",
+        "transfer_short_time_work": True,
+        "net_pay_difference_monthly_eur": 1500,
+    },
+    "course": {**EX1["course"], "employer_contribution_eur": 2000},
+}
+BASES = [EX1, EX6, EX8, MEISTER_FULL_TIME, UMSCHULUNG, RESTRUCTURING, {}]
 
 
 def _section(doc: dict[str, Any], name: str) -> dict[str, Any]:

@@ -179,3 +179,17 @@ def test_status_change_through_http_and_bad_input(client, auth, make_user, clean
     assert "Mittel erschöpft" in text
     public = text_of(html_page(client.get("/foerderkompass")))
     assert "ausgesetzt (Fördermittel ausgeschöpft)" in public
+
+
+def test_programme_page_shows_parameter_labels_in_english(client, auth, make_user):
+    # The catalogue's labels are translatable: an English administrator sees "Maximum amount"
+    # for cap_eur (Weiterbildungsscheck, seed order 1), a German one "Höchstbetrag".
+    auth.login(make_user("admin"))
+    german = text_of(html_page(client.get("/verwaltung/foerderprogramme/1")))
+    assert "Höchstbetrag" in german
+    assert client.post("/sprache", data={"lang": "en", "next": "/"}).status_code == 302
+    english = text_of(html_page(client.get("/verwaltung/foerderprogramme/1"), lang="en"))
+    assert "Maximum amount" in english
+    assert "Income limit (joint assessment)" in english
+    assert "€1,000.00" in english  # the value the English way too
+    assert "Höchstbetrag" not in english

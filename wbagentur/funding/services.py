@@ -31,6 +31,7 @@ from wbagentur.funding.engine import (
     evaluate,
     parse_parameter_set,
 )
+from wbagentur.funding.engine import i18n as engine_i18n
 from wbagentur.funding.engine.param_specs import validate_parameters
 from wbagentur.funding.engine.result import Builder
 from wbagentur.funding.engine.routing import route
@@ -247,7 +248,8 @@ def save_check(
 ) -> FundingCheck:
     """Run the check for ``case`` and store input, result and the parameter versions used."""
     case_input = parse_input(doc)
-    result = run_check(case_input, today).to_dict()
+    with engine_i18n.german():  # the case file is German for every reader
+        result = run_check(case_input, today).to_dict()
     eligible = [p["programme"] for p in result["programmes"] if p["status"] == "eligible"]
     check = FundingCheck(
         case_id=case.id,

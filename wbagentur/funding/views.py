@@ -87,29 +87,32 @@ def euro_filter(cents: int | None) -> str:
 
 @bp.app_template_filter("iso_datum")
 def iso_date_filter(value: str | None) -> str:
-    """'2027-01-10' → '10.01.2027'."""
+    """'2027-01-10' → '10.01.2027' (English: the ISO date itself)."""
     if not value:
         return "–"
+    if numbers.current_locale().startswith("en"):
+        return date.fromisoformat(value).isoformat()
     return date.fromisoformat(value).strftime("%d.%m.%Y")
 
 
 def amount_text(a: dict[str, Any]) -> str:
-    """One German line for an amount of the result document."""
+    """One line for an amount of the result document, in the request's language."""
     if a["unit"] == "days":
         value = a.get("value")
-        shown = "–" if value is None else numbers.format_number(value, "de") + " Tage"
+        shown = "–" if value is None else _("%(n)s Tage", n=numbers.format_number(value))
     elif a.get("cents") is None:
-        shown = "Angabe fehlt"
+        shown = _("Angabe fehlt")
     else:
-        shown = services.euro(a["cents"])
+        shown = numbers.format_money(a["cents"])
         if a["unit"] == "cent_per_month":
-            shown += " monatlich"
-    prefix = "bis zu " if a.get("up_to") and a.get("cents", a.get("value")) is not None else ""
-    return f"{a['label']}: {prefix}{shown} ({a['basis']})"
+            shown = _("%(amount)s monatlich", amount=shown)
+    if a.get("up_to") and a.get("cents", a.get("value")) is not None:
+        shown = _("bis zu %(amount)s", amount=shown)
+    return f"{a['label']}: {shown} ({a['basis']})"
 
 
 def step_text(s: dict[str, Any]) -> str:
-    due = f" – bis {iso_date_filter(s['due_date'])}" if s.get("due_date") else ""
+    due = _(" – bis %(date)s", date=iso_date_filter(s["due_date"])) if s.get("due_date") else ""
     return f"{s['text']}{due}{working_day_note(s)}"
 
 
@@ -137,21 +140,21 @@ def engine_errors_to_form(form: Any, exc: services.InvalidInput) -> None:
 
 
 def param_value_text(key: str, value: Any) -> str:
-    """A parameter value the German way: rates as percent, amounts in euros, ja/nein."""
+    """A parameter value the locale's way: rates as percent, amounts in euros, ja/nein."""
     kind = SPECS[key].kind if key in SPECS else None
     if value is None:
-        return "nicht bekannt"
+        return _("nicht bekannt")
     if isinstance(value, bool):
-        return "ja" if value else "nein"
+        return _("ja") if value else _("nein")
     if kind in ("rate", "pp") and isinstance(value, (int, float)):
-        text = numbers.format_number(Decimal(str(value)) * 100, "de")
-        return f"{text} Prozentpunkte" if kind == "pp" else f"{text} %"
+        text = numbers.format_number(Decimal(str(value)) * 100)
+        return _("%(n)s Prozentpunkte", n=text) if kind == "pp" else f"{text} %"
     if kind == "eur" and isinstance(value, (int, float)):
-        return numbers.format_money(int(round(value * 100)), "de")
+        return numbers.format_money(int(round(value * 100)))
     if kind == "date" and isinstance(value, str):
         return iso_date_filter(value)
     if isinstance(value, (int, float)):
-        return numbers.format_number(value, "de")
+        return numbers.format_number(value)
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
@@ -162,12 +165,24 @@ def working_day_note(d: dict[str, Any]) -> str:
     why = d.get("due_date_non_working")
     if not why or not d.get("last_working_day"):
         return ""
-    return f" ({why} – letzter Arbeitstag davor: {iso_date_filter(d['last_working_day'])})"
+    return _(
+        " (%(why)s – letzter Arbeitstag davor: %(date)s)",
+        why=why,
+        date=iso_date_filter(d["last_working_day"]),
+    )
+
+
+def public_text(text: str) -> str:
+    """An engine text without field paths and parameter keys (what a client may read)."""
+    from wbagentur.main.quickcheck import plain_text
+
+    return plain_text(text)
 
 
 @bp.app_context_processor
 def _funding_globals() -> dict[str, Any]:
     return {
+        "funding_public_text": public_text,
         "funding_status_labels": STATUS_LABELS,
         "funding_amount_text": amount_text,
         "funding_step_text": step_text,

@@ -9,16 +9,18 @@ The Unterhaltsbeitrag is income- and asset-dependent: the engine shows the maxim
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from .calendar import add_days, add_months, age_on
 from .context import Ctx
+from .i18n import N_, _
 from .money import apply_bp, eur, eur_to_cents, num, pct, rate_bp
 from .params import ParamView
 from .result import Builder, DecidingBody, ProgrammeResult
 
 __all__ = ["TITLE", "evaluate_afbg", "months_between"]
 
-TITLE = "Aufstiegs-BAföG (AFBG)"
+TITLE = N_("Aufstiegs-BAföG (AFBG)")
 URL = "https://www.gesetze-im-internet.de/afbg/"
 URL_2 = "https://www.gesetze-im-internet.de/afbg/__2.html"
 URL_10 = "https://www.gesetze-im-internet.de/afbg/__10.html"
@@ -58,7 +60,11 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
     )
     if mode is None:
         b.add(
-            "mode", None, "§ 2 Abs. 3 AFBG", "Voll- oder Teilzeit fehlt (course.mode).", url=URL_2
+            "mode",
+            None,
+            "§ 2 Abs. 3 AFBG",
+            _("Voll- oder Teilzeit fehlt (course.mode)."),
+            url=URL_2,
         )
     min_l = pv.v("min_lessons")
     min_s1 = pv.v("min_lessons_stage1_part_time")
@@ -68,20 +74,29 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
             "min_lessons",
             None,
             cite,
-            f"Mindestens {min_l} Unterrichtsstunden erforderlich; Stundenzahl fehlt "
-            "(course.hours).",
+            _(
+                "Mindestens {min_l} Unterrichtsstunden erforderlich; Stundenzahl fehlt "
+                "(course.hours).",
+                min_l=min_l,
+            ),
             url=URL_2,
         )
     else:
         need = min_s1 if (stage1 and mode == "part_time") else min_l
         met: bool | None = lessons >= need
         planned = num(round(lessons, 2))
-        text = f"Mindestens {need} UStd erforderlich; geplant sind {planned} UStd{unit_note}."
+        text = _(
+            "Mindestens {need} UStd erforderlich; geplant sind {planned} UStd{unit_note}.",
+            need=need,
+            planned=planned,
+            unit_note=unit_note,
+        )
         if not met and level is None and mode != "full_time" and lessons >= min_s1:
             met = None
-            text += (
-                f" Für Stufe-1-Lehrgänge in Teilzeit genügen {min_s1}; "
-                "Stufe fehlt (course.afbg_level)."
+            text += _(
+                " Für Stufe-1-Lehrgänge in Teilzeit genügen {min_s1}; Stufe fehlt "
+                "(course.afbg_level).",
+                min_s1=min_s1,
             )
         b.add("min_lessons", met, cite, text, url=URL_2)
     duration = c.duration_months
@@ -94,7 +109,7 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
             "duration",
             None,
             "§ 2 Abs. 3 AFBG",
-            "Die Dauer fehlt (course.duration_months oder course.start_date/end_date).",
+            _("Die Dauer fehlt (course.duration_months oder course.start_date/end_date)."),
             url=URL_2,
         )
     elif mode == "full_time":
@@ -103,16 +118,24 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
             "duration",
             duration <= max_m,
             "§ 2 Abs. 3 Nr. 1 AFBG",
-            f"Vollzeit: innerhalb von {max_m} Monaten; geplant sind {num(duration)} Monate.",
+            _(
+                "Vollzeit: innerhalb von {max_m} Monaten; geplant sind {duration} Monate.",
+                max_m=max_m,
+                duration=num(duration),
+            ),
             url=URL_2,
         )
     else:
         max_m = pv.v("part_time_max_months_stage1") if stage1 else pv.v("part_time_max_months")
         met_d: bool | None = duration <= max_m
-        text = f"Teilzeit: innerhalb von {max_m} Monaten; geplant sind {num(duration)} Monate."
+        text = _(
+            "Teilzeit: innerhalb von {max_m} Monaten; geplant sind {duration} Monate.",
+            max_m=max_m,
+            duration=num(duration),
+        )
         if level is None and duration <= max_m and duration > pv.v("part_time_max_months_stage1"):
             met_d = None
-            text += " Für Stufe 1 gelten 36 Monate; Stufe fehlt (course.afbg_level)."
+            text += _(" Für Stufe 1 gelten 36 Monate; Stufe fehlt (course.afbg_level).")
         b.add("duration", met_d, "§ 2 Abs. 3 Nr. 2 AFBG", text, url=URL_2)
     if mode == "full_time":
         need_w = pv.v("full_time_min_lessons_per_week")
@@ -122,8 +145,12 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
                 "intensity",
                 c.lessons_per_week >= need_w,
                 cite,
-                f"Vollzeit: in der Regel mindestens {need_w} UStd "
-                f"pro Woche; geplant sind {num(c.lessons_per_week)}.",
+                _(
+                    "Vollzeit: in der Regel mindestens {need_w} UStd pro Woche; geplant sind "
+                    "{value}.",
+                    need_w=need_w,
+                    value=num(c.lessons_per_week),
+                ),
                 url=URL_2,
             )
         elif lessons is not None and duration:
@@ -133,13 +160,19 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
                 "intensity",
                 True if ok else None,
                 cite,
-                f"Vollzeit: in der Regel mindestens {need_w} UStd pro "
-                f"Woche; rechnerisch rund {num(round(per_week, 1))} pro Kalenderwoche"
+                _(
+                    "Vollzeit: in der Regel mindestens {need_w} UStd pro Woche; rechnerisch rund "
+                    "{value} pro Kalenderwoche",
+                    need_w=need_w,
+                    value=num(round(per_week, 1)),
+                )
                 + (
                     "."
                     if ok
-                    else " – bitte UStd pro Unterrichtswoche laut Plan angeben "
-                    "(course.lessons_per_week)."
+                    else _(
+                        " – bitte UStd pro Unterrichtswoche laut Plan angeben "
+                        "(course.lessons_per_week)."
+                    )
                 ),
                 url=URL_2,
             )
@@ -148,8 +181,11 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
                 "intensity",
                 None,
                 cite,
-                f"Vollzeit: mindestens {need_w} UStd pro Woche; Angabe fehlt "
-                "(course.lessons_per_week).",
+                _(
+                    "Vollzeit: mindestens {need_w} UStd pro Woche; Angabe fehlt "
+                    "(course.lessons_per_week).",
+                    need_w=need_w,
+                ),
                 url=URL_2,
             )
     else:
@@ -164,8 +200,11 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
                 "intensity",
                 None,
                 cite,
-                f"Teilzeit: im Durchschnitt mindestens {need_m} UStd pro Monat; Angabe "
-                "fehlt (course.lessons_per_month).",
+                _(
+                    "Teilzeit: im Durchschnitt mindestens {need_m} UStd pro Monat; Angabe fehlt "
+                    "(course.lessons_per_month).",
+                    need_m=need_m,
+                ),
                 url=URL_2,
             )
         else:
@@ -173,9 +212,13 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView) -> None:  # noqa: C901
                 "intensity",
                 per_month >= need_m,
                 cite,
-                f"Teilzeit: im Durchschnitt mindestens {need_m} UStd pro "
-                f"Monat; {'rechnerisch ' if computed else ''}{num(round(per_month, 1))} UStd pro "
-                "Monat.",
+                _(
+                    "Teilzeit: im Durchschnitt mindestens {need_m} UStd pro Monat; "
+                    "{value}{value2} UStd pro Monat.",
+                    need_m=need_m,
+                    value="rechnerisch " if computed else "",
+                    value2=num(round(per_month, 1)),
+                ),
                 url=URL_2,
             )
 
@@ -195,22 +238,22 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
         if p.health_insurance in ("statutory_family", "none"):
             kvpv = 0
         else:
-            parts.append(f"{kvpv} € Kranken-/Pflegeversicherung")
-        parts.append(f"{pv.v('need_participant_extra_eur')} € AFBG-Zuschlag")
+            parts.append(_("{kvpv} € Kranken-/Pflegeversicherung", kvpv=kvpv))
+        parts.append(_("{value} € AFBG-Zuschlag", value=pv.v("need_participant_extra_eur")))
         total = basic + kvpv
         if p.marital_status in ("married", "civil_partnership"):
             total += pv.v("need_partner_eur")
-            parts.append(f"{pv.v('need_partner_eur')} € Ehe-/Lebenspartner")
+            parts.append(_("{value} € Ehe-/Lebenspartner", value=pv.v("need_partner_eur")))
         kg = [ch for ch in children if ch.receives_kindergeld is not False]
         if kg:
             total += pv.v("need_child_eur") * len(kg)
-            parts.append(f"{len(kg)} × {pv.v('need_child_eur')} € Kind(er)")
+            parts.append(_("{kg} × {value} € Kind(er)", kg=len(kg), value=pv.v("need_child_eur")))
         valid_from = date.fromisoformat(pv.ps.params["bafoeg_amounts_valid_from"].value)
         if on < valid_from:
             pv.v("bafoeg_amounts_valid_from")
         b.amount(
             "maintenance_monthly",
-            "Unterhaltsbeitrag (Höchstbedarf, Zuschuss)",
+            _("Unterhaltsbeitrag (Höchstbedarf, Zuschuss)"),
             " + ".join(parts),
             cents=eur_to_cents(total),
             unit="cent_per_month",
@@ -220,10 +263,11 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             "maintenance",
             None,
             "§ 10 Abs. 2 AFBG",
-            "Unterhaltsbeitrag bis zu "
-            f"{eur(eur_to_cents(total))} monatlich; einkommens- und vermögensabhängig, die "
-            "Anrechnung prüft die "
-            "Behörde.",
+            _(
+                "Unterhaltsbeitrag bis zu {value} monatlich; einkommens- und vermögensabhängig, "
+                "die Anrechnung prüft die Behörde.",
+                value=eur(eur_to_cents(total)),
+            ),
             severity="info",
             url=URL_10,
             verified=on >= valid_from,
@@ -235,7 +279,7 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             "maintenance",
             True,
             "§ 10 Abs. 2 AFBG",
-            "Kein Unterhaltsbeitrag bei Teilzeitmaßnahmen.",
+            _("Kein Unterhaltsbeitrag bei Teilzeitmaßnahmen."),
             severity="info",
             url=URL_10,
         )
@@ -250,8 +294,13 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             per = eur_to_cents(pv.v("childcare_monthly_eur"))
             b.amount(
                 "childcare_monthly",
-                "Kinderbetreuungszuschlag (Zuschuss)",
-                f"{young} × {eur(per)} je Kind unter {below} Jahren (alleinerziehend)",
+                _("Kinderbetreuungszuschlag (Zuschuss)"),
+                _(
+                    "{young} × {per} je Kind unter {below} Jahren (alleinerziehend)",
+                    young=young,
+                    per=eur(per),
+                    below=below,
+                ),
                 cents=young * per,
                 unit="cent_per_month",
             )
@@ -260,8 +309,12 @@ def _maintenance(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             "childcare",
             None,
             "§ 10 Abs. 3 AFBG",
-            f"Alleinerziehende erhalten {pv.v('childcare_monthly_eur')} € "
-            f"monatlich je Kind unter {below} Jahren; Angabe fehlt (person.single_parent).",
+            _(
+                "Alleinerziehende erhalten {value} € monatlich je Kind unter {below} Jahren; "
+                "Angabe fehlt (person.single_parent).",
+                value=pv.v("childcare_monthly_eur"),
+                below=below,
+            ),
             severity="info",
             url=URL_10,
         )
@@ -276,7 +329,98 @@ def _funding_months(ctx: Ctx, pv: ParamView) -> int | None:
         months = months_between(c.start_date, c.end_date)
     else:
         return None
-    return min(months, int(pv.v("max_funding_months_full_time")))
+    months = min(months, int(pv.v("max_funding_months_full_time")))
+    # A duration of 0 months (or a catalogue maximum of 0) cannot spread assets over months.
+    return months if months >= 1 else None
+
+
+def _value(pv: ParamView, key: str) -> Any:
+    """Value of ``key``, None when the version does not define it (older catalogue rows)."""
+    return pv.v(key) if pv.has(key) else None
+
+
+def _asset_allowance(pv: ParamView, partner: bool, children: int) -> tuple[int, list[str]]:
+    """§ 17a AFBG: allowance in cents and its parts as text."""
+    allowance = eur_to_cents(pv.v("asset_allowance_eur"))
+    parts = [eur(allowance)]
+    if partner:
+        allowance += eur_to_cents(pv.v("asset_allowance_partner_eur"))
+        parts.append(
+            _("{amount} Partner", amount=eur(eur_to_cents(pv.v("asset_allowance_partner_eur"))))
+        )
+    if children:
+        per = eur_to_cents(pv.v("asset_allowance_child_eur"))
+        allowance += children * per
+        parts.append(_("{n} × {amount} Kind(er)", n=children, amount=eur(per)))
+    return allowance, parts
+
+
+def _own_income_setoff(
+    b: Builder, ctx: Ctx, pv: ParamView, partner: bool, children: int
+) -> int | None:
+    """§ 17 AFBG with § 23 Abs. 1 BAföG: the participant's monthly income above the allowances
+    (for the participant, the spouse/partner and each child) is set off in full."""
+    p = ctx.person
+    if p.income_cents is None or _value(pv, "income_allowance_monthly_eur") is None:
+        return None
+    allowance = eur_to_cents(pv.v("income_allowance_monthly_eur"))
+    parts = [_("{amount} Teilnehmende", amount=eur(allowance))]
+    if partner and pv.has("income_allowance_partner_monthly_eur"):
+        extra = eur_to_cents(pv.v("income_allowance_partner_monthly_eur"))
+        allowance += extra
+        parts.append(_("{amount} Ehe-/Lebenspartner", amount=eur(extra)))
+    if children and pv.has("income_allowance_child_monthly_eur"):
+        per = eur_to_cents(pv.v("income_allowance_child_monthly_eur"))
+        allowance += children * per
+        parts.append(_("{n} × {amount} Kind(er)", n=children, amount=eur(per)))
+    setoff = max(0, p.income_cents - allowance)
+    b.amount(
+        "income_setoff_monthly",
+        _("Anrechnung Einkommen"),
+        _(
+            "{income} − Freibetrag {allowance} ({parts}; § 23 Abs. 1 BAföG)",
+            income=eur(p.income_cents),
+            allowance=eur(allowance),
+            parts=" + ".join(parts),
+        ),
+        cents=setoff,
+        unit="cent_per_month",
+    )
+    return setoff
+
+
+def _partner_income_setoff(b: Builder, ctx: Ctx, pv: ParamView, children: int) -> int | None:
+    """§ 17 AFBG with § 25 BAföG: of the spouse's/partner's monthly income above the allowance
+    (plus one per child) a share stays free (50 % + 5 % per child); the rest is set off."""
+    p = ctx.person
+    base = _value(pv, "partner_income_allowance_monthly_eur")
+    if p.partner_income_cents is None or base is None:
+        return None
+    allowance = eur_to_cents(base)
+    parts = [eur(allowance)]
+    if children and pv.has("partner_income_allowance_child_monthly_eur"):
+        per = eur_to_cents(pv.v("partner_income_allowance_child_monthly_eur"))
+        allowance += children * per
+        parts.append(_("{n} × {amount} Kind(er)", n=children, amount=eur(per)))
+    excess = max(0, p.partner_income_cents - allowance)
+    free_bp = rate_bp(_value(pv, "partner_income_free_share") or 0)
+    per_child_bp = rate_bp(_value(pv, "partner_income_free_share_per_child") or 0)
+    free_bp = min(10000, free_bp + children * per_child_bp)
+    setoff = excess - apply_bp(excess, free_bp)
+    b.amount(
+        "partner_income_setoff_monthly",
+        _("Anrechnung Einkommen Ehe-/Lebenspartner"),
+        _(
+            "({income} − Freibetrag {allowance}) × (100 % − {free} anrechnungsfrei; § 25 Abs. 1, "
+            "3, 4 BAföG)",
+            income=eur(p.partner_income_cents),
+            allowance=" + ".join(parts),
+            free=pct(free_bp),
+        ),
+        cents=setoff,
+        unit="cent_per_month",
+    )
+    return setoff
 
 
 def _means_test(b: Builder, ctx: Ctx, pv: ParamView, need: int, children: int) -> None:
@@ -286,84 +430,95 @@ def _means_test(b: Builder, ctx: Ctx, pv: ParamView, need: int, children: int) -
     cite = "§§ 17, 17a AFBG i. V. m. §§ 21 ff., 26 ff. BAföG"
     months = _funding_months(ctx, pv)
     partner = p.marital_status in ("married", "civil_partnership")
-    allowance = eur_to_cents(pv.v("asset_allowance_eur"))
-    parts = [eur(allowance)]
-    if partner:
-        allowance += eur_to_cents(pv.v("asset_allowance_partner_eur"))
-        parts.append(f"{eur(eur_to_cents(pv.v('asset_allowance_partner_eur')))} Partner")
-    if children:
-        per = eur_to_cents(pv.v("asset_allowance_child_eur"))
-        allowance += children * per
-        parts.append(f"{children} × {eur(per)} Kind(er)")
-    notes: list[str] = []
+    n_children = len(p.children or ())
+    allowance, parts = _asset_allowance(pv, partner, children)
+    missing: list[str] = []
     setoff = 0
-    known = True
     if p.assets_cents is None:
-        known = False
-        notes.append(f"Vermögen fehlt (person.assets_eur; Freibetrag {eur(allowance)})")
+        missing.append(
+            _("Vermögen fehlt (person.assets_eur; Freibetrag {amount})", amount=eur(allowance))
+        )
     elif months is None:
-        known = False
-        notes.append("Dauer fehlt (course.duration_months oder Beginn und Ende)")
+        missing.append(_("Dauer fehlt (course.duration_months oder Beginn und Ende)"))
     else:
-        excess = max(0, p.assets_cents - allowance)
-        asset_setoff = excess // months
+        asset_setoff = max(0, p.assets_cents - allowance) // months
         setoff += asset_setoff
         b.amount(
             "asset_setoff_monthly",
-            "Anrechnung Vermögen",
-            f"({eur(p.assets_cents)} − Freibetrag {' + '.join(parts)}) ÷ {months} Monate",
+            _("Anrechnung Vermögen"),
+            _(
+                "({assets} − Freibetrag {allowance}) ÷ {months} Monate (§ 17a AFBG, § 30 BAföG)",
+                assets=eur(p.assets_cents),
+                allowance=" + ".join(parts),
+                months=months,
+            ),
             cents=asset_setoff,
             unit="cent_per_month",
         )
-    income_allowance = pv.v("income_allowance_monthly_eur")
-    if p.income_cents is not None and income_allowance is not None:
-        income_setoff = max(0, p.income_cents - eur_to_cents(income_allowance))
-        setoff += income_setoff
-        b.amount(
-            "income_setoff_monthly",
-            "Anrechnung Einkommen",
-            f"{eur(p.income_cents)} − Freibetrag {eur(eur_to_cents(income_allowance))}",
-            cents=income_setoff,
-            unit="cent_per_month",
+    own = _own_income_setoff(b, ctx, pv, partner, n_children)
+    if own is None:
+        missing.append(
+            _("Einkommen fehlt (person.income_eur)")
+            if _value(pv, "income_allowance_monthly_eur") is not None
+            else _("Einkommensfreibetrag nicht im Förderkatalog hinterlegt")
         )
     else:
-        notes.append(
-            "Einkommen wird von der Behörde angerechnet"
-            + (
-                " (Freibetrag nicht im Förderkatalog hinterlegt)"
-                if income_allowance is None
-                else " (person.income_eur fehlt)"
-            )
-        )
+        setoff += own
+    if partner:
+        other = _partner_income_setoff(b, ctx, pv, n_children)
+        if other is None:
+            missing.append(_("Einkommen des Ehe-/Lebenspartners fehlt (person.partner_income_eur)"))
+        else:
+            setoff += other
     monthly = max(0, need - setoff)
-    if known:
+    complete = not missing
+    if p.assets_cents is not None and months is not None:
         b.amount(
             "maintenance_after_means_test_monthly",
-            "Unterhaltsbeitrag nach Anrechnung",
-            f"{eur(need)} Bedarf − {eur(setoff)} Anrechnung",
+            _("Unterhaltsbeitrag nach Anrechnung"),
+            _("{need} Bedarf − {setoff} Anrechnung", need=eur(need), setoff=eur(setoff)),
             cents=monthly,
             unit="cent_per_month",
-            up_to=income_allowance is None,
+            up_to=not complete,
         )
-    if known and months is not None:
         b.amount(
             "maintenance_total",
-            "Unterhaltsbeitrag über die Förderungsdauer",
-            f"{months} Monate × {eur(monthly)}",
+            _("Unterhaltsbeitrag über die Förderungsdauer"),
+            _("{months} Monate × {monthly}", months=months, monthly=eur(monthly)),
             cents=monthly * months,
-            up_to=income_allowance is None,
+            up_to=not complete,
         )
+    text = _(
+        "Vermögen über dem Freibetrag von {allowance} wird auf die Förderungsdauer verteilt "
+        "angerechnet, Einkommen über den Freibeträgen monatlich (Teilnehmende voll, Ehe-/"
+        "Lebenspartner nach Abzug des anrechnungsfreien Anteils).",
+        allowance=eur(allowance),
+    )
+    if missing:
+        text += " " + _("Offen: {items}.", items="; ".join(missing))
+    elif p.assets_cents is not None and months is not None:
+        text += " " + _(
+            "Anrechnung zusammen {setoff} monatlich: Unterhaltsbeitrag {monthly} monatlich, "
+            "{total} über {months} Monate.",
+            setoff=eur(setoff),
+            monthly=eur(monthly),
+            total=eur(monthly * months),
+            months=months,
+        )
+    income_keys = (
+        "income_allowance_monthly_eur",
+        "income_allowance_partner_monthly_eur",
+        "income_allowance_child_monthly_eur",
+        "partner_income_allowance_monthly_eur",
+    )
+    verified = all(pv.ok(k) for k in income_keys if pv.has(k)) or p.income_cents is None
     b.add(
         "means_test",
-        None if notes else True,
+        True if complete else None,
         cite,
-        (
-            f"Vermögen über dem Freibetrag von {eur(allowance)} wird auf die Förderungsdauer "
-            "verteilt angerechnet, Einkommen über dem Freibetrag monatlich."
-        )
-        + (" " + "; ".join(notes) + "." if notes else ""),
+        text,
         severity="info",
-        verified=pv.ok("income_allowance_monthly_eur") or p.income_cents is None,
+        verified=verified,
     )
 
 
@@ -375,8 +530,10 @@ def _amounts(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             "measure_contribution",
             None,
             "§ 12 Abs. 1 AFBG",
-            "Für den Maßnahmebeitrag fehlen die Lehrgangs- und "
-            "Prüfungsgebühren (course.course_fees_eur, course.exam_fees_eur).",
+            _(
+                "Für den Maßnahmebeitrag fehlen die Lehrgangs- und Prüfungsgebühren "
+                "(course.course_fees_eur, course.exam_fees_eur)."
+            ),
             severity="info",
             url=URL_12,
         )
@@ -386,33 +543,40 @@ def _amounts(b: Builder, ctx: Ctx, pv: ParamView) -> None:
         net = max(0, fees - contrib)
         base = min(cap, net)
         basis = f"{eur(fees)} Gebühren" + (
-            f" − {eur(contrib)} Arbeitgeberzuschuss" if contrib else ""
+            _(" − {contrib} Arbeitgeberzuschuss", contrib=eur(contrib)) if contrib else ""
         )
-        basis += f", höchstens {eur(cap)}"
+        basis += _(", höchstens {cap}", cap=eur(cap))
         grant_bp = rate_bp(pv.v("grant_rate"))
         grant = apply_bp(base, grant_bp)
         loan = base - grant
         remission = apply_bp(loan, rate_bp(pv.v("remission_rate")))
-        b.amount("cost_base", "Förderfähige Lehrgangs- und Prüfungsgebühren", basis, cents=base)
+        b.amount("cost_base", _("Förderfähige Lehrgangs- und Prüfungsgebühren"), basis, cents=base)
         b.amount(
-            "grant", "Zuschuss zum Maßnahmebeitrag", f"{pct(grant_bp)} von {eur(base)}", cents=grant
+            "grant",
+            _("Zuschuss zum Maßnahmebeitrag"),
+            _("{grant_bp} von {base}", grant_bp=pct(grant_bp), base=eur(base)),
+            cents=grant,
         )
         b.amount(
             "loan_offer",
-            "KfW-Darlehensangebot zum Maßnahmebeitrag",
-            f"{eur(base)} − {eur(grant)}",
+            _("KfW-Darlehensangebot zum Maßnahmebeitrag"),
+            _("{base} − {grant}", base=eur(base), grant=eur(grant)),
             cents=loan,
         )
         b.amount(
             "remission_on_passing",
-            "Erlass bei bestandener Prüfung",
-            f"{pct(rate_bp(pv.v('remission_rate')))} von {eur(loan)} Darlehen (§ 13b Abs. 1 AFBG)",
+            _("Erlass bei bestandener Prüfung"),
+            _(
+                "{value} von {loan} Darlehen (§ 13b Abs. 1 AFBG)",
+                value=pct(rate_bp(pv.v("remission_rate"))),
+                loan=eur(loan),
+            ),
             cents=remission,
         )
         b.amount(
             "non_repayable_fees",
-            "Nicht rückzahlbar auf die Gebühren (bei Bestehen)",
-            f"{eur(grant)} Zuschuss + {eur(remission)} Erlass",
+            _("Nicht rückzahlbar auf die Gebühren (bei Bestehen)"),
+            _("{grant} Zuschuss + {remission} Erlass", grant=eur(grant), remission=eur(remission)),
             cents=grant + remission,
         )
     material = c.meisterstueck_material_cents
@@ -424,20 +588,25 @@ def _amounts(b: Builder, ctx: Ctx, pv: ParamView) -> None:
         ms_grant = apply_bp(eligible, g_bp)
         b.amount(
             "meisterstueck_eligible",
-            "Meisterprüfungsprojekt – förderfähig",
-            f"{pct(share)} von {eur(material)} Materialkosten, höchstens {eur(cap)}",
+            _("Meisterprüfungsprojekt – förderfähig"),
+            _(
+                "{share} von {material} Materialkosten, höchstens {cap}",
+                share=pct(share),
+                material=eur(material),
+                cap=eur(cap),
+            ),
             cents=eligible,
         )
         b.amount(
             "meisterstueck_grant",
-            "Meisterprüfungsprojekt – Zuschuss",
-            f"{pct(g_bp)} von {eur(eligible)}",
+            _("Meisterprüfungsprojekt – Zuschuss"),
+            _("{g_bp} von {eligible}", g_bp=pct(g_bp), eligible=eur(eligible)),
             cents=ms_grant,
         )
         b.amount(
             "meisterstueck_loan",
-            "Meisterprüfungsprojekt – KfW-Darlehensangebot (kein Erlass)",
-            f"{eur(eligible)} − {eur(ms_grant)}",
+            _("Meisterprüfungsprojekt – KfW-Darlehensangebot (kein Erlass)"),
+            _("{eligible} − {ms_grant}", eligible=eur(eligible), ms_grant=eur(ms_grant)),
             cents=eligible - ms_grant,
         )
 
@@ -452,8 +621,10 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "goal",
             None,
             cite,
-            "Gefördert wird die Vorbereitung auf einen Fortbildungsabschluss (Meister, "
-            "Fachwirt, Techniker, Erzieher …); Ziel fehlt (course.goal).",
+            _(
+                "Gefördert wird die Vorbereitung auf einen Fortbildungsabschluss (Meister, "
+                "Fachwirt, Techniker, Erzieher …); Ziel fehlt (course.goal)."
+            ),
             url=URL_2,
         )
     elif c.goal != "afbg":
@@ -461,10 +632,11 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "goal",
             False,
             cite,
-            "Gefördert wird nur die Vorbereitung auf einen Fortbildungsabschluss nach BBiG/HwO "
-            "oder einen gleichwertigen Abschluss (Meister, Fachwirt, Techniker, Erzieher …); "
-            "dieser Lehrgang hat "
-            "ein anderes Ziel.",
+            _(
+                "Gefördert wird nur die Vorbereitung auf einen Fortbildungsabschluss nach "
+                "BBiG/HwO oder einen gleichwertigen Abschluss (Meister, Fachwirt, Techniker, "
+                "Erzieher …); dieser Lehrgang hat ein anderes Ziel."
+            ),
             url=URL_2,
         )
     else:
@@ -473,7 +645,10 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "goal",
             True,
             cite,
-            f"Der Lehrgang bereitet auf ein Fortbildungsziel nach § 2 AFBG vor{level}.",
+            _(
+                "Der Lehrgang bereitet auf ein Fortbildungsziel nach § 2 AFBG vor{level}.",
+                level=level,
+            ),
             url=URL_2,
         )
     hq = p.highest_qualification
@@ -484,16 +659,19 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "prior_qualification",
             False,
             cite,
-            "Wer bereits einen Master- oder höheren Hochschulabschluss hat, wird nicht gefördert.",
+            _(
+                "Wer bereits einen Master- oder höheren Hochschulabschluss hat, wird nicht "
+                "gefördert."
+            ),
         )
     else:
         b.add(
             "prior_qualification",
             True,
             cite,
-            "Kein Master- oder höherer Hochschulabschluss."
+            _("Kein Master- oder höherer Hochschulabschluss.")
             + (
-                " (Nicht angegeben – angenommen; Feld person.highest_qualification.)"
+                _(" (Nicht angegeben – angenommen; Feld person.highest_qualification.)")
                 if hq is None
                 else ""
             ),
@@ -505,7 +683,7 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         "residence",
         None,
         "§ 8 AFBG",
-        "Staatsangehörigkeit, Aufenthaltsstatus und Wohnsitz prüft die Behörde.",
+        _("Staatsangehörigkeit, Aufenthaltsstatus und Wohnsitz prüft die Behörde."),
         severity="info",
     )
     on = c.start_date or ctx.ref
@@ -516,47 +694,56 @@ def evaluate_afbg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     if end is None and c.start_date and c.duration_months:
         end = add_days(add_months(c.start_date, int(round(c.duration_months))), -1)
     b.step(
-        "Antrag beim Thüringer Landesverwaltungsamt (Referat 220) stellen – spätestens bis zum "
-        "Ende der Maßnahme "
-        "(§ 19 AFBG).",
+        _(
+            "Antrag beim Thüringer Landesverwaltungsamt (Referat 220) stellen – spätestens bis "
+            "zum Ende der Maßnahme (§ 19 AFBG)."
+        ),
         end,
         "application",
     )
     if c.mode == "full_time" and c.start_date is not None:
         month_end = add_days(add_months(c.start_date.replace(day=1), 1), -1)
         b.step(
-            "Für den Unterhaltsbeitrag bis Ende des Monats des Lehrgangsbeginns beantragen: er "
-            "wird frühestens ab "
-            "dem Antragsmonat gezahlt.",
+            _(
+                "Für den Unterhaltsbeitrag bis Ende des Monats des Lehrgangsbeginns beantragen: "
+                "er wird frühestens ab dem Antragsmonat gezahlt."
+            ),
             month_end,
             "application",
         )
     b.step(
-        "Darlehensangebot der KfW nach dem Bescheid prüfen und gegebenenfalls annehmen.",
+        _("Darlehensangebot der KfW nach dem Bescheid prüfen und gegebenenfalls annehmen."),
         None,
         "info",
     )
     b.step(
-        "Nach bestandener Prüfung den Erlass von 50 % des Gebührendarlehens bei der KfW "
-        "beantragen (§ 13b AFBG).",
+        _(
+            "Nach bestandener Prüfung den Erlass (50 %) des Gebührendarlehens bei der KfW "
+            "beantragen (§ 13b AFBG)."
+        ),
         None,
         "info",
     )
     b.exclude(
         "sgb3_82",
-        "§ 22 Abs. 1a SGB III: Lehrgänge zu AFBG-Fortbildungszielen sind von § 82 ausgeschlossen.",
+        _(
+            "§ 22 Abs. 1a SGB III: Lehrgänge zu AFBG-Fortbildungszielen sind von § 82 "
+            "ausgeschlossen."
+        ),
     )
-    b.exclude("sgb3_82a", "§ 3 Nr. 6 AFBG / § 22 Abs. 1a SGB III: nicht neben Qualifizierungsgeld.")
+    b.exclude(
+        "sgb3_82a", _("§ 3 Nr. 6 AFBG / § 22 Abs. 1a SGB III: nicht neben Qualifizierungsgeld.")
+    )
     b.exclude(
         "esf_weiterbildungsscheck",
-        "Aufstiegsfortbildungen sind vom Weiterbildungsscheck ausgenommen.",
+        _("Aufstiegsfortbildungen sind vom Weiterbildungsscheck ausgenommen."),
     )
-    note = "Zuständig nach Wohnsitz (§ 19a AFBG); Darlehen: KfW."
+    note = _("Zuständig nach Wohnsitz (§ 19a AFBG); Darlehen: KfW.")
     if ctx.person.residence_district_key and ctx.residence is None:
-        note += (
-            " Wohnsitz außerhalb Thüringens: zuständig ist das Amt für Ausbildungsförderung "
-            "des Wohnsitzlandes."
+        note += _(
+            " Wohnsitz außerhalb Thüringens: zuständig ist das Amt für Ausbildungsförderung des "
+            "Wohnsitzlandes."
         )
     return b.finish(
-        DecidingBody("Thüringer Landesverwaltungsamt, Referat 220, Weimar (Darlehen: KfW)", note)
+        DecidingBody(_("Thüringer Landesverwaltungsamt, Referat 220, Weimar (Darlehen: KfW)"), note)
     )

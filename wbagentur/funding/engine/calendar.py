@@ -8,6 +8,8 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date
 
+from .i18n import N_, _, current_language
+
 __all__ = [
     "add_days",
     "add_months",
@@ -66,7 +68,7 @@ def last_working_day_on_or_before(d: date) -> date:
     from wbagentur.referrals.rules import is_working_day
 
     day = d
-    for _ in range(14):  # never more than a long weekend with holidays
+    for _attempt in range(14):  # never more than a long weekend with holidays
         if is_working_day(day) or day == date.min:
             return day
         day = add_days(day, -1)
@@ -83,15 +85,17 @@ def age_on(birth_date: date, on: date) -> int:
 
 
 def fmt_date(d: date) -> str:
-    """German date format ``TT.MM.JJJJ``."""
+    """Date as ``TT.MM.JJJJ`` (English: ISO ``YYYY-MM-DD``, unambiguous for every reader)."""
+    if current_language() == "en":
+        return d.isoformat()
     return f"{d.day:02d}.{d.month:02d}.{d.year}"
 
 
-_WEEKEND = {5: "Samstag", 6: "Sonntag"}
+_WEEKEND = {5: N_("Samstag"), 6: N_("Sonntag")}
 
 
 def non_working_label(d: date) -> str | None:
     """``None`` for a Thuringian working day, else why not (Samstag, Sonntag, Feiertag)."""
     if last_working_day_on_or_before(d) == d:
         return None
-    return _WEEKEND.get(d.weekday(), "gesetzlicher Feiertag in Thüringen")
+    return _(_WEEKEND.get(d.weekday(), N_("gesetzlicher Feiertag in Thüringen")))

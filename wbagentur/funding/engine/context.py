@@ -7,19 +7,30 @@ from datetime import date
 from .calendar import age_on
 from .firmsize import FirmSize
 from .geo import District, lookup_district
+from .i18n import N_, _
 from .inputs import CaseInput
 from .result import DecidingBody
 
 __all__ = ["Ctx", "aa_body", "EMPLOYMENT_LABELS"]
 
-EMPLOYMENT_LABELS = {
-    "employed": "beschäftigt",
-    "unemployed": "arbeitslos",
-    "threatened_by_unemployment": "von Arbeitslosigkeit bedroht",
-    "apprentice": "in Ausbildung",
-    "self_employed": "selbstständig",
-    "not_employed": "nicht erwerbstätig",
-}
+
+class _Translated(dict[str, str]):
+    """A label table whose values are translated when read."""
+
+    def __getitem__(self, key: str) -> str:
+        return _(super().__getitem__(key))
+
+
+EMPLOYMENT_LABELS = _Translated(
+    {
+        "employed": N_("beschäftigt"),
+        "unemployed": N_("arbeitslos"),
+        "threatened_by_unemployment": N_("von Arbeitslosigkeit bedroht"),
+        "apprentice": N_("in Ausbildung"),
+        "self_employed": N_("selbstständig"),
+        "not_employed": N_("nicht erwerbstätig"),
+    }
+)
 
 
 class Ctx:
@@ -81,15 +92,21 @@ def aa_body(
     if district is not None:
         return DecidingBody(
             f"{district.agency} ({service})",
-            f"{note} Betriebssitz: {district.name} ({district.region}).",
+            note
+            + " "
+            + _("Betriebssitz: {name} ({region}).", name=district.name, region=district.region),
         )
     if district_key is not None:
         return DecidingBody(
-            f"Agentur für Arbeit am Betriebssitz ({service})",
-            f"{note} Kreisschlüssel {district_key} liegt nicht in Thüringen.",
+            _("Agentur für Arbeit am Betriebssitz ({service})", service=service),
+            note + " " + _("Kreisschlüssel {key} liegt nicht in Thüringen.", key=district_key),
         )
     return DecidingBody(
-        f"Agentur für Arbeit ({service})",
-        f"{note} Zuständige Agentur nicht bestimmbar: Kreisschlüssel des Betriebs fehlt "
-        "(firm.district_key).",
+        _("Agentur für Arbeit ({service})", service=service),
+        note
+        + " "
+        + _(
+            "Zuständige Agentur nicht bestimmbar: Kreisschlüssel des Betriebs fehlt "
+            "(firm.district_key)."
+        ),
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from .afbg import TITLE as AFBG_TITLE
 from .afbg import evaluate_afbg
+from .calendar import fmt_date
 from .context import Ctx
 from .decisive import Decisive, decisive_date
 from .defaults import DEFAULT_CATALOGUE
@@ -25,6 +26,7 @@ from .esf import (
     evaluate_esf_weiterbildungsscheck,
 )
 from .firmsize import DEFAULT_WEIGHTS, firm_size
+from .i18n import _, resolved
 from .inputs import CaseInput
 from .money import num
 from .param_specs import label_of
@@ -43,7 +45,7 @@ from .thuerbfg import evaluate_thuerbfg
 
 __all__ = ["ENGINE_VERSION", "PROGRAMME_CODES", "evaluate"]
 
-ENGINE_VERSION = "2.0.0"
+ENGINE_VERSION = "2.1.0"
 
 Rule = Callable[[Ctx, ParamView], ProgrammeResult]
 
@@ -67,15 +69,21 @@ def _unverified_warning(version: str, key: str, p: Param) -> str:
     """German warning naming an unverified parameter by its label (never its key)."""
     value = p.value
     if isinstance(value, bool):
-        shown = " (ja)" if value else " (nein)"
+        shown = " ({})".format(_("ja") if value else _("nein"))
     elif isinstance(value, (int, float)):
         shown = f" ({num(value)})"
     else:
         shown = ""
     note = f" – {p.note}" if p.note else ""
     programme = version.split("@", 1)[0]
-    title = PROGRAMMES[programme][0] if programme in PROGRAMMES else programme
-    return f"Ungeprüfter Wert „{label_of(key)}“{shown} verwendet ({title}){note}"
+    title = _(PROGRAMMES[programme][0]) if programme in PROGRAMMES else programme
+    return _(
+        "Ungeprüfter Wert „{label}“{shown} verwendet ({title}){note}",
+        label=label_of(key),
+        shown=shown,
+        title=title,
+        note=note,
+    )
 
 
 def _with_decisive(pr: ProgrammeResult, d: Decisive) -> ProgrammeResult:
@@ -100,25 +108,32 @@ def _missing(code: str, title: str, on: date, cat: ParameterCatalogue) -> Progra
         b.add(
             "in_force",
             False,
-            "Rechtsgrundlage",
-            f"Das Programm gilt erst ab {start.strftime('%d.%m.%Y')}; "
-            f"maßgeblicher Tag ist der {on.strftime('%d.%m.%Y')}.",
+            _("Rechtsgrundlage"),
+            _(
+                "Das Programm gilt erst ab {start}; maßgeblicher Tag ist der {on}.",
+                start=fmt_date(start),
+                on=fmt_date(on),
+            ),
         )
     else:
         earliest = cat.earliest(code)
         extra = (
-            f" (früheste hinterlegte Fassung ab {earliest.strftime('%d.%m.%Y')})"
+            _(" (früheste hinterlegte Fassung ab {date})", date=fmt_date(earliest))
             if earliest
             else ""
         )
         b.add(
             "parameters",
             None,
-            "Parameterkatalog",
-            f"Für den {on.strftime('%d.%m.%Y')} ist keine Fassung der "
-            f"Förderregeln hinterlegt{extra}; bitte den Förderkatalog prüfen.",
+            _("Parameterkatalog"),
+            _(
+                "Für den {on} ist keine Fassung der Förderregeln hinterlegt{extra}; bitte den "
+                "Förderkatalog prüfen.",
+                on=fmt_date(on),
+                extra=extra,
+            ),
         )
-    return b.finish(DecidingBody("—", "Keine Prüfung möglich."))
+    return b.finish(DecidingBody("—", _("Keine Prüfung möglich.")))
 
 
 def _catalogue(
@@ -131,7 +146,7 @@ def _catalogue(
     return ParameterCatalogue(parameter_sets)
 
 
-def evaluate(
+def _evaluate(
     case: CaseInput,
     reference_date: date | None = None,
     parameter_sets: ParameterCatalogue | Iterable[ParameterSet | Mapping[str, Any]] | None = None,
@@ -171,8 +186,12 @@ def evaluate(
     warnings.extend(implausible(case, ref))
     if c.hours is not None and c.hours_unit is None:
         warnings.append(
-            f"Einheit der Stundenangabe ({num(c.hours)}) unbekannt (course.hours_unit): § 82/§ 82a "
-            "zählen die Angabe laut Maßnahmezulassung, das AFBG zählt sie als Unterrichtsstunden."
+            _(
+                "Einheit der Stundenangabe ({hours}) unbekannt (course.hours_unit): § 82/§ 82a "
+                "zählen die Angabe laut Maßnahmezulassung, das AFBG zählt sie als "
+                "Unterrichtsstunden.",
+                hours=num(c.hours),
+            )
         )
     if (
         case.firm.staff
@@ -180,9 +199,12 @@ def evaluate(
         and ctx.size.own_weighted != case.firm.headcount
     ):
         warnings.append(
-            f"firm.headcount ({num(case.firm.headcount)}) weicht von der gewichteten "
-            "Beschäftigtenliste "
-            f"({num(ctx.size.own_weighted or 0)}) ab; verwendet wird die Liste."
+            _(
+                "firm.headcount ({headcount}) weicht von der gewichteten Beschäftigtenliste "
+                "({weighted}) ab; verwendet wird die Liste.",
+                headcount=num(case.firm.headcount),
+                weighted=num(ctx.size.own_weighted or 0),
+            )
         )
     for version, key, p in used:
         warnings.append(_unverified_warning(version, key, p))
@@ -197,3 +219,19 @@ def evaluate(
         routing=route(case, results, ref),
         geography=geography,
     )
+
+
+def evaluate(
+    case: CaseInput,
+    reference_date: date | None = None,
+    parameter_sets: ParameterCatalogue | Iterable[ParameterSet | Mapping[str, Any]] | None = None,
+) -> EvaluationResult:
+    """Evaluate all seven programmes for ``case``.
+
+    ``parameter_sets`` replaces the defaults completely: pass a prepared :class:`ParameterCatalogue`
+    (fastest), or an iterable of :class:`ParameterSet` objects or their dict form.
+    Raises ValueError if no reference date can be determined. Texts are written in the language
+    the i18n hook gives (German without one).
+    """
+    with resolved():
+        return _evaluate(case, reference_date, parameter_sets)

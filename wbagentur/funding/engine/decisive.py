@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .calendar import fmt_date
+from .i18n import N_, _
 from .inputs import CaseInput
 
 __all__ = ["Decisive", "decisive_date"]
@@ -36,11 +37,11 @@ CITE_AFBG = "AFBG (Beginn der Maßnahme)"
 CITE_TBFG = "§ 6 ThürBfG (Beginn der Veranstaltung)"
 
 _LABELS = {
-    "award": "Bewilligung",
-    "start": "Maßnahmebeginn",
-    "application": "Antrag",
-    "request": "Antrag auf Freistellung",
-    "reference": "Stichtag der Prüfung",
+    "award": N_("Bewilligung"),
+    "start": N_("Maßnahmebeginn"),
+    "application": N_("Antrag"),
+    "request": N_("Antrag auf Freistellung"),
+    "reference": N_("Stichtag der Prüfung"),
 }
 
 
@@ -54,15 +55,17 @@ class Decisive:
 
     @property
     def label(self) -> str:
-        """German name of the date (``Bewilligung``, ``Maßnahmebeginn`` …)."""
-        return _LABELS[self.basis]
+        """Name of the date (``Bewilligung``, ``Maßnahmebeginn`` …) in the current language."""
+        return _(_LABELS[self.basis])
 
     def text(self, version: str | None) -> str:
-        """German sentence for the result."""
-        used = f"; angewandt wird die Fassung {version}" if version else ""
-        return (
-            f"Maßgeblich für die anzuwendende Fassung ist der Tag der {self.label} "
-            f"({fmt_date(self.date)}){used}."
+        """Sentence for the result."""
+        used = _("; angewandt wird die Fassung {version}", version=version) if version else ""
+        return _(
+            "Maßgeblich für die anzuwendende Fassung ist der Tag der {label} ({date}){used}.",
+            label=self.label,
+            date=fmt_date(self.date),
+            used=used,
         )
 
     def to_dict(self) -> dict[str, str]:

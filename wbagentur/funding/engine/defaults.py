@@ -201,30 +201,68 @@ SGB3_81_2023 = ParameterSet(
     },
 )
 
+BAFOEG_TEXT = (
+    "Wert aus dem konsolidierten BAföG-Text (gesetze-im-internet.de, Stand 16.04.2026); in der "
+    "Referenz nicht beziffert – ungeprüft."
+)
+BAFOEG_OLD = (
+    "Wert der Fassung vom 01.08.2022 bis 31.07.2024 (27. BAföG-Änderungsgesetz); vor dem "
+    "01.08.2022 galten niedrigere Beträge – ungeprüft."
+)
 _MEANS = {
     "max_funding_months_full_time": P(24, True, "§ 11 Abs. 1 AFBG"),
-    "asset_allowance_eur": P(45000, True, "§ 17a AFBG"),
-    "asset_allowance_partner_eur": P(2300, True, "§ 17a AFBG"),
-    "asset_allowance_child_eur": P(2300, True, "§ 17a AFBG"),
+    "asset_allowance_eur": P(45000, True, "§ 17a Abs. 1 Nr. 1 AFBG"),
+    "asset_allowance_partner_eur": P(2300, True, "§ 17a Abs. 1 Nr. 2 AFBG"),
+    "asset_allowance_child_eur": P(2300, True, "§ 17a Abs. 1 Nr. 3 AFBG"),
+    "partner_income_free_share": P(0.5, True, "§ 17 AFBG i. V. m. § 25 Abs. 4 Nr. 1 BAföG"),
+    "partner_income_free_share_per_child": P(
+        0.05, True, "§ 17 AFBG i. V. m. § 25 Abs. 4 Nr. 2 BAföG"
+    ),
+}
+#: Income allowances (§ 17 AFBG with §§ 23, 25 BAföG) before and from 01.08.2024.
+_INCOME_OLD = {
     "income_allowance_monthly_eur": P(
-        None,
-        False,
-        "§ 17 AFBG i. V. m. § 23 BAföG",
-        "Freibetrag vom Einkommen der teilnehmenden Person nicht hinterlegt – ungeprüft; ohne "
-        "Wert rechnet nur die Behörde an.",
+        330, False, "§ 17 AFBG i. V. m. § 23 Abs. 1 S. 1 Nr. 1 BAföG a. F.", BAFOEG_OLD
+    ),
+    "income_allowance_partner_monthly_eur": P(
+        805, False, "§ 17 AFBG i. V. m. § 23 Abs. 1 S. 1 Nr. 2 BAföG a. F.", BAFOEG_OLD
+    ),
+    "income_allowance_child_monthly_eur": P(
+        730, False, "§ 17 AFBG i. V. m. § 23 Abs. 1 S. 1 Nr. 3 BAföG a. F.", BAFOEG_OLD
     ),
     "partner_income_allowance_monthly_eur": P(
-        None,
+        1605, False, "§ 17 AFBG i. V. m. § 25 Abs. 1 Nr. 2 BAföG a. F.", BAFOEG_OLD
+    ),
+    "partner_income_allowance_child_monthly_eur": P(
+        730, False, "§ 17 AFBG i. V. m. § 25 Abs. 3 Nr. 2 BAföG a. F.", BAFOEG_OLD
+    ),
+}
+_INCOME_2024 = {
+    "income_allowance_monthly_eur": P(
+        353,
         False,
-        "§ 17 AFBG i. V. m. § 25 BAföG",
-        "Freibetrag vom Einkommen des Ehe-/Lebenspartners nicht hinterlegt – ungeprüft.",
+        "§ 17 AFBG i. V. m. § 23 Abs. 1 S. 1 Nr. 1 BAföG",
+        BAFOEG_TEXT + " Der Betrag folgt nach § 23 Abs. 6 BAföG der Minijob-Grenze "
+        "(Bekanntmachung zum 1. Januar).",
+    ),
+    "income_allowance_partner_monthly_eur": P(
+        850, False, "§ 17 AFBG i. V. m. § 23 Abs. 1 S. 1 Nr. 2 BAföG", BAFOEG_TEXT
+    ),
+    "income_allowance_child_monthly_eur": P(
+        770, False, "§ 17 AFBG i. V. m. § 23 Abs. 1 S. 1 Nr. 3 BAföG", BAFOEG_TEXT
+    ),
+    "partner_income_allowance_monthly_eur": P(
+        1690, False, "§ 17 AFBG i. V. m. § 25 Abs. 1 Nr. 2 BAföG", BAFOEG_TEXT
+    ),
+    "partner_income_allowance_child_monthly_eur": P(
+        770, False, "§ 17 AFBG i. V. m. § 25 Abs. 3 Nr. 2 BAföG", BAFOEG_TEXT
     ),
 }
 _OLD_NEED = "Bedarfssätze vor dem 01.08.2024 nicht hinterlegt (hier die ab 01.08.2024) – ungeprüft."
 
 AFBG_2020 = ParameterSet(
     programme="afbg",
-    version="afbg@2020-08-01.2",
+    version="afbg@2020-08-01.3",
     valid_from=date(2020, 8, 1),
     valid_to=date(2024, 7, 31),
     source="Aufstiegsfortbildungsförderungsgesetz (AFBG), zuletzt geändert durch "
@@ -261,13 +299,14 @@ AFBG_2020 = ParameterSet(
         "childcare_monthly_eur": P(150, True, "§ 10 Abs. 3 AFBG"),
         "childcare_child_age_below": P(14, True, "§ 10 Abs. 3 AFBG"),
         **_MEANS,
+        **_INCOME_OLD,
     },
 )
 
 #: From 1.8.2024 (29. BAföG-Änderungsgesetz): the BAföG amounts of 25.07.2024 [S7][H].
 AFBG_2024 = dataclasses.replace(
     AFBG_2020,
-    version="afbg@2024-08-01",
+    version="afbg@2024-08-01.2",
     valid_from=date(2024, 8, 1),
     valid_to=None,
     params={
@@ -277,6 +316,7 @@ AFBG_2024 = dataclasses.replace(
         "need_kv_eur": P(102, True, "§ 13a BAföG", "Gruppe nach § 13a Abs. 1 BAföG [M]"),
         "need_pv_eur": P(35, True, "§ 13a BAföG", "Gruppe nach § 13a Abs. 1 BAföG [M]"),
         "bafoeg_amounts_valid_from": P("2024-08-01", True, "BAföG § 13 Stand 25.07.2024"),
+        **_INCOME_2024,
     },
 )
 

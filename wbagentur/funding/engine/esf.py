@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .calendar import add_days, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx
+from .i18n import N_, _
 from .money import apply_bp, eur, eur_to_cents, num, pct, rate_bp
 from .params import ParamView
 from .result import Builder, DecidingBody, ProgrammeResult
@@ -22,8 +23,8 @@ __all__ = [
     "evaluate_esf_weiterbildungsscheck",
 ]
 
-TITLE_WBS = "ESF Plus Weiterbildungsscheck Thüringen"
-TITLE_AQ = "ESF Plus Berufliche Anpassungsqualifizierung Thüringen"
+TITLE_WBS = N_("ESF Plus Weiterbildungsscheck Thüringen")
+TITLE_AQ = N_("ESF Plus Berufliche Anpassungsqualifizierung Thüringen")
 URL = (
     "https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/Land/Thueringen/"
     "fachkraefte-weiterbildungsrichtlinie.html"
@@ -31,17 +32,30 @@ URL = (
 RL = "Fachkräfte- und Weiterbildungsrichtlinie"
 #: Weiterbildungsscheck and Anpassungsqualifizierung fund the same course costs from one ESF+
 #: guideline: never both on the same costs (funding-rules.md § 11).
-NOT_SAME_COSTS_ESF = (
+NOT_SAME_COSTS_ESF = N_(
     "Weiterbildungsscheck und Anpassungsqualifizierung nicht für dieselben Lehrgangskosten "
     "(Fachkräfte- und Weiterbildungsrichtlinie; Art. 63 Abs. 9 VO (EU) 2021/1060)."
 )
 
-BODY = DecidingBody(
-    "Thüringer Landesverwaltungsamt (Förderportal)",
-    "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); Antrag über das "
-    "Förderportal "
-    "oder per Post.",
-)
+
+def _body_wbs() -> DecidingBody:
+    return DecidingBody(
+        _("Thüringer Landesverwaltungsamt"),
+        _(
+            "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); der Antrag muss "
+            "per Post eingehen."
+        ),
+    )
+
+
+def _body_aq() -> DecidingBody:
+    return DecidingBody(
+        _("Thüringer Landesverwaltungsamt (Förderportal und Post)"),
+        _(
+            "Abteilungsgruppe Arbeits- und Wirtschaftsförderung (ehemals GFAW); Antrag über das "
+            "Förderportal und zusätzlich unterschrieben per Post."
+        ),
+    )
 
 
 def _thuringia(b: Builder, ctx: Ctx) -> None:
@@ -51,16 +65,18 @@ def _thuringia(b: Builder, ctx: Ctx) -> None:
             "thuringia",
             None,
             cite,
-            "Sitz oder Betriebsstätte des Unternehmens muss in Thüringen liegen; Angabe "
-            "fehlt (firm.district_key oder firm.seat_in_thuringia).",
+            _(
+                "Sitz oder Betriebsstätte des Unternehmens muss in Thüringen liegen; Angabe fehlt "
+                "(firm.district_key oder firm.seat_in_thuringia)."
+            ),
         )
     else:
         b.add(
             "thuringia",
             ctx.in_thuringia,
             cite,
-            "Sitz oder Betriebsstätte des Unternehmens muss in Thüringen "
-            "liegen; " + ("das ist der Fall." if ctx.in_thuringia else "das ist nicht der Fall."),
+            _("Sitz oder Betriebsstätte des Unternehmens muss in Thüringen liegen; ")
+            + (_("das ist der Fall.") if ctx.in_thuringia else _("das ist nicht der Fall.")),
         )
 
 
@@ -75,19 +91,25 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "employment",
             None,
             cite,
-            "Gefördert werden sozialversicherungspflichtig Beschäftigte; "
-            "Beschäftigungsstatus fehlt (person.employment_status).",
+            _(
+                "Gefördert werden sozialversicherungspflichtig Beschäftigte; Beschäftigungsstatus "
+                "fehlt (person.employment_status)."
+            ),
         )
     elif es in ("employed", "threatened_by_unemployment"):
-        b.add("employment", True, cite, "Die Person ist sozialversicherungspflichtig beschäftigt.")
+        b.add(
+            "employment", True, cite, _("Die Person ist sozialversicherungspflichtig beschäftigt.")
+        )
     elif es == "apprentice":
         pv.v("apprentices_included")
         b.add(
             "employment",
             None,
             cite,
-            "Auszubildende sind sozialversicherungspflichtig beschäftigt; ob die "
-            "Richtlinie sie einschließt, ist nicht geklärt – beim Landesverwaltungsamt nachfragen.",
+            _(
+                "Auszubildende sind sozialversicherungspflichtig beschäftigt; ob die Richtlinie "
+                "sie einschließt, ist nicht geklärt – beim Landesverwaltungsamt nachfragen."
+            ),
             severity="soft",
             verified=False,
         )
@@ -96,23 +118,28 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "employment",
             False,
             cite,
-            "Gefördert werden nur sozialversicherungspflichtig Beschäftigte; "
-            f"angegeben: {EMPLOYMENT_LABELS[es]}.",
+            _(
+                "Gefördert werden nur sozialversicherungspflichtig Beschäftigte; angegeben: "
+                "{value}.",
+                value=EMPLOYMENT_LABELS[es],
+            ),
         )
     _thuringia(b, ctx)
     limit = eur_to_cents(
         pv.v("income_limit_joint_eur") if p.joint_assessment else pv.v("income_limit_eur")
     )
-    kind = "Zusammenveranlagung" if p.joint_assessment else "Einzelveranlagung"
+    kind = _("Zusammenveranlagung") if p.joint_assessment else _("Einzelveranlagung")
     if p.taxable_income_cents is None:
         b.add(
             "income",
             None,
             cite,
-            "Das zu versteuernde Einkommen laut letztem Steuerbescheid muss unter "
-            f"{eur(eur_to_cents(pv.v('income_limit_eur')))} (Zusammenveranlagung "
-            f"{eur(eur_to_cents(pv.v('income_limit_joint_eur')))}) liegen; Angabe fehlt "
-            "(person.taxable_income_eur).",
+            _(
+                "Das zu versteuernde Einkommen laut letztem Steuerbescheid muss unter {value} "
+                "(Zusammenveranlagung {value2}) liegen; Angabe fehlt (person.taxable_income_eur).",
+                value=eur(eur_to_cents(pv.v("income_limit_eur"))),
+                value2=eur(eur_to_cents(pv.v("income_limit_joint_eur"))),
+            ),
         )
     else:
         ok = p.taxable_income_cents < limit
@@ -120,8 +147,12 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "income",
             ok,
             cite,
-            f"Zu versteuerndes Einkommen muss unter {eur(limit)} liegen ({kind}); angegeben "
-            f"{eur(p.taxable_income_cents)}.",
+            _(
+                "Zu versteuerndes Einkommen muss unter {limit} liegen ({kind}); angegeben {value}.",
+                limit=eur(limit),
+                kind=kind,
+                value=eur(p.taxable_income_cents),
+            ),
         )
     used = p.weiterbildungsscheck_used_this_year
     if used is True:
@@ -129,18 +160,22 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "once_per_year",
             False,
             cite,
-            "Je Haushaltsjahr ist nur ein Weiterbildungsscheck möglich; er wurde in "
-            "diesem Jahr bereits genutzt.",
+            _(
+                "Je Haushaltsjahr ist nur ein Weiterbildungsscheck möglich; er wurde in diesem "
+                "Jahr bereits genutzt."
+            ),
         )
     else:
         b.add(
             "once_per_year",
             True,
             cite,
-            "Ein Weiterbildungsscheck je Haushaltsjahr; in diesem Jahr noch nicht "
-            "genutzt."
+            _("Ein Weiterbildungsscheck je Haushaltsjahr; in diesem Jahr noch nicht genutzt.")
             + (
-                " (Nicht angegeben – angenommen; Feld person.weiterbildungsscheck_used_this_year.)"
+                _(
+                    " (Nicht angegeben – angenommen; Feld "
+                    "person.weiterbildungsscheck_used_this_year.)"
+                )
                 if used is None
                 else ""
             ),
@@ -151,16 +186,18 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "not_afbg",
             False,
             cite,
-            "Aufstiegsfortbildungen (Meister, Fachwirt, Techniker …) sind ausgenommen – "
-            "Aufstiegs-BAföG nutzen.",
+            _(
+                "Aufstiegsfortbildungen (Meister, Fachwirt, Techniker …) sind ausgenommen – "
+                "Aufstiegs-BAföG nutzen."
+            ),
         )
     else:
         b.add(
             "not_afbg",
             True,
             cite,
-            "Keine Aufstiegsfortbildung."
-            + (" (Nicht angegeben – angenommen; Feld course.goal.)" if c.goal is None else ""),
+            _("Keine Aufstiegsfortbildung.")
+            + (_(" (Nicht angegeben – angenommen; Feld course.goal.)") if c.goal is None else ""),
             assumed=c.goal is None,
         )
     if f.is_public_sector is True and pv.v("public_sector_excluded"):
@@ -169,28 +206,35 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
                 "public_sector",
                 False,
                 cite,
-                "Beschäftigte des öffentlichen Dienstes sind ausgeschlossen.",
+                _("Beschäftigte des öffentlichen Dienstes sind ausgeschlossen."),
             )
         else:
             b.add(
                 "public_sector",
                 False,
                 cite,
-                "Beschäftigte des öffentlichen Dienstes waren nach früheren Fassungen "
-                "ausgeschlossen (aktuelle Fassung ungeprüft) – beim Landesverwaltungsamt klären.",
+                _(
+                    "Beschäftigte des öffentlichen Dienstes waren nach früheren Fassungen "
+                    "ausgeschlossen (aktuelle Fassung ungeprüft) – beim Landesverwaltungsamt "
+                    "klären."
+                ),
                 severity="soft",
                 verified=False,
             )
     deadline = c.booking_date or c.start_date
-    deadline_what = "der verbindlichen Anmeldung" if c.booking_date else "dem Kursbeginn"
+    # "vor der verbindlichen Anmeldung" / "Stichtag (verbindliche Anmeldung)": two word forms.
+    deadline_what = _("der verbindlichen Anmeldung") if c.booking_date else _("dem Kursbeginn")
+    deadline_name = _("verbindlichen Anmeldung") if c.booking_date else _("Kursbeginn")
     if deadline is None:
         b.add(
             "apply_before_booking",
             None,
             cite,
-            "Der Antrag muss vor der verbindlichen Anmeldung beim "
-            "Landesverwaltungsamt eingehen; Anmelde- bzw. Kursbeginn fehlt (course.booking_date, "
-            "course.start_date).",
+            _(
+                "Der Antrag muss vor der verbindlichen Anmeldung beim Landesverwaltungsamt "
+                "eingehen; Anmelde- bzw. Kursbeginn fehlt (course.booking_date, "
+                "course.start_date)."
+            ),
         )
     elif c.application_date is not None:
         ok = c.application_date < deadline
@@ -198,32 +242,43 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "apply_before_booking",
             ok,
             cite,
-            f"Der Antrag muss vor {deadline_what} ({fmt_date(deadline)}) "
-            f"eingehen; gestellt am {fmt_date(c.application_date)}"
-            + ("." if ok else " – zu spät."),
+            _(
+                "Der Antrag muss vor {deadline_what} ({deadline}) eingehen; gestellt am {value}",
+                deadline_what=deadline_what,
+                deadline=fmt_date(deadline),
+                value=fmt_date(c.application_date),
+            )
+            + ("." if ok else _(" – zu spät.")),
         )
     elif ctx.ref < deadline:
         b.add(
             "apply_before_booking",
             True,
             cite,
-            f"Der Antrag muss vor {deadline_what} eingehen: noch möglich "
-            f"bis {fmt_date(add_days(deadline, -1))}.",
+            _(
+                "Der Antrag muss vor {deadline_what} eingehen: noch möglich bis {value}.",
+                deadline_what=deadline_what,
+                value=fmt_date(add_days(deadline, -1)),
+            ),
         )
     else:
         b.add(
             "apply_before_booking",
             None,
             cite,
-            f"Stichtag ({deadline_what[4:]}) war der {fmt_date(deadline)}; ob der Antrag "
-            "vorher gestellt wurde, ist nicht angegeben (course.application_date).",
+            _(
+                "Stichtag ({value}) war der {deadline}; ob der Antrag vorher gestellt wurde, ist "
+                "nicht angegeben (course.application_date).",
+                value=deadline_name,
+                deadline=fmt_date(deadline),
+            ),
         )
     if ctx.fees is None:
         b.add(
             "amount",
             None,
             cite,
-            "Für die Höhe fehlen Teilnahme- und Prüfungsgebühren (course.course_fees_eur).",
+            _("Für die Höhe fehlen Teilnahme- und Prüfungsgebühren (course.course_fees_eur)."),
             severity="info",
         )
     else:
@@ -232,10 +287,14 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
         amount = min(cap, apply_bp(ctx.fees, rate))
         b.amount(
             "cheque_amount",
-            "Weiterbildungsscheck",
-            f"{pct(rate)} von {eur(ctx.fees)} Teilnahme- und "
-            f"Prüfungsgebühren, höchstens {eur(cap)}"
-            + ("" if pv.ok("rate") else " (Prozentsatz ungeprüft)"),
+            _("Weiterbildungsscheck"),
+            _(
+                "{rate} von {value} Teilnahme- und Prüfungsgebühren, höchstens {cap}",
+                rate=pct(rate),
+                value=eur(ctx.fees),
+                cap=eur(cap),
+            )
+            + ("" if pv.ok("rate") else _(" (Prozentsatz ungeprüft)")),
             cents=amount,
             up_to=True,
         )
@@ -243,31 +302,39 @@ def evaluate_esf_weiterbildungsscheck(ctx: Ctx, pv: ParamView) -> ProgrammeResul
             "amount",
             True,
             cite,
-            f"Zuschuss bis zu {eur(cap)}; "
+            _("Zuschuss bis zu {cap}; ", cap=eur(cap))
             + (
-                f"Fördersatz {pct(rate)} der Teilnahme- und Prüfungsgebühren."
+                _("Fördersatz {rate} der Teilnahme- und Prüfungsgebühren.", rate=pct(rate))
                 if pv.ok("rate")
-                else f"der Fördersatz von {pct(rate)} ist nicht belegt (frühere Fassungen: "
-                "50 %, 70 % für Ältere) – Parameter prüfen."
+                else _(
+                    "der Fördersatz von {rate} ist nicht belegt (frühere Fassungen: 50 %; "
+                    "Ältere: 70 %) – Parameter prüfen.",
+                    rate=pct(rate),
+                )
             ),
             severity="info",
             verified=pv.ok("rate"),
         )
     if deadline is not None and c.application_date is None:
         b.step(
-            f"Antrag per Post beim Landesverwaltungsamt – muss vor {deadline_what} eingehen.",
+            _(
+                "Antrag per Post beim Landesverwaltungsamt – muss vor {deadline_what} eingehen.",
+                deadline_what=deadline_what,
+            ),
             add_days(deadline, -1),
             "application",
         )
     b.step(
-        "Auszahlung erst nach Kursende und Prüfung des Verwendungsnachweises.", c.end_date, "info"
+        _("Auszahlung erst nach Kursende und Prüfung des Verwendungsnachweises."),
+        c.end_date,
+        "info",
     )
-    b.exclude("afbg", "Aufstiegsfortbildungen sind ausgenommen (→ Aufstiegs-BAföG).")
+    b.exclude("afbg", _("Aufstiegsfortbildungen sind ausgenommen (→ Aufstiegs-BAföG)."))
     b.exclude(
-        "sgb3_82", "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."
+        "sgb3_82", _("Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060).")
     )
-    b.exclude("esf_anpassungsqualifizierung", NOT_SAME_COSTS_ESF)
-    return b.finish(BODY)
+    b.exclude("esf_anpassungsqualifizierung", _(NOT_SAME_COSTS_ESF))
+    return b.finish(_body_wbs())
 
 
 def _aq_rate(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> int:
@@ -283,8 +350,11 @@ def _aq_rate(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> int:
             "sme_class",
             None,
             SME_CITE,
-            f"Der Fördersatz hängt von der KMU-Einstufung ab; {sme.text} Gerechnet mit "
-            f"{pct(base)}.",
+            _(
+                "Der Fördersatz hängt von der KMU-Einstufung ab; {text} Gerechnet mit {rate}.",
+                text=sme.text,
+                rate=pct(base),
+            ),
             severity="info",
             verified=verified,
         )
@@ -294,81 +364,89 @@ def _aq_rate(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> int:
         "sme_class",
         True,
         SME_CITE,
-        f"KMU-Einstufung: {sme.text} Fördersatz für diese Klasse: bis zu {pct(rate)}"
-        + ("." if verified else " (KMU-Staffelung ungeprüft, Parameter im Förderkatalog)."),
+        _(
+            "KMU-Einstufung: {text} Fördersatz für diese Klasse: bis zu {rate}",
+            text=sme.text,
+            rate=pct(rate),
+        )
+        + ("." if verified else _(" (KMU-Staffelung ungeprüft, Parameter im Förderkatalog).")),
         severity="info",
         verified=verified,
     )
     return rate
 
 
-def _aq_wage_costs(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> tuple[int | None, str]:
-    """Participants' wage costs during the course: standard unit costs × hours, else the stated
-    eligible wage; (None, why) when neither is known."""
+def _aq_wage_costs(ctx: Ctx, pv: ParamView) -> tuple[int | None, str]:
+    """Participants' wage costs during the course as the TLVwA accepts them: standard unit costs
+    (catalogue, per clock hour) × hours; without a unit cost in the catalogue the stated eligible
+    wage; (None, "") when neither is known."""
     c = ctx.course
     unit = pv.v("wage_unit_cost_eur_per_hour") if pv.has("wage_unit_cost_eur_per_hour") else None
     if unit is not None and c.hours is not None:
         hours = c.hours * 0.75 if c.hours_unit == "teaching_units_45" else c.hours
         cents = eur_to_cents(unit * hours)
-        return cents, f"{num(hours)} Zeitstunden × {eur(eur_to_cents(unit))} Standardeinheitskosten"
+        return cents, _(
+            "{hours} Zeitstunden × {unit} Standardeinheitskosten je Stunde",
+            hours=num(hours),
+            unit=eur(eur_to_cents(unit)),
+        )
     wage = c.eligible_wage_cents
     if wage is None and c.gross_wage_for_training_time_cents is not None:
         wage = c.gross_wage_for_training_time_cents
     if wage is not None:
-        return wage, "Personalausgaben der Teilnehmenden laut Angabe"
+        if unit is None:
+            return wage, _(
+                "Personalausgaben der Teilnehmenden laut Angabe (Standardeinheitskosten nicht im "
+                "Förderkatalog hinterlegt)"
+            )
+        return wage, _("Personalausgaben der Teilnehmenden laut Angabe (Stundenzahl fehlt)")
     return None, ""
 
 
 def _aq_amount(b: Builder, ctx: Ctx, pv: ParamView, cite: str) -> None:
     rate = _aq_rate(b, ctx, pv, cite)
-    wages, wage_basis = _aq_wage_costs(b, ctx, pv, cite)
+    wages, wage_basis = _aq_wage_costs(ctx, pv)
     if ctx.fees is None:
         b.add(
             "amount",
             None,
             cite,
-            "Zuwendungsfähig sind die Lehrgangskosten und die Personalausgaben der "
-            "Teilnehmenden; die Lehrgangskosten fehlen (course.course_fees_eur).",
+            _(
+                "Zuwendungsfähig sind die Lehrgangskosten und die Personalausgaben der "
+                "Teilnehmenden; die Lehrgangskosten fehlen (course.course_fees_eur)."
+            ),
         )
         return
     total = ctx.fees + (wages or 0)
-    parts = f"{eur(ctx.fees)} Lehrgangskosten (Basis: B-DKS-Kostensätze)"
+    parts = _("{fees} Lehrgangskosten (Basis: B-DKS-Kostensätze)", fees=eur(ctx.fees))
     if wages is not None:
-        parts += f" + {eur(wages)} Personalausgaben ({wage_basis})"
+        parts += " + " + _("{wages} Personalausgaben ({basis})", wages=eur(wages), basis=wage_basis)
         b.amount(
             "eligible_wage_costs",
-            "Personalausgaben der Teilnehmenden (zuwendungsfähig)",
+            _("Personalausgaben der Teilnehmenden (zuwendungsfähig)"),
             wage_basis,
             cents=wages,
         )
-    b.amount(
-        "eligible_expenditure",
-        "Zuwendungsfähige Ausgaben",
-        parts,
-        cents=total,
-    )
+    b.amount("eligible_expenditure", _("Zuwendungsfähige Ausgaben"), parts, cents=total)
     b.amount(
         "grant",
-        "Zuschuss zu Lehrgangskosten und Personalausgaben",
-        f"bis zu {pct(rate)} von {eur(total)} ({parts})",
+        _("Zuschuss zu Lehrgangskosten und Personalausgaben"),
+        _("bis zu {rate} von {total} ({parts})", rate=pct(rate), total=eur(total), parts=parts),
         cents=apply_bp(total, rate),
         up_to=True,
     )
-    b.add(
-        "amount",
-        True,
-        cite,
-        f"Bis zu {pct(rate)} der zuwendungsfähigen Ausgaben: Lehrgangskosten und "
-        "Personalausgaben der Teilnehmenden während der Weiterbildung (Standardeinheitskosten, "
-        "wie sie das Landesverwaltungsamt anerkennt)"
-        + (
-            "."
-            if wages is not None
-            else "; Personalausgaben nicht angegeben (course.eligible_wage_eur) – berechnet nur "
-            "mit den Lehrgangskosten."
-        ),
-        severity="info",
+    text = _(
+        "Bis zu {rate} der zuwendungsfähigen Ausgaben: Lehrgangskosten und Personalausgaben der "
+        "Teilnehmenden während der Weiterbildung (Standardeinheitskosten, wie sie das "
+        "Landesverwaltungsamt anerkennt).",
+        rate=pct(rate),
     )
+    if wages is None:
+        text += " " + _(
+            "Personalausgaben nicht angegeben (course.eligible_wage_eur) und keine "
+            "Standardeinheitskosten im Förderkatalog – berechnet nur mit den Lehrgangskosten."
+        )
+    b.add("amount", True, cite, text, severity="info")
 
 
 def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
@@ -385,33 +463,45 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
                 "not_solo",
                 None,
                 cite,
-                "Solo-Selbstständige sind ausgeschlossen; Beschäftigtenzahl fehlt "
-                "(firm.headcount).",
+                _(
+                    "Solo-Selbstständige sind ausgeschlossen; Beschäftigtenzahl fehlt "
+                    "(firm.headcount)."
+                ),
             )
         else:
             b.add(
                 "not_solo",
                 False,
                 cite,
-                "Solo-Selbstständige (ohne Beschäftigte) sind ausgeschlossen.",
+                _("Solo-Selbstständige (ohne Beschäftigte) sind ausgeschlossen."),
             )
     if es is None:
         b.add(
             "participant",
             None,
             cite,
-            "Teilnehmen können Beschäftigte (auch geringfügig) und Selbstständige; "
-            "Beschäftigungsstatus fehlt (person.employment_status).",
+            _(
+                "Teilnehmen können Beschäftigte (auch geringfügig) und Selbstständige; "
+                "Beschäftigungsstatus fehlt (person.employment_status)."
+            ),
         )
     elif es in ("employed", "threatened_by_unemployment", "apprentice", "self_employed"):
-        b.add("participant", True, cite, f"Teilnehmende Person: {EMPLOYMENT_LABELS[es]}.")
+        b.add(
+            "participant",
+            True,
+            cite,
+            _("Teilnehmende Person: {value}.", value=EMPLOYMENT_LABELS[es]),
+        )
     else:
         b.add(
             "participant",
             False,
             cite,
-            "Gefördert wird die Anpassung der Kompetenzen von Beschäftigten und "
-            f"Selbstständigen; angegeben: {EMPLOYMENT_LABELS[es]}.",
+            _(
+                "Gefördert wird die Anpassung der Kompetenzen von Beschäftigten und "
+                "Selbstständigen; angegeben: {value}.",
+                value=EMPLOYMENT_LABELS[es],
+            ),
         )
     lead = pv.v("lead_days")
     start = c.start_date
@@ -420,40 +510,59 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
             "lead_time",
             None,
             cite,
-            f"Antrag {lead // 7} Wochen vor Projektbeginn; Beginn fehlt (course.start_date).",
+            _(
+                "Antrag {value} Wochen vor Projektbeginn; Beginn fehlt (course.start_date).",
+                value=lead // 7,
+            ),
         )
     else:
         latest = add_days(start, -lead)
-        b.key_date("latest_application", "Antrag spätestens am", latest)
+        b.key_date("latest_application", _("Antrag spätestens am"), latest)
         if c.application_date is not None:
             ok = c.application_date <= latest
             b.add(
                 "lead_time",
                 ok,
                 cite,
-                f"Antrag {lead // 7} Wochen vor Projektbeginn, also bis {fmt_date(latest)}; "
-                f"gestellt am {fmt_date(c.application_date)}" + ("." if ok else " – zu spät."),
+                _(
+                    "Antrag {value} Wochen vor Projektbeginn, also bis {latest}; gestellt am "
+                    "{value2}",
+                    value=lead // 7,
+                    latest=fmt_date(latest),
+                    value2=fmt_date(c.application_date),
+                )
+                + ("." if ok else _(" – zu spät.")),
             )
         elif ctx.ref <= latest:
             b.add(
                 "lead_time",
                 True,
                 cite,
-                f"Antrag {lead // 7} Wochen vor Projektbeginn: noch möglich bis "
-                f"{fmt_date(latest)}.",
+                _(
+                    "Antrag {value} Wochen vor Projektbeginn: noch möglich bis {latest}.",
+                    value=lead // 7,
+                    latest=fmt_date(latest),
+                ),
             )
         else:
             b.add(
                 "lead_time",
                 False,
                 cite,
-                f"Antrag {lead // 7} Wochen vor Projektbeginn wäre bis {fmt_date(latest)} "
-                "nötig gewesen; Projektbeginn verschieben oder vorzeitigen Beginn beantragen.",
+                _(
+                    "Antrag {value} Wochen vor Projektbeginn wäre bis {latest} nötig gewesen; "
+                    "Projektbeginn verschieben oder vorzeitigen Beginn beantragen.",
+                    value=lead // 7,
+                    latest=fmt_date(latest),
+                ),
             )
         if c.application_date is None:
             b.step(
-                "Förderantrag des Arbeitgebers beim Landesverwaltungsamt über das Förderportal "
-                f"und zusätzlich unterschrieben per Post, {lead // 7} Wochen vor Projektbeginn.",
+                _(
+                    "Förderantrag des Arbeitgebers beim Landesverwaltungsamt über das Förderportal "
+                    "und zusätzlich unterschrieben per Post, {weeks} Wochen vor Projektbeginn.",
+                    weeks=lead // 7,
+                ),
                 latest,
                 "application",
             )
@@ -462,13 +571,24 @@ def evaluate_esf_anpassungsqualifizierung(ctx: Ctx, pv: ParamView) -> ProgrammeR
         "participant_data",
         None,
         "Art. 17 und Anhang I VO (EU) 2021/1057",
-        "Bei Eintritt sind die ESF+-Teilnehmendendaten jeder teilnehmenden Person zu erheben "
-        "(Erwerbsstatus, Alter, Bildungsstand ISCED, weitere Indikatoren; besondere Kategorien "
-        "nur mit Einwilligung) – ohne sie werden die Ausgaben nicht anerkannt.",
+        _(
+            "Voraussetzung: Bei Eintritt sind die ESF+-Teilnehmendendaten jeder teilnehmenden "
+            "Person zu erheben (Erwerbsstatus, Alter, Bildungsstand ISCED, weitere Indikatoren; "
+            "besondere Kategorien nur mit Einwilligung) – ohne sie werden die Ausgaben nicht "
+            "anerkannt."
+        ),
         severity="info",
     )
-    b.exclude(
-        "sgb3_82", "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."
+    b.step(
+        _(
+            "ESF+-Teilnehmendendaten jeder teilnehmenden Person bei Eintritt erheben "
+            "(Teilnehmendenfragebogen) und mit dem Verwendungsnachweis einreichen."
+        ),
+        start,
+        "proof",
     )
-    b.exclude("esf_weiterbildungsscheck", NOT_SAME_COSTS_ESF)
-    return b.finish(BODY)
+    b.exclude(
+        "sgb3_82", _("Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060).")
+    )
+    b.exclude("esf_weiterbildungsscheck", _(NOT_SAME_COSTS_ESF))
+    return b.finish(_body_aq())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .i18n import N_
 from .inputs import Firm, StaffGroup
 
 __all__ = ["FirmSize", "firm_size", "weighted_headcount"]
@@ -58,13 +59,13 @@ def firm_size(firm: Firm, weights: Sequence[Sequence[Any]] = DEFAULT_WEIGHTS) ->
     if firm.staff:
         own: float | None = weighted_headcount(firm.staff, weights)
         heads: float | None = float(sum(g.count for g in firm.staff))
-        source = "gewichtet aus der Beschäftigtenliste"
+        source = N_("gewichtet aus der Beschäftigtenliste")
     else:
         own = firm.headcount
         heads = firm.headcount
-        source = "angegebene Beschäftigtenzahl"
+        source = N_("angegebene Beschäftigtenzahl")
     weighted = own
     if firm.group_headcount is not None and (own is None or firm.group_headcount > own):
         weighted = firm.group_headcount
-        source = "Konzernebene"
+        source = N_("Konzernebene")
     return FirmSize(own, weighted, heads, source)

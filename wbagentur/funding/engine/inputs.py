@@ -300,6 +300,7 @@ class Firm:
     balance_sheet_total_cents: int | None = None
     linked_to_large_enterprise: bool | None = None
     restructuring: bool | None = None
+    transfer_advice_by_agency: bool | None = None
 
 
 _FIRM_SPEC: dict[str, tuple[str, Conv]] = {
@@ -320,6 +321,7 @@ _FIRM_SPEC: dict[str, tuple[str, Conv]] = {
     "balance_sheet_total_eur": ("balance_sheet_total_cents", _eur),
     "linked_to_large_enterprise": ("linked_to_large_enterprise", _bool),
     "restructuring": ("restructuring", _bool),
+    "transfer_advice_by_agency": ("transfer_advice_by_agency", _bool),
 }
 
 
@@ -345,6 +347,7 @@ class Person:
     health_insurance: str | None = None
     assets_cents: int | None = None
     income_cents: int | None = None
+    partner_income_cents: int | None = None
     net_pay_difference_monthly_cents: int | None = None
     employed_since: date | None = None
     working_days_per_week: float | None = None
@@ -356,6 +359,7 @@ class Person:
     childcare_needed: bool | None = None
     rehabilitation_need: bool | None = None
     workplace_state: str | None = None
+    transfer_short_time_work: bool | None = None
 
 
 _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
@@ -377,6 +381,7 @@ _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
     "health_insurance": ("health_insurance", _enum(*HEALTH_INSURANCE)),
     "assets_eur": ("assets_cents", _eur),
     "income_eur": ("income_cents", _eur),
+    "partner_income_eur": ("partner_income_cents", _eur),
     "net_pay_difference_monthly_eur": ("net_pay_difference_monthly_cents", _eur),
     "employed_since": ("employed_since", _date),
     "working_days_per_week": ("working_days_per_week", _num),
@@ -388,6 +393,7 @@ _PERSON_SPEC: dict[str, tuple[str, Conv]] = {
     "childcare_needed": ("childcare_needed", _bool),
     "rehabilitation_need": ("rehabilitation_need", _bool),
     "workplace_state": ("workplace_state", _enum(*WORKPLACE_STATES)),
+    "transfer_short_time_work": ("transfer_short_time_work", _bool),
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from .i18n import current_language
+
 __all__ = ["apply_bp", "eur", "eur_to_cents", "num", "pct", "ppt", "rate_bp"]
 
 _ONE = Decimal(1)
@@ -38,27 +40,35 @@ def apply_bp(cents: int, bp: int) -> int:
 
 
 def eur(cents: int) -> str:
-    """Format cents as German euro text, e.g. ``10.000,00 €``."""
+    """Format cents as euro text, German ``10.000,00 €`` (English ``€10,000.00``)."""
     sign = "-" if cents < 0 else ""
     whole, rest = divmod(abs(cents), 100)
+    if current_language() == "en":
+        return f"{sign}€{whole:,}.{rest:02d}"
     return f"{sign}{whole:,}".replace(",", ".") + f",{rest:02d} €"
 
 
 def pct(bp: int) -> str:
-    """Format basis points as German percent text, e.g. ``75 %`` or ``5,5 %``."""
+    """Format basis points as percent text, German ``75 %`` / ``5,5 %`` (English ``5.5%``)."""
     whole, rest = divmod(bp, 100)
+    en = current_language() == "en"
     if rest == 0:
-        return f"{whole} %"
-    return f"{whole},{rest:02d}".rstrip("0") + " %"
+        return f"{whole}%" if en else f"{whole} %"
+    text = f"{whole},{rest:02d}".rstrip("0")
+    return text.replace(",", ".") + "%" if en else text + " %"
 
 
 def ppt(bp: int) -> str:
-    """Format basis points as German percentage points, e.g. ``5 Prozentpunkte``."""
+    """Format basis points as percentage points, e.g. ``5 Prozentpunkte`` (``5 percentage
+    points``)."""
+    if current_language() == "en":
+        return pct(bp).replace("%", " percentage points")
     return pct(bp).replace(" %", " Prozentpunkte")
 
 
 def num(x: float | int) -> str:
-    """Format a number German-style without trailing zeros (``80``, ``29,25``)."""
+    """Format a number without trailing zeros, German ``29,25`` (English ``29.25``)."""
     if float(x).is_integer():
         return str(int(x))
-    return f"{x:.2f}".rstrip("0").replace(".", ",")
+    text = f"{x:.2f}".rstrip("0")
+    return text if current_language() == "en" else text.replace(".", ",")

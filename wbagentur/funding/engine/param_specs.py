@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .i18n import N_, _
 from .money import num
 
 __all__ = ["SPECS", "Spec", "label_of", "validate_parameters"]
@@ -36,127 +37,148 @@ class Spec:
 S = Spec
 SPECS: dict[str, Spec] = {
     # § 82 SGB III
-    "regime": S("Rechtsstand", "text"),
-    "min_hours_exclusive": S("Mindestdauer (mehr als … Stunden)", "hours"),
-    "min_hours_exclusive_before": S("Frühere Mindestdauer (bis Datum)", "hours_before"),
-    "hours_unit_rule": S("Zählweise der Stunden", "text"),
-    "waiting_years_since_qualification": S("Jahre seit dem Berufsabschluss", "years"),
-    "waiting_years_since_last_funding": S("Sperrfrist nach letzter Förderung (Jahre)", "years"),
-    "requires_structural_change": S("Strukturwandel-Bezug erforderlich", "bool"),
+    "regime": S(N_("Rechtsstand"), "text"),
+    "min_hours_exclusive": S(N_("Mindestdauer (mehr als … Stunden)"), "hours"),
+    "min_hours_exclusive_before": S(N_("Frühere Mindestdauer (bis Datum)"), "hours_before"),
+    "hours_unit_rule": S(N_("Zählweise der Stunden"), "text"),
+    "waiting_years_since_qualification": S(N_("Jahre seit dem Berufsabschluss"), "years"),
+    "waiting_years_since_last_funding": S(N_("Sperrfrist nach letzter Förderung (Jahre)"), "years"),
+    "requires_structural_change": S(N_("Strukturwandel-Bezug erforderlich"), "bool"),
     "structural_waiver_firm_below": S(
-        "Kein Strukturwandel-Bezug nötig in Betrieben unter … Beschäftigten", "count"
+        N_("Kein Strukturwandel-Bezug nötig in Betrieben unter … Beschäftigten"), "count"
     ),
-    "structural_waiver_from": S("Ausnahme vom Strukturwandel-Bezug ab", "date"),
-    "bands": S("Betriebsgrößenklassen mit Arbeitgeberanteil und Zuschuss", "bands"),
-    "aez_up_to": S("Arbeitsentgeltzuschuss nur „bis zu“", "bool"),
+    "structural_waiver_from": S(N_("Ausnahme vom Strukturwandel-Bezug ab"), "date"),
+    "bands": S(N_("Betriebsgrößenklassen mit Arbeitgeberanteil und Zuschuss"), "bands"),
+    "aez_up_to": S(N_("Arbeitsentgeltzuschuss nur „bis zu“"), "bool"),
     "employer_share_waiver_firm_below": S(
-        "Kein Arbeitgeberanteil (ab 45 / schwerbehindert) in Betrieben unter … Beschäftigten",
+        N_("Kein Arbeitgeberanteil (ab 45 / schwerbehindert) in Betrieben unter … Beschäftigten"),
         "count",
     ),
-    "employer_share_waiver_age": S("Alter für den Wegfall des Arbeitgeberanteils", "years"),
+    "employer_share_waiver_age": S(N_("Alter für den Wegfall des Arbeitgeberanteils"), "years"),
     "agreement_bonus_pp": S(
-        "Betriebsvereinbarung/Tarifvertrag: Prozentpunkte mehr bzw. weniger", "pp"
+        N_("Betriebsvereinbarung/Tarifvertrag: Prozentpunkte mehr bzw. weniger"), "pp"
     ),
-    "structural_bonus_pp": S("Strukturwandel-Zuschlag (Prozentpunkte)", "pp"),
-    "structural_share_threshold": S("Anteil mit Strukturwandel-Bedarf (Schwelle)", "rate"),
-    "structural_share_threshold_sme": S("Anteil mit Strukturwandel-Bedarf (Schwelle KMU)", "rate"),
-    "bonus_from": S("Zuschläge ab", "date"),
+    "structural_bonus_pp": S(N_("Strukturwandel-Zuschlag (Prozentpunkte)"), "pp"),
+    "structural_share_threshold": S(N_("Anteil mit Strukturwandel-Bedarf (Schwelle)"), "rate"),
+    "structural_share_threshold_sme": S(
+        N_("Anteil mit Strukturwandel-Bedarf (Schwelle KMU)"), "rate"
+    ),
+    "bonus_from": S(N_("Zuschläge ab"), "date"),
     "no_qualification_aez_rate": S(
-        "Arbeitsentgeltzuschuss ohne verwertbaren Berufsabschluss (bis zu)", "rate"
+        N_("Arbeitsentgeltzuschuss ohne verwertbaren Berufsabschluss (bis zu)"), "rate"
     ),
-    "sv_flat_rate": S("Pauschale für den Arbeitgeberanteil am Sozialversicherungsbeitrag", "rate"),
-    "size_weights": S("Gewichtung Teilzeitbeschäftigter (bis … Stunden: Faktor)", "weights"),
-    "staff_counting": S("Zählung von Auszubildenden und Minijobbern", "text"),
-    "proof_months_after_end": S("Nachweisfrist nach Lehrgangsende (Monate)", "months"),
-    "short_time_work_exclusion_from": S("Ausschluss bei Kurzarbeit ab", "date"),
-    "short_time_work_exclusion_until": S("Ausschluss bei Kurzarbeit bis", "date"),
+    "sv_flat_rate": S(
+        N_("Pauschale für den Arbeitgeberanteil am Sozialversicherungsbeitrag"), "rate"
+    ),
+    "size_weights": S(N_("Gewichtung Teilzeitbeschäftigter (bis … Stunden: Faktor)"), "weights"),
+    "staff_counting": S(N_("Zählung von Auszubildenden und Minijobbern"), "text"),
+    "proof_months_after_end": S(N_("Nachweisfrist nach Lehrgangsende (Monate)"), "months"),
+    "short_time_work_exclusion_from": S(N_("Ausschluss bei Kurzarbeit ab"), "date"),
+    "short_time_work_exclusion_until": S(N_("Ausschluss bei Kurzarbeit bis"), "date"),
     # § 82a SGB III
-    "rate": S("Fördersatz", "rate"),
-    "rate_with_child": S("Fördersatz mit Kind", "rate"),
-    "share_threshold": S("Mindestanteil mit Strukturwandel-Bedarf", "rate"),
-    "share_threshold_small": S("Mindestanteil mit Strukturwandel-Bedarf (kleine Betriebe)", "rate"),
-    "small_firm_below": S("Kleine Betriebe: unter … Beschäftigten", "count"),
-    "declaration_firm_below": S("Schriftliche Erklärung genügt unter … Beschäftigten", "count"),
+    "rate": S(N_("Fördersatz"), "rate"),
+    "rate_with_child": S(N_("Fördersatz mit Kind"), "rate"),
+    "share_threshold": S(N_("Mindestanteil mit Strukturwandel-Bedarf"), "rate"),
+    "share_threshold_small": S(
+        N_("Mindestanteil mit Strukturwandel-Bedarf (kleine Betriebe)"), "rate"
+    ),
+    "small_firm_below": S(N_("Kleine Betriebe: unter … Beschäftigten"), "count"),
+    "declaration_firm_below": S(N_("Schriftliche Erklärung genügt unter … Beschäftigten"), "count"),
     "waiting_years_since_last_82a": S(
-        "Sperrfrist nach letztem Qualifizierungsgeld (Jahre)", "years"
+        N_("Sperrfrist nach letztem Qualifizierungsgeld (Jahre)"), "years"
     ),
-    "afbg_stage1_start_before": S("AFBG-Stufe 1: Ausnahme für Beginn vor", "date"),
+    "afbg_stage1_start_before": S(N_("AFBG-Stufe 1: Ausnahme für Beginn vor"), "date"),
     # § 81 SGB III
-    "premium_intermediate_eur": S("Weiterbildungsprämie Zwischenprüfung", "eur"),
-    "premium_final_eur": S("Weiterbildungsprämie Abschlussprüfung", "eur"),
-    "weiterbildungsgeld_monthly_eur": S("Weiterbildungsgeld je Monat", "eur"),
+    "premium_intermediate_eur": S(N_("Weiterbildungsprämie Zwischenprüfung"), "eur"),
+    "premium_final_eur": S(N_("Weiterbildungsprämie Abschlussprüfung"), "eur"),
+    "weiterbildungsgeld_monthly_eur": S(N_("Weiterbildungsgeld je Monat"), "eur"),
     "weiterbildungsgeld_requires_vocational_goal": S(
-        "Weiterbildungsgeld nur bei Ziel Berufsabschluss", "bool"
+        N_("Weiterbildungsgeld nur bei Ziel Berufsabschluss"), "bool"
     ),
-    "min_years_of_work": S("Mindestjahre Berufstätigkeit", "years"),
-    "accommodation_day_eur": S("Auswärtige Unterbringung je Tag", "eur"),
-    "accommodation_month_cap_eur": S("Auswärtige Unterbringung höchstens je Monat", "eur"),
-    "meals_day_eur": S("Verpflegung je Tag", "eur"),
-    "meals_month_cap_eur": S("Verpflegung höchstens je Monat", "eur"),
+    "min_years_of_work": S(N_("Mindestjahre Berufstätigkeit"), "years"),
+    "accommodation_day_eur": S(N_("Auswärtige Unterbringung je Tag"), "eur"),
+    "accommodation_month_cap_eur": S(N_("Auswärtige Unterbringung höchstens je Monat"), "eur"),
+    "meals_day_eur": S(N_("Verpflegung je Tag"), "eur"),
+    "meals_month_cap_eur": S(N_("Verpflegung höchstens je Monat"), "eur"),
     # AFBG
-    "min_lessons": S("Mindestumfang (Unterrichtsstunden)", "hours"),
-    "min_lessons_stage1_part_time": S("Mindestumfang Stufe 1 in Teilzeit (UStd)", "hours"),
-    "full_time_max_months": S("Vollzeit: höchstens … Monate", "months"),
-    "full_time_min_lessons_per_week": S("Vollzeit: mindestens … UStd je Woche", "hours"),
-    "part_time_max_months": S("Teilzeit: höchstens … Monate", "months"),
-    "part_time_max_months_stage1": S("Teilzeit Stufe 1: höchstens … Monate", "months"),
-    "part_time_min_lessons_per_month": S("Teilzeit: mindestens … UStd je Monat", "hours"),
-    "excluded_prior_qualifications": S("Ausgeschlossene Vorqualifikationen", "json"),
-    "cost_cap_eur": S("Höchstbetrag Lehrgangs- und Prüfungsgebühren", "eur"),
-    "grant_rate": S("Zuschussanteil", "rate"),
-    "meisterstueck_cap_eur": S("Höchstbetrag Meisterprüfungsprojekt", "eur"),
-    "meisterstueck_grant_rate": S("Zuschussanteil Meisterprüfungsprojekt", "rate"),
-    "meisterstueck_material_share": S("Berücksichtigter Anteil der Materialkosten", "rate"),
-    "remission_rate": S("Erlass bei bestandener Prüfung", "rate"),
-    "need_basic_eur": S("Grundbedarf je Monat", "eur"),
-    "need_housing_eur": S("Unterkunft je Monat", "eur"),
-    "need_kv_eur": S("Krankenversicherungszuschlag je Monat", "eur"),
-    "need_pv_eur": S("Pflegeversicherungszuschlag je Monat", "eur"),
-    "need_participant_extra_eur": S("AFBG-Zuschlag Teilnehmende je Monat", "eur"),
-    "need_partner_eur": S("Zuschlag Ehe-/Lebenspartner je Monat", "eur"),
-    "need_child_eur": S("Zuschlag je Kind und Monat", "eur"),
-    "childcare_monthly_eur": S("Kinderbetreuung je Kind und Monat", "eur"),
-    "childcare_child_age_below": S("Kinderbetreuung für Kinder unter … Jahren", "years"),
-    "bafoeg_amounts_valid_from": S("BAföG-Bedarfssätze gültig ab", "date"),
-    "max_funding_months_full_time": S("Förderungshöchstdauer Vollzeit (Monate)", "months"),
-    "asset_allowance_eur": S("Vermögensfreibetrag Teilnehmende", "eur"),
-    "asset_allowance_partner_eur": S("Vermögensfreibetrag Ehe-/Lebenspartner", "eur"),
-    "asset_allowance_child_eur": S("Vermögensfreibetrag je Kind", "eur"),
+    "min_lessons": S(N_("Mindestumfang (Unterrichtsstunden)"), "hours"),
+    "min_lessons_stage1_part_time": S(N_("Mindestumfang Stufe 1 in Teilzeit (UStd)"), "hours"),
+    "full_time_max_months": S(N_("Vollzeit: höchstens … Monate"), "months"),
+    "full_time_min_lessons_per_week": S(N_("Vollzeit: mindestens … UStd je Woche"), "hours"),
+    "part_time_max_months": S(N_("Teilzeit: höchstens … Monate"), "months"),
+    "part_time_max_months_stage1": S(N_("Teilzeit Stufe 1: höchstens … Monate"), "months"),
+    "part_time_min_lessons_per_month": S(N_("Teilzeit: mindestens … UStd je Monat"), "hours"),
+    "excluded_prior_qualifications": S(N_("Ausgeschlossene Vorqualifikationen"), "json"),
+    "cost_cap_eur": S(N_("Höchstbetrag Lehrgangs- und Prüfungsgebühren"), "eur"),
+    "grant_rate": S(N_("Zuschussanteil"), "rate"),
+    "meisterstueck_cap_eur": S(N_("Höchstbetrag Meisterprüfungsprojekt"), "eur"),
+    "meisterstueck_grant_rate": S(N_("Zuschussanteil Meisterprüfungsprojekt"), "rate"),
+    "meisterstueck_material_share": S(N_("Berücksichtigter Anteil der Materialkosten"), "rate"),
+    "remission_rate": S(N_("Erlass bei bestandener Prüfung"), "rate"),
+    "need_basic_eur": S(N_("Grundbedarf je Monat"), "eur"),
+    "need_housing_eur": S(N_("Unterkunft je Monat"), "eur"),
+    "need_kv_eur": S(N_("Krankenversicherungszuschlag je Monat"), "eur"),
+    "need_pv_eur": S(N_("Pflegeversicherungszuschlag je Monat"), "eur"),
+    "need_participant_extra_eur": S(N_("AFBG-Zuschlag Teilnehmende je Monat"), "eur"),
+    "need_partner_eur": S(N_("Zuschlag Ehe-/Lebenspartner je Monat"), "eur"),
+    "need_child_eur": S(N_("Zuschlag je Kind und Monat"), "eur"),
+    "childcare_monthly_eur": S(N_("Kinderbetreuung je Kind und Monat"), "eur"),
+    "childcare_child_age_below": S(N_("Kinderbetreuung für Kinder unter … Jahren"), "years"),
+    "bafoeg_amounts_valid_from": S(N_("BAföG-Bedarfssätze gültig ab"), "date"),
+    "max_funding_months_full_time": S(N_("Förderungshöchstdauer Vollzeit (Monate)"), "months"),
+    "asset_allowance_eur": S(N_("Vermögensfreibetrag Teilnehmende"), "eur"),
+    "asset_allowance_partner_eur": S(N_("Vermögensfreibetrag Ehe-/Lebenspartner"), "eur"),
+    "asset_allowance_child_eur": S(N_("Vermögensfreibetrag je Kind"), "eur"),
     "income_allowance_monthly_eur": S(
-        "Einkommensfreibetrag Teilnehmende je Monat", "eur", optional=True
+        N_("Einkommensfreibetrag Teilnehmende je Monat"), "eur", optional=True
+    ),
+    "income_allowance_partner_monthly_eur": S(
+        N_("Einkommensfreibetrag Teilnehmende: Zuschlag für Ehe-/Lebenspartner je Monat"), "eur"
+    ),
+    "income_allowance_child_monthly_eur": S(
+        N_("Einkommensfreibetrag Teilnehmende: Zuschlag je Kind und Monat"), "eur"
     ),
     "partner_income_allowance_monthly_eur": S(
-        "Einkommensfreibetrag Ehe-/Lebenspartner je Monat", "eur", optional=True
+        N_("Einkommensfreibetrag Ehe-/Lebenspartner je Monat"), "eur", optional=True
+    ),
+    "partner_income_allowance_child_monthly_eur": S(
+        N_("Einkommensfreibetrag Ehe-/Lebenspartner: Zuschlag je Kind und Monat"), "eur"
+    ),
+    "partner_income_free_share": S(
+        N_("Anrechnungsfreier Anteil am übersteigenden Partnereinkommen"), "rate"
+    ),
+    "partner_income_free_share_per_child": S(
+        N_("Anrechnungsfreier Anteil am Partnereinkommen zusätzlich je Kind"), "rate"
     ),
     # ThürBfG
-    "days_per_year": S("Freistellungstage je Jahr", "days"),
-    "apprentice_days": S("Freistellungstage für Auszubildende", "days"),
+    "days_per_year": S(N_("Freistellungstage je Jahr"), "days"),
+    "apprentice_days": S(N_("Freistellungstage für Auszubildende"), "days"),
     "apprentice_days_outside_school_only": S(
-        "Auszubildende: nur außerhalb der Berufsschulzeit", "bool", optional=True
+        N_("Auszubildende: nur außerhalb der Berufsschulzeit"), "bool", optional=True
     ),
-    "base_working_days": S("Bezugs-Arbeitstage je Woche", "days"),
-    "days_rounding": S("Rundung der Tage", "text"),
-    "waiting_months": S("Wartezeit (Monate)", "months"),
-    "min_firm_size": S("Anspruch ab … Beschäftigten", "count"),
-    "firm_size_counting": S("Zählung der Beschäftigten", "text"),
-    "notice_days": S("Antragsfrist vor der Veranstaltung (Tage)", "days"),
-    "recognition_authority": S("Anerkennende Stelle", "text"),
-    "employer_answer_days": S("Antwortfrist des Arbeitgebers (Tage)", "days"),
-    "quota_small_max": S("Kleine Betriebe: bis … Beschäftigte", "count"),
-    "quota_small_days": S("Kleine Betriebe: Tage für alle zusammen", "days"),
-    "quota_medium_max": S("Mittlere Betriebe: bis … Beschäftigte", "count"),
-    "quota_medium_factor": S("Mittlere Betriebe: Tage je Beschäftigtem", "factor"),
-    "quota_large_factor": S("Große Betriebe: Tage je Beschäftigtem", "factor"),
+    "base_working_days": S(N_("Bezugs-Arbeitstage je Woche"), "days"),
+    "days_rounding": S(N_("Rundung der Tage"), "text"),
+    "waiting_months": S(N_("Wartezeit (Monate)"), "months"),
+    "min_firm_size": S(N_("Anspruch ab … Beschäftigten"), "count"),
+    "firm_size_counting": S(N_("Zählung der Beschäftigten"), "text"),
+    "notice_days": S(N_("Antragsfrist vor der Veranstaltung (Tage)"), "days"),
+    "recognition_authority": S(N_("Anerkennende Stelle"), "text"),
+    "employer_answer_days": S(N_("Antwortfrist des Arbeitgebers (Tage)"), "days"),
+    "quota_small_max": S(N_("Kleine Betriebe: bis … Beschäftigte"), "count"),
+    "quota_small_days": S(N_("Kleine Betriebe: Tage für alle zusammen"), "days"),
+    "quota_medium_max": S(N_("Mittlere Betriebe: bis … Beschäftigte"), "count"),
+    "quota_medium_factor": S(N_("Mittlere Betriebe: Tage je Beschäftigtem"), "factor"),
+    "quota_large_factor": S(N_("Große Betriebe: Tage je Beschäftigtem"), "factor"),
     # ESF+
-    "cap_eur": S("Höchstbetrag", "eur"),
-    "income_limit_eur": S("Einkommensgrenze (Einzelveranlagung)", "eur"),
-    "income_limit_joint_eur": S("Einkommensgrenze (Zusammenveranlagung)", "eur"),
-    "public_sector_excluded": S("Öffentlicher Dienst ausgeschlossen", "bool"),
-    "apprentices_included": S("Auszubildende einbezogen", "bool", optional=True),
-    "lead_days": S("Antragsfrist vor Projektbeginn (Tage)", "days"),
-    "rate_by_sme_class": S("Fördersatz nach KMU-Klasse", "rates_by_class"),
+    "cap_eur": S(N_("Höchstbetrag"), "eur"),
+    "income_limit_eur": S(N_("Einkommensgrenze (Einzelveranlagung)"), "eur"),
+    "income_limit_joint_eur": S(N_("Einkommensgrenze (Zusammenveranlagung)"), "eur"),
+    "public_sector_excluded": S(N_("Öffentlicher Dienst ausgeschlossen"), "bool"),
+    "apprentices_included": S(N_("Auszubildende einbezogen"), "bool", optional=True),
+    "lead_days": S(N_("Antragsfrist vor Projektbeginn (Tage)"), "days"),
+    "rate_by_sme_class": S(N_("Fördersatz nach KMU-Klasse"), "rates_by_class"),
     "wage_unit_cost_eur_per_hour": S(
-        "Standardeinheitskosten Personalausgaben je Stunde", "eur", optional=True
+        N_("Standardeinheitskosten Personalausgaben je Stunde"), "eur", optional=True
     ),
 }
 
@@ -167,9 +189,10 @@ UNVERIFIED_WORDS = ("ungeprüft", "unverified", "nicht belegt")
 
 
 def label_of(key: str) -> str:
-    """The German label of parameter ``key`` (the key itself if it has no spec)."""
+    """The label of parameter ``key`` in the current language (the key itself if it has no
+    spec)."""
     spec = SPECS.get(key)
-    return spec.label if spec else key
+    return _(spec.label) if spec else key
 
 
 def _is_num(v: Any) -> bool:

@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .calendar import age_on, fmt_date
+from .i18n import N_, _, current_language
 from .money import eur, num
 
 if TYPE_CHECKING:
@@ -131,14 +132,14 @@ def _born_after(case: CaseInput, born: date) -> list[str]:
 def _age_day(case: CaseInput) -> tuple[date | None, str]:
     c = case.course
     if c.start_date:
-        return c.start_date, "bei Lehrgangsbeginn"
+        return c.start_date, N_("bei Lehrgangsbeginn")
     if c.application_date:
-        return c.application_date, "am Antragstag"
-    return case.reference_date, "am Stichtag"
+        return c.application_date, N_("am Antragstag")
+    return case.reference_date, N_("am Stichtag")
 
 
-def implausible(case: CaseInput, reference_date: date | None = None) -> list[str]:
-    """German warnings for values that are possible but unlikely; the check still runs."""
+def implausible(case: CaseInput, reference_date: date | None = None) -> list[str]:  # noqa: C901
+    """Warnings for values that are possible but unlikely; the check still runs."""
     out: list[str] = []
     p, c, f = case.person, case.course, case.firm
     on, when = _age_day(case)
@@ -147,44 +148,64 @@ def implausible(case: CaseInput, reference_date: date | None = None) -> list[str
         age = age_on(p.birth_date, on)
         if age < AGE_MIN or age > AGE_MAX:
             out.append(
-                f"Plausibilität: Alter {age} Jahre {when} liegt außerhalb von {AGE_MIN}–{AGE_MAX} "
-                "Jahren; bitte das Geburtsdatum prüfen (person.birth_date)."
+                _(
+                    "Plausibilität: Alter {age} Jahre {when} liegt außerhalb von {low}–{high} "
+                    "Jahren; bitte das Geburtsdatum prüfen (person.birth_date).",
+                    age=age,
+                    when=_(when),
+                    low=AGE_MIN,
+                    high=AGE_MAX,
+                )
             )
     if c.hours is not None and c.hours > HOURS_MAX:
         out.append(
-            f"Plausibilität: {num(c.hours)} Stunden Lehrgangsdauer sind mehr als "
-            f"{HOURS_MAX:,}".replace(",", ".")
-            + " Stunden; bitte prüfen (course.hours)."
+            _(
+                "Plausibilität: {hours} Stunden Lehrgangsdauer sind mehr als {limit} Stunden; "
+                "bitte prüfen (course.hours).",
+                hours=num(c.hours),
+                limit=_thousands(HOURS_MAX),
+            )
         )
     money = [
-        ("course.course_fees_eur", "Lehrgangsgebühren", c.course_fees_cents),
-        ("course.exam_fees_eur", "Prüfungsgebühren", c.exam_fees_cents),
-        ("course.meisterstueck_material_eur", "Materialkosten", c.meisterstueck_material_cents),
-        ("course.employer_contribution_eur", "Arbeitgeberbeitrag", c.employer_contribution_cents),
+        ("course.course_fees_eur", N_("Lehrgangsgebühren"), c.course_fees_cents),
+        ("course.exam_fees_eur", N_("Prüfungsgebühren"), c.exam_fees_cents),
+        ("course.meisterstueck_material_eur", N_("Materialkosten"), c.meisterstueck_material_cents),
+        (
+            "course.employer_contribution_eur",
+            N_("Arbeitgeberbeitrag"),
+            c.employer_contribution_cents,
+        ),
         (
             "course.eligible_wage_eur",
-            "berücksichtigungsfähiges Arbeitsentgelt",
+            N_("berücksichtigungsfähiges Arbeitsentgelt"),
             c.eligible_wage_cents,
         ),
         (
             "course.gross_wage_for_training_time_eur",
-            "Arbeitsentgelt für die Lehrgangszeit",
+            N_("Arbeitsentgelt für die Lehrgangszeit"),
             c.gross_wage_for_training_time_cents,
         ),
-        ("person.taxable_income_eur", "zu versteuerndes Einkommen", p.taxable_income_cents),
-        ("person.income_eur", "Einkommen", p.income_cents),
-        ("person.assets_eur", "Vermögen", p.assets_cents),
+        ("person.taxable_income_eur", N_("zu versteuerndes Einkommen"), p.taxable_income_cents),
+        ("person.income_eur", N_("Einkommen"), p.income_cents),
+        ("person.partner_income_eur", N_("Einkommen Ehe-/Lebenspartner"), p.partner_income_cents),
+        ("person.assets_eur", N_("Vermögen"), p.assets_cents),
         (
             "person.net_pay_difference_monthly_eur",
-            "Nettoentgeltdifferenz je Monat",
+            N_("Nettoentgeltdifferenz je Monat"),
             p.net_pay_difference_monthly_cents,
         ),
     ]
     for path, label, cents in money:
         if cents is not None and cents > EUR_MAX_CENTS:
             out.append(
-                f"Plausibilität: {label} von {eur(cents)} liegen über {eur(EUR_MAX_CENTS)}; "
-                f"bitte prüfen ({path})."
+                _(
+                    "Plausibilität: {label} von {amount} liegen über {limit}; bitte prüfen "
+                    "({path}).",
+                    label=_(label),
+                    amount=eur(cents),
+                    limit=eur(EUR_MAX_CENTS),
+                    path=path,
+                )
             )
     heads = [
         ("firm.headcount", f.headcount),
@@ -195,28 +216,53 @@ def implausible(case: CaseInput, reference_date: date | None = None) -> list[str
     for path, value in heads:
         if value is not None and value > HEADCOUNT_MAX:
             out.append(
-                f"Plausibilität: {num(value)} Beschäftigte sind mehr als jedes Unternehmen in "
-                f"Deutschland hat (über {HEADCOUNT_MAX:,}".replace(",", ".")
-                + f"); bitte prüfen ({path})."
+                _(
+                    "Plausibilität: {value} Beschäftigte sind mehr als jedes Unternehmen in "
+                    "Deutschland hat (über {limit}); bitte prüfen ({path}).",
+                    value=num(value),
+                    limit=_thousands(HEADCOUNT_MAX),
+                    path=path,
+                )
             )
     if p.children is not None and len(p.children) > CHILDREN_MAX:
         out.append(
-            f"Plausibilität: {len(p.children)} Kinder angegeben (mehr als {CHILDREN_MAX}); "
-            "bitte prüfen (person.children)."
+            _(
+                "Plausibilität: {n} Kinder angegeben (mehr als {limit}); bitte prüfen "
+                "(person.children).",
+                n=len(p.children),
+                limit=CHILDREN_MAX,
+            )
         )
     if c.duration_months is not None and c.duration_months > DURATION_MONTHS_MAX:
         out.append(
-            f"Plausibilität: Lehrgangsdauer {num(c.duration_months)} Monate (mehr als "
-            f"{DURATION_MONTHS_MAX}); bitte prüfen (course.duration_months)."
+            _(
+                "Plausibilität: Lehrgangsdauer {months} Monate (mehr als {limit}); bitte prüfen "
+                "(course.duration_months).",
+                months=num(c.duration_months),
+                limit=DURATION_MONTHS_MAX,
+            )
         )
     if p.years_of_work is not None and p.years_of_work > YEARS_OF_WORK_MAX:
         out.append(
-            f"Plausibilität: {num(p.years_of_work)} Jahre Berufstätigkeit (mehr als "
-            f"{YEARS_OF_WORK_MAX}); bitte prüfen (person.years_of_work)."
+            _(
+                "Plausibilität: {years} Jahre Berufstätigkeit (mehr als {limit}); bitte prüfen "
+                "(person.years_of_work).",
+                years=num(p.years_of_work),
+                limit=YEARS_OF_WORK_MAX,
+            )
         )
     if c.days is not None and c.days > EVENT_DAYS_MAX:
         out.append(
-            f"Plausibilität: {num(c.days)} Veranstaltungstage (mehr als ein Jahr); bitte prüfen "
-            "(course.days)."
+            _(
+                "Plausibilität: {days} Veranstaltungstage (mehr als ein Jahr); bitte prüfen "
+                "(course.days).",
+                days=num(c.days),
+            )
         )
     return out
+
+
+def _thousands(n: int) -> str:
+    """``10.000`` in German, ``10,000`` in English."""
+    text = f"{n:,}"
+    return text if current_language() == "en" else text.replace(",", ".")

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from .calendar import last_working_day_on_or_before, non_working_label
+from .i18n import _
 from .params import ParamView
 
 __all__ = [
@@ -260,7 +261,7 @@ class Builder:
     def __init__(self, code: str, title: str, pv: ParamView | None, url: str | None) -> None:
         """Start programme ``code``; ``url`` is the default source URL of its reasons."""
         self.code = code
-        self.title = title
+        self.title = _(title)
         self.pv = pv
         self.url = url
         self.reasons: list[Reason] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .i18n import N_, _
 from .inputs import CaseInput
 from .pointers import pointers
 from .result import ELIGIBLE, NEEDS_INFORMATION, NOT_ELIGIBLE, ProgrammeResult
@@ -12,13 +13,15 @@ from .result import ELIGIBLE, NEEDS_INFORMATION, NOT_ELIGIBLE, ProgrammeResult
 __all__ = ["route"]
 
 _TEXT = {
-    "sgb3_81": "Bildungsgutschein über Agentur für Arbeit bzw. Jobcenter",
-    "afbg": "Aufstiegsfortbildung: nur Aufstiegs-BAföG (§ 22 Abs. 1a SGB III)",
-    "sgb3_82": "Beschäftigtenqualifizierung: Lehrgangskosten und Arbeitsentgeltzuschuss",
-    "sgb3_82a": "Qualifizierungsgeld als Alternative zu § 82 für dieselbe Maßnahme (nie beides)",
-    "esf_weiterbildungsscheck": "Weiterbildungsscheck (bis 1.000 €, einer je Haushaltsjahr)",
-    "esf_anpassungsqualifizierung": "ESF Plus Anpassungsqualifizierung (Arbeitgeber, bis 50 %)",
-    "thuerbfg": "Bildungsfreistellung: bezahlte Freistellung, unabhängig von der Förderung",
+    "sgb3_81": N_("Bildungsgutschein über Agentur für Arbeit bzw. Jobcenter"),
+    "afbg": N_("Aufstiegsfortbildung: nur Aufstiegs-BAföG (§ 22 Abs. 1a SGB III)"),
+    "sgb3_82": N_("Beschäftigtenqualifizierung: Lehrgangskosten und Arbeitsentgeltzuschuss"),
+    "sgb3_82a": N_(
+        "Qualifizierungsgeld als Alternative zu § 82 für dieselbe Maßnahme (nie beides)"
+    ),
+    "esf_weiterbildungsscheck": N_("Weiterbildungsscheck (bis 1.000 €, einer je Haushaltsjahr)"),
+    "esf_anpassungsqualifizierung": N_("ESF Plus Anpassungsqualifizierung (Arbeitgeber, bis 50 %)"),
+    "thuerbfg": N_("Bildungsfreistellung: bezahlte Freistellung, unabhängig von der Förderung"),
 }
 
 
@@ -50,7 +53,7 @@ def route(  # noqa: C901
     recommended = None
     # Funding programmes first; Bildungsfreistellung only when no funding programme is eligible.
     for wanted, allow_leave in ((ELIGIBLE, False), (ELIGIBLE, True), (NEEDS_INFORMATION, False)):
-        for _, r in candidates:
+        for _step, r in candidates:
             if r.status == wanted and (r.programme == "thuerbfg") == allow_leave:
                 recommended = r
                 break
@@ -84,7 +87,7 @@ def route(  # noqa: C901
                 "programme": r.programme,
                 "status": r.status,
                 "role": role,
-                "text": _TEXT[r.programme],
+                "text": _(_TEXT[r.programme]),
                 "instead_of": instead_of,
             }
         )
@@ -92,18 +95,24 @@ def route(  # noqa: C901
     hints = []
     if p.foreign_qualification:
         hints.append(
-            "Ausländischer Abschluss: Anerkennungs- und Qualifizierungsberatung beim IQ Netzwerk "
-            "Thüringen "
-            "bzw. der Agentur für Arbeit (§ 421g SGB III, ab 2026)."
+            _(
+                "Ausländischer Abschluss: Anerkennungs- und Qualifizierungsberatung beim IQ "
+                "Netzwerk Thüringen bzw. der Agentur für Arbeit (§ 421g SGB III, ab 2026)."
+            )
         )
     if c.structural_change_driven:
         hints.append(
-            "Digitale Transformation im KMU: kostenlose Beratung beim Zukunftszentrum ZeTT (Jena)."
+            _(
+                "Digitale Transformation im KMU: kostenlose Beratung beim Zukunftszentrum "
+                "ZeTT (Jena)."
+            )
         )
     if recommended is None:
         hints.append(
-            "Kein Programm passt nach den Angaben; Beratung zu weiteren Angeboten (z. B. "
-            "Weiterbildungsverbund)."
+            _(
+                "Kein Programm passt nach den Angaben; Beratung zu weiteren Angeboten (z. B. "
+                "Weiterbildungsverbund)."
+            )
         )
     found = pointers(case, ref) if ref is not None else []
     hints.extend(f"{x['title']}: {x['text']} ({x['citation']})" for x in found)
@@ -146,30 +155,30 @@ def _choose_82_or_82a(
     cite = "§ 82a Abs. 5 Nr. 2 SGB III"
     if s82.status != ELIGIBLE:
         first = "sgb3_82a"
-        why = (
+        why = _(
             "Die Voraussetzungen des Qualifizierungsgeldes sind erfüllt, die der "
             "Beschäftigtenqualifizierung (§ 82) nicht oder noch nicht vollständig: zuerst "
             "Qualifizierungsgeld beantragen."
         )
     elif diff:
         first = "sgb3_82a"
-        why = (
-            "Beide Programme passen, für dieselbe Maßnahme aber nur eines ("
-            + cite
-            + "). Zuerst Qualifizierungsgeld beantragen: Das Arbeitsentgelt entfällt während der "
+        why = _(
+            "Beide Programme passen, für dieselbe Maßnahme aber nur eines ({cite}). Zuerst "
+            "Qualifizierungsgeld beantragen: Das Arbeitsentgelt entfällt während der "
             "Weiterbildung (Nettoentgeltdifferenz angegeben), das Qualifizierungsgeld ersetzt "
-            "60 % bzw. 67 % davon (§ 82b SGB III); die Lehrgangskosten trägt der Arbeitgeber "
-            "ohnehin vollständig (§ 82a Abs. 2 S. 1 Nr. 2 SGB III)."
+            "davon 60 % bzw. 67 % (§ 82b SGB III); die Lehrgangskosten trägt der Arbeitgeber "
+            "ohnehin vollständig (§ 82a Abs. 2 S. 1 Nr. 2 SGB III).",
+            cite=cite,
         )
     else:
         first = "sgb3_82"
-        why = (
-            "Beide Programme passen, für dieselbe Maßnahme aber nur eines ("
-            + cite
-            + "). Zuerst die Beschäftigtenqualifizierung (§ 82) beantragen: Das Arbeitsentgelt "
-            "läuft weiter (keine Nettoentgeltdifferenz angegeben); § 82 übernimmt Lehrgangskosten "
-            "und bezuschusst das Arbeitsentgelt, beim Qualifizierungsgeld trüge der Arbeitgeber "
-            "die Lehrgangskosten vollständig. Qualifizierungsgeld nur, wenn das Entgelt während "
-            "der Weiterbildung entfallen soll."
+        why = _(
+            "Beide Programme passen, für dieselbe Maßnahme aber nur eines ({cite}). Zuerst die "
+            "Beschäftigtenqualifizierung (§ 82) beantragen: Das Arbeitsentgelt läuft weiter "
+            "(keine Nettoentgeltdifferenz angegeben); § 82 übernimmt Lehrgangskosten und "
+            "bezuschusst das Arbeitsentgelt, beim Qualifizierungsgeld trüge der Arbeitgeber die "
+            "Lehrgangskosten vollständig. Qualifizierungsgeld nur, wenn das Entgelt während der "
+            "Weiterbildung entfallen soll.",
+            cite=cite,
         )
     return {"between": list(_PAIR), "first": first, "why": why, "citation": cite}

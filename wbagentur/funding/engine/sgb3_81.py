@@ -12,6 +12,7 @@ from datetime import date
 from .afbg import months_between
 from .calendar import add_days, age_on
 from .context import EMPLOYMENT_LABELS, Ctx
+from .i18n import N_, _
 from .inputs import Child
 from .money import eur, eur_to_cents, num
 from .params import ParamView
@@ -19,7 +20,7 @@ from .result import Builder, DecidingBody, ProgrammeResult
 
 __all__ = ["TITLE", "evaluate_sgb3_81"]
 
-TITLE = "Bildungsgutschein (§ 81 SGB III)"
+TITLE = N_("Bildungsgutschein (§ 81 SGB III)")
 URL = "https://www.gesetze-im-internet.de/sgb_3/__81.html"
 URL_87A = "https://www.gesetze-im-internet.de/sgb_3/__87a.html"
 
@@ -34,9 +35,11 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
             "person",
             None,
             "§ 81 Abs. 1 SGB III",
-            "Gefördert werden Arbeitslose, von Arbeitslosigkeit Bedrohte "
-            "und Beschäftigte ohne verwertbaren Berufsabschluss; Beschäftigungsstatus fehlt "
-            "(person.employment_status).",
+            _(
+                "Gefördert werden Arbeitslose, von Arbeitslosigkeit Bedrohte und Beschäftigte "
+                "ohne verwertbaren Berufsabschluss; Beschäftigungsstatus fehlt "
+                "(person.employment_status)."
+            ),
         )
         return None
     if es in ("unemployed", "threatened_by_unemployment"):
@@ -44,17 +47,21 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
             "person",
             True,
             "§ 81 Abs. 1 S. 1 Nr. 1 SGB III",
-            f"Die Person ist {EMPLOYMENT_LABELS[es]}; die "
-            "Weiterbildung muss notwendig sein, um sie beruflich einzugliedern bzw. "
-            "Arbeitslosigkeit abzuwenden.",
+            _(
+                "Die Person ist {value}; die Weiterbildung muss notwendig sein, um sie beruflich "
+                "einzugliedern bzw. Arbeitslosigkeit abzuwenden.",
+                value=EMPLOYMENT_LABELS[es],
+            ),
         )
         if no_qual and c.goal == "vocational_qualification":
             b.add(
                 "entitlement",
                 True,
                 "§ 81 Abs. 2 SGB III",
-                "Ohne verwertbaren Berufsabschluss besteht ein "
-                "Rechtsanspruch auf Förderung des nachträglichen Berufsabschlusses.",
+                _(
+                    "Ohne verwertbaren Berufsabschluss besteht ein Rechtsanspruch auf Förderung "
+                    "des nachträglichen Berufsabschlusses."
+                ),
                 severity="info",
             )
         return "abs1"
@@ -64,9 +71,10 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
                 "person",
                 None,
                 "§ 81 Abs. 2 SGB III",
-                "Beschäftigte werden nach § 81 nur ohne verwertbaren "
-                "Berufsabschluss gefördert; Angabe fehlt "
-                "(person.has_usable_vocational_qualification).",
+                _(
+                    "Beschäftigte werden nach § 81 nur ohne verwertbaren Berufsabschluss "
+                    "gefördert; Angabe fehlt (person.has_usable_vocational_qualification)."
+                ),
             )
             return None
         if not no_qual:
@@ -74,9 +82,11 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
                 "person",
                 False,
                 "§ 81 Abs. 1 SGB III",
-                "Beschäftigte mit verwertbarem Berufsabschluss werden über "
-                "die Beschäftigtenqualifizierung (§ 82 SGB III) gefördert, nicht über den "
-                "Bildungsgutschein.",
+                _(
+                    "Beschäftigte mit verwertbarem Berufsabschluss werden über die "
+                    "Beschäftigtenqualifizierung (§ 82 SGB III) gefördert, nicht über den "
+                    "Bildungsgutschein."
+                ),
             )
             return None
         if c.goal != "vocational_qualification":
@@ -84,12 +94,14 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
                 "person",
                 None if c.goal is None else False,
                 "§ 81 Abs. 2 SGB III",
-                "Der Anspruch für Beschäftigte "
-                "ohne verwertbaren Berufsabschluss gilt für Weiterbildungen zum Berufsabschluss"
+                _(
+                    "Der Anspruch für Beschäftigte ohne verwertbaren Berufsabschluss gilt für "
+                    "Weiterbildungen zum Berufsabschluss"
+                )
                 + (
-                    "; Ziel fehlt (course.goal)."
+                    _("; Ziel fehlt (course.goal).")
                     if c.goal is None
-                    else "; dieser Lehrgang hat ein anderes Ziel."
+                    else _("; dieser Lehrgang hat ein anderes Ziel.")
                 ),
             )
             return None
@@ -97,8 +109,10 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
             "person",
             True,
             "§ 81 Abs. 2 SGB III",
-            "Beschäftigt ohne verwertbaren Berufsabschluss, Ziel "
-            "Berufsabschluss: Rechtsanspruch auf Förderung (§ 3 Abs. 3 Nr. 4 SGB III).",
+            _(
+                "Beschäftigt ohne verwertbaren Berufsabschluss, Ziel Berufsabschluss: "
+                "Rechtsanspruch auf Förderung (§ 3 Abs. 3 Nr. 4 SGB III)."
+            ),
         )
         years = pv.v("min_years_of_work")
         if p.years_of_work is None:
@@ -106,8 +120,11 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
                 "years_of_work",
                 None,
                 "§ 81 Abs. 2 S. 2 SGB III",
-                f"Mindestens {years} Jahre Berufstätigkeit "
-                "erforderlich (Ausnahmen möglich); Angabe fehlt (person.years_of_work).",
+                _(
+                    "Mindestens {years} Jahre Berufstätigkeit erforderlich (Ausnahmen möglich); "
+                    "Angabe fehlt (person.years_of_work).",
+                    years=years,
+                ),
                 severity="soft",
             )
         else:
@@ -115,13 +132,18 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
                 "years_of_work",
                 p.years_of_work >= years,
                 "§ 81 Abs. 2 S. 2 SGB III",
-                f"Mindestens {years} Jahre Berufstätigkeit erforderlich; angegeben "
-                f"{num(p.years_of_work)}."
+                _(
+                    "Mindestens {years} Jahre Berufstätigkeit erforderlich; angegeben {value}.",
+                    years=years,
+                    value=num(p.years_of_work),
+                )
                 + (
                     ""
                     if p.years_of_work >= years
-                    else " Ausnahmen (z. B. wenn eine Ausbildung nicht möglich oder "
-                    "nicht zumutbar ist) prüft die Agentur für Arbeit."
+                    else _(
+                        " Ausnahmen (z. B. wenn eine Ausbildung nicht möglich oder nicht zumutbar "
+                        "ist) prüft die Agentur für Arbeit."
+                    )
                 ),
                 severity="soft",
             )
@@ -131,8 +153,10 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
             "person",
             None,
             "§ 81 Abs. 1 SGB III",
-            "Nicht erwerbstätig: nach Arbeitslos- oder Arbeitsuchend-Meldung "
-            "prüft die Agentur für Arbeit den Bildungsgutschein.",
+            _(
+                "Nicht erwerbstätig: nach Arbeitslos- oder Arbeitsuchend-Meldung prüft die "
+                "Agentur für Arbeit den Bildungsgutschein."
+            ),
             severity="soft",
         )
         return None
@@ -140,9 +164,11 @@ def _route(b: Builder, ctx: Ctx, pv: ParamView) -> str | None:
         "person",
         False,
         "§ 81 Abs. 1 SGB III",
-        f"Angegeben: {EMPLOYMENT_LABELS[es]} – der Bildungsgutschein gilt "
-        "für Arbeitslose, von Arbeitslosigkeit Bedrohte und Beschäftigte ohne verwertbaren "
-        "Berufsabschluss.",
+        _(
+            "Angegeben: {value} – der Bildungsgutschein gilt für Arbeitslose, von "
+            "Arbeitslosigkeit Bedrohte und Beschäftigte ohne verwertbaren Berufsabschluss.",
+            value=EMPLOYMENT_LABELS[es],
+        ),
     )
     return None
 
@@ -174,8 +200,10 @@ def _shortening(b: Builder, ctx: Ctx) -> None:
             "shortening",
             True,
             cite,
-            "Eine Verkürzung um ein Drittel ist auf Grund bundes- oder landesrechtlicher "
-            "Regelungen ausgeschlossen; die Umschulung kann in voller Länge gefördert werden.",
+            _(
+                "Eine Verkürzung um ein Drittel ist auf Grund bundes- oder landesrechtlicher "
+                "Regelungen ausgeschlossen; die Umschulung kann in voller Länge gefördert werden."
+            ),
             url=URL_180,
         )
         return
@@ -186,12 +214,14 @@ def _shortening(b: Builder, ctx: Ctx) -> None:
             "shortening",
             None,
             cite,
-            "Eine Umschulung in Vollzeit muss gegenüber der regulären Ausbildungsdauer um "
-            "mindestens ein Drittel verkürzt sein; es fehlen "
+            _(
+                "Eine Umschulung in Vollzeit muss gegenüber der regulären Ausbildungsdauer um "
+                "mindestens ein Drittel verkürzt sein; es fehlen "
+            )
             + (
-                "die reguläre Ausbildungsdauer (course.regular_training_months)"
+                _("die reguläre Ausbildungsdauer (course.regular_training_months)")
                 if regular is None
-                else "die Lehrgangsdauer (course.duration_months oder Beginn und Ende)"
+                else _("die Lehrgangsdauer (course.duration_months oder Beginn und Ende)")
             )
             + ".",
             severity="info" if regular is None else "hard",
@@ -204,10 +234,14 @@ def _shortening(b: Builder, ctx: Ctx) -> None:
         "shortening",
         met,
         cite,
-        f"Reguläre Ausbildungsdauer {num(regular)} Monate: die Umschulung darf höchstens "
-        f"{num(round(longest, 2))} Monate dauern (um ein Drittel verkürzt); geplant sind "
-        f"{num(months)} Monate."
-        + ("" if met else " Ausnahme nur, wenn eine Verkürzung rechtlich ausgeschlossen ist."),
+        _(
+            "Reguläre Ausbildungsdauer {regular} Monate: die Umschulung darf höchstens {value} "
+            "Monate dauern (um ein Drittel verkürzt); geplant sind {months} Monate.",
+            regular=num(regular),
+            value=num(round(longest, 2)),
+            months=num(months),
+        )
+        + ("" if met else _(" Ausnahme nur, wenn eine Verkürzung rechtlich ausgeschlossen ist.")),
         url=URL_180,
     )
 
@@ -221,9 +255,11 @@ def _other_costs(b: Builder, ctx: Ctx, pv: ParamView, months: int | None) -> Non
     if c.travel_costs_monthly_cents is not None:
         b.amount(
             "travel_monthly",
-            "Fahrkosten",
-            f"{eur(c.travel_costs_monthly_cents)} monatlich laut Angabe (§ 85 i. V. m. § 63 "
-            "SGB III)",
+            _("Fahrkosten"),
+            _(
+                "{value} monatlich laut Angabe (§ 85 i. V. m. § 63 SGB III)",
+                value=eur(c.travel_costs_monthly_cents),
+            ),
             cents=c.travel_costs_monthly_cents,
             unit="cent_per_month",
             up_to=True,
@@ -254,7 +290,13 @@ def _other_costs(b: Builder, ctx: Ctx, pv: ParamView, months: int | None) -> Non
         b.amount(
             code,
             label,
-            f"{num(days)} Tage × {eur(day)}, höchstens {eur(cap)} monatlich ({cite})",
+            _(
+                "{days} Tage × {day}, höchstens {cap} monatlich ({cite})",
+                days=num(days),
+                day=eur(day),
+                cap=eur(cap),
+                cite=cite,
+            ),
             cents=cents,
             unit="cent_per_month",
             up_to=True,
@@ -268,8 +310,13 @@ def _other_costs(b: Builder, ctx: Ctx, pv: ParamView, months: int | None) -> Non
             monthly = eur_to_cents(pv.v("childcare_monthly_eur"))
             b.amount(
                 "childcare_monthly",
-                "Kinderbetreuungskosten",
-                f"{count} Kind(er) unter {below} Jahren × {eur(monthly)} monatlich (§ 87 SGB III)",
+                _("Kinderbetreuungskosten"),
+                _(
+                    "{count} Kind(er) unter {below} Jahren × {monthly} monatlich (§ 87 SGB III)",
+                    count=count,
+                    below=below,
+                    monthly=eur(monthly),
+                ),
                 cents=count * monthly,
                 unit="cent_per_month",
                 up_to=True,
@@ -284,8 +331,12 @@ def _other_costs(b: Builder, ctx: Ctx, pv: ParamView, months: int | None) -> Non
         if monthly_total:
             b.amount(
                 "other_costs_total",
-                "Weitere Weiterbildungskosten über den ganzen Lehrgang",
-                f"{num(months or 0)} Monate × {eur(monthly_total)} (§§ 85–87 SGB III, höchstens)",
+                _("Weitere Weiterbildungskosten über den ganzen Lehrgang"),
+                _(
+                    "{value} Monate × {monthly_total} (§§ 85–87 SGB III, höchstens)",
+                    value=num(months or 0),
+                    monthly_total=eur(monthly_total),
+                ),
                 cents=monthly_total * (months or 0),
                 up_to=True,
             )
@@ -301,20 +352,20 @@ def _living_costs(b: Builder, ctx: Ctx, route: str | None) -> None:
     """Living costs during the course: information with the deciding body."""
     p = ctx.person
     if p.receives_sgb2 is True:
-        text = (
+        text = _(
             "Lebensunterhalt während der Weiterbildung: Bürgergeld (SGB II) läuft weiter; "
             "zuständig ist das Jobcenter."
         )
     elif p.employment_status in ("unemployed", "threatened_by_unemployment"):
-        text = (
+        text = _(
             "Lebensunterhalt während der Weiterbildung: Arbeitslosengeld bei beruflicher "
             "Weiterbildung (§ 144 SGB III) bei Anspruch – entscheidet die Agentur für Arbeit; "
             "ohne Anspruch Bürgergeld (SGB II) über das Jobcenter."
         )
     elif route == "abs2":
-        text = (
-            "Lebensunterhalt während der Weiterbildung: Das Arbeitsentgelt läuft weiter; für "
-            "die Ausfallzeiten kann der Arbeitgeber einen Arbeitsentgeltzuschuss bis zu 100 % "
+        text = _(
+            "Lebensunterhalt während der Weiterbildung: Das Arbeitsentgelt läuft weiter; für die "
+            "Ausfallzeiten kann der Arbeitgeber einen Arbeitsentgeltzuschuss (bis zu 100 %) "
             "erhalten (§ 82 Abs. 3 SGB III)."
         )
     else:
@@ -334,36 +385,48 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         cite = "§ 81 Abs. 1 S. 1 Nr. 3 SGB III"
         if value is None:
             b.add(
-                rule, None, cite, f"{what} muss nach AZAV zugelassen sein; Angabe fehlt ({field})."
+                rule,
+                None,
+                cite,
+                _(
+                    "{what} muss nach AZAV zugelassen sein; Angabe fehlt ({field}).",
+                    what=what,
+                    field=field,
+                ),
             )
         else:
             b.add(
                 rule,
                 value,
                 cite,
-                f"{what} muss nach AZAV zugelassen sein; "
-                + ("zugelassen." if value else "nicht zugelassen."),
+                _("{what} muss nach AZAV zugelassen sein; ", what=what)
+                + ("zugelassen." if value else _("nicht zugelassen.")),
             )
     if c.goal == "university_degree":
         b.add(
             "university_degree",
             False,
             "§ 180 Abs. 3 SGB III",
-            "Maßnahmen, die zu einem Hochschulabschluss führen, sind nicht förderfähig.",
+            _("Maßnahmen, die zu einem Hochschulabschluss führen, sind nicht förderfähig."),
         )
     b.add(
         "counselling",
         None,
         "§ 81 Abs. 1 S. 1 Nr. 2 SGB III",
-        "Vor Beginn der Teilnahme ist eine Beratung durch "
-        "die Agentur für Arbeit (bzw. das Jobcenter) erforderlich.",
+        _(
+            "Vor Beginn der Teilnahme ist eine Beratung durch die Agentur für Arbeit (bzw. das "
+            "Jobcenter) erforderlich."
+        ),
         severity="info",
     )
     if ctx.fees is not None:
         b.amount(
             "course_costs_ba",
-            "Weiterbildungskosten – Lehrgangskosten",
-            f"Lehrgangs- und Prüfungsgebühren {eur(ctx.fees)} in voller Höhe (§§ 83, 84 SGB III)",
+            _("Weiterbildungskosten – Lehrgangskosten"),
+            _(
+                "Lehrgangs- und Prüfungsgebühren {value} in voller Höhe (§§ 83, 84 SGB III)",
+                value=eur(ctx.fees),
+            ),
             cents=ctx.fees,
         )
     if c.goal == "vocational_qualification":
@@ -371,14 +434,17 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         second = eur_to_cents(pv.v("premium_final_eur"))
         b.amount(
             "premium_intermediate_exam",
-            "Weiterbildungsprämie Zwischenprüfung",
-            f"{eur(first)} bei bestandener Zwischenprüfung (§ 87a Abs. 1 SGB III)",
+            _("Weiterbildungsprämie Zwischenprüfung"),
+            _("{first} bei bestandener Zwischenprüfung (§ 87a Abs. 1 SGB III)", first=eur(first)),
             cents=first,
         )
         b.amount(
             "premium_final_exam",
-            "Weiterbildungsprämie Abschlussprüfung",
-            f"{eur(second)} bei bestandener Abschlussprüfung (§ 87a Abs. 1 SGB III)",
+            _("Weiterbildungsprämie Abschlussprüfung"),
+            _(
+                "{second} bei bestandener Abschlussprüfung (§ 87a Abs. 1 SGB III)",
+                second=eur(second),
+            ),
             cents=second,
         )
     gets_geld = p.employment_status == "unemployed" or (route == "abs2" and p.receives_sgb2 is True)
@@ -389,8 +455,11 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         monthly = eur_to_cents(pv.v("weiterbildungsgeld_monthly_eur"))
         b.amount(
             "weiterbildungsgeld_monthly",
-            "Weiterbildungsgeld",
-            f"{eur(monthly)} monatlich während der Weiterbildung (§ 87a Abs. 2, 3 SGB III)",
+            _("Weiterbildungsgeld"),
+            _(
+                "{monthly} monatlich während der Weiterbildung (§ 87a Abs. 2, 3 SGB III)",
+                monthly=eur(monthly),
+            ),
             cents=monthly,
             unit="cent_per_month",
         )
@@ -401,31 +470,42 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     if months is not None and ctx.fees is not None:
         b.amount(
             "course_costs_total",
-            "Lehrgangskosten über den ganzen Lehrgang",
-            f"{eur(ctx.fees)} Lehrgangs- und Prüfungsgebühren ({num(months)} Monate)",
+            _("Lehrgangskosten über den ganzen Lehrgang"),
+            _(
+                "{value} Lehrgangs- und Prüfungsgebühren ({months} Monate)",
+                value=eur(ctx.fees),
+                months=num(months),
+            ),
             cents=ctx.fees,
         )
     geld = next((a for a in b.amounts if a.code == "weiterbildungsgeld_monthly"), None)
     if geld is not None and geld.cents is not None and months is not None:
         b.amount(
             "weiterbildungsgeld_total",
-            "Weiterbildungsgeld über den ganzen Lehrgang",
-            f"{num(months)} Monate × {eur(geld.cents)} (§ 87a Abs. 2 SGB III)",
+            _("Weiterbildungsgeld über den ganzen Lehrgang"),
+            _(
+                "{months} Monate × {value} (§ 87a Abs. 2 SGB III)",
+                months=num(months),
+                value=eur(geld.cents),
+            ),
             cents=geld.cents * int(months),
         )
     due = add_days(c.start_date, -1) if c.start_date else None
     b.step(
-        "Beratungsgespräch bei der Agentur für Arbeit bzw. dem Jobcenter vor Beginn; "
-        "Bildungsgutschein vor "
-        "Lehrgangsbeginn ausstellen lassen und beim AZAV-Träger einlösen.",
+        _(
+            "Beratungsgespräch bei der Agentur für Arbeit bzw. dem Jobcenter vor Beginn; "
+            "Bildungsgutschein vor Lehrgangsbeginn ausstellen lassen und beim AZAV-Träger "
+            "einlösen."
+        ),
         due,
         "application",
     )
     if route == "abs2" and p.employment_status == "employed":
         b.step(
-            "Arbeitsentgeltzuschuss bis zu 100 % für die Ausfallzeiten mit dem Arbeitgeber bei "
-            "der Agentur "
-            "beantragen (§ 82 Abs. 3 SGB III).",
+            _(
+                "Arbeitsentgeltzuschuss (bis zu 100 %) für die Ausfallzeiten mit dem Arbeitgeber "
+                "bei der Agentur beantragen (§ 82 Abs. 3 SGB III)."
+            ),
             due,
             "referral",
         )
@@ -434,19 +514,25 @@ def evaluate_sgb3_81(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     where = f" ({district.name})" if district else ""
     if p.receives_sgb2:
         body = DecidingBody(
-            f"Jobcenter{where}", "Bezug von Bürgergeld (SGB II): Jobcenter des Wohnorts."
+            _("Jobcenter{where}", where=where),
+            _("Bezug von Bürgergeld (SGB II): Jobcenter des Wohnorts."),
         )
     elif district is not None:
         body = DecidingBody(
-            f"{district.agency}",
-            f"Zuständig nach Wohnort ({district.name}); Beratung "
-            "und Bildungsgutschein durch die Arbeitsvermittlung bzw. Berufsberatung im "
-            "Erwerbsleben.",
+            _("{agency}", agency=district.agency),
+            _(
+                "Zuständig nach Wohnort ({name}); Beratung und Bildungsgutschein durch die "
+                "Arbeitsvermittlung bzw. Berufsberatung im Erwerbsleben.",
+                name=district.name,
+            ),
         )
     else:
         body = DecidingBody(
-            "Agentur für Arbeit am Wohnort",
-            "Wohnort/Kreisschlüssel fehlt oder liegt außerhalb "
-            f"Thüringens{' (' + key + ')' if key else ''}; bei Bürgergeld-Bezug: Jobcenter.",
+            _("Agentur für Arbeit am Wohnort"),
+            _(
+                "Wohnort/Kreisschlüssel fehlt oder liegt außerhalb Thüringens{value}; bei "
+                "Bürgergeld-Bezug: Jobcenter.",
+                value=" (" + key + ")" if key else "",
+            ),
         )
     return b.finish(body)

@@ -14,6 +14,7 @@ from datetime import date
 from .calendar import add_days, add_months, add_years, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx, aa_body
 from .decisive import decisive_date
+from .i18n import N_, _
 from .money import num
 from .params import ParamView
 from .result import Builder, ProgrammeResult
@@ -21,7 +22,7 @@ from .sgb3_82_amounts import add_amounts
 
 __all__ = ["TITLE", "check_hours", "evaluate_sgb3_82", "relevant_date"]
 
-TITLE = "Beschäftigtenqualifizierung (§ 82 SGB III)"
+TITLE = N_("Beschäftigtenqualifizierung (§ 82 SGB III)")
 URL = "https://www.gesetze-im-internet.de/sgb_3/__82.html"
 URL_22 = "https://www.gesetze-im-internet.de/sgb_3/__22.html"
 URL_180 = "https://www.gesetze-im-internet.de/sgb_3/__180.html"
@@ -42,33 +43,38 @@ def check_hours(b: Builder, ctx: Ctx, pv: ParamView, min_h: float, cite: str) ->
             "min_hours",
             None,
             cite,
-            f"Der Lehrgang muss mehr als {num(min_h)} Stunden umfassen; "
-            "die Stundenzahl fehlt (course.hours).",
+            _(
+                "Der Lehrgang muss mehr als {min_h} Stunden umfassen; die Stundenzahl fehlt "
+                "(course.hours).",
+                min_h=num(min_h),
+            ),
         )
         return
     met = h > min_h
-    text = (
-        f"Der Lehrgang muss mehr als {num(min_h)} Stunden umfassen; geplant sind {num(h)} Stunden."
+    text = _(
+        "Der Lehrgang muss mehr als {min_h} Stunden umfassen; geplant sind {h} Stunden.",
+        min_h=num(min_h),
+        h=num(h),
     )
     verified = True
     unit = ctx.course.hours_unit
     if unit == "teaching_units_45":
         clock = h * 0.75
-        text += (
-            f" Angabe in Unterrichtsstunden à 45 Minuten (= {num(clock)} Zeitstunden); das Gesetz "
-            "legt die "
-            "Einheit nicht fest, gezählt wird die Angabe laut Maßnahmezulassung."
+        text += _(
+            " Angabe in Unterrichtsstunden à 45 Minuten (= {clock} Zeitstunden); das Gesetz legt "
+            "die Einheit nicht fest, gezählt wird die Angabe laut Maßnahmezulassung.",
+            clock=num(clock),
         )
         if met and clock <= min_h:
             if pv.has("hours_unit_rule"):
                 pv.v("hours_unit_rule")
             verified = False
-            text += (
-                " In Zeitstunden wäre die Grenze nicht überschritten – "
-                "mit der Agentur für Arbeit klären."
+            text += _(
+                " In Zeitstunden wäre die Grenze nicht überschritten – mit der Agentur für Arbeit "
+                "klären."
             )
     elif unit is None:
-        text += " Einheit nicht angegeben; gezählt wird die Angabe laut Maßnahmezulassung."
+        text += _(" Einheit nicht angegeben; gezählt wird die Angabe laut Maßnahmezulassung.")
     b.add("min_hours", met, cite, text, verified=verified)
 
 
@@ -81,7 +87,13 @@ def check_presumed_absent(
     elif value is False:
         b.add(rule, True, cite, no)
     else:
-        b.add(rule, True, cite, f"{no} (Nicht angegeben – angenommen; Feld {field}.)", assumed=True)
+        b.add(
+            rule,
+            True,
+            cite,
+            _("{no} (Nicht angegeben – angenommen; Feld {field}.)", no=no, field=field),
+            assumed=True,
+        )
 
 
 def _employment(b: Builder, ctx: Ctx) -> None:
@@ -92,26 +104,35 @@ def _employment(b: Builder, ctx: Ctx) -> None:
             "employment",
             None,
             cite,
-            "Gefördert werden Beschäftigte in einem bestehenden Arbeitsverhältnis; "
-            "der Beschäftigungsstatus fehlt (person.employment_status).",
+            _(
+                "Gefördert werden Beschäftigte in einem bestehenden Arbeitsverhältnis; der "
+                "Beschäftigungsstatus fehlt (person.employment_status)."
+            ),
         )
     elif es == "employed":
-        b.add("employment", True, cite, "Die Person steht in einem bestehenden Arbeitsverhältnis.")
+        b.add(
+            "employment", True, cite, _("Die Person steht in einem bestehenden Arbeitsverhältnis.")
+        )
     elif es == "threatened_by_unemployment":
         b.add(
             "employment",
             False,
             cite,
-            "Bei drohender Arbeitslosigkeit ist der Bildungsgutschein nach § 81 SGB III "
-            "das vorgesehene Instrument, nicht die Beschäftigtenqualifizierung.",
+            _(
+                "Bei drohender Arbeitslosigkeit ist der Bildungsgutschein nach § 81 SGB III das "
+                "vorgesehene Instrument, nicht die Beschäftigtenqualifizierung."
+            ),
         )
     else:
         b.add(
             "employment",
             False,
             cite,
-            "Gefördert werden nur Beschäftigte in einem bestehenden Arbeitsverhältnis; "
-            f"angegeben ist: {EMPLOYMENT_LABELS[es]}.",
+            _(
+                "Gefördert werden nur Beschäftigte in einem bestehenden Arbeitsverhältnis; "
+                "angegeben ist: {value}.",
+                value=EMPLOYMENT_LABELS[es],
+            ),
         )
 
 
@@ -122,9 +143,10 @@ def _goal(b: Builder, ctx: Ctx) -> None:
             "afbg_goal",
             False,
             "§ 22 Abs. 1a SGB III",
-            "Der Lehrgang bereitet auf ein Fortbildungsziel des "
-            "Aufstiegs-BAföG vor; eine Förderung nach § 82 ist ausgeschlossen – Aufstiegs-BAföG "
-            "beantragen.",
+            _(
+                "Der Lehrgang bereitet auf ein Fortbildungsziel des Aufstiegs-BAföG vor; eine "
+                "Förderung nach § 82 ist ausgeschlossen – Aufstiegs-BAföG beantragen."
+            ),
             url=URL_22,
         )
     elif goal == "university_degree":
@@ -132,14 +154,14 @@ def _goal(b: Builder, ctx: Ctx) -> None:
             "afbg_goal",
             True,
             "§ 22 Abs. 1a SGB III",
-            "Kein Fortbildungsziel des Aufstiegs-BAföG.",
+            _("Kein Fortbildungsziel des Aufstiegs-BAföG."),
             url=URL_22,
         )
         b.add(
             "university_degree",
             False,
             "§ 180 Abs. 3 SGB III",
-            "Maßnahmen, die zu einem Hochschulabschluss führen, sind nicht förderfähig.",
+            _("Maßnahmen, die zu einem Hochschulabschluss führen, sind nicht förderfähig."),
             url=URL_180,
         )
     elif goal is None:
@@ -147,8 +169,10 @@ def _goal(b: Builder, ctx: Ctx) -> None:
             "afbg_goal",
             True,
             "§ 22 Abs. 1a SGB III",
-            "Kein Fortbildungsziel des Aufstiegs-BAföG. "
-            "(Nicht angegeben – angenommen; Feld course.goal.)",
+            _(
+                "Kein Fortbildungsziel des Aufstiegs-BAföG. (Nicht angegeben – angenommen; Feld "
+                "course.goal.)"
+            ),
             url=URL_22,
             assumed=True,
         )
@@ -157,7 +181,7 @@ def _goal(b: Builder, ctx: Ctx) -> None:
             "afbg_goal",
             True,
             "§ 22 Abs. 1a SGB III",
-            "Kein Fortbildungsziel des Aufstiegs-BAföG.",
+            _("Kein Fortbildungsziel des Aufstiegs-BAföG."),
             url=URL_22,
         )
 
@@ -165,14 +189,23 @@ def _goal(b: Builder, ctx: Ctx) -> None:
 def _approval(b: Builder, value: bool | None, rule: str, what: str, field: str) -> None:
     cite = "§ 82 Abs. 1 Nr. 5 SGB III"
     if value is None:
-        b.add(rule, None, cite, f"{what} muss nach AZAV zugelassen sein; Angabe fehlt ({field}).")
+        b.add(
+            rule,
+            None,
+            cite,
+            _(
+                "{what} muss nach AZAV zugelassen sein; Angabe fehlt ({field}).",
+                what=what,
+                field=field,
+            ),
+        )
     else:
         b.add(
             rule,
             value,
             cite,
-            f"{what} muss nach AZAV zugelassen sein; "
-            + ("zugelassen." if value else "nicht zugelassen."),
+            _("{what} muss nach AZAV zugelassen sein; ", what=what)
+            + (_("zugelassen.") if value else _("nicht zugelassen.")),
         )
 
 
@@ -185,9 +218,10 @@ def _qualification(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
             "qualification_age",
             True,
             cite,
-            "Kein verwertbarer Berufsabschluss – die Frist seit dem Abschluss "
-            "gilt nicht; Lehrgangskosten über § 81 Abs. 2 SGB III, Arbeitsentgeltzuschuss bis zu "
-            "100 %.",
+            _(
+                "Kein verwertbarer Berufsabschluss – die Frist seit dem Abschluss gilt nicht; "
+                "Lehrgangskosten über § 81 Abs. 2 SGB III, Arbeitsentgeltzuschuss bis zu 100 %."
+            ),
             severity="soft",
         )
     elif p.vocational_qualification_year is None:
@@ -195,8 +229,11 @@ def _qualification(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
             "qualification_age",
             None,
             cite,
-            f"Der Berufsabschluss soll in der Regel mindestens {years} Jahre "
-            "zurückliegen; Jahr des Abschlusses fehlt (person.vocational_qualification_year).",
+            _(
+                "Der Berufsabschluss soll in der Regel mindestens {years} Jahre zurückliegen; "
+                "Jahr des Abschlusses fehlt (person.vocational_qualification_year).",
+                years=years,
+            ),
             severity="soft",
         )
     else:
@@ -206,8 +243,12 @@ def _qualification(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
                 "qualification_age",
                 True,
                 cite,
-                f"Der Berufsabschluss ({p.vocational_qualification_year}) liegt "
-                f"mindestens {years} Jahre zurück.",
+                _(
+                    "Der Berufsabschluss ({vocational_qualification_year}) liegt mindestens "
+                    "{years} Jahre zurück.",
+                    vocational_qualification_year=p.vocational_qualification_year,
+                    years=years,
+                ),
                 severity="soft",
             )
         else:
@@ -215,10 +256,13 @@ def _qualification(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
                 "qualification_age",
                 False,
                 cite,
-                f"Der Berufsabschluss soll in der Regel mindestens {years} Jahre "
-                f"zurückliegen; er stammt aus {p.vocational_qualification_year}. Ausnahme nur im "
-                "Einzelfall "
-                "(„in der Regel“) – Agentur für Arbeit entscheidet.",
+                _(
+                    "Der Berufsabschluss soll in der Regel mindestens {years} Jahre zurückliegen; "
+                    "er stammt aus {vocational_qualification_year}. Ausnahme nur im Einzelfall "
+                    "(„in der Regel“) – Agentur für Arbeit entscheidet.",
+                    years=years,
+                    vocational_qualification_year=p.vocational_qualification_year,
+                ),
                 severity="soft",
             )
 
@@ -232,8 +276,11 @@ def _last_funding(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             "last_funding",
             True,
             cite,
-            f"Keine Förderung nach § 82 in den letzten {years} Jahren vor dem Antrag. "
-            "(Keine frühere Förderung angegeben; Feld person.last_82_funding_date.)",
+            _(
+                "Keine Förderung nach § 82 in den letzten {years} Jahren vor dem Antrag. (Keine "
+                "frühere Förderung angegeben; Feld person.last_82_funding_date.)",
+                years=years,
+            ),
             assumed=True,
         )
         return
@@ -243,17 +290,24 @@ def _last_funding(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             "last_funding",
             True,
             cite,
-            f"Die letzte Förderung nach § 82 ({fmt_date(last)}) liegt mindestens "
-            f"{years} Jahre zurück.",
+            _(
+                "Die letzte Förderung nach § 82 ({last}) liegt mindestens {years} Jahre zurück.",
+                last=fmt_date(last),
+                years=years,
+            ),
         )
     else:
         b.add(
             "last_funding",
             False,
             cite,
-            f"In den letzten {years} Jahren vor dem Antrag darf keine Förderung nach "
-            f"§ 82 erfolgt sein; letzte Förderung {fmt_date(last)}, frühestens wieder ab "
-            f"{fmt_date(free)}.",
+            _(
+                "In den letzten {years} Jahren vor dem Antrag darf keine Förderung nach § 82 "
+                "erfolgt sein; letzte Förderung {last}, frühestens wieder ab {free}.",
+                years=years,
+                last=fmt_date(last),
+                free=fmt_date(free),
+            ),
         )
 
 
@@ -266,8 +320,10 @@ def _timing(b: Builder, ctx: Ctx) -> None:
             "apply_before_start",
             None,
             cite,
-            "Der Antrag ist vor Lehrgangsbeginn zu stellen; der Lehrgangsbeginn "
-            "fehlt (course.start_date).",
+            _(
+                "Der Antrag ist vor Lehrgangsbeginn zu stellen; der Lehrgangsbeginn fehlt "
+                "(course.start_date)."
+            ),
             url=URL_324,
         )
     elif c.application_date is not None:
@@ -276,8 +332,11 @@ def _timing(b: Builder, ctx: Ctx) -> None:
                 "apply_before_start",
                 True,
                 cite,
-                f"Antrag am {fmt_date(c.application_date)} vor Lehrgangsbeginn "
-                f"({fmt_date(start)}).",
+                _(
+                    "Antrag am {value} vor Lehrgangsbeginn ({start}).",
+                    value=fmt_date(c.application_date),
+                    start=fmt_date(start),
+                ),
                 url=URL_324,
             )
         else:
@@ -285,10 +344,12 @@ def _timing(b: Builder, ctx: Ctx) -> None:
                 "apply_before_start",
                 False,
                 cite,
-                f"Der Antrag ({fmt_date(c.application_date)}) wurde erst nach "
-                f"Lehrgangsbeginn ({fmt_date(start)}) gestellt; nachträglich nur zur Vermeidung "
-                "einer unbilligen "
-                "Härte.",
+                _(
+                    "Der Antrag ({value}) wurde erst nach Lehrgangsbeginn ({start}) gestellt; "
+                    "nachträglich nur zur Vermeidung einer unbilligen Härte.",
+                    value=fmt_date(c.application_date),
+                    start=fmt_date(start),
+                ),
                 url=URL_324,
             )
     elif ctx.ref < start:
@@ -296,8 +357,12 @@ def _timing(b: Builder, ctx: Ctx) -> None:
             "apply_before_start",
             True,
             cite,
-            f"Der Antrag ist noch rechtzeitig möglich, spätestens am "
-            f"{fmt_date(add_days(start, -1))} (vor Lehrgangsbeginn {fmt_date(start)}).",
+            _(
+                "Der Antrag ist noch rechtzeitig möglich, spätestens am {value} (vor "
+                "Lehrgangsbeginn {start}).",
+                value=fmt_date(add_days(start, -1)),
+                start=fmt_date(start),
+            ),
             url=URL_324,
         )
     else:
@@ -305,8 +370,11 @@ def _timing(b: Builder, ctx: Ctx) -> None:
             "apply_before_start",
             None,
             cite,
-            f"Der Lehrgang hat am {fmt_date(start)} begonnen; ob der Antrag "
-            "vorher gestellt wurde, ist nicht angegeben (course.application_date).",
+            _(
+                "Der Lehrgang hat am {start} begonnen; ob der Antrag vorher gestellt wurde, ist "
+                "nicht angegeben (course.application_date).",
+                start=fmt_date(start),
+            ),
             url=URL_324,
         )
 
@@ -324,32 +392,40 @@ def _structural_2019(
             "structural_change",
             True,
             cite,
-            "Die Weiterbildung ist durch den Strukturwandel bedingt oder zielt "
-            "auf einen Engpassberuf.",
+            _(
+                "Die Weiterbildung ist durch den Strukturwandel bedingt oder zielt auf einen "
+                "Engpassberuf."
+            ),
         )
     elif rel >= waiver_from and small_firm and special:
         b.add(
             "structural_change",
             True,
             "§ 82 Abs. 1 S. 2 SGB III a. F.",
-            "Strukturwandel-Bezug entbehrlich: "
-            "Betrieb unter 250 Beschäftigten und Person ab 45 Jahren oder schwerbehindert.",
+            _(
+                "Strukturwandel-Bezug entbehrlich: Betrieb unter 250 Beschäftigten und Person ab "
+                "45 Jahren oder schwerbehindert."
+            ),
         )
     elif driven is False:
         b.add(
             "structural_change",
             False,
             cite,
-            "Bis 31.03.2024 setzte die Förderung Betroffenheit vom "
-            "Strukturwandel oder eine Weiterbildung in einem Engpassberuf voraus.",
+            _(
+                "Bis 31.03.2024 setzte die Förderung Betroffenheit vom Strukturwandel oder eine "
+                "Weiterbildung in einem Engpassberuf voraus."
+            ),
         )
     else:
         b.add(
             "structural_change",
             None,
             cite,
-            "Bis 31.03.2024 setzte die Förderung Betroffenheit vom Strukturwandel "
-            "oder einen Engpassberuf voraus; Angabe fehlt (course.structural_change_driven).",
+            _(
+                "Bis 31.03.2024 setzte die Förderung Betroffenheit vom Strukturwandel oder einen "
+                "Engpassberuf voraus; Angabe fehlt (course.structural_change_driven)."
+            ),
         )
 
 
@@ -383,9 +459,12 @@ def _short_time_work(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             "short_time_work",
             False,
             cite,
-            f"Bis {until} ausgeschlossen für Lehrgänge, die während des Bezugs von "
-            "Kurzarbeitergeld beginnen; Weiterbildung während Kurzarbeit hatte eigene Regeln "
-            "(§ 106a SGB III a. F.).",
+            _(
+                "Bis {until} ausgeschlossen für Lehrgänge, die während des Bezugs von "
+                "Kurzarbeitergeld beginnen; Weiterbildung während Kurzarbeit hatte eigene Regeln "
+                "(§ 106a SGB III a. F.).",
+                until=until,
+            ),
             verified=pv.ok("short_time_work_exclusion_from"),
         )
     else:
@@ -393,10 +472,13 @@ def _short_time_work(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             "short_time_work",
             True,
             cite,
-            f"Bis {until} keine Förderung für Lehrgänge, die während des Bezugs von "
-            "Kurzarbeitergeld beginnen; der Lehrgang beginnt nicht während Kurzarbeit."
+            _(
+                "Bis {until} keine Förderung für Lehrgänge, die während des Bezugs von "
+                "Kurzarbeitergeld beginnen; der Lehrgang beginnt nicht während Kurzarbeit.",
+                until=until,
+            )
             + (
-                " (Nicht angegeben – angenommen; Feld person.short_time_work_at_course_start.)"
+                _(" (Nicht angegeben – angenommen; Feld person.short_time_work_at_course_start.)")
                 if kug is None
                 else ""
             ),
@@ -418,19 +500,29 @@ def evaluate_sgb3_82(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         min_h = before["value"]
     check_hours(b, ctx, pv, min_h, "§ 82 Abs. 1 Nr. 4 SGB III")
     _approval(
-        b, c.azav_measure_approved, "azav_measure", "Die Maßnahme", "course.azav_measure_approved"
+        b,
+        c.azav_measure_approved,
+        "azav_measure",
+        _("Die Maßnahme"),
+        "course.azav_measure_approved",
     )
     _approval(
-        b, c.azav_provider_approved, "azav_provider", "Der Träger", "course.azav_provider_approved"
+        b,
+        c.azav_provider_approved,
+        "azav_provider",
+        _("Der Träger"),
+        "course.azav_provider_approved",
     )
     check_presumed_absent(
         b,
         "adaptation_only",
         c.is_adaptation_only,
         "§ 82 Abs. 1 Nr. 1 SGB III",
-        "Ausschließlich arbeitsplatzbezogene kurzfristige Anpassungsfortbildungen sind nicht "
-        "förderfähig.",
-        "Die Weiterbildung geht über eine arbeitsplatzbezogene kurzfristige Anpassung hinaus.",
+        _(
+            "Ausschließlich arbeitsplatzbezogene kurzfristige Anpassungsfortbildungen sind nicht "
+            "förderfähig."
+        ),
+        _("Die Weiterbildung geht über eine arbeitsplatzbezogene kurzfristige Anpassung hinaus."),
         "course.is_adaptation_only",
     )
     check_presumed_absent(
@@ -438,9 +530,11 @@ def evaluate_sgb3_82(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
         "employer_obligation",
         c.employer_legally_obliged,
         "§ 82 Abs. 1 S. 2 SGB III",
-        "Weiterbildungen, zu denen der Arbeitgeber gesetzlich verpflichtet ist, sind "
-        "ausgeschlossen.",
-        "Keine gesetzliche Pflicht des Arbeitgebers zu dieser Weiterbildung.",
+        _(
+            "Weiterbildungen, zu denen der Arbeitgeber gesetzlich verpflichtet ist, sind "
+            "ausgeschlossen."
+        ),
+        _("Keine gesetzliche Pflicht des Arbeitgebers zu dieser Weiterbildung."),
         "course.employer_legally_obliged",
     )
     _short_time_work(b, ctx, pv)
@@ -454,54 +548,66 @@ def evaluate_sgb3_82(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     add_amounts(b, ctx, pv, rel)
     if c.start_date is not None and c.application_date is None:
         b.step(
-            "Antrag bei der Agentur für Arbeit (Arbeitgeber-Service) vor Lehrgangsbeginn stellen "
-            "(§ 324 SGB III); bei mehreren Beschäftigten ist ein Sammelantrag möglich (§ 82 Abs. "
-            "5).",
+            _(
+                "Antrag bei der Agentur für Arbeit (Arbeitgeber-Service) vor Lehrgangsbeginn "
+                "stellen (§ 324 SGB III); bei mehreren Beschäftigten ist ein Sammelantrag möglich "
+                "(§ 82 Abs. 5)."
+            ),
             add_days(c.start_date, -1),
             "application",
         )
     elif c.start_date is None:
         b.step(
-            "Antrag bei der Agentur für Arbeit (Arbeitgeber-Service) vor Lehrgangsbeginn stellen "
-            "(§ 324 SGB III).",
+            _(
+                "Antrag bei der Agentur für Arbeit (Arbeitgeber-Service) vor Lehrgangsbeginn "
+                "stellen (§ 324 SGB III)."
+            ),
             None,
             "application",
         )
     if c.end_date is not None:
         months = pv.v("proof_months_after_end")
         b.step(
-            "Bei Sammelantrag: Weiterleitung der Leistungen an Beschäftigte/Träger binnen "
-            f"{months} Monaten "
-            "nach Lehrgangsende nachweisen (§ 82 Abs. 5 SGB III).",
+            _(
+                "Bei Sammelantrag: Weiterleitung der Leistungen an Beschäftigte/Träger binnen "
+                "{months} Monaten nach Lehrgangsende nachweisen (§ 82 Abs. 5 SGB III).",
+                months=months,
+            ),
             add_months(c.end_date, months),
             "proof",
         )
     b.exclude(
         "sgb3_82a",
-        "Nicht für dieselbe Maßnahme wie Qualifizierungsgeld (§ 82a Abs. 5 Nr. 2 SGB III).",
+        _("Nicht für dieselbe Maßnahme wie Qualifizierungsgeld (§ 82a Abs. 5 Nr. 2 SGB III)."),
     )
     b.exclude(
         "afbg",
-        "Lehrgänge zu AFBG-Fortbildungszielen sind von § 82 ausgeschlossen (§ 22 Abs. 1a SGB III).",
+        _(
+            "Lehrgänge zu AFBG-Fortbildungszielen sind von § 82 ausgeschlossen (§ 22 Abs. 1a SGB "
+            "III)."
+        ),
     )
     b.exclude(
         "esf_anpassungsqualifizierung",
-        "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060).",
+        _("Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."),
     )
     b.exclude(
         "esf_weiterbildungsscheck",
-        "Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060).",
+        _("Keine Doppelförderung derselben Kosten (Art. 63 Abs. 9 VO (EU) 2021/1060)."),
     )
     res = ctx.residence
     lk_note = (
-        f"Lehrgangskosten: Agentur des Wohnorts ({res.agency}, § 327 Abs. 1 SGB III); "
+        _(
+            "Lehrgangskosten: Agentur des Wohnorts ({agency}, § 327 Abs. 1 SGB III); ",
+            agency=res.agency,
+        )
         if res
-        else "Lehrgangskosten: Agentur am Wohnort der/des Beschäftigten (§ 327 Abs. 1 SGB III); "
+        else _("Lehrgangskosten: Agentur am Wohnort der/des Beschäftigten (§ 327 Abs. 1 SGB III); ")
     )
     body = aa_body(
         ctx.district,
         ctx.firm.district_key,
-        "Arbeitgeber-Service",
-        lk_note + "Arbeitsentgeltzuschuss: Agentur am Sitz des Betriebs (§ 327 Abs. 4 SGB III).",
+        _("Arbeitgeber-Service"),
+        lk_note + _("Arbeitsentgeltzuschuss: Agentur am Sitz des Betriebs (§ 327 Abs. 4 SGB III)."),
     )
     return b.finish(body)

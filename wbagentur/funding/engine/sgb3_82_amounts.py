@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from .context import Ctx
+from .i18n import _
 from .money import apply_bp, eur, num, pct, ppt, rate_bp
 from .params import ParamView
 from .result import Builder
+from .sme import CITE as SME_CITE
+from .sme import sme_class, sme_text_beside_own_bands
 
 __all__ = ["add_amounts"]
 
@@ -31,17 +34,17 @@ def _band_label(bands: list[dict[str, float]], i: int) -> str:
     if i > 0:
         prev = bands[i - 1]
         lo = (
-            ("ab " + num(prev["max_exclusive"]))
+            _("ab {n}", n=num(prev["max_exclusive"]))
             if "max_exclusive" in prev
-            else ("über " + num(prev["max_inclusive"]))
+            else _("über {n}", n=num(prev["max_inclusive"]))
         )
     band = bands[i]
     hi = (
-        ("unter " + num(band["max_exclusive"]))
+        _("unter {n}", n=num(band["max_exclusive"]))
         if "max_exclusive" in band
-        else (("bis " + num(band["max_inclusive"])) if "max_inclusive" in band else None)
+        else (_("bis {n}", n=num(band["max_inclusive"])) if "max_inclusive" in band else None)
     )
-    return " und ".join(x for x in (lo, hi) if x) + " Beschäftigte"
+    return _("{range} Beschäftigte", range=_(" und ").join(x for x in (lo, hi) if x))
 
 
 def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa: C901
@@ -54,7 +57,10 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
             "firm_size",
             None,
             "§ 82 Abs. 6 SGB III",
-            "Für die Förderhöhe wird die Betriebsgröße benötigt (firm.headcount oder firm.staff).",
+            _(
+                "Für die Förderhöhe wird die Betriebsgröße benötigt (firm.headcount oder "
+                "firm.staff)."
+            ),
             severity="info",
         )
         return
@@ -66,10 +72,21 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
         "firm_size",
         True,
         "§ 82 Abs. 6 SGB III",
-        f"Betriebsgröße {num(size.weighted)} Beschäftigte "
-        f"({size.source}) – Größenklasse {_band_label(bands, idx)}.",
+        _(
+            "Betriebsgröße {value} Beschäftigte ({source}) – Größenklasse {bands}.",
+            value=num(size.weighted),
+            source=_(size.source),
+            bands=_band_label(bands, idx),
+        ),
         severity="info",
         verified=pv.ok("bands"),
+    )
+    b.add(
+        "sme_class",
+        True,
+        SME_CITE,
+        sme_text_beside_own_bands(sme_class(f, size.weighted), "§ 82 Abs. 2, 3 und 6 SGB III"),
+        severity="info",
     )
     share = rate_bp(band["employer_lk_share"])
     aez = rate_bp(band["aez_rate"])
@@ -84,15 +101,16 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
             "no_qualification",
             True,
             "§ 82 Abs. 3 S. 2 SGB III",
-            "Ohne verwertbaren Berufsabschluss: "
-            "Lehrgangskosten voll über § 81 Abs. 2 SGB III (Rechtsanspruch), "
-            "Arbeitsentgeltzuschuss bis zu "
-            f"{pct(aez)}.",
+            _(
+                "Ohne verwertbaren Berufsabschluss: Lehrgangskosten voll über § 81 Abs. 2 SGB III "
+                "(Rechtsanspruch), Arbeitsentgeltzuschuss bis zu {aez}.",
+                aez=pct(aez),
+            ),
             severity="info",
             url=URL_81,
             verified=pv.ok("no_qualification_aez_rate"),
         )
-        notes.append("Lehrgangskosten über § 81 Abs. 2 SGB III")
+        notes.append(_("Lehrgangskosten über § 81 Abs. 2 SGB III"))
     elif share > 0:
         below = pv.v("employer_share_waiver_firm_below")
         min_age = pv.v("employer_share_waiver_age")
@@ -111,21 +129,29 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
                     "age_waiver",
                     True,
                     cite,
-                    f"Betrieb unter {below} Beschäftigten und Person {who}: "
-                    "Arbeitgeber trägt keinen Anteil an den Lehrgangskosten.",
+                    _(
+                        "Betrieb unter {below} Beschäftigten und Person {who}: Arbeitgeber trägt "
+                        "keinen Anteil an den Lehrgangskosten.",
+                        below=below,
+                        who=who,
+                    ),
                     severity="info",
                     verified=ok,
                 )
-                notes.append(f"kein Arbeitgeberanteil (ab {min_age} J./schwerbehindert)")
+                notes.append(
+                    _("kein Arbeitgeberanteil (ab {min_age} J./schwerbehindert)", min_age=min_age)
+                )
             elif age is None and p.severely_disabled is not True:
                 b.add(
                     "age_waiver",
                     None,
                     cite,
-                    f"Ab {min_age} Jahren (bei Lehrgangsbeginn) oder bei "
-                    "Schwerbehinderung entfiele der Arbeitgeberanteil; Geburtsdatum bzw. "
-                    "Lehrgangsbeginn fehlt "
-                    "(person.birth_date, course.start_date). Berechnet ohne diese Ausnahme.",
+                    _(
+                        "Ab {min_age} Jahren (bei Lehrgangsbeginn) oder bei Schwerbehinderung "
+                        "entfiele der Arbeitgeberanteil; Geburtsdatum bzw. Lehrgangsbeginn fehlt "
+                        "(person.birth_date, course.start_date). Berechnet ohne diese Ausnahme.",
+                        min_age=min_age,
+                    ),
                     severity="info",
                     verified=ok,
                 )
@@ -134,8 +160,12 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
                     "age_waiver",
                     False,
                     cite,
-                    f"Person bei Lehrgangsbeginn {age} Jahre alt (unter {min_age}) und "
-                    "nicht als schwerbehindert angegeben: Arbeitgeberanteil bleibt.",
+                    _(
+                        "Person bei Lehrgangsbeginn {age} Jahre alt (unter {min_age}) und nicht "
+                        "als schwerbehindert angegeben: Arbeitgeberanteil bleibt.",
+                        age=age,
+                        min_age=min_age,
+                    ),
                     severity="info",
                     verified=ok,
                 )
@@ -148,13 +178,17 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
     if agreement and bonus_ok and pp:
         share = max(0, share - pp)
         aez = min(10000, aez + pp)
-        kind = "Betriebsvereinbarung" if f.has_works_agreement_training else "Tarifvertrag"
+        kind = _("Betriebsvereinbarung") if f.has_works_agreement_training else _("Tarifvertrag")
         b.add(
             "agreement_bonus",
             True,
             "§ 82 Abs. 4 SGB III" if regime == "2024" else "§ 82 Abs. 5 SGB III a. F.",
-            f"{kind} zur Weiterbildung: Arbeitgeberanteil an den Lehrgangskosten "
-            f"−{ppt(pp)} (mindestens 0 %), Arbeitsentgeltzuschuss +{ppt(pp)}.",
+            _(
+                "{kind} zur Weiterbildung: Arbeitgeberanteil an den Lehrgangskosten −{pp} "
+                "(mindestens 0 %), Arbeitsentgeltzuschuss +{pp}.",
+                kind=kind,
+                pp=ppt(pp),
+            ),
             severity="info",
         )
         notes.append(f"{kind} ±{ppt(pp)}")
@@ -171,13 +205,15 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
                 "structural_bonus",
                 True,
                 "§ 82 Abs. 4 SGB III a. F.",
-                f"Mindestens {pct(rate_bp(threshold))} "
-                f"der Belegschaft mit Weiterbildungsbedarf durch Strukturwandel: +{ppt(spp)} bei "
-                "Lehrgangskosten "
-                "und Arbeitsentgeltzuschuss.",
+                _(
+                    "Mindestens {value} der Belegschaft mit Weiterbildungsbedarf durch "
+                    "Strukturwandel: +{spp} bei Lehrgangskosten und Arbeitsentgeltzuschuss.",
+                    value=pct(rate_bp(threshold)),
+                    spp=ppt(spp),
+                ),
                 severity="info",
             )
-            notes.append(f"Strukturwandel +{ppt(spp)}")
+            notes.append(_("Strukturwandel +{spp}", spp=ppt(spp)))
     suffix = f" ({'; '.join(notes)})" if notes else ""
     fees = ctx.fees
     total = 0
@@ -186,8 +222,10 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
             "course_costs",
             None,
             "§ 82 Abs. 2 SGB III",
-            "Für die Lehrgangskosten fehlen die Gebühren "
-            "(course.course_fees_eur, course.exam_fees_eur).",
+            _(
+                "Für die Lehrgangskosten fehlen die Gebühren (course.course_fees_eur, "
+                "course.exam_fees_eur)."
+            ),
             severity="info",
         )
     else:
@@ -196,20 +234,25 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
         total += ba
         b.amount(
             "course_costs",
-            "Lehrgangskosten gesamt",
-            f"Lehrgangs- und Prüfungsgebühren {eur(fees)}",
+            _("Lehrgangskosten gesamt"),
+            _("Lehrgangs- und Prüfungsgebühren {fees}", fees=eur(fees)),
             cents=fees,
         )
         b.amount(
             "course_costs_ba",
-            "Lehrgangskosten – Anteil Agentur für Arbeit",
-            f"{pct(10000 - share)} von {eur(fees)}{suffix}",
+            _("Lehrgangskosten – Anteil Agentur für Arbeit"),
+            _(
+                "{value} von {fees}{suffix}",
+                value=pct(10000 - share),
+                fees=eur(fees),
+                suffix=suffix,
+            ),
             cents=ba,
         )
         b.amount(
             "course_costs_employer",
-            "Lehrgangskosten – Anteil Arbeitgeber",
-            f"{pct(share)} von {eur(fees)}",
+            _("Lehrgangskosten – Anteil Arbeitgeber"),
+            _("{share} von {fees}", share=pct(share), fees=eur(fees)),
             cents=employer,
         )
     wage = c.eligible_wage_cents
@@ -224,9 +267,10 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
             "wage_subsidy",
             None,
             "§ 82 Abs. 3 SGB III",
-            "Für den Arbeitsentgeltzuschuss fehlt das "
-            "berücksichtigungsfähige Arbeitsentgelt (course.eligible_wage_eur oder "
-            "course.gross_wage_for_training_time_eur).",
+            _(
+                "Für den Arbeitsentgeltzuschuss fehlt das berücksichtigungsfähige Arbeitsentgelt "
+                "(course.eligible_wage_eur oder course.gross_wage_for_training_time_eur)."
+            ),
             severity="info",
         )
     else:
@@ -234,22 +278,28 @@ def add_amounts(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:  # noqa
         total += sub
         b.amount(
             "wage_subsidy",
-            "Arbeitsentgeltzuschuss",
-            f"{pct(aez)} von {eur(wage)}{basis_wage}{suffix}",
+            _("Arbeitsentgeltzuschuss"),
+            _(
+                "{aez} von {wage}{basis_wage}{suffix}",
+                aez=pct(aez),
+                wage=eur(wage),
+                basis_wage=basis_wage,
+                suffix=suffix,
+            ),
             cents=sub,
             up_to=up_to,
         )
         b.amount(
             "wage_costs_employer",
-            "Arbeitsentgelt – verbleibender Anteil Arbeitgeber",
-            f"{eur(wage)} − {eur(sub)}",
+            _("Arbeitsentgelt – verbleibender Anteil Arbeitgeber"),
+            _("{wage} − {sub}", wage=eur(wage), sub=eur(sub)),
             cents=wage - sub,
         )
     if fees is not None or wage is not None:
         b.amount(
             "total_ba",
-            "Förderung durch die Agentur für Arbeit gesamt",
-            "Lehrgangskosten-Anteil + Arbeitsentgeltzuschuss",
+            _("Förderung durch die Agentur für Arbeit gesamt"),
+            _("Lehrgangskosten-Anteil + Arbeitsentgeltzuschuss"),
             cents=total,
             up_to=up_to,
         )

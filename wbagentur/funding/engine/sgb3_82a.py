@@ -11,6 +11,7 @@ from datetime import date
 from .calendar import add_days, add_years, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx, aa_body
 from .decisive import decisive_date
+from .i18n import N_, _
 from .money import apply_bp, eur, pct, rate_bp
 from .params import ParamView
 from .result import Builder, ProgrammeResult
@@ -18,7 +19,7 @@ from .sgb3_82 import check_hours, check_presumed_absent
 
 __all__ = ["TITLE", "evaluate_sgb3_82a"]
 
-TITLE = "Qualifizierungsgeld (§§ 82a–82c SGB III)"
+TITLE = N_("Qualifizierungsgeld (§§ 82a–82c SGB III)")
 URL = "https://www.gesetze-im-internet.de/sgb_3/__82a.html"
 URL_22 = "https://www.gesetze-im-internet.de/sgb_3/__22.html"
 
@@ -37,18 +38,22 @@ def _firm(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             "structural_share",
             None,
             cite,
-            "Mindestens 20 % der Belegschaft (Betriebe unter 250 Beschäftigten: "
-            "10 %) müssen strukturwandelbedingten Qualifizierungsbedarf haben; Anteil fehlt "
-            "(firm.structural_change_share).",
+            _(
+                "Strukturwandelbedingten Qualifizierungsbedarf müssen mindestens 20 % haben "
+                "(Betriebe unter 250 Beschäftigten: 10 %), gemessen an der Belegschaft; Anteil "
+                "fehlt (firm.structural_change_share)."
+            ),
         )
     elif threshold is None:
         b.add(
             "structural_share",
             None,
             cite,
-            f"Anteil mit strukturwandelbedingtem Bedarf {pct(rate_bp(share))}; "
-            "die Schwelle (20 % bzw. 10 % unter 250 Beschäftigten) hängt von der Betriebsgröße "
-            "ab, die fehlt.",
+            _(
+                "Anteil mit strukturwandelbedingtem Bedarf {value}; die Schwelle (20 % bzw. bei "
+                "unter 250 Beschäftigten 10 %) hängt von der Betriebsgröße ab, die fehlt.",
+                value=pct(rate_bp(share)),
+            ),
         )
     else:
         met = share >= threshold
@@ -56,9 +61,12 @@ def _firm(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             "structural_share",
             met,
             cite,
-            f"Mindestens {pct(rate_bp(threshold))} der Belegschaft müssen "
-            "strukturwandelbedingten Qualifizierungsbedarf haben; angegeben sind "
-            f"{pct(rate_bp(share))}.",
+            _(
+                "Mindestens {value} der Belegschaft müssen strukturwandelbedingten "
+                "Qualifizierungsbedarf haben; angegeben sind {value2}.",
+                value=pct(rate_bp(threshold)),
+                value2=pct(rate_bp(share)),
+            ),
         )
     cite = "§ 82a Abs. 2 S. 1 Nr. 3 SGB III"
     decl_below = pv.v("declaration_firm_below")
@@ -67,15 +75,18 @@ def _firm(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             "agreement",
             True,
             cite,
-            "Betriebsvereinbarung oder Tarifvertrag zum Qualifizierungsgeld liegt vor.",
+            _("Betriebsvereinbarung oder Tarifvertrag zum Qualifizierungsgeld liegt vor."),
         )
     elif w is not None and w < decl_below and f.written_declaration is True:
         b.add(
             "agreement",
             True,
             cite,
-            f"Betrieb unter {decl_below} Beschäftigten: schriftliche Erklärung des "
-            "Arbeitgebers liegt vor.",
+            _(
+                "Betrieb unter {decl_below} Beschäftigten: schriftliche Erklärung des "
+                "Arbeitgebers liegt vor.",
+                decl_below=decl_below,
+            ),
         )
     elif f.has_qualifizierungsgeld_agreement is False and (
         w is None or w >= decl_below or f.written_declaration is False
@@ -85,27 +96,35 @@ def _firm(b: Builder, ctx: Ctx, pv: ParamView) -> None:
                 "agreement",
                 None,
                 cite,
-                "Betriebsvereinbarung/Tarifvertrag fehlt; ob bei unter "
-                f"{decl_below} Beschäftigten eine schriftliche Erklärung genügt, hängt von der "
-                "Betriebsgröße ab.",
+                _(
+                    "Betriebsvereinbarung/Tarifvertrag fehlt; ob bei unter {decl_below} "
+                    "Beschäftigten eine schriftliche Erklärung genügt, hängt von der "
+                    "Betriebsgröße ab.",
+                    decl_below=decl_below,
+                ),
             )
         else:
             b.add(
                 "agreement",
                 False,
                 cite,
-                "Erforderlich ist eine Betriebsvereinbarung oder ein Tarifvertrag "
-                f"(Betriebe unter {decl_below} Beschäftigten: schriftliche Erklärung des "
-                "Arbeitgebers).",
+                _(
+                    "Erforderlich ist eine Betriebsvereinbarung oder ein Tarifvertrag (Betriebe "
+                    "unter {decl_below} Beschäftigten: schriftliche Erklärung des Arbeitgebers).",
+                    decl_below=decl_below,
+                ),
             )
     else:
         b.add(
             "agreement",
             None,
             cite,
-            "Betriebsvereinbarung oder Tarifvertrag (unter "
-            f"{decl_below} Beschäftigten: schriftliche Erklärung) erforderlich; Angabe fehlt "
-            "(firm.has_qualifizierungsgeld_agreement, firm.written_declaration).",
+            _(
+                "Betriebsvereinbarung oder Tarifvertrag (unter {decl_below} Beschäftigten: "
+                "schriftliche Erklärung) erforderlich; Angabe fehlt "
+                "(firm.has_qualifizierungsgeld_agreement, firm.written_declaration).",
+                decl_below=decl_below,
+            ),
         )
     cite = "§ 82a Abs. 2 S. 1 Nr. 2 SGB III"
     if f.employer_pays_full_course is None:
@@ -113,17 +132,22 @@ def _firm(b: Builder, ctx: Ctx, pv: ParamView) -> None:
             "employer_pays",
             None,
             cite,
-            "Der Arbeitgeber muss die Lehrgangskosten vollständig tragen; Angabe "
-            "fehlt (firm.employer_pays_full_course).",
+            _(
+                "Der Arbeitgeber muss die Lehrgangskosten vollständig tragen; Angabe fehlt "
+                "(firm.employer_pays_full_course)."
+            ),
         )
     else:
         b.add(
             "employer_pays",
             f.employer_pays_full_course,
             cite,
-            "Der Arbeitgeber muss die Lehrgangskosten "
-            "vollständig tragen; "
-            + ("das ist zugesagt." if f.employer_pays_full_course else "das ist nicht der Fall."),
+            _("Der Arbeitgeber muss die Lehrgangskosten vollständig tragen; ")
+            + (
+                _("das ist zugesagt.")
+                if f.employer_pays_full_course
+                else _("das ist nicht der Fall.")
+            ),
         )
 
 
@@ -136,27 +160,36 @@ def _person(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             "employment",
             None,
             cite,
-            "Voraussetzung ist ein bestehendes Arbeitsverhältnis; Beschäftigungsstatus "
-            "fehlt (person.employment_status).",
+            _(
+                "Voraussetzung ist ein bestehendes Arbeitsverhältnis; Beschäftigungsstatus fehlt "
+                "(person.employment_status)."
+            ),
         )
     elif es == "employed":
-        b.add("employment", True, cite, "Die Person steht in einem bestehenden Arbeitsverhältnis.")
+        b.add(
+            "employment", True, cite, _("Die Person steht in einem bestehenden Arbeitsverhältnis.")
+        )
     else:
         b.add(
             "employment",
             False,
             cite,
-            "Voraussetzung ist ein bestehendes, ungekündigtes Arbeitsverhältnis; "
-            f"angegeben ist: {EMPLOYMENT_LABELS[es]}.",
+            _(
+                "Voraussetzung ist ein bestehendes, ungekündigtes Arbeitsverhältnis; angegeben "
+                "ist: {value}.",
+                value=EMPLOYMENT_LABELS[es],
+            ),
         )
     check_presumed_absent(
         b,
         "not_terminated",
         p.employment_terminated,
         "§ 82a Abs. 4 S. 1 Nr. 3 SGB III",
-        "Das Arbeitsverhältnis ist gekündigt oder aufgelöst; Qualifizierungsgeld ist "
-        "ausgeschlossen.",
-        "Das Arbeitsverhältnis ist nicht gekündigt.",
+        _(
+            "Das Arbeitsverhältnis ist gekündigt oder aufgelöst; Qualifizierungsgeld ist "
+            "ausgeschlossen."
+        ),
+        _("Das Arbeitsverhältnis ist nicht gekündigt."),
         "person.employment_terminated",
     )
     years = pv.v("waiting_years_since_last_82a")
@@ -167,8 +200,11 @@ def _person(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             "last_funding",
             True,
             cite,
-            f"Kein Qualifizierungsgeld in den letzten {years} Jahren. (Keine frühere "
-            "Förderung angegeben; Feld person.last_82a_funding_date.)",
+            _(
+                "Kein Qualifizierungsgeld in den letzten {years} Jahren. (Keine frühere Förderung "
+                "angegeben; Feld person.last_82a_funding_date.)",
+                years=years,
+            ),
             assumed=True,
         )
     elif on >= add_years(last, years):
@@ -176,16 +212,23 @@ def _person(b: Builder, ctx: Ctx, pv: ParamView, on: date) -> None:
             "last_funding",
             True,
             cite,
-            f"Das letzte Qualifizierungsgeld ({fmt_date(last)}) liegt mindestens "
-            f"{years} Jahre zurück.",
+            _(
+                "Das letzte Qualifizierungsgeld ({last}) liegt mindestens {years} Jahre zurück.",
+                last=fmt_date(last),
+                years=years,
+            ),
         )
     else:
         b.add(
             "last_funding",
             False,
             cite,
-            f"In den letzten {years} Jahren darf kein Qualifizierungsgeld bezogen "
-            f"worden sein; zuletzt {fmt_date(last)}.",
+            _(
+                "In den letzten {years} Jahren darf kein Qualifizierungsgeld bezogen worden sein; "
+                "zuletzt {last}.",
+                years=years,
+                last=fmt_date(last),
+            ),
         )
 
 
@@ -200,8 +243,11 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
                 "afbg_goal",
                 True,
                 cite,
-                "AFBG-Fortbildungsziel der Stufe 1 (Berufsspezialist) mit Beginn vor dem "
-                f"{fmt_date(until)}: Ausnahme für das Qualifizierungsgeld.",
+                _(
+                    "AFBG-Fortbildungsziel der Stufe 1 (Berufsspezialist) mit Beginn vor dem "
+                    "{until}: Ausnahme für das Qualifizierungsgeld.",
+                    until=fmt_date(until),
+                ),
                 url=URL_22,
             )
         elif c.afbg_level is None and rel < until:
@@ -209,9 +255,12 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
                 "afbg_goal",
                 None,
                 cite,
-                "Lehrgang zu einem AFBG-Fortbildungsziel: ausgeschlossen, außer Stufe 1 "
-                f"(Berufsspezialist) mit Beginn vor dem {fmt_date(until)}; Stufe fehlt "
-                "(course.afbg_level).",
+                _(
+                    "Lehrgang zu einem AFBG-Fortbildungsziel: ausgeschlossen, außer Stufe 1 "
+                    "(Berufsspezialist) mit Beginn vor dem {until}; Stufe fehlt "
+                    "(course.afbg_level).",
+                    until=fmt_date(until),
+                ),
                 url=URL_22,
             )
         else:
@@ -219,8 +268,11 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
                 "afbg_goal",
                 False,
                 cite,
-                "Lehrgänge zu AFBG-Fortbildungszielen sind ausgeschlossen (Ausnahme nur "
-                f"Stufe 1 mit Beginn vor dem {fmt_date(until)}).",
+                _(
+                    "Lehrgänge zu AFBG-Fortbildungszielen sind ausgeschlossen (Ausnahme nur Stufe "
+                    "1 mit Beginn vor dem {until}).",
+                    until=fmt_date(until),
+                ),
                 url=URL_22,
             )
     else:
@@ -228,8 +280,8 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
             "afbg_goal",
             True,
             cite,
-            "Kein Fortbildungsziel des Aufstiegs-BAföG."
-            + (" (Nicht angegeben – angenommen; Feld course.goal.)" if goal is None else ""),
+            _("Kein Fortbildungsziel des Aufstiegs-BAföG.")
+            + (_(" (Nicht angegeben – angenommen; Feld course.goal.)") if goal is None else ""),
             url=URL_22,
             assumed=goal is None,
         )
@@ -240,25 +292,29 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
             "azav_provider",
             None,
             cite,
-            "Der Träger muss nach AZAV zugelassen sein (die Maßnahme selbst nicht); "
-            "Angabe fehlt (course.azav_provider_approved).",
+            _(
+                "Der Träger muss nach AZAV zugelassen sein (die Maßnahme selbst nicht); Angabe "
+                "fehlt (course.azav_provider_approved)."
+            ),
         )
     else:
         b.add(
             "azav_provider",
             c.azav_provider_approved,
             cite,
-            "Der Träger muss nach AZAV zugelassen sein; "
-            + ("zugelassen." if c.azav_provider_approved else "nicht zugelassen."),
+            _("Der Träger muss nach AZAV zugelassen sein; ")
+            + ("zugelassen." if c.azav_provider_approved else _("nicht zugelassen.")),
         )
     check_presumed_absent(
         b,
         "adaptation_only",
         c.is_adaptation_only,
         "§ 82a Abs. 1 Nr. 3 SGB III",
-        "Ausschließlich arbeitsplatzbezogene kurzfristige Anpassungsfortbildungen sind nicht "
-        "förderfähig.",
-        "Die Weiterbildung geht über eine arbeitsplatzbezogene Anpassung hinaus.",
+        _(
+            "Ausschließlich arbeitsplatzbezogene kurzfristige Anpassungsfortbildungen sind nicht "
+            "förderfähig."
+        ),
+        _("Die Weiterbildung geht über eine arbeitsplatzbezogene Anpassung hinaus."),
         "course.is_adaptation_only",
     )
     check_presumed_absent(
@@ -266,9 +322,11 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
         "employer_obligation",
         c.employer_legally_obliged,
         "§ 82a Abs. 5 Nr. 1 SGB III",
-        "Weiterbildungen, zu denen der Arbeitgeber gesetzlich verpflichtet ist, sind "
-        "ausgeschlossen.",
-        "Keine gesetzliche Pflicht des Arbeitgebers zu dieser Weiterbildung.",
+        _(
+            "Weiterbildungen, zu denen der Arbeitgeber gesetzlich verpflichtet ist, sind "
+            "ausgeschlossen."
+        ),
+        _("Keine gesetzliche Pflicht des Arbeitgebers zu dieser Weiterbildung."),
         "course.employer_legally_obliged",
     )
     cite = "§ 324 Abs. 1 SGB III"
@@ -277,7 +335,7 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
             "apply_before_start",
             None,
             cite,
-            "Der Arbeitgeber beantragt vor Beginn; Lehrgangsbeginn fehlt (course.start_date).",
+            _("Der Arbeitgeber beantragt vor Beginn; Lehrgangsbeginn fehlt (course.start_date)."),
         )
     elif c.application_date is not None:
         ok = c.application_date <= c.start_date
@@ -285,25 +343,33 @@ def _course(b: Builder, ctx: Ctx, pv: ParamView, rel: date) -> None:
             "apply_before_start",
             ok,
             cite,
-            f"Antrag am {fmt_date(c.application_date)}, Lehrgangsbeginn "
-            f"{fmt_date(c.start_date)}"
-            + ("." if ok else " – verspätet (nur bei unbilliger Härte)."),
+            _(
+                "Antrag am {value}, Lehrgangsbeginn {value2}",
+                value=fmt_date(c.application_date),
+                value2=fmt_date(c.start_date),
+            )
+            + ("." if ok else _(" – verspätet (nur bei unbilliger Härte).")),
         )
     elif ctx.ref < c.start_date:
         b.add(
             "apply_before_start",
             True,
             cite,
-            "Der Antrag ist noch rechtzeitig möglich, spätestens am "
-            f"{fmt_date(add_days(c.start_date, -1))}.",
+            _(
+                "Der Antrag ist noch rechtzeitig möglich, spätestens am {value}.",
+                value=fmt_date(add_days(c.start_date, -1)),
+            ),
         )
     else:
         b.add(
             "apply_before_start",
             None,
             cite,
-            f"Der Lehrgang hat am {fmt_date(c.start_date)} begonnen; Antragsdatum "
-            "fehlt (course.application_date).",
+            _(
+                "Der Lehrgang hat am {value} begonnen; Antragsdatum fehlt "
+                "(course.application_date).",
+                value=fmt_date(c.start_date),
+            ),
         )
 
 
@@ -324,9 +390,13 @@ def evaluate_sgb3_82a(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
     if diff is None:
         b.amount(
             "qualifizierungsgeld_monthly",
-            "Qualifizierungsgeld monatlich",
-            f"{pct(rate)} ({who}) der Netto-Entgeltdifferenz – Angabe fehlt "
-            "(person.net_pay_difference_monthly_eur)",
+            _("Qualifizierungsgeld monatlich"),
+            _(
+                "{rate} ({who}) der Netto-Entgeltdifferenz – Angabe fehlt "
+                "(person.net_pay_difference_monthly_eur)",
+                rate=pct(rate),
+                who=who,
+            ),
             cents=None,
             unit="cent_per_month",
         )
@@ -334,38 +404,50 @@ def evaluate_sgb3_82a(ctx: Ctx, pv: ParamView) -> ProgrammeResult:
             "amount",
             None,
             "§ 82b SGB III",
-            f"Höhe: {pct(rate)} der monatlichen Netto-Entgeltdifferenz "
-            "(Soll-Netto minus Ist-Netto); die Differenz fehlt.",
+            _(
+                "Höhe: {rate} der monatlichen Netto-Entgeltdifferenz (Soll-Netto minus "
+                "Ist-Netto); die Differenz fehlt.",
+                rate=pct(rate),
+            ),
             severity="info",
         )
     else:
         b.amount(
             "qualifizierungsgeld_monthly",
-            "Qualifizierungsgeld monatlich",
-            f"{pct(rate)} ({who}) von {eur(diff)} Netto-Entgeltdifferenz",
+            _("Qualifizierungsgeld monatlich"),
+            _(
+                "{rate} ({who}) von {diff} Netto-Entgeltdifferenz",
+                rate=pct(rate),
+                who=who,
+                diff=eur(diff),
+            ),
             cents=apply_bp(diff, rate),
             unit="cent_per_month",
         )
     if c.start_date is not None and c.application_date is None:
         b.step(
-            "Schriftlicher Antrag des Arbeitgebers mit Zustimmung der Beschäftigten vor "
-            "Lehrgangsbeginn "
-            "(§ 323 Abs. 3, § 324 SGB III).",
+            _(
+                "Schriftlicher Antrag des Arbeitgebers mit Zustimmung der Beschäftigten vor "
+                "Lehrgangsbeginn (§ 323 Abs. 3, § 324 SGB III)."
+            ),
             add_days(c.start_date, -1),
             "application",
         )
     b.exclude(
         "sgb3_82",
-        "Nicht für dieselbe Maßnahme wie die Beschäftigtenqualifizierung (§ 82a Abs. 5 Nr. 2 "
-        "SGB III); § 82a ist die Alternative.",
+        _(
+            "Nicht für dieselbe Maßnahme wie die Beschäftigtenqualifizierung (§ 82a Abs. 5 Nr. 2 "
+            "SGB III); § 82a ist die Alternative."
+        ),
     )
     b.exclude(
-        "afbg", "Kein Aufstiegs-BAföG während des Bezugs von Qualifizierungsgeld (§ 3 Nr. 6 AFBG)."
+        "afbg",
+        _("Kein Aufstiegs-BAföG während des Bezugs von Qualifizierungsgeld (§ 3 Nr. 6 AFBG)."),
     )
     body = aa_body(
         ctx.district,
         ctx.firm.district_key,
-        "Arbeitgeber-Service",
-        "Antrag des Arbeitgebers bei der Agentur am Sitz des Betriebs (§ 327 Abs. 3 SGB III).",
+        _("Arbeitgeber-Service"),
+        _("Antrag des Arbeitgebers bei der Agentur am Sitz des Betriebs (§ 327 Abs. 3 SGB III)."),
     )
     return b.finish(body)

@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import N_, _
 from .inputs import Firm
 from .money import num
 
-__all__ = ["SME_LABELS", "SmeClass", "sme_class"]
+__all__ = ["SME_LABELS", "SmeClass", "sme_class", "sme_text_beside_own_bands"]
 
 CITE = "Empfehlung 2003/361/EG, Anhang Art. 2"
 
@@ -27,10 +28,10 @@ _CEILINGS = (
     ("medium", 250, 50_000_000_00, 43_000_000_00),
 )
 SME_LABELS = {
-    "micro": "Kleinstunternehmen",
-    "small": "kleines Unternehmen",
-    "medium": "mittleres Unternehmen",
-    "large": "großes Unternehmen (kein KMU)",
+    "micro": N_("Kleinstunternehmen"),
+    "small": N_("kleines Unternehmen"),
+    "medium": N_("mittleres Unternehmen"),
+    "large": N_("großes Unternehmen (kein KMU)"),
 }
 
 
@@ -46,7 +47,7 @@ class SmeClass:
         """JSON form ``{class, label, complete, text, citation}``."""
         return {
             "class": self.code,
-            "label": SME_LABELS.get(self.code or "", None),
+            "label": _(SME_LABELS[self.code]) if self.code else None,
             "complete": self.complete,
             "text": self.text,
             "citation": CITE,
@@ -59,11 +60,14 @@ def sme_class(firm: Firm, weighted_staff: float | None) -> SmeClass:
         return SmeClass(
             "large",
             True,
-            f"{SME_LABELS['large']}: mit einem großen Unternehmen verbunden oder zu 25 % oder "
-            "mehr in dessen Besitz (Anhang Art. 3).",
+            _(
+                "{label}: mit einem großen Unternehmen verbunden oder zu 25 % oder mehr in dessen "
+                "Besitz (Anhang Art. 3).",
+                label=_(SME_LABELS["large"]),
+            ),
         )
     if weighted_staff is None:
-        return SmeClass(None, False, "KMU-Einstufung nicht möglich: Beschäftigtenzahl fehlt.")
+        return SmeClass(None, False, _("KMU-Einstufung nicht möglich: Beschäftigtenzahl fehlt."))
     turnover, balance = firm.annual_turnover_cents, firm.balance_sheet_total_cents
     financial = turnover is not None or balance is not None
     code = "large"
@@ -80,9 +84,27 @@ def sme_class(firm: Firm, weighted_staff: float | None) -> SmeClass:
     complete = financial and firm.linked_to_large_enterprise is not None
     missing = []
     if not financial:
-        missing.append("Jahresumsatz oder Bilanzsumme (firm.annual_turnover_eur)")
+        missing.append(_("Jahresumsatz oder Bilanzsumme (firm.annual_turnover_eur)"))
     if firm.linked_to_large_enterprise is None:
-        missing.append("Verbindung zu einem großen Unternehmen (firm.linked_to_large_enterprise)")
-    text = f"{SME_LABELS[code]} nach {num(weighted_staff)} Beschäftigten (Jahresarbeitseinheiten)"
-    text += "." if complete else "; vorläufig, es fehlen: " + ", ".join(missing) + "."
+        missing.append(
+            _("Verbindung zu einem großen Unternehmen (firm.linked_to_large_enterprise)")
+        )
+    text = _(
+        "{label} nach {staff} Beschäftigten (Jahresarbeitseinheiten)",
+        label=_(SME_LABELS[code]),
+        staff=num(weighted_staff),
+    )
+    text += "." if complete else _("; vorläufig, es fehlen: {items}.", items=", ".join(missing))
     return SmeClass(code, complete, text)
+
+
+def sme_text_beside_own_bands(sme: SmeClass, law: str) -> str:
+    """Info text for a programme whose rate follows its own size bands (``law``), not the EU
+    class: the client's firm is often called "KMU" elsewhere, and the two differ (a firm with
+    300 staff is in the middle § 82 band but no EU SME)."""
+    return _(
+        "EU-KMU-Klasse: {text} Der Satz hier richtet sich nicht nach ihr, sondern nach den "
+        "Größenklassen von {law}.",
+        text=sme.text,
+        law=law,
+    )

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from .calendar import add_days, add_months, fmt_date
 from .context import EMPLOYMENT_LABELS, Ctx
+from .i18n import N_, _
 from .money import num
 from .params import ParamView
 from .result import Builder, DecidingBody, ProgrammeResult
 
 __all__ = ["TITLE", "entitlement_days", "evaluate_thuerbfg"]
 
-TITLE = "Bildungsfreistellung (ThürBfG)"
+TITLE = N_("Bildungsfreistellung (ThürBfG)")
 
 
 def entitlement_days(pv: ParamView, apprentice: bool, working_days: float) -> int:
@@ -40,32 +41,49 @@ def _quota(b: Builder, ctx: Ctx, pv: ParamView, year: int) -> None:
             "refusal_quota",
             None,
             cite,
-            "Die Ablehnungsquote hängt von der Beschäftigtenzahl am 1. Januar ab; "
-            "Angabe fehlt (thuerbfg.headcount_on_jan_1).",
+            _(
+                "Die Ablehnungsquote hängt von der Beschäftigtenzahl am 1. Januar ab; Angabe "
+                "fehlt (thuerbfg.headcount_on_jan_1)."
+            ),
             severity="info",
         )
         return
     small_max, medium_max = pv.v("quota_small_max"), pv.v("quota_medium_max")
     if heads <= small_max:
         limit = float(pv.v("quota_small_days"))
-        rule = f"bis {small_max} Beschäftigte: {num(limit)} Tage für alle zusammen"
+        rule = _(
+            "bis {small_max} Beschäftigte: {limit} Tage für alle zusammen",
+            small_max=small_max,
+            limit=num(limit),
+        )
     elif heads <= medium_max:
         limit = heads * pv.v("quota_medium_factor")
-        rule = (
-            f"{small_max + 1} bis {medium_max} Beschäftigte: Tage bis zur Hälfte der "
-            "Beschäftigtenzahl am 1. Januar"
+        rule = _(
+            "{low} bis {medium_max} Beschäftigte: Tage bis zur Hälfte der Beschäftigtenzahl am "
+            "1. Januar",
+            low=small_max + 1,
+            medium_max=medium_max,
         )
     else:
         limit = heads * pv.v("quota_large_factor")
-        rule = f"über {medium_max} Beschäftigte: Tage bis zur Beschäftigtenzahl am 1. Januar"
+        rule = _(
+            "über {medium_max} Beschäftigte: Tage bis zur Beschäftigtenzahl am 1. Januar",
+            medium_max=medium_max,
+        )
     if taken is None:
         b.add(
             "refusal_quota",
             None,
             cite,
-            f"Der Arbeitgeber darf ablehnen, wenn im Jahr {year} bereits "
-            f"{num(limit)} Freistellungstage genommen oder bewilligt sind ({rule}); Angabe fehlt "
-            "(thuerbfg.days_already_taken_by_colleagues_this_year)." + carry,
+            _(
+                "Der Arbeitgeber darf ablehnen, wenn im Jahr {year} bereits {limit} "
+                "Freistellungstage genommen oder bewilligt sind ({rule}); Angabe fehlt "
+                "(thuerbfg.days_already_taken_by_colleagues_this_year).",
+                year=year,
+                limit=num(limit),
+                rule=rule,
+            )
+            + carry,
             severity="info",
         )
     elif taken >= limit:
@@ -73,8 +91,14 @@ def _quota(b: Builder, ctx: Ctx, pv: ParamView, year: int) -> None:
             "refusal_quota",
             False,
             cite,
-            f"Im Jahr {year} sind bereits {num(taken)} Tage genommen/bewilligt; die "
-            f"Grenze von {num(limit)} Tagen ist erreicht ({rule}) – der Arbeitgeber darf ablehnen."
+            _(
+                "Im Jahr {year} sind bereits {taken} Tage genommen/bewilligt; die Grenze von "
+                "{limit} Tagen ist erreicht ({rule}) – der Arbeitgeber darf ablehnen.",
+                year=year,
+                taken=num(taken),
+                limit=num(limit),
+                rule=rule,
+            )
             + carry,
             severity="soft",
         )
@@ -83,7 +107,12 @@ def _quota(b: Builder, ctx: Ctx, pv: ParamView, year: int) -> None:
             "refusal_quota",
             True,
             cite,
-            f"Bisher {num(taken)} von {num(limit)} Tagen genommen/bewilligt ({rule}).",
+            _(
+                "Bisher {taken} von {limit} Tagen genommen/bewilligt ({rule}).",
+                taken=num(taken),
+                limit=num(limit),
+                rule=rule,
+            ),
             severity="soft",
         )
 
@@ -101,34 +130,40 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "employee",
             None,
             cite,
-            "Anspruch haben Arbeitnehmer und Auszubildende; Beschäftigungsstatus fehlt "
-            "(person.employment_status).",
+            _(
+                "Anspruch haben Arbeitnehmer und Auszubildende; Beschäftigungsstatus fehlt "
+                "(person.employment_status)."
+            ),
         )
     elif es in ("employed", "threatened_by_unemployment", "apprentice"):
-        b.add("employee", True, cite, "Die Person ist Arbeitnehmer/in bzw. Auszubildende/r.")
+        b.add("employee", True, cite, _("Die Person ist Arbeitnehmer/in bzw. Auszubildende/r."))
     else:
         b.add(
             "employee",
             False,
             cite,
-            f"Anspruch haben nur Beschäftigte und Auszubildende; angegeben: "
-            f"{EMPLOYMENT_LABELS[es]}.",
+            _(
+                "Anspruch haben nur Beschäftigte und Auszubildende; angegeben: {value}.",
+                value=EMPLOYMENT_LABELS[es],
+            ),
         )
     if ctx.in_thuringia is None:
         b.add(
             "thuringia",
             None,
             cite,
-            "Arbeitsstätte oder Betriebssitz muss in Thüringen liegen; Angabe fehlt "
-            "(firm.district_key oder firm.seat_in_thuringia).",
+            _(
+                "Arbeitsstätte oder Betriebssitz muss in Thüringen liegen; Angabe fehlt "
+                "(firm.district_key oder firm.seat_in_thuringia)."
+            ),
         )
     else:
         b.add(
             "thuringia",
             ctx.in_thuringia,
             cite,
-            "Arbeitsstätte oder Betriebssitz muss in Thüringen liegen; "
-            + ("das ist der Fall." if ctx.in_thuringia else "das ist nicht der Fall."),
+            _("Arbeitsstätte oder Betriebssitz muss in Thüringen liegen; ")
+            + (_("das ist der Fall.") if ctx.in_thuringia else _("das ist nicht der Fall.")),
         )
     cite = "§ 3 Abs. 6 S. 1 ThürBfG"
     heads = ctx.size.heads
@@ -140,8 +175,11 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "firm_size",
             None,
             cite,
-            f"Kein Anspruch in Betrieben mit weniger als {min_size} Beschäftigten; "
-            "Beschäftigtenzahl fehlt (firm.headcount).",
+            _(
+                "Kein Anspruch in Betrieben mit weniger als {min_size} Beschäftigten; "
+                "Beschäftigtenzahl fehlt (firm.headcount).",
+                min_size=min_size,
+            ),
         )
     else:
         ok = heads >= min_size
@@ -149,8 +187,12 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "firm_size",
             ok,
             cite,
-            f"Kein Anspruch in Betrieben mit weniger als {min_size} Beschäftigten; "
-            f"der Betrieb hat {num(heads)}.",
+            _(
+                "Kein Anspruch in Betrieben mit weniger als {min_size} Beschäftigten; der Betrieb "
+                "hat {heads}.",
+                min_size=min_size,
+                heads=num(heads),
+            ),
         )
     cite = "§ 1 ThürBfG, ThürBfVO"
     if c.thuerbfg_recognised is None:
@@ -158,16 +200,18 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "recognised",
             None,
             cite,
-            "Die Veranstaltung muss nach dem ThürBfG anerkannt sein; Angabe fehlt "
-            "(course.thuerbfg_recognised).",
+            _(
+                "Die Veranstaltung muss nach dem ThürBfG anerkannt sein; Angabe fehlt "
+                "(course.thuerbfg_recognised)."
+            ),
         )
     else:
         b.add(
             "recognised",
             c.thuerbfg_recognised,
             cite,
-            "Die Veranstaltung muss nach dem ThürBfG anerkannt sein; "
-            + ("sie ist anerkannt." if c.thuerbfg_recognised else "sie ist nicht anerkannt."),
+            _("Die Veranstaltung muss nach dem ThürBfG anerkannt sein; ")
+            + (_("sie ist anerkannt.") if c.thuerbfg_recognised else _("sie ist nicht anerkannt.")),
         )
     cite = "§ 3 Abs. 1 ThürBfG"
     apprentice = es == "apprentice"
@@ -178,7 +222,7 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "days",
             True,
             cite,
-            f"Auszubildende: {days} Arbeitstage je Kalenderjahr.",
+            _("Auszubildende: {days} Arbeitstage je Kalenderjahr.", days=days),
             severity="info",
         )
     else:
@@ -190,11 +234,19 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "days",
             True,
             cite,
-            f"{pv.v('days_per_year')} Arbeitstage je Kalenderjahr bei {num(base)}-Tage-Woche, "
-            f"anteilig: {days} Tage bei {week}."
+            _(
+                "{value} Arbeitstage je Kalenderjahr bei {base}-Tage-Woche, anteilig: {days} Tage "
+                "bei {week}.",
+                value=pv.v("days_per_year"),
+                base=num(base),
+                days=days,
+                week=week,
+            )
             + (
-                " (Arbeitstage nicht angegeben – 5-Tage-Woche angenommen; "
-                "person.working_days_per_week.)"
+                _(
+                    " (Arbeitstage nicht angegeben – 5-Tage-Woche angenommen; "
+                    "person.working_days_per_week.)"
+                )
                 if assumed
                 else ""
             ),
@@ -209,27 +261,39 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "waiting_time",
             None,
             cite,
-            f"Der Anspruch entsteht erstmals nach {months} Monaten Beschäftigung; "
-            "Beginn des Arbeitsverhältnisses fehlt (person.employed_since).",
+            _(
+                "Der Anspruch entsteht erstmals nach {months} Monaten Beschäftigung; Beginn des "
+                "Arbeitsverhältnisses fehlt (person.employed_since).",
+                months=months,
+            ),
         )
     else:
         done = add_months(p.employed_since, months)
-        b.key_date("waiting_time_complete", "Wartezeit erfüllt am", done)
+        b.key_date("waiting_time_complete", _("Wartezeit erfüllt am"), done)
         if event is None:
             b.add(
                 "waiting_time",
                 None,
                 cite,
-                f"Wartezeit von {months} Monaten erfüllt am {fmt_date(done)}; Beginn "
-                "der Veranstaltung fehlt (course.start_date).",
+                _(
+                    "Wartezeit von {months} Monaten erfüllt am {done}; Beginn der Veranstaltung "
+                    "fehlt (course.start_date).",
+                    months=months,
+                    done=fmt_date(done),
+                ),
             )
         else:
             b.add(
                 "waiting_time",
                 done <= event,
                 cite,
-                f"Wartezeit von {months} Monaten erfüllt am {fmt_date(done)}; "
-                f"Veranstaltung beginnt am {fmt_date(event)}.",
+                _(
+                    "Wartezeit von {months} Monaten erfüllt am {done}; Veranstaltung beginnt am "
+                    "{event}.",
+                    months=months,
+                    done=fmt_date(done),
+                    event=fmt_date(event),
+                ),
             )
     granted = tb.days_already_granted_this_year or 0
     carried = tb.carried_over_days or 0
@@ -242,21 +306,26 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
         "remaining_days",
         available > 0,
         cite,
-        f"Verfügbar im Jahr {year}: {num(days)} Tage"
-        + (f"{calc} = {num(max(0, available))} Tage." if calc else ".")
-        + ("" if available > 0 else " Der Anspruch für dieses Jahr ist ausgeschöpft."),
+        _("Verfügbar im Jahr {year}: {days} Tage", year=year, days=num(days))
+        + (_("{calc} = {value} Tage.", calc=calc, value=num(max(0, available))) if calc else ".")
+        + ("" if available > 0 else _(" Der Anspruch für dieses Jahr ist ausgeschöpft.")),
     )
     b.amount(
         "leave_days",
-        "Freistellungsanspruch je Kalenderjahr",
-        f"{num(days)} Arbeitstage",
+        _("Freistellungsanspruch je Kalenderjahr"),
+        _("{days} Arbeitstage", days=num(days)),
         value=days,
         unit="days",
     )
     b.amount(
         "available_days",
-        f"Verfügbare Freistellungstage {year}",
-        f"{num(days)} + {num(carried)} − {num(granted)}",
+        _("Verfügbare Freistellungstage {year}", year=year),
+        _(
+            "{days} + {carried} − {granted}",
+            days=num(days),
+            carried=num(carried),
+            granted=num(granted),
+        ),
         value=max(0, available),
         unit="days",
     )
@@ -264,15 +333,15 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
         used = min(c.days, max(0, available))
         b.amount(
             "event_days",
-            "Tage der Veranstaltung (davon freigestellt)",
-            f"Veranstaltung {num(c.days)} Tage",
+            _("Tage der Veranstaltung (davon freigestellt)"),
+            _("Veranstaltung {value} Tage", value=num(c.days)),
             value=used,
             unit="days",
         )
         b.amount(
             "remaining_days",
-            f"Restanspruch {year} nach der Veranstaltung",
-            f"{num(max(0, available))} − {num(used)}",
+            _("Restanspruch {year} nach der Veranstaltung", year=year),
+            _("{value} − {used}", value=num(max(0, available)), used=num(used)),
             value=max(0, available) - used,
             unit="days",
         )
@@ -281,8 +350,12 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
                 "event_length",
                 True,
                 cite,
-                f"Die Veranstaltung dauert {num(c.days)} Tage; freigestellt werden "
-                f"höchstens {num(available)}.",
+                _(
+                    "Die Veranstaltung dauert {value} Tage; freigestellt werden höchstens "
+                    "{available}.",
+                    value=num(c.days),
+                    available=num(available),
+                ),
                 severity="info",
             )
     cite = "§ 6 Abs. 1 ThürBfG"
@@ -292,22 +365,30 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
             "notice",
             None,
             cite,
-            f"Schriftlicher Antrag mindestens {notice // 7} Wochen vor der Veranstaltung; "
-            "Beginn fehlt (course.start_date).",
+            _(
+                "Schriftlicher Antrag mindestens {value} Wochen vor der Veranstaltung; Beginn "
+                "fehlt (course.start_date).",
+                value=notice // 7,
+            ),
             severity="soft",
         )
     else:
         latest = add_days(event, -notice)
-        b.key_date("latest_request", "Antrag spätestens am", latest)
+        b.key_date("latest_request", _("Antrag spätestens am"), latest)
         if tb.request_date is not None:
             ok = tb.request_date <= latest
             b.add(
                 "notice",
                 ok,
                 cite,
-                f"Antrag mindestens {notice // 7} Wochen vorher, also spätestens am "
-                f"{fmt_date(latest)}; gestellt am {fmt_date(tb.request_date)}"
-                + ("." if ok else " – zu spät, der Arbeitgeber darf ablehnen."),
+                _(
+                    "Antrag mindestens {value} Wochen vorher, also spätestens am {latest}; "
+                    "gestellt am {value2}",
+                    value=notice // 7,
+                    latest=fmt_date(latest),
+                    value2=fmt_date(tb.request_date),
+                )
+                + ("." if ok else _(" – zu spät, der Arbeitgeber darf ablehnen.")),
                 severity="soft",
             )
         elif ctx.ref <= latest:
@@ -315,8 +396,11 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
                 "notice",
                 True,
                 cite,
-                f"Antrag mindestens {notice // 7} Wochen vorher: noch möglich bis "
-                f"{fmt_date(latest)}.",
+                _(
+                    "Antrag mindestens {value} Wochen vorher: noch möglich bis {latest}.",
+                    value=notice // 7,
+                    latest=fmt_date(latest),
+                ),
                 severity="soft",
             )
         else:
@@ -324,25 +408,34 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
                 "notice",
                 False,
                 cite,
-                f"Die Antragsfrist ({fmt_date(latest)}) ist verstrichen – der Arbeitgeber "
-                "darf ablehnen.",
+                _(
+                    "Die Antragsfrist ({latest}) ist verstrichen – der Arbeitgeber darf ablehnen.",
+                    latest=fmt_date(latest),
+                ),
                 severity="soft",
             )
         b.step(
-            "Schriftlichen Antrag mit Anerkennungsbescheid der Veranstaltung beim Arbeitgeber "
-            "einreichen "
-            f"(spätestens {notice // 7} Wochen vor Beginn)"
-            + (f"; gestellt am {fmt_date(tb.request_date)}." if tb.request_date else "."),
+            _(
+                "Schriftlichen Antrag mit Anerkennungsbescheid der Veranstaltung beim Arbeitgeber "
+                "einreichen (spätestens {value} Wochen vor Beginn)",
+                value=notice // 7,
+            )
+            + (
+                _("; gestellt am {value}.", value=fmt_date(tb.request_date))
+                if tb.request_date
+                else "."
+            ),
             latest,
             "request",
         )
     if tb.request_date is not None:
         answer = add_days(tb.request_date, pv.v("employer_answer_days"))
-        b.key_date("employer_answer_due", "Antwort des Arbeitgebers bis", answer)
+        b.key_date("employer_answer_due", _("Antwort des Arbeitgebers bis"), answer)
         b.step(
-            "Der Arbeitgeber muss binnen 4 Wochen schriftlich antworten, sonst gilt die "
-            "Freistellung als "
-            "genehmigt.",
+            _(
+                "Der Arbeitgeber muss binnen 4 Wochen schriftlich antworten, sonst gilt die "
+                "Freistellung als genehmigt."
+            ),
             answer,
             "employer_answer",
         )
@@ -355,8 +448,11 @@ def evaluate_thuerbfg(ctx: Ctx, pv: ParamView) -> ProgrammeResult:  # noqa: C901
         authority = "Thüringer Bildungsministerium (seit 12/2024 vermutlich TMBWK – ungeprüft)"
     return b.finish(
         DecidingBody(
-            "Arbeitgeber (Freistellung)",
-            f"Anerkennung der Veranstaltung: {authority}; der Arbeitgeber entscheidet über die "
-            "Freistellung, ohne fristgerechte Ablehnung gilt sie als genehmigt.",
+            _("Arbeitgeber (Freistellung)"),
+            _(
+                "Anerkennung der Veranstaltung: {authority}; der Arbeitgeber entscheidet über die "
+                "Freistellung, ohne fristgerechte Ablehnung gilt sie als genehmigt.",
+                authority=authority,
+            ),
         )
     )
