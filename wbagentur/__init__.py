@@ -56,16 +56,24 @@ def _connect_packages() -> None:
     """Rules that cross packages, registered here so that no package imports the ones that
     build on it (tests/test_import_graph.py): referrals and transfers grant read access to
     cases (cases.access), retention runs anchor the audit chain (core.audit), ESF+ data must
-    be complete before a case closes (cases.services)."""
+    be complete before a case closes (cases.services), the REST API answers errors below
+    /api/v1 in its JSON shape (core.errors), the case page shows the public request behind
+    a case (cases.cockpit, from intake)."""
+    from wbagentur.api.errors import http_error_response, is_api_request
+    from wbagentur.cases.cockpit import register_request_panel
     from wbagentur.cases.services import register_close_check
     from wbagentur.core import audit
+    from wbagentur.core.errors import register_error_responder
     from wbagentur.esf.services import ensure_closable
+    from wbagentur.intake.services import request_panel
     from wbagentur.referrals.access import register_case_grants
     from wbagentur.retention.services import audit_chain_anchors
 
     register_case_grants()
     audit.register_chain_anchors("retention", audit_chain_anchors)
     register_close_check("esf", ensure_closable)
+    register_error_responder(is_api_request, http_error_response)
+    register_request_panel(request_panel)
 
 
 def _register_blueprints(app: Flask) -> None:

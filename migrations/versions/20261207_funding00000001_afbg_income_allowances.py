@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'funding00000001'
-down_revision = "j21a00000002"
+down_revision = "oidc00000001"
 branch_labels = None
 depends_on = None
 

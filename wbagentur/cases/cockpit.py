@@ -8,7 +8,7 @@ statements, however many participants, checks or follow-ups a case has.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -143,6 +143,26 @@ def offered_actions(
 # ---------------------------------------------------------------- loading
 
 
+# The public request behind a case lives in intake, which builds on cases: intake registers
+# its loader at app creation (wbagentur._connect_packages), so cases does not import it
+# (tests/test_import_graph.py). Loader: (case, want firm candidates) -> (request or None,
+# its labels for the page, the firms that may be the requester's).
+RequestPanel = tuple[Any, dict[str, str], Sequence[Any]]
+_request_panel_loaders: list[Callable[[Case, bool], RequestPanel]] = []
+
+
+def register_request_panel(loader: Callable[[Case, bool], RequestPanel]) -> None:
+    """Called once at app creation by the package that owns public requests."""
+    if loader not in _request_panel_loaders:
+        _request_panel_loaders.append(loader)
+
+
+def request_panel(case: Case, want_candidates: bool) -> RequestPanel:
+    for loader in _request_panel_loaders:
+        return loader(case, want_candidates)
+    return None, {}, ()
+
+
 def case_people(case: Case) -> list[Any]:
     """The case's person first, then its participants (each once)."""
     people = [case.person] if case.person is not None else []
@@ -155,22 +175,13 @@ def build(case: Case, *, editable: bool, follow_ups: Sequence[FollowUp], today: 
     whose firm is not known yet (the firms that may be the requester's)."""
     from wbagentur.funding import queries as funding_queries
     from wbagentur.funding import services as funding_services
-    from wbagentur.intake import services as intake_services
-    from wbagentur.intake.models import HEADCOUNT_BANDS, PREFERRED_CHANNELS
 
     people = case_people(case)
     # The same statements for every case (a request, saved checks and titles are looked
     # for even when there are none), so the page's cost does not depend on its data.
-    advice_request = intake_services.request_for_case(case)
-    request_labels: dict[str, str] = {}
-    candidates: Sequence[Any] = ()
-    if advice_request is not None:
-        request_labels = {
-            "headcount": HEADCOUNT_BANDS.get(advice_request.headcount_band, ""),
-            "channel": PREFERRED_CHANNELS.get(advice_request.preferred_channel, ""),
-        }
-        if editable and case.firm_id is None:
-            candidates = intake_services.firm_candidates(advice_request, case.region_id)
+    advice_request, request_labels, candidates = request_panel(
+        case, editable and case.firm_id is None
+    )
     latest = latest_checks(db.session.scalars(funding_queries.checks_of_case(case.id)))
     titles = funding_services.short_titles()
     rows = [

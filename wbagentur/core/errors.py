@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, g, has_request_context, render_template
@@ -54,14 +55,35 @@ def mark_database_unavailable() -> None:
         pass
 
 
+# Packages that answer their own URLs with another error shape (the REST API's JSON)
+# register here at app creation (wbagentur._connect_packages): core imports no domain
+# package. Each entry: (is this request mine?, build the answer for status/headers/error).
+ErrorResponder = tuple[Callable[[], bool], Callable[..., Any]]
+_ERROR_RESPONDERS: list[ErrorResponder] = []
+
+
+def register_error_responder(applies: Callable[[], bool], respond: Callable[..., Any]) -> None:
+    """Let a package answer errors below its own URLs (e.g. the API's JSON error shape)."""
+    if (applies, respond) not in _ERROR_RESPONDERS:
+        _ERROR_RESPONDERS.append((applies, respond))
+
+
+def _responder() -> Callable[..., Any] | None:
+    if not has_request_context():
+        return None
+    for applies, respond in _ERROR_RESPONDERS:
+        if applies():
+            return respond
+    return None
+
+
 def database_unavailable_response() -> tuple[str, int, dict[str, str]]:
     """The German 503 page with Retry-After; never touches the database."""
     mark_database_unavailable()
     headers = {"Retry-After": DB_RETRY_AFTER, "Cache-Control": "no-store"}
-    from wbagentur.api.errors import http_error_response, is_api_request
-
-    if has_request_context() and is_api_request():
-        return http_error_response(503, headers)  # type: ignore[no-any-return]
+    respond = _responder()
+    if respond is not None:
+        return respond(503, headers)  # type: ignore[no-any-return]
     try:
         body = render_template("errors/503.html", code=503)
     except Exception:  # noqa: BLE001 - the last resort must not fail
@@ -74,13 +96,9 @@ def _render(template: str, code: int, headers: dict[str, str] | None = None, **c
     """Render an error page; a database failure while rendering it (the user is loaded
     for the navigation) turns the answer into the 503 page. Below /api/v1 the answer is
     the API's one JSON error shape instead of a page (wbagentur/api/errors.py)."""
-    if has_request_context():
-        from wbagentur.api.errors import http_error_response, is_api_request
-
-        if is_api_request():
-            return http_error_response(
-                code, dict(headers or {}), context.get("error"), context.get("incident")
-            )
+    respond = _responder()
+    if respond is not None:
+        return respond(code, dict(headers or {}), context.get("error"), context.get("incident"))
     try:
         return render_template(template, code=code, **context), code, headers or {}
     except SQLAlchemyError as exc:

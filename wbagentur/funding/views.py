@@ -174,7 +174,7 @@ def working_day_note(d: dict[str, Any]) -> str:
 
 def public_text(text: str) -> str:
     """An engine text without field paths and parameter keys (what a client may read)."""
-    from wbagentur.main.quickcheck import plain_text
+    from wbagentur.funding.plain import plain_text
 
     return plain_text(text)
 

@@ -186,6 +186,21 @@ def add_requester_document(
 # --- the advisor confirms the firm --------------------------------------------------------
 
 
+def request_panel(case: Case, want_candidates: bool) -> tuple[Any, dict[str, str], Sequence[Any]]:
+    """The case page's request panel (registered with cases.cockpit): the request behind
+    the case, its band and channel as labels, and, if asked, the firms that may be the
+    requester's."""
+    advice_request = request_for_case(case)
+    if advice_request is None:
+        return None, {}, ()
+    labels = {
+        "headcount": HEADCOUNT_BANDS.get(advice_request.headcount_band, ""),
+        "channel": PREFERRED_CHANNELS.get(advice_request.preferred_channel, ""),
+    }
+    candidates = firm_candidates(advice_request, case.region_id) if want_candidates else ()
+    return advice_request, labels, candidates
+
+
 def firm_candidates(
     advice_request: AdviceRequest, region_id: int, limit: int = 20
 ) -> Sequence[Firm]:

@@ -12,7 +12,6 @@ appear, whatever the engine writes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from wbagentur.core import formatting, numbers
 from wbagentur.core.forms import BaseForm, MoneyField, NumberField
+from wbagentur.funding.plain import plain_text
 
 # Firm size bands of the quick check; the request form knows four (250 and more together).
 SIZE_BANDS = {
@@ -454,25 +454,6 @@ def request_prefill(answers: dict[str, Any], answer: PlainAnswer) -> dict[str, A
 
 
 # --------------------------------------------------------------------------- for experts
-
-_TOKEN = r"(?:firm|person|course|thuerbfg)\.[A-Za-z0-9_.\[\]]*[A-Za-z0-9_\]]"  # noqa: S105
-_FIELD_NOTE = re.compile(
-    r";?\s*Feld(?:er)?\s+" + _TOKEN + r"(?:\s*(?:,|oder|und)\s*" + _TOKEN + r")*\.?"
-)
-_PAREN_TOKENS = re.compile(r"\s*\(\s*" + _TOKEN + r"(?:\s*(?:,|oder|und)\s*" + _TOKEN + r")*\s*\)")
-_BARE_TOKEN = re.compile(r"\b" + _TOKEN)
-_PARAM_VALUE = re.compile(r"\b[a-z0-9_]+@\d{4}-\d{2}-\d{2}/[A-Za-z0-9_.]+(?:\s*=\s*\S+)?")
-_VERSION_KEY = re.compile(r"\b[a-z0-9_]+@(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def plain_text(text: str) -> str:
-    """Engine text without field paths and parameter keys (for the expert check's page)."""
-    text = _FIELD_NOTE.sub("", text)
-    text = _PAREN_TOKENS.sub("", text)
-    text = _BARE_TOKEN.sub("", text)
-    text = _PARAM_VALUE.sub("ein Wert", text)
-    text = _VERSION_KEY.sub(lambda m: f"vom {m[3]}.{m[2]}.{m[1]}", text)
-    return re.sub(r"\(\s*\)|\s{2,}", " ", text).replace(" .", ".").replace(" ;", ";").strip()
 
 
 def public_result(result: dict[str, Any]) -> dict[str, Any]:
