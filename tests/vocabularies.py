@@ -34,13 +34,30 @@ SKIPPED_PACKAGES = ("wbagentur.funding", "wbagentur.bench")
 # Constants with German text values that are not labels shown in the UI's language.
 NOT_DISPLAYED = {
     "wbagentur.api.tokens.SCOPES": "token scopes described for the CLI (api/)",
-    "wbagentur.api.errors.MESSAGES": "the API's JSON error messages (api/)",
     "wbagentur.firms.rules._REGISTER_SPELLING": "court register abbreviations, not words",
     "wbagentur.core.models.NAMING_CONVENTION": "constraint name patterns",
     "wbagentur.privacy.services.PURPOSES": "the German Art. 15 document for the data subject",
     "wbagentur.privacy.classification.CATEGORIES": "the German data-protection inventory (docs)",
     "wbagentur.firms.wz.SECTIONS": "WZ 2008, the official German classification (by code)",
     "wbagentur.firms.wz.DIVISIONS": "WZ 2008, the official German classification (by code)",
+    "wbagentur.api.errors.DOMAIN_ENGLISH": "the English of service messages, keyed by German",
+    "wbagentur.api.helpers._SCHEMA_MESSAGES": "marked with N_, translated where they are used",
+    "wbagentur.main.workqueue.NAV_SECTIONS": "start page sections to endpoints, no text",
+    **{
+        f"wbagentur.api.spec.{name}": "the OpenAPI document, written in English"
+        for name in (
+            "CASE_INPUT",
+            "CASE_FUNDING_INPUT",
+            "ERROR_TEXTS",
+            "FUNDING_INPUT",
+            "FUNDING_RESULT",
+            "IDEMPOTENCY_KEY",
+            "IF_MATCH",
+            "PERSON",
+            "REFERRAL_INPUT",
+            "REFERRAL_STATE_INPUT",
+        )
+    },
 }
 # A value that is a code, not a label: a lower-case identifier, a date or number, a suffix.
 # (A vocabulary of lower-case single words only would pass unseen; none is left.)
@@ -132,7 +149,10 @@ def german_labels() -> set[str]:
     English differs, less the words the English catalogue itself uses (proper names such
     as "Aufstiegs-BAföG" or "Jobcenter")."""
     catalogue = english_catalogue()
-    english_text = "\n".join(catalogue.values())
+    # Plural entries carry a tuple of forms.
+    english_text = "\n".join(
+        "\n".join(v) if isinstance(v, tuple) else v for v in catalogue.values()
+    )
     labels = set()
     for vocabulary in vocabularies().values():
         for label in vocabulary:
