@@ -132,7 +132,9 @@ def firms() -> ResponseReturnValue:
             Firm.district_id.in_(sa.select(District.id).where(District.key == district))
         )
     items, page, per_page, total = _page(query)
-    audit.record(g.api_user, "api.firms.list", None, None, token=g.api_token_id, count=len(items))
+    audit.record_read(
+        g.api_user, "api.firms.list", None, None, token=g.api_token_id, count=len(items)
+    )
     db.session.commit()
     return jsonify(
         {
@@ -160,7 +162,7 @@ CASE_ID = [{"name": "case_id", "in": "path", "required": True, "schema": {"type"
 )
 def firm(firm_id: int) -> ResponseReturnValue:
     found = get_firm_for(g.api_user, firm_id)
-    audit.record(g.api_user, "api.firm.read", "firm", found.id, token=g.api_token_id)
+    audit.record_read(g.api_user, "api.firm.read", "firm", found.id, token=g.api_token_id)
     db.session.commit()
     return _with_etag(_firm_json(found), f"firm-{found.id}-v{found.version}")
 
@@ -180,7 +182,9 @@ def cases() -> ResponseReturnValue:
     if status:
         query = query.where(Case.status == status)
     items, page, per_page, total = _page(query)
-    audit.record(g.api_user, "api.cases.list", None, None, token=g.api_token_id, count=len(items))
+    audit.record_read(
+        g.api_user, "api.cases.list", None, None, token=g.api_token_id, count=len(items)
+    )
     db.session.commit()
     return jsonify(
         {
@@ -219,7 +223,7 @@ def case(case_id: int) -> ResponseReturnValue:
         }
         for e in db.session.scalars(entries.order_by(TimelineEntry.at, TimelineEntry.id))
     ]
-    audit.record(g.api_user, "api.case.read", "case", found.id, token=g.api_token_id)
+    audit.record_read(g.api_user, "api.case.read", "case", found.id, token=g.api_token_id)
     db.session.commit()
     return _with_etag(
         {**_case_json(found), "timeline": timeline}, f"case-{found.id}-v{found.version}"
@@ -258,7 +262,9 @@ def persons() -> ResponseReturnValue:
         Person.last_name, Person.first_name, Person.id
     )
     items, page, per_page, total = _page(query)
-    audit.record(g.api_user, "api.persons.list", None, None, token=g.api_token_id, count=len(items))
+    audit.record_read(
+        g.api_user, "api.persons.list", None, None, token=g.api_token_id, count=len(items)
+    )
     db.session.commit()
     return jsonify(
         {
@@ -284,7 +290,7 @@ def person(person_id: int) -> ResponseReturnValue:
     found = get_person_for(g.api_user, person_id)
     if found.restricted_at is not None or found.erased_at is not None:
         raise ApiError("not_found")
-    audit.record(g.api_user, "person.view", "person", found.id, token=g.api_token_id)
+    audit.record_read(g.api_user, "person.view", "person", found.id, token=g.api_token_id)
     db.session.commit()
     return _with_etag(_person_json(found), f"person-{found.id}-v{found.version}")
 
