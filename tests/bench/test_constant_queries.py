@@ -61,6 +61,16 @@ def test_bench_pages_small_and_large_data_same_statement_count(measured: dict[in
     assert {"inbox", "case_list_filter", "case_list_search", "case_detail", "referral_list"} <= set(
         compared
     )
+    # Issue #22: the dashboards, reports, plan and API lists are measured as well.
+    assert {
+        "coordinator_dashboard",
+        "esf_report",
+        "monthly_pdf",
+        "qualification_plan",
+        "api_cases",
+        "api_firms",
+        "api_persons",
+    } <= set(compared)
     differing = {
         key: (small[key].statements, large[key].statements)
         for key in compared
