@@ -250,3 +250,30 @@ def test_persons_in_region_without_special_categories_restricted_or_outside(
             )
         )
     assert viewed == {world["sw_person"]}
+
+
+@pytest.mark.parametrize("path", ["/cases", "/firms", "/persons"])
+def test_list_statements_do_not_grow_with_the_items(client, clean_app, world, path):
+    """Issue #22: the rows were serialised after the commit that expired them, so each
+    item was loaded again (31 statements for 25 items)."""
+
+    def statements() -> int:
+        seen: list[str] = []
+        with clean_app.app_context():
+            engine = db.engine
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert _get(client, path, world["secret"]).status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    few = statements()
+    with clean_app.app_context():
+        firm = create_firm("Zella-Mehliser Werkzeugbau GmbH", "16054")
+        for n in range(4):
+            create_case(firm=firm)
+            make_person("Paul", f"Suhler {n}", "16054")
+        db.session.commit()
+    assert statements() == few

@@ -135,15 +135,16 @@ def firms() -> ResponseReturnValue:
     audit.record_read(
         g.api_user, "api.firms.list", None, None, token=g.api_token_id, count=len(items)
     )
+    # Serialised before the commit (of last_used_at), which expires every loaded row:
+    # afterwards each item was loaded again, one statement per item (issue #22).
+    payload = {
+        "items": [_firm_json(f) for f in items],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+    }
     db.session.commit()
-    return jsonify(
-        {
-            "items": [_firm_json(f) for f in items],
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-        }
-    )
+    return jsonify(payload)
 
 
 FIRM_ID = [{"name": "firm_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
@@ -163,8 +164,9 @@ CASE_ID = [{"name": "case_id", "in": "path", "required": True, "schema": {"type"
 def firm(firm_id: int) -> ResponseReturnValue:
     found = get_firm_for(g.api_user, firm_id)
     audit.record_read(g.api_user, "api.firm.read", "firm", found.id, token=g.api_token_id)
+    payload, tag = _firm_json(found), f"firm-{found.id}-v{found.version}"
     db.session.commit()
-    return _with_etag(_firm_json(found), f"firm-{found.id}-v{found.version}")
+    return _with_etag(payload, tag)
 
 
 @bp.get("/cases")
@@ -185,15 +187,16 @@ def cases() -> ResponseReturnValue:
     audit.record_read(
         g.api_user, "api.cases.list", None, None, token=g.api_token_id, count=len(items)
     )
+    # Serialised before the commit (of last_used_at), which expires every loaded row:
+    # afterwards each item was loaded again, one statement per item (issue #22).
+    payload = {
+        "items": [_case_json(c) for c in items],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+    }
     db.session.commit()
-    return jsonify(
-        {
-            "items": [_case_json(c) for c in items],
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-        }
-    )
+    return jsonify(payload)
 
 
 @bp.get("/cases/<int:case_id>")
@@ -224,10 +227,9 @@ def case(case_id: int) -> ResponseReturnValue:
         for e in db.session.scalars(entries.order_by(TimelineEntry.at, TimelineEntry.id))
     ]
     audit.record_read(g.api_user, "api.case.read", "case", found.id, token=g.api_token_id)
+    payload, tag = {**_case_json(found), "timeline": timeline}, f"case-{found.id}-v{found.version}"
     db.session.commit()
-    return _with_etag(
-        {**_case_json(found), "timeline": timeline}, f"case-{found.id}-v{found.version}"
-    )
+    return _with_etag(payload, tag)
 
 
 def _person_json(person: Person) -> dict[str, Any]:
@@ -265,15 +267,16 @@ def persons() -> ResponseReturnValue:
     audit.record_read(
         g.api_user, "api.persons.list", None, None, token=g.api_token_id, count=len(items)
     )
+    # Serialised before the commit (of last_used_at), which expires every loaded row:
+    # afterwards each item was loaded again, one statement per item (issue #22).
+    payload = {
+        "items": [_person_json(p) for p in items],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+    }
     db.session.commit()
-    return jsonify(
-        {
-            "items": [_person_json(p) for p in items],
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-        }
-    )
+    return jsonify(payload)
 
 
 @bp.get("/persons/<int:person_id>")
@@ -291,8 +294,9 @@ def person(person_id: int) -> ResponseReturnValue:
     if found.restricted_at is not None or found.erased_at is not None:
         raise ApiError("not_found")
     audit.record_read(g.api_user, "person.view", "person", found.id, token=g.api_token_id)
+    payload, tag = _person_json(found), f"person-{found.id}-v{found.version}"
     db.session.commit()
-    return _with_etag(_person_json(found), f"person-{found.id}-v{found.version}")
+    return _with_etag(payload, tag)
 
 
 @bp.get("/openapi.json")
