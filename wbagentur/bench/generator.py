@@ -111,11 +111,12 @@ DEFAULT_VOLUME = Volume.for_cases(100_000)
 
 
 def advisors_per_region(cases: int) -> int:
-    """Advisors grow with the cases (one per 4,000 cases over the four regions, at least 8
-    a region): 100,000 cases give 25 a region, so that a load test of 200 users shares each
-    account at most twice (``SESSION_MAX_PER_USER``) and a million cases are not the
-    workload of 32 people."""
-    return max(ADVISORS_PER_REGION, cases // (CASES_PER_ADVISOR * 4))
+    """Advisors grow with the cases (in each region one per 4,000 cases of the whole data
+    set, at least 8): 100,000 cases give 25 a region, so that a load test of 200 users
+    shares each account at most twice (``SESSION_MAX_PER_USER``) and a million cases are
+    not the workload of 32 people. (The first version divided by 4 once more and gave 8 a
+    region at 100,000 cases.)"""
+    return max(ADVISORS_PER_REGION, cases // CASES_PER_ADVISOR)
 
 
 # ---------------------------------------------------------------- vocabulary
