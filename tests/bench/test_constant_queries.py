@@ -158,3 +158,18 @@ def test_generator_volumes_and_search_columns_match(measured: dict[int, Any]) ->
     assert firm_ok
     assert person_ok
     assert closed_ok == 0
+
+
+def test_bench_explain_prints_a_plan_for_every_list_page_and_count(
+    measured: dict[int, Any],
+) -> None:
+    """``flask bench explain`` (issue #22): first page, keyset page and bounded count."""
+    from wbagentur.bench.explain import explain_lists
+
+    lines: list[str] = []
+    explain_lists(measured[LARGE]["app"], measured[LARGE]["ctx"], echo=lines.append)
+    headings = [line for line in lines if line.startswith("### ")]
+    for name in ("inbox", "my_cases", "case_list_filter", "case_list_search", "referral_list"):
+        assert f"### {name}: erste Seite" in headings
+        assert f"### {name}: Anzahl (höchstens 1.001)" in headings
+    assert len(lines) > len(headings)

@@ -196,3 +196,18 @@ def run_command(
             json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
         )
         click.echo(f"JSON: {target}")
+
+
+@bp.cli.command("explain")
+@click.option(
+    "--db", "kind", type=click.Choice(["sqlite", "postgresql"]), default="sqlite", show_default=True
+)
+@click.option("--path", default=None, help="SQLite-Datei (Standard: instance/bench.sqlite).")
+def explain_command(kind: str, path: str | None) -> None:
+    """Print the query plans of the case and referral lists (first page, keyset page,
+    bounded count) for the busiest advisor of the benchmark data."""
+    from wbagentur.bench.benchmark import bench_context
+    from wbagentur.bench.explain import explain_lists
+
+    app = bench_app(bench_url(kind, path))
+    explain_lists(app, bench_context(app, sample=1), echo=click.echo)

@@ -69,7 +69,7 @@ def order_keys(stmt: sa.Select[Any]) -> list[_Key]:
     return keys
 
 
-def _beyond(keys: list[_Key], values: list[Any]) -> sa.ColumnElement[bool]:
+def after_condition(keys: list[_Key], values: list[Any]) -> sa.ColumnElement[bool]:
     """Rows strictly after ``values`` in the order of ``keys``."""
     plain = all(k.nulls_first is None for k in keys) and len({k.desc for k in keys}) == 1
     if plain and None not in values:
@@ -125,7 +125,7 @@ def _decode(cursor: str, size: int) -> list[Any] | None:
         return None
 
 
-def _values(item: Any, keys: list[_Key]) -> list[Any]:
+def sort_values(item: Any, keys: list[_Key]) -> list[Any]:
     return [getattr(item, key.column.key) for key in keys]
 
 
@@ -193,23 +193,23 @@ def keyset_page(
         rows = list(
             db.session.scalars(
                 stmt.order_by(None)
-                .where(_beyond(backwards, before))
+                .where(after_condition(backwards, before))
                 .order_by(*(k.clause() for k in backwards))
                 .limit(per_page + 1)
             )
         )
         more_before = len(rows) > per_page
         items = list(reversed(rows[:per_page]))
-        next_cursor = _encode(_values(items[-1], keys)) if items else None
-        prev_cursor = _encode(_values(items[0], keys)) if items and more_before else None
+        next_cursor = _encode(sort_values(items[-1], keys)) if items else None
+        prev_cursor = _encode(sort_values(items[0], keys)) if items and more_before else None
         first = not more_before
     else:
-        window = stmt.where(_beyond(keys, after)) if after is not None else stmt
+        window = stmt.where(after_condition(keys, after)) if after is not None else stmt
         rows = list(db.session.scalars(window.limit(per_page + 1)))
         items = rows[:per_page]
-        next_cursor = _encode(_values(items[-1], keys)) if len(rows) > per_page else None
+        next_cursor = _encode(sort_values(items[-1], keys)) if len(rows) > per_page else None
         first = after is None
-        prev_cursor = None if first or not items else _encode(_values(items[0], keys))
+        prev_cursor = None if first or not items else _encode(sort_values(items[0], keys))
         if not first and not items:
             prev_cursor = FIRST  # past the end (an old link): back to the first page
     count = bounded_count(stmt, cap)
