@@ -176,3 +176,14 @@ def test_no_read_is_lost_while_the_ingester_takes_files_away(clean_app):
         assert audit.verify_chain()[1] is None
     assert ingested == writers * per_writer
     assert ids == sorted(w * 1000 + n for w in range(writers) for n in range(per_writer))
+
+
+def test_admin_search_shows_reads_still_in_the_spool(client, clean_app, auth, make_user):
+    admin = make_user("admin")
+    actor = type("A", (), {"id": 4711, "role": "advisor"})()
+    with clean_app.app_context():
+        audit.record_read(actor, "case.view", "case", 424242)
+    auth.login(admin)
+    page = client.get("/verwaltung/protokoll", query_string={"object_id": "424242"})
+    assert page.status_code == 200
+    assert "case.view" in page.get_data(as_text=True)
