@@ -169,7 +169,13 @@ class KeysetPage:
 
 def bounded_count(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> int:
     """How many rows ``stmt`` returns, counting at most ``cap + 1``."""
-    limited = stmt.order_by(None).limit(cap + 1).subquery()
+    inner = stmt.order_by(None)
+    entity = stmt.column_descriptions[0].get("entity") if stmt.column_descriptions else None
+    if entity is not None:
+        # Only the primary key: the database may count from an index instead of reading
+        # up to 1,001 whole rows (SQLite does not flatten a subquery with LIMIT).
+        inner = inner.with_only_columns(*sa.inspect(entity).primary_key, maintain_column_froms=True)
+    limited = inner.limit(cap + 1).subquery()
     return int(db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0)
 
 
