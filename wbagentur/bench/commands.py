@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,9 @@ def bench_app(url: str, **overrides: Any) -> Flask:
         # The benchmark measures pages, not the second-factor step (own tests cover it).
         "TOTP_REQUIRED_ROLES": (),
         "SERVER_NAME": None,
+        # Reads spooled for the audit trail (issue #22) belong to the benchmark database;
+        # in instance/audit-spool the development worker would chain them into its own.
+        "AUDIT_SPOOL_DIR": tempfile.mkdtemp(prefix="wba-bench-audit-spool-"),
     }
     config.update(overrides)
     # The secret key of the running app, so the bench app never writes a new one.
