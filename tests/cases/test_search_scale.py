@@ -53,3 +53,34 @@ def test_reference_and_name_searches_still_find_their_cases(clean_app, make_user
         ref = db.session.get(Case, other.id).reference
         found = db.session.scalars(queries.case_list(advisor, q=ref.lower()[-10:])).all()
         assert other.id in [c.id for c in found]
+
+
+def test_inbox_holds_the_own_region_only_not_the_read_grants(clean_app, make_user) -> None:
+    """Issue #22: the inbox walks the region's index without the grants' OR. A new case of
+    another region that this region may read (a pending transfer to it) is not in the
+    inbox: it is assigned in its own region until the transfer is accepted."""
+    from wbagentur.cases.access import cases_visible_to
+    from wbagentur.referrals.models import Transfer
+    from wbagentur.regions.models import Region
+
+    persona = make_user("advisor", "SW")
+    with clean_app.test_request_context():
+        advisor = db.session.get(User, persona.id)
+        own = create_case(None, create_firm("Suhler Stahl GmbH", "16054"))
+        other = create_case(None, create_firm("Nordhäuser Korn GmbH", "16062"))
+        regions = dict(db.session.execute(sa.select(Region.code, Region.id)).tuples().all())
+        db.session.add(
+            Transfer(
+                case_id=other.id,
+                from_region_id=regions["NT"],
+                to_region_id=regions["SW"],
+                state="pending",
+                reason="Umzug",
+            )
+        )
+        db.session.flush()
+        visible = set(db.session.scalars(cases_visible_to(advisor).with_only_columns(Case.id)))
+        assert {own.id, other.id} <= visible
+        inbox = [c.id for c in db.session.scalars(queries.inbox(advisor))]
+        assert own.id in inbox
+        assert other.id not in inbox

@@ -133,10 +133,18 @@ def case_list(
 
 
 def inbox(user: Any) -> sa.Select[tuple[Case]]:
-    """New, unassigned cases of the user's region, oldest first."""
+    """New, unassigned cases of the user's region, oldest first.
+
+    The region itself, not the read grants: a case of another region is assigned there
+    (``can_edit_case``), and without the OR of the grants both databases walk
+    ``ix_cases_region_assignee_load`` in display order and stop after the page, whatever
+    the size of the intake (issue #22: 18 -> 88 ms p50 from 100,000 to 1,000,000 cases).
+    """
+    own_region = Case.region_id == user.region_id if user.region_id is not None else sa.false()
     return (
         sa.select(Case)
-        .where(case_scope(user), Case.status == "new", Case.assigned_to_id.is_(None))
+        # The own region is inside case_scope(user); the grants' subqueries are not needed.
+        .where(own_region, Case.status == "new", Case.assigned_to_id.is_(None))
         .order_by(Case.opened_at.asc(), Case.id.asc())
     )
 
