@@ -78,6 +78,16 @@ bench: setup-dev ## scale data set (100,000 cases) and benchmark on SQLite and P
 	$(BIN)/flask bench generate --db postgresql
 	$(BIN)/flask bench run --db postgresql --json bench-results/postgresql.json
 
+BENCH_1M_SQLITE ?= instance/bench-1m.sqlite
+BENCH_1M_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/wbagentur_bench_1m
+
+.PHONY: bench-1m
+bench-1m: setup-dev ## 1,000,000 cases on SQLite and PostgreSQL, timed, then the benchmark (issue #22; ≤ 10 min generation each)
+	time $(BIN)/flask bench generate --db sqlite --path $(BENCH_1M_SQLITE) --cases 1000000
+	$(BIN)/flask bench run --db sqlite --path $(BENCH_1M_SQLITE) --json bench-results/sqlite-1m.json
+	time env WBAGENTUR_BENCH_POSTGRES_URL=$(BENCH_1M_POSTGRES_URL) $(BIN)/flask bench generate --db postgresql --cases 1000000
+	WBAGENTUR_BENCH_POSTGRES_URL=$(BENCH_1M_POSTGRES_URL) $(BIN)/flask bench run --db postgresql --json bench-results/postgresql-1m.json
+
 .PHONY: loadtest
 loadtest: setup-dev ## gunicorn + locust, 50 advisors for 90 s on the bench databases (make bench first; LOADTEST_ARGS=…)
 	$(BIN)/python loadtest/run.py --db sqlite --db postgresql --users 50 --duration 90s $(LOADTEST_ARGS)

@@ -30,6 +30,15 @@ LANGUAGES = ("de", "en")
 
 # Sessions: a signed cookie holds only the opaque id of a server-side session row,
 # so logout, password change and deactivation end sessions on the server.
+# Read audit entries (case/person/referral viewed) are spooled to files of this directory
+# on the request path and chained into the audit trail by ``flask worker`` every
+# AUDIT_INGEST_SECONDS (issue #22). None: instance/audit-spool. Every host that runs the
+# web application runs a worker (or ``flask audit ingest`` from cron) on the same directory.
+AUDIT_SPOOL_DIR = None
+AUDIT_INGEST_SECONDS = 5
+# fsync every spooled read: survives a power loss of the host, costs a disk flush per read.
+AUDIT_SPOOL_FSYNC = False
+
 SESSION_COOKIE_NAME = "wba_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

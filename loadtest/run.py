@@ -151,6 +151,9 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                 "WBAGENTUR_SECRET_KEY", "loadtest-secret-key-" + "x" * 32
             ),
             "WBAGENTUR_RATELIMIT_ENABLED": "false",
+            # Reads spooled for the audit trail (issue #22) stay with the benchmark database,
+            # never in instance/audit-spool, where the development worker would chain them.
+            "WBAGENTUR_AUDIT_SPOOL_DIR": str(ROOT / "instance" / f"audit-spool-bench-{kind}"),
             "WBA_ACCOUNTS": ",".join(accounts),
             "WBA_WAIT_MIN": str(args.wait_min),
             "WBA_WAIT_MAX": str(args.wait_max),

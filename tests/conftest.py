@@ -4,6 +4,7 @@ each test isolated in a rolled-back transaction (savepoints, see docs/testing.md
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -102,6 +103,8 @@ def app_without_schema(url: str, **extra: Any) -> Any:
     from wbagentur import create_app
 
     overrides = {k: v for k, v in vars(testing_config).items() if k.isupper()}
+    # Spooled read audit entries (core/audit.py) of this app, never the instance folder.
+    overrides["AUDIT_SPOOL_DIR"] = tempfile.mkdtemp(prefix="wba-audit-spool-")
     overrides.update(SQLALCHEMY_DATABASE_URI=url, **extra)
     return create_app(overrides)
 
@@ -163,6 +166,11 @@ def isolated(app: Any) -> Iterator[None]:
     # this process (e.g. the benchmark's, with limits off) must not decide for this one.
     limiter.enabled = bool(app.config.get("RATELIMIT_ENABLED", True))
     limiter.reset()
+    # Reads spooled by the previous test belong to its rolled-back data.
+    spool = app.config.get("AUDIT_SPOOL_DIR")
+    if spool and os.path.isdir(spool):
+        for name in os.listdir(spool):
+            os.unlink(os.path.join(spool, name))
     try:
         yield
     finally:

@@ -152,6 +152,9 @@ def test_no_secrets_or_personal_data_in_logs_or_audit(clean_app, client, auth, m
         )
     canaries = [canary_password, canary_name, canary_mail, enrolment.secret, code, TEST_PASSWORD]
     with clean_app.app_context():
+        from wbagentur.core.audit import ingest_reads
+
+        assert ingest_reads() >= 1  # the person view, spooled on the request path (#22)
         audit_text = " ".join(
             str(value)
             for row in db.session.execute(sa.select(AuditEvent)).scalars()

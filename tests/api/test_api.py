@@ -17,7 +17,7 @@ from tests.personas import create_persona
 from wbagentur.accounts.models import User
 from wbagentur.api import tokens
 from wbagentur.api.models import ApiToken
-from wbagentur.core.audit import AuditEvent
+from wbagentur.core.audit import AuditEvent, ingest_reads
 from wbagentur.core.models import utcnow
 from wbagentur.extensions import db
 
@@ -78,6 +78,7 @@ def test_firms_list_shows_only_the_region_and_is_audited(client, clean_app, worl
     assert body["total"] == 1
     assert body["items"][0]["district"] == {"key": "16054", "name": "Suhl"}
     with clean_app.app_context():
+        ingest_reads()
         event = db.session.scalar(
             sa.select(AuditEvent).where(AuditEvent.action == "api.firms.list")
         )
@@ -106,6 +107,7 @@ def test_case_detail_has_timeline_etag_and_audit(client, clean_app, world):
     again = _get(client, f"/cases/{world['sw_case']}", world["secret"], **{"If-None-Match": etag})
     assert again.status_code == 304
     with clean_app.app_context():
+        ingest_reads()
         objects = set(
             db.session.execute(
                 sa.select(AuditEvent.object_type, AuditEvent.object_id).where(
@@ -242,9 +244,37 @@ def test_persons_in_region_without_special_categories_restricted_or_outside(
     assert _get(client, f"/persons/{world['restricted']}", world["secret"]).status_code == 404
     assert _get(client, "/persons", world["firms_only"]).status_code == 403
     with clean_app.app_context():
+        ingest_reads()
         viewed = set(
             db.session.scalars(
                 sa.select(AuditEvent.object_id).where(AuditEvent.action == "person.view")
             )
         )
     assert viewed == {world["sw_person"]}
+
+
+@pytest.mark.parametrize("path", ["/cases", "/firms", "/persons"])
+def test_list_statements_do_not_grow_with_the_items(client, clean_app, world, path):
+    """Issue #22: the rows were serialised after the commit that expired them, so each
+    item was loaded again (31 statements for 25 items)."""
+
+    def statements() -> int:
+        seen: list[str] = []
+        with clean_app.app_context():
+            engine = db.engine
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert _get(client, path, world["secret"]).status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    few = statements()
+    with clean_app.app_context():
+        firm = create_firm("Zella-Mehliser Werkzeugbau GmbH", "16054")
+        for n in range(4):
+            create_case(firm=firm)
+            make_person("Paul", f"Suhler {n}", "16054")
+        db.session.commit()
+    assert statements() == few

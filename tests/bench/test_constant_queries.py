@@ -61,6 +61,16 @@ def test_bench_pages_small_and_large_data_same_statement_count(measured: dict[in
     assert {"inbox", "case_list_filter", "case_list_search", "case_detail", "referral_list"} <= set(
         compared
     )
+    # Issue #22: the dashboards, reports, plan and API lists are measured as well.
+    assert {
+        "coordinator_dashboard",
+        "esf_report",
+        "monthly_pdf",
+        "qualification_plan",
+        "api_cases",
+        "api_firms",
+        "api_persons",
+    } <= set(compared)
     differing = {
         key: (small[key].statements, large[key].statements)
         for key in compared
@@ -148,3 +158,18 @@ def test_generator_volumes_and_search_columns_match(measured: dict[int, Any]) ->
     assert firm_ok
     assert person_ok
     assert closed_ok == 0
+
+
+def test_bench_explain_prints_a_plan_for_every_list_page_and_count(
+    measured: dict[int, Any],
+) -> None:
+    """``flask bench explain`` (issue #22): first page, keyset page and bounded count."""
+    from wbagentur.bench.explain import explain_lists
+
+    lines: list[str] = []
+    explain_lists(measured[LARGE]["app"], measured[LARGE]["ctx"], echo=lines.append)
+    headings = [line for line in lines if line.startswith("### ")]
+    for name in ("inbox", "my_cases", "case_list_filter", "case_list_search", "referral_list"):
+        assert f"### {name}: erste Seite" in headings
+        assert f"### {name}: Anzahl (höchstens 1.001)" in headings
+    assert len(lines) > len(headings)

@@ -113,3 +113,13 @@ def test_generator_postgresql_restores_indexes_and_foreign_keys(dumps: dict[str,
     assert any("FOREIGN KEY" in row[2] for row in before)
     assert any(row[1] == "ix_timeline_entries_case_at" for row in before)
     assert after == before
+
+
+def test_advisors_grow_with_the_cases_as_documented() -> None:
+    """docs/performance.md: one advisor per 4,000 cases, at least 8 a region (100 at
+    100,000 cases)."""
+    from wbagentur.bench.generator import advisors_per_region
+
+    assert advisors_per_region(2_000) == 8
+    assert 4 * advisors_per_region(100_000) == 100
+    assert 4 * advisors_per_region(1_000_000) == 1_000

@@ -128,7 +128,8 @@ def test_pagination_keeps_the_search(client: Any, seeded: Any, search: Search) -
     location = _search(client, search).headers["Location"]
     key = dict(parse_qsl(urlsplit(location).query))["suche"]
     first = html_page(client.get(location))
-    next_links = [u for u in _urls(first) if "seite=2" in u]
+    # Numbered pages (firms, persons) or keyset cursors (case lists, issue #22).
+    next_links = [u for u in _urls(first) if "seite=2" in u or "nach=" in u]
     assert next_links
     assert all(f"suche={key}" in u for u in next_links)
     assert not any(_has_canary(u) for u in next_links)

@@ -108,11 +108,14 @@ def test_worker_schedules_each_job_with_apscheduler(clean_app, calls):
         "retention.run",
         "esf.surveys",
         "imports.cleanup",
+        "audit.reads",
     }
     # Woken at most WORKER_POLL_SECONDS apart; the database decides whether each runs.
     assert jobs["mail.send"].trigger.interval == timedelta(seconds=30)
     assert jobs["retention.run"].trigger.interval == timedelta(seconds=60)
     assert all(job.max_instances == 1 and job.coalesce for job in jobs.values())
+    # Spooled reads are chained every AUDIT_INGEST_SECONDS on every host (no lease).
+    assert jobs["audit.reads"].trigger.interval == timedelta(seconds=5)
     # The scheduler's call runs the job (here: the whole tick, one job after the other).
     for job in jobs.values():
         job.func(*job.args)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from tests.helpers import html_page, text_of
 from tests.referrals.conftest import case_with_consent, partner, user
 from wbagentur.cases.models import Case
-from wbagentur.core.audit import AuditEvent
+from wbagentur.core.audit import AuditEvent, ingest_reads
 from wbagentur.core.models import utcnow
 from wbagentur.extensions import db
 from wbagentur.mail.models import OutboxMessage
@@ -149,6 +149,7 @@ def test_partner_link_accept_then_complete_shows_outcome_on_case(
         assert referral.state == "completed"
         assert referral.amount_cents == 123450
         assert referral.voucher_issued is True
+        ingest_reads()  # the partner's page views are spooled (issue #22)
         views = db.session.scalar(
             sa.select(sa.func.count())
             .select_from(AuditEvent)

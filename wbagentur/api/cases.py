@@ -120,9 +120,14 @@ def cases() -> ResponseReturnValue:
     if person_id := int_arg("person_id", 0, 1, MAX_ID):
         stmt = stmt.where(Case.person_id == person_id)
     items, paging = page(stmt)
-    audit.record(g.api_user, "api.cases.list", None, None, token=g.api_token_id, count=len(items))
+    audit.record_read(
+        g.api_user, "api.cases.list", None, None, token=g.api_token_id, count=len(items)
+    )
+    # Serialised before the commit (the token's last use), which expires every loaded
+    # row: afterwards each item was loaded again, one statement per item (issue #22).
+    payload = [case_json(c) for c in items]
     db.session.commit()
-    return page_response([case_json(c) for c in items], paging)
+    return page_response(payload, paging)
 
 
 @requires_scope("cases:read")
@@ -138,9 +143,12 @@ def case(case_id: int) -> ResponseReturnValue:
     found = _case(case_id)
     stmt = _entries(g.api_user, found).order_by(TimelineEntry.at, TimelineEntry.id)
     timeline = [entry_json(e) for e in db.session.scalars(stmt)]
-    audit.record(g.api_user, "api.case.read", "case", found.id, token=g.api_token_id)
+    audit.record_read(g.api_user, "api.case.read", "case", found.id, token=g.api_token_id)
+    # Serialised before the commit (the token's last use), which expires every loaded
+    # row: afterwards each item was loaded again, one statement per item (issue #22).
+    payload, tag = {**case_json(found), "timeline": timeline}, case_etag(g.api_user, found)
     db.session.commit()
-    return with_etag({**case_json(found), "timeline": timeline}, case_etag(g.api_user, found))
+    return with_etag(payload, tag)
 
 
 @bp.post("/cases")
@@ -250,9 +258,12 @@ def timeline(case_id: int) -> ResponseReturnValue:
     if kind := choice_arg("kind", ENTRY_KINDS):
         stmt = stmt.where(TimelineEntry.kind == kind)
     items, paging = page(stmt)
-    audit.record(g.api_user, "api.case.read", "case", found.id, token=g.api_token_id)
+    audit.record_read(g.api_user, "api.case.read", "case", found.id, token=g.api_token_id)
+    # Serialised before the commit (the token's last use), which expires every loaded
+    # row: afterwards each item was loaded again, one statement per item (issue #22).
+    payload = [entry_json(e) for e in items]
     db.session.commit()
-    return page_response([entry_json(e) for e in items], paging)
+    return page_response(payload, paging)
 
 
 @requires_scope("cases:write")

@@ -114,9 +114,14 @@ def firms() -> ResponseReturnValue:
             Firm.district_id.in_(sa.select(District.id).where(District.key == district))
         )
     items, paging = page(stmt)
-    audit.record(g.api_user, "api.firms.list", None, None, token=g.api_token_id, count=len(items))
+    audit.record_read(
+        g.api_user, "api.firms.list", None, None, token=g.api_token_id, count=len(items)
+    )
+    # Serialised before the commit (the token's last use), which expires every loaded
+    # row: afterwards each item was loaded again, one statement per item (issue #22).
+    payload = [firm_json(f) for f in items]
     db.session.commit()
-    return page_response([firm_json(f) for f in items], paging)
+    return page_response(payload, paging)
 
 
 @requires_scope("firms:read")
@@ -130,9 +135,12 @@ def firms() -> ResponseReturnValue:
 )
 def firm(firm_id: int) -> ResponseReturnValue:
     found = load(get_firm_for, g.api_user, firm_id)
-    audit.record(g.api_user, "api.firm.read", "firm", found.id, token=g.api_token_id)
+    audit.record_read(g.api_user, "api.firm.read", "firm", found.id, token=g.api_token_id)
+    # Serialised before the commit (the token's last use), which expires every loaded
+    # row: afterwards each item was loaded again, one statement per item (issue #22).
+    payload, tag = firm_json(found), etag_of("firm", found)
     db.session.commit()
-    return with_etag(firm_json(found), etag_of("firm", found))
+    return with_etag(payload, tag)
 
 
 @bp.post("/firms")

@@ -144,9 +144,14 @@ def persons() -> ResponseReturnValue:
     if employer:
         stmt = stmt.where(Person.employer_id == employer)
     items, paging = page(stmt)
-    audit.record(g.api_user, "api.persons.list", None, None, token=g.api_token_id, count=len(items))
+    audit.record_read(
+        g.api_user, "api.persons.list", None, None, token=g.api_token_id, count=len(items)
+    )
+    # Serialised before the commit (the token's last use), which expires every loaded
+    # row: afterwards each item was loaded again, one statement per item (issue #22).
+    payload = [person_json(p) for p in items]
     db.session.commit()
-    return page_response([person_json(p) for p in items], paging)
+    return page_response(payload, paging)
 
 
 @requires_scope("persons:read")
@@ -160,9 +165,12 @@ def persons() -> ResponseReturnValue:
 )
 def person(person_id: int) -> ResponseReturnValue:
     found = _get(g.api_user, person_id)
-    audit.record(g.api_user, "person.view", "person", found.id, token=g.api_token_id)
+    audit.record_read(g.api_user, "person.view", "person", found.id, token=g.api_token_id)
+    # Serialised before the commit (the token's last use), which expires every loaded
+    # row: afterwards each item was loaded again, one statement per item (issue #22).
+    payload, tag = person_json(found), etag_of("person", found)
     db.session.commit()
-    return with_etag(person_json(found), etag_of("person", found))
+    return with_etag(payload, tag)
 
 
 @bp.post("/persons")

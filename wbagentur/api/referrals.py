@@ -98,11 +98,14 @@ def referrals() -> ResponseReturnValue:
     if case_id := int_arg("case_id", 0, 1, MAX_ID):
         stmt = stmt.where(Referral.case_id == case_id)
     items, paging = page(stmt)
-    audit.record(
+    audit.record_read(
         g.api_user, "api.referrals.list", None, None, token=g.api_token_id, count=len(items)
     )
+    # Serialised before the commit (the token's last use), which expires every loaded
+    # row: afterwards each item was loaded again, one statement per item (issue #22).
+    payload = [referral_json(r) for r in items]
     db.session.commit()
-    return page_response([referral_json(r) for r in items], paging)
+    return page_response(payload, paging)
 
 
 @bp.get("/referrals/<int:referral_id>")
@@ -117,9 +120,12 @@ def referrals() -> ResponseReturnValue:
 )
 def referral(referral_id: int) -> ResponseReturnValue:
     found = _referral(referral_id)
-    audit.record(g.api_user, "referral.view", "referral", found.id, token=g.api_token_id)
+    audit.record_read(g.api_user, "referral.view", "referral", found.id, token=g.api_token_id)
+    # Serialised before the commit (the token's last use), which expires every loaded
+    # row: afterwards each item was loaded again, one statement per item (issue #22).
+    payload, tag = referral_json(found), etag_of("referral", found)
     db.session.commit()
-    return with_etag(referral_json(found), etag_of("referral", found))
+    return with_etag(payload, tag)
 
 
 @bp.post("/referrals")

@@ -9,7 +9,13 @@ import sqlalchemy as sa
 from wbagentur.core.audit import AuditEvent
 from wbagentur.core.timezone import BERLIN
 
-READ_ACTIONS = ("case.view", "person.view", "case.document_download", "referral.partner_view")
+READ_ACTIONS = (
+    "case.view",
+    "person.view",
+    "referral.view",
+    "case.document_download",
+    "referral.partner_view",
+)
 
 
 def _start(day: date) -> datetime:

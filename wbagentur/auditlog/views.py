@@ -16,6 +16,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from wbagentur.accounts.models import User
 from wbagentur.auditlog import bp
 from wbagentur.auditlog.queries import audit_events
+from wbagentur.core import audit
 from wbagentur.core.access import requires_role
 from wbagentur.core.forms import BaseForm, NumberField
 from wbagentur.core.ids import parse_page
@@ -49,6 +50,9 @@ class AuditFilterForm(BaseForm):
 @bp.route("/verwaltung/protokoll")
 @requires_role("admin")
 def index() -> Any:
+    # Reads are spooled on the request path and chained by the worker every few seconds;
+    # the search shows them up to this moment (issue #22).
+    audit.ingest_reads()
     form = AuditFilterForm(request.args)
     users = db.session.scalars(sa.select(User).order_by(User.display_name, User.id)).all()
     form.actor_id.choices = [(0, _l("alle"))] + [

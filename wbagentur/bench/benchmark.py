@@ -195,6 +195,26 @@ def _export(fmt: str) -> Callable[[Flask, dict[str, Any]], tuple[str, list[str],
     return resolve
 
 
+def _api_list(
+    endpoint: str,
+) -> Callable[[Flask, dict[str, Any]], tuple[str, list[str], Any] | None]:
+    """A JSON list of the API, first page (the client carries the advisor's bearer token)."""
+
+    def resolve(app: Flask, _ctx: dict[str, Any]) -> tuple[str, list[str], Any] | None:
+        if not _has(app, endpoint):
+            return None
+        return "GET", [_url(app, endpoint, per_page=25)], None
+
+    return resolve
+
+
+def _monthly_pdf(app: Flask, _ctx: dict[str, Any]) -> tuple[str, list[str], Any] | None:
+    """The monthly report PDF of the last complete month of the generated data."""
+    if not _has(app, "reports.monthly_pdf"):
+        return None
+    return "GET", [_url(app, "reports.monthly_pdf")], None
+
+
 PAGES: list[Page] = [
     Page("login", "Anmeldeseite", None, _simple("accounts.login")),
     Page(
@@ -236,6 +256,22 @@ PAGES: list[Page] = [
     ),
     Page("export_csv", "Export CSV", "supervisor", _export("csv")),
     Page("export_xlsx", "Export XLSX", "supervisor", _export("xlsx")),
+    # Issue #22: every page a user waits for.
+    Page(
+        "coordinator_dashboard",
+        "Dashboard der Landeskoordination",
+        "coordinator",
+        _dashboard,
+        DASHBOARD_TARGET_MS,
+    ),
+    Page(
+        "esf_report", "ESF+-Indikatoren", "coordinator", _simple("reports.esf"), DASHBOARD_TARGET_MS
+    ),
+    Page("monthly_pdf", "Monatsbericht (PDF)", "supervisor", _monthly_pdf, DASHBOARD_TARGET_MS),
+    Page("qualification_plan", "Qualifizierungsplan", "advisor", _per_case("plans.plan")),
+    Page("api_cases", "API: Fallliste", "api", _api_list("api.cases")),
+    Page("api_firms", "API: Unternehmensliste", "api", _api_list("api.firms")),
+    Page("api_persons", "API: Personenliste", "api", _api_list("api.persons")),
 ]
 
 
@@ -446,7 +482,24 @@ def logged_in_clients(app: Flask, users: dict[str, str | None]) -> Iterator[dict
                 f"Anmeldung als {role} ({email}) fehlgeschlagen: HTTP {response.status_code}"
             )
         clients[role] = client
+    advisor = users.get("advisor")
+    if advisor:
+        clients["api"] = _api_client(app, advisor)
     yield clients
+
+
+def _api_client(app: Flask, email: str) -> Any:
+    """A test client with a fresh bearer token of the advisor (all read scopes)."""
+    from wbagentur.accounts.models import User
+    from wbagentur.api import tokens
+
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        _token, secret = tokens.create_token(None, user, "Benchmark", list(tokens.SCOPES), 1)
+        db.session.commit()
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    return client
 
 
 def _request(client: Any, method: str, url: str, body: Any) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,9 @@ def bench_app(url: str, **overrides: Any) -> Flask:
         # The benchmark measures pages, not the second-factor step (own tests cover it).
         "TOTP_REQUIRED_ROLES": (),
         "SERVER_NAME": None,
+        # Reads spooled for the audit trail (issue #22) belong to the benchmark database;
+        # in instance/audit-spool the development worker would chain them into its own.
+        "AUDIT_SPOOL_DIR": tempfile.mkdtemp(prefix="wba-bench-audit-spool-"),
     }
     config.update(overrides)
     # The secret key of the running app, so the bench app never writes a new one.
@@ -196,3 +200,18 @@ def run_command(
             json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
         )
         click.echo(f"JSON: {target}")
+
+
+@bp.cli.command("explain")
+@click.option(
+    "--db", "kind", type=click.Choice(["sqlite", "postgresql"]), default="sqlite", show_default=True
+)
+@click.option("--path", default=None, help="SQLite-Datei (Standard: instance/bench.sqlite).")
+def explain_command(kind: str, path: str | None) -> None:
+    """Print the query plans of the case and referral lists (first page, keyset page,
+    bounded count) for the busiest advisor of the benchmark data."""
+    from wbagentur.bench.benchmark import bench_context
+    from wbagentur.bench.explain import explain_lists
+
+    app = bench_app(bench_url(kind, path))
+    explain_lists(app, bench_context(app, sample=1), echo=click.echo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from wbagentur.cases.access import case_scope
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participants, case_topics
-from wbagentur.core.text import like_pattern, name_matches
+from wbagentur.core.text import like_pattern, name_matches, normalise_search
 from wbagentur.core.timezone import BERLIN
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
@@ -31,6 +32,22 @@ SORTS: dict[str, tuple[Any, ...]] = {
 SEARCH_ID_LIMIT = 2000
 
 
+# A reference is "WBA-<region>-<year>-<number>" (services.next_reference): its only letter
+# runs are "WBA" and the two-letter region code.
+_LETTER_RUN = re.compile(r"[A-Z]+")
+
+
+def may_be_reference(term: str) -> bool:
+    """Whether ``term`` can occur inside a case reference at all. A name ("Müller",
+    "Schmidt") cannot, and then the references are not searched: on SQLite that LIKE
+    reads every case's reference (no trigram index), which at 1,000,000 cases was most of
+    a name search's time (issue #22)."""
+    word = normalise_search(term).upper()
+    if not word or not re.fullmatch(r"[A-Z0-9-]+", word):
+        return False
+    return all(len(run) <= 2 or run in "WBA" for run in _LETTER_RUN.findall(word))
+
+
 def _search_terms(case: Any, term: str) -> list[sa.ColumnElement[bool]]:
     """Conditions on ``case`` (Case or an alias), one per place the term may occur. Firms
     and persons, the small tables, are searched first (uncorrelated subqueries); on
@@ -42,14 +59,16 @@ def _search_terms(case: Any, term: str) -> list[sa.ColumnElement[bool]]:
     participating = sa.select(case_participants.c.case_id).where(
         case_participants.c.person_id.in_(persons)
     )
-    return [
-        # References are upper case ASCII (services.next_reference), so a plain LIKE with
-        # an upper-case pattern matches like ILIKE without lower() on every row.
-        case.reference.like(pattern.upper(), escape="\\"),
+    terms = [
         case.firm_id.in_(firms),
         case.person_id.in_(persons),
         case.id.in_(participating),
     ]
+    if may_be_reference(term):
+        # References are upper case ASCII (services.next_reference), so a plain LIKE with
+        # an upper-case pattern matches like ILIKE without lower() on every row.
+        terms.append(case.reference.like(pattern.upper(), escape="\\"))
+    return terms
 
 
 def matching_case_ids(term: str) -> sa.CompoundSelect:
@@ -114,10 +133,18 @@ def case_list(
 
 
 def inbox(user: Any) -> sa.Select[tuple[Case]]:
-    """New, unassigned cases of the user's region, oldest first."""
+    """New, unassigned cases of the user's region, oldest first.
+
+    The region itself, not the read grants: a case of another region is assigned there
+    (``can_edit_case``), and without the OR of the grants both databases walk
+    ``ix_cases_region_assignee_load`` in display order and stop after the page, whatever
+    the size of the intake (issue #22: 18 -> 88 ms p50 from 100,000 to 1,000,000 cases).
+    """
+    own_region = Case.region_id == user.region_id if user.region_id is not None else sa.false()
     return (
         sa.select(Case)
-        .where(case_scope(user), Case.status == "new", Case.assigned_to_id.is_(None))
+        # The own region is inside case_scope(user); the grants' subqueries are not needed.
+        .where(own_region, Case.status == "new", Case.assigned_to_id.is_(None))
         .order_by(Case.opened_at.asc(), Case.id.asc())
     )
 

@@ -58,7 +58,8 @@ from wbagentur.cases.models import (
 from wbagentur.core import audit, idempotency, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
-from wbagentur.core.ids import parse_id, parse_page
+from wbagentur.core.ids import parse_id
+from wbagentur.core.pagination import keyset_page
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
 from wbagentur.firms.access import firms_visible_to, get_firm_for
@@ -114,12 +115,8 @@ def _conflict(case: Case, error: ConflictError, submitted: dict[str, Any]) -> tu
 
 
 def _list_page(title: str, stmt: sa.Select[tuple[Case]], empty: str, **extra: Any) -> str:
-    page = db.paginate(
-        stmt,
-        page=request.args.get("seite", 1, type=parse_page),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    # Keyset pages and a bounded count: the cost of a page does not grow with the data.
+    page = keyset_page(stmt, request.args, per_page=PER_PAGE)
     return render_template(
         "cases/list.html", title=title, page=page, empty=empty, labels=LABELS, **extra
     )
@@ -434,8 +431,7 @@ def _version(form: Any) -> int | None:
 @requires_role(*READERS)
 def detail(case_id: int) -> Any:
     case = get_case_for(current_user, case_id)
-    audit.record(current_user, "case.view", "case", case.id)
-    db.session.commit()
+    audit.record_read(current_user, "case.view", "case", case.id)
     return _render_detail(case)
 
 
@@ -806,6 +802,7 @@ def download_document(case_id: int, document_id: int) -> Any:
     cutoff = history_cutoff(current_user, case)
     if cutoff is not None and document.uploaded_at > cutoff:
         abort(404)
-    audit.record(current_user, "case.document_download", "case", case.id, document_id=document.id)
-    db.session.commit()
+    audit.record_read(
+        current_user, "case.document_download", "case", case.id, document_id=document.id
+    )
     return send_document(document)

@@ -5,21 +5,31 @@ the SHA-256 of its predecessor's hash plus its own content, so an edited or dele
 entry breaks the chain; ``flask audit verify`` reports the first break. The newest entry
 is anchored outside the database (``flask audit anchor``), so removing the newest entries
 is detected too.
+
+Reads (a case, person or referral viewed) do not write to the database on the request
+path (issue #22): ``record_read`` appends the entry as one JSON line to a spool file of
+the process (no SQL, no lock shared between requests, no commit) before the page is sent,
+and ``ingest_reads`` (the worker, every few seconds, and ``flask audit ingest``) appends
+the spooled entries to the chain in batches. Why that stays complete: docs/data-protection.md.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
-from collections.abc import Callable
+import socket
+import uuid
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbagentur.core.models import utcnow
@@ -27,6 +37,8 @@ from wbagentur.extensions import db
 
 GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 7_311_001
+
+logger = logging.getLogger(__name__)
 
 
 class AuditEvent(db.Model):  # type: ignore[name-defined]
@@ -65,6 +77,22 @@ class AuditEvent(db.Model):  # type: ignore[name-defined]
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def _lock_chain_head() -> str:
+    """Take the chain's append lock (PostgreSQL; SQLite has one writer anyway) and return
+    the hash of the newest entry; the lock is released at commit/rollback."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Serialise appends so two transactions never chain onto the same predecessor.
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+    last = db.session.execute(
+        sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar()
+    return last or GENESIS
+
+
+def _request_id() -> str | None:
+    return request.environ.get("wbagentur.request_id") if has_request_context() else None
+
+
 def record(
     actor: Any,
     action: str,
@@ -77,13 +105,6 @@ def record(
     ``details`` must hold ids, codes and counts only — no names, e-mail addresses or
     free text about people.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Serialise appends so two transactions never chain onto the same predecessor;
-        # the lock is released at commit/rollback.
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-    last = db.session.execute(
-        sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).scalar()
     event = AuditEvent(
         at=utcnow().replace(microsecond=0),
         actor_id=getattr(actor, "id", None),
@@ -92,8 +113,8 @@ def record(
         object_type=object_type,
         object_id=object_id,
         details=json.dumps(details, sort_keys=True, default=str),
-        request_id=request.environ.get("wbagentur.request_id") if has_request_context() else None,
-        prev_hash=last or GENESIS,
+        request_id=_request_id(),
+        prev_hash=_lock_chain_head(),
     )
     event.hash = event.compute_hash()
     db.session.add(event)
@@ -109,6 +130,159 @@ _ANCHOR_PROVIDERS: dict[str, Callable[[], set[str]]] = {}
 def register_chain_anchors(name: str, provider: Callable[[], set[str]]) -> None:
     """Register ``provider``: the hashes of the newest entries a run removed."""
     _ANCHOR_PROVIDERS[name] = provider
+
+
+# --- Reads: spooled on the request path, chained by the worker (issue #22) ------------
+# One file per process (``reads-<host>-<pid>.jsonl``), one ``write`` per entry with
+# O_APPEND under a *shared* flock: requests never wait for each other. The ingester
+# renames a file away and takes the *exclusive* flock on it, so a writer that opened the
+# file before the rename has finished; a writer that finds its path renamed reopens.
+
+
+def spool_dir() -> Path:
+    configured = current_app.config.get("AUDIT_SPOOL_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "audit-spool"
+
+
+def _spool_path(directory: Path) -> Path:
+    return directory / f"reads-{socket.gethostname()}-{os.getpid()}.jsonl"
+
+
+def _append_line(line: bytes) -> None:
+    directory = spool_dir()
+    path = _spool_path(directory)
+    for _attempt in range(10):
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        except FileNotFoundError:
+            directory.mkdir(parents=True, exist_ok=True)
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            try:
+                current = os.stat(path).st_ino
+            except FileNotFoundError:
+                current = None
+            if current != os.fstat(fd).st_ino:
+                continue  # the ingester took this file away in between: write a new one
+            os.write(fd, line)
+            if current_app.config.get("AUDIT_SPOOL_FSYNC"):
+                os.fsync(fd)
+            return
+        finally:
+            os.close(fd)  # releases the flock
+    raise OSError(f"Audit-Spool {path} nicht beschreibbar")
+
+
+def record_read(
+    actor: Any,
+    action: str,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    **details: Any,
+) -> None:
+    """Record that ``actor`` read an object, without a database write (see module doc).
+
+    The entry is in the spool before the page leaves the server; it joins the hash chain
+    when the worker ingests the spool (``ingest_reads``) with the time of the read.
+    """
+    entry = {
+        "at": utcnow().replace(microsecond=0).isoformat(),
+        "actor_id": getattr(actor, "id", None),
+        "actor_role": getattr(actor, "role", None),
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "details": json.dumps(details, sort_keys=True, default=str),
+        "request_id": _request_id(),
+    }
+    _append_line((json.dumps(entry, separators=(",", ":")) + "\n").encode())
+
+
+def _parse(lines: Iterable[bytes], source: Path) -> list[dict[str, Any]]:
+    entries = []
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            entry = json.loads(raw)
+            entry["at"] = datetime.fromisoformat(entry["at"])
+        except (ValueError, KeyError, TypeError):
+            logger.error("Audit-Spool %s: Zeile %d unlesbar, übersprungen", source.name, number)
+            continue
+        entries.append(entry)
+    return entries
+
+
+def append_entries(entries: list[dict[str, Any]]) -> int:
+    """Chain ``entries`` onto the trail in the current transaction (one lock, one head
+    query for the whole batch); the caller commits."""
+    if not entries:
+        return 0
+    prev = _lock_chain_head()
+    events = []
+    for entry in entries:
+        event = AuditEvent(prev_hash=prev, **entry)
+        event.hash = prev = event.compute_hash()
+        events.append(event)
+    db.session.add_all(events)
+    db.session.flush()
+    return len(events)
+
+
+def pending_reads() -> int:
+    """Read entries in the spool that are not in the chain yet."""
+    directory = spool_dir()
+    if not directory.is_dir():
+        return 0
+    count = 0
+    for path in directory.iterdir():
+        if path.suffix in (".jsonl", ".ingesting"):
+            try:
+                count += path.read_bytes().count(b"\n")
+            except FileNotFoundError:
+                continue
+    return count
+
+
+def ingest_reads() -> int:
+    """Move every spooled read into the chain (one transaction per spool file); return the
+    number of entries. Safe to run in several processes at once."""
+    directory = spool_dir()
+    if not directory.is_dir():
+        return 0
+    for path in sorted(directory.glob("reads-*.jsonl")):
+        claimed = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.ingesting")
+        try:
+            os.replace(path, claimed)
+        except FileNotFoundError:
+            continue  # another ingester was faster
+    total = 0
+    for path in sorted(directory.glob("*.ingesting")):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            # Waits for writers that opened the file before it was renamed, and for
+            # another ingester working on the same file.
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_nlink == 0:
+                continue  # already ingested and removed by another process
+            with os.fdopen(os.dup(fd), "rb") as stream:
+                entries = _parse(stream, path)
+            try:
+                total += append_entries(entries)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                raise
+            # Removed only after the commit: a crash in between ingests the file again
+            # (a read recorded twice, never one lost).
+            path.unlink()
+        finally:
+            os.close(fd)
+    return total
 
 
 def _retention_anchors() -> set[str]:

@@ -1,4 +1,4 @@
-"""CLI: ``flask audit verify`` and ``flask audit anchor``."""
+"""CLI: ``flask audit verify``, ``flask audit anchor`` and ``flask audit ingest``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from flask import Blueprint
 from wbagentur.core.audit import (
     AnchorError,
     anchor_path,
+    ingest_reads,
+    pending_reads,
     read_anchor,
     verify_anchor,
     verify_chain,
@@ -35,6 +37,12 @@ def verify_command(anchor_file: Path | None, require_anchor: bool) -> None:
     if broken is not None:
         click.echo(f"Kette unterbrochen bei Eintrag {broken} (geprüft: {count}).")
         raise SystemExit(1)
+    pending = pending_reads()
+    if pending:
+        click.echo(
+            f"{pending} Lesezugriffe warten im Spool auf die Übernahme "
+            "(flask worker oder flask audit ingest)."
+        )
     path = anchor_file or anchor_path()
     if not path.is_file():
         click.echo(
@@ -70,3 +78,10 @@ def anchor_command(output: Path | None) -> None:
 
     anchor = write_anchor(output)
     click.echo(json.dumps(anchor, sort_keys=True))
+
+
+@bp.cli.command("ingest")
+def ingest_command() -> None:
+    """Chain the spooled read entries into the audit trail now (the worker does it every
+    few seconds; run this on a host without a worker, e.g. from cron)."""
+    click.echo(f"{ingest_reads()} Lesezugriffe übernommen.")

@@ -10,6 +10,7 @@ import click
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 
+from wbagentur.core.audit import ingest_reads
 from wbagentur.core.models import utcnow
 from wbagentur.jobs import bp, services
 
@@ -27,6 +28,7 @@ def worker_command(once: bool) -> None:
     see docs/operations.md)."""
     holder = services.worker_name()
     if once:
+        click.echo(f"{'audit.reads':<20} {ingest_reads()} Lesezugriffe übernommen")
         for name, result in services.run_due_jobs(holder).items():
             click.echo(f"{name:<20} {result if result is not None else 'nicht fällig/belegt'}")
         return
@@ -70,4 +72,23 @@ def build_scheduler(app: Flask, holder: str) -> BlockingScheduler:
             coalesce=True,
             next_run_time=utcnow(),  # first run at start
         )
+
+    # Not a leased job: every host's worker moves the reads spooled on that host into the
+    # audit chain (the database lock of ``append_entries`` orders concurrent appends).
+    def _ingest() -> None:
+        with app.app_context():
+            try:
+                ingest_reads()
+            except Exception:
+                logger.exception("Lesezugriffe nicht ins Audit-Protokoll übernommen")
+
+    scheduler.add_job(
+        _ingest,
+        "interval",
+        seconds=max(1, int(app.config.get("AUDIT_INGEST_SECONDS", 5))),
+        id="audit.reads",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=utcnow(),
+    )
     return scheduler

@@ -150,7 +150,7 @@ def update_person(
 
 def record_view(actor: Any, person: Person) -> None:
     """Reading personal data is audited (security.md, DSGVO accountability)."""
-    audit.record(actor, "person.view", "person", person.id)
+    audit.record_read(actor, "person.view", "person", person.id)
 
 
 def give_consent(

@@ -287,7 +287,6 @@ def detail(person_id: int) -> Any:
 
     person = access.get_person_for(current_user, person_id)
     services.record_view(current_user, person)
-    db.session.commit()
     consents = db.session.scalars(queries.consents_of(person.id)).all()
     employer = None
     if person.employer_id:

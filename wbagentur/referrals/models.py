@@ -143,6 +143,8 @@ class Referral(db.Model):  # type: ignore[name-defined]
         sa.Index("ix_referrals_state_due", "state", "due_date"),
         # Dashboard: cases with overdue referrals, read from the index alone.
         sa.Index("ix_referrals_state_due_case", "state", "due_date", "case_id"),
+        # The read grants of every case list (cases.access._grants), from the index alone.
+        sa.Index("ix_referrals_partner_state_case", "partner_id", "state", "case_id"),
     )
 
     @property

@@ -48,7 +48,7 @@ from wbagentur.cases.models import TOPICS, Case, TimelineEntry
 from wbagentur.core import audit, idempotency, numbers
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
-from wbagentur.core.ids import parse_page
+from wbagentur.core.pagination import keyset_page
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
 from wbagentur.firms.forms import grouped, opts
@@ -312,12 +312,7 @@ def mine() -> Any:
     if flt not in FILTERS:
         flt = ""
     stmt = queries.my_referrals(current_user, flt or None, local_today())
-    page = db.paginate(
-        stmt,
-        page=request.args.get("seite", 1, type=parse_page),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    page = keyset_page(stmt, request.args, per_page=PER_PAGE)
     return _render(
         "referrals/mine.html", page=page, flt=flt, filters=FILTERS, is_overdue=_is_overdue
     )
@@ -327,8 +322,7 @@ def mine() -> Any:
 @requires_role(*READERS)
 def detail(referral_id: int) -> Any:
     referral = get_referral_for(current_user, referral_id)
-    audit.record(current_user, "referral.view", "referral", referral.id)
-    db.session.commit()
+    audit.record_read(current_user, "referral.view", "referral", referral.id)
     return _detail(referral)
 
 
@@ -886,10 +880,9 @@ def partner_page(token: str) -> Any:
     referral, status = services.referral_for_token(token)
     if referral is None or status != "ok":
         return _invalid_link(status)
-    audit.record(
+    audit.record_read(
         None, "referral.partner_view", "referral", referral.id, partner_id=referral.partner_id
     )
-    db.session.commit()
     return _partner_render(token, referral)
 
 

@@ -385,11 +385,21 @@ def median_days(pairs: Iterable[tuple[Any, Any]]) -> float | None:
     return round(statistics.median(days), 1)
 
 
+def answer_time_medians(scope: ReportScope) -> dict[int, float]:
+    """Median days from sending to the first answer per partner (one decimal), from SQL."""
+    dialect = db.session.get_bind().dialect.name
+    return {
+        partner_id: round(float(median), 1)
+        for partner_id, median in db.session.execute(
+            queries.answer_time_medians(scope, dialect)
+        ).tuples()
+        if median is not None
+    }
+
+
 def _funnel_table(scope: ReportScope, base: dict[str, Any]) -> Table:
     rows_db = list(db.session.execute(queries.referral_funnel(scope)).all())
-    times: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
-    for partner_id, sent_at, answered_at in db.session.execute(queries.answer_times(scope)):
-        times[partner_id].append((sent_at, answered_at))
+    medians = answer_time_medians(scope)
     names = _names(Partner, [r.partner_id for r in rows_db], "name")
     rows_db.sort(key=lambda r: (names.get(r.partner_id, ""), r.partner_id))
     period = {
@@ -403,7 +413,7 @@ def _funnel_table(scope: ReportScope, base: dict[str, Any]) -> Table:
         row = [Cell(names.get(r.partner_id, ""))]
         for stage in STAGE_LABELS:
             row.append(Cell(int(getattr(r, stage) or 0), _link(params, stage=stage)))
-        median = median_days(times.get(r.partner_id, []))
+        median = medians.get(r.partner_id)
         row.append(
             Cell(
                 None if median is None else formatting.plain_number(median),
