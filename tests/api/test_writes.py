@@ -14,7 +14,7 @@ from tests.personas import create_persona
 from wbagentur.accounts.models import User
 from wbagentur.api import tokens
 from wbagentur.cases.models import TimelineEntry
-from wbagentur.core.audit import AuditEvent
+from wbagentur.core.audit import AuditEvent, ingest_reads
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
 from wbagentur.persons.models import Person
@@ -70,7 +70,10 @@ def call(client, method, path, secret, json=None, **headers):
 
 
 def audit_actions(app, object_type=None):
+    """The audit trail's actions, reads included: reads are spooled on the request path
+    and chained by the worker (issue #22), here at once."""
     with app.app_context():
+        ingest_reads()
         stmt = sa.select(AuditEvent.action)
         if object_type:
             stmt = stmt.where(AuditEvent.object_type == object_type)

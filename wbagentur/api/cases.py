@@ -8,10 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import selectinload
 
 from wbagentur.api import bp
 from wbagentur.api.errors import ApiError
 from wbagentur.api.helpers import (
+    audited_object,
+    audited_page,
     choice_arg,
     created,
     domain_errors,
@@ -34,7 +37,7 @@ from wbagentur.api.spec import IF_MATCH, PAGING, operation, path_id, query
 from wbagentur.cases import services
 from wbagentur.cases.access import cases_visible_to, get_case_for, history_cutoff
 from wbagentur.cases.forms import CaseCreateForm, CaseEditForm, NoteForm
-from wbagentur.cases.models import ENTRY_KINDS, KINDS, STATUSES, Case, TimelineEntry
+from wbagentur.cases.models import ENTRY_KINDS, KINDS, STATUSES, Case, TimelineEntry, topics_of
 from wbagentur.core import audit
 from wbagentur.extensions import db
 from wbagentur.firms.access import get_firm_for
@@ -43,7 +46,8 @@ from wbagentur.persons.access import get_person_for
 MAX_ID = 2**31 - 1
 
 
-def case_json(case: Case) -> dict[str, Any]:
+def case_json(case: Case, topics: list[str] | None = None) -> dict[str, Any]:
+    """``topics``: given by a list, which reads them for all its cases at once."""
     return {
         "id": case.id,
         "reference": case.reference,
@@ -52,7 +56,7 @@ def case_json(case: Case) -> dict[str, Any]:
         "title": case.title,
         "status": case.status,
         "priority": case.priority,
-        "topics": case.topics,
+        "topics": case.topics if topics is None else topics,
         "firm_id": case.firm_id,
         "person_id": case.person_id,
         "participant_ids": [p.id for p in case.participants],
@@ -119,15 +123,12 @@ def cases() -> ResponseReturnValue:
         stmt = stmt.where(Case.firm_id == firm_id)
     if person_id := int_arg("person_id", 0, 1, MAX_ID):
         stmt = stmt.where(Case.person_id == person_id)
-    items, paging = page(stmt)
-    audit.record_read(
-        g.api_user, "api.cases.list", None, None, token=g.api_token_id, count=len(items)
+    # Participants and topics for the whole page at once, not one statement per case.
+    items, paging = page(stmt.options(selectinload(Case.participants)))
+    topics = topics_of([c.id for c in items])
+    return audited_page(
+        "api.cases.list", items, paging, lambda c: case_json(c, topics.get(c.id, []))
     )
-    # Serialised before the commit (the token's last use), which expires every loaded
-    # row: afterwards each item was loaded again, one statement per item (issue #22).
-    payload = [case_json(c) for c in items]
-    db.session.commit()
-    return page_response(payload, paging)
 
 
 @requires_scope("cases:read")
@@ -143,12 +144,13 @@ def case(case_id: int) -> ResponseReturnValue:
     found = _case(case_id)
     stmt = _entries(g.api_user, found).order_by(TimelineEntry.at, TimelineEntry.id)
     timeline = [entry_json(e) for e in db.session.scalars(stmt)]
-    audit.record_read(g.api_user, "api.case.read", "case", found.id, token=g.api_token_id)
-    # Serialised before the commit (the token's last use), which expires every loaded
-    # row: afterwards each item was loaded again, one statement per item (issue #22).
-    payload, tag = {**case_json(found), "timeline": timeline}, case_etag(g.api_user, found)
-    db.session.commit()
-    return with_etag(payload, tag)
+    return audited_object(
+        "api.case.read",
+        "case",
+        found,
+        {**case_json(found), "timeline": timeline},
+        case_etag(g.api_user, found),
+    )
 
 
 @bp.post("/cases")

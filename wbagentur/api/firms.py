@@ -13,6 +13,8 @@ from flask.typing import ResponseReturnValue
 from wbagentur.api import bp
 from wbagentur.api.errors import ApiError
 from wbagentur.api.helpers import (
+    audited_object,
+    audited_page,
     created,
     domain_errors,
     etag_of,
@@ -21,7 +23,6 @@ from wbagentur.api.helpers import (
     json_body,
     load,
     page,
-    page_response,
     replay,
     require_if_match,
     requires_scope,
@@ -30,7 +31,6 @@ from wbagentur.api.helpers import (
     with_etag,
 )
 from wbagentur.api.spec import FIRM_WRITABLE, IF_MATCH, PAGING, operation, path_id, query
-from wbagentur.core import audit
 from wbagentur.extensions import db
 from wbagentur.firms import services
 from wbagentur.firms.access import firms_visible_to, get_firm_for, visible_firm_ids
@@ -114,14 +114,7 @@ def firms() -> ResponseReturnValue:
             Firm.district_id.in_(sa.select(District.id).where(District.key == district))
         )
     items, paging = page(stmt)
-    audit.record_read(
-        g.api_user, "api.firms.list", None, None, token=g.api_token_id, count=len(items)
-    )
-    # Serialised before the commit (the token's last use), which expires every loaded
-    # row: afterwards each item was loaded again, one statement per item (issue #22).
-    payload = [firm_json(f) for f in items]
-    db.session.commit()
-    return page_response(payload, paging)
+    return audited_page("api.firms.list", items, paging, firm_json)
 
 
 @requires_scope("firms:read")
@@ -135,12 +128,7 @@ def firms() -> ResponseReturnValue:
 )
 def firm(firm_id: int) -> ResponseReturnValue:
     found = load(get_firm_for, g.api_user, firm_id)
-    audit.record_read(g.api_user, "api.firm.read", "firm", found.id, token=g.api_token_id)
-    # Serialised before the commit (the token's last use), which expires every loaded
-    # row: afterwards each item was loaded again, one statement per item (issue #22).
-    payload, tag = firm_json(found), etag_of("firm", found)
-    db.session.commit()
-    return with_etag(payload, tag)
+    return audited_object("api.firm.read", "firm", found, firm_json(found), etag_of("firm", found))
 
 
 @bp.post("/firms")

@@ -29,7 +29,7 @@ from werkzeug.exceptions import HTTPException
 from wbagentur.api.errors import N_, ApiError, language, translate_domain
 from wbagentur.api.spec import SCHEMAS
 from wbagentur.api.tokens import authenticate
-from wbagentur.core import idempotency, numbers
+from wbagentur.core import audit, idempotency, numbers
 from wbagentur.core.access import api_token
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.extensions import db
@@ -92,6 +92,31 @@ def page(query: sa.Select[Any]) -> tuple[list[Any], dict[str, int]]:
 
 def page_response(items: list[dict[str, Any]], paging: dict[str, int]) -> ResponseReturnValue:
     return jsonify({"items": items, **paging})
+
+
+# Reads of personal data are audited like the UI's (spooled, no write on the request path)
+# and answered after one commit (the token's last use). The rows are serialised before
+# that commit, which expires every loaded row: afterwards each item was loaded again, one
+# statement per item (issue #22).
+
+
+def audited_page(
+    action: str, items: list[Any], paging: dict[str, int], to_json: Callable[[Any], Any]
+) -> ResponseReturnValue:
+    """A list page: one audit entry for the page (with its length), then the answer."""
+    audit.record_read(g.api_user, action, None, None, token=g.api_token_id, count=len(items))
+    payload = [to_json(item) for item in items]
+    db.session.commit()
+    return page_response(payload, paging)
+
+
+def audited_object(
+    action: str, object_type: str, obj: Any, payload: dict[str, Any], tag: str
+) -> ResponseReturnValue:
+    """One object with its ETag: one audit entry for the object, then the answer."""
+    audit.record_read(g.api_user, action, object_type, obj.id, token=g.api_token_id)
+    db.session.commit()
+    return with_etag(payload, tag)
 
 
 def etag_of(kind: str, obj: Any, extra: str = "") -> str:

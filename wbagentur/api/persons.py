@@ -13,6 +13,8 @@ from flask.typing import ResponseReturnValue
 from wbagentur.api import bp
 from wbagentur.api.errors import ApiError
 from wbagentur.api.helpers import (
+    audited_object,
+    audited_page,
     created,
     domain_errors,
     etag_of,
@@ -23,7 +25,6 @@ from wbagentur.api.helpers import (
     json_body,
     load,
     page,
-    page_response,
     replay,
     require_if_match,
     requires_scope,
@@ -32,7 +33,6 @@ from wbagentur.api.helpers import (
     with_etag,
 )
 from wbagentur.api.spec import IF_MATCH, PAGING, PERSON_WRITABLE, operation, path_id, query
-from wbagentur.core import audit
 from wbagentur.extensions import db
 from wbagentur.firms.access import visible_firm_ids
 from wbagentur.firms.forms import opts
@@ -144,14 +144,7 @@ def persons() -> ResponseReturnValue:
     if employer:
         stmt = stmt.where(Person.employer_id == employer)
     items, paging = page(stmt)
-    audit.record_read(
-        g.api_user, "api.persons.list", None, None, token=g.api_token_id, count=len(items)
-    )
-    # Serialised before the commit (the token's last use), which expires every loaded
-    # row: afterwards each item was loaded again, one statement per item (issue #22).
-    payload = [person_json(p) for p in items]
-    db.session.commit()
-    return page_response(payload, paging)
+    return audited_page("api.persons.list", items, paging, person_json)
 
 
 @requires_scope("persons:read")
@@ -165,12 +158,9 @@ def persons() -> ResponseReturnValue:
 )
 def person(person_id: int) -> ResponseReturnValue:
     found = _get(g.api_user, person_id)
-    audit.record_read(g.api_user, "person.view", "person", found.id, token=g.api_token_id)
-    # Serialised before the commit (the token's last use), which expires every loaded
-    # row: afterwards each item was loaded again, one statement per item (issue #22).
-    payload, tag = person_json(found), etag_of("person", found)
-    db.session.commit()
-    return with_etag(payload, tag)
+    return audited_object(
+        "person.view", "person", found, person_json(found), etag_of("person", found)
+    )
 
 
 @bp.post("/persons")

@@ -14,6 +14,8 @@ from flask_babel import force_locale, gettext
 from wbagentur.api import bp
 from wbagentur.api.errors import N_, ApiError, language
 from wbagentur.api.helpers import (
+    audited_object,
+    audited_page,
     choice_arg,
     created,
     domain_errors,
@@ -25,7 +27,6 @@ from wbagentur.api.helpers import (
     json_body,
     load,
     page,
-    page_response,
     replay,
     require_if_match,
     requires_scope,
@@ -33,7 +34,6 @@ from wbagentur.api.helpers import (
 )
 from wbagentur.api.spec import IF_MATCH, PAGING, operation, path_id, query
 from wbagentur.cases.access import get_case_for
-from wbagentur.core import audit
 from wbagentur.extensions import db
 from wbagentur.referrals import services
 from wbagentur.referrals.access import get_referral_for, referral_scope
@@ -98,14 +98,7 @@ def referrals() -> ResponseReturnValue:
     if case_id := int_arg("case_id", 0, 1, MAX_ID):
         stmt = stmt.where(Referral.case_id == case_id)
     items, paging = page(stmt)
-    audit.record_read(
-        g.api_user, "api.referrals.list", None, None, token=g.api_token_id, count=len(items)
-    )
-    # Serialised before the commit (the token's last use), which expires every loaded
-    # row: afterwards each item was loaded again, one statement per item (issue #22).
-    payload = [referral_json(r) for r in items]
-    db.session.commit()
-    return page_response(payload, paging)
+    return audited_page("api.referrals.list", items, paging, referral_json)
 
 
 @bp.get("/referrals/<int:referral_id>")
@@ -120,12 +113,9 @@ def referrals() -> ResponseReturnValue:
 )
 def referral(referral_id: int) -> ResponseReturnValue:
     found = _referral(referral_id)
-    audit.record_read(g.api_user, "referral.view", "referral", found.id, token=g.api_token_id)
-    # Serialised before the commit (the token's last use), which expires every loaded
-    # row: afterwards each item was loaded again, one statement per item (issue #22).
-    payload, tag = referral_json(found), etag_of("referral", found)
-    db.session.commit()
-    return with_etag(payload, tag)
+    return audited_object(
+        "referral.view", "referral", found, referral_json(found), etag_of("referral", found)
+    )
 
 
 @bp.post("/referrals")
