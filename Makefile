@@ -20,7 +20,7 @@ run: setup ## install, migrate, seed demo data, print logins, serve on 127.0.0.1
 		$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: setup-dev ## run the whole test suite (SQLite + PostgreSQL + browser)
-	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed compile-translations
 
