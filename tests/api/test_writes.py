@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
 from tests.factories import make_person
+from tests.funding.helpers import EX1
 from tests.personas import create_persona
 from wbagentur.accounts.models import User
 from wbagentur.api import tokens
@@ -493,36 +494,8 @@ def test_funding_check_for_a_case_participant_saved_in_the_timeline(client, clea
     assert "funding.check_save" in audit_actions(clean_app, "case")
 
 
-EXAMPLE_DOCUMENT = {  # docs/funding-check.md § 8.1
-    "reference_date": "2026-11-21",
-    "firm": {
-        "district_key": "16068",
-        "staff": [
-            {"weekly_hours": 40, "count": 22},
-            {"weekly_hours": 25, "count": 6},
-            {"weekly_hours": 18, "count": 4},
-            {"weekly_hours": 8, "count": 3},
-        ],
-    },
-    "person": {
-        "birth_date": "1988-06-15",
-        "employment_status": "employed",
-        "has_usable_vocational_qualification": True,
-        "vocational_qualification_year": 2012,
-    },
-    "course": {
-        "title": "CNC-Fachkraft",
-        "hours": 480,
-        "hours_unit": "clock_hours",
-        "course_fees_eur": 6000,
-        "eligible_wage_eur": 10000,
-        "azav_measure_approved": True,
-        "azav_provider_approved": True,
-        "goal": "other",
-        "start_date": "2027-01-11",
-        "end_date": "2027-06-30",
-    },
-}
+# The worked example of funding-rules.md § 9 (docs/funding-check.md § 8.1).
+EXAMPLE_DOCUMENT = EX1
 
 
 def test_funding_check_document_gives_the_public_endpoints_answer(client, world):
