@@ -163,7 +163,7 @@ PASSWORD_RESET_MAX_PER_HOUR = 3
 PASSWORD_RESET_IP_LIMIT = "10 per hour"  # noqa: S105 (a rate, not a password)
 # The "e-mail sent" answer takes at least this long, so its timing does not reveal
 # whether an account exists.
-PASSWORD_RESET_MIN_SECONDS = 0.25
+PASSWORD_RESET_MIN_SECONDS = 0.6
 
 # --- The operator named on the public pages (Impressum, Datenschutz, Barrierefreiheit) ---
 # Replace the placeholders before going live (docs/configuration.md, "Public pages").

@@ -220,8 +220,8 @@ def test_reauthenticate_wrong_password_counts_towards_throttle(ctx):
 # --- password reset ---
 
 
-def test_request_password_reset_stores_hash_and_queues_link_from_base_url(ctx):
-    ctx.config["PUBLIC_BASE_URL"] = "https://wba.example/"
+def test_request_password_reset_stores_hash_and_queues_link_from_base_url(ctx, monkeypatch):
+    monkeypatch.setitem(ctx.config, "PUBLIC_BASE_URL", "https://wba.example/")
     persona = create_persona("advisor", "SW")
     with ctx.test_request_context(base_url="http://127.0.0.1:8123"):
         token = services.request_password_reset(persona.email.upper())
