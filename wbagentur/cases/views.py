@@ -55,7 +55,7 @@ from wbagentur.cases.models import (
     Document,
     FollowUp,
 )
-from wbagentur.core import audit, idempotency, search
+from wbagentur.core import actions, audit, idempotency, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.ids import parse_id
@@ -543,6 +543,12 @@ def _back(case: Case, anchor: str = "") -> Response:
     return redirect(_case_url(case, anchor))
 
 
+def _refused(case: Case, field: Any, exc: DomainError, **form_overrides: Any) -> tuple[str, int]:
+    """A refused action: its message under the field, the case page again with the input."""
+    field.errors = [str(exc)]
+    return _render_detail(case, 200, **form_overrides)
+
+
 @bp.route("/faelle/<int:case_id>/zuweisen", methods=["POST"])
 @requires_role(*REGIONAL)
 def assign(case_id: int) -> Any:
@@ -551,19 +557,15 @@ def assign(case_id: int) -> Any:
     form.assignee_id.choices = [(u.id, u.display_name) for u in _region_staff(case)]
     if not form.validate_on_submit():
         return _render_detail(case, 200, assign_form=form)
-    try:
-        services.assign_case(current_user, case, form.assignee_id.data, _version(form))
-        db.session.commit()
-    except ConflictError as exc:
-        chosen = db.session.get(User, form.assignee_id.data)
-        return _conflict(case, exc, {"assigned_to": chosen.display_name if chosen else None})
-    except StaleDataError:
-        return _conflict(case, ConflictError(_("Der Fall wurde gleichzeitig geändert.")), {})
-    except DomainError as exc:
-        flash(str(exc), "danger")
-        return _back(case)
-    flash(_("Der Fall ist jetzt zugewiesen."), "success")
-    return _back(case)
+    chosen = db.session.get(User, form.assignee_id.data)
+    return actions.run(
+        lambda: services.assign_case(current_user, case, form.assignee_id.data, _version(form)),
+        then=_case_url(case),
+        message=_("Der Fall ist jetzt zugewiesen."),
+        conflict=lambda exc: _conflict(
+            case, exc, {"assigned_to": chosen.display_name if chosen else None}
+        ),
+    )
 
 
 @bp.route("/faelle/<int:case_id>/status", methods=["POST"])
@@ -574,20 +576,15 @@ def status(case_id: int) -> Any:
     form.status.choices = [(s, STATUSES[s]) for s in TRANSITIONS[case.status] if s != "closed"]
     if not form.validate_on_submit():
         return _render_detail(case, 200, status_form=form)
-    try:
-        services.change_status(
+    return actions.run(
+        lambda: services.change_status(
             current_user, case, form.status.data, _version(form), reason=form.reason.data
-        )
-        db.session.commit()
-    except ConflictError as exc:
-        return _conflict(case, exc, {"status": form.status.data})
-    except StaleDataError:
-        return _conflict(case, ConflictError(_("Der Fall wurde gleichzeitig geändert.")), {})
-    except DomainError as exc:
-        form.reason.errors = [str(exc)]
-        return _render_detail(case, 200, status_form=form)
-    flash(_("Der Status wurde geändert."), "success")
-    return _back(case)
+        ),
+        then=_case_url(case),
+        message=_("Der Status wurde geändert."),
+        conflict=lambda exc: _conflict(case, exc, {"status": form.status.data}),
+        refused=lambda exc: _refused(case, form.reason, exc, status_form=form),
+    )
 
 
 @bp.route("/faelle/<int:case_id>/abschliessen", methods=["POST"])
@@ -601,25 +598,22 @@ def close(case_id: int) -> Any:
     if any(still_open.values()) and not form.confirm_open.data:
         # A confirmation step, not an error: nothing is saved until it is ticked.
         return _render_detail(case, 200, close_form=form, close_warning=still_open)
-    try:
-        services.change_status(
+    return actions.run(
+        lambda: services.change_status(
             current_user,
             case,
             "closed",
             _version(form),
             outcome=form.outcome.data,
             outcome_note=form.outcome_note.data,
-        )
-        db.session.commit()
-    except ConflictError as exc:
-        return _conflict(case, exc, {"status": "closed", "outcome": form.outcome.data})
-    except StaleDataError:
-        return _conflict(case, ConflictError(_("Der Fall wurde gleichzeitig geändert.")), {})
-    except DomainError as exc:
-        form.outcome.errors = [str(exc)]
-        return _render_detail(case, 200, close_form=form)
-    flash(_("Der Fall wurde abgeschlossen."), "success")
-    return _back(case)
+        ),
+        then=_case_url(case),
+        message=_("Der Fall wurde abgeschlossen."),
+        conflict=lambda exc: _conflict(
+            case, exc, {"status": "closed", "outcome": form.outcome.data}
+        ),
+        refused=lambda exc: _refused(case, form.outcome, exc, close_form=form),
+    )
 
 
 @bp.route("/faelle/<int:case_id>/notizen", methods=["POST"])
@@ -629,12 +623,12 @@ def add_note(case_id: int) -> Any:
     form = forms.NoteForm()
     if not form.validate_on_submit():
         return _render_detail(case, 200, note_form=form)
-    if not idempotency.claim_once(form.submission_token.data, _case_url(case, "#verlauf")):
-        return _back(case, "#verlauf")  # sent twice: the first one saved it
-    services.add_note(current_user, case, form.body.data)
-    db.session.commit()
-    flash(_("Die Notiz wurde gespeichert."), "success")
-    return _back(case, "#verlauf")
+    return actions.run(
+        lambda: services.add_note(current_user, case, form.body.data),
+        then=_case_url(case, "#verlauf"),
+        message=_("Die Notiz wurde gespeichert."),
+        token=form.submission_token.data,
+    )
 
 
 @bp.route("/faelle/<int:case_id>/kontakte", methods=["POST"])
@@ -644,23 +638,20 @@ def add_contact(case_id: int) -> Any:
     form = forms.ContactForm()
     if not form.validate_on_submit():
         return _render_detail(case, 200, contact_form=form)
-    if not idempotency.claim_once(form.submission_token.data, _case_url(case, "#verlauf")):
-        return _back(case, "#verlauf")
-    try:
-        services.record_contact(
+    return actions.run(
+        lambda: services.record_contact(
             current_user,
             case,
             channel=form.channel.data,
             at=form.contact_at(),
             duration_minutes=form.duration_minutes.data,
             summary=form.summary.data,
-        )
-    except DomainError as exc:
-        form.on_date.errors = [str(exc)]
-        return _render_detail(case, 200, contact_form=form)
-    db.session.commit()
-    flash(_("Der Kontakt wurde gespeichert."), "success")
-    return _back(case, "#verlauf")
+        ),
+        then=_case_url(case, "#verlauf"),
+        message=_("Der Kontakt wurde gespeichert."),
+        token=form.submission_token.data,
+        refused=lambda exc: _refused(case, form.on_date, exc, contact_form=form),
+    )
 
 
 @bp.route("/faelle/<int:case_id>/wiedervorlagen", methods=["POST"])
@@ -671,22 +662,19 @@ def add_follow_up(case_id: int) -> Any:
     form.for_user_id.choices = [(u.id, u.display_name) for u in _region_staff(case)]
     if not form.validate_on_submit():
         return _render_detail(case, 200, follow_up_form=form)
-    if not idempotency.claim_once(form.submission_token.data, _case_url(case, "#wiedervorlagen")):
-        return _back(case, "#wiedervorlagen")
-    try:
-        services.add_follow_up(
+    return actions.run(
+        lambda: services.add_follow_up(
             current_user,
             case,
             title=form.title.data,
             due_date=form.due_date.data,  # type: ignore[arg-type]  # InputRequired
             assignee_id=form.for_user_id.data,
-        )
-    except DomainError as exc:
-        form.for_user_id.errors = [str(exc)]
-        return _render_detail(case, 200, follow_up_form=form)
-    db.session.commit()
-    flash(_("Die Wiedervorlage wurde angelegt."), "success")
-    return _back(case, "#wiedervorlagen")
+        ),
+        then=_case_url(case, "#wiedervorlagen"),
+        message=_("Die Wiedervorlage wurde angelegt."),
+        token=form.submission_token.data,
+        refused=lambda exc: _refused(case, form.for_user_id, exc, follow_up_form=form),
+    )
 
 
 @bp.route("/faelle/<int:case_id>/wiedervorlagen/<int:follow_up_id>/erledigt", methods=["POST"])

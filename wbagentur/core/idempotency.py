@@ -52,7 +52,7 @@ def claim(token: str, result_path: str | None = None) -> None:
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-def claim_once(token: str | None, result_path: str) -> bool:
+def claim_once(token: str | None, result_path: str | None) -> bool:
     """Claim ``token`` for the submission being processed; False when a submission with
     the same token was processed already or is being committed right now (double click,
     ten parallel posts): the caller then creates nothing and redirects to ``result_path``.
@@ -74,3 +74,12 @@ def claim_once(token: str | None, result_path: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def record_result(token: str | None, result_path: str | None) -> None:
+    """Store where a claimed submission led, once the created object exists (same transaction)."""
+    if not token:
+        return
+    row = db.session.get(SubmissionToken, token)
+    if row is not None:
+        row.result_path = result_path
