@@ -8,6 +8,7 @@ timeline text) is taken out of the page text first; what remains is the UI's own
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from urllib.parse import urljoin, urlsplit
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 from tests.helpers import NS, html_page
 from tests.vocabularies import german_labels
 from wbagentur.extensions import db
+from wbagentur.funding.models import ParameterVersion
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
 
@@ -61,7 +63,21 @@ def _data_strings(app) -> list[str]:
                 continue
             for row in db.session.execute(sa.select(*columns)):
                 values.update(v for v in row if isinstance(v, str) and len(v) >= 3)
+        # The funding catalogue's parameter notes and sources are data the coordination
+        # maintains in German (inside each version's JSON document), not UI words.
+        for doc in db.session.scalars(sa.select(ParameterVersion.parameters)):
+            values.update(s for s in _strings_in(json.loads(doc)) if len(s) >= 3)
     return sorted(values, key=len, reverse=True)
+
+
+def _strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings_in(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings_in(v)]
+    return []
 
 
 def _kind(path: str) -> str:
@@ -70,7 +86,7 @@ def _kind(path: str) -> str:
 
 # Parts of a page that other work translates: the funding engine's result document (its
 # reasons, steps and bodies are the funding module's texts, issue #18's funding part).
-OTHER_WORK = ("funding-result",)
+OTHER_WORK: tuple[str, ...] = ()
 
 
 def _visible_text(root) -> str:

@@ -104,3 +104,21 @@ def test_frist_reads_deadline_for_a_programme_and_retention_period_for_a_rule(
     rules = html_page(client.get("/verwaltung/loeschfristen"), lang="en")
     assert "Retention period" in _labels(rules, "th")
     assert "Deadline" not in _labels(rules, "th")
+
+
+def test_the_catalogue_defines_each_message_once():
+    """The catalogue merges with git's union driver (parallel branches append entries), which
+    can keep two definitions of one message; the compiler then silently picks one of them."""
+    text = (ROOT / "wbagentur/translations/en/LC_MESSAGES/messages.po").read_text("utf-8")
+    keys = re.findall(r'^(?:msgctxt "((?:[^"\\]|\\.)*)"\n)?msgid "((?:[^"\\]|\\.)*)"$', text, re.M)
+    seen: set[tuple[str, str]] = set()
+    twice = sorted(
+        {
+            f"{ctx}|{mid}"
+            for ctx, mid in keys
+            if mid and ((ctx, mid) in seen or seen.add((ctx, mid)))
+        }
+    )
+    assert twice == []
+    glued = re.findall(r"^msgstr[^\n]*\nmsgid ", text, re.M)
+    assert glued == [], "an entry starts without a blank line: a union merge glued two entries"

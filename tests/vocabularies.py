@@ -27,9 +27,13 @@ import wbagentur
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "wbagentur/translations/en/LC_MESSAGES/messages.po"
 
-# Packages whose labels other work owns (issue #18: the funding helper translates the
-# catalogue and the engine's explanations); the bench generator writes test data.
-SKIPPED_PACKAGES = ("wbagentur.funding", "wbagentur.bench")
+# The bench generator writes test data, not labels.
+SKIPPED_PACKAGES = ("wbagentur.bench",)
+
+# The funding engine runs without Flask: its labels are plain German strings marked with the
+# engine's ``N_`` and translated by its ``_`` when a result is built (funding/engine/i18n.py).
+# They need an English entry in the catalogue like every lazy label.
+ENGINE_MARKED = ("wbagentur.funding.engine.", "wbagentur.funding.services.STATUS_TEXT")
 
 # Constants with German text values that are not labels shown in the UI's language.
 NOT_DISPLAYED = {
@@ -43,6 +47,9 @@ NOT_DISPLAYED = {
     "wbagentur.api.errors.DOMAIN_ENGLISH": "the English of service messages, keyed by German",
     "wbagentur.api.helpers._SCHEMA_MESSAGES": "marked with N_, translated where they are used",
     "wbagentur.main.workqueue.NAV_SECTIONS": "start page sections to endpoints, no text",
+    "wbagentur.funding.engine.geo._RAW": "district names: proper names, the same in English",
+    "wbagentur.funding.engine.geo.AGENCIES": "employment agencies' names: proper names",
+    "wbagentur.funding.engine.geo._WBA": "the agency's contact points' names: proper names",
     **{
         f"wbagentur.api.spec.{name}": "the OpenAPI document, written in English"
         for name in (
@@ -71,8 +78,18 @@ class Label:
     text: Any  # LazyString or str
 
     @property
+    def engine_marked(self) -> bool:
+        return self.vocabulary.startswith(ENGINE_MARKED) and isinstance(self.text, str)
+
+    @property
+    def translatable(self) -> bool:
+        return isinstance(self.text, LazyString) or self.engine_marked
+
+    @property
     def message(self) -> tuple[str | None, str]:
-        """(context, msgid) of a lazy label."""
+        """(context, msgid) of a lazy or engine-marked label."""
+        if isinstance(self.text, str):
+            return (None, self.text)
         args = self.text._args
         return (args[0], args[1]) if len(args) == 2 else (None, args[0])
 
@@ -156,7 +173,7 @@ def german_labels() -> set[str]:
     labels = set()
     for vocabulary in vocabularies().values():
         for label in vocabulary:
-            if not isinstance(label.text, LazyString):
+            if not label.translatable:
                 continue
             message = label.message
             german = message[1]

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbagentur.accounts.models import User
@@ -19,13 +21,20 @@ from wbagentur.core.models import TimestampMixin, enum_column, utcnow
 from wbagentur.extensions import db
 
 PROGRAMME_STATUSES = {
-    "open": "offen",
-    "paused": "ausgesetzt (Fördermittel ausgeschöpft)",
-    "closed": "geschlossen",
+    "open": _l("offen"),
+    "paused": _l("ausgesetzt (Fördermittel ausgeschöpft)"),
+    "closed": _l("geschlossen"),
 }
-FUNDER_LEVELS = {"eu": "EU", "bund": "Bund", "land": "Land"}
-TARGET_GROUPS = {"firm": "Unternehmen", "person": "Beschäftigte und Einzelpersonen"}
-VERSION_STATES = {"proposed": "vorgeschlagen", "approved": "freigegeben", "rejected": "abgelehnt"}
+FUNDER_LEVELS = {"eu": _l("EU"), "bund": _l("Bund"), "land": _l("Land")}
+TARGET_GROUPS = {
+    "firm": _lp("firms, plural", "Unternehmen"),
+    "person": _l("Beschäftigte und Einzelpersonen"),
+}
+VERSION_STATES = {
+    "proposed": _l("vorgeschlagen"),
+    "approved": _l("freigegeben"),
+    "rejected": _lp("parameter version", "abgelehnt"),
+}
 
 
 class FundingProgramme(TimestampMixin, db.Model):  # type: ignore[name-defined]
@@ -62,7 +71,7 @@ class FundingProgramme(TimestampMixin, db.Model):  # type: ignore[name-defined]
 
     @property
     def status_label(self) -> str:
-        return PROGRAMME_STATUSES[self.status]
+        return str(PROGRAMME_STATUSES[self.status])
 
     @property
     def slug(self) -> str:
@@ -114,7 +123,7 @@ class ParameterVersion(db.Model):  # type: ignore[name-defined]
 
     @property
     def state_label(self) -> str:
-        return VERSION_STATES[self.state]
+        return str(VERSION_STATES[self.state])
 
     def __repr__(self) -> str:
         return f"<ParameterVersion {self.version_key} {self.state}>"

@@ -20,6 +20,7 @@ from wbagentur.cases.models import Case
 from wbagentur.cases.services import add_entry
 from wbagentur.core import audit, numbers
 from wbagentur.core.errors_domain import DomainError, check_version
+from wbagentur.core.i18n import german
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
@@ -43,10 +44,13 @@ from wbagentur.funding.models import (
 )
 from wbagentur.mail.models import OutboxMessage
 
+# Engine texts (marked with the engine's N_, translated by its _ when a result is built).
 STATUS_TEXT = {
-    "paused": "Programm derzeit ausgesetzt: Die Fördermittel sind ausgeschöpft; zurzeit werden "
-    "keine Anträge bewilligt. Bitte vor einer Antragstellung bei der Förderstelle nachfragen.",
-    "closed": "Programm derzeit geschlossen: Es werden keine Anträge angenommen.",
+    "paused": engine_i18n.N_(
+        "Programm derzeit ausgesetzt: Die Fördermittel sind ausgeschöpft; zurzeit werden "
+        "keine Anträge bewilligt. Bitte vor einer Antragstellung bei der Förderstelle nachfragen."
+    ),
+    "closed": engine_i18n.N_("Programm derzeit geschlossen: Es werden keine Anträge angenommen."),
 }
 SHORT_AMOUNT = {
     "sgb3_82": "total_ba",
@@ -55,11 +59,6 @@ SHORT_AMOUNT = {
     "afbg": "non_repayable_fees",
     "sgb3_81": "course_costs_ba",
     "sgb3_82a": "qualifizierungsgeld_monthly",
-}
-STATUS_WORDS = {
-    "eligible": "förderfähig",
-    "needs_information": "Angaben fehlen",
-    "not_eligible": "nicht förderfähig",
 }
 
 
@@ -119,8 +118,8 @@ def _with_status(pr: ProgrammeResult, status: str) -> ProgrammeResult:
     b.add(
         "programme_status",
         False,
-        "Förderkatalog",
-        STATUS_TEXT[status],
+        engine_i18n._("Förderkatalog"),
+        engine_i18n._(STATUS_TEXT[status]),
         severity="hard" if status == "closed" else "soft",
         url=None,
     )
@@ -140,7 +139,7 @@ def run_check(case_input: CaseInput, today: date | None = None) -> EvaluationRes
     for p in touched:
         status = statuses[p.programme]
         results[p.programme] = _with_status(p, status)
-        warnings.append(f"{p.title}: {STATUS_TEXT[status]}")
+        warnings.append(f"{p.title}: {engine_i18n._(STATUS_TEXT[status])}")
     return dataclasses.replace(
         result,
         programmes=tuple(results[p.programme] for p in result.programmes),
@@ -236,6 +235,37 @@ def summary_line(result: Mapping[str, Any], short_titles: Mapping[str, str]) -> 
 def short_titles() -> dict[str, str]:
     rows = db.session.execute(sa.select(FundingProgramme.code, FundingProgramme.short_title)).all()
     return {code: title for code, title in rows}
+
+
+def _verdicts(result: Mapping[str, Any]) -> dict[str, Any]:
+    return {p["programme"]: p["status"] for p in result["programmes"]}
+
+
+def result_for_reader(check: FundingCheck, language: str) -> tuple[dict[str, Any], bool]:
+    """A saved check's result in the reader's language, and whether it is in that language.
+
+    The case file keeps the result in German. For another language the engine runs again on
+    the stored input, reference date and catalogue; that text is shown only when it reaches
+    the same verdict for every programme with the same parameter versions, so a reader never
+    sees another answer than the one stored. Otherwise the stored German result is shown.
+    """
+    stored = check.result
+    if language == "de":
+        return stored, True
+    try:
+        again = evaluate(
+            parse_input(check.input),
+            date.fromisoformat(stored["reference_date"]),
+            catalogue.get_catalogue(),
+        ).to_dict()
+    except (ValueError, KeyError, TypeError):
+        return stored, False
+    same = (
+        again["parameter_versions"] == stored["parameter_versions"]
+        and _verdicts(again) == _verdicts(stored)
+        and len(again.get("warnings", ())) == len(stored.get("warnings", ()))
+    )
+    return (again, True) if same else (stored, False)
 
 
 def save_check(
@@ -433,7 +463,7 @@ def change_programme_status(
     return notify_advisors(
         actor,
         programme,
-        f"Der Status von „{programme.title}“ ist jetzt: {PROGRAMME_STATUSES[status]}.",
+        f"Der Status von „{programme.title}“ ist jetzt: {german(PROGRAMME_STATUSES[status])}.",
     )
 
 

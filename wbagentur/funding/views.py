@@ -35,7 +35,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from wbagentur.cases.access import get_case_for
@@ -62,9 +64,9 @@ from wbagentur.plans.views import pdf_response
 from wbagentur.regions.queries import districts_in_order
 
 STATUS_LABELS = {
-    "eligible": "förderfähig",
-    "not_eligible": "nicht förderfähig",
-    "needs_information": "weitere Angaben nötig",
+    "eligible": _l("förderfähig"),
+    "not_eligible": _l("nicht förderfähig"),
+    "needs_information": _l("weitere Angaben nötig"),
 }
 PERSON_EMPLOYMENT = {"threatened": "threatened_by_unemployment"}
 
@@ -562,11 +564,13 @@ def case_check_result(case_id: int, check_id: int) -> Any:
             )
         )
     )
+    result, in_language = services.result_for_reader(check, str(get_locale() or "de"))
     return render_template(
         "funding/case_check_result.html",
         case=case,
         check=check,
-        result=check.result,
+        result=result,
+        result_in_german=not in_language,
         person=person,
         # The case's people without a saved check yet: the next one is one click away.
         unchecked=[p for p in _case_persons(case) if p.id not in checked],

@@ -32,9 +32,16 @@ SGB3 = ("sgb3_81", "sgb3_82", "sgb3_82a")
 ESF = ("esf_weiterbildungsscheck", "esf_anpassungsqualifizierung")
 
 CITE_422 = "§ 422 Abs. 1 SGB III"
-CITE_ESF = "§§ 23, 44 ThürLHO (Richtlinie zum Zeitpunkt der Bewilligung)"
-CITE_AFBG = "AFBG (Beginn der Maßnahme)"
-CITE_TBFG = "§ 6 ThürBfG (Beginn der Veranstaltung)"
+# The law is cited as written; the note in brackets is translated when a result is built.
+CITE_ESF = ("§§ 23, 44 ThürLHO", N_("Richtlinie zum Zeitpunkt der Bewilligung"))
+CITE_AFBG = ("AFBG", N_("Beginn der Maßnahme"))
+CITE_TBFG = ("§ 6 ThürBfG", N_("Beginn der Veranstaltung"))
+
+
+def _cite(law_and_note: tuple[str, str]) -> str:
+    law, note = law_and_note
+    return f"{law} ({_(note)})"
+
 
 _LABELS = {
     "award": N_("Bewilligung"),
@@ -107,7 +114,7 @@ def decisive_date(code: str, case: CaseInput, ref: date) -> Decisive:
         return _sgb3(case, ref)
     if code in ESF:
         return _first(
-            CITE_ESF,
+            _cite(CITE_ESF),
             ref,
             (c.award_date, "award"),
             (c.application_date, "application"),
@@ -115,6 +122,7 @@ def decisive_date(code: str, case: CaseInput, ref: date) -> Decisive:
         )
     if code == "thuerbfg":
         return _first(
-            CITE_TBFG, ref, (c.start_date, "start"), (case.thuerbfg.request_date, "request")
+            _cite(CITE_TBFG), ref, (c.start_date, "start"), (case.thuerbfg.request_date, "request")
         )
-    return _first(CITE_AFBG, ref, (c.start_date, "start"), (c.application_date, "application"))
+    afbg = _cite(CITE_AFBG)
+    return _first(afbg, ref, (c.start_date, "start"), (c.application_date, "application"))
