@@ -74,7 +74,7 @@ def run(
     then: Target | None = None,
     message: Target | None = None,
     token: str | None = None,
-    refused: Callable[[DomainError], Answer] | None = None,
+    refused: Callable[[Any], Answer] | None = None,
     conflict: Callable[[ConflictError], Answer] | None = None,
     back: str | None = None,
     category: str = "success",
