@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from flask import get_flashed_messages
 from sqlalchemy.orm.exc import StaleDataError
@@ -136,3 +137,52 @@ def test_a_refused_submission_can_be_sent_again_with_the_same_token(clean_app):
     with clean_app.app_context():
         assert _firms() == ["Zweiter Versuch GmbH"]
     assert len(attempts) == 2
+
+
+def test_answer_replaces_the_redirect_after_the_commit(clean_app):
+    with _post(clean_app):
+        seen = []
+        answer = actions.run(
+            lambda: make_firm("Einmalig GmbH"),
+            message="Gespeichert.",
+            answer=lambda firm: seen.append(_firms()) or (f"Seite für {firm.name}", 200),
+        )
+        assert answer == ("Seite für Einmalig GmbH", 200)
+        assert seen == [["Einmalig GmbH"]]  # committed before the answer is built
+        assert get_flashed_messages() == ["Gespeichert."]
+
+
+class AttemptFailed(Exception):
+    """Not a DomainError, like the accounts services' AccountError."""
+
+
+def test_other_refusal_classes_can_be_kept_to_feed_a_throttle(clean_app):
+    def work():
+        make_firm("Fehlversuch GmbH")  # stands for the recorded failed attempt
+        raise AttemptFailed("Falsches Passwort.")
+
+    with _post(clean_app):
+        answer = actions.run(
+            work,
+            answer=lambda result: "angemeldet",
+            refusals=(AttemptFailed,),
+            keep_refused=True,
+            refused=lambda exc: (str(exc), 200),
+        )
+        assert answer == ("Falsches Passwort.", 200)
+        assert _firms() == ["Fehlversuch GmbH"]
+
+
+def test_a_refusal_of_another_class_is_not_caught_unless_named(clean_app):
+    def work():
+        make_firm("Unbekannt GmbH")
+        raise AttemptFailed("Falsches Passwort.")
+
+    with _post(clean_app):
+        with pytest.raises(AttemptFailed):
+            actions.run(work, then="/x")
+
+
+def test_run_needs_a_target_or_an_answer(clean_app):
+    with _post(clean_app), pytest.raises(TypeError):
+        actions.run(lambda: None)

@@ -49,7 +49,7 @@ from wbagentur.accounts.forms import (
     UserCreateForm,
 )
 from wbagentur.accounts.models import User
-from wbagentur.core import audit
+from wbagentur.core import actions, audit
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.forms import ConfirmForm
 from wbagentur.core.models import utcnow
@@ -72,6 +72,9 @@ SSO_NEXT_KEY = "sso_next"
 PASSWORDS_OFF = _l(
     "Die Anmeldung mit Passwort ist abgeschaltet. Bitte melden Sie sich mit Single Sign-on an."
 )
+#: actions.run options for a sign-in or password attempt: the accounts services refuse with
+#: AccountError, and a failed attempt is committed all the same because it feeds the throttle.
+ATTEMPT: dict[str, Any] = {"refusals": (services.AccountError,), "keep_refused": True}
 
 
 @login_manager.user_loader
@@ -127,41 +130,57 @@ def login() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
-    error = None
-    status = 200
     if not oidc.local_passwords_enabled():
         if request.method == "POST":
-            audit.record(None, "login.failure", "user", None, method="password", reason="off")
-            db.session.commit()
-            return _login_page(form, str(PASSWORDS_OFF), 403)
+            return actions.run(
+                lambda: audit.record(
+                    None, "login.failure", "user", None, method="password", reason="off"
+                ),
+                answer=lambda _: _login_page(form, str(PASSWORDS_OFF), 403),
+            )
         return _login_page(form, None, 200)
     if form.validate_on_submit():
-        try:
-            pending = services.reserve_attempt(form.email.data)
-            db.session.commit()  # no lock held while the password hash is checked
-            user = services.check_reserved_password(pending, form.password.data)
-        except services.LoginThrottled as exc:
-            db.session.commit()
-            error, status = str(exc), 429
-        except services.AccountError as exc:
-            db.session.commit()  # keep the failed attempt: it feeds the throttle
-            error = str(exc)
-        else:
-            if user.has_totp:
-                db.session.commit()  # a rehashed password, nothing else: no session yet
-                _fresh_session()
-                session[PENDING_LOGIN_KEY] = {
-                    "uid": user.id,
-                    "since": _now_ts(),
-                    "next": safe_next(form.next.data),
-                    "pw": _password_fingerprint(user),
-                }
-                return redirect(url_for("accounts.login_code"))
-            result = services.complete_login(user)
-            db.session.commit()
-            _start_session(result)
-            return redirect(safe_next(form.next.data))
-    return _login_page(form, error, status)
+        # Two transactions: the attempt is reserved and committed first, so no lock is held
+        # while the password hash is checked (services.reserve_attempt).
+        return actions.run(
+            lambda: services.reserve_attempt(form.email.data),
+            answer=lambda pending: _check_password(form, pending),
+            refused=lambda exc: _login_refused(form, exc),
+            **ATTEMPT,
+        )
+    return _login_page(form, None, 200)
+
+
+def _login_refused(form: LoginForm, exc: Exception) -> Any:
+    return _login_page(form, str(exc), 429 if isinstance(exc, services.LoginThrottled) else 200)
+
+
+def _check_password(form: LoginForm, pending: services.PendingLogin) -> Any:
+    def work() -> tuple[User, services.SignIn | None]:
+        user = services.check_reserved_password(pending, form.password.data)
+        # With a second factor only a rehashed password is stored here: no session yet.
+        return user, None if user.has_totp else services.complete_login(user)
+
+    return actions.run(
+        work,
+        answer=lambda done: _password_accepted(form, *done),
+        refused=lambda exc: _login_refused(form, exc),
+        **ATTEMPT,
+    )
+
+
+def _password_accepted(form: LoginForm, user: User, result: services.SignIn | None) -> Any:
+    if result is None:
+        _fresh_session()
+        session[PENDING_LOGIN_KEY] = {
+            "uid": user.id,
+            "since": _now_ts(),
+            "next": safe_next(form.next.data),
+            "pw": _password_fingerprint(user),
+        }
+        return redirect(url_for("accounts.login_code"))
+    _start_session(result)
+    return redirect(safe_next(form.next.data))
 
 
 def _login_page(form: LoginForm, error: str | None, status: int) -> Any:
@@ -212,33 +231,39 @@ def sso_callback() -> Any:
         abort(404)
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
+    target = safe_next(session.get(SSO_NEXT_KEY))
+    # A refusal keeps its audit entry (recorded by oidc.sign_in_from_claims or _sso_sign_in).
+    return actions.run(
+        _sso_sign_in,
+        answer=lambda result: _sso_signed_in(result, target),
+        back=url_for("accounts.login"),
+        **ATTEMPT,
+    )
+
+
+def _sso_sign_in() -> services.SignIn:
+    """Check the provider's answer, provision the account and open the session row."""
     try:
         token = oidc.client().authorize_access_token()
         claims = oidc.claims_of(token)
         user = oidc.sign_in_from_claims(claims, current_app.config)
-    except oidc.SsoRefused as exc:
-        db.session.commit()  # the audit entry of the refusal
-        flash(str(exc), "danger")
-        return redirect(url_for("accounts.login"))
     except OAuthError as exc:
         reason = "access_denied" if exc.error == "access_denied" else "oauth_error"
         audit.record(None, "login.failure", "user", None, method="oidc", reason=reason)
-        db.session.commit()
-        message = oidc.CANCELLED if reason == "access_denied" else oidc.FAILED
-        flash(str(message), "danger")
-        return redirect(url_for("accounts.login"))
-    except (JoseError, ValueError):
+        raise services.AccountError(
+            str(oidc.CANCELLED if reason == "access_denied" else oidc.FAILED)
+        ) from exc
+    except (JoseError, ValueError) as exc:
         audit.record(None, "login.failure", "user", None, method="oidc", reason="id_token")
-        db.session.commit()
-        flash(str(oidc.FAILED), "danger")
-        return redirect(url_for("accounts.login"))
-    except requests.RequestException:
-        flash(str(oidc.UNREACHABLE), "danger")
-        return redirect(url_for("accounts.login"))
-    target = safe_next(session.get(SSO_NEXT_KEY))
+        raise services.AccountError(str(oidc.FAILED)) from exc
+    except requests.RequestException as exc:
+        raise services.AccountError(str(oidc.UNREACHABLE)) from exc
     result = services.complete_login(user, method="oidc")
     oidc.attach_tokens(result.token, token)
-    db.session.commit()
+    return result
+
+
+def _sso_signed_in(result: services.SignIn, target: str) -> Any:
     _start_session(result)
     session[AUTH_METHOD_KEY] = "oidc"
     return redirect(target)
@@ -281,31 +306,40 @@ def login_code() -> Any:
         return redirect(url_for("accounts.login"))
     user, target = pending
     form = LoginCodeForm()
-    status = 200
     if form.validate_on_submit():
-        try:
+
+        def work() -> tuple[str, services.SignIn]:
             method = services.verify_second_factor(user, form.code.data)
-        except services.AccountError as exc:
-            db.session.commit()  # the failed attempt feeds the throttle
-            form.code.errors = [str(exc)]
-            if isinstance(exc, services.LoginThrottled):
-                status = 429
-        else:
-            result = services.complete_login(user, method)
-            db.session.commit()
-            _start_session(result)
-            if method == "recovery":
-                left = services.recovery_codes_left(user)
-                flash(
-                    _(
-                        "Sie haben einen Wiederherstellungscode verwendet. Es bleiben %(n)s Codes. "
-                        "Richten Sie die App bald neu ein.",
-                        n=left,
-                    ),
-                    "warning",
-                )
-            return redirect(target)
+            return method, services.complete_login(user, method)
+
+        return actions.run(
+            work,
+            answer=lambda done: _code_accepted(user, target, *done),
+            refused=lambda exc: _code_refused(form, exc),
+            **ATTEMPT,
+        )
+    return render_template("accounts/login_code.html", form=form), 200
+
+
+def _code_refused(form: LoginCodeForm, exc: Exception) -> Any:
+    form.code.errors = [str(exc)]
+    status = 429 if isinstance(exc, services.LoginThrottled) else 200
     return render_template("accounts/login_code.html", form=form), status
+
+
+def _code_accepted(user: User, target: str, method: str, result: services.SignIn) -> Any:
+    _start_session(result)
+    if method == "recovery":
+        left = services.recovery_codes_left(user)
+        flash(
+            _(
+                "Sie haben einen Wiederherstellungscode verwendet. Es bleiben %(n)s Codes. "
+                "Richten Sie die App bald neu ein.",
+                n=left,
+            ),
+            "warning",
+        )
+    return redirect(target)
 
 
 @bp.route("/abmelden", methods=["POST"])
@@ -315,11 +349,16 @@ def logout() -> Any:
     if not form.validate_on_submit():
         abort(400)
     user = current_user._get_current_object() if current_user.is_authenticated else None
-    services.close_session(user, session.get(SESSION_TOKEN_KEY))
-    db.session.commit()
+    return actions.run(
+        lambda: services.close_session(user, session.get(SESSION_TOKEN_KEY)),
+        answer=lambda _: _logged_out(),
+    )
+
+
+def _logged_out() -> Any:
     logout_user()
     _fresh_session()
-    flash(_("Sie haben sich abgemeldet."), "success")
+    flash(_("Sie haben sich abgemeldet."), "success")  # after the cookie session is emptied
     response = redirect(url_for("accounts.login"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
@@ -331,21 +370,26 @@ def password() -> Any:
     _require_local_passwords()
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(
+        return actions.run(
+            lambda: services.change_password(
                 current_user,
                 form.current_password.data,
                 form.new_password.data,
                 session.get(SESSION_TOKEN_KEY),
-            )
-        except services.PasswordRejected as exc:
-            form.new_password.errors = list(exc.problems)
-        except services.AccountError as exc:
-            form.current_password.errors = [str(exc)]
-        else:
-            db.session.commit()
-            flash(_("Ihr Passwort wurde geändert. Andere Sitzungen wurden beendet."), "success")
-            return redirect(url_for("main.index"))
+            ),
+            then=url_for("main.index"),
+            message=_("Ihr Passwort wurde geändert. Andere Sitzungen wurden beendet."),
+            refusals=(services.AccountError,),
+            refused=lambda exc: _password_refused(form, exc),
+        )
+    return render_template("accounts/password.html", form=form)
+
+
+def _password_refused(form: PasswordChangeForm, exc: Exception) -> Any:
+    if isinstance(exc, services.PasswordRejected):
+        form.new_password.errors = list(exc.problems)
+    else:
+        form.current_password.errors = [str(exc)]
     return render_template("accounts/password.html", form=form)
 
 
@@ -355,8 +399,13 @@ def extend_session() -> Any:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    services.touch_session(session.get(SESSION_TOKEN_KEY, ""))
-    db.session.commit()
+    return actions.run(
+        lambda: services.touch_session(session.get(SESSION_TOKEN_KEY, "")),
+        answer=lambda _: _session_expiry(),
+    )
+
+
+def _session_expiry() -> dict[str, str | None]:
     expires = services.session_expires_at(session.get(SESSION_TOKEN_KEY, ""))
     return {"expires_at": expires.isoformat() if expires else None}
 
@@ -377,20 +426,27 @@ def user_create() -> Any:
     ]
     if form.validate_on_submit():
         password = services.generate_password()
-        try:
-            user = services.create_user(
+        return actions.run(
+            lambda: services.create_user(
                 current_user,
                 email=form.email.data,
                 display_name=form.display_name.data,
                 role=form.role.data,
                 password=password,
                 contact_point_id=form.contact_point_id.data or None,
-            )
-        except services.AccountError as exc:
-            form.email.errors = [str(exc)]
-        else:
-            db.session.commit()
-            return render_template("accounts/user_created.html", user=user, password=password)
+            ),
+            # Shown once, in this response only.
+            answer=lambda user: render_template(
+                "accounts/user_created.html", user=user, password=password
+            ),
+            refusals=(services.AccountError,),
+            refused=lambda exc: _user_create_refused(form, exc),
+        )
+    return render_template("accounts/user_create.html", form=form)
+
+
+def _user_create_refused(form: UserCreateForm, exc: Exception) -> Any:
+    form.email.errors = [str(exc)]
     return render_template("accounts/user_create.html", form=form)
 
 
@@ -401,17 +457,15 @@ def user_toggle(user_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     user = db.get_or_404(User, user_id)
-    try:
-        services.set_active(current_user, user, not user.is_active)
-    except services.AccountError as exc:
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        if user.is_active:
-            flash(_("Das Konto wurde aktiviert."), "success")
-        else:
-            flash(_("Das Konto wurde deaktiviert; seine Sitzungen sind beendet."), "success")
-    return redirect(url_for("accounts.users"))
+    activate = not user.is_active
+    return actions.run(
+        lambda: services.set_active(current_user, user, activate),
+        then=url_for("accounts.users"),
+        message=_("Das Konto wurde aktiviert.")
+        if activate
+        else _("Das Konto wurde deaktiviert; seine Sitzungen sind beendet."),
+        refusals=(services.AccountError,),
+    )
 
 
 @bp.route("/verwaltung/benutzer/<int:user_id>/zwei-faktor", methods=["POST"])
@@ -421,20 +475,15 @@ def user_reset_2fa(user_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     user = db.get_or_404(User, user_id)
-    try:
-        services.reset_second_factor(current_user, user)
-    except services.AccountError as exc:
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash(
-            _(
-                "Die Zwei-Faktor-Anmeldung des Kontos wurde zurückgesetzt; seine Sitzungen "
-                "sind beendet."
-            ),
-            "success",
-        )
-    return redirect(url_for("accounts.users"))
+    return actions.run(
+        lambda: services.reset_second_factor(current_user, user),
+        then=url_for("accounts.users"),
+        message=_(
+            "Die Zwei-Faktor-Anmeldung des Kontos wurde zurückgesetzt; seine Sitzungen "
+            "sind beendet."
+        ),
+        refusals=(services.AccountError,),
+    )
 
 
 # --- Own second factor (TOTP) ---
@@ -488,16 +537,28 @@ def two_factor() -> Any:
     secret = _setup_secret(user)
     form = TotpConfirmForm()
     if form.validate_on_submit():
-        try:
-            codes = services.enable_totp(user, secret, form.code.data)
-        except services.AccountError as exc:
-            form.code.errors = [str(exc)]
-        else:
-            db.session.commit()
-            session.pop(SETUP_KEY, None)
-            session.pop(REAUTH_KEY, None)
-            # Shown once, in this response only; only hashes are stored.
-            return render_template("accounts/recovery_codes.html", codes=codes)
+        return actions.run(
+            lambda: services.enable_totp(user, secret, form.code.data),
+            answer=_recovery_codes,
+            refusals=(services.AccountError,),
+            refused=lambda exc: _setup_refused(user, secret, form, exc),
+        )
+    return _setup_page(user, secret, form)
+
+
+def _recovery_codes(codes: list[str]) -> Any:
+    session.pop(SETUP_KEY, None)
+    session.pop(REAUTH_KEY, None)
+    # Shown once, in this response only; only hashes are stored.
+    return render_template("accounts/recovery_codes.html", codes=codes)
+
+
+def _setup_refused(user: User, secret: str, form: TotpConfirmForm, exc: Exception) -> Any:
+    form.code.errors = [str(exc)]
+    return _setup_page(user, secret, form)
+
+
+def _setup_page(user: User, secret: str, form: TotpConfirmForm) -> Any:
     return render_template(
         "accounts/two_factor_setup.html",
         form=form,
@@ -508,27 +569,39 @@ def two_factor() -> Any:
     )
 
 
-def _reauth(form: ReauthForm) -> bool:
-    """Check the password of a re-authentication form; rotate the session id on success."""
-    if not form.validate_on_submit():
-        return False
-    try:
-        services.reauthenticate(current_user, form.password.data)
-    except services.AccountError as exc:
-        db.session.commit()  # the failed attempt feeds the throttle
-        form.password.errors = [str(exc)]
-        return False
-    return True
+def _reauth_refused(exc: Exception, sent: ReauthForm, renewing: bool) -> Any:
+    """The status page again, the refusal at the password field of the form sent."""
+    sent.password.errors = [str(exc)]
+    if renewing:
+        return _two_factor_status(sent, ReauthForm(prefix="disable"))
+    return _two_factor_status(ReauthForm(prefix="renew"), sent)
+
+
+def _rotated_session() -> str:
+    """A new session id after a re-authentication (no fixation)."""
+    return services.rotate_session(current_user, session.get(SESSION_TOKEN_KEY))
 
 
 @bp.route("/konto/zwei-faktor/neu", methods=["POST"])
 @requires_role()
 def two_factor_renew() -> Any:
     form = ReauthForm(prefix="renew")
-    if not _reauth(form):
+    if not form.validate_on_submit():
         return _two_factor_status(form, ReauthForm(prefix="disable"))
-    token = services.rotate_session(current_user, session.get(SESSION_TOKEN_KEY))
-    db.session.commit()
+
+    def work() -> str:
+        services.reauthenticate(current_user, form.password.data)
+        return _rotated_session()
+
+    return actions.run(
+        work,
+        answer=_renew_allowed,
+        refused=lambda exc: _reauth_refused(exc, form, renewing=True),
+        **ATTEMPT,
+    )
+
+
+def _renew_allowed(token: str) -> Any:
     session[SESSION_TOKEN_KEY] = token
     session.pop(SETUP_KEY, None)
     session[REAUTH_KEY] = _now_ts()
@@ -539,19 +612,25 @@ def two_factor_renew() -> Any:
 @requires_role()
 def two_factor_disable() -> Any:
     form = ReauthForm(prefix="disable")
-    if form.validate_on_submit():
-        try:
-            services.disable_totp(current_user, form.password.data)
-        except services.AccountError as exc:
-            db.session.commit()  # a failed password attempt feeds the throttle
-            form.password.errors = [str(exc)]
-        else:
-            token = services.rotate_session(current_user, session.get(SESSION_TOKEN_KEY))
-            db.session.commit()
-            session[SESSION_TOKEN_KEY] = token
-            flash(_("Die Zwei-Faktor-Anmeldung ist ausgeschaltet."), "success")
-            return redirect(url_for("accounts.two_factor"))
-    return _two_factor_status(ReauthForm(prefix="renew"), form)
+    if not form.validate_on_submit():
+        return _two_factor_status(ReauthForm(prefix="renew"), form)
+
+    def work() -> str:
+        services.disable_totp(current_user, form.password.data)
+        return _rotated_session()
+
+    return actions.run(
+        work,
+        message=_("Die Zwei-Faktor-Anmeldung ist ausgeschaltet."),
+        answer=_disabled,
+        refused=lambda exc: _reauth_refused(exc, form, renewing=False),
+        **ATTEMPT,
+    )
+
+
+def _disabled(token: str) -> Any:
+    session[SESSION_TOKEN_KEY] = token
+    return redirect(url_for("accounts.two_factor"))
 
 
 # --- Password reset by e-mail ---
@@ -565,18 +644,23 @@ def password_forgot() -> Any:
     form = PasswordForgotForm()
     if form.validate_on_submit():
         started = time.monotonic()
-        services.request_password_reset(form.email.data)
-        db.session.commit()
-        # Same answer and about the same time whether or not the account exists.
-        elapsed = time.monotonic() - started
-        pause = float(current_app.config["PASSWORD_RESET_MIN_SECONDS"]) - elapsed
-        if pause > 0:
-            time.sleep(pause)
-        flash(_("Wenn ein Konto existiert, haben wir eine E-Mail geschickt."), "info")
-        return redirect(url_for("accounts.password_forgot"))
+        return actions.run(
+            lambda: services.request_password_reset(form.email.data),
+            answer=lambda _: _reset_requested(started),
+        )
     return render_template(
         "accounts/password_forgot.html", form=form, reset_hours=services.reset_link_hours()
     )
+
+
+def _reset_requested(started: float) -> Any:
+    """Same answer and about the same time whether or not the account exists."""
+    elapsed = time.monotonic() - started
+    pause = float(current_app.config["PASSWORD_RESET_MIN_SECONDS"]) - elapsed
+    if pause > 0:
+        time.sleep(pause)
+    flash(_("Wenn ein Konto existiert, haben wir eine E-Mail geschickt."), "info")
+    return redirect(url_for("accounts.password_forgot"))
 
 
 def _reset_invalid(exc: services.ResetLinkInvalid) -> Any:
@@ -594,20 +678,28 @@ def password_reset(token: str) -> Any:
         return _reset_invalid(exc)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.new_password.data)
-        except services.PasswordRejected as exc:
-            form.new_password.errors = list(exc.problems)
-        except services.ResetLinkInvalid as exc:
-            db.session.rollback()
-            return _reset_invalid(exc)
-        else:
-            db.session.commit()
-            logout_user()
-            _fresh_session()
-            flash(
-                _("Ihr Passwort wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an."),
-                "success",
-            )
-            return redirect(url_for("accounts.login"))
+        return actions.run(
+            lambda: services.reset_password(token, form.new_password.data),
+            answer=lambda _: _password_was_reset(),
+            refusals=(services.PasswordRejected, services.ResetLinkInvalid),
+            refused=lambda exc: _new_password_refused(form, token, exc),
+        )
     return render_template("accounts/password_reset.html", form=form, token=token)
+
+
+def _new_password_refused(form: PasswordResetForm, token: str, exc: Exception) -> Any:
+    if isinstance(exc, services.ResetLinkInvalid):
+        return _reset_invalid(exc)
+    assert isinstance(exc, services.PasswordRejected)
+    form.new_password.errors = list(exc.problems)
+    return render_template("accounts/password_reset.html", form=form, token=token)
+
+
+def _password_was_reset() -> Any:
+    logout_user()
+    _fresh_session()
+    flash(  # after the cookie session is emptied
+        _("Ihr Passwort wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an."),
+        "success",
+    )
+    return redirect(url_for("accounts.login"))

@@ -11,27 +11,25 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import selectinload
 
 from wbagentur.api import bp
-from wbagentur.api.errors import ApiError
 from wbagentur.api.helpers import (
+    WRITERS,
     audited_object,
     audited_page,
     choice_arg,
-    created,
-    domain_errors,
+    created_response,
     etag_of,
-    idempotency_key,
     int_arg,
     iso,
     json_body,
     load,
     page,
     page_response,
-    replay,
     require_if_match,
     requires_scope,
     route_by_method,
     run_form,
     with_etag,
+    write,
 )
 from wbagentur.api.spec import IF_MATCH, PAGING, operation, path_id, query
 from wbagentur.cases import services
@@ -168,25 +166,21 @@ def case(case_id: int) -> ResponseReturnValue:
 )
 def case_create() -> ResponseReturnValue:
     user = g.api_user
-    if user.role not in ("advisor", "supervisor") or user.region_id is None:
-        raise ApiError("read_only")
-    key = idempotency_key()
-    if (earlier := replay(key)) is not None:
-        return earlier
-    body = json_body("CaseInput")
-    form = run_form(
-        CaseCreateForm,
-        {
-            "kind": body["kind"],
-            "title": body["title"],
-            "channel": body["channel"],
-            "priority": body.get("priority") or "normal",
-            "topics": list(body["topics"]),
-        },
-    )
-    firm = load(get_firm_for, user, body["firm_id"]) if body.get("firm_id") else None
-    person = load(get_person_for, user, body["person_id"]) if body.get("person_id") else None
-    with domain_errors():
+
+    def work() -> Case:
+        body = json_body("CaseInput")
+        form = run_form(
+            CaseCreateForm,
+            {
+                "kind": body["kind"],
+                "title": body["title"],
+                "channel": body["channel"],
+                "priority": body.get("priority") or "normal",
+                "topics": list(body["topics"]),
+            },
+        )
+        firm = load(get_firm_for, user, body["firm_id"]) if body.get("firm_id") else None
+        person = load(get_person_for, user, body["person_id"]) if body.get("person_id") else None
         opened = services.open_case(
             user,
             region_id=user.region_id,
@@ -200,8 +194,17 @@ def case_create() -> ResponseReturnValue:
             assigned_to_id=user.id,
         )
         services.change_status(user, opened, "in_advice", opened.version)
-    location = f"/api/v1/cases/{opened.id}"
-    return created(case_json(opened), location, key, case_etag(user, opened))
+        return opened
+
+    return write(
+        work,
+        lambda opened: created_response(
+            case_json(opened), f"/api/v1/cases/{opened.id}", case_etag(user, opened)
+        ),
+        roles=WRITERS,
+        needs_region=True,
+        idempotent=True,
+    )
 
 
 @requires_scope("cases:write")
@@ -229,17 +232,17 @@ def case_update(case_id: int) -> ResponseReturnValue:
             "topics": list(body.get("topics", found.topics)),
         },
     )
-    with domain_errors():
-        services.update_case(
+    return write(
+        lambda: services.update_case(
             user,
             found,
             expected_version=found.version,
             title=form.title.data,
             priority=form.priority.data,
             topics=form.topics.data,
-        )
-    db.session.commit()
-    return with_etag(case_json(found), case_etag(user, found))
+        ),
+        lambda _: with_etag(case_json(found), case_etag(user, found)),
+    )
 
 
 @requires_scope("cases:read")
@@ -282,14 +285,17 @@ def timeline(case_id: int) -> ResponseReturnValue:
 )
 def note_create(case_id: int) -> ResponseReturnValue:
     found = _case(case_id, need="edit")
-    key = idempotency_key()
-    if (earlier := replay(key)) is not None:
-        return earlier
-    body = json_body("NoteInput")
-    form = run_form(NoteForm, {"body": body["body"]})
-    with domain_errors():
-        entry = services.add_note(g.api_user, found, form.body.data)
-    return created(entry_json(entry), f"/api/v1/cases/{found.id}/timeline", key)
+
+    def work() -> TimelineEntry:
+        body = json_body("NoteInput")
+        form = run_form(NoteForm, {"body": body["body"]})
+        return services.add_note(g.api_user, found, form.body.data)
+
+    return write(
+        work,
+        lambda entry: created_response(entry_json(entry), f"/api/v1/cases/{found.id}/timeline"),
+        idempotent=True,
+    )
 
 
 route_by_method(bp, "/cases/<int:case_id>", get=case, patch=case_update)

@@ -13,22 +13,21 @@ from flask.typing import ResponseReturnValue
 from wbagentur.api import bp
 from wbagentur.api.errors import ApiError
 from wbagentur.api.helpers import (
+    WRITERS,
     audited_object,
     audited_page,
-    created,
-    domain_errors,
+    created_response,
     etag_of,
     form_value,
-    idempotency_key,
     json_body,
     load,
     page,
-    replay,
     require_if_match,
     requires_scope,
     route_by_method,
     run_form,
     with_etag,
+    write,
 )
 from wbagentur.api.spec import FIRM_WRITABLE, IF_MATCH, PAGING, operation, path_id, query
 from wbagentur.extensions import db
@@ -146,21 +145,25 @@ def firm(firm_id: int) -> ResponseReturnValue:
 )
 def firm_create() -> ResponseReturnValue:
     user = g.api_user
-    if user.role not in ("advisor", "supervisor"):
-        raise ApiError("read_only")
-    key = idempotency_key()
-    if (earlier := replay(key)) is not None:
-        return earlier
-    body = json_body("FirmInput")
-    data = _validated(user, body)
-    if not body.get("confirm_new"):
-        duplicates = _duplicates(user, data)
-        if duplicates:
-            db.session.rollback()
-            raise ApiError("duplicate", extra={"duplicates": duplicates})
-    with domain_errors():
-        firm = services.create_firm(user, data)
-    return created(firm_json(firm), f"/api/v1/firms/{firm.id}", key, etag_of("firm", firm))
+
+    def work() -> Firm:
+        body = json_body("FirmInput")
+        data = _validated(user, body)
+        if not body.get("confirm_new"):
+            duplicates = _duplicates(user, data)
+            if duplicates:
+                db.session.rollback()
+                raise ApiError("duplicate", extra={"duplicates": duplicates})
+        return services.create_firm(user, data)
+
+    return write(
+        work,
+        lambda firm: created_response(
+            firm_json(firm), f"/api/v1/firms/{firm.id}", etag_of("firm", firm)
+        ),
+        roles=WRITERS,
+        idempotent=True,
+    )
 
 
 @requires_scope("firms:write")
@@ -183,10 +186,10 @@ def firm_update(firm_id: int) -> ResponseReturnValue:
     stored = _stored(found)
     values = {**stored, **body}
     data = _validated(user, values, keep=found.district.key)
-    with domain_errors():
-        services.update_firm(user, found, data, found.version)
-    db.session.commit()
-    return with_etag(firm_json(found), etag_of("firm", found))
+    return write(
+        lambda: services.update_firm(user, found, data, found.version),
+        lambda _: with_etag(firm_json(found), etag_of("firm", found)),
+    )
 
 
 route_by_method(bp, "/firms/<int:firm_id>", get=firm, patch=firm_update)

@@ -86,8 +86,9 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 def case_funding_check(case_id: int) -> ResponseReturnValue:
     # The UI's own prefill (firm and person data of the case); imported here because the
     # funding views import much of the application.
+    from wbagentur.funding import rules
     from wbagentur.funding.forms import CaseCheckForm
-    from wbagentur.funding.views import _case_persons, _person_extras, prefill
+    from wbagentur.funding.views import _case_persons
 
     user = g.api_user
     case = load(get_case_for, user, case_id, need="edit")
@@ -95,11 +96,8 @@ def case_funding_check(case_id: int) -> ResponseReturnValue:
     person = next((p for p in _case_persons(case) if p.id == body["person_id"]), None)
     if person is None:
         raise field_error("person_id", N_("Die Person gehört nicht zu diesem Fall."))
-    form = CaseCheckForm(formdata=None, data=prefill(case, person), meta={"csrf": False})
-    doc = form.to_document()
-    doc["person"].update(_person_extras(person))
-    if case.firm is not None:
-        doc["firm"]["name"] = case.firm.name
+    form = CaseCheckForm(formdata=None, data=rules.prefill(case, person), meta={"csrf": False})
+    doc = rules.case_document(form.to_document(), case, person)
     doc = _merge(doc, body.get("input") or {})
     try:
         if body.get("save"):

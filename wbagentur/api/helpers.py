@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import g, jsonify, request
@@ -35,6 +35,10 @@ from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.extensions import db
 
 MAX_PAGE = 100_000
+#: The roles that may create firms, persons and cases through the API (as in the UI).
+WRITERS = ("advisor", "supervisor")
+
+T = TypeVar("T")
 
 
 def requires_scope(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -316,9 +320,49 @@ def created(payload: dict[str, Any], location: str, key: str | None, tag: str | 
     if key:
         idempotency.claim(key, location)
     db.session.commit()
+    return created_response(payload, location, tag)
+
+
+def created_response(payload: dict[str, Any], location: str, tag: str | None = None) -> Any:
+    """The answer to a create: 201 with ``Location`` (and ``ETag``); no commit."""
     response = jsonify(payload)
     response.status_code = 201
     response.headers["Location"] = location
     if tag:
         response.set_etag(tag)
+    return response
+
+
+def write(
+    work: Callable[[], T],
+    respond: Callable[[T], Any],
+    *,
+    roles: Collection[str] | None = None,
+    needs_region: bool = False,
+    idempotent: bool = False,
+) -> ResponseReturnValue:
+    """The frame every write endpoint shares, in this order:
+
+    1. ``roles``: only these roles (and with ``needs_region`` only staff of a region) may
+       write; anybody else gets ``read_only`` (403);
+    2. ``idempotent``: the ``Idempotency-Key`` header; a create sent again with the same
+       key is a 303 to what the first one created, nothing runs twice;
+    3. ``work``: the body checks and the service calls; a service's refusal is 412 or 422
+       (:func:`domain_errors`);
+    4. ``respond``: the answer, from the result of ``work``;
+    5. one commit, with the idempotency key stored in the same transaction (at the
+       answer's ``Location``), so a concurrent twin fails on its primary key (409).
+    """
+    user = g.api_user
+    if roles is not None and (user.role not in roles or (needs_region and user.region_id is None)):
+        raise ApiError("read_only")
+    key = idempotency_key() if idempotent else None
+    if (earlier := replay(key)) is not None:
+        return earlier
+    with domain_errors():
+        result = work()
+    response = respond(result)
+    if key:
+        idempotency.claim(key, response.headers["Location"])
+    db.session.commit()
     return response

@@ -13,24 +13,23 @@ from flask.typing import ResponseReturnValue
 from wbagentur.api import bp
 from wbagentur.api.errors import ApiError
 from wbagentur.api.helpers import (
+    WRITERS,
     audited_object,
     audited_page,
-    created,
-    domain_errors,
+    created_response,
     etag_of,
     form_value,
-    idempotency_key,
     int_arg,
     iso,
     json_body,
     load,
     page,
-    replay,
     require_if_match,
     requires_scope,
     route_by_method,
     run_form,
     with_etag,
+    write,
 )
 from wbagentur.api.spec import IF_MATCH, PAGING, PERSON_WRITABLE, operation, path_id, query
 from wbagentur.extensions import db
@@ -178,35 +177,44 @@ def person(person_id: int) -> ResponseReturnValue:
 )
 def person_create() -> ResponseReturnValue:
     user = g.api_user
-    if user.role not in ("advisor", "supervisor"):
-        raise ApiError("read_only")
-    key = idempotency_key()
-    if (earlier := replay(key)) is not None:
-        return earlier
-    body = json_body("PersonInput")
-    data = _validated(user, body, None)
-    if not body.get("confirm_new"):
-        matches = services.find_duplicates(data)
-        if matches:
-            ids = [p.id for p, _r in matches]
-            visible = set(
-                db.session.scalars(
-                    sa.select(Person.id).where(
-                        Person.id.in_(ids),
-                        Person.id.in_(persons_visible_to(user).with_only_columns(Person.id)),
-                    )
-                )
+
+    def work() -> Person:
+        body = json_body("PersonInput")
+        data = _validated(user, body, None)
+        if not body.get("confirm_new"):
+            _refuse_duplicates(user, data)
+        return services.create_person(user, data)
+
+    return write(
+        work,
+        lambda person: created_response(
+            person_json(person), f"/api/v1/persons/{person.id}", etag_of("person", person)
+        ),
+        roles=WRITERS,
+        idempotent=True,
+    )
+
+
+def _refuse_duplicates(user: Any, data: dict[str, Any]) -> None:
+    """409 ``duplicate`` when the person may exist already (ids only of visible ones)."""
+    matches = services.find_duplicates(data)
+    if not matches:
+        return
+    ids = [p.id for p, _r in matches]
+    visible = set(
+        db.session.scalars(
+            sa.select(Person.id).where(
+                Person.id.in_(ids),
+                Person.id.in_(persons_visible_to(user).with_only_columns(Person.id)),
             )
-            db.session.rollback()
-            duplicates = [
-                {"id": p.id if p.id in visible else None, "reasons": list(reasons)}
-                for p, reasons in matches
-            ]
-            raise ApiError("duplicate", extra={"duplicates": duplicates})
-    with domain_errors():
-        person = services.create_person(user, data)
-    location = f"/api/v1/persons/{person.id}"
-    return created(person_json(person), location, key, etag_of("person", person))
+        )
+    )
+    db.session.rollback()
+    duplicates = [
+        {"id": p.id if p.id in visible else None, "reasons": list(reasons)}
+        for p, reasons in matches
+    ]
+    raise ApiError("duplicate", extra={"duplicates": duplicates})
 
 
 @requires_scope("persons:write")
@@ -227,13 +235,13 @@ def person_update(person_id: int) -> ResponseReturnValue:
     require_if_match(etag_of("person", found))
     body = json_body("PersonPatch")
     data = _validated(user, {**_stored(found), **body}, found.employer_id)
-    with domain_errors():
+    return write(
         # Special categories are not part of the API: the stored value stays as it is.
-        services.update_person(
+        lambda: services.update_person(
             user, found, data, found.version, severely_disabled=found.severely_disabled
-        )
-    db.session.commit()
-    return with_etag(person_json(found), etag_of("person", found))
+        ),
+        lambda _: with_etag(person_json(found), etag_of("person", found)),
+    )
 
 
 route_by_method(bp, "/persons/<int:person_id>", get=person, patch=person_update)

@@ -27,6 +27,16 @@ What it does, in this order:
 
 ``then`` and ``message`` may be functions of the service's result, for actions whose
 target exists only afterwards (a new case's page).
+
+Three options for the views that do not end in a redirect:
+
+* ``answer``: a function of the result that gives the answer after the commit instead of the
+  redirect to ``then`` (a one-time page such as new recovery codes, a file download whose
+  audit entry is the change, a session cookie set only once the sign-in is committed);
+* ``refusals``: the exception classes that count as a refused use case (default
+  :class:`DomainError`; the accounts services raise ``AccountError``);
+* ``keep_refused``: commit instead of rolling back when the use case is refused, for a
+  failed sign-in or password attempt that must stay recorded to feed the throttle.
 """
 
 from __future__ import annotations
@@ -61,13 +71,16 @@ def conflict_page(exc: ConflictError, back: str | None = None) -> Answer:
 def run(
     work: Callable[[], T],
     *,
-    then: Target,
+    then: Target | None = None,
     message: Target | None = None,
     token: str | None = None,
-    refused: Callable[[DomainError], Answer] | None = None,
+    refused: Callable[[Any], Answer] | None = None,
     conflict: Callable[[ConflictError], Answer] | None = None,
     back: str | None = None,
     category: str = "success",
+    answer: Callable[[Any], Answer] | None = None,
+    refusals: tuple[type[Exception], ...] = (DomainError,),
+    keep_refused: bool = False,
 ) -> Answer:
     """Run ``work`` as the request's one transaction and answer the browser.
 
@@ -77,14 +90,16 @@ def run(
     ``refused``: answer for a refused use case (default: flash it, redirect to ``back``).
     ``conflict``: answer for a concurrent change (default: the 409 page).
     ``back``: where a refused action returns by default (default: ``then`` if it is a URL).
+    ``answer``: the answer after success instead of the redirect (a function of the result).
+    ``refusals``: the exception classes of a refused use case (default: ``DomainError``).
+    ``keep_refused``: commit what the refused work recorded (a failed attempt) instead of
+    rolling it back.
     """
+    if then is None and answer is None:
+        raise TypeError("actions.run needs `then` or `answer`")
     fixed_target = then if isinstance(then, str) else None
-    if token is not None:
-        if fixed_target is not None:
-            if not idempotency.claim_once(token, fixed_target):
-                return redirect(idempotency.already_processed(token) or fixed_target)
-        elif not idempotency.claim_once(token, None):
-            return redirect(idempotency.already_processed(token) or back or "/")
+    if token is not None and not idempotency.claim_once(token, fixed_target):
+        return redirect(idempotency.already_processed(token) or fixed_target or back or "/")
     try:
         result = work()
         if token is not None and fixed_target is None:
@@ -106,8 +121,11 @@ def run(
         # A unique key another request filled in the meantime: the 409 handler answers.
         db.session.rollback()
         raise
-    except DomainError as exc:
-        db.session.rollback()
+    except refusals as exc:
+        if keep_refused:
+            db.session.commit()
+        else:
+            db.session.rollback()
         if refused is not None:
             return refused(exc)
         flash(str(exc), "danger")
@@ -115,6 +133,8 @@ def run(
     text = _resolve(message, result)
     if text:
         flash(text, category)
+    if answer is not None:
+        return answer(result)
     target = _resolve(then, result)
     assert target is not None
     return redirect(target)

@@ -19,11 +19,10 @@ import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from wbagentur.accounts.models import User
 from wbagentur.cases.access import can_edit_case, get_case_for
-from wbagentur.core import audit
+from wbagentur.core import actions, audit
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError, check_version
 from wbagentur.core.timezone import local_today
@@ -44,6 +43,19 @@ def _participation(participation_id: int) -> EsfParticipation:
     if not can_edit_case(current_user, case):
         abort(403)
     return participation
+
+
+def _changed_meanwhile(target: str) -> Any:
+    """The answer to a concurrent change of a participation: warn and load the form again."""
+
+    def answer(exc: ConflictError) -> Any:
+        flash(
+            _("Die Teilnahme wurde gleichzeitig geändert. Bitte prüfen Sie die Angaben."),
+            "danger",
+        )
+        return redirect(target)
+
+    return answer
 
 
 def _version(form: Any) -> int | None:
@@ -106,6 +118,21 @@ def entry(case_id: int, person_id: int) -> Any:
         )
     esf_consent, special_consent = services.active_consents(person.id)
     duplicates: list[EsfParticipation] = []
+
+    def page() -> Any:
+        status = 422 if request.method == "POST" else 200
+        return (
+            render_template(
+                "esf/entry.html",
+                case=case,
+                person=person,
+                form=form,
+                duplicates=duplicates,
+                special_allowed=rules.special_categories_allowed(esf_consent, special_consent),
+            ),
+            status,
+        )
+
     if form.validate_on_submit():
         duplicates = services.find_duplicates(person, form.postcode.data or None)
         if duplicates and not form.confirm_duplicate.data:
@@ -116,7 +143,8 @@ def entry(case_id: int, person_id: int) -> Any:
                 )
             ]
         else:
-            try:
+
+            def work() -> None:
                 if participation is not None:
                     check_version(participation, _version(form), _("Die Teilnahme"))
                 services.save_entry(
@@ -127,34 +155,24 @@ def entry(case_id: int, person_id: int) -> Any:
                     survey_consent=bool(form.survey_consent.data),
                     participation=participation,
                 )
-                db.session.commit()
-            except (ConflictError, StaleDataError):
-                db.session.rollback()
-                flash(
-                    _("Die Teilnahme wurde gleichzeitig geändert. Bitte prüfen Sie die Angaben."),
-                    "danger",
-                )
-                return redirect(url_for("esf.entry", case_id=case.id, person_id=person.id))
-            except DomainError as exc:
-                db.session.rollback()
+
+            def refused(exc: DomainError) -> Any:
                 form.employment_status.errors = [str(exc)]
-            else:
-                flash(_("Der Eintrittsfragebogen wurde gespeichert."), "success")
-                return redirect(url_for("esf.case_page", case_id=case.id))
+                return page()
+
+            return actions.run(
+                work,
+                then=url_for("esf.case_page", case_id=case.id),
+                message=_("Der Eintrittsfragebogen wurde gespeichert."),
+                refused=refused,
+                conflict=_changed_meanwhile(
+                    url_for("esf.entry", case_id=case.id, person_id=person.id)
+                ),
+            )
     elif request.method == "GET" and participation is not None:
         form.version.data = str(participation.version)
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template(
-            "esf/entry.html",
-            case=case,
-            person=person,
-            form=form,
-            duplicates=duplicates,
-            special_allowed=rules.special_categories_allowed(esf_consent, special_consent),
-        ),
-        status,
-    )
+
+    return page()
 
 
 @bp.route("/esf/teilnahmen/<int:participation_id>/austritt", methods=["GET", "POST"])
@@ -164,8 +182,17 @@ def exit_record(participation_id: int) -> Any:
     form = forms.ExitForm(obj=participation)
     if request.method == "GET":
         form.version.data = str(participation.version)
+
+    def page() -> Any:
+        status = 422 if request.method == "POST" else 200
+        return (
+            render_template("esf/exit.html", participation=participation, form=form),
+            status,
+        )
+
     if form.validate_on_submit():
-        try:
+
+        def work() -> None:
             check_version(participation, _version(form), _("Die Teilnahme"))
             services.save_exit(
                 current_user,
@@ -177,25 +204,22 @@ def exit_record(participation_id: int) -> Any:
                     **{name: form[name].data for name in services.RESULT_FIELDS},
                 },
             )
-            db.session.commit()
-        except (ConflictError, StaleDataError):
-            db.session.rollback()
-            flash(
-                _("Die Teilnahme wurde gleichzeitig geändert. Bitte prüfen Sie die Angaben."),
-                "danger",
-            )
-            return redirect(url_for("esf.exit_record", participation_id=participation_id))
-        except DomainError as exc:
-            db.session.rollback()
+
+        def refused(exc: DomainError) -> Any:
             form.exit_date.errors = [str(exc)]
-        else:
-            flash(_("Der Austritt wurde gespeichert."), "success")
-            return redirect(url_for("esf.case_page", case_id=participation.case_id))
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template("esf/exit.html", participation=participation, form=form),
-        status,
-    )
+            return page()
+
+        return actions.run(
+            work,
+            then=url_for("esf.case_page", case_id=participation.case_id),
+            message=_("Der Austritt wurde gespeichert."),
+            refused=refused,
+            conflict=_changed_meanwhile(
+                url_for("esf.exit_record", participation_id=participation_id)
+            ),
+        )
+
+    return page()
 
 
 @bp.route("/esf/teilnahmen/<int:participation_id>/begruendung", methods=["POST"])
@@ -203,13 +227,15 @@ def exit_record(participation_id: int) -> Any:
 def missing_reason(participation_id: int) -> Any:
     participation = _participation(participation_id)
     form = forms.MissingReasonForm()
+    back = url_for("esf.case_page", case_id=participation.case_id)
     if form.validate_on_submit():
-        services.record_missing_reason(current_user, participation, form.reason.data)
-        db.session.commit()
-        flash(_("Die Begründung wurde gespeichert."), "success")
-    else:
-        flash(form.reason.errors[0] if form.reason.errors else _("Ungültige Eingabe."), "danger")
-    return redirect(url_for("esf.case_page", case_id=participation.case_id))
+        return actions.run(
+            lambda: services.record_missing_reason(current_user, participation, form.reason.data),
+            then=back,
+            message=_("Die Begründung wurde gespeichert."),
+        )
+    flash(form.reason.errors[0] if form.reason.errors else _("Ungültige Eingabe."), "danger")
+    return redirect(back)
 
 
 @bp.route("/esf/vollstaendigkeit")
@@ -292,24 +318,26 @@ def export(filename: str) -> Any:
     else:
         body = to_xlsx(services.EXPORT_COLUMNS, rows)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    audit.record(
-        current_user,
-        "esf.export",
-        None,
-        None,
-        format=fmt,
-        rows=len(rows),
-        region_id=region_id,
-        start=start.isoformat(),
-        end=end.isoformat(),
-    )
-    db.session.commit()
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(
         f"wba-esf-teilnehmende-{start.isoformat()}-{end.isoformat()}.{fmt}"
     )
     response.headers["Cache-Control"] = "no-store"
-    return response
+    # The export is handed out only once its audit entry is committed.
+    return actions.run(
+        lambda: audit.record(
+            current_user,
+            "esf.export",
+            None,
+            None,
+            format=fmt,
+            rows=len(rows),
+            region_id=region_id,
+            start=start.isoformat(),
+            end=end.isoformat(),
+        ),
+        answer=lambda _: response,
+    )
 
 
 @bp.route("/esf/umfrage/<token>", methods=["GET", "POST"])
@@ -321,10 +349,15 @@ def survey(token: str) -> Any:
         return render_template("esf/survey_gone.html"), 404
     form = forms.SurveyForm()
     if form.validate_on_submit():
-        done = services.answer_survey(token, form.employed.data == "ja", form.improved.data == "ja")
-        db.session.commit()
-        if not done:
-            return render_template("esf/survey_gone.html"), 404
-        return render_template("esf/survey_done.html")
+        return actions.run(
+            lambda: services.answer_survey(
+                token, form.employed.data == "ja", form.improved.data == "ja"
+            ),
+            answer=lambda done: (
+                render_template("esf/survey_done.html")
+                if done
+                else (render_template("esf/survey_gone.html"), 404)
+            ),
+        )
     status = 422 if request.method == "POST" else 200
     return render_template("esf/survey.html", form=form), status

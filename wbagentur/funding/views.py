@@ -20,8 +20,6 @@ Routes (A = admin, C = coordinator, S = supervisor, B = advisor of the case's re
 from __future__ import annotations
 
 import json
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,18 +35,17 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from wbagentur.cases.access import get_case_for
 from wbagentur.cases.models import Case
-from wbagentur.core import idempotency, numbers
+from wbagentur.core import actions, idempotency, numbers
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.timezone import local_today, to_local
 from wbagentur.extensions import csrf, db, limiter
-from wbagentur.funding import bp, catalogue, queries, services
-from wbagentur.funding.engine.param_specs import SPECS, label_of
+from wbagentur.funding import bp, catalogue, queries, rules, services, texts
+from wbagentur.funding.engine.param_specs import label_of
 from wbagentur.funding.forms import (
     CaseCheckForm,
     DecisionForm,
@@ -62,13 +59,6 @@ from wbagentur.persons.models import Person
 from wbagentur.plans.letter import letter_context, plan_from_check
 from wbagentur.plans.views import pdf_response
 from wbagentur.regions.queries import districts_in_order
-
-STATUS_LABELS = {
-    "eligible": _l("förderfähig"),
-    "not_eligible": _l("nicht förderfähig"),
-    "needs_information": _l("weitere Angaben nötig"),
-}
-PERSON_EMPLOYMENT = {"threatened": "threatened_by_unemployment"}
 
 
 def _quick_limit() -> str:
@@ -90,32 +80,7 @@ def euro_filter(cents: int | None) -> str:
 @bp.app_template_filter("iso_datum")
 def iso_date_filter(value: str | None) -> str:
     """'2027-01-10' → '10.01.2027' (English: the ISO date itself)."""
-    if not value:
-        return "–"
-    if numbers.current_locale().startswith("en"):
-        return date.fromisoformat(value).isoformat()
-    return date.fromisoformat(value).strftime("%d.%m.%Y")
-
-
-def amount_text(a: dict[str, Any]) -> str:
-    """One line for an amount of the result document, in the request's language."""
-    if a["unit"] == "days":
-        value = a.get("value")
-        shown = "–" if value is None else _("%(n)s Tage", n=numbers.format_number(value))
-    elif a.get("cents") is None:
-        shown = _("Angabe fehlt")
-    else:
-        shown = numbers.format_money(a["cents"])
-        if a["unit"] == "cent_per_month":
-            shown = _("%(amount)s monatlich", amount=shown)
-    if a.get("up_to") and a.get("cents", a.get("value")) is not None:
-        shown = _("bis zu %(amount)s", amount=shown)
-    return f"{a['label']}: {shown} ({a['basis']})"
-
-
-def step_text(s: dict[str, Any]) -> str:
-    due = _(" – bis %(date)s", date=iso_date_filter(s["due_date"])) if s.get("due_date") else ""
-    return f"{s['text']}{due}{working_day_note(s)}"
+    return texts.iso_date(value)
 
 
 #: Engine field paths → form fields (where the engine's plausibility refusals are shown).
@@ -141,39 +106,6 @@ def engine_errors_to_form(form: Any, exc: services.InvalidInput) -> None:
         field.errors = [*field.errors, german]
 
 
-def param_value_text(key: str, value: Any) -> str:
-    """A parameter value the locale's way: rates as percent, amounts in euros, ja/nein."""
-    kind = SPECS[key].kind if key in SPECS else None
-    if value is None:
-        return _("nicht bekannt")
-    if isinstance(value, bool):
-        return _("ja") if value else _("nein")
-    if kind in ("rate", "pp") and isinstance(value, (int, float)):
-        text = numbers.format_number(Decimal(str(value)) * 100)
-        return _("%(n)s Prozentpunkte", n=text) if kind == "pp" else f"{text} %"
-    if kind == "eur" and isinstance(value, (int, float)):
-        return numbers.format_money(int(round(value * 100)))
-    if kind == "date" and isinstance(value, str):
-        return iso_date_filter(value)
-    if isinstance(value, (int, float)):
-        return numbers.format_number(value)
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-def working_day_note(d: dict[str, Any]) -> str:
-    """' (Sonntag – letzter Arbeitstag davor: 08.01.2027)' for a deadline on a non-working day."""
-    why = d.get("due_date_non_working")
-    if not why or not d.get("last_working_day"):
-        return ""
-    return _(
-        " (%(why)s – letzter Arbeitstag davor: %(date)s)",
-        why=why,
-        date=iso_date_filter(d["last_working_day"]),
-    )
-
-
 def public_text(text: str) -> str:
     """An engine text without field paths and parameter keys (what a client may read)."""
     from wbagentur.funding.plain import plain_text
@@ -185,12 +117,12 @@ def public_text(text: str) -> str:
 def _funding_globals() -> dict[str, Any]:
     return {
         "funding_public_text": public_text,
-        "funding_status_labels": STATUS_LABELS,
-        "funding_amount_text": amount_text,
-        "funding_step_text": step_text,
-        "funding_working_day_note": working_day_note,
+        "funding_status_label": texts.status_label,
+        "funding_amount_text": texts.amount_text,
+        "funding_step_text": texts.step_text,
+        "funding_working_day_note": texts.working_day_note,
         "funding_param_label": label_of,
-        "funding_param_value": param_value_text,
+        "funding_param_value": texts.param_value_text,
     }
 
 
@@ -250,38 +182,37 @@ def version_propose(programme_id: int) -> Any:
     form = form_class(source=base.source, source_url=base.source_url)
     if request.method == "GET":
         form.submission_token.data = idempotency.new_token()
+
+    def page() -> Any:
+        return render_template(
+            "funding/version_propose.html", programme=programme, base=base, form=form
+        )
+
     if form.validate_on_submit():
-        done = idempotency.already_processed(form.submission_token.data)
-        if done:
-            return redirect(done)
-        try:
-            version = services.propose_version(
+
+        def refused(exc: DomainError) -> Any:
+            form.valid_from.errors = list(form.valid_from.errors) + [str(exc)]
+            return page()
+
+        return actions.run(
+            lambda: services.propose_version(
                 current_user,
                 programme,
                 valid_from=parse_german_date(form.valid_from.data),
                 source=form.source.data,
                 source_url=form.source_url.data or None,
                 params=form.params(),
-            )
-        except DomainError as exc:
-            form.valid_from.errors = list(form.valid_from.errors) + [str(exc)]
-        else:
-            target = url_for("funding.programme_detail", programme_id=programme.id)
-            if form.submission_token.data:
-                idempotency.claim(form.submission_token.data, target)
-            db.session.commit()
-            flash(
-                _(
-                    "Die Fassung %(key)s wurde vorgeschlagen. Sie gilt erst nach Freigabe durch "
-                    "eine zweite Person.",
-                    key=version.version_key,
-                ),
-                "success",
-            )
-            return redirect(target)
-    return render_template(
-        "funding/version_propose.html", programme=programme, base=base, form=form
-    )
+            ),
+            then=url_for("funding.programme_detail", programme_id=programme.id),
+            message=lambda version: _(
+                "Die Fassung %(key)s wurde vorgeschlagen. Sie gilt erst nach Freigabe durch "
+                "eine zweite Person.",
+                key=version.version_key,
+            ),
+            token=form.submission_token.data or None,
+            refused=refused,
+        )
+    return page()
 
 
 def _decision(version_id: int, approve: bool) -> Any:
@@ -291,28 +222,21 @@ def _decision(version_id: int, approve: bool) -> Any:
     if not form.validate_on_submit():
         flash(form.note.errors[0] if form.note.errors else _("Ungültige Anfrage."), "danger")
         return redirect(target)
-    try:
-        if approve:
-            notified = services.approve_version(current_user, version, form.note.data)
-        else:
-            services.reject_version(current_user, version, form.note.data)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return redirect(target)
-    db.session.commit()
     if approve:
-        flash(
-            _(
+        return actions.run(
+            lambda: services.approve_version(current_user, version, form.note.data),
+            then=target,
+            message=lambda notified: _(
                 "Die Fassung wurde freigegeben und gilt ab sofort. Benachrichtigte Beratende: "
                 "%(n)d.",
                 n=notified,
             ),
-            "success",
         )
-    else:
-        flash(_("Die Fassung wurde abgelehnt und wird nicht verwendet."), "success")
-    return redirect(target)
+    return actions.run(
+        lambda: services.reject_version(current_user, version, form.note.data),
+        then=target,
+        message=_("Die Fassung wurde abgelehnt und wird nicht verwendet."),
+    )
 
 
 @bp.route("/verwaltung/foerderprogramme/fassungen/<int:version_id>/freigeben", methods=["POST"])
@@ -334,16 +258,8 @@ def programme_status(programme_id: int) -> Any:
     form = StatusForm()
     if not form.validate_on_submit():
         return _render_detail(programme, form)
-    try:
-        notified = services.change_programme_status(
-            current_user,
-            programme,
-            form.status.data,
-            form.reason.data,
-            int(form.version.data) if (form.version.data or "").isdigit() else None,
-        )
-    except ConflictError as exc:
-        db.session.rollback()
+
+    def conflict(exc: ConflictError) -> Any:
         stored = db.session.get(FundingProgramme, programme_id)
         return render_template(
             "funding/conflict.html",
@@ -351,13 +267,26 @@ def programme_status(programme_id: int) -> Any:
             programme=stored,
             mine={"status": form.status.data, "reason": form.reason.data},
         ), 409
-    except DomainError as exc:
-        db.session.rollback()
+
+    def refused(exc: DomainError) -> Any:
         form.status.errors = [str(exc)]
         return _render_detail(_programme_or_404(programme_id), form)
-    db.session.commit()
-    flash(_("Der Status wurde geändert. Benachrichtigte Beratende: %(n)d.", n=notified), "success")
-    return redirect(url_for("funding.programme_detail", programme_id=programme.id))
+
+    return actions.run(
+        lambda: services.change_programme_status(
+            current_user,
+            programme,
+            form.status.data,
+            form.reason.data,
+            int(form.version.data) if (form.version.data or "").isdigit() else None,
+        ),
+        then=url_for("funding.programme_detail", programme_id=programme.id),
+        message=lambda notified: _(
+            "Der Status wurde geändert. Benachrichtigte Beratende: %(n)d.", n=notified
+        ),
+        refused=refused,
+        conflict=conflict,
+    )
 
 
 # --------------------------------------------------------------------------- public
@@ -437,57 +366,6 @@ def _case_persons(case: Case) -> list[Person]:
     return case_people(case)
 
 
-def _fmt(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
-
-
-def prefill(case: Case, person: Person | None) -> dict[str, Any]:
-    """Form values taken from the case's firm and the chosen person."""
-    data: dict[str, Any] = {"seat_in_thuringia": True}
-    firm = case.firm
-    if firm is not None:
-        data.update(
-            staff_over_30h=firm.staff_over_30h,
-            staff_up_to_30h=firm.staff_up_to_30h,
-            staff_up_to_20h=firm.staff_up_to_20h,
-            staff_up_to_10h=firm.staff_up_to_10h,
-            group_headcount=firm.group_headcount,
-            district_key=firm.district.key if firm.district else "",
-            works_agreement=firm.has_works_agreement_training,
-            collective_agreement=firm.has_collective_agreement_training,
-            seat_in_thuringia=firm.seat_in_thuringia,
-        )
-    if person is not None:
-        qualification = person.qualification
-        data.update(
-            birth_date=_fmt(person.birth_date),
-            employment_status=PERSON_EMPLOYMENT.get(
-                person.employment_status or "", person.employment_status or ""
-            ),
-            has_qualification=""
-            if qualification is None
-            else ("no" if qualification == "none" else "yes"),
-            qualification_year=person.qualification_year,
-            employed_since=_fmt(person.employed_since),
-            working_days=person.working_days_per_week,
-            severely_disabled=""
-            if person.severely_disabled is None
-            else ("yes" if person.severely_disabled else "no"),
-        )
-    return data
-
-
-def _person_extras(person: Person | None) -> dict[str, Any]:
-    if person is None:
-        return {}
-    extra: dict[str, Any] = {}
-    if person.residence_district is not None:
-        extra["residence_district_key"] = person.residence_district.key
-    if person.qualification is not None:
-        extra["highest_qualification"] = person.qualification
-    return extra
-
-
 @bp.route("/faelle/<int:case_id>/foerdercheck", methods=["GET", "POST"])
 @requires_role("advisor", "supervisor")
 def case_check(case_id: int) -> Any:
@@ -498,15 +376,12 @@ def case_check(case_id: int) -> Any:
     if request.method == "POST":
         form = CaseCheckForm()
     else:
-        form = CaseCheckForm(formdata=None, data=prefill(case, person))
+        form = CaseCheckForm(formdata=None, data=rules.prefill(case, person))
         form.submission_token.data = idempotency.new_token()
     form.set_district_choices(_districts())
     result = None
     if form.validate_on_submit():
-        entered = form.to_document()
-        entered["person"].update(_person_extras(person))
-        if case.firm is not None:
-            entered["firm"]["name"] = case.firm.name
+        entered = rules.case_document(form.to_document(), case, person)
         doc: dict[str, Any] | None = entered
         try:
             services.parse_input(entered)
@@ -514,22 +389,22 @@ def case_check(case_id: int) -> Any:
             engine_errors_to_form(form, exc)
             doc = None
         if doc is not None and request.form.get("action") == "save":
-            done = idempotency.already_processed(form.submission_token.data)
-            if done:
-                return redirect(done)
-            check = services.save_check(
-                current_user,
-                case,
-                doc,
-                person_id=person.id if person else None,
-                today=local_today(),
+            saved = doc
+            return actions.run(
+                lambda: services.save_check(
+                    current_user,
+                    case,
+                    saved,
+                    person_id=person.id if person else None,
+                    today=local_today(),
+                ),
+                then=lambda check: url_for(
+                    "funding.case_check_result", case_id=case.id, check_id=check.id
+                ),
+                message=_("Die Förderprüfung wurde im Fall gespeichert."),
+                token=form.submission_token.data or None,
+                back=url_for("funding.case_check", case_id=case.id),
             )
-            target = url_for("funding.case_check_result", case_id=case.id, check_id=check.id)
-            if form.submission_token.data:
-                idempotency.claim(form.submission_token.data, target)
-            db.session.commit()
-            flash(_("Die Förderprüfung wurde im Fall gespeichert."), "success")
-            return redirect(target)
         if doc is not None:
             result = services.run_check(services.parse_input(doc), local_today()).to_dict()
     checks = db.session.scalars(queries.checks_of_case(case.id)).all()

@@ -21,12 +21,12 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from wbagentur.accounts.models import User
 from wbagentur.cases.models import Case
+from wbagentur.core import actions
 from wbagentur.core.access import requires_role
-from wbagentur.core.errors_domain import DomainError
+from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import local_today, to_local
 from wbagentur.extensions import db
@@ -185,11 +185,12 @@ def export(filename: str) -> Any:
         else:
             body = exports.to_workbook(chosen, _export_info(start, end))
             mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    services.record_export(current_user, key, fmt, len(rows))
-    db.session.commit()
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = exports.content_disposition(name)
-    return response
+    # The file is handed out only once its audit entry is committed.
+    return actions.run(
+        lambda: services.record_export(current_user, key, fmt, len(rows)), answer=lambda _: response
+    )
 
 
 def _month(raw: str | None) -> tuple[date, date] | None:
@@ -242,12 +243,13 @@ def monthly_pdf() -> Any:
     with force_locale("de"):
         html = render_template("reports/monthly_pdf.html", board=board, month_label=label)
     body = html_to_pdf(html, "reports-pdf.css")
-    services.record_export(current_user, "monatsbericht", "pdf", len(board.tables))
-    db.session.commit()
     response = Response(body, mimetype="application/pdf")
     name = f"wba-monatsbericht-{board.scope.date_from.strftime('%Y-%m')}.pdf"
     response.headers["Content-Disposition"] = exports.content_disposition(name)
-    return response
+    return actions.run(
+        lambda: services.record_export(current_user, "monatsbericht", "pdf", len(board.tables)),
+        answer=lambda _: response,
+    )
 
 
 def _esf_from_args() -> tuple[Any, Any, date, date, int | None]:
@@ -297,48 +299,56 @@ def reassign() -> Any:
     ]
     cases = _reassignable(current_id)
     form.cases.choices = [(f"{c.id}:{c.version}", c.reference) for c in cases]
-    status = 200
+    back = url_for("reports.reassign", berater=current_id or None)
+
+    def page() -> Any:
+        return render_template(
+            "reports/reassign.html", form=form, cases=cases, staff=staff, current_id=current_id
+        ), 200
+
     if form.validate_on_submit():
-        try:
-            result = services.reassign_cases(
-                current_user, form.case_versions(), int(form.target_id.data), form.reason.data
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
+
+        def refused(exc: DomainError) -> Any:
             flash(str(exc), "danger")
-            status = 200
-        except StaleDataError:
-            db.session.rollback()
+            return page()
+
+        def changed_meanwhile(exc: ConflictError) -> Any:
             flash(_("Die Fälle wurden inzwischen geändert. Bitte wählen Sie erneut aus."), "danger")
-            return redirect(url_for("reports.reassign", berater=current_id or None))
-        else:
-            if result.moved:
-                flash(_("%(n)s Fälle wurden umverteilt.", n=len(result.moved)), "success")
-            elif not result.stale:
-                flash(
-                    _(
-                        "Keine Änderung: Die gewählten Fälle sind bereits so zugewiesen oder nicht "
-                        "mehr offen."
-                    ),
-                    "info",
-                )
-            if result.stale:
-                flash(
-                    _(
-                        "Inzwischen geändert und daher nicht umverteilt: %(refs)s. Bitte prüfen "
-                        "Sie diese "
-                        "Fälle und wählen Sie sie erneut aus.",
-                        refs=", ".join(result.stale),
-                    ),
-                    "warning",
-                )
-            return redirect(url_for("reports.reassign", berater=current_id or None))
-    elif request.method == "POST":
-        status = 200
-    return render_template(
-        "reports/reassign.html", form=form, cases=cases, staff=staff, current_id=current_id
-    ), status
+            return redirect(back)
+
+        return actions.run(
+            lambda: services.reassign_cases(
+                current_user, form.case_versions(), int(form.target_id.data), form.reason.data
+            ),
+            answer=lambda result: _reassigned(result, back),
+            refused=refused,
+            conflict=changed_meanwhile,
+        )
+    return page()
+
+
+def _reassigned(result: services.ReassignResult, back: str) -> Any:
+    if result.moved:
+        flash(_("%(n)s Fälle wurden umverteilt.", n=len(result.moved)), "success")
+    elif not result.stale:
+        flash(
+            _(
+                "Keine Änderung: Die gewählten Fälle sind bereits so zugewiesen oder nicht "
+                "mehr offen."
+            ),
+            "info",
+        )
+    if result.stale:
+        flash(
+            _(
+                "Inzwischen geändert und daher nicht umverteilt: %(refs)s. Bitte prüfen "
+                "Sie diese "
+                "Fälle und wählen Sie sie erneut aus.",
+                refs=", ".join(result.stale),
+            ),
+            "warning",
+        )
+    return redirect(back)
 
 
 def _reassignable(advisor_id: int | None) -> list[Case]:

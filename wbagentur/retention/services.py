@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 from wbagentur.cases.models import Case, Document, FollowUp, TimelineEntry, case_participants
 from wbagentur.core import audit
 from wbagentur.core.database import rowcount
-from wbagentur.core.errors_domain import DomainError
+from wbagentur.core.errors_domain import ConflictError, DomainError, check_version
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import BERLIN
 from wbagentur.extensions import db
@@ -388,6 +389,43 @@ def remove_files(report: RunReport) -> int:
         except FileNotFoundError:
             pass
     return removed
+
+
+# ---------------------------------------------------------------- rules
+
+
+def update_rule(
+    actor: Any,
+    rule: RetentionRule,
+    version: int,
+    *,
+    label: str,
+    period_days: int,
+    legal_basis: str,
+    is_active: bool,
+) -> RetentionRule:
+    """Change a retention rule's period, legal basis or state (admin); audited."""
+    from flask_babel import gettext
+
+    check_version(rule, version, "Die Regel")
+    rule.label = label
+    rule.period_days = period_days
+    rule.legal_basis = legal_basis
+    rule.is_active = is_active
+    rule.updated_by_id = actor.id
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(gettext("Die Regel wurde gleichzeitig geändert.")) from exc
+    audit.record(
+        actor,
+        "retention.rule_update",
+        "retention_rule",
+        rule.id,
+        period_days=rule.period_days,
+        active=rule.is_active,
+    )
+    return rule
 
 
 # ---------------------------------------------------------------- erasure and restriction

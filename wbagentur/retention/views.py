@@ -18,14 +18,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from wbagentur.cases.access import get_case_for
-from wbagentur.core import audit, formatting
+from wbagentur.core import actions, formatting
 from wbagentur.core.access import requires_role
-from wbagentur.core.errors_domain import DomainError, check_version
+from wbagentur.core.errors_domain import DomainError
 from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField
 from wbagentur.core.timezone import to_local
 from wbagentur.extensions import db
@@ -104,37 +103,39 @@ def rule_edit(rule_id: int) -> Any:
     rule = db.get_or_404(RetentionRule, rule_id)
     form = RuleForm(obj=rule if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            check_version(rule, int(form.version.data or 0), "Die Regel")
-            rule.label = form.label.data
-            rule.period_days = form.period_days.data
-            rule.legal_basis = form.legal_basis.data
-            rule.is_active = form.is_active.data
-            rule.updated_by_id = current_user.id
-            db.session.flush()
-            audit.record(
+        return actions.run(
+            lambda: services.update_rule(
                 current_user,
-                "retention.rule_update",
-                "retention_rule",
-                rule.id,
-                period_days=rule.period_days,
-                active=rule.is_active,
-            )
-            db.session.commit()
-        except (DomainError, StaleDataError) as exc:
-            db.session.rollback()
-            flash(
-                str(exc)
-                if isinstance(exc, DomainError)
-                else _("Die Regel wurde gleichzeitig geändert."),
-                "danger",
-            )
-            return redirect(url_for("retention.rule_edit", rule_id=rule_id)), 303
-        flash(_("Die Löschregel wurde gespeichert."), "success")
-        return redirect(url_for("retention.rules"))
+                rule,
+                int(form.version.data or 0),
+                label=form.label.data,
+                period_days=form.period_days.data,
+                legal_basis=form.legal_basis.data,
+                is_active=form.is_active.data,
+            ),
+            then=url_for("retention.rules"),
+            message=_("Die Löschregel wurde gespeichert."),
+            refused=lambda exc: _rule_not_saved(rule_id, str(exc)),
+            conflict=lambda exc: _rule_not_saved(rule_id, str(exc)),
+        )
     return render_template(
         "retention/rule_edit.html", form=form, rule=rule, start_events=START_EVENTS, actions=ACTIONS
     )
+
+
+def _rule_not_saved(rule_id: int, message: str) -> Any:
+    flash(message, "danger")
+    return redirect(url_for("retention.rule_edit", rule_id=rule_id)), 303
+
+
+def _warn_back(back: str) -> Any:
+    """A refused data-protection request: its reason as a warning, back to where it came from."""
+
+    def answer(exc: DomainError) -> Any:
+        flash(str(exc), "warning")
+        return redirect(back)
+
+    return answer
 
 
 @bp.route("/datenschutz/loeschantraege")
@@ -173,14 +174,13 @@ def cancel_request(request_id: int) -> Any:
     req = db.get_or_404(DeletionRequest, request_id)
     if not _visible(req) or not BaseForm().validate_on_submit():
         abort(404)
-    try:
-        services.cancel_deletion(current_user, req)
-    except DomainError as exc:
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
-        flash(_("Die Löschung wurde zurückgenommen."), "success")
-    return redirect(url_for("retention.requests"))
+    back = url_for("retention.requests")
+    return actions.run(
+        lambda: services.cancel_deletion(current_user, req),
+        then=back,
+        message=_("Die Löschung wurde zurückgenommen."),
+        refused=_warn_back(back),
+    )
 
 
 @bp.route("/personen/<int:person_id>/loeschung", methods=["POST"])
@@ -204,21 +204,16 @@ def _request(object_type: str, object_id: int, back: str) -> Any:
             _("Bitte geben Sie einen Grund für die Löschung an (höchstens 300 Zeichen)."), "danger"
         )
         return redirect(back)
-    try:
-        req = services.request_deletion(current_user, object_type, object_id, form.reason.data)
-    except DomainError as exc:
-        flash(str(exc), "warning")
-        return redirect(back)
-    db.session.commit()
-    flash(
-        _(
+    return actions.run(
+        lambda: services.request_deletion(current_user, object_type, object_id, form.reason.data),
+        then=back,
+        message=lambda req: _(
             "Die Löschung ist beantragt und wird am %(d)s ausgeführt. Bis dahin kann sie "
             "zurückgenommen werden.",
             d=formatting.format_date(to_local(req.execute_after).date()),
         ),
-        "success",
+        refused=_warn_back(back),
     )
-    return redirect(back)
 
 
 @bp.route("/personen/<int:person_id>/einschraenkung", methods=["POST"])
@@ -229,10 +224,11 @@ def restrict(person_id: int) -> Any:
     if request.form.get("aufheben"):
         if not BaseForm().validate_on_submit():
             abort(400)
-        services.lift_restriction(current_user, person)
-        db.session.commit()
-        flash(_("Die Einschränkung wurde aufgehoben."), "success")
-        return redirect(back)
+        return actions.run(
+            lambda: services.lift_restriction(current_user, person),
+            then=back,
+            message=_("Die Einschränkung wurde aufgehoben."),
+        )
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(
@@ -240,7 +236,8 @@ def restrict(person_id: int) -> Any:
             "danger",
         )
         return redirect(back)
-    services.restrict_person(current_user, person, form.reason.data)
-    db.session.commit()
-    flash(_("Die Verarbeitung ist eingeschränkt (Art. 18 DSGVO)."), "success")
-    return redirect(back)
+    return actions.run(
+        lambda: services.restrict_person(current_user, person, form.reason.data),
+        then=back,
+        message=_("Die Verarbeitung ist eingeschränkt (Art. 18 DSGVO)."),
+    )
