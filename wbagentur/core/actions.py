@@ -23,10 +23,15 @@ What it does, in this order:
    * any other :class:`DomainError` (the use case was refused, ``str(exc)`` is the German
      message) goes to ``refused`` or, without one, to a flash and back to ``back``.
 
-5. **Success**: the flash ``message`` and a redirect to ``then`` (POST/redirect/GET).
+5. **Success**: the flash ``message``, then ``done`` (what may happen only once the data is
+   stored: forget a temporary file, remember a reference in the session, further flashes),
+   and a redirect to ``then`` (POST/redirect/GET) with ``code``.
 
 ``then`` and ``message`` may be functions of the service's result, for actions whose
 target exists only afterwards (a new case's page).
+
+A form whose repeat must not even be validated (it would meet what the first submission
+created as a duplicate) asks :func:`repeated` first.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from wbagentur.core import idempotency
+from wbagentur.core.errors import is_unique_violation
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.extensions import db
 
@@ -58,6 +64,16 @@ def conflict_page(exc: ConflictError, back: str | None = None) -> Answer:
     return render_template("errors/409.html", error=str(exc), back=back), 409
 
 
+def repeated(token: str | None, code: int = 302) -> Answer | None:
+    """The redirect to where an earlier submission with ``token`` went, or None.
+
+    For forms that must recognise a repeat before validating it: a resent create form
+    would otherwise meet what the first submission created as a duplicate.
+    """
+    earlier = idempotency.already_processed(token or None)
+    return redirect(earlier, code=code) if earlier else None
+
+
 def run(
     work: Callable[[], T],
     *,
@@ -68,6 +84,9 @@ def run(
     conflict: Callable[[ConflictError], Answer] | None = None,
     back: str | None = None,
     category: str = "success",
+    code: int = 302,
+    race: str | None = None,
+    done: Callable[[Any], None] | None = None,
 ) -> Answer:
     """Run ``work`` as the request's one transaction and answer the browser.
 
@@ -77,14 +96,16 @@ def run(
     ``refused``: answer for a refused use case (default: flash it, redirect to ``back``).
     ``conflict``: answer for a concurrent change (default: the 409 page).
     ``back``: where a refused action returns by default (default: ``then`` if it is a URL).
+    ``code``: the status of the redirects (303 for public forms).
+    ``race``: the conflict message when the database itself refuses a concurrent save (a
+    stale row version, or a unique key the other save filled first); with it, a unique-key
+    collision is a conflict too instead of the generic 409 page.
+    ``done``: called with the result after the commit and the message.
     """
     fixed_target = then if isinstance(then, str) else None
-    if token is not None:
-        if fixed_target is not None:
-            if not idempotency.claim_once(token, fixed_target):
-                return redirect(idempotency.already_processed(token) or fixed_target)
-        elif not idempotency.claim_once(token, None):
-            return redirect(idempotency.already_processed(token) or back or "/")
+    if token is not None and not idempotency.claim_once(token, fixed_target):
+        earlier = idempotency.already_processed(token) or fixed_target or back or "/"
+        return redirect(earlier, code=code)
     try:
         result = work()
         if token is not None and fixed_target is None:
@@ -96,25 +117,28 @@ def run(
             exc
             if isinstance(exc, ConflictError)
             else ConflictError(
-                gettext("Die Angaben wurden gleichzeitig von jemand anderem geändert.")
+                race or gettext("Die Angaben wurden gleichzeitig von jemand anderem geändert.")
             )
         )
-        if conflict is not None:
-            return conflict(error)
-        return conflict_page(error, back or fixed_target)
-    except IntegrityError:
-        # A unique key another request filled in the meantime: the 409 handler answers.
+        return conflict(error) if conflict else conflict_page(error, back or fixed_target)
+    except IntegrityError as exc:
         db.session.rollback()
-        raise
+        if race is None or not is_unique_violation(exc):
+            # A unique key another request filled in the meantime: the 409 handler answers.
+            raise
+        error = ConflictError(race)
+        return conflict(error) if conflict else conflict_page(error, back or fixed_target)
     except DomainError as exc:
         db.session.rollback()
         if refused is not None:
             return refused(exc)
         flash(str(exc), "danger")
-        return redirect(back or fixed_target or "/")
+        return redirect(back or fixed_target or "/", code=code)
     text = _resolve(message, result)
     if text:
         flash(text, category)
+    if done is not None:
+        done(result)
     target = _resolve(then, result)
     assert target is not None
-    return redirect(target)
+    return redirect(target, code=code)
