@@ -46,6 +46,35 @@ def test_open_case_numbers_per_region_and_year(ctx):
     assert actions.count("case.create") == 4
 
 
+def test_staff_open_cases_in_their_own_region_whatever_the_clients_district(ctx):
+    advisor = _user(create_persona("advisor", "NT"))
+    firm_elsewhere = create_firm("Fern GmbH", "16054")  # Südwest
+    case = services.open_case(
+        advisor, kind="firm", title="Anfrage", channel="phone", firm_id=firm_elsewhere.id
+    )
+    assert case.region.code == "NT"
+    assert case.reference.startswith("WBA-NT-")
+
+
+def test_a_named_region_is_kept_and_an_actor_without_region_cannot_open_a_case(ctx):
+    advisor = _user(create_persona("advisor", "NT"))
+    firm = create_firm("Nah GmbH", "16054")
+    named = services.open_case(
+        advisor,
+        region_id=firm.district.region_id,
+        kind="firm",
+        title="Aus dem Import",
+        channel="phone",
+        firm_id=firm.id,
+    )
+    assert named.region_id == firm.district.region_id != advisor.region_id
+    nowhere = _user(create_persona("coordinator"))  # Thuringia-wide, no region of their own
+    with pytest.raises(DomainError, match="Ohne Kontaktstelle"):
+        services.open_case(nowhere, kind="firm", title="x", channel="phone", firm_id=firm.id)
+    with pytest.raises(DomainError, match="Ohne Kontaktstelle"):
+        services.open_case(None, kind="firm", title="x", channel="phone", firm_id=firm.id)
+
+
 def test_status_transitions_only_allowed_ones(ctx):
     advisor = _user(create_persona("advisor", "SW"))
     case = create_case(advisor)

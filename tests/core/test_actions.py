@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from flask import get_flashed_messages
+from flask import flash, get_flashed_messages
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tests.factories import make_firm
@@ -186,3 +187,92 @@ def test_a_refusal_of_another_class_is_not_caught_unless_named(clean_app):
 def test_run_needs_a_target_or_an_answer(clean_app):
     with _post(clean_app), pytest.raises(TypeError):
         actions.run(lambda: None)
+
+
+def _same_key_twice() -> None:
+    """A unique key filled twice, as when a concurrent save wrote it first."""
+    db.session.add(idempotency.SubmissionToken(token="b" * 32))
+    db.session.flush()
+    db.session.add(idempotency.SubmissionToken(token="b" * 32))
+    db.session.flush()
+
+
+def test_with_a_race_message_a_unique_key_collision_is_a_conflict(clean_app):
+    def work():
+        make_firm("Verloren GmbH")
+        _same_key_twice()
+
+    with _post(clean_app):
+        seen = []
+        answer = actions.run(
+            work,
+            then="/x",
+            race="Der Fall wurde gleichzeitig geändert.",
+            conflict=lambda exc: seen.append(str(exc)) or "409",
+        )
+        assert answer == "409"
+        assert seen == ["Der Fall wurde gleichzeitig geändert."]
+        assert _firms() == []
+
+
+def test_without_a_race_message_a_unique_key_collision_goes_to_the_409_handler(clean_app):
+    with _post(clean_app):
+        with pytest.raises(IntegrityError):
+            actions.run(_same_key_twice, then="/x", conflict=lambda exc: "409")
+
+
+def test_a_stale_row_is_reported_with_the_race_message(clean_app):
+    def work():
+        raise StaleDataError("0 matched")
+
+    with _post(clean_app):
+        body, status = actions.run(work, then="/faelle/3", race="Gleichzeitig geändert.")
+        assert status == 409
+        assert "Gleichzeitig geändert." in body
+
+
+def test_done_runs_after_the_commit_with_the_result_and_after_the_message(clean_app):
+    events = []
+
+    def done(firm):
+        events.append(("done", firm.name, _firms()))
+        flash("Hinweis danach", "warning")
+
+    with _post(clean_app):
+        response = actions.run(
+            lambda: make_firm("Fertig GmbH"),
+            then="/firmen",
+            message="Gespeichert",
+            done=done,
+            code=303,
+        )
+        assert response.status_code == 303
+        assert events == [("done", "Fertig GmbH", ["Fertig GmbH"])]
+        assert get_flashed_messages(with_categories=True) == [
+            ("success", "Gespeichert"),
+            ("warning", "Hinweis danach"),
+        ]
+
+
+def test_done_is_not_called_when_the_use_case_is_refused(clean_app):
+    calls = []
+
+    def work():
+        raise DomainError("Nein.")
+
+    with _post(clean_app):
+        response = actions.run(work, then="/ziel", done=calls.append, code=303)
+        assert response.status_code == 303
+        assert response.location == "/ziel"
+        assert calls == []
+
+
+def test_repeated_knows_an_earlier_submission_and_nothing_else(clean_app):
+    with _post(clean_app):
+        assert actions.repeated(TOKEN) is None
+        assert actions.repeated("") is None
+        actions.run(lambda: make_firm("Erst GmbH"), then="/firmen/9", token=TOKEN)
+    with _post(clean_app):
+        response = actions.repeated(TOKEN, code=303)
+        assert response is not None
+        assert (response.status_code, response.location) == (303, "/firmen/9")

@@ -140,7 +140,8 @@ def _text(key: str, value: Any, names: Mapping[tuple[str, int], str]) -> str:
 
 
 def active_filters(user: Any, drill: Mapping[str, Any]) -> list[ActiveFilter]:
-    """The drill-down filters of ``drill`` (validated by ``drill_down_filters``) in words."""
+    """The drill-down filters of ``drill`` in words (validated by
+    ``cases.filters.drill_down_filters``)."""
     if not drill:
         return []
     names = _names(user, drill)

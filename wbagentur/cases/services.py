@@ -103,7 +103,7 @@ def add_entry(
 def open_case(
     actor: Any,
     *,
-    region_id: int,
+    region_id: int | None = None,
     kind: str,
     title: str,
     channel: str,
@@ -113,7 +113,16 @@ def open_case(
     priority: str = "normal",
     assigned_to_id: int | None = None,
 ) -> Case:
-    """Open a case in a region's inbox (unassigned unless ``assigned_to_id``)."""
+    """Open a case in a region's inbox (unassigned unless ``assigned_to_id``).
+
+    Without ``region_id`` the case belongs to the actor's own region, whatever the
+    client's district: staff open cases for their Kontaktstelle. Only requests without a
+    staff actor (the public form, imports) name the region.
+    """
+    if region_id is None:
+        region_id = getattr(actor, "region_id", None)
+        if region_id is None:
+            raise DomainError("Ohne Kontaktstelle in einer Region können Sie keinen Fall anlegen.")
     region = db.session.get(Region, region_id)
     if region is None:
         raise DomainError("Unbekannte Region.")
@@ -450,3 +459,17 @@ def update_case(
     db.session.flush()
     audit.record(actor, "case.update", "case", case.id)
     return case
+
+
+def add_document(actor: Any, case: Case, file_storage: Any) -> Any:
+    """Store a file staff upload to the case and note it on the timeline.
+
+    Raises ``core.uploads.UploadRejected`` (a DomainError with an HTTP status) for a file
+    that is missing, empty, too large or of a kind not accepted.
+    """
+    from wbagentur.cases.documents import store_upload
+
+    document = store_upload(file_storage, case=case, source="staff", actor=actor)
+    add_entry(case, actor, "document", body=document.original_name, document_id=document.id)
+    audit.record(actor, "case.document_upload", "case", case.id, document_id=document.id)
+    return document

@@ -2,7 +2,7 @@
 W = advisor, supervisor):
   /faelle                                     GET/POST  index                R
                                                         (POST: search form, 303 to ?suche=<key>)
-                                                        (drill-down filters: see drill_down_filters)
+                                                        (drill-down filters: see cases.filters)
   /faelle/posteingang                         GET       inbox                W
   /faelle/meine                               GET       mine                 W
   /faelle/faellig                             GET       due                  W
@@ -27,19 +27,16 @@ W = advisor, supervisor):
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from wbagentur.accounts.models import User
-from wbagentur.cases import bp, cockpit, drilldown, forms, queries, services
+from wbagentur.cases import bp, cockpit, drilldown, filters, forms, queries, services
 from wbagentur.cases.access import can_edit_case, get_case_for, history_cutoff
 from wbagentur.cases.models import (
     CHANNELS,
@@ -97,7 +94,8 @@ def _region_staff(case: Case) -> list[User]:
 
 
 def _conflict(case: Case, error: ConflictError, submitted: dict[str, Any]) -> tuple[str, int]:
-    db.session.rollback()
+    """The case's conflict page: what was submitted beside what is stored (after the
+    rollback in actions.run)."""
     fresh = db.session.get(Case, case.id)
     return (
         render_template(
@@ -144,7 +142,7 @@ def index() -> Any:
         ("aktenzeichen", _("Aktenzeichen")),
         ("letzter_kontakt", _("längster Kontakt zurück")),
     ]
-    drill = drill_down_filters(request.args)
+    drill = filters.drill_down_filters(request.args)
     drill_args: dict[str, Any] = {k: str(v) for k, v in drill.items()}
     active = drilldown.active_filters(current_user, drill)
     if drill.get("advisor"):
@@ -161,16 +159,16 @@ def index() -> Any:
         return search.submit("cases", "cases.index", {**drill_args, **selected})
     term, key = search.recall("cases")
     form.q.data = term
-    filters: dict[str, Any] = {}
+    chosen: dict[str, Any] = {}
     if form.validate():
-        filters = {
+        chosen = {
             k: (form.data.get(k) or None) for k in ("q", "status", "kind", "topic", "assigned")
         }
-        filters["sort"] = form.sort.data or "neueste"
-    stmt = queries.case_list(current_user, **filters, drill=drill)
+        chosen["sort"] = form.sort.data or "neueste"
+    stmt = queries.case_list(current_user, **chosen, drill=drill)
     extra: dict[str, Any] = {}
     page_args = dict(drill_args)
-    if filters:
+    if chosen:
         page_args.update({k: form.data[k] for k in FILTER_FIELDS if form.data.get(k)})
     if key:
         page_args[search.PARAM] = key
@@ -180,7 +178,7 @@ def index() -> Any:
             "sich dort einzeln entfernen."
         )
         extra["active_filters"] = [
-            (f, url_for("cases.index", **_without(page_args, f.params))) for f in active
+            (f, url_for("cases.index", **filters.without(page_args, f.params))) for f in active
         ]
     return _list_page(
         _("Fälle"),
@@ -195,82 +193,6 @@ def index() -> Any:
 
 FILTER_FIELDS = ("status", "kind", "topic", "assigned", "sort")
 ADVISOR_CHOICE = "berater"
-
-
-def _without(args: dict[str, Any], params: tuple[str, ...]) -> dict[str, Any]:
-    """The list's parameters without a drill-down filter (and its form echo)."""
-    dropped = set(params) | ({"assigned"} if "advisor" in params else set())
-    return {k: v for k, v in args.items() if k not in dropped}
-
-
-_ID_PARAMS = (
-    "advisor",
-    "region",
-    "partner",
-    "overdue_by",
-    "xref_to",
-    "transfer_from",
-    "transfer_to",
-)
-_DATE_PAIRS = (
-    ("opened_from", "opened_to"),
-    ("closed_from", "closed_to"),
-    ("referred_from", "referred_to"),
-    ("checked_from", "checked_to"),
-    ("transferred_from", "transferred_to"),
-)
-
-
-def drill_down_filters(args: Any) -> dict[str, Any]:
-    """Validate the dashboard's drill-down parameters; invalid values are ignored.
-
-    Ids must be positive integers, dates ISO (YYYY-MM-DD, "from" not after "to"), codes
-    from the fixed lists. Nothing here is trusted for access: scoping stays in the query.
-    """
-    from wbagentur.referrals.data import PROGRAMMES
-
-    out: dict[str, Any] = {}
-    for name in _ID_PARAMS:
-        raw = (args.get(name) or "").strip()
-        if raw.isdigit() and len(raw) <= 9 and int(raw) > 0:
-            out[name] = int(raw)
-    for start_name, end_name in _DATE_PAIRS:
-        start, end = _iso_date(args.get(start_name)), _iso_date(args.get(end_name))
-        if start and end and start > end:
-            continue
-        if start:
-            out[start_name] = start
-        if end:
-            out[end_name] = end
-    choices: dict[str, Collection[str]] = {
-        "age": queries.AGE_BUCKETS,
-        "outcome": OUTCOMES,
-        "channel": CHANNELS,
-        "overdue": queries.OVERDUE_KINDS,
-        "stage": queries.REFERRAL_STAGES,
-        "programme": PROGRAMMES,
-        "eligible": PROGRAMMES,
-    }
-    for name, allowed in choices.items():
-        raw = args.get(name)
-        if raw and raw in allowed:
-            out[name] = raw
-    raw = (args.get("no_contact_days") or "").strip()
-    if raw.isdigit() and 1 <= int(raw[:5]) <= 3650 and len(raw) <= 4:
-        out["no_contact_days"] = int(raw)
-    return out
-
-
-def _iso_date(raw: str | None) -> Any:
-    from datetime import date
-
-    if not raw or len(raw) != 10:
-        return None
-    try:
-        value = date.fromisoformat(raw)
-    except ValueError:
-        return None
-    return value if 2000 <= value.year <= 2100 else None
 
 
 @bp.route("/faelle/posteingang")
@@ -322,36 +244,41 @@ def create() -> Any:
     if request.method == "GET":
         form.submission_token.data = idempotency.new_token()
     if form.validate_on_submit():
-        earlier = idempotency.already_processed(form.submission_token.data)
-        if earlier:
-            return redirect(earlier)
-        # Cases are opened in the advisor's own region, whatever the client's district.
-        region_id = current_user.region_id
-        if region_id is None:
-            abort(403)
-        try:
-            case = services.open_case(
-                current_user,
-                region_id=region_id,
-                kind=form.kind.data,
-                title=form.title.data,
-                channel=form.channel.data,
-                firm_id=firm.id if firm else None,
-                person_id=person.id if person else None,
-                topics=form.topics.data,
-                priority=form.priority.data,
-                assigned_to_id=current_user.id,
-            )
-            if case.status == "new":
-                services.change_status(current_user, case, "in_advice", case.version)
-            idempotency.claim(form.submission_token.data, url_for("cases.detail", case_id=case.id))
-        except DomainError as exc:
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
-            flash(_("Fall %(ref)s wurde angelegt.", ref=case.reference), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
+        return actions.run(
+            lambda: _open_case(form, firm, person),
+            then=lambda case: url_for("cases.detail", case_id=case.id),
+            message=lambda case: _("Fall %(ref)s wurde angelegt.", ref=case.reference),
+            token=form.submission_token.data,
+            refused=lambda exc: _form_again(
+                "cases/create.html", exc, form=form, firm=firm, person=person
+            ),
+        )
     return render_template("cases/create.html", form=form, firm=firm, person=person)
+
+
+def _open_case(form: Any, firm: Firm | None, person: Person | None) -> Case:
+    """Open the case, assigned to its author and straight in advice (the region is the
+    author's own, see services.open_case)."""
+    case = services.open_case(
+        current_user,
+        kind=form.kind.data,
+        title=form.title.data,
+        channel=form.channel.data,
+        firm_id=firm.id if firm else None,
+        person_id=person.id if person else None,
+        topics=form.topics.data,
+        priority=form.priority.data,
+        assigned_to_id=current_user.id,
+    )
+    if case.status == "new":
+        services.change_status(current_user, case, "in_advice", case.version)
+    return case
+
+
+def _form_again(template: str, exc: DomainError, **context: Any) -> str:
+    """A refused create or edit: the message on top, the form with the input again."""
+    flash(str(exc), "danger")
+    return render_template(template, **context)
 
 
 def _pick_client() -> str:
@@ -391,29 +318,24 @@ def edit(case_id: int) -> Any:
         form.topics.data = case.topics
         form.version.data = case.version
     if form.validate_on_submit():
-        try:
-            services.update_case(
+        return actions.run(
+            lambda: services.update_case(
                 current_user,
                 case,
                 expected_version=_version(form),
                 title=form.title.data,
                 priority=form.priority.data,
                 topics=form.topics.data,
-            )
-            db.session.commit()
-        except ConflictError as exc:
-            return _conflict(case, exc, {"title": form.title.data, "priority": form.priority.data})
-        except (StaleDataError, IntegrityError):  # IntegrityError: the topics' key
-            return _conflict(
-                case,
-                ConflictError(_("Der Fall wurde gleichzeitig geändert.")),
-                {"title": form.title.data},
-            )
-        except DomainError as exc:
-            flash(str(exc), "danger")
-        else:
-            flash(_("Der Fall wurde gespeichert."), "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
+            ),
+            then=_case_url(case),
+            message=_("Der Fall wurde gespeichert."),
+            # A concurrent save of the same topics fails on their key: a conflict too.
+            race=_("Der Fall wurde gleichzeitig geändert."),
+            conflict=lambda exc: _conflict(
+                case, exc, {"title": form.title.data, "priority": form.priority.data}
+            ),
+            refused=lambda exc: _form_again("cases/edit.html", exc, form=form, case=case),
+        )
     return render_template("cases/edit.html", form=form, case=case)
 
 
@@ -543,10 +465,12 @@ def _back(case: Case, anchor: str = "") -> Response:
     return redirect(_case_url(case, anchor))
 
 
-def _refused(case: Case, field: Any, exc: DomainError, **form_overrides: Any) -> tuple[str, int]:
+def _refused(
+    case: Case, field: Any, exc: DomainError, status: int = 200, **form_overrides: Any
+) -> tuple[str, int]:
     """A refused action: its message under the field, the case page again with the input."""
     field.errors = [str(exc)]
-    return _render_detail(case, 200, **form_overrides)
+    return _render_detail(case, status, **form_overrides)
 
 
 @bp.route("/faelle/<int:case_id>/zuweisen", methods=["POST"])
@@ -686,17 +610,23 @@ def complete_follow_up(case_id: int, follow_up_id: int) -> Any:
     )
     if follow_up is None or not forms.BaseForm().validate_on_submit():
         abort(404 if follow_up is None else 400)
-    try:
-        services.complete_follow_up(current_user, follow_up)
-    except DomainError as exc:
+    from_due_list = request.form.get("zurueck") == "faellig"
+    return actions.run(
+        lambda: services.complete_follow_up(current_user, follow_up),
+        then=url_for("cases.due") if from_due_list else _case_url(case, "#wiedervorlagen"),
+        message=_("Die Wiedervorlage ist erledigt."),
+        refused=_warn_back(case, "#wiedervorlagen"),
+    )
+
+
+def _warn_back(case: Case, anchor: str = "") -> Any:
+    """A refused action on the case page: its message as a warning, back to the case."""
+
+    def answer(exc: DomainError) -> Response:
         flash(str(exc), "warning")
-        return _back(case, "#wiedervorlagen")
-    db.session.commit()
-    flash(_("Die Wiedervorlage ist erledigt."), "success")
-    target = request.form.get("zurueck")
-    if target == "faellig":
-        return redirect(url_for("cases.due"))
-    return _back(case, "#wiedervorlagen")
+        return _back(case, anchor)
+
+    return answer
 
 
 @bp.route("/faelle/<int:case_id>/teilnehmende", methods=["POST"])
@@ -707,17 +637,16 @@ def add_participant(case_id: int) -> Any:
     form.person_ids.choices = _participant_choices(case)
     if not form.validate_on_submit():
         return _render_detail(case, 200, participant_form=form)
-    try:
-        added = services.add_participants(current_user, case, form.person_ids.data)
-    except DomainError as exc:
-        flash(str(exc), "warning")
-        return _back(case)
-    db.session.commit()
-    if len(added) == 1:
-        flash(_("Die Person nimmt jetzt am Fall teil."), "success")
-    else:
-        flash(_("%(n)s Personen nehmen jetzt am Fall teil.", n=len(added)), "success")
-    return _back(case, "#teilnehmende")
+    return actions.run(
+        lambda: services.add_participants(current_user, case, form.person_ids.data),
+        then=_case_url(case, "#teilnehmende"),
+        message=lambda added: (
+            _("Die Person nimmt jetzt am Fall teil.")
+            if len(added) == 1
+            else _("%(n)s Personen nehmen jetzt am Fall teil.", n=len(added))
+        ),
+        refused=_warn_back(case),
+    )
 
 
 @bp.route("/faelle/<int:case_id>/beschaeftigte", methods=["POST"])
@@ -733,47 +662,32 @@ def add_new_employees(case_id: int) -> Any:
         duplicates = cockpit.same_name(form.names(), employees)
         if duplicates:
             return _render_detail(case, 200, employees_form=form, employee_duplicates=duplicates)
-    if not idempotency.claim_once(form.submission_token.data, _case_url(case, "#teilnehmende")):
-        return _back(case, "#teilnehmende")  # sent twice: the first one saved them
-    try:
-        added = services.add_new_employees(current_user, case, form.names())
-    except DomainError as exc:
-        db.session.rollback()
-        form.first_name_1.errors = [str(exc)]
-        return _render_detail(case, 200, employees_form=form)
-    db.session.commit()
-    flash(
-        _(
-            "%(n)s Beschäftigte wurden angelegt und nehmen jetzt am Fall teil.",
-            n=len(added),
+    return actions.run(
+        lambda: services.add_new_employees(current_user, case, form.names()),
+        then=_case_url(case, "#teilnehmende"),
+        message=lambda added: _(
+            "%(n)s Beschäftigte wurden angelegt und nehmen jetzt am Fall teil.", n=len(added)
         ),
-        "success",
+        token=form.submission_token.data,
+        refused=lambda exc: _refused(case, form.first_name_1, exc, employees_form=form),
     )
-    return _back(case, "#teilnehmende")
 
 
 @bp.route("/faelle/<int:case_id>/dokumente", methods=["POST"])
 @requires_role(*REGIONAL)
 def upload_document(case_id: int) -> Any:
-    from wbagentur.cases.documents import store_upload
-    from wbagentur.core.uploads import UploadRejected
-
     case = _edit_case(case_id)
     form = forms.DocumentForm()
     if not form.validate_on_submit():
         return _render_detail(case, 200, document_form=form)
-    try:
-        document = store_upload(form.file.data, case=case, source="staff", actor=current_user)
-    except UploadRejected as exc:
-        form.file.errors = [str(exc)]
-        return _render_detail(case, exc.status, document_form=form)
-    services.add_entry(
-        case, current_user, "document", body=document.original_name, document_id=document.id
+    return actions.run(
+        lambda: services.add_document(current_user, case, form.file.data),
+        then=_case_url(case, "#dokumente"),
+        message=_("Das Dokument wurde gespeichert."),
+        refused=lambda exc: _refused(
+            case, form.file, exc, status=getattr(exc, "status", 400), document_form=form
+        ),
     )
-    audit.record(current_user, "case.document_upload", "case", case.id, document_id=document.id)
-    db.session.commit()
-    flash(_("Das Dokument wurde gespeichert."), "success")
-    return _back(case, "#dokumente")
 
 
 @bp.route("/faelle/<int:case_id>/dokumente/<int:document_id>")

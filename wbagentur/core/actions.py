@@ -23,7 +23,9 @@ What it does, in this order:
    * any other :class:`DomainError` (the use case was refused, ``str(exc)`` is the German
      message) goes to ``refused`` or, without one, to a flash and back to ``back``.
 
-5. **Success**: the flash ``message`` and a redirect to ``then`` (POST/redirect/GET).
+5. **Success**: the flash ``message``, then ``done`` (what may happen only once the data is
+   stored: forget a temporary file, remember a reference in the session, further flashes),
+   and a redirect to ``then`` (POST/redirect/GET) with ``code``.
 
 ``then`` and ``message`` may be functions of the service's result, for actions whose
 target exists only afterwards (a new case's page).
@@ -37,6 +39,9 @@ Three options for the views that do not end in a redirect:
   :class:`DomainError`; the accounts services raise ``AccountError``);
 * ``keep_refused``: commit instead of rolling back when the use case is refused, for a
   failed sign-in or password attempt that must stay recorded to feed the throttle.
+
+A form whose repeat must not even be validated (it would meet what the first submission
+created as a duplicate) asks :func:`repeated` first.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from wbagentur.core import idempotency
+from wbagentur.core.errors import is_unique_violation
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.extensions import db
 
@@ -68,6 +74,16 @@ def conflict_page(exc: ConflictError, back: str | None = None) -> Answer:
     return render_template("errors/409.html", error=str(exc), back=back), 409
 
 
+def repeated(token: str | None, code: int = 302) -> Answer | None:
+    """The redirect to where an earlier submission with ``token`` went, or None.
+
+    For forms that must recognise a repeat before validating it: a resent create form
+    would otherwise meet what the first submission created as a duplicate.
+    """
+    earlier = idempotency.already_processed(token or None)
+    return redirect(earlier, code=code) if earlier else None
+
+
 def run(
     work: Callable[[], T],
     *,
@@ -81,6 +97,9 @@ def run(
     answer: Callable[[Any], Answer] | None = None,
     refusals: tuple[type[Exception], ...] = (DomainError,),
     keep_refused: bool = False,
+    code: int = 302,
+    race: str | None = None,
+    done: Callable[[Any], None] | None = None,
 ) -> Answer:
     """Run ``work`` as the request's one transaction and answer the browser.
 
@@ -94,33 +113,27 @@ def run(
     ``refusals``: the exception classes of a refused use case (default: ``DomainError``).
     ``keep_refused``: commit what the refused work recorded (a failed attempt) instead of
     rolling it back.
+    ``code``: the status of the redirects (303 for public forms).
+    ``race``: the conflict message when the database itself refuses a concurrent save (a
+    stale row version, or a unique key the other save filled first); with it, a unique-key
+    collision is a conflict too instead of the generic 409 page.
+    ``done``: called with the result after the commit and the message.
     """
     if then is None and answer is None:
         raise TypeError("actions.run needs `then` or `answer`")
     fixed_target = then if isinstance(then, str) else None
     if token is not None and not idempotency.claim_once(token, fixed_target):
-        return redirect(idempotency.already_processed(token) or fixed_target or back or "/")
+        earlier = idempotency.already_processed(token) or fixed_target or back or "/"
+        return redirect(earlier, code=code)
     try:
         result = work()
         if token is not None and fixed_target is None:
             idempotency.record_result(token, _resolve(then, result))
         db.session.commit()
-    except (ConflictError, StaleDataError) as exc:
+    except (ConflictError, StaleDataError, IntegrityError) as exc:
         db.session.rollback()
-        error = (
-            exc
-            if isinstance(exc, ConflictError)
-            else ConflictError(
-                gettext("Die Angaben wurden gleichzeitig von jemand anderem geändert.")
-            )
-        )
-        if conflict is not None:
-            return conflict(error)
-        return conflict_page(error, back or fixed_target)
-    except IntegrityError:
-        # A unique key another request filled in the meantime: the 409 handler answers.
-        db.session.rollback()
-        raise
+        error = _as_conflict(exc, race)
+        return conflict(error) if conflict else conflict_page(error, back or fixed_target)
     except refusals as exc:
         if keep_refused:
             db.session.commit()
@@ -129,12 +142,38 @@ def run(
         if refused is not None:
             return refused(exc)
         flash(str(exc), "danger")
-        return redirect(back or fixed_target or "/")
+        return redirect(back or fixed_target or "/", code=code)
+    return _succeeded(result, then, message, category, done, answer, code)
+
+
+def _as_conflict(exc: Exception, race: str | None) -> ConflictError:
+    """The conflict a failed save stands for; re-raises a unique-key collision the view did
+    not expect (no ``race`` message): the 409 handler answers it."""
+    if isinstance(exc, ConflictError):
+        return exc
+    if isinstance(exc, IntegrityError) and (race is None or not is_unique_violation(exc)):
+        raise exc
+    return ConflictError(
+        race or gettext("Die Angaben wurden gleichzeitig von jemand anderem geändert.")
+    )
+
+
+def _succeeded(
+    result: Any,
+    then: Target | None,
+    message: Target | None,
+    category: str,
+    done: Callable[[Any], None] | None,
+    answer: Callable[[Any], Answer] | None,
+    code: int,
+) -> Answer:
     text = _resolve(message, result)
     if text:
         flash(text, category)
+    if done is not None:
+        done(result)
     if answer is not None:
         return answer(result)
     target = _resolve(then, result)
     assert target is not None
-    return redirect(target)
+    return redirect(target, code=code)

@@ -175,7 +175,7 @@ def _number_out_of_range(error: Exception) -> Any:
 UNIQUE_VIOLATION = "23505"
 
 
-def _is_unique_violation(error: DBAPIError) -> bool:
+def is_unique_violation(error: DBAPIError) -> bool:
     orig = error.orig
     return getattr(orig, "sqlstate", None) == UNIQUE_VIOLATION or (
         "UNIQUE constraint failed" in str(orig)
@@ -213,7 +213,7 @@ def init_errors(app: Flask) -> None:
             return _render_db_unavailable(error)
         if getattr(error.orig, "sqlstate", None) == NUMERIC_OUT_OF_RANGE:
             return _number_out_of_range(error)
-        if _is_unique_violation(error):
+        if is_unique_violation(error):
             return _concurrent_write(error)
         return _render_server_error(error)
 

@@ -26,9 +26,8 @@ import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
-from wbagentur.core import idempotency, numbers, search
+from wbagentur.core import actions, idempotency, numbers, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
@@ -189,32 +188,29 @@ def create() -> Any:
             own = sorted(form.allowed_district_keys)
             form.district_key.data = own[0] if len(own) == 1 else ""
     token = form.submission_token.data or None
-    if request.method == "POST" and (done := idempotency.already_processed(token)):
-        return redirect(done)
+    if request.method == "POST" and (earlier := actions.repeated(token)):
+        # Before validating: a resent form would meet its own firm as a duplicate.
+        return earlier
     duplicates: list[dict[str, Any]] = []
     if form.validate_on_submit():
         data = form.service_data()
         if not form.confirm_new.data:
             duplicates = _duplicate_list(services.find_duplicates(data))
         if not duplicates:
-            try:
-                firm = services.create_firm(current_user, data)
-                if token:
-                    idempotency.claim(token, url_for("firms.detail", firm_id=firm.id))
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                form.district_key.errors = [str(exc)]
-            except IntegrityError:
-                db.session.rollback()
-                done = idempotency.already_processed(token)
-                if done:
-                    return redirect(done)
-                raise
-            else:
-                flash(_("Das Unternehmen wurde angelegt."), "success")
-                return redirect(url_for("firms.detail", firm_id=firm.id))
+            return actions.run(
+                lambda: services.create_firm(current_user, data),
+                then=lambda firm: url_for("firms.detail", firm_id=firm.id),
+                message=_("Das Unternehmen wurde angelegt."),
+                token=token,
+                refused=lambda exc: _form_again(form, exc, firm=None),
+            )
     return render_template("firms/form.html", form=form, firm=None, duplicates=duplicates)
+
+
+def _form_again(form: Any, exc: DomainError, firm: Firm | None) -> str:
+    """A refused save (the district is out of the user's area): the form again."""
+    form.district_key.errors = [str(exc)]
+    return render_template("firms/form.html", form=form, firm=firm, duplicates=[])
 
 
 def _duplicate_list(matches: list[tuple[Firm, tuple[str, ...]]]) -> list[dict[str, Any]]:
@@ -281,21 +277,22 @@ def consent_give(firm_id: int) -> Any:
 
     firm = access.get_firm_for(current_user, firm_id, need="edit")
     form = _contact_consent_form(firm)
-    if form.validate_on_submit():
-        contact = access.get_contact_for(current_user, firm, form.contact_id.data)
-        try:
-            give_share_consent(current_user, recipient=form.recipient.data, contact=contact)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
-            flash(_("Die Einwilligung wurde erfasst."), "success")
-    else:
+    back = _consents_url(firm)
+    if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
                 flash(str(message), "danger")
-    return redirect(url_for("firms.detail", firm_id=firm.id) + "#einwilligungen")
+        return redirect(back)
+    contact = access.get_contact_for(current_user, firm, form.contact_id.data)
+    return actions.run(
+        lambda: give_share_consent(current_user, recipient=form.recipient.data, contact=contact),
+        then=back,
+        message=_("Die Einwilligung wurde erfasst."),
+    )
+
+
+def _consents_url(firm: Firm) -> str:
+    return url_for("firms.detail", firm_id=firm.id) + "#einwilligungen"
 
 
 @bp.route("/unternehmen/<int:firm_id>/einwilligungen/<int:consent_id>/widerruf", methods=["POST"])
@@ -316,15 +313,11 @@ def consent_withdraw(firm_id: int, consent_id: int) -> Any:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     contact = access.get_contact_for(current_user, firm, consent.firm_contact_id or 0)
-    try:
-        withdraw_contact_consent(current_user, contact, consent)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash(_("Die Einwilligung wurde widerrufen."), "success")
-    return redirect(url_for("firms.detail", firm_id=firm.id) + "#einwilligungen")
+    return actions.run(
+        lambda: withdraw_contact_consent(current_user, contact, consent),
+        then=_consents_url(firm),
+        message=_("Die Einwilligung wurde widerrufen."),
+    )
 
 
 @bp.route("/unternehmen/<int:firm_id>/bearbeiten", methods=["GET", "POST"])
@@ -350,23 +343,23 @@ def edit(firm_id: int) -> Any:
             expected = int(form.version.data) if form.version.data else None
         except ValueError:
             abort(400)
-        try:
-            services.update_firm(current_user, firm, data, expected)
-            db.session.commit()
-        except ConflictError as exc:
-            db.session.rollback()
-            firm = access.get_firm_for(current_user, firm_id)
-            rows = _comparison(form, data, firm_data(firm))
-            return render_template(
-                "firms/conflict.html", firm=firm, rows=rows, message=str(exc)
-            ), 409
-        except DomainError as exc:
-            db.session.rollback()
-            form.district_key.errors = [str(exc)]
-        else:
-            flash(_("Die Änderungen wurden gespeichert."), "success")
-            return redirect(url_for("firms.detail", firm_id=firm.id))
+        return actions.run(
+            lambda: services.update_firm(current_user, firm, data, expected),
+            then=url_for("firms.detail", firm_id=firm.id),
+            message=_("Die Änderungen wurden gespeichert."),
+            conflict=lambda exc: _edit_conflict(form, data, firm_id, exc),
+            refused=lambda exc: _form_again(form, exc, firm),
+        )
     return render_template("firms/form.html", form=form, firm=firm, duplicates=[])
+
+
+def _edit_conflict(
+    form: FirmEditForm, data: dict[str, Any], firm_id: int, exc: ConflictError
+) -> tuple[str, int]:
+    """Somebody saved the firm meanwhile: the input beside what is stored now."""
+    firm = access.get_firm_for(current_user, firm_id)
+    rows = _comparison(form, data, firm_data(firm))
+    return render_template("firms/conflict.html", firm=firm, rows=rows, message=str(exc)), 409
 
 
 @bp.route("/unternehmen/<int:firm_id>/kontakte/neu", methods=["GET", "POST"])
@@ -376,23 +369,13 @@ def contact_create(firm_id: int) -> Any:
     form = ContactForm()
     if request.method == "GET":
         form.submission_token.data = idempotency.new_token()
-    token = form.submission_token.data or None
-    if request.method == "POST" and (done := idempotency.already_processed(token)):
-        return redirect(done)
     if form.validate_on_submit():
-        try:
-            services.add_contact(current_user, firm, form.service_data())
-            if token:
-                idempotency.claim(token, url_for("firms.detail", firm_id=firm.id))
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            done = idempotency.already_processed(token)
-            if done:
-                return redirect(done)
-            raise
-        flash(_("Die Ansprechperson wurde hinzugefügt."), "success")
-        return redirect(url_for("firms.detail", firm_id=firm.id))
+        return actions.run(
+            lambda: services.add_contact(current_user, firm, form.service_data()),
+            then=url_for("firms.detail", firm_id=firm.id),
+            message=_("Die Ansprechperson wurde hinzugefügt."),
+            token=form.submission_token.data or None,
+        )
     return render_template("firms/contact_form.html", form=form, firm=firm, contact=None)
 
 
@@ -405,10 +388,11 @@ def contact_edit(firm_id: int, contact_id: int) -> Any:
     contact = access.get_contact_for(current_user, firm, contact_id)
     form = ContactForm(obj=contact) if request.method == "GET" else ContactForm()
     if form.validate_on_submit():
-        services.update_contact(current_user, contact, form.service_data())
-        db.session.commit()
-        flash(_("Die Ansprechperson wurde gespeichert."), "success")
-        return redirect(url_for("firms.detail", firm_id=firm.id))
+        return actions.run(
+            lambda: services.update_contact(current_user, contact, form.service_data()),
+            then=url_for("firms.detail", firm_id=firm.id),
+            message=_("Die Ansprechperson wurde gespeichert."),
+        )
     return render_template("firms/contact_form.html", form=form, firm=firm, contact=contact)
 
 
@@ -421,8 +405,9 @@ def contact_delete(firm_id: int, contact_id: int) -> Any:
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        services.remove_contact(current_user, contact)
-        db.session.commit()
-        flash(_("Die Ansprechperson wurde entfernt."), "success")
-        return redirect(url_for("firms.detail", firm_id=firm.id))
+        return actions.run(
+            lambda: services.remove_contact(current_user, contact),
+            then=url_for("firms.detail", firm_id=firm.id),
+            message=_("Die Ansprechperson wurde entfernt."),
+        )
     return render_template("firms/contact_delete.html", form=form, firm=firm, contact=contact)

@@ -8,8 +8,8 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from wbagentur.core import actions
 from wbagentur.core.access import requires_role
-from wbagentur.extensions import db
 from wbagentur.imports import bp, services
 from wbagentur.imports.forms import ConfirmForm, UploadForm
 
@@ -52,11 +52,11 @@ def confirm() -> Any:
     kind, content = kept
     suffix = ".xlsx" if (form.token.data or "").endswith(".xlsx") else ".csv"
     plan = services.plan_import(current_user, kind, f"import{suffix}", content)
-    counts = services.apply_plan(current_user, plan)
-    db.session.commit()
-    services.discard_upload(form.token.data or "")
-    flash(
-        _(
+    token = form.token.data or ""
+    return actions.run(
+        lambda: services.apply_plan(current_user, plan),
+        then=url_for("firms.index" if kind == "firms" else "persons.index"),
+        message=lambda counts: _(
             "Import abgeschlossen: %(created)s angelegt, %(updated)s aktualisiert, "
             "%(duplicates)s Dubletten und %(errors)s fehlerhafte Zeilen nicht übernommen.",
             created=counts["created"],
@@ -64,6 +64,6 @@ def confirm() -> Any:
             duplicates=counts["duplicate"],
             errors=counts["error"],
         ),
-        "success",
+        # The kept file goes only once the rows are stored: a failed import can be confirmed again.
+        done=lambda _counts: services.discard_upload(token),
     )
-    return redirect(url_for("firms.index" if kind == "firms" else "persons.index"))

@@ -37,15 +37,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
 
 from wbagentur.cases.access import get_case_for
 from wbagentur.cases.models import TOPICS
-from wbagentur.core import idempotency
+from wbagentur.core import actions, idempotency
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors import retry_after_seconds
-from wbagentur.core.errors_domain import ConflictError, DomainError
-from wbagentur.core.uploads import UploadRejected
+from wbagentur.core.errors_domain import DomainError
 from wbagentur.extensions import db, limiter
 from wbagentur.intake import bp, prefill, rules, services, timeline
 from wbagentur.intake.forms import (
@@ -119,10 +117,9 @@ def request_form() -> Any:
             g.setdefault(ACCEPTED, True)
             session[THANKS_KEY] = ""
             return redirect(url_for("intake.thanks"), code=303)
-        previous = idempotency.already_processed(form.submission_token.data)
-        if previous:
+        if (previous := actions.repeated(form.submission_token.data, code=303)) is not None:
             session.setdefault(THANKS_KEY, "")
-            return redirect(previous, code=303)
+            return previous
     if form.validate_on_submit():
         problem = services.form_time_problem(form.started.data)
         if problem == "too_fast":
@@ -225,24 +222,23 @@ def _default_error(error: Any) -> Any:
 
 def _submit(form: AdviceRequestForm) -> Any:
     data = {name: getattr(form, name).data for name in FORM_FIELDS}
-    thanks = url_for("intake.thanks")
-    token = form.submission_token.data or idempotency.new_token()
-    try:
-        idempotency.claim(token, thanks)
-        submission = services.submit_request(None, data)
-        db.session.commit()
-        g.setdefault(ACCEPTED, True)
-        prefill.forget_prefill()
-    except IntegrityError:
-        db.session.rollback()
-        previous = idempotency.already_processed(token)
-        if previous is None:
-            raise
-        # The same form was sent twice at once; the other request created the case.
-        session.setdefault(THANKS_KEY, "")
-        return redirect(previous, code=303)
+    # A repeat sent at the same moment as the first (double click) also lands on the
+    # thanks page, whose reference only the first one knows.
+    session.setdefault(THANKS_KEY, "")
+    return actions.run(
+        lambda: services.submit_request(None, data),
+        then=url_for("intake.thanks"),
+        token=form.submission_token.data or idempotency.new_token(),
+        refused=lambda exc: _render_form(form, str(exc)),
+        code=303,
+        done=_accepted_submission,
+    )
+
+
+def _accepted_submission(submission: Any) -> None:
+    g.setdefault(ACCEPTED, True)
+    prefill.forget_prefill()
     session[THANKS_KEY] = submission.case.reference
-    return redirect(thanks, code=303)
 
 
 @bp.route("/beratung-anfragen/danke")
@@ -351,15 +347,19 @@ def upload(token: str) -> Any:
     form = DocumentUploadForm()
     if not form.validate_on_submit():
         return _status_page(advice_request, form)
-    try:
-        services.add_requester_document(None, advice_request, form.document.data)
-    except UploadRejected as exc:
-        db.session.rollback()
-        form.document.errors = [str(exc)]
-        return _status_page(advice_request, form, exc.status)
-    db.session.commit()
-    flash(_("Vielen Dank. Ihr Dokument ist bei uns angekommen."), "success")
-    return redirect(url_for("intake.status", token=token), code=303)
+    return actions.run(
+        lambda: services.add_requester_document(None, advice_request, form.document.data),
+        then=url_for("intake.status", token=token),
+        message=_("Vielen Dank. Ihr Dokument ist bei uns angekommen."),
+        refused=lambda exc: _upload_again(advice_request, form, exc),
+        code=303,
+    )
+
+
+def _upload_again(advice_request: AdviceRequest, form: Any, exc: DomainError) -> Any:
+    """A refused file: why, under the field, with the HTTP status of the refusal."""
+    form.document.errors = [str(exc)]
+    return _status_page(advice_request, form, getattr(exc, "status", 400))
 
 
 # --- staff --------------------------------------------------------------------------------
@@ -394,12 +394,12 @@ def _conflict() -> Any:
     return render_template("errors/409.html", code=409), 409
 
 
-def _after_firm(case_id: int) -> Any:
+def _after_firm(case_id: int) -> str:
     """Back where the firm was chosen: the case page's request panel (``zurueck=fall``,
     one page load less on the way from the request to the referral) or the request view."""
     if request.form.get("zurueck") == "fall":
-        return redirect(url_for("cases.detail", case_id=case_id) + "#anfrage", code=303)
-    return redirect(url_for("intake.review", case_id=case_id), code=303)
+        return url_for("cases.detail", case_id=case_id) + "#anfrage"
+    return url_for("intake.review", case_id=case_id)
 
 
 @bp.route("/faelle/<int:case_id>/anfrage/unternehmen-verknuepfen", methods=["POST"])
@@ -409,21 +409,16 @@ def link_firm(case_id: int) -> Any:
     form = FirmLinkForm()
     if not form.validate_on_submit():
         flash(_("Bitte wählen Sie ein Unternehmen aus der Liste."), "danger")
-        return _after_firm(case.id)
-    try:
-        services.link_firm(
+        return redirect(_after_firm(case.id), code=303)
+    return actions.run(
+        lambda: services.link_firm(
             current_user, advice_request, int(form.firm_id.data), _version(form.version.data)
-        )
-    except ConflictError:
-        db.session.rollback()
-        return _conflict()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return _after_firm(case_id)
-    db.session.commit()
-    flash(_("Das Unternehmen ist jetzt mit dem Fall verknüpft."), "success")
-    return _after_firm(case_id)
+        ),
+        then=_after_firm(case.id),
+        message=_("Das Unternehmen ist jetzt mit dem Fall verknüpft."),
+        conflict=lambda exc: _conflict(),
+        code=303,
+    )
 
 
 @bp.route("/faelle/<int:case_id>/anfrage/unternehmen-anlegen", methods=["POST"])
@@ -433,20 +428,13 @@ def create_firm(case_id: int) -> Any:
     form = FirmCreateForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.create_firm(current_user, advice_request, _version(form.version.data))
-    except ConflictError:
-        db.session.rollback()
-        return _conflict()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return _after_firm(case_id)
-    db.session.commit()
-    flash(
-        _("Das Unternehmen wurde aus der Anfrage angelegt und mit dem Fall verknüpft."), "success"
+    return actions.run(
+        lambda: services.create_firm(current_user, advice_request, _version(form.version.data)),
+        then=_after_firm(case.id),
+        message=_("Das Unternehmen wurde aus der Anfrage angelegt und mit dem Fall verknüpft."),
+        conflict=lambda exc: _conflict(),
+        code=303,
     )
-    return _after_firm(case_id)
 
 
 def _version(value: str | None) -> int | None:

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
-    flash,
     g,
     redirect,
     render_template,
@@ -30,6 +29,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.accounts.views import safe_next
+from wbagentur.core import actions
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors import mark_database_unavailable
 from wbagentur.core.forms import ConfirmForm
@@ -176,10 +176,12 @@ def contact_point_edit(point_id: int) -> Any:
         abort(404)
     form = ContactPointForm(obj=point)
     if form.validate_on_submit():
-        main_services.update_contact_point(current_user, point, form.values())
-        db.session.commit()
-        flash(_("Die Angaben der Kontaktstelle sind gespeichert."), "success")
-        return redirect(url_for("main.contact_points"), code=303)
+        return actions.run(
+            lambda: main_services.update_contact_point(current_user, point, form.values()),
+            then=url_for("main.contact_points"),
+            message=_("Die Angaben der Kontaktstelle sind gespeichert."),
+            code=303,
+        )
     return render_template("main/contact_point_form.html", form=form, point=point)
 
 

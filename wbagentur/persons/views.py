@@ -19,10 +19,9 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from wbagentur.accounts.views import safe_next
-from wbagentur.core import formatting, idempotency, numbers, search
+from wbagentur.core import actions, formatting, idempotency, numbers, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
@@ -164,8 +163,9 @@ def create() -> Any:
     if request.method == "GET":
         _prefill_create(form)
     token = form.submission_token.data or None
-    if request.method == "POST" and (done := idempotency.already_processed(token)):
-        return redirect(done)
+    if request.method == "POST" and (earlier := actions.repeated(token)):
+        # Before validating: a resent form would meet its own person as a duplicate.
+        return earlier
     duplicates: list[dict[str, Any]] = []
     if form.validate_on_submit():
         data = form.service_data()
@@ -173,36 +173,44 @@ def create() -> Any:
             duplicates = _duplicate_list(services.find_duplicates(data))
         if not duplicates:
             target = _after_create_target(form.next.data)
-            try:
-                person = services.create_person(
-                    current_user,
-                    data,
-                    severely_disabled=form.special_value(),
-                    special_consent=bool(form.special_consent.data),
-                )
-                joined = _join_case(form.case_id.data, person)
-                location = target or url_for("persons.detail", person_id=person.id)
-                if token:
-                    idempotency.claim(token, location)
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                _field_for(form, exc).errors = [str(exc)]
-            except IntegrityError:
-                db.session.rollback()
-                done = idempotency.already_processed(token)
-                if done:
-                    return redirect(done)
-                raise
-            else:
-                flash(_created_message(joined), "success")
-                return redirect(location)
+            return actions.run(
+                lambda: _create(form, data),
+                then=lambda created: target or url_for("persons.detail", person_id=created[0].id),
+                message=lambda created: _created_message(created[1]),
+                token=token,
+                refused=lambda exc: _form_again(form, exc, person=None),
+            )
     return render_template(
         "persons/form.html",
         form=form,
         person=None,
         duplicates=duplicates,
         has_special_consent=False,
+    )
+
+
+def _create(form: PersonCreateForm, data: dict[str, Any]) -> tuple[Person, Any]:
+    """The new person and the case it joined (if it was created from one)."""
+    person = services.create_person(
+        current_user,
+        data,
+        severely_disabled=form.special_value(),
+        special_consent=bool(form.special_consent.data),
+    )
+    return person, _join_case(form.case_id.data, person)
+
+
+def _form_again(
+    form: Any, exc: DomainError, person: Person | None, has_special_consent: bool = False
+) -> str:
+    """A refused save: the message under its field, the form with the input again."""
+    _field_for(form, exc).errors = [str(exc)]
+    return render_template(
+        "persons/form.html",
+        form=form,
+        person=person,
+        duplicates=[],
+        has_special_consent=has_special_consent,
     )
 
 
@@ -326,35 +334,20 @@ def edit(person_id: int) -> Any:
             expected = int(form.version.data) if form.version.data else None
         except ValueError:
             abort(400)
-        try:
-            services.update_person(
+        return actions.run(
+            lambda: services.update_person(
                 current_user,
                 person,
                 data,
                 expected,
                 severely_disabled=form.special_value(),
                 special_consent=bool(form.special_consent.data),
-            )
-            db.session.commit()
-        except ConflictError as exc:
-            db.session.rollback()
-            person = access.get_person_for(current_user, person_id)
-            mine = {
-                **data,
-                "employer_id": data["employer_id"] or 0,
-                "residence_district_id": data["residence_district_id"] or 0,
-                "severely_disabled": form.severely_disabled.data or "",
-            }
-            rows = _comparison(form, mine, person_data(person))
-            return render_template(
-                "persons/conflict.html", person=person, rows=rows, message=str(exc)
-            ), 409
-        except DomainError as exc:
-            db.session.rollback()
-            _field_for(form, exc).errors = [str(exc)]
-        else:
-            flash(_("Die Änderungen wurden gespeichert."), "success")
-            return redirect(url_for("persons.detail", person_id=person.id))
+            ),
+            then=url_for("persons.detail", person_id=person.id),
+            message=_("Die Änderungen wurden gespeichert."),
+            conflict=lambda exc: _edit_conflict(form, data, person_id, exc),
+            refused=lambda exc: _form_again(form, exc, person, has_special),
+        )
     return render_template(
         "persons/form.html",
         form=form,
@@ -364,6 +357,21 @@ def edit(person_id: int) -> Any:
     )
 
 
+def _edit_conflict(
+    form: PersonEditForm, data: dict[str, Any], person_id: int, exc: ConflictError
+) -> tuple[str, int]:
+    """Somebody saved the person meanwhile: the input beside what is stored now."""
+    person = access.get_person_for(current_user, person_id)
+    mine = {
+        **data,
+        "employer_id": data["employer_id"] or 0,
+        "residence_district_id": data["residence_district_id"] or 0,
+        "severely_disabled": form.severely_disabled.data or "",
+    }
+    rows = _comparison(form, mine, person_data(person))
+    return render_template("persons/conflict.html", person=person, rows=rows, message=str(exc)), 409
+
+
 @bp.route("/personen/<int:person_id>/einwilligungen", methods=["POST"])
 @requires_role(*EDITORS)
 def consent_give(person_id: int) -> Any:
@@ -371,23 +379,23 @@ def consent_give(person_id: int) -> Any:
 
     person = access.get_person_for(current_user, person_id, need="edit")
     form = consent_form()
-    if form.validate_on_submit():
-        try:
-            if form.purpose.data == "share_partner":
-                give_share_consent(current_user, recipient=form.recipient.data, person=person)
-            else:
-                services.give_consent(current_user, person, form.purpose.data)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
-            flash(_("Die Einwilligung wurde erfasst."), "success")
-    else:
+    back = _consents_url(person)
+    if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
                 flash(str(message), "danger")
-    return redirect(url_for("persons.detail", person_id=person.id) + "#einwilligungen")
+        return redirect(back)
+
+    def give() -> Any:
+        if form.purpose.data == "share_partner":
+            return give_share_consent(current_user, recipient=form.recipient.data, person=person)
+        return services.give_consent(current_user, person, form.purpose.data)
+
+    return actions.run(give, then=back, message=_("Die Einwilligung wurde erfasst."))
+
+
+def _consents_url(person: Person) -> str:
+    return url_for("persons.detail", person_id=person.id) + "#einwilligungen"
 
 
 @bp.route("/personen/<int:person_id>/einwilligungen/<int:consent_id>/widerruf", methods=["POST"])
@@ -401,20 +409,14 @@ def consent_withdraw(person_id: int, consent_id: int) -> Any:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.withdraw_consent(current_user, person, consent)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    if consent.purpose == rules.SPECIAL_CATEGORIES:
+        message = _(
+            "Die Einwilligung wurde widerrufen; die Angabe zur Schwerbehinderung wurde gelöscht."  # noqa: E501
+        )
     else:
-        db.session.commit()
-        if consent.purpose == rules.SPECIAL_CATEGORIES:
-            flash(
-                _(
-                    "Die Einwilligung wurde widerrufen; die Angabe zur Schwerbehinderung wurde gelöscht."  # noqa: E501
-                ),
-                "success",
-            )
-        else:
-            flash(_("Die Einwilligung wurde widerrufen."), "success")
-    return redirect(url_for("persons.detail", person_id=person.id) + "#einwilligungen")
+        message = _("Die Einwilligung wurde widerrufen.")
+    return actions.run(
+        lambda: services.withdraw_consent(current_user, person, consent),
+        then=_consents_url(person),
+        message=message,
+    )

@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from wbagentur.cases.access import get_case_for
 from wbagentur.cases.models import Case
+from wbagentur.core import actions
 from wbagentur.core.access import requires_role
 from wbagentur.core.forms import ConfirmForm
 from wbagentur.core.tagged_pdf import html_to_pdf
@@ -85,17 +86,23 @@ def _course_form(case: Case, course: PlanCourse | None) -> Any:
         form = PlanCourseForm(formdata=None, data={"persons": [p.id for p in persons]})
     form.set_person_choices([(p.id, p.full_name) for p in persons])
     if form.validate_on_submit():
-        _course, changes = services.save_course(
-            current_user, case, form.values(), form.persons.data, local_today(), course
+        return actions.run(
+            lambda: services.save_course(
+                current_user, case, form.values(), form.persons.data, local_today(), course
+            ),
+            then=url_for("plans.plan", case_id=case.id),
+            message=_("Der Lehrgang wurde im Qualifizierungsplan gespeichert."),
+            done=_flash_changes,
         )
-        db.session.commit()
-        flash(_("Der Lehrgang wurde im Qualifizierungsplan gespeichert."), "success")
-        for change in changes:
-            flash(change, "warning")
-        return redirect(url_for("plans.plan", case_id=case.id))
     return render_template(
         "plans/course_form.html", case=case, form=form, course=course, persons=persons
     )
+
+
+def _flash_changes(saved: tuple[PlanCourse, list[str]]) -> None:
+    """What the plan changed on its own (e.g. a participant no longer on the case)."""
+    for change in saved[1]:
+        flash(change, "warning")
 
 
 @bp.route("/faelle/<int:case_id>/qualifizierungsplan/lehrgang", methods=["GET", "POST"])
@@ -124,11 +131,13 @@ def course_delete(case_id: int, course_id: int) -> Any:
     case = get_case_for(current_user, case_id, need="edit")
     course = _course_or_404(case, course_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        services.delete_course(current_user, case, course)
-        db.session.commit()
-        flash(_("Der Lehrgang wurde aus dem Qualifizierungsplan entfernt."), "success")
-    return redirect(url_for("plans.plan", case_id=case.id))
+    if not form.validate_on_submit():
+        return redirect(url_for("plans.plan", case_id=case.id))
+    return actions.run(
+        lambda: services.delete_course(current_user, case, course),
+        then=url_for("plans.plan", case_id=case.id),
+        message=_("Der Lehrgang wurde aus dem Qualifizierungsplan entfernt."),
+    )
 
 
 def _letter(case: Case) -> dict[str, Any]:
@@ -177,6 +186,8 @@ def letter_pdf(case_id: int) -> Any:
     case = get_case_for(current_user, case_id)
     view = _german_letter(case)
     services.record_letter(current_user, case, len(view["summary"]))
+    # Not a state change but an export of personal data: its audit entry is in the chain
+    # before the file leaves the server (a GET, so actions.run with its redirect does not fit).
     db.session.commit()
     # The letter goes to a German firm: German amounts, dates and labels in any UI language.
     with force_locale("de"):

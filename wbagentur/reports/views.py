@@ -7,7 +7,7 @@
   /uebersicht/esf                               reports.esf          supervisor, coordinator
 
 Supervisors see their own region; the coordinator sees all regions (or one, by filter).
-Every count links to ``/faelle`` with drill-down filters (cases.views.drill_down_filters).
+Every count links to ``/faelle`` with drill-down filters (cases.filters.drill_down_filters).
 """
 
 from __future__ import annotations
