@@ -58,13 +58,16 @@ def _connect_packages() -> None:
     cases (cases.access), retention runs anchor the audit chain (core.audit), ESF+ data must
     be complete before a case closes (cases.services), the REST API answers errors below
     /api/v1 in its JSON shape (core.errors), the case page shows the public request behind
-    a case (cases.cockpit, from intake)."""
+    a case (cases.cockpit, from intake) and the saved funding checks, the case list drills
+    down by checks (cases.cockpit, cases.queries, from funding)."""
     from wbagentur.api.errors import http_error_response, is_api_request
-    from wbagentur.cases.cockpit import register_request_panel
+    from wbagentur.cases.cockpit import register_checks_panel, register_request_panel
+    from wbagentur.cases.queries import register_drill_conditions
     from wbagentur.cases.services import register_close_check
     from wbagentur.core import audit
     from wbagentur.core.errors import register_error_responder
     from wbagentur.esf.services import ensure_closable
+    from wbagentur.funding import case_hooks as funding_hooks
     from wbagentur.intake.services import request_panel
     from wbagentur.referrals.access import register_case_grants
     from wbagentur.retention.services import audit_chain_anchors
@@ -74,6 +77,8 @@ def _connect_packages() -> None:
     register_close_check("esf", ensure_closable)
     register_error_responder(is_api_request, http_error_response)
     register_request_panel(request_panel)
+    register_checks_panel(funding_hooks.checks_panel)
+    register_drill_conditions("funding", funding_hooks.drill_conditions)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -283,11 +283,22 @@ def eligible_pattern(code: str) -> str:
     return f"%,{code},%"
 
 
+# Drill-down filters on data of packages that build on cases (saved funding checks) come
+# from those packages, registered at app creation (wbagentur._connect_packages).
+# A provider: (validated drill-down filters, local today) → conditions on ``Case``.
+DrillProvider = Callable[[Mapping[str, Any], date], list[sa.ColumnElement[bool]]]
+_DRILL_PROVIDERS: dict[str, DrillProvider] = {}
+
+
+def register_drill_conditions(name: str, provider: DrillProvider) -> None:
+    """Let ``provider`` add drill-down conditions to the case list (idempotent by ``name``)."""
+    _DRILL_PROVIDERS[name] = provider
+
+
 def drill_down_conditions(  # noqa: C901 (one branch per filter)
     user: Any, drill: Mapping[str, Any], now: datetime
 ) -> list[sa.ColumnElement[bool]]:
     """SQL conditions for validated drill-down filters (values already typed and checked)."""
-    from wbagentur.funding.models import FundingCheck
     from wbagentur.referrals.models import Partner, Referral, Transfer
 
     today = now.astimezone(BERLIN).date()
@@ -337,16 +348,8 @@ def drill_down_conditions(  # noqa: C901 (one branch per filter)
             Referral.sent_at, drill.get("referred_from"), drill.get("referred_to")
         )
         conds.append(sa.exists().where(Referral.case_id == Case.id, *referral_conds))
-    if drill.get("eligible") or drill.get("checked_from") or drill.get("checked_to"):
-        check_conds = [FundingCheck.case_id == Case.id]
-        if drill.get("eligible"):
-            check_conds.append(
-                FundingCheck.eligible_codes.like(eligible_pattern(drill["eligible"]))
-            )
-        check_conds += in_local_period(
-            FundingCheck.created_at, drill.get("checked_from"), drill.get("checked_to")
-        )
-        conds.append(sa.exists().where(*check_conds))
+    for provider in _DRILL_PROVIDERS.values():
+        conds += provider(drill, today)
     if drill.get("transfer_from") or drill.get("transfer_to"):
         transfer_conds = [Transfer.case_id == Case.id, Transfer.state == "accepted"]
         if drill.get("transfer_from"):
