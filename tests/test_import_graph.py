@@ -27,7 +27,6 @@ ALLOWED_CYCLE_EDGES: set[tuple[str, str]] = {
     ("cases", "firms"),
     ("cases", "persons"),
     ("cases", "referrals"),
-    ("firms", "cases"),
     ("firms", "persons"),
     ("firms", "referrals"),
     ("persons", "cases"),

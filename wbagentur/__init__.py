@@ -59,8 +59,11 @@ def _connect_packages() -> None:
     be complete before a case closes (cases.services), the REST API answers errors below
     /api/v1 in its JSON shape (core.errors), the case page shows the public request behind
     a case (cases.cockpit, from intake) and the saved funding checks, the case list drills
-    down by checks (cases.cockpit, cases.queries, from funding)."""
+    down by checks (cases.cockpit, cases.queries, from funding), a region's cases show their
+    firms and persons (firms.access, persons.access, from cases) and a transfer opens the
+    case's firm for editing (firms.access, from referrals)."""
     from wbagentur.api.errors import http_error_response, is_api_request
+    from wbagentur.cases import grants as case_grants
     from wbagentur.cases.cockpit import register_checks_panel, register_request_panel
     from wbagentur.cases.queries import register_drill_conditions
     from wbagentur.cases.services import register_close_check
@@ -69,10 +72,13 @@ def _connect_packages() -> None:
     from wbagentur.esf.services import ensure_closable
     from wbagentur.funding import case_hooks as funding_hooks
     from wbagentur.intake.services import request_panel
+    from wbagentur.referrals import firm_grants as transfer_grants
     from wbagentur.referrals.access import register_case_grants
     from wbagentur.retention.services import audit_chain_anchors
 
     register_case_grants()
+    case_grants.register_grants()
+    transfer_grants.register_grants()
     audit.register_chain_anchors("retention", audit_chain_anchors)
     register_close_check("esf", ensure_closable)
     register_error_responder(is_api_request, http_error_response)
