@@ -29,7 +29,6 @@ ALLOWED_CYCLE_EDGES: set[tuple[str, str]] = {
     ("cases", "referrals"),
     ("firms", "persons"),
     ("firms", "referrals"),
-    ("persons", "cases"),
     ("persons", "firms"),
     ("persons", "referrals"),
     ("referrals", "cases"),
