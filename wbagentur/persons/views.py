@@ -275,7 +275,7 @@ def _duplicate_list(matches: list[tuple[Person, tuple[str, ...]]]) -> list[dict[
 @bp.route("/personen/<int:person_id>")
 @requires_role(*VIEWERS)
 def detail(person_id: int) -> Any:
-    from wbagentur.referrals.consents import recipient_label
+    from wbagentur.persons.recipients import recipient_label
 
     person = access.get_person_for(current_user, person_id)
     services.record_view(current_user, person)
@@ -359,7 +359,7 @@ def edit(person_id: int) -> Any:
 @bp.route("/personen/<int:person_id>/einwilligungen", methods=["POST"])
 @requires_role(*EDITORS)
 def consent_give(person_id: int) -> Any:
-    from wbagentur.referrals.consents import give_share_consent
+    from wbagentur.persons.recipients import give_share_consent
 
     person = access.get_person_for(current_user, person_id, need="edit")
     form = consent_form()
