@@ -227,8 +227,6 @@ def drill_down_filters(args: Any) -> dict[str, Any]:
     Ids must be positive integers, dates ISO (YYYY-MM-DD, "from" not after "to"), codes
     from the fixed lists. Nothing here is trusted for access: scoping stays in the query.
     """
-    from wbagentur.referrals.data import PROGRAMMES
-
     out: dict[str, Any] = {}
     for name in _ID_PARAMS:
         raw = (args.get(name) or "").strip()
@@ -248,8 +246,7 @@ def drill_down_filters(args: Any) -> dict[str, Any]:
         "channel": CHANNELS,
         "overdue": queries.OVERDUE_KINDS,
         "stage": queries.REFERRAL_STAGES,
-        "programme": PROGRAMMES,
-        "eligible": PROGRAMMES,
+        **drilldown.registered_codes(),  # programme, eligible (from referrals)
     }
     for name, allowed in choices.items():
         raw = args.get(name)
