@@ -58,22 +58,55 @@ def _connect_packages() -> None:
     cases (cases.access), retention runs anchor the audit chain (core.audit), ESF+ data must
     be complete before a case closes (cases.services), the REST API answers errors below
     /api/v1 in its JSON shape (core.errors), the case page shows the public request behind
-    a case (cases.cockpit, from intake)."""
+    a case (cases.cockpit, from intake) and the saved funding checks, the case list drills
+    down by checks (cases.cockpit, cases.queries, from funding) and by referrals and
+    transfers, closing warns about open referrals (cases.queries, cases.drilldown,
+    cases.services, from referrals), a region's cases show their
+    firms and persons (firms.access, persons.access, from cases), a transfer opens the
+    case's firm for editing (firms.access, from referrals), consents name a recipient from
+    the partner directory (persons.recipients, from referrals) and a firm's page shows its
+    employees and its contacts' consents (firms.people, from persons)."""
     from wbagentur.api.errors import http_error_response, is_api_request
-    from wbagentur.cases.cockpit import register_request_panel
-    from wbagentur.cases.services import register_close_check
+    from wbagentur.cases import grants as case_grants
+    from wbagentur.cases.cockpit import register_checks_panel, register_request_panel
+    from wbagentur.cases.drilldown import register_drill_codes, register_drill_names
+    from wbagentur.cases.queries import register_drill_conditions
+    from wbagentur.cases.services import register_close_check, register_open_work
     from wbagentur.core import audit
     from wbagentur.core.errors import register_error_responder
     from wbagentur.esf.services import ensure_closable
+    from wbagentur.firms.people import register_firm_people
+    from wbagentur.funding import case_hooks as funding_hooks
     from wbagentur.intake.services import request_panel
+    from wbagentur.persons.firm_people import FIRM_PEOPLE
+    from wbagentur.persons.recipients import RecipientDirectory, register_recipient_directory
+    from wbagentur.referrals import case_hooks as referral_hooks
+    from wbagentur.referrals import consents as partner_consents
+    from wbagentur.referrals import firm_grants as transfer_grants
     from wbagentur.referrals.access import register_case_grants
     from wbagentur.retention.services import audit_chain_anchors
 
     register_case_grants()
+    case_grants.register_grants()
+    transfer_grants.register_grants()
+    register_recipient_directory(
+        RecipientDirectory(
+            choices=partner_consents.recipient_choices,
+            label=partner_consents.recipient_label,
+            give_share_consent=partner_consents.give_share_consent,
+        )
+    )
+    register_firm_people(FIRM_PEOPLE)
     audit.register_chain_anchors("retention", audit_chain_anchors)
     register_close_check("esf", ensure_closable)
     register_error_responder(is_api_request, http_error_response)
     register_request_panel(request_panel)
+    register_checks_panel(funding_hooks.checks_panel)
+    register_drill_conditions("funding", funding_hooks.drill_conditions)
+    register_drill_conditions("referrals", referral_hooks.drill_conditions)
+    register_drill_codes(referral_hooks.DRILL_CODES)
+    register_drill_names("partner", referral_hooks.partner_names)
+    register_open_work("referrals", referral_hooks.open_referrals)
 
 
 def _register_blueprints(app: Flask) -> None:

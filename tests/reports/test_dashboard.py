@@ -199,6 +199,7 @@ def test_dashboard_coordinator_sees_all_regions_and_links_agree(client, auth, da
         "regionen-uebergaben",
         "zugangswege",
         "weiterleitungen",
+        "programme",
     ):
         for _params, count, href in links(body, table):
             if count or "region=" in href:

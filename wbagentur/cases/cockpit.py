@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from wbagentur.cases.models import Case, FollowUp
-from wbagentur.extensions import db
 
 # The frequent actions, in the order the page offers them.
 ACTIONS = (
@@ -163,6 +162,24 @@ def request_panel(case: Case, want_candidates: bool) -> RequestPanel:
     return None, {}, ()
 
 
+# Saved funding checks live in funding, which builds on cases: funding registers at app
+# creation a loader of a case's saved checks and the programmes' short titles.
+ChecksPanel = tuple[Iterable[Any], Mapping[str, str]]
+_checks_panel_loaders: list[Callable[[Case], ChecksPanel]] = []
+
+
+def register_checks_panel(loader: Callable[[Case], ChecksPanel]) -> None:
+    """Called once at app creation by the package that owns funding checks."""
+    if loader not in _checks_panel_loaders:
+        _checks_panel_loaders.append(loader)
+
+
+def checks_panel(case: Case) -> ChecksPanel:
+    for loader in _checks_panel_loaders:
+        return loader(case)
+    return (), {}
+
+
 def case_people(case: Case) -> list[Any]:
     """The case's person first, then its participants (each once)."""
     people = [case.person] if case.person is not None else []
@@ -173,17 +190,14 @@ def build(case: Case, *, editable: bool, follow_ups: Sequence[FollowUp], today: 
     """Everything the cockpit shows beyond the case's facts, in four statements
     (participants, the request, saved checks, programme titles) and a fifth for a request
     whose firm is not known yet (the firms that may be the requester's)."""
-    from wbagentur.funding import queries as funding_queries
-    from wbagentur.funding import services as funding_services
-
     people = case_people(case)
     # The same statements for every case (a request, saved checks and titles are looked
     # for even when there are none), so the page's cost does not depend on its data.
     advice_request, request_labels, candidates = request_panel(
         case, editable and case.firm_id is None
     )
-    latest = latest_checks(db.session.scalars(funding_queries.checks_of_case(case.id)))
-    titles = funding_services.short_titles()
+    checks, titles = checks_panel(case)
+    latest = latest_checks(checks)
     rows = [
         ParticipantRow(
             person=p,

@@ -8,7 +8,7 @@ removes it (issue #14 defect 11: the form said "alle" while the list showed one 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -53,6 +53,28 @@ STAGES = {
 OVERDUE = {"follow_ups": _l("Wiedervorlagen"), "referrals": _l("Weiterleitungen")}
 
 
+# Codes and names of packages that build on cases (the referral programmes, the partner
+# directory) come from those packages, registered at app creation
+# (wbagentur._connect_packages): parameter → its codes and their labels, and id kind →
+# a loader of names for a set of ids.
+_CODES: dict[str, Mapping[str, Any]] = {}
+_NAME_LOADERS: dict[str, Callable[[Collection[int]], Mapping[int, str]]] = {}
+
+
+def register_drill_codes(codes: Mapping[str, Mapping[str, Any]]) -> None:
+    """The allowed codes (and their labels) of code parameters such as ``programme``."""
+    _CODES.update(codes)
+
+
+def register_drill_names(kind: str, loader: Callable[[Collection[int]], Mapping[int, str]]) -> None:
+    """``loader(ids)``: the names of the ids of ``kind`` (e.g. partners) a filter names."""
+    _NAME_LOADERS[kind] = loader
+
+
+def registered_codes() -> dict[str, Mapping[str, Any]]:
+    return dict(_CODES)
+
+
 @dataclass(frozen=True)
 class ActiveFilter:
     label: str
@@ -76,7 +98,6 @@ def _names(user: Any, drill: Mapping[str, Any]) -> dict[tuple[str, int], str]:
     """Names for the ids in ``drill``: staff only of the viewer's own region (unless the
     viewer sees every region), so a typed id does not reveal other regions' staff."""
     from wbagentur.accounts.models import User
-    from wbagentur.referrals.models import Partner
     from wbagentur.regions.models import Region
 
     names: dict[tuple[str, int], str] = {}
@@ -93,20 +114,18 @@ def _names(user: Any, drill: Mapping[str, Any]) -> dict[tuple[str, int], str]:
             sa.select(Region.id, Region.name).where(Region.id.in_(region_ids))
         ):
             names[("region", region_id)] = name
-    if drill.get("partner"):
-        name = db.session.scalar(sa.select(Partner.name).where(Partner.id == drill["partner"]))
-        if name:
-            names[("partner", drill["partner"])] = name
+    for kind, loader in _NAME_LOADERS.items():
+        ids = {drill[k] for k, v in _ID_KINDS.items() if v == kind and drill.get(k)}
+        if ids:
+            names.update(((kind, i), name) for i, name in loader(ids).items() if name)
     return names
 
 
 def _codes() -> dict[str, Mapping[str, Any]]:
     from wbagentur.cases.models import CHANNELS, OUTCOMES
-    from wbagentur.referrals.data import PROGRAMMES
 
     return {
-        "programme": PROGRAMMES,
-        "eligible": PROGRAMMES,
+        **_CODES,
         "stage": STAGES,
         "overdue": OVERDUE,
         "outcome": OUTCOMES,

@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
-from wbagentur.cases import queries
+from wbagentur.cases import drilldown, queries
 from wbagentur.cases.models import CHANNELS, OUTCOMES
 
 ID_PARAMS = (
@@ -40,8 +40,6 @@ def drill_down_filters(args: Mapping[str, Any]) -> dict[str, Any]:
     Ids must be positive integers, dates ISO (YYYY-MM-DD, "from" not after "to"), codes
     from the fixed lists. Nothing here is trusted for access: scoping stays in the query.
     """
-    from wbagentur.referrals.data import PROGRAMMES
-
     out: dict[str, Any] = {}
     for name in ID_PARAMS:
         raw = (args.get(name) or "").strip()
@@ -61,8 +59,7 @@ def drill_down_filters(args: Mapping[str, Any]) -> dict[str, Any]:
         "channel": CHANNELS,
         "overdue": queries.OVERDUE_KINDS,
         "stage": queries.REFERRAL_STAGES,
-        "programme": PROGRAMMES,
-        "eligible": PROGRAMMES,
+        **drilldown.registered_codes(),  # programme, eligible (registered by referrals)
     }
     for name, allowed in choices.items():
         raw = args.get(name)

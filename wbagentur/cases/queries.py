@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -260,36 +260,28 @@ def overdue_referral_condition(referral: Any, today: date) -> sa.ColumnElement[b
     return sa.and_(referral.state.in_(OVERDUE_REFERRAL_STATES), referral.due_date < today)
 
 
-def referral_stage_condition(stage: str) -> sa.ColumnElement[bool]:
-    """Stage reached by a sent referral: accepted (ever), completed, completed + approved."""
-    from wbagentur.referrals.models import Referral, ReferralEvent
-
-    if stage == "sent":
-        return Referral.sent_at.is_not(None)
-    if stage == "accepted":
-        return sa.or_(
-            Referral.state.in_(("accepted", "completed")),
-            sa.exists().where(
-                ReferralEvent.referral_id == Referral.id, ReferralEvent.to_state == "accepted"
-            ),
-        )
-    if stage == "completed":
-        return Referral.state == "completed"
-    return sa.and_(Referral.state == "completed", Referral.outcome == "approved")
-
-
 def eligible_pattern(code: str) -> str:
     """LIKE pattern for ``FundingCheck.eligible_codes`` (",a,b,"); codes are [a-z0-9_]."""
     return f"%,{code},%"
+
+
+# Drill-down filters on data of packages that build on cases (saved funding checks,
+# referrals, transfers) come from those packages, registered at app creation
+# (wbagentur._connect_packages).
+# A provider: (validated drill-down filters, local today) → conditions on ``Case``.
+DrillProvider = Callable[[Mapping[str, Any], date], list[sa.ColumnElement[bool]]]
+_DRILL_PROVIDERS: dict[str, DrillProvider] = {}
+
+
+def register_drill_conditions(name: str, provider: DrillProvider) -> None:
+    """Let ``provider`` add drill-down conditions to the case list (idempotent by ``name``)."""
+    _DRILL_PROVIDERS[name] = provider
 
 
 def drill_down_conditions(  # noqa: C901 (one branch per filter)
     user: Any, drill: Mapping[str, Any], now: datetime
 ) -> list[sa.ColumnElement[bool]]:
     """SQL conditions for validated drill-down filters (values already typed and checked)."""
-    from wbagentur.funding.models import FundingCheck
-    from wbagentur.referrals.models import Partner, Referral, Transfer
-
     today = now.astimezone(BERLIN).date()
     conds: list[sa.ColumnElement[bool]] = []
     if user.role in ("advisor", "supervisor"):
@@ -310,51 +302,6 @@ def drill_down_conditions(  # noqa: C901 (one branch per filter)
         conds.append(no_contact_condition(drill["no_contact_days"], now))
     if drill.get("overdue") == "follow_ups":
         conds.append(overdue_follow_up_exists(today, drill.get("overdue_by")))
-    elif drill.get("overdue") == "referrals":
-        conds.append(
-            sa.exists().where(
-                Referral.case_id == Case.id, overdue_referral_condition(Referral, today)
-            )
-        )
-    referral_conds: list[sa.ColumnElement[bool]] = []
-    if drill.get("stage"):
-        referral_conds.append(referral_stage_condition(drill["stage"]))
-    if drill.get("partner"):
-        referral_conds.append(Referral.partner_id == drill["partner"])
-    if drill.get("programme"):
-        referral_conds.append(Referral.programme == drill["programme"])
-    if drill.get("xref_to"):
-        referral_conds.append(
-            sa.exists().where(
-                Partner.id == Referral.partner_id,
-                Partner.kind == "wba_contact_point",
-                Partner.region_id == drill["xref_to"],
-            )
-        )
-    if referral_conds or drill.get("referred_from") or drill.get("referred_to"):
-        referral_conds.append(Referral.sent_at.is_not(None))
-        referral_conds += in_local_period(
-            Referral.sent_at, drill.get("referred_from"), drill.get("referred_to")
-        )
-        conds.append(sa.exists().where(Referral.case_id == Case.id, *referral_conds))
-    if drill.get("eligible") or drill.get("checked_from") or drill.get("checked_to"):
-        check_conds = [FundingCheck.case_id == Case.id]
-        if drill.get("eligible"):
-            check_conds.append(
-                FundingCheck.eligible_codes.like(eligible_pattern(drill["eligible"]))
-            )
-        check_conds += in_local_period(
-            FundingCheck.created_at, drill.get("checked_from"), drill.get("checked_to")
-        )
-        conds.append(sa.exists().where(*check_conds))
-    if drill.get("transfer_from") or drill.get("transfer_to"):
-        transfer_conds = [Transfer.case_id == Case.id, Transfer.state == "accepted"]
-        if drill.get("transfer_from"):
-            transfer_conds.append(Transfer.from_region_id == drill["transfer_from"])
-        if drill.get("transfer_to"):
-            transfer_conds.append(Transfer.to_region_id == drill["transfer_to"])
-        transfer_conds += in_local_period(
-            Transfer.decided_at, drill.get("transferred_from"), drill.get("transferred_to")
-        )
-        conds.append(sa.exists().where(*transfer_conds))
+    for provider in _DRILL_PROVIDERS.values():
+        conds += provider(drill, today)
     return conds

@@ -49,6 +49,16 @@ def register_close_check(name: str, check: Callable[[Case], None]) -> None:
     _CLOSE_CHECKS[name] = check
 
 
+# Open work on a case kept by modules that build on cases (referrals waiting for or being
+# worked on by a partner), counted by them: registered at app creation.
+_OPEN_WORK: dict[str, Callable[[Case], int]] = {}
+
+
+def register_open_work(name: str, count: Callable[[Case], int]) -> None:
+    """``count(case)``: how many items of kind ``name`` are still open on the case."""
+    _OPEN_WORK[name] = count
+
+
 def next_reference(region: Region, year: int) -> str:
     """Allocate the next reference number of a region and year, e.g. WBA-SW-2026-00042.
 
@@ -199,15 +209,16 @@ def assign_case(actor: Any, case: Case, assignee_id: int, expected_version: int 
 def notify_assignee(actor: Any, case: Case | list[Case], assignee: User) -> bool:
     """Tell an advisor by e-mail that cases are now theirs (issue #14.9), unless they
     assigned them to themselves. References and links only: no personal data in the mail."""
+    from wbagentur.mail import links
     from wbagentur.mail.services import queue_mail
-    from wbagentur.referrals.services import _base_url, _path
 
     cases = case if isinstance(case, list) else [case]
     if not cases or getattr(actor, "id", None) == assignee.id or not assignee.is_active:
         return False
     by = getattr(actor, "display_name", None) or "Die Weiterbildungsagentur"
     lines = "\n".join(
-        f"{c.reference}: {_base_url()}{_path('cases.detail', case_id=c.id)}" for c in cases
+        f"{c.reference}: {links.base_url()}{links.path('cases.detail', case_id=c.id)}"
+        for c in cases
     )
     subject = (
         f"Fall {cases[0].reference} ist Ihnen zugewiesen"
@@ -274,21 +285,17 @@ def change_status(
 
 def open_work(case: Case) -> dict[str, int]:
     """What is still open on a case: follow-ups not done and referrals waiting for or
-    being worked on by a partner (closing warns about them: issue #14.9)."""
-    from wbagentur.referrals.models import Referral
-
+    being worked on by a partner (closing warns about them: issue #14.9; the referrals
+    are counted by the registered ``open_work`` of referrals)."""
     follow_ups = db.session.scalar(
         sa.select(sa.func.count(FollowUp.id)).where(
             FollowUp.case_id == case.id, FollowUp.done_at.is_(None)
         )
     )
-    referrals = db.session.scalar(
-        sa.select(sa.func.count(Referral.id)).where(
-            Referral.case_id == case.id,
-            Referral.state.in_(("draft", "sent", "accepted", "returned")),
-        )
-    )
-    return {"follow_ups": int(follow_ups or 0), "referrals": int(referrals or 0)}
+    return {
+        "follow_ups": int(follow_ups or 0),
+        **{name: count(case) for name, count in _OPEN_WORK.items()},
+    }
 
 
 def add_note(actor: Any, case: Case, body: str) -> TimelineEntry:

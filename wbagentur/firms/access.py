@@ -9,6 +9,7 @@ answer 403 by role). Firms outside the scope answer 404, never 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,18 +21,33 @@ from wbagentur.regions.models import District
 
 REGIONAL_ROLES = ("advisor", "supervisor")
 
+# Grounds that come from packages building on firms (the cases of a region, a case handed
+# over by transfer) are registered at app creation (``wbagentur._connect_packages``), so
+# firms need not import them; without a registration they grant nothing (fail closed).
+# A scope grant: (region id, firm-id column) → conditions on that column.
+ScopeGrant = Callable[[int, Any], list[sa.ColumnElement[bool]]]
+# An edit grant: (user of a region, firm outside that region) → may the user edit it?
+EditGrant = Callable[[Any, Firm], bool]
+_SCOPE_GRANTS: dict[str, ScopeGrant] = {}
+_EDIT_GRANTS: dict[str, EditGrant] = {}
+
+
+def register_firm_grant(
+    name: str, scope: ScopeGrant | None = None, edit: EditGrant | None = None
+) -> None:
+    """Let ``scope`` show and ``edit`` open firms beyond the region's (idempotent by name)."""
+    if scope is not None:
+        _SCOPE_GRANTS[name] = scope
+    if edit is not None:
+        _EDIT_GRANTS[name] = edit
+
 
 def firm_scope(user: Any) -> sa.ColumnElement[bool]:
     """SQL condition selecting the firms ``user`` may see."""
     if user.role in REGIONAL_ROLES and user.region_id is not None:
-        # Imported here: cases.models imports firms.models, which loads this package.
-        from wbagentur.cases.models import Case
-
         in_region = sa.select(District.id).where(District.region_id == user.region_id)
-        via_case = sa.select(Case.firm_id).where(
-            Case.region_id == user.region_id, Case.firm_id.is_not(None)
-        )
-        return sa.or_(Firm.district_id.in_(in_region), Firm.id.in_(via_case))
+        grants = [c for g in _SCOPE_GRANTS.values() for c in g(user.region_id, Firm.id)]
+        return sa.or_(Firm.district_id.in_(in_region), *grants)
     if user.role == "coordinator":
         return sa.true()
     return sa.false()
@@ -55,23 +71,7 @@ def can_edit_firm(user: Any, firm: Firm) -> bool:
         return False
     if firm.district.region_id == user.region_id:
         return True
-    from wbagentur.cases.models import Case
-    from wbagentur.referrals.models import Transfer
-
-    handed_over = (
-        sa.select(sa.literal(True))
-        .select_from(Case)
-        .join(Transfer, Transfer.case_id == Case.id)
-        .where(
-            Case.firm_id == firm.id,
-            Case.region_id == user.region_id,
-            Case.status != "closed",
-            Transfer.state == "accepted",
-            Transfer.to_region_id == user.region_id,
-        )
-        .limit(1)
-    )
-    return bool(db.session.scalar(handed_over))
+    return any(grant(user, firm) for grant in _EDIT_GRANTS.values())
 
 
 def get_firm_for(user: Any, firm_id: int, need: str = "view") -> Firm:

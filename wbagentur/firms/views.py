@@ -228,21 +228,19 @@ def _duplicate_list(matches: list[tuple[Firm, tuple[str, ...]]]) -> list[dict[st
 @bp.route("/unternehmen/<int:firm_id>")
 @requires_role(*VIEWERS)
 def detail(firm_id: int) -> Any:
-    from wbagentur.persons.models import CONSENT_PURPOSES, Consent
-    from wbagentur.persons.queries import employees_of
-    from wbagentur.referrals.consents import recipient_label
+    from wbagentur.firms.people import (
+        consent_purposes,
+        contact_consents,
+        employees_of,
+        recipient_label,
+    )
 
     firm = access.get_firm_for(current_user, firm_id)
     sme = rules.classify_sme(
         firm.weighted_headcount, firm.group_headcount, firm.turnover_cents, firm.balance_sheet_cents
     )
     employees = db.session.scalars(employees_of(current_user, firm.id).limit(200)).all()
-    contact_ids = [c.id for c in firm.contacts]
-    consents = db.session.scalars(
-        sa.select(Consent)
-        .where(Consent.firm_contact_id.in_(contact_ids or [-1]))
-        .order_by(Consent.given_at.desc(), Consent.id.desc())
-    ).all()
+    consents = contact_consents([c.id for c in firm.contacts])
     return render_template(
         "firms/detail.html",
         firm=firm,
@@ -254,12 +252,12 @@ def detail(firm_id: int) -> Any:
         contact_names={c.id: c.name for c in firm.contacts},
         consent_form=_contact_consent_form(firm),
         recipient_label=recipient_label,
-        purposes=CONSENT_PURPOSES,
+        purposes=consent_purposes(),
     )
 
 
 def _contact_consent_form(firm: Firm) -> ContactConsentForm:
-    from wbagentur.referrals.consents import recipient_choices
+    from wbagentur.firms.people import recipient_choices
 
     form = ContactConsentForm()
     form.contact_id.choices = opts(
@@ -273,7 +271,7 @@ def _contact_consent_form(firm: Firm) -> ContactConsentForm:
 @requires_role(*EDITORS)
 def consent_give(firm_id: int) -> Any:
     """A firm contact consents to passing data on to a partner (share_partner)."""
-    from wbagentur.referrals.consents import give_share_consent
+    from wbagentur.firms.people import give_share_consent
 
     firm = access.get_firm_for(current_user, firm_id, need="edit")
     form = _contact_consent_form(firm)
@@ -298,16 +296,10 @@ def _consents_url(firm: Firm) -> str:
 @bp.route("/unternehmen/<int:firm_id>/einwilligungen/<int:consent_id>/widerruf", methods=["POST"])
 @requires_role(*EDITORS)
 def consent_withdraw(firm_id: int, consent_id: int) -> Any:
-    from wbagentur.persons.models import Consent
-    from wbagentur.persons.services import withdraw_contact_consent
+    from wbagentur.firms.people import contact_consent, withdraw_contact_consent
 
     firm = access.get_firm_for(current_user, firm_id, need="edit")
-    consent = db.session.scalar(
-        sa.select(Consent).where(
-            Consent.id == consent_id,
-            Consent.firm_contact_id.in_([c.id for c in firm.contacts] or [-1]),
-        )
-    )
+    consent = contact_consent(consent_id, [c.id for c in firm.contacts])
     if consent is None:
         abort(404)
     if not ConfirmForm().validate_on_submit():

@@ -15,6 +15,7 @@ Routes (A = admin, C = coordinator, S = supervisor, B = advisor of the case's re
   /faelle/<id>/foerdercheck/<id>                        case_check_result    B, S, C
   /faelle/<id>/foerdercheck/<id>/empfehlung             recommendation       B, S, C
   /faelle/<id>/foerdercheck/<id>/empfehlung/pdf         recommendation_pdf   B, S, C
+  (the two recommendation routes are the plan letter's: see plans/recommendation.py)
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from wbagentur.cases.models import Case
 from wbagentur.core import actions, idempotency, numbers
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
-from wbagentur.core.timezone import local_today, to_local
+from wbagentur.core.timezone import local_today
 from wbagentur.extensions import csrf, db, limiter
 from wbagentur.funding import bp, catalogue, queries, rules, services, texts
 from wbagentur.funding.engine.param_specs import label_of
@@ -56,8 +57,6 @@ from wbagentur.funding.forms import (
 )
 from wbagentur.funding.models import FundingCheck, FundingProgramme, ParameterVersion
 from wbagentur.persons.models import Person
-from wbagentur.plans.letter import letter_context, plan_from_check
-from wbagentur.plans.views import pdf_response
 from wbagentur.regions.queries import districts_in_order
 
 
@@ -450,34 +449,3 @@ def case_check_result(case_id: int, check_id: int) -> Any:
         # The case's people without a saved check yet: the next one is one click away.
         unchecked=[p for p in _case_persons(case) if p.id not in checked],
     )
-
-
-def _check_letter(case: Case, check: FundingCheck) -> dict[str, Any]:
-    """The per-employee Förderempfehlung: the plan letter (templates/plans/_letter.html) for
-    the one row of a saved check, so print view and tagged PDF share one template."""
-    person = db.session.get(Person, check.person_id) if check.person_id else None
-    plan = plan_from_check(case, check, to_local(check.created_at).date())
-    return letter_context(case, plan, case.assigned_to or check.created_by, person=person)
-
-
-@bp.route("/faelle/<int:case_id>/foerdercheck/<int:check_id>/empfehlung")
-@requires_role("advisor", "supervisor", "coordinator")
-def recommendation(case_id: int, check_id: int) -> Any:
-    case = get_case_for(current_user, case_id)
-    check = _check_or_404(case, check_id)
-    return render_template(
-        "plans/letter.html",
-        case=case,
-        letter=_check_letter(case, check),
-        back_url=url_for("funding.case_check_result", case_id=case.id, check_id=check.id),
-        pdf_url=url_for("funding.recommendation_pdf", case_id=case.id, check_id=check.id),
-    )
-
-
-@bp.route("/faelle/<int:case_id>/foerdercheck/<int:check_id>/empfehlung/pdf")
-@requires_role("advisor", "supervisor", "coordinator")
-def recommendation_pdf(case_id: int, check_id: int) -> Any:
-    case = get_case_for(current_user, case_id)
-    check = _check_or_404(case, check_id)
-    html = render_template("plans/letter_pdf.html", letter=_check_letter(case, check))
-    return pdf_response(html, f"foerderempfehlung-{case.reference}.pdf")

@@ -9,6 +9,7 @@ outside the scope answer 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,27 +22,28 @@ from wbagentur.regions.models import District
 
 REGIONAL_ROLES = ("advisor", "supervisor")
 
+# Grounds that come from packages building on persons (the person or a participant of a
+# case of the region) are registered at app creation (``wbagentur._connect_packages``), so
+# persons need not import them; without a registration they grant nothing (fail closed).
+# A scope grant: (region id, person-id column) → conditions on that column.
+ScopeGrant = Callable[[int, Any], list[sa.ColumnElement[bool]]]
+_SCOPE_GRANTS: dict[str, ScopeGrant] = {}
+
+
+def register_person_grant(name: str, scope: ScopeGrant) -> None:
+    """Let ``scope`` show persons beyond the region's (idempotent by ``name``)."""
+    _SCOPE_GRANTS[name] = scope
+
 
 def person_scope(user: Any) -> sa.ColumnElement[bool]:
     """SQL condition selecting the persons ``user`` may see."""
     if user.role in REGIONAL_ROLES and user.region_id is not None:
-        # Imported here: cases.models imports persons.models, which loads this package.
-        from wbagentur.cases.models import Case, case_participants
-
         in_region = sa.select(District.id).where(District.region_id == user.region_id)
-        case_person = sa.select(Case.person_id).where(
-            Case.region_id == user.region_id, Case.person_id.is_not(None)
-        )
-        participant = (
-            sa.select(case_participants.c.person_id)
-            .join(Case, Case.id == case_participants.c.case_id)
-            .where(Case.region_id == user.region_id)
-        )
+        grants = [c for g in _SCOPE_GRANTS.values() for c in g(user.region_id, Person.id)]
         return sa.or_(
             Person.residence_district_id.in_(in_region),
             Person.employer_id.in_(visible_firm_ids(user)),
-            Person.id.in_(case_person),
-            Person.id.in_(participant),
+            *grants,
         )
     if user.role == "coordinator":
         return sa.true()

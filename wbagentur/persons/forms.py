@@ -223,7 +223,7 @@ class ConsentForm(BaseForm):
 def consent_form(*args: Any, **kwargs: Any) -> ConsentForm:
     """A consent form with the recipients of the partner directory as choices."""
     from wbagentur.firms.forms import grouped
-    from wbagentur.referrals.consents import recipient_choices
+    from wbagentur.persons.recipients import recipient_choices
 
     form = ConsentForm(*args, **kwargs)
     form.recipient.choices = grouped(PLEASE_CHOOSE, recipient_choices())

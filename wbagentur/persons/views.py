@@ -30,7 +30,7 @@ from wbagentur.extensions import db
 from wbagentur.firms.access import firms_visible_to
 from wbagentur.firms.forms import opts
 from wbagentur.firms.models import Firm
-from wbagentur.persons import access, bp, queries, rules, services
+from wbagentur.persons import access, bp, case_join, queries, rules, services
 from wbagentur.persons.forms import PersonCreateForm, PersonEditForm, consent_form
 from wbagentur.persons.models import (
     CONSENT_PURPOSES,
@@ -230,15 +230,9 @@ def _prefill_create(form: PersonCreateForm) -> None:
 
 def _case_to_join(case_id: int | None) -> Any:
     """The firm case a new employee is created from, if the user may edit it."""
-    from wbagentur.cases.access import can_edit_case, cases_visible_to
-    from wbagentur.cases.models import Case
-
     if not case_id or case_id < 0:
         return None
-    case = db.session.scalar(cases_visible_to(current_user).where(Case.id == case_id))
-    if case is None or case.kind != "firm" or not can_edit_case(current_user, case):
-        return None
-    return case
+    return case_join.case_to_join(current_user, case_id)
 
 
 def _created_message(joined: Any) -> str:
@@ -251,15 +245,13 @@ def _created_message(joined: Any) -> str:
 
 def _join_case(raw_case_id: str | None, person: Person) -> Any:
     """Add the new person to the case it was created from (issue #14.5)."""
-    from wbagentur.cases import services as case_services
-
     raw = (raw_case_id or "").strip()
     if not raw.isdigit() or len(raw) > 9:
         return None
     case = _case_to_join(int(raw))
     if case is None:
         return None
-    case_services.add_participants(current_user, case, [person.id])
+    case_join.join_case(current_user, case, [person.id])
     return case
 
 
@@ -291,7 +283,7 @@ def _duplicate_list(matches: list[tuple[Person, tuple[str, ...]]]) -> list[dict[
 @bp.route("/personen/<int:person_id>")
 @requires_role(*VIEWERS)
 def detail(person_id: int) -> Any:
-    from wbagentur.referrals.consents import recipient_label
+    from wbagentur.persons.recipients import recipient_label
 
     person = access.get_person_for(current_user, person_id)
     services.record_view(current_user, person)
@@ -375,7 +367,7 @@ def _edit_conflict(
 @bp.route("/personen/<int:person_id>/einwilligungen", methods=["POST"])
 @requires_role(*EDITORS)
 def consent_give(person_id: int) -> Any:
-    from wbagentur.referrals.consents import give_share_consent
+    from wbagentur.persons.recipients import give_share_consent
 
     person = access.get_person_for(current_user, person_id, need="edit")
     form = consent_form()

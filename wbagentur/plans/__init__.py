@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("plans", __name__)
 
-from wbagentur.plans import models, views  # noqa: E402,F401
+from wbagentur.plans import models, recommendation, views  # noqa: E402,F401

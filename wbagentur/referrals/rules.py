@@ -9,22 +9,9 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 
-import holidays
-
+from wbagentur.core.workdays import is_working_day
 from wbagentur.referrals.data import PROGRAMMES, TOPICS
-
-
-@lru_cache(maxsize=64)
-def _holidays(year: int) -> frozenset[date]:
-    # Thuringia: includes Weltkindertag (20 Sep, since 2019) and Reformationstag (31 Oct).
-    return frozenset(holidays.Germany(subdiv="TH", years=year).keys())
-
-
-def is_working_day(day: date) -> bool:
-    """Monday to Friday and not a public holiday in Thuringia."""
-    return day.weekday() < 5 and day not in _holidays(day.year)
 
 
 def add_working_days(start: date, n: int) -> date:

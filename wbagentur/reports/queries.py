@@ -23,11 +23,11 @@ from wbagentur.cases.queries import (
     local_midnight,
     no_contact_condition,
     overdue_referral_condition,
-    referral_stage_condition,
 )
 from wbagentur.core.timezone import BERLIN
 from wbagentur.firms.models import Firm
 from wbagentur.funding.models import FundingCheck
+from wbagentur.referrals.case_hooks import referral_stage_condition
 from wbagentur.referrals.models import Partner, Referral, Transfer
 
 

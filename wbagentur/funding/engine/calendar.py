@@ -60,12 +60,12 @@ def add_years(d: date, years: int) -> date:
 def last_working_day_on_or_before(d: date) -> date:
     """``d`` itself if it is a working day in Thuringia, else the last working day before it.
 
-    Reuses the referral module's working-day rule (Monday to Friday, no Thuringian public
-    holiday). A postal application cannot arrive on a weekend or a holiday, so the advisor is shown
-    this day for a deadline that falls on one. Imported lazily: the engine stays importable without
-    the application.
+    Uses the working-day rule the referral deadlines use too (Monday to Friday, no Thuringian
+    public holiday). A postal application cannot arrive on a weekend or a holiday, so the advisor is
+    shown this day for a deadline that falls on one. Imported lazily: the engine stays importable
+    without the application.
     """
-    from wbagentur.referrals.rules import is_working_day
+    from wbagentur.core.workdays import is_working_day
 
     day = d
     for _attempt in range(14):  # never more than a long weekend with holidays
