@@ -101,16 +101,18 @@ class PersonFactory(Factory):
 
 
 class ConsentFactory(Factory):
-    """A consent of a person (``person=``) or of a firm contact (``firm_contact_id=``)."""
+    """A consent of ``person=`` (or ``person_id=``; a new person if neither is given) or of
+    a firm contact (``firm_contact_id=``)."""
 
     class Meta:
         model = Consent
-        exclude = ("person",)
 
-    person = factory.Maybe(
-        "firm_contact_id", yes_declaration=None, no_declaration=factory.SubFactory(PersonFactory)
+    class Params:
+        person = None
+
+    person_id = factory.LazyAttribute(
+        lambda o: None if o.firm_contact_id and not o.person else (o.person or PersonFactory()).id
     )
-    person_id = factory.LazyAttribute(lambda o: o.person.id if o.person else None)
     firm_contact_id = None
     purpose = "advice"
     text_version = "2026-01"
@@ -239,13 +241,19 @@ class FollowUpFactory(Factory):
     assignee_id = factory.LazyAttribute(_assignee_id)
 
 
+def _case_id(o: Any) -> int:
+    """For models with only their case's id: ``case=`` or ``case_id=``, else a new case."""
+    return int((o.case or CaseFactory()).id)
+
+
 class DocumentFactory(Factory):
     class Meta:
         model = Document
-        exclude = ("case",)  # Document has only its case's id
 
-    case = factory.SubFactory(CaseFactory)
-    case_id = factory.SelfAttribute("case.id")
+    class Params:
+        case = None
+
+    case_id = factory.LazyAttribute(_case_id)
     original_name = "Angebot.pdf"
     stored_name = factory.Sequence(lambda n: f"{n:064d}")
     content_type = "application/pdf"
@@ -271,19 +279,20 @@ class TransferFactory(Factory):
 
 
 class FundingCheckFactory(Factory):
-    """A saved funding check of ``case=`` whose result lists ``programmes``
-    (default: § 82 eligible)."""
+    """A saved funding check of ``case=`` (or ``case_id=``) whose result lists
+    ``programmes`` (default: § 82 eligible)."""
 
     class Meta:
         model = FundingCheck
-        exclude = ("case", "programmes")  # FundingCheck has only its case's id
 
-    case = factory.SubFactory(CaseFactory)
-    case_id = factory.LazyAttribute(lambda o: o.case.id if o.case else None)
+    class Params:
+        case = None
+        programmes = factory.LazyFunction(
+            lambda: [{"programme": "sgb3_82", "title": "§ 82", "status": "eligible"}]
+        )
+
+    case_id = factory.LazyAttribute(_case_id)
     person_id = None
-    programmes = factory.LazyFunction(
-        lambda: [{"programme": "sgb3_82", "title": "§ 82", "status": "eligible"}]
-    )
     input_json = "{}"
     result_json = factory.LazyAttribute(lambda o: json.dumps({"programmes": o.programmes}))
     parameter_versions = "{}"
@@ -322,14 +331,16 @@ class ReferralFactory(Factory):
 
 
 class PlanCourseFactory(Factory):
-    """A course of a case's plan starting in two months; ``participants=[person, ...]``."""
+    """A course of the plan of ``case=`` (or ``case_id=``) starting in two months;
+    ``participants=[person, ...]``."""
 
     class Meta:
         model = PlanCourse
-        exclude = ("case",)  # PlanCourse has only its case's id
 
-    case = factory.SubFactory(CaseFactory)
-    case_id = factory.SelfAttribute("case.id")
+    class Params:
+        case = None
+
+    case_id = factory.LazyAttribute(_case_id)
     title = "CNC-Fachkraft"
     provider = "Bildungswerk Suhl"
     hours = Decimal(80)

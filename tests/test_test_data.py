@@ -13,12 +13,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tests import factories as f
+from wbagentur.cases.models import Case
 from wbagentur.extensions import db
+from wbagentur.persons.models import Person
 
 TESTS = Path(__file__).resolve().parent
 
 # Directories whose tests build rows with the factories (or through the services).
-CONVERTED = ("firms", "persons", "cases", "mail", "jobs")
+CONVERTED = ("firms", "persons", "cases", "plans", "privacy", "mail", "jobs")
 
 # Files there that still add rows by hand, with how many calls: numbers may only go down.
 ALLOWED: dict[str, int] = {}
@@ -85,7 +87,7 @@ def test_factories_build_rows_both_databases_accept(clean_app):
         individual = f.CaseFactory(individual=True)
         follow_up = f.FollowUpFactory(case=case)
         consent = f.ConsentFactory(purpose="share_partner", recipient_kind="ihk")
-        contact_consent = f.ConsentFactory(person=None, firm_contact_id=f.FirmContactFactory().id)
+        contact_consent = f.ConsentFactory(firm_contact_id=f.FirmContactFactory().id)
         referral = f.ReferralFactory(case=case)
         course = f.PlanCourseFactory(case=case, participants=case.participants)
         check = f.FundingCheckFactory(case=case, person_id=case.participants[0].id)
@@ -114,6 +116,15 @@ def test_factories_build_rows_both_databases_accept(clean_app):
         assert check.result["programmes"][0]["status"] == "eligible"
         assert transfer.from_region_id == individual.region_id
         assert transfer.to_region_id != individual.region_id
+
+        def cases_and_persons():
+            return [db.session.scalar(sa.select(sa.func.count(m.id))) for m in (Case, Person)]
+
+        before = cases_and_persons()
+        f.FundingCheckFactory(case_id=case.id)
+        f.DocumentFactory(case_id=case.id)
+        f.ConsentFactory(person_id=consent.person_id)
+        assert cases_and_persons() == before  # ids given: no rows besides the one asked for
 
 
 def test_old_helpers_and_personas_use_the_factories(clean_app, make_user):

@@ -129,7 +129,7 @@ def world(clean_app):
 
 def _save_check(case_id, person_id, status="eligible", at=None):
     return FundingCheckFactory(
-        case=db.session.get(Case, case_id),
+        case_id=case_id,
         person_id=person_id,
         programmes=[{"programme": "sgb3_82", "title": "§ 82", "status": status}],
         **({"created_at": at} if at else {}),
