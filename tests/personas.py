@@ -8,7 +8,6 @@ from itertools import count
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 TEST_PASSWORD = "Kartoffel-Salat-mit-Gurke-42"
 _serial = count(1)
@@ -33,25 +32,17 @@ class Persona:
 
 def create_persona(role: str, region_code: str | None = None, **fields: Any) -> Persona:
     """Create a user inside an active app context and commit."""
-    from wbagentur.accounts.models import User
+    from tests.factories import UserFactory
     from wbagentur.extensions import db
-    from wbagentur.regions.models import ContactPoint, Region
 
-    contact_point_id = None
-    if region_code:
-        contact_point_id = db.session.scalar(
-            sa.select(ContactPoint.id).join(Region).where(Region.code == region_code)
-        )
     n = next(_serial)
-    user = User(
+    user = UserFactory(
         email=fields.pop("email", f"{role}{n}.{(region_code or 'th').lower()}@test.example"),
         display_name=fields.pop("display_name", f"{role.title()} {n}"),
         role=role,
-        contact_point_id=contact_point_id,
-        password_hash=test_password_hash(),
+        region_code=region_code,
         **fields,
     )
-    db.session.add(user)
     db.session.commit()
     return Persona(user.id, user.email, role, region_code)
 

@@ -5,28 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
-from wbagentur.core.text import normalise_search
+from tests.factories import FirmFactory
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
-from wbagentur.regions.models import District
 
 
 def create_firm(
     name: str = "Metallbau Schmidt GmbH", district_key: str = "16054", **fields: Any
 ) -> Firm:
-    district = db.session.scalar(sa.select(District).where(District.key == district_key))
-    firm = Firm(
-        name=name,
-        name_search=normalise_search(name),
-        district_id=district.id,
-        staff_over_30h=fields.pop("staff_over_30h", 12),
-        **fields,
-    )
-    db.session.add(firm)
-    db.session.flush()
-    return firm
+    """A firm with 12 full-time staff (tests/factories.py's FirmFactory)."""
+    return FirmFactory(name=name, district_key=district_key, **fields)
 
 
 def create_case(actor: Any = None, firm: Firm | None = None, **fields: Any) -> Any:

@@ -4,7 +4,6 @@ number of participants, checks, referrals, follow-ups and timeline entries."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -12,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
-from tests.factories import make_person
+from tests.factories import FundingCheckFactory, make_person
 from tests.helpers import html_page, text_of
 from tests.personas import create_persona
 from wbagentur.cases import cockpit
@@ -129,20 +128,12 @@ def world(clean_app):
 
 
 def _save_check(case_id, person_id, status="eligible", at=None):
-    from wbagentur.funding.models import FundingCheck
-
-    result = {"programmes": [{"programme": "sgb3_82", "title": "§ 82", "status": status}]}
-    check = FundingCheck(
+    return FundingCheckFactory(
         case_id=case_id,
         person_id=person_id,
-        input_json="{}",
-        result_json=json.dumps(result),
-        parameter_versions="{}",
+        programmes=[{"programme": "sgb3_82", "title": "§ 82", "status": status}],
         **({"created_at": at} if at else {}),
     )
-    db.session.add(check)
-    db.session.flush()
-    return check
 
 
 def test_cockpit_shows_participants_latest_check_next_follow_up_and_actions(

@@ -13,11 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
-from tests.factories import make_person
+from tests.factories import DocumentFactory, make_person
 from tests.helpers import NS, html_page, text_of
 from tests.personas import create_persona
 from wbagentur.cases import services
-from wbagentur.cases.models import Case, Document, TimelineEntry, case_participants
+from wbagentur.cases.models import Case, TimelineEntry, case_participants
 from wbagentur.extensions import db
 from wbagentur.persons.models import Person
 
@@ -172,17 +172,7 @@ def test_every_timeline_entry_has_content_and_german_follow_up_date(client, auth
         services.add_participants(None, case, world["people"])
         services.add_entry(case, None, "request", body=None, advice_request_id=4711)
         services.add_entry(case, None, "request", body=None, firm_id=world["firm"])
-        document = Document(
-            case_id=case.id,
-            original_name="Angebot.pdf",
-            stored_name="x" * 64,
-            content_type="application/pdf",
-            size_bytes=3,
-            sha256="0" * 64,
-            source="requester",
-        )
-        db.session.add(document)
-        db.session.flush()
+        document = DocumentFactory(case=case, original_name="Angebot.pdf", source="requester")
         services.add_entry(
             case, None, "document", body=None, document_id=document.id, source="requester"
         )

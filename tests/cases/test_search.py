@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
-from tests.factories import make_person
+from tests.factories import TransferFactory, make_person
 from tests.personas import create_persona
 from wbagentur.accounts.models import User
 from wbagentur.cases import queries, services
@@ -18,8 +18,6 @@ from wbagentur.cases.access import cases_visible_to
 from wbagentur.cases.models import Case
 from wbagentur.core.text import normalise_search
 from wbagentur.extensions import db
-from wbagentur.referrals.models import Transfer
-from wbagentur.regions.models import Region
 
 
 @pytest.fixture(params=["ids", "per_case"], autouse=True)
@@ -130,16 +128,7 @@ def test_search_stays_within_scope_and_follows_grants(world):
         assert _found(world.nt, "mueller") == []
         assert _found(world.coordinator, "größer") == sorted([world.firm_case, world.north])
         # a pending transfer to the north lets its advisors read (and find) the case
-        regions = dict(db.session.execute(sa.select(Region.code, Region.id)).tuples().all())
-        db.session.add(
-            Transfer(
-                case_id=world.individual,
-                from_region_id=regions["SW"],
-                to_region_id=regions["NT"],
-                state="pending",
-                reason="Umzug",
-            )
-        )
+        TransferFactory(case=db.session.get(Case, world.individual), to_region_code="NT")
         db.session.commit()
         assert _found(world.nt, "mueller") == [world.individual]
         assert _found(world.nt, "holzbau") == []

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
+from tests.factories import TransferFactory
 from wbagentur.accounts.models import User
 from wbagentur.cases import queries
 from wbagentur.cases.models import Case
@@ -60,25 +61,13 @@ def test_inbox_holds_the_own_region_only_not_the_read_grants(clean_app, make_use
     another region that this region may read (a pending transfer to it) is not in the
     inbox: it is assigned in its own region until the transfer is accepted."""
     from wbagentur.cases.access import cases_visible_to
-    from wbagentur.referrals.models import Transfer
-    from wbagentur.regions.models import Region
 
     persona = make_user("advisor", "SW")
     with clean_app.test_request_context():
         advisor = db.session.get(User, persona.id)
         own = create_case(None, create_firm("Suhler Stahl GmbH", "16054"))
         other = create_case(None, create_firm("Nordhäuser Korn GmbH", "16062"))
-        regions = dict(db.session.execute(sa.select(Region.code, Region.id)).tuples().all())
-        db.session.add(
-            Transfer(
-                case_id=other.id,
-                from_region_id=regions["NT"],
-                to_region_id=regions["SW"],
-                state="pending",
-                reason="Umzug",
-            )
-        )
-        db.session.flush()
+        TransferFactory(case=other, to_region_code="SW")
         visible = set(db.session.scalars(cases_visible_to(advisor).with_only_columns(Case.id)))
         assert {own.id, other.id} <= visible
         inbox = [c.id for c in db.session.scalars(queries.inbox(advisor))]

@@ -5,8 +5,10 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import FollowUpFactory
 from tests.helpers import html_page, text_of
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry
+from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
 
 # Course and follow-up dates in 2027 are in the future only on a fixed clock.
@@ -312,19 +314,15 @@ def test_case_list_search_filter_and_sort_are_safe(client, advisor_sw, make_case
 
 
 def test_due_page_shows_overdue_follow_ups(client, advisor_sw, make_case, clean_app):
-    from datetime import date, timedelta
-
-    from wbagentur.cases.models import FollowUp
+    from datetime import timedelta
 
     case_id = make_case()
     with clean_app.app_context():
-        db.session.add(
-            FollowUp(
-                case_id=case_id,
-                title="Überfällige Sache",
-                due_date=date.today() - timedelta(days=3),
-                assignee_id=advisor_sw.id,
-            )
+        FollowUpFactory(
+            case=db.session.get(Case, case_id),
+            title="Überfällige Sache",
+            due_date=local_today() - timedelta(days=3),
+            assignee_id=advisor_sw.id,
         )
         db.session.commit()
     text = text_of(html_page(client.get("/faelle/faellig")))

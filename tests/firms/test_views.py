@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import CaseFactory, FirmContactFactory
 from tests.firms.conftest import make_firm
 from tests.firms.helpers import firm_form
 from tests.helpers import html_page, text_of
@@ -123,24 +124,12 @@ def test_other_regions_firm_is_404_and_not_listed(client, clean_app, auth, make_
 
 
 def test_firm_linked_to_own_regions_case_is_visible_read_only(client, clean_app, auth, make_user):
-    from wbagentur.cases.models import Case
-    from wbagentur.regions.models import Region
-
     auth.login(make_user("advisor", "SW"))
     with clean_app.app_context():
-        other = make_firm("Erfurter Firma", "16051").id
-        region_id = db.session.scalar(sa.select(Region.id).where(Region.code == "SW"))
-        db.session.add(
-            Case(
-                reference="SW-2026-9999",
-                region_id=region_id,
-                kind="firm",
-                title="Beratung",
-                firm_id=other,
-                channel="phone",
-            )
-        )
+        firm = make_firm("Erfurter Firma", "16051")
+        CaseFactory(firm=firm, region_code="SW", title="Beratung")
         db.session.commit()
+        other = firm.id
     assert client.get(f"/unternehmen/{other}").status_code == 200
     assert client.get(f"/unternehmen/{other}/bearbeiten").status_code == 403
 
@@ -262,8 +251,7 @@ def test_contact_of_another_firm_is_404(client, clean_app, auth, make_user):
     auth.login(make_user("advisor", "SW"))
     with clean_app.app_context():
         a, b = make_firm("A GmbH"), make_firm("B GmbH")
-        contact = FirmContact(firm_id=b.id, name="X", name_search="x")
-        db.session.add(contact)
+        contact = FirmContactFactory(firm=b, name="X")
         db.session.commit()
         a_id, b_contact = a.id, contact.id
     assert client.get(f"/unternehmen/{a_id}/kontakte/{b_contact}/bearbeiten").status_code == 404

@@ -10,8 +10,8 @@ import string
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import FirmFactory
 from wbagentur.core.audit import AuditEvent
-from wbagentur.core.text import normalise_search
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
 from wbagentur.persons.models import Person
@@ -54,13 +54,9 @@ def _token(page_text: str) -> str:
 def _firm(app, name: str, district: str, register: str | None = None) -> int:
     with app.app_context():
         district_id = db.session.scalar(sa.select(District.id).where(District.name == district))
-        firm = Firm(
-            name=name,
-            name_search=normalise_search(name),
-            district_id=district_id,
-            register_number=register,
+        firm = FirmFactory(
+            name=name, district_id=district_id, register_number=register, staff_over_30h=0
         )
-        db.session.add(firm)
         db.session.commit()
         return firm.id
 

@@ -5,10 +5,10 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import FirmFactory
 from tests.helpers import html_page, text_of
 from wbagentur.cases.models import Case, TimelineEntry
 from wbagentur.core.audit import AuditEvent
-from wbagentur.core.text import normalise_search
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm, FirmContact
 from wbagentur.intake.models import AdviceRequest
@@ -21,13 +21,9 @@ NS = "{http://www.w3.org/1999/xhtml}"
 def make_firm(app, name, district, email_domain=None):
     with app.app_context():
         district_id = db.session.scalar(sa.select(District.id).where(District.name == district))
-        firm = Firm(
-            name=name,
-            name_search=normalise_search(name),
-            district_id=district_id,
-            email_domain=email_domain,
+        firm = FirmFactory(
+            name=name, district_id=district_id, email_domain=email_domain, staff_over_30h=0
         )
-        db.session.add(firm)
         db.session.commit()
         return firm.id
 

@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import DocumentFactory
 from tests.helpers import html_page, text_of
 from tests.intake.conftest import PDF
 from wbagentur.cases import services as case_services
@@ -91,27 +92,9 @@ def test_status_page_unknown_tampered_or_expired_link_is_404(
 def test_status_page_lists_only_requester_documents(client, clean_app, make_request, upload_dir):
     case_id, _rid, token = make_request()
     with clean_app.app_context():
-        db.session.add(
-            Document(
-                case_id=case_id,
-                original_name="interne-notiz.pdf",
-                stored_name="a" * 32,
-                content_type="application/pdf",
-                size_bytes=10,
-                sha256="0" * 64,
-                source="staff",
-            )
-        )
-        db.session.add(
-            Document(
-                case_id=case_id,
-                original_name="partner-antwort.pdf",
-                stored_name="b" * 32,
-                content_type="application/pdf",
-                size_bytes=10,
-                sha256="0" * 64,
-                source="partner",
-            )
+        DocumentFactory(case_id=case_id, original_name="interne-notiz.pdf", size_bytes=10)
+        DocumentFactory(
+            case_id=case_id, original_name="partner-antwort.pdf", size_bytes=10, source="partner"
         )
         case_services.add_entry(db.session.get(Case, case_id), None, "note", body="Geheime Notiz")
         db.session.commit()

@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import CaseFactory
 from tests.helpers import html_page, text_of
 from tests.persons.conftest import make_firm, make_person
 from wbagentur.core.audit import AuditEvent, ingest_reads
@@ -134,28 +135,13 @@ def test_list_paginates(client, clean_app, auth, make_user):
 
 
 def test_scope_residence_employer_and_case_participant(client, clean_app, auth, make_user):
-    from wbagentur.cases.models import Case, case_participants
-    from wbagentur.regions.models import Region
-
     auth.login(make_user("advisor", "SW"))
     with clean_app.app_context():
         resident = make_person("In", "Region", "16054").id
         outsider = make_person("Aus", "Erfurt", "16051").id
         employee = make_person("Bei", "Firma", "16051", employer_id=make_firm("Suhler GmbH").id).id
         participant = make_person("Im", "Fall", "16051").id
-        region_id = db.session.scalar(sa.select(Region.id).where(Region.code == "SW"))
-        case = Case(
-            reference="SW-2026-0001",
-            region_id=region_id,
-            kind="firm",
-            title="Fall",
-            channel="phone",
-        )
-        db.session.add(case)
-        db.session.flush()
-        db.session.execute(
-            sa.insert(case_participants).values(case_id=case.id, person_id=participant)
-        )
+        CaseFactory(firm=None, region_code="SW", title="Fall", participants=[participant])
         db.session.commit()
     for person_id in (resident, employee, participant):
         assert client.get(f"/personen/{person_id}").status_code == 200

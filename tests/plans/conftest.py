@@ -27,18 +27,15 @@ EMPLOYEES = [
 
 def create_plan_case(advisor_id: int | None = None, with_courses: bool = True) -> PlanIds:
     """Inside an app context: firm (Suhl, 12 staff), three employees, a firm case, two courses."""
+    from tests.factories import FirmFactory, PersonFactory, PlanCourseFactory
     from wbagentur.cases.services import add_participant, open_case
     from wbagentur.extensions import db
-    from wbagentur.firms.models import Firm
-    from wbagentur.persons.models import Person
-    from wbagentur.plans.models import PlanCourse, PlanParticipant
-    from wbagentur.regions.models import District, Region
+    from wbagentur.regions.models import Region
 
-    district = db.session.scalar(sa.select(District).where(District.key == "16054"))
     region = db.session.scalar(sa.select(Region).where(Region.code == "SW"))
-    firm = Firm(
+    firm = FirmFactory(
         name="Präzisionsteile Suhl GmbH",
-        district_id=district.id,
+        district_key="16054",
         street="Auenstraße 3",
         postcode="98527",
         city="Suhl",
@@ -46,8 +43,6 @@ def create_plan_case(advisor_id: int | None = None, with_courses: bool = True) -
         has_works_agreement_training=False,
         has_collective_agreement_training=False,
     )
-    db.session.add(firm)
-    db.session.flush()
     case = open_case(
         None,
         region_id=region.id,
@@ -59,9 +54,10 @@ def create_plan_case(advisor_id: int | None = None, with_courses: bool = True) -
     )
     persons = []
     for first, last, born in EMPLOYEES:
-        person = Person(
+        person = PersonFactory(
             first_name=first,
             last_name=last,
+            district_key=None,
             birth_date=born,
             employment_status="employed",
             employer_id=firm.id,
@@ -70,14 +66,12 @@ def create_plan_case(advisor_id: int | None = None, with_courses: bool = True) -
             working_days_per_week=5,
             employed_since=date(2015, 8, 1),
         )
-        db.session.add(person)
-        db.session.flush()
         add_participant(None, case, person.id)
         persons.append(person)
     course_ids: tuple[int, int] = (0, 0)
     if with_courses:
-        cnc = PlanCourse(
-            case_id=case.id,
+        cnc = PlanCourseFactory(
+            case=case,
             title="CNC-Fachkraft",
             provider="Bildungswerk Suhl",
             hours=320,
@@ -86,9 +80,10 @@ def create_plan_case(advisor_id: int | None = None, with_courses: bool = True) -
             start_date=date(2027, 2, 1),
             end_date=date(2027, 5, 31),
             azav_approved=True,
+            participants=persons[:2],
         )
-        sps = PlanCourse(
-            case_id=case.id,
+        sps = PlanCourseFactory(
+            case=case,
             title="SPS-Programmierung",
             provider="TÜV Thüringen",
             hours=80,
@@ -97,11 +92,8 @@ def create_plan_case(advisor_id: int | None = None, with_courses: bool = True) -
             start_date=date(2027, 3, 1),
             end_date=date(2027, 3, 26),
             azav_approved=True,
+            participants=persons[2:],
         )
-        cnc.participants = [PlanParticipant(person_id=p.id) for p in persons[:2]]
-        sps.participants = [PlanParticipant(person_id=persons[2].id)]
-        db.session.add_all([cnc, sps])
-        db.session.flush()
         course_ids = (cnc.id, sps.id)
     db.session.commit()
     return PlanIds(case.id, tuple(p.id for p in persons), course_ids, case.reference)  # type: ignore[arg-type]

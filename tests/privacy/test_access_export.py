@@ -6,25 +6,21 @@ from datetime import date
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
+from tests.factories import ConsentFactory, PersonFactory
 from tests.figures import backend_of, record_figure
 from wbagentur.core.audit import AuditEvent
-from wbagentur.core.text import normalise_search
 from wbagentur.extensions import db
-from wbagentur.persons.models import Consent, Person
+from wbagentur.persons.models import Person
 
 
 def _person(firm, first, last, **fields):
-    person = Person(
+    return PersonFactory(
         first_name=first,
         last_name=last,
-        name_search=normalise_search(f"{first} {last}"),
         employer_id=firm.id,
         residence_district_id=firm.district_id,
         **fields,
     )
-    db.session.add(person)
-    db.session.flush()
-    return person
 
 
 def _fixture(clean_app):
@@ -52,9 +48,7 @@ def _fixture(clean_app):
         colleague = _person(
             firm, "Kollegin", "Anderswo", email="kollegin@test.example", birth_date=date(1975, 1, 2)
         )
-        db.session.add(
-            Consent(person_id=person.id, purpose="special_categories", text_version="2026-01")
-        )
+        ConsentFactory(person=person, purpose="special_categories")
         case = create_case(firm=firm)
         services.add_participant(None, case, person.id)
         services.add_participant(None, case, colleague.id)
@@ -144,22 +138,8 @@ def test_report_names_the_consents_recipient_in_words(client, auth, make_user, c
     person_id, _firm_case, _own_case = _fixture(clean_app)
     with clean_app.app_context():
         aa = db.session.scalar(sa.select(Partner).where(Partner.code == "aa_suedwest"))
-        db.session.add_all(
-            [
-                Consent(
-                    person_id=person_id,
-                    purpose="share_partner",
-                    recipient_partner_id=aa.id,
-                    text_version="2026-01",
-                ),
-                Consent(
-                    person_id=person_id,
-                    purpose="share_partner",
-                    recipient_kind="ihk",
-                    text_version="2026-01",
-                ),
-            ]
-        )
+        ConsentFactory(person_id=person_id, purpose="share_partner", recipient_partner_id=aa.id)
+        ConsentFactory(person_id=person_id, purpose="share_partner", recipient_kind="ihk")
         db.session.commit()
     auth.login(make_user("supervisor", "SW"))
     page = client.get(f"/personen/{person_id}/auskunft").get_data(as_text=True)

@@ -8,6 +8,12 @@ import sqlalchemy as sa
 import time_machine
 
 from tests.cases.conftest import create_firm
+from tests.factories import (
+    LoginAttemptFactory,
+    OutboxMessageFactory,
+    PersonFactory,
+    ReferralFactory,
+)
 from tests.figures import backend_of, record_figure
 from wbagentur.accounts.models import LoginAttempt
 from wbagentur.cases import services as cases
@@ -15,7 +21,6 @@ from wbagentur.cases.models import Case
 from wbagentur.core import audit
 from wbagentur.core.audit import verify_chain
 from wbagentur.core.errors_domain import DomainError
-from wbagentur.core.text import normalise_search
 from wbagentur.extensions import db
 from wbagentur.mail.models import OutboxMessage
 from wbagentur.persons.models import Person
@@ -64,35 +69,19 @@ def _case(
 
 
 def _person(first, created, **fields):
-    person = Person(
-        first_name=first,
-        last_name="Testperson",
-        name_search=normalise_search(first),
-        created_at=created,
-        **fields,
+    return PersonFactory(
+        first_name=first, last_name="Testperson", district_key=None, created_at=created, **fields
     )
-    db.session.add(person)
-    db.session.flush()
-    return person
 
 
 def _esf_approved(case):
-    from wbagentur.referrals.models import Partner, Referral
-
-    partner = db.session.scalar(sa.select(Partner).limit(1))
-    db.session.add(
-        Referral(
-            case_id=case.id,
-            partner_id=partner.id,
-            programme="esf_weiterbildungsscheck",
-            purpose="ESF",
-            data_categories="contact",
-            legal_basis="Test",
-            state="completed",
-            outcome="approved",
-        )
+    ReferralFactory(
+        case=case,
+        programme="esf_weiterbildungsscheck",
+        purpose="ESF",
+        state="completed",
+        outcome="approved",
     )
-    db.session.flush()
 
 
 def test_retention_run_removes_exactly_what_is_due(ctx):
@@ -140,23 +129,10 @@ def test_retention_run_removes_exactly_what_is_due(ctx):
     lonely_due = _person("Ohnefall", at(731), email="ohnefall@test.example")
     lonely_recent = _person("Neuling", at(729))
     for days in (31, 29):
-        db.session.add(LoginAttempt(account_key=f"k{days}", at=at(days), succeeded=False))
+        LoginAttemptFactory(account_key=f"k{days}", at=at(days), succeeded=False)
     for days in (91, 89):
-        db.session.add(
-            OutboxMessage(
-                recipient="x@test.example",
-                subject="s",
-                body="b",
-                kind="t",
-                created_at=at(days),
-                sent_at=at(days),
-            )
-        )
-    db.session.add(
-        OutboxMessage(
-            recipient="y@test.example", subject="s", body="b", kind="t", created_at=at(400)
-        )
-    )
+        OutboxMessageFactory(recipient="x@test.example", created_at=at(days), sent_at=at(days))
+    OutboxMessageFactory(recipient="y@test.example", created_at=at(400))
     with time_machine.travel(at(731), tick=False):
         audit.record(None, "old.entry")
     db.session.commit()

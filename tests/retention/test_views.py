@@ -4,8 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_firm
+from tests.factories import PersonFactory
 from tests.helpers import html_page, text_of
-from wbagentur.core.text import normalise_search
 from wbagentur.extensions import db
 from wbagentur.persons.models import Person
 from wbagentur.retention.models import DeletionRequest, RetentionRule
@@ -71,13 +71,9 @@ def test_rules_admin_only(client, auth, make_user):
 def _person(clean_app, district="16054"):
     with clean_app.app_context():
         firm = create_firm("Person GmbH", district)
-        person = Person(
-            first_name="Lisa",
-            last_name="Lösch",
-            name_search=normalise_search("Lisa Lösch"),
-            residence_district_id=firm.district_id,
+        person = PersonFactory(
+            first_name="Lisa", last_name="Lösch", residence_district_id=firm.district_id
         )
-        db.session.add(person)
         db.session.commit()
         return person.id
 
