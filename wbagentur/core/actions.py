@@ -23,7 +23,9 @@ What it does, in this order:
    * any other :class:`DomainError` (the use case was refused, ``str(exc)`` is the German
      message) goes to ``refused`` or, without one, to a flash and back to ``back``.
 
-5. **Success**: the flash ``message`` and a redirect to ``then`` (POST/redirect/GET).
+5. **Success**: the flash ``message`` and a redirect to ``then`` (POST/redirect/GET), or
+   ``answer(result)`` for a step inside a longer form that must keep what was typed so far
+   (a consent recorded in the middle of the referral form).
 
 ``then`` and ``message`` may be functions of the service's result, for actions whose
 target exists only afterwards (a new case's page).
@@ -68,6 +70,7 @@ def run(
     conflict: Callable[[ConflictError], Answer] | None = None,
     back: str | None = None,
     category: str = "success",
+    answer: Callable[[Any], Answer] | None = None,
 ) -> Answer:
     """Run ``work`` as the request's one transaction and answer the browser.
 
@@ -77,14 +80,11 @@ def run(
     ``refused``: answer for a refused use case (default: flash it, redirect to ``back``).
     ``conflict``: answer for a concurrent change (default: the 409 page).
     ``back``: where a refused action returns by default (default: ``then`` if it is a URL).
+    ``answer``: the answer after success instead of the flash and the redirect to ``then``.
     """
     fixed_target = then if isinstance(then, str) else None
-    if token is not None:
-        if fixed_target is not None:
-            if not idempotency.claim_once(token, fixed_target):
-                return redirect(idempotency.already_processed(token) or fixed_target)
-        elif not idempotency.claim_once(token, None):
-            return redirect(idempotency.already_processed(token) or back or "/")
+    if token is not None and not idempotency.claim_once(token, fixed_target):
+        return redirect(idempotency.already_processed(token) or fixed_target or back or "/")
     try:
         result = work()
         if token is not None and fixed_target is None:
@@ -112,6 +112,8 @@ def run(
             return refused(exc)
         flash(str(exc), "danger")
         return redirect(back or fixed_target or "/")
+    if answer is not None:
+        return answer(result)
     text = _resolve(message, result)
     if text:
         flash(text, category)
