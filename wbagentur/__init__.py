@@ -58,7 +58,8 @@ def _connect_packages() -> None:
     cases (cases.access), retention runs anchor the audit chain (core.audit), ESF+ data must
     be complete before a case closes (cases.services), the REST API answers errors below
     /api/v1 in its JSON shape (core.errors), the case page shows the public request behind
-    a case (cases.cockpit, from intake)."""
+    a case (cases.cockpit, from intake), a partner's page shows the referrals sent to it
+    (partners.views, from referrals)."""
     from wbagentur.api.errors import http_error_response, is_api_request
     from wbagentur.cases.cockpit import register_request_panel
     from wbagentur.cases.services import register_close_check
@@ -66,7 +67,9 @@ def _connect_packages() -> None:
     from wbagentur.core.errors import register_error_responder
     from wbagentur.esf.services import ensure_closable
     from wbagentur.intake.services import request_panel
+    from wbagentur.partners.views import register_detail_panel
     from wbagentur.referrals.access import register_case_grants
+    from wbagentur.referrals.views import partner_history_panel
     from wbagentur.retention.services import audit_chain_anchors
 
     register_case_grants()
@@ -74,6 +77,7 @@ def _connect_packages() -> None:
     register_close_check("esf", ensure_closable)
     register_error_responder(is_api_request, http_error_response)
     register_request_panel(request_panel)
+    register_detail_panel("referrals", partner_history_panel)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -92,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
         jobs,
         mail,
         main,
+        partners,
         persons,
         plans,
         privacy,
@@ -112,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         cases.bp,
         funding.bp,
         plans.bp,
+        partners.bp,
         referrals.bp,
         intake.bp,
         mail.bp,

@@ -77,7 +77,8 @@ def _person(first, created, **fields):
 
 
 def _esf_approved(case):
-    from wbagentur.referrals.models import Partner, Referral
+    from wbagentur.partners.models import Partner
+    from wbagentur.referrals.models import Referral
 
     partner = db.session.scalar(sa.select(Partner).limit(1))
     db.session.add(

@@ -76,7 +76,7 @@ def _names(user: Any, drill: Mapping[str, Any]) -> dict[tuple[str, int], str]:
     """Names for the ids in ``drill``: staff only of the viewer's own region (unless the
     viewer sees every region), so a typed id does not reveal other regions' staff."""
     from wbagentur.accounts.models import User
-    from wbagentur.referrals.models import Partner
+    from wbagentur.partners.models import Partner
     from wbagentur.regions.models import Region
 
     names: dict[tuple[str, int], str] = {}
@@ -102,7 +102,7 @@ def _names(user: Any, drill: Mapping[str, Any]) -> dict[tuple[str, int], str]:
 
 def _codes() -> dict[str, Mapping[str, Any]]:
     from wbagentur.cases.models import CHANNELS, OUTCOMES
-    from wbagentur.referrals.data import PROGRAMMES
+    from wbagentur.partners.data import PROGRAMMES
 
     return {
         "programme": PROGRAMMES,

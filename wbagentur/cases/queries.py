@@ -288,7 +288,8 @@ def drill_down_conditions(  # noqa: C901 (one branch per filter)
 ) -> list[sa.ColumnElement[bool]]:
     """SQL conditions for validated drill-down filters (values already typed and checked)."""
     from wbagentur.funding.models import FundingCheck
-    from wbagentur.referrals.models import Partner, Referral, Transfer
+    from wbagentur.partners.models import Partner
+    from wbagentur.referrals.models import Referral, Transfer
 
     today = now.astimezone(BERLIN).date()
     conds: list[sa.ColumnElement[bool]] = []

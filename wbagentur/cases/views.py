@@ -227,7 +227,7 @@ def drill_down_filters(args: Any) -> dict[str, Any]:
     Ids must be positive integers, dates ISO (YYYY-MM-DD, "from" not after "to"), codes
     from the fixed lists. Nothing here is trusted for access: scoping stays in the query.
     """
-    from wbagentur.referrals.data import PROGRAMMES
+    from wbagentur.partners.data import PROGRAMMES
 
     out: dict[str, Any] = {}
     for name in _ID_PARAMS:

@@ -28,7 +28,8 @@ from wbagentur.cases.queries import (
 from wbagentur.core.timezone import BERLIN
 from wbagentur.firms.models import Firm
 from wbagentur.funding.models import FundingCheck
-from wbagentur.referrals.models import Partner, Referral, Transfer
+from wbagentur.partners.models import Partner
+from wbagentur.referrals.models import Referral, Transfer
 
 
 @dataclass(frozen=True)
