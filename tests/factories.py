@@ -30,9 +30,10 @@ from wbagentur.extensions import db
 from wbagentur.firms.models import Firm, FirmContact
 from wbagentur.funding.models import FundingCheck
 from wbagentur.mail.models import OutboxMessage
+from wbagentur.partners.models import Partner
 from wbagentur.persons.models import Consent, Person
 from wbagentur.plans.models import PlanCourse, PlanParticipant
-from wbagentur.referrals.models import Partner, Referral, Transfer
+from wbagentur.referrals.models import Referral, Transfer
 from wbagentur.regions.models import ContactPoint, District, Region
 
 

@@ -64,8 +64,9 @@ def _connect_packages() -> None:
     cases.services, from referrals), a region's cases show their
     firms and persons (firms.access, persons.access, from cases), a transfer opens the
     case's firm for editing (firms.access, from referrals), consents name a recipient from
-    the partner directory (persons.recipients, from referrals) and a firm's page shows its
-    employees and its contacts' consents (firms.people, from persons)."""
+    the partner directory (persons.recipients, from referrals), a firm's page shows its
+    employees and its contacts' consents (firms.people, from persons) and a partner's page
+    shows the referrals sent to it (partners.views, from referrals)."""
     from wbagentur.api.errors import http_error_response, is_api_request
     from wbagentur.cases import grants as case_grants
     from wbagentur.cases.cockpit import register_checks_panel, register_request_panel
@@ -78,12 +79,14 @@ def _connect_packages() -> None:
     from wbagentur.firms.people import register_firm_people
     from wbagentur.funding import case_hooks as funding_hooks
     from wbagentur.intake.services import request_panel
+    from wbagentur.partners.views import register_detail_panel
     from wbagentur.persons.firm_people import FIRM_PEOPLE
     from wbagentur.persons.recipients import RecipientDirectory, register_recipient_directory
     from wbagentur.referrals import case_hooks as referral_hooks
     from wbagentur.referrals import consents as partner_consents
     from wbagentur.referrals import firm_grants as transfer_grants
     from wbagentur.referrals.access import register_case_grants
+    from wbagentur.referrals.views import partner_history_panel
     from wbagentur.retention.services import audit_chain_anchors
 
     register_case_grants()
@@ -107,6 +110,7 @@ def _connect_packages() -> None:
     register_drill_codes(referral_hooks.DRILL_CODES)
     register_drill_names("partner", referral_hooks.partner_names)
     register_open_work("referrals", referral_hooks.open_referrals)
+    register_detail_panel("referrals", partner_history_panel)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -125,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
         jobs,
         mail,
         main,
+        partners,
         persons,
         plans,
         privacy,
@@ -145,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
         cases.bp,
         funding.bp,
         plans.bp,
+        partners.bp,
         referrals.bp,
         intake.bp,
         mail.bp,

@@ -68,8 +68,8 @@ def create_referral(user, case):
     """A draft referral on a legal basis (no mail is sent for a draft)."""
     import sqlalchemy as sa
 
+    from wbagentur.partners.models import Partner
     from wbagentur.referrals import services
-    from wbagentur.referrals.models import Partner
 
     partner = db.session.scalar(
         sa.select(Partner).where(Partner.is_active.is_(True)).order_by(Partner.id)

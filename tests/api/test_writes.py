@@ -18,8 +18,9 @@ from wbagentur.cases.models import TimelineEntry
 from wbagentur.core.audit import AuditEvent, ingest_reads
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
+from wbagentur.partners.models import Partner
 from wbagentur.persons.models import Person
-from wbagentur.referrals.models import Partner, Referral
+from wbagentur.referrals.models import Referral
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
 

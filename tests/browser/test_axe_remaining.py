@@ -16,14 +16,14 @@ def _conflict_route(live_app):
     from flask import url_for
 
     from wbagentur.core.access import requires_role
-    from wbagentur.referrals.views import _conflict
+    from wbagentur.referrals.views import conflict
 
     if "test_referral_conflict" in live_app.view_functions:
         return
 
     @requires_role("advisor", "supervisor")
     def test_referral_conflict(referral_id):
-        return _conflict(
+        return conflict(
             "Die Weiterleitung wurde inzwischen von jemand anderem bearbeitet – bitte Seite neu "
             "laden.",
             url_for("referrals.detail", referral_id=referral_id),
@@ -68,7 +68,7 @@ def test_partner_link_invalid_and_thanks_pages_pass_axe(page):
 
 def test_admin_partner_and_retention_pages_pass_axe(page, persona, live_app):
     from wbagentur.extensions import db
-    from wbagentur.referrals.models import Partner
+    from wbagentur.partners.models import Partner
     from wbagentur.retention.models import RetentionRule
 
     admin = persona("admin")

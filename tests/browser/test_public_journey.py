@@ -42,7 +42,7 @@ def _outbox(live_app, **where):
 def test_sme_from_start_page_to_referral_on_the_status_page(
     page, persona, live_app, intake_settings
 ):
-    from wbagentur.referrals.commands import seed_partners
+    from wbagentur.partners.commands import seed_partners
 
     with live_app.app_context():
         seed_partners()  # the browser fixture empties non-reference tables between tests

@@ -20,7 +20,7 @@ def _login(page, persona):
 def _case(live_app, district="16054"):
     from tests.cases.conftest import create_case, create_firm
     from wbagentur.extensions import db
-    from wbagentur.referrals.commands import seed_partners
+    from wbagentur.partners.commands import seed_partners
 
     with live_app.app_context():
         seed_partners()  # the browser fixture empties non-reference tables between tests

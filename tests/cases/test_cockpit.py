@@ -352,8 +352,8 @@ def _grow(app, world, start, count):
     saved check), referrals, follow-ups, notes and contacts."""
     from wbagentur.accounts.models import User
     from wbagentur.cases import services
+    from wbagentur.partners.models import Partner
     from wbagentur.referrals import services as referral_services
-    from wbagentur.referrals.models import Partner
 
     with app.app_context():
         advisor = db.session.get(User, world.advisor.id)

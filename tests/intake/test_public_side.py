@@ -311,8 +311,8 @@ def test_expert_quick_check_result_shows_no_field_names_or_parameter_keys(client
 def _advance_case(app, case_id, *, assign=None, referral=False, close=False):
     from wbagentur.accounts.models import User
     from wbagentur.cases import services as case_services
+    from wbagentur.partners.models import Partner
     from wbagentur.referrals import services as referral_services
-    from wbagentur.referrals.models import Partner
 
     with app.test_request_context():
         case = db.session.get(Case, case_id)

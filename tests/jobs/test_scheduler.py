@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("fixed_clock")
 def calls(monkeypatch):
     """Replace each job's service with a recorder (the services have their own tests)."""
     import wbagentur.mail.services as mail
-    import wbagentur.referrals.services as referrals
+    import wbagentur.referrals.reminders as referrals
     import wbagentur.retention.services as retention
 
     seen: list[str] = []
@@ -77,7 +77,7 @@ def test_second_tick_runs_only_what_is_due_again(clean_app, calls, fixed_clock):
 def test_failing_job_does_not_stop_the_others_and_is_retried_soon(
     clean_app, calls, monkeypatch, fixed_clock
 ):
-    import wbagentur.referrals.services as referrals
+    import wbagentur.referrals.reminders as referrals
 
     def broken(*args, **kwargs):
         raise RuntimeError("kaputt")

@@ -133,7 +133,7 @@ def test_export_readable_page_and_scope(client, auth, make_user, clean_app):
 
 def test_report_names_the_consents_recipient_in_words(client, auth, make_user, clean_app):
     """Issue #14.1: the recipient is a partner of the directory; the report names it, no code."""
-    from wbagentur.referrals.models import Partner
+    from wbagentur.partners.models import Partner
 
     person_id, _firm_case, _own_case = _fixture(clean_app)
     with clean_app.app_context():

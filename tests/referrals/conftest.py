@@ -11,8 +11,8 @@ from tests.cases.conftest import create_case, create_firm
 from wbagentur.accounts.models import User
 from wbagentur.extensions import db
 from wbagentur.firms.models import FirmContact
+from wbagentur.partners.models import Partner
 from wbagentur.persons.models import Consent
-from wbagentur.referrals.models import Partner
 
 
 def partner(code: str) -> Partner:

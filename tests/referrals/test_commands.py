@@ -73,7 +73,3 @@ def test_remind_escalate_expire_each_once(clean_app, runner, make_user, sw_advis
         assert event.to_state == "expired"
     assert _mails(clean_app, "referral_reminder") == 1
     assert _mails(clean_app, "referral_escalation") == 1
-
-
-def test_seed_partners_command_is_idempotent(runner):
-    assert "Partnerstellen ergänzt: 0" in runner.invoke(args=["referrals", "seed-partners"]).output

@@ -51,7 +51,7 @@ def _referral(pid, consent_id, **over):
         "due_days": "",
         "message": "",
         "action": "send",
-        "submission_token": "tok-consent-" + str(pid) + str(consent_id),
+        "submission_token": f"tok-consent-{pid}-{consent_id}-form",
     }
     data.update(over)
     return data

@@ -21,7 +21,7 @@ from wbagentur.cases.models import Case, FollowUp, TimelineEntry
 from wbagentur.core.timezone import BERLIN
 from wbagentur.extensions import db
 from wbagentur.mail.models import OutboxMessage
-from wbagentur.referrals import services
+from wbagentur.referrals import services, transfers
 from wbagentur.referrals.models import Referral, Transfer
 
 
@@ -113,7 +113,7 @@ def test_transfer_moves_open_follow_ups_and_lets_receiver_edit_the_firm(
                 assignee_id=actor.id,
             )
             case_services.complete_follow_up(actor, done_one)
-            transfer = services.request_transfer(
+            transfer = transfers.request_transfer(
                 actor, case, to_region_id=_region("OT"), reason="Umzug nach Jena"
             )
             db.session.commit()
@@ -151,10 +151,10 @@ def test_firm_of_a_closed_handed_over_case_is_read_only_again(clean_app, make_us
     ot_advisor = make_user("advisor", "OT")
     with clean_app.test_request_context():
         case, _consent = case_with_consent(user(sw_advisor))
-        transfer = services.request_transfer(
+        transfer = transfers.request_transfer(
             user(sw_advisor), case, to_region_id=_region("OT"), reason="Umzug"
         )
-        services.accept_transfer(user(ot_advisor), transfer)
+        transfers.accept_transfer(user(ot_advisor), transfer)
         assert can_edit_firm(user(ot_advisor), case.firm)
         case_services.change_status(
             user(ot_advisor), case, "closed", None, outcome="other", outcome_note=None
@@ -293,9 +293,9 @@ def test_catalogue_notice_is_its_own_kind_in_the_timeline(clean_app, sw_advisor)
         )
 
 
-def test_disclosed_data_lists_exactly_the_shared_categories(clean_app, sw_advisor):
+def test_partner_page_sections_list_exactly_the_shared_categories(clean_app, sw_advisor):
     from tests.factories import make_person
-    from wbagentur.referrals.views import disclosed_data
+    from wbagentur.referrals.partner_link import shared_sections
 
     with clean_app.test_request_context():
         actor = user(sw_advisor)
@@ -324,7 +324,7 @@ def test_disclosed_data_lists_exactly_the_shared_categories(clean_app, sw_adviso
             message=None,
             send=False,
         )
-        sections = dict(disclosed_data(referral))
+        sections = dict(shared_sections(referral))
     assert list(sections) == [
         "Kontaktdaten",
         "Beschäftigungsdaten",

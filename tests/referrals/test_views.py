@@ -112,7 +112,7 @@ def test_referral_form_bad_input_rerenders_with_message_and_no_row(
 def test_referral_double_submit_creates_one(client, auth, sw_advisor, sw_case, clean_app):
     case_id, consent_id, pid = sw_case
     auth.login(sw_advisor)
-    data = _form(pid, consent_id, submission_token="same-token")
+    data = _form(pid, consent_id, submission_token="same-token-for-both-posts")
     first = client.post(f"/faelle/{case_id}/weiterleiten", data=data)
     second = client.post(f"/faelle/{case_id}/weiterleiten", data=data)
     assert first.headers["Location"] == second.headers["Location"]
@@ -172,6 +172,33 @@ def test_partner_link_accept_then_complete_shows_outcome_on_case(
     case_page = client.get(f"/faelle/{sw_case[0]}").get_data(as_text=True)
     assert "bewilligt" in case_page
     assert "1.234,50\xa0€" in case_page
+
+
+def test_partner_page_hides_shared_data_once_the_consent_is_withdrawn(
+    client, auth, sw_advisor, sw_case, clean_app
+):
+    from wbagentur.firms.models import FirmContact
+    from wbagentur.persons import services as person_services
+    from wbagentur.persons.models import Consent
+
+    _case_id, consent_id, _pid = sw_case
+    _send(client, auth, sw_advisor, sw_case)
+    token = _token(clean_app)
+    auth.logout()
+    before = text_of(html_page(client.get(f"/weiterleitung/{token}")))
+    assert "Suhler Werkzeugbau GmbH" in before
+    assert "Qualifizierung CNC" in before
+    with clean_app.test_request_context():
+        consent = db.session.get(Consent, consent_id)
+        contact = db.session.get(FirmContact, consent.firm_contact_id)
+        person_services.withdraw_contact_consent(user(sw_advisor), contact, consent)
+        db.session.commit()
+    response = client.get(f"/weiterleitung/{token}")
+    text = text_of(html_page(response))
+    assert "Suhler Werkzeugbau GmbH" not in text
+    assert "Qualifizierung CNC" not in text
+    assert "data-category" not in response.get_data(as_text=True)
+    assert "Die Einwilligung zur Weitergabe wurde widerrufen" in text
 
 
 def test_partner_link_expired_is_410_and_changes_nothing(
@@ -261,7 +288,7 @@ def test_transfer_sw_to_ot_accepted_sender_reads_history_until_transfer_but_cann
         data={
             "to_region_id": _region(clean_app, "OT"),
             "reason": "Umzug nach Jena",
-            "submission_token": "t1",
+            "submission_token": "transfer-form-token-0001",
         },
     )
     assert response.status_code == 302
@@ -343,85 +370,3 @@ def test_transfer_form_bad_input_and_decline_and_cancel(
     with clean_app.app_context():
         assert db.session.get(Transfer, transfer.id).state == "declined"
         assert db.session.get(Case, case_id).region.code == "SW"
-
-
-def test_partner_directory_admin_create_edit_deactivate(client, auth, make_user, clean_app):
-    auth.login(make_user("admin"))
-    html_page(client.get("/partner"))
-    html_page(client.get("/partner/neu"))
-    bad = client.post(
-        "/partner/neu",
-        data={"code": "Neu X", "name": "", "kind": "vhs", "email": "nope", "answer_days": "0"},
-    )
-    text = bad.get_data(as_text=True)
-    assert bad.status_code == 200
-    assert "Bitte nur Kleinbuchstaben" in text
-    assert "Bitte geben Sie den Namen ein." in text
-    assert "Bitte geben Sie eine gültige E-Mail-Adresse ein." in text
-    assert "Bitte geben Sie 1 bis 60 Arbeitstage an." in text
-    bad_region = client.post(
-        "/partner/neu",
-        data={
-            "code": "wba_x",
-            "name": "X",
-            "kind": "wba_contact_point",
-            "email": "a@b.example",
-            "answer_days": "5",
-            "region_id": 0,
-        },
-    )
-    assert "Bitte wählen Sie eine Region" in bad_region.get_data(as_text=True)
-    before = _count(clean_app, Partner_)
-    ok = client.post(
-        "/partner/neu",
-        data={
-            "code": "vhs_gotha",
-            "name": "VHS Gotha",
-            "kind": "vhs",
-            "email": "vhs@gotha.example",
-            "answer_days": "7",
-            "region_id": 0,
-            "district_ids": [_district(clean_app, "16067")],
-            "submission_token": "p1",
-        },
-    )
-    assert ok.status_code == 302
-    assert _count(clean_app, Partner_) == before + 1
-    pid = int(ok.headers["Location"].rsplit("/", 1)[1])
-    edit = dict(
-        name="VHS Gotha e. V.",
-        kind="vhs",
-        email="vhs@gotha.example",
-        answer_days="8",
-        region_id=0,
-        version=1,
-    )
-    assert client.post(f"/partner/{pid}/bearbeiten", data=edit).status_code == 302
-    stale = client.post(f"/partner/{pid}/bearbeiten", data=dict(edit, name="Alt"))
-    assert stale.status_code == 409
-    assert "VHS Gotha e. V." in stale.get_data(as_text=True)
-    with clean_app.app_context():
-        version = db.session.get(Partner_, pid).version
-    assert (
-        client.post(f"/partner/{pid}/aktiv", data={"active": "0", "version": version}).status_code
-        == 302
-    )
-    with clean_app.app_context():
-        assert db.session.get(Partner_, pid).is_active is False
-
-
-def test_partner_directory_forbidden_routes(client, auth, make_user):
-    auth.login(make_user("advisor", "SW"))
-    assert client.get("/partner").status_code == 200
-    assert client.get("/partner/neu").status_code == 403
-    assert client.post("/partner/1/aktiv", data={"active": "0"}).status_code == 403
-
-
-def _district(app, key):
-    from wbagentur.regions.models import District
-
-    with app.app_context():
-        return db.session.scalar(sa.select(District.id).where(District.key == key))
-
-
-from wbagentur.referrals.models import Partner as Partner_  # noqa: E402

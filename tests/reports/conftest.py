@@ -536,8 +536,9 @@ def build(app: Any) -> Data:
     from wbagentur.extensions import db
     from wbagentur.firms.models import Firm
     from wbagentur.funding.models import FundingCheck
+    from wbagentur.partners.models import Partner
     from wbagentur.persons.models import Consent, Person
-    from wbagentur.referrals.models import Partner, Referral, ReferralEvent, Transfer
+    from wbagentur.referrals.models import Referral, ReferralEvent, Transfer
     from wbagentur.regions.models import District, Region
 
     with app.app_context():

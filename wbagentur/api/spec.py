@@ -18,8 +18,9 @@ from wbagentur.api.errors import CODES
 from wbagentur.cases.models import CHANNELS, KINDS, PRIORITIES, STATUSES, TOPICS
 from wbagentur.firms.forms import FIRM_AMOUNT_CONFIRM_ABOVE
 from wbagentur.firms.rules import LEGAL_FORMS
+from wbagentur.partners.data import PROGRAMMES
 from wbagentur.persons.models import EMPLOYMENT_STATUSES, GENDERS, ISCED_LEVELS, QUALIFICATIONS
-from wbagentur.referrals.data import DATA_CATEGORIES, DECLINE_REASONS, OUTCOMES, PROGRAMMES
+from wbagentur.referrals.data import DATA_CATEGORIES, DECLINE_REASONS, OUTCOMES
 from wbagentur.referrals.data import STATES as REFERRAL_STATES
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -43,15 +43,9 @@ from wbagentur.core.text import normalise_search
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm, FirmContact
 from wbagentur.intake.models import AdviceRequest
+from wbagentur.partners.models import Partner, partner_districts, partner_programmes
 from wbagentur.persons.models import Consent, Person
-from wbagentur.referrals.models import (
-    Partner,
-    Referral,
-    ReferralEvent,
-    Transfer,
-    partner_districts,
-    partner_programmes,
-)
+from wbagentur.referrals.models import Referral, ReferralEvent, Transfer
 from wbagentur.regions.models import ContactPoint, District, Region
 
 CHUNK = 5_000

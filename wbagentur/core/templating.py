@@ -28,7 +28,7 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("funding.programmes", _l("Förderprogramme"), ("admin", "coordinator")),
     ("esf.completeness", _l("ESF+-Vollständigkeit"), ("advisor", "supervisor")),
     ("reports.esf", _l("ESF+-Indikatoren"), ("supervisor", "coordinator")),
-    ("referrals.partners", _l("Partner"), ("admin", "coordinator", "supervisor", "advisor")),
+    ("partners.index", _l("Partner"), ("admin", "coordinator", "supervisor", "advisor")),
     ("accounts.users", _l("Benutzer"), ("admin",)),
     ("auditlog.index", _l("Protokoll"), ("admin",)),
     ("retention.rules", _l("Löschfristen"), ("admin",)),

@@ -448,9 +448,9 @@ def _saved_check(advisor: User, case: Any, firm: Firm, person: Any) -> Any:
 def _demo_referral(advisor: User, case: Any, employees: Any, fate: str, with_check: bool) -> bool:
     """One referral of ``fate``; the consent is recorded for the partner it goes to.
     Returns True when its due date must stay as it is (open referrals near today)."""
+    from wbagentur.partners.models import Partner, partner_districts
     from wbagentur.persons import services as persons
     from wbagentur.referrals import services as referrals
-    from wbagentur.referrals.models import Partner, partner_districts
 
     district_id = case.firm.district_id if case.firm else None
     partner = db.session.scalar(

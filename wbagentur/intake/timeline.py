@@ -24,8 +24,9 @@ from wbagentur.cases.models import OUTCOMES, Case, TimelineEntry
 from wbagentur.extensions import db
 from wbagentur.intake.models import AdviceRequest
 from wbagentur.mail.models import OutboxMessage
-from wbagentur.referrals.data import PARTNER_KINDS
-from wbagentur.referrals.models import Partner, Referral
+from wbagentur.partners.data import PARTNER_KINDS
+from wbagentur.partners.models import Partner
+from wbagentur.referrals.models import Referral
 
 logger = logging.getLogger(__name__)
 

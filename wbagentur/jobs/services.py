@@ -64,7 +64,7 @@ def _send_mail() -> str:
 
 
 def _referral_reminders() -> str:
-    from wbagentur.referrals.services import run_reminders
+    from wbagentur.referrals.reminders import run_reminders
 
     counts = run_reminders()
     db.session.commit()

@@ -15,8 +15,9 @@ from flask import abort
 from wbagentur.cases.access import can_edit_case, case_id_scope, register_access_grant
 from wbagentur.cases.models import Case
 from wbagentur.extensions import db
+from wbagentur.partners.models import Partner
 from wbagentur.referrals.data import GRANTING_STATES
-from wbagentur.referrals.models import Partner, Referral, Transfer
+from wbagentur.referrals.models import Referral, Transfer
 
 REGIONAL_ROLES = ("advisor", "supervisor")
 
@@ -106,10 +107,3 @@ def get_transfer_for(user: Any, transfer_id: int) -> Transfer:
     if transfer is None:
         abort(404)
     return transfer
-
-
-def get_partner(partner_id: int) -> Partner:
-    partner = db.session.get(Partner, partner_id)
-    if partner is None:
-        abort(404)
-    return partner

@@ -18,8 +18,9 @@ import sqlalchemy as sa
 from wbagentur.cases.models import Case
 from wbagentur.cases.queries import in_local_period, overdue_referral_condition
 from wbagentur.extensions import db
-from wbagentur.referrals.data import PROGRAMMES
-from wbagentur.referrals.models import Partner, Referral, ReferralEvent, Transfer
+from wbagentur.partners.data import PROGRAMMES
+from wbagentur.partners.models import Partner
+from wbagentur.referrals.models import Referral, ReferralEvent, Transfer
 
 # Referrals waiting for or being worked on by a partner.
 OPEN_STATES = ("draft", "sent", "accepted", "returned")

@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.extensions import db
+from wbagentur.partners.data import PARTNER_KINDS
+from wbagentur.partners.models import Partner
 from wbagentur.persons.models import Consent
-from wbagentur.referrals.data import PARTNER_KINDS
-from wbagentur.referrals.models import Partner
 
 NO_RECIPIENT = "Bitte wählen Sie, an welche Partnerstelle die Daten gehen dürfen."
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -18,15 +19,13 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
-    InputRequired,
     Length,
     Optional,
-    Regexp,
     ValidationError,
 )
 
 from wbagentur.core.forms import BaseForm, MoneyField, NoControlCharacters, NumberField
+from wbagentur.referrals.data import DECLINE_REASONS, OUTCOMES
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -135,6 +134,13 @@ class DeclineForm(BaseForm):
     reason = SelectField(
         _l("Grund der Ablehnung"), validators=[DataRequired(_l("Bitte wählen Sie einen Grund."))]
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [("", _("Bitte wählen"))] + [
+            (k, _(v)) for k, v in DECLINE_REASONS.items()
+        ]
+
     note = TextAreaField(
         _l("Erläuterung (optional)"),
         validators=[
@@ -160,6 +166,11 @@ class CompleteForm(BaseForm):
     outcome = SelectField(
         _l("Ergebnis"), validators=[DataRequired(_l("Bitte wählen Sie ein Ergebnis."))]
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = [("", _("Bitte wählen"))] + [(k, _(v)) for k, v in OUTCOMES.items()]
+
     amount = MoneyField(
         _l("Bewilligter Betrag in Euro (optional)"),
         validators=[Optional()],
@@ -211,65 +222,3 @@ class TransferDecisionForm(BaseForm):
             NoControlCharacters(),
         ],
     )
-
-
-class PartnerForm(BaseForm):
-    code = StringField(
-        _l("Kürzel"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie ein Kürzel ein.")),
-            Length(max=40),
-            Regexp(
-                r"^[a-z0-9_]+$",
-                message=_l("Bitte nur Kleinbuchstaben, Ziffern und Unterstrich verwenden."),
-            ),
-        ],
-    )
-    name = StringField(
-        _l("Name"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie den Namen ein.")),
-            Length(max=160),
-            NoControlCharacters(),
-        ],
-    )
-    kind = SelectField(_l("Art"), validators=[DataRequired(_l("Bitte wählen Sie die Art."))])
-    email = StringField(
-        _l("E-Mail-Adresse"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie die E-Mail-Adresse ein.")),
-            Length(max=254),
-            Email(
-                message=_l("Bitte geben Sie eine gültige E-Mail-Adresse ein."),
-                check_deliverability=False,
-            ),
-        ],
-    )
-    phone = StringField(
-        _l("Telefon (optional)"), validators=[Optional(), Length(max=40), NoControlCharacters()]
-    )
-    answer_days = NumberField(
-        _l("Antwortfrist in Arbeitstagen"),
-        validators=[InputRequired(_l("Bitte geben Sie die Antwortfrist ein."))],
-        whole=True,
-        minimum=1,
-        maximum=60,
-        range_message=_l("Bitte geben Sie 1 bis 60 Arbeitstage an."),
-    )
-    region_id = SelectField(_l("Region (nur Kontaktstellen)"), coerce=int, validators=[Optional()])
-    district_ids = MultiCheckboxField(
-        _l("Zuständig für die Landkreise"), coerce=int, validators=[Optional()]
-    )
-    programmes = MultiCheckboxField(_l("Entscheidet über die Programme"), validators=[Optional()])
-    version = HiddenField()
-    submission_token = HiddenField()
-
-    def validate_region_id(self, field: Any) -> None:
-        if (self.kind.data == "wba_contact_point") != bool(field.data):
-            raise ValidationError(
-                _l("Bitte wählen Sie eine Region genau dann, wenn die Art „Kontaktstelle“ ist.")
-            )
-
-
-class PartnerStateForm(BaseForm):
-    version = HiddenField()

@@ -10,7 +10,7 @@ from sqlalchemy import orm
 
 from wbagentur.referrals.access import referral_scope, transfer_scope
 from wbagentur.referrals.data import ANSWERED_STATES, AWAITING_STATES
-from wbagentur.referrals.models import Partner, Referral, ReferralEvent, Transfer
+from wbagentur.referrals.models import Referral, ReferralEvent, Transfer
 
 
 def referrals_of_case(case_id: int) -> sa.Select[tuple[Referral]]:
@@ -82,13 +82,6 @@ def partner_state_counts(user: Any, partner_id: int) -> sa.Select[tuple[str, int
         .group_by(Referral.state)
         .order_by(Referral.state)
     )
-
-
-def partners(include_inactive: bool = True) -> sa.Select[tuple[Partner]]:
-    stmt = sa.select(Partner)
-    if not include_inactive:
-        stmt = stmt.where(Partner.is_active.is_(True))
-    return stmt.order_by(Partner.is_active.desc(), Partner.kind, Partner.name, Partner.id)
 
 
 def region_transfers(user: Any, incoming: bool) -> sa.Select[tuple[Transfer]]:

@@ -27,8 +27,9 @@ from wbagentur.cases.queries import (
 from wbagentur.core.timezone import BERLIN
 from wbagentur.firms.models import Firm
 from wbagentur.funding.models import FundingCheck
+from wbagentur.partners.models import Partner
 from wbagentur.referrals.case_hooks import referral_stage_condition
-from wbagentur.referrals.models import Partner, Referral, Transfer
+from wbagentur.referrals.models import Referral, Transfer
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from wbagentur.esf import rules as esf_rules
 from wbagentur.esf import services as esf_services
 from wbagentur.extensions import db
 from wbagentur.firms.rules import classify_sme, weighted_headcount
-from wbagentur.referrals.data import PROGRAMMES
-from wbagentur.referrals.models import Partner
+from wbagentur.partners.data import PROGRAMMES
+from wbagentur.partners.models import Partner
 from wbagentur.regions.models import ContactPoint, Region
 from wbagentur.reports import indicators, queries
 from wbagentur.reports.queries import ReportScope

@@ -30,7 +30,7 @@ from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import local_today, to_local
 from wbagentur.extensions import db
-from wbagentur.referrals.data import PROGRAMMES
+from wbagentur.partners.data import PROGRAMMES
 from wbagentur.regions.models import Region
 from wbagentur.reports import bp, exports, forms, services
 from wbagentur.reports.queries import ReportScope
