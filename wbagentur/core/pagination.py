@@ -125,6 +125,16 @@ def _decode(cursor: str, size: int) -> list[Any] | None:
         return None
 
 
+def encode_cursor(values: list[Any]) -> str:
+    """An opaque cursor of ``values`` (ints, strings, dates, datetimes, None)."""
+    return _encode(values)
+
+
+def decode_cursor(cursor: str, size: int) -> list[Any] | None:
+    """The ``size`` values of a cursor made by ``encode_cursor``; None when malformed."""
+    return _decode(cursor, size)
+
+
 def sort_values(item: Any, keys: list[_Key]) -> list[Any]:
     return [getattr(item, key.column.key) for key in keys]
 
