@@ -242,7 +242,10 @@ def keyset_page(
         prev_cursor = None if first or not items else _encode(sort_values(items[0], keys))
         if not first and not items:
             prev_cursor = FIRST  # past the end (an old link): back to the first page
-    count = bounded_count(stmt, cap)
+    # A list that already knows it holds more than the cap (e.g. the collected matches of
+    # a broad search, cases.queries) says so and is not counted again.
+    known = stmt.get_execution_options().get("count_at_least")
+    count = known if isinstance(known, int) and known > cap else bounded_count(stmt, cap)
     return KeysetPage(
         items=items,
         count=min(count, cap),
