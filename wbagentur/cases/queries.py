@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager
 
-from wbagentur.cases.access import case_scope
+from wbagentur.cases.access import case_id_scope, case_scope
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participants, case_topics
 from wbagentur.core.pagination import COUNT_CAP
 from wbagentur.core.text import like_pattern, name_matches, normalise_search
@@ -182,12 +182,17 @@ def my_open_cases(user: Any) -> sa.Select[tuple[Case]]:
 
 
 def follow_ups_due(user: Any, today: date) -> sa.Select[tuple[FollowUp]]:
-    """The user's open follow-ups due today or earlier, most overdue first."""
+    """The user's open follow-ups due today or earlier, most overdue first.
+
+    The scope is tested per follow-up's case id (``case_id_scope``), not on the joined
+    cases: with ``case_scope`` PostgreSQL scanned every case of the table to join the
+    advisor's 30 follow-ups (issue #22: 70 ms at 100,000 cases, 591 ms at 1,000,000).
+    """
     return (
         sa.select(FollowUp)
         .join(Case, Case.id == FollowUp.case_id)
         .where(
-            case_scope(user),
+            case_id_scope(user, FollowUp.case_id),
             FollowUp.assignee_id == user.id,
             FollowUp.done_at.is_(None),
             FollowUp.due_date <= today,
