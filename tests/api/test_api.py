@@ -200,6 +200,17 @@ def test_lists_go_on_with_a_cursor_and_count_at_most_the_cap(client, clean_app, 
     assert (capped["total"], capped["total_is_lower_bound"]) == (3, True)
 
 
+def test_case_list_cursor_carries_the_opening_time(client, clean_app, world):
+    """The cases' sort key is a timestamp: the cursor brings it back as one (both databases)."""
+    with clean_app.app_context():
+        second = create_case(firm=create_firm("Suhler Zweitfirma", "16054"))
+        db.session.commit()
+        expected = [second.id, world["sw_case"]]  # newest first
+    answers = _walk(client, "/cases?per_page=1", world["secret"])
+    assert [a["items"][0]["id"] for a in answers] == expected
+    assert [a["has_more"] for a in answers] == [True, False]
+
+
 @pytest.mark.parametrize(
     "query",
     [

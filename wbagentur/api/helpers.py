@@ -82,6 +82,16 @@ def choice_arg(name: str, allowed: Any) -> str | None:
     return raw
 
 
+def _python_type(kind: Any) -> type | None:
+    """The Python type of a column type, through TypeDecorators (the UTC timestamps)."""
+    while kind is not None:
+        try:
+            return kind.python_type  # type: ignore[no-any-return]
+        except NotImplementedError:
+            kind = getattr(kind, "impl_instance", None)
+    return None
+
+
 def _cursor_values(raw: str, keys: list[Any]) -> tuple[int, list[Any]]:
     """The page number and sort values a ``next_cursor`` of ``page`` carries (400 when it
     is not one: a value of another type would reach the database as a wrong literal)."""
@@ -92,8 +102,8 @@ def _cursor_values(raw: str, keys: list[Any]) -> tuple[int, list[Any]]:
     if not isinstance(number, int) or not 2 <= number <= MAX_CURSOR_PAGE:
         raise ApiError("invalid_parameter", param="cursor")
     for key, value in zip(keys, values, strict=True):
-        expected = key.column.type.python_type
-        if value is None or not isinstance(value, expected):
+        expected = _python_type(key.column.type)
+        if expected is None or value is None or not isinstance(value, expected):
             raise ApiError("invalid_parameter", param="cursor")
         if isinstance(value, int) and not -(2**31) <= value < 2**31:
             raise ApiError("invalid_parameter", param="cursor")
