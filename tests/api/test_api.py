@@ -211,6 +211,25 @@ def test_case_list_cursor_carries_the_opening_time(client, clean_app, world):
     assert [a["has_more"] for a in answers] == [True, False]
 
 
+def test_timeline_goes_on_with_a_cursor(client, clean_app, world):
+    from wbagentur.cases import services
+    from wbagentur.cases.models import Case
+
+    with clean_app.app_context():
+        case = db.session.get(Case, world["sw_case"])
+        user = db.session.get(User, world["user_id"])
+        for text in ("Erste Notiz", "Zweite Notiz", "Dritte Notiz"):
+            services.add_note(user, case, text)
+        db.session.commit()
+    path = f"/cases/{world['sw_case']}/timeline?kind=note&per_page=2"
+    answers = _walk(client, path, world["secret"])
+    assert [e["body"] for a in answers for e in a["items"]] == [
+        "Erste Notiz",
+        "Zweite Notiz",
+        "Dritte Notiz",
+    ]
+
+
 @pytest.mark.parametrize(
     "query",
     [
