@@ -165,6 +165,91 @@ def test_bad_paging_is_400_in_the_error_shape(client, world, query):
     assert response.get_json()["error"]["code"] == "invalid_parameter"
 
 
+def _walk(client, path, secret):
+    """Every page of a list through next_cursor: the answers, in order."""
+    answers = [_get(client, path, secret).get_json()]
+    while answers[-1]["next_cursor"]:
+        cursor = answers[-1]["next_cursor"]
+        answers.append(_get(client, f"{path}&cursor={cursor}", secret).get_json())
+    return answers
+
+
+def test_lists_go_on_with_a_cursor_and_count_at_most_the_cap(client, clean_app, world, monkeypatch):
+    """Issue #22: a cursor continues after the last row (no OFFSET), every row comes once,
+    and ``total`` stops at the cap with ``total_is_lower_bound`` instead of counting the
+    whole scope on every page."""
+    with clean_app.app_context():
+        for n in range(4):
+            create_firm(f"Suhler Firma {n}", "16054")
+        db.session.commit()
+    expected = sorted(["Suhler Stahl GmbH", *(f"Suhler Firma {n}" for n in range(4))])
+    answers = _walk(client, "/firms?per_page=2", world["secret"])
+    assert [[f["name"] for f in a["items"]] for a in answers] == [
+        expected[0:2],
+        expected[2:4],
+        expected[4:5],
+    ]
+    assert [(a["page"], a["has_more"]) for a in answers] == [(1, True), (2, True), (3, False)]
+    assert {(a["total"], a["total_is_lower_bound"]) for a in answers} == {(5, False)}
+    # The second page by number (the first version's paging) is the same rows.
+    by_number = _get(client, "/firms?per_page=2&page=2", world["secret"]).get_json()
+    assert by_number["items"] == answers[1]["items"]
+
+    monkeypatch.setattr("wbagentur.core.pagination.COUNT_CAP", 3)
+    capped = _get(client, "/firms?per_page=2", world["secret"]).get_json()
+    assert (capped["total"], capped["total_is_lower_bound"]) == (3, True)
+
+
+def test_case_list_cursor_carries_the_opening_time(client, clean_app, world):
+    """The cases' sort key is a timestamp: the cursor brings it back as one (both databases)."""
+    with clean_app.app_context():
+        second = create_case(firm=create_firm("Suhler Zweitfirma", "16054"))
+        db.session.commit()
+        expected = [second.id, world["sw_case"]]  # newest first
+    answers = _walk(client, "/cases?per_page=1", world["secret"])
+    assert [a["items"][0]["id"] for a in answers] == expected
+    assert [a["has_more"] for a in answers] == [True, False]
+
+
+def test_timeline_goes_on_with_a_cursor(client, clean_app, world):
+    from wbagentur.cases import services
+    from wbagentur.cases.models import Case
+
+    with clean_app.app_context():
+        case = db.session.get(Case, world["sw_case"])
+        user = db.session.get(User, world["user_id"])
+        for text in ("Erste Notiz", "Zweite Notiz", "Dritte Notiz"):
+            services.add_note(user, case, text)
+        db.session.commit()
+    path = f"/cases/{world['sw_case']}/timeline?kind=note&per_page=2"
+    answers = _walk(client, path, world["secret"])
+    assert [e["body"] for a in answers for e in a["items"]] == [
+        "Erste Notiz",
+        "Zweite Notiz",
+        "Dritte Notiz",
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cursor=x",
+        "cursor=",
+        "page=2&cursor={good}",
+        # a well-formed cursor whose value has the wrong type for the sort key
+        "cursor=WzIsMSwxXQ",
+    ],
+)
+def test_a_cursor_that_is_not_one_of_ours_is_400(client, clean_app, world, query):
+    with clean_app.app_context():
+        create_firm("Suhler Zweitfirma", "16054")
+        db.session.commit()
+    good = _get(client, "/firms?per_page=1", world["secret"]).get_json()["next_cursor"]
+    response = _get(client, "/firms?" + query.format(good=good), world["secret"])
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_parameter"
+
+
 def test_session_login_does_not_open_the_api(client, clean_app, world, auth):
     from tests.personas import TEST_PASSWORD
 

@@ -197,3 +197,41 @@ def test_search_page_costs_the_same_statements_for_few_and_many_hits(world, monk
                 assert db.session.scalars(stmt).all()
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", listener)
+
+
+def test_broad_search_with_more_visible_matches_than_the_cap_is_not_counted(
+    world, monkeypatch, search_path
+):
+    """Issue #22: when the collected matches already hold more cases the user may see than
+    the count's cap, the list says "mehr als …" without counting (a walk to the 1,001st
+    match read most of the table); the other region's match does not count, and a filter
+    that may narrow the matches gets an honest count."""
+    from wbagentur.core.pagination import keyset_page
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 1)
+    if search_path == "per_case":
+        # Three matching ids collected, one more than the limit: tested case by case.
+        monkeypatch.setattr(queries, "SEARCH_ID_LIMIT", 2)
+    with world.app.app_context():
+        counted = []
+        listener = lambda _c, _cur, statement, *_: counted.append(statement)  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            stmt = queries.case_list(world.sw, q="gmbh")  # firm_case (SW), north (NT)
+            page = keyset_page(stmt, {}, per_page=5, cap=1)
+            assert (page.count, page.count_capped) == (1, False)
+            services.add_participant(
+                None, db.session.get(Case, world.other), make_person("Gmbh", "Teilnehmer").id
+            )
+            db.session.flush()
+            counted.clear()
+            stmt = queries.case_list(world.sw, q="gmbh")
+            page = keyset_page(stmt, {}, per_page=5, cap=1)
+            assert (page.count, page.count_capped) == (1, True)
+            assert sorted(c.id for c in page.items) == sorted([world.firm_case, world.other])
+            assert not any(s.lower().startswith("select count(") for s in counted), counted
+            open_only = queries.case_list(world.sw, q="gmbh", status="closed")
+            page = keyset_page(open_only, {}, per_page=5, cap=1)
+            assert (page.count, page.count_capped, page.items) == (0, False, [])
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)

@@ -328,3 +328,35 @@ def test_due_page_shows_overdue_follow_ups(client, advisor_sw, make_case, clean_
     text = text_of(html_page(client.get("/faelle/faellig")))
     assert "Überfällige Sache" in text
     assert "überfällig" in text
+
+
+def test_due_page_is_paged_most_overdue_first(client, advisor_sw, make_case, clean_app):
+    """Issue #22: 30 due follow-ups come as 25 and 5, not as one page that grows."""
+    from datetime import date, timedelta
+
+    case_id = make_case()
+    with clean_app.app_context():
+        for n in range(30):
+            db.session.add(
+                FollowUp(
+                    case_id=case_id,
+                    title=f"Sache {n:02d}",
+                    due_date=date.today() - timedelta(days=n),
+                    assignee_id=advisor_sw.id,
+                )
+            )
+        db.session.commit()
+    response = client.get("/faelle/faellig")
+    html_page(response)
+    first = response.get_data(as_text=True)
+    assert re.findall(r"<td>(Sache \d\d)</td>", first) == [
+        f"Sache {n:02d}" for n in range(29, 4, -1)
+    ]
+    assert "Fällig: 30" in first
+    following = re.search(r'href="([^"]+)">Weiter<', first).group(1).replace("&amp;", "&")
+    second = client.get(following).get_data(as_text=True)
+    assert re.findall(r"<td>(Sache \d\d)</td>", second) == [
+        f"Sache {n:02d}" for n in range(4, -1, -1)
+    ]
+    assert ">Weiter<" not in second
+    assert ">Zurück<" in second

@@ -112,3 +112,18 @@ def test_case_list_pages_through_weiter_and_zurueck(client, clean_app, auth, mak
     assert set(links) == {"prev"}
     back = html_page(client.get(links["prev"]))
     assert text_of(back) == text_of(first)
+
+
+def test_the_count_reads_the_list_in_its_own_order(clean_app, make_user) -> None:
+    """Issue #22: the bounded count walks the rows in display order, where the first pages'
+    matches are, instead of an order the database picks (the filtered list "offen" was
+    counted from the oldest, closed cases on and read almost the whole region)."""
+    from wbagentur.core.pagination import bounded_count_statement
+
+    advisor = make_user("advisor", "SW")
+    with clean_app.test_request_context():
+        _cases(advisor, 3)
+        stmt = sa.select(Case).order_by(*SORTS["neueste"])
+        sql = str(bounded_count_statement(stmt, cap=10).compile(db.engine))
+        assert "ORDER BY cases.opened_at DESC, cases.id DESC" in sql
+        assert db.session.scalar(bounded_count_statement(stmt, cap=10)) == 3

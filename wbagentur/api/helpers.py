@@ -29,12 +29,13 @@ from werkzeug.exceptions import HTTPException
 from wbagentur.api.errors import N_, ApiError, language, translate_domain
 from wbagentur.api.spec import SCHEMAS
 from wbagentur.api.tokens import authenticate
-from wbagentur.core import audit, idempotency, numbers
+from wbagentur.core import audit, idempotency, numbers, pagination
 from wbagentur.core.access import api_token
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.extensions import db
 
 MAX_PAGE = 100_000
+MAX_CURSOR_PAGE = 10**9
 #: The roles that may create firms, persons and cases through the API (as in the UI).
 WRITERS = ("advisor", "supervisor")
 
@@ -85,16 +86,77 @@ def choice_arg(name: str, allowed: Any) -> str | None:
     return raw
 
 
-def page(query: sa.Select[Any]) -> tuple[list[Any], dict[str, int]]:
-    """One page of ``query``; the paging fields of the answer."""
-    number = int_arg("page", 1, 1, MAX_PAGE)
+def _python_type(kind: Any) -> type | None:
+    """The Python type of a column type, through TypeDecorators (the UTC timestamps)."""
+    while kind is not None:
+        try:
+            return kind.python_type  # type: ignore[no-any-return]
+        except NotImplementedError:
+            kind = getattr(kind, "impl_instance", None)
+    return None
+
+
+def _cursor_values(raw: str, keys: list[Any]) -> tuple[int, list[Any]]:
+    """The page number and sort values a ``next_cursor`` of ``page`` carries (400 when it
+    is not one: a value of another type would reach the database as a wrong literal)."""
+    decoded = pagination.decode_cursor(raw, len(keys) + 1)
+    if decoded is None:
+        raise ApiError("invalid_parameter", param="cursor")
+    number, values = decoded[0], decoded[1:]
+    if not isinstance(number, int) or not 2 <= number <= MAX_CURSOR_PAGE:
+        raise ApiError("invalid_parameter", param="cursor")
+    for key, value in zip(keys, values, strict=True):
+        expected = _python_type(key.column.type)
+        if expected is None or value is None or not isinstance(value, expected):
+            raise ApiError("invalid_parameter", param="cursor")
+        if isinstance(value, int) and not -(2**31) <= value < 2**31:
+            raise ApiError("invalid_parameter", param="cursor")
+        if isinstance(value, str) and "\x00" in value:
+            raise ApiError("invalid_parameter", param="cursor")
+    return number, values
+
+
+def page(query: sa.Select[Any]) -> tuple[list[Any], dict[str, Any]]:
+    """One page of ``query`` (ordered, ending in its id); the paging fields of the answer.
+
+    ``cursor`` (the previous answer's ``next_cursor``) continues after that page's last
+    row, whatever the position: an index walk from there, not an OFFSET that reads and
+    discards every earlier row. ``page`` still works (an OFFSET) for callers of the first
+    version. ``total`` counts at most ``COUNT_CAP`` + 1 rows, not the whole scope on every
+    page (issue #22); ``total_is_lower_bound`` says that there are more.
+    """
     per_page = int_arg("per_page", 25, 1, 100)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
-    return items, {"page": number, "per_page": per_page, "total": int(total)}
+    keys = pagination.order_keys(query)
+    raw_cursor = request.args.get("cursor")
+    if raw_cursor is not None:
+        if "page" in request.args:
+            raise ApiError("invalid_parameter", param="page")
+        number, values = _cursor_values(raw_cursor, keys)
+        window = query.where(pagination.after_condition(keys, values))
+    else:
+        number = int_arg("page", 1, 1, MAX_PAGE)
+        window = query.offset((number - 1) * per_page)
+    rows = list(db.session.scalars(window.limit(per_page + 1)))
+    items = rows[:per_page]
+    has_more = len(rows) > per_page
+    next_cursor = None
+    if has_more:
+        next_cursor = pagination.encode_cursor(
+            [number + 1, *pagination.sort_values(items[-1], keys)]
+        )
+    cap = pagination.COUNT_CAP
+    count = pagination.bounded_count(query, cap)
+    return items, {
+        "page": number,
+        "per_page": per_page,
+        "total": min(count, cap),
+        "total_is_lower_bound": count > cap,
+        "has_more": has_more,
+        "next_cursor": next_cursor,
+    }
 
 
-def page_response(items: list[dict[str, Any]], paging: dict[str, int]) -> ResponseReturnValue:
+def page_response(items: list[dict[str, Any]], paging: dict[str, Any]) -> ResponseReturnValue:
     return jsonify({"items": items, **paging})
 
 
@@ -105,7 +167,7 @@ def page_response(items: list[dict[str, Any]], paging: dict[str, int]) -> Respon
 
 
 def audited_page(
-    action: str, items: list[Any], paging: dict[str, int], to_json: Callable[[Any], Any]
+    action: str, items: list[Any], paging: dict[str, Any], to_json: Callable[[Any], Any]
 ) -> ResponseReturnValue:
     """A list page: one audit entry for the page (with its length), then the answer."""
     audit.record_read(g.api_user, action, None, None, token=g.api_token_id, count=len(items))

@@ -16,6 +16,7 @@ from apispec import APISpec
 
 from wbagentur.api.errors import CODES
 from wbagentur.cases.models import CHANNELS, KINDS, PRIORITIES, STATUSES, TOPICS
+from wbagentur.core.pagination import COUNT_CAP
 from wbagentur.firms.forms import FIRM_AMOUNT_CONFIRM_ABOVE
 from wbagentur.firms.rules import LEGAL_FORMS
 from wbagentur.partners.data import PROGRAMMES
@@ -402,12 +403,33 @@ CASE_FUNDING_RESULT = {
 def page_of(item: str) -> dict[str, Any]:
     return {
         "type": "object",
-        "required": ["items", "page", "per_page", "total"],
+        "required": [
+            "items",
+            "page",
+            "per_page",
+            "total",
+            "total_is_lower_bound",
+            "has_more",
+            "next_cursor",
+        ],
         "properties": {
             "items": {"type": "array", "items": _ref(item)},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
-            "total": {"type": "integer", "minimum": 0},
+            "total": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": COUNT_CAP,
+                "description": f"matching items, counted up to {COUNT_CAP}",
+            },
+            "total_is_lower_bound": {
+                "type": "boolean",
+                "description": f"true: more than {COUNT_CAP} items match (total is {COUNT_CAP})",
+            },
+            "has_more": {"type": "boolean", "description": "a next page exists"},
+            "next_cursor": _nullable(
+                "string", description="pass as cursor for the next page; null on the last"
+            ),
         },
     }
 
@@ -416,7 +438,7 @@ PAGING = [
     {
         "name": "page",
         "in": "query",
-        "description": "page number (1 …)",
+        "description": "page number (1 …); deep pages cost more, use cursor to go on",
         "schema": {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1},
     },
     {
@@ -424,6 +446,12 @@ PAGING = [
         "in": "query",
         "description": "items per page",
         "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
+    },
+    {
+        "name": "cursor",
+        "in": "query",
+        "description": "next_cursor of the previous page (not together with page)",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 400},
     },
 ]
 

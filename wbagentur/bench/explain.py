@@ -32,7 +32,13 @@ def list_statements(user: Any, search_term: str) -> dict[str, sa.Select[Any]]:
 
 def explain_lists(app: Flask, ctx: dict[str, Any], echo: Callable[[str], None] = print) -> None:
     from wbagentur.accounts.models import User
-    from wbagentur.core.pagination import COUNT_CAP, after_condition, order_keys, sort_values
+    from wbagentur.core.pagination import (
+        COUNT_CAP,
+        after_condition,
+        bounded_count_statement,
+        order_keys,
+        sort_values,
+    )
 
     with app.test_request_context():
         dialect = db.engine.dialect
@@ -46,9 +52,7 @@ def explain_lists(app: Flask, ctx: dict[str, Any], echo: Callable[[str], None] =
                 variants["Folgeseite"] = stmt.where(
                     after_condition(keys, sort_values(first[-1], keys))
                 ).limit(26)
-            variants["Anzahl (höchstens 1.001)"] = sa.select(sa.func.count()).select_from(
-                stmt.order_by(None).limit(COUNT_CAP + 1).subquery()
-            )
+            variants["Anzahl (höchstens 1.001)"] = bounded_count_statement(stmt, COUNT_CAP)
             for label, variant in variants.items():
                 sql = str(variant.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
                 if dialect.name != "sqlite":

@@ -218,8 +218,10 @@ def mine() -> Any:
 @requires_role(*REGIONAL)
 def due() -> Any:
     today = local_today()
-    rows = db.session.scalars(queries.follow_ups_due(current_user, today)).all()
-    return render_template("cases/due.html", follow_ups=rows, today=today)
+    # Paged like the case lists: an advisor with thousands of overdue follow-ups got them
+    # all on one page, and the page grew with the data (issue #22).
+    page = keyset_page(queries.follow_ups_due(current_user, today), request.args, PER_PAGE)
+    return render_template("cases/due.html", page=page, follow_ups=page.items, today=today)
 
 
 # ---------------------------------------------------------------- create / edit

@@ -125,6 +125,16 @@ def _decode(cursor: str, size: int) -> list[Any] | None:
         return None
 
 
+def encode_cursor(values: list[Any]) -> str:
+    """An opaque cursor of ``values`` (ints, strings, dates, datetimes, None)."""
+    return _encode(values)
+
+
+def decode_cursor(cursor: str, size: int) -> list[Any] | None:
+    """The ``size`` values of a cursor made by ``encode_cursor``; None when malformed."""
+    return _decode(cursor, size)
+
+
 def sort_values(item: Any, keys: list[_Key]) -> list[Any]:
     return [getattr(item, key.column.key) for key in keys]
 
@@ -167,16 +177,30 @@ class KeysetPage:
         return {BEFORE: self.prev_cursor} if self.prev_cursor != FIRST else {}
 
 
-def bounded_count(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> int:
-    """How many rows ``stmt`` returns, counting at most ``cap + 1``."""
-    inner = stmt.order_by(None)
+def bounded_count_statement(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> sa.Select[Any]:
+    """The statement of ``bounded_count``: the first ``cap + 1`` rows in the list's own
+    order, counted.
+
+    In display order, not in whatever order the database likes: the first page's matches
+    are where the count finds its first 1,001 too. Without the order both databases
+    counted the filtered list ("offen", topic) along the primary key or the region's index
+    from the oldest case on, where hardly any case is still open, and so read almost every
+    case of the region; a list whose order has no index sorts its matches once for the
+    page anyway (issue #22).
+    """
+    inner = stmt
     entity = stmt.column_descriptions[0].get("entity") if stmt.column_descriptions else None
     if entity is not None:
         # Only the primary key: the database may count from an index instead of reading
         # up to 1,001 whole rows (SQLite does not flatten a subquery with LIMIT).
         inner = inner.with_only_columns(*sa.inspect(entity).primary_key, maintain_column_froms=True)
     limited = inner.limit(cap + 1).subquery()
-    return int(db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0)
+    return sa.select(sa.func.count()).select_from(limited)
+
+
+def bounded_count(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> int:
+    """How many rows ``stmt`` returns, counting at most ``cap + 1``."""
+    return int(db.session.scalar(bounded_count_statement(stmt, cap)) or 0)
 
 
 def keyset_page(
@@ -218,7 +242,10 @@ def keyset_page(
         prev_cursor = None if first or not items else _encode(sort_values(items[0], keys))
         if not first and not items:
             prev_cursor = FIRST  # past the end (an old link): back to the first page
-    count = bounded_count(stmt, cap)
+    # A list that already knows it holds more than the cap (e.g. the collected matches of
+    # a broad search, cases.queries) says so and is not counted again.
+    known = stmt.get_execution_options().get("count_at_least")
+    count = known if isinstance(known, int) and known > cap else bounded_count(stmt, cap)
     return KeysetPage(
         items=items,
         count=min(count, cap),
