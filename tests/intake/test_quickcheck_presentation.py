@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 
 from wbagentur.main import quickcheck
 
@@ -154,6 +155,21 @@ def test_expert_result_text_loses_field_paths_and_parameter_keys():
     )
     assert "@" not in quickcheck.plain_text("Parameter esf@2022-06-20/rate = 0.5 verwendet")
     assert quickcheck.plain_text("Fassung afbg@2020-08-01.") == "Fassung vom 01.08.2020."
+
+
+def test_english_result_text_loses_field_paths_without_leaving_stubs(app):
+    with app.test_request_context(), force_locale("en"):
+        assert quickcheck.plain_text(
+            "Not an Aufstiegs-BAföG qualification. (Not given – assumed; field course.goal.)"
+        ) == ("Not an Aufstiegs-BAföG qualification. (Not given – assumed)")
+        assert (
+            quickcheck.plain_text("Details missing (firm.a_b, firm.c_d or person.e_f).")
+            == "Details missing."
+        )
+        assert quickcheck.plain_text("Parameter esf@2022-06-20/rate = 0.5 used") == (
+            "Parameter a value used"
+        )
+        assert quickcheck.plain_text("Version afbg@2020-08-01.") == "Version of Aug 1, 2020."
 
 
 @pytest.mark.parametrize(

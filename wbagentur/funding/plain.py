@@ -7,14 +7,29 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
+
 _TOKEN = r"(?:firm|person|course|thuerbfg)\.[A-Za-z0-9_.\[\]]*[A-Za-z0-9_\]]"  # noqa: S105
+_JOIN = r"(?:\s*(?:,|oder|und|or|and)\s*)"
+# "; Feld course.goal." and its English "; field course.goal." (the engine writes both).
 _FIELD_NOTE = re.compile(
-    r";?\s*Feld(?:er)?\s+" + _TOKEN + r"(?:\s*(?:,|oder|und)\s*" + _TOKEN + r")*\.?"
+    r";?\s*(?:Feld(?:er)?|[Ff]ields?)\s+" + _TOKEN + r"(?:" + _JOIN + _TOKEN + r")*\.?"
 )
-_PAREN_TOKENS = re.compile(r"\s*\(\s*" + _TOKEN + r"(?:\s*(?:,|oder|und)\s*" + _TOKEN + r")*\s*\)")
+_PAREN_TOKENS = re.compile(r"\s*\(\s*" + _TOKEN + r"(?:" + _JOIN + _TOKEN + r")*\s*\)")
 _BARE_TOKEN = re.compile(r"\b" + _TOKEN)
 _PARAM_VALUE = re.compile(r"\b[a-z0-9_]+@\d{4}-\d{2}-\d{2}/[A-Za-z0-9_.]+(?:\s*=\s*\S+)?")
 _VERSION_KEY = re.compile(r"\b[a-z0-9_]+@(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _version_date(m: re.Match[str]) -> str:
+    from datetime import date
+
+    from wbagentur.core.formatting import format_date
+
+    try:
+        return format_date(date(int(m[1]), int(m[2]), int(m[3])))
+    except ValueError:
+        return m[0]
 
 
 def plain_text(text: str) -> str:
@@ -22,6 +37,6 @@ def plain_text(text: str) -> str:
     text = _FIELD_NOTE.sub("", text)
     text = _PAREN_TOKENS.sub("", text)
     text = _BARE_TOKEN.sub("", text)
-    text = _PARAM_VALUE.sub("ein Wert", text)
-    text = _VERSION_KEY.sub(lambda m: f"vom {m[3]}.{m[2]}.{m[1]}", text)
+    text = _PARAM_VALUE.sub(gettext("ein Wert"), text)
+    text = _VERSION_KEY.sub(lambda m: gettext("vom %(date)s", date=_version_date(m)), text)
     return re.sub(r"\(\s*\)|\s{2,}", " ", text).replace(" .", ".").replace(" ;", ";").strip()
