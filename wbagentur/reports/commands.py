@@ -1,0 +1,16 @@
+"""CLI: ``flask reports refresh`` recomputes the dashboards' aggregates now."""
+
+from __future__ import annotations
+
+import click
+
+from wbagentur.extensions import db
+from wbagentur.reports import aggregates, bp
+
+
+@bp.cli.command("refresh")
+def refresh_command() -> None:
+    """Recompute the dashboards' aggregates (the worker does it every few minutes)."""
+    rows = aggregates.refresh()
+    db.session.commit()
+    click.echo(f"{rows} Zeilen berechnet.")
