@@ -1,8 +1,9 @@
 """The dashboards' maintained aggregates (issue #22): computed in SQL by ``refresh``, read by
 ``reports.services`` instead of scanning the cases and referrals of the period.
 
-``refresh`` recomputes ``report_daily_counts`` from the rows in one transaction (delete,
-then one ``INSERT … SELECT … GROUP BY`` per metric) and stamps ``report_refreshes``; the
+``refresh`` recomputes ``report_daily_counts`` from the rows (one ``SELECT … GROUP BY`` per
+metric, in a read transaction), writes only the rows that changed and stamps
+``report_refreshes``; the
 worker runs it every few minutes (job ``reports.refresh``), ``flask reports refresh`` on
 demand. Counts are per region and **local** day, so every period of whole days – the
 dashboard's "von/bis", the monthly report's month – is a sum over rows, equal to what the
@@ -53,11 +54,12 @@ def local_day(column: Any, dialect: str) -> Any:
     return sa.func.date(sa.func.substr(column, 1, 19), offset)
 
 
-def _insert(columns: list[str], select: sa.Select[Any]) -> None:
-    db.session.execute(sa.insert(ReportDailyCount).from_select(columns, select))
+KEY = ("metric", "stage", "region_id", "day", "prev_day", "key_id", "code")
+Row = tuple[Any, ...]  # KEY + (n, amount_cents)
 
 
-def _case_counts(metric: str, timestamp: Any, code: Any, *conditions: Any, dialect: str) -> None:
+def _case_counts(metric: str, timestamp: Any, code: Any, *conditions: Any, dialect: str) -> Any:
+    """Cases per region, local day of ``timestamp`` and ``code``, in KEY + (n, amount) order."""
     day = local_day(timestamp, dialect).label("day")
     code_col = sa.func.coalesce(code, "").label("code")
     inner = (
@@ -65,12 +67,17 @@ def _case_counts(metric: str, timestamp: Any, code: Any, *conditions: Any, diale
         .where(timestamp.is_not(None), *conditions)
         .subquery()
     )
-    _insert(
-        ["metric", "region_id", "day", "code", "n"],
-        sa.select(
-            sa.literal(metric), inner.c.region_id, inner.c.day, inner.c.code, sa.func.count()
-        ).group_by(inner.c.region_id, inner.c.day, inner.c.code),
-    )
+    return sa.select(
+        sa.literal(metric),
+        sa.literal(""),
+        inner.c.region_id,
+        sa.type_coerce(inner.c.day, sa.Date),
+        sa.cast(sa.null(), sa.Date),
+        sa.cast(sa.null(), sa.Integer),
+        inner.c.code,
+        sa.func.count(),
+        sa.literal(0),
+    ).group_by(inner.c.region_id, inner.c.day, inner.c.code)
 
 
 def _distinct_case_counts(
@@ -83,7 +90,7 @@ def _distinct_case_counts(
     dialect: str,
     amount: Any = None,
     join_partner: bool = False,
-) -> None:
+) -> Any:
     """Referrals sent per region, day, ``key``/``code`` and previous day of the same case
     within ``partition`` (the ``prev_day`` rule of the module docstring)."""
     day = local_day(Referral.sent_at, dialect)
@@ -100,73 +107,123 @@ def _distinct_case_counts(
     if join_partner:
         inner = inner.join(Partner, Partner.id == Referral.partner_id)
     sub = inner.where(Referral.sent_at.is_not(None), *conditions).subquery()
-    _insert(
-        ["metric", "stage", "region_id", "day", "prev_day", "key_id", "code", "n", "amount_cents"],
-        sa.select(
-            sa.literal(metric),
-            sa.literal(stage),
-            sub.c.region_id,
-            sub.c.day,
-            sub.c.prev_day,
-            sub.c.key_id,
-            sub.c.code,
-            sa.func.count(),
-            sa.func.coalesce(sa.func.sum(sub.c.amount), 0),
-        ).group_by(sub.c.region_id, sub.c.day, sub.c.prev_day, sub.c.key_id, sub.c.code),
-    )
+    return sa.select(
+        sa.literal(metric),
+        sa.literal(stage),
+        sub.c.region_id,
+        sa.type_coerce(sub.c.day, sa.Date),
+        sa.type_coerce(sub.c.prev_day, sa.Date),
+        sub.c.key_id,
+        sub.c.code,
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(sub.c.amount), 0),
+    ).group_by(sub.c.region_id, sub.c.day, sub.c.prev_day, sub.c.key_id, sub.c.code)
 
 
-def refresh(now: datetime | None = None) -> int:
-    """Recompute every aggregate from the rows; the number of rows written. Flushes, the
-    caller commits (the job, the CLI), so readers see the old or the new set, never half."""
-    started = time.perf_counter()
-    dialect = db.session.get_bind().dialect.name
-    db.session.execute(sa.delete(ReportDailyCount))
-    _case_counts("opened", Case.opened_at, Case.channel, dialect=dialect)
-    _case_counts("closed", Case.closed_at, Case.outcome, Case.status == "closed", dialect=dialect)
+def _statements(dialect: str) -> list[Any]:
+    statements = [
+        _case_counts("opened", Case.opened_at, Case.channel, dialect=dialect),
+        _case_counts(
+            "closed", Case.closed_at, Case.outcome, Case.status == "closed", dialect=dialect
+        ),
+    ]
     for stage in STAGES:
-        _distinct_case_counts(
-            "funnel",
-            stage,
-            Referral.partner_id,
-            None,
-            [Referral.partner_id],
-            [referral_stage_condition(stage)],
-            dialect,
+        statements.append(
+            _distinct_case_counts(
+                "funnel",
+                stage,
+                Referral.partner_id,
+                None,
+                [Referral.partner_id],
+                [referral_stage_condition(stage)],
+                dialect,
+            )
         )
     approved = referral_stage_condition("approved")
     for stage, condition, amount in (
         ("sent", Referral.sent_at.is_not(None), None),
         ("approved", approved, Referral.amount_cents),
     ):
-        _distinct_case_counts(
-            "programme",
-            stage,
-            None,
-            Referral.programme,
-            [Referral.programme],
-            [Referral.programme.is_not(None), condition],
-            dialect,
-            amount=amount,
+        statements.append(
+            _distinct_case_counts(
+                "programme",
+                stage,
+                None,
+                Referral.programme,
+                [Referral.programme],
+                [Referral.programme.is_not(None), condition],
+                dialect,
+                amount=amount,
+            )
         )
-    _distinct_case_counts(
-        "xref",
-        "sent",
-        Partner.region_id,
-        None,
-        [Partner.region_id],
-        [Partner.kind == "wba_contact_point"],
-        dialect,
-        join_partner=True,
+    statements.append(
+        _distinct_case_counts(
+            "xref",
+            "sent",
+            Partner.region_id,
+            None,
+            [Partner.region_id],
+            [Partner.kind == "wba_contact_point"],
+            dialect,
+            join_partner=True,
+        )
     )
-    rows = int(db.session.scalar(sa.select(sa.func.count()).select_from(ReportDailyCount)) or 0)
+    return statements
+
+
+def compute() -> dict[Row, tuple[int, int]]:
+    """Every aggregate row, computed from the cases and referrals: KEY → (n, amount).
+
+    On its own connection in one read transaction (SQLite: ``BEGIN DEFERRED``, so the
+    computation, the long part, holds no write lock)."""
+    dialect = db.session.get_bind().dialect.name
+    out: dict[Row, tuple[int, int]] = {}
+    with db.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        for stmt in _statements(dialect):
+            for *key, n, amount in conn.execute(stmt):
+                out[tuple(key)] = (int(n), int(amount or 0))
+    return out
+
+
+def refresh(now: datetime | None = None) -> int:
+    """Recompute the aggregates and write what changed since the last run; the number of
+    rows. Between two runs only the days touched by the work since (today's, and the
+    sending day of a referral that moved on) change, so the write is short. Flushes, the
+    caller commits (the job, the CLI): readers see the old or the new set, never half."""
+    started = time.perf_counter()
+    fresh = compute()
+    t = ReportDailyCount
+    columns = [getattr(t, name) for name in KEY]
+    existing = {
+        tuple(key): (row_id, n, amount)
+        for row_id, *key, n, amount in db.session.execute(
+            sa.select(t.id, *columns, t.n, t.amount_cents)
+        )
+    }
+    gone = [row_id for key, (row_id, _n, _a) in existing.items() if key not in fresh]
+    changed = [
+        {"id": existing[key][0], "n": n, "amount_cents": amount}
+        for key, (n, amount) in fresh.items()
+        if key in existing and existing[key][1:] != (n, amount)
+    ]
+    new = [
+        {**dict(zip(KEY, key, strict=True)), "n": n, "amount_cents": amount}
+        for key, (n, amount) in fresh.items()
+        if key not in existing
+    ]
+    for i in range(0, len(gone), 500):
+        db.session.execute(sa.delete(t).where(t.id.in_(gone[i : i + 500])))
+    if changed:
+        db.session.execute(sa.update(t), changed)
+    if new:
+        db.session.execute(sa.insert(t), new)
     state = db.session.get(ReportRefresh, NAME) or ReportRefresh(name=NAME)
     state.refreshed_at = now or utcnow()
-    state.rows = rows
+    state.rows = len(fresh)
     state.duration_ms = int((time.perf_counter() - started) * 1000)
     db.session.add(state)
     db.session.flush()
-    return rows
+    return len(fresh)
 
 
 def refreshed_at() -> datetime | None:
