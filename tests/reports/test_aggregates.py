@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
+from unittest import mock
 
 import pytest
 import sqlalchemy as sa
@@ -154,9 +155,40 @@ def test_figures_from_the_aggregates_equal_the_figures_from_the_rows(generated):
             )
             assert as_of is not None
             assert tables == expected, (role, ids, start, end, programme)
+
+        # The work goes on; the next refresh writes only what changed and agrees again.
+        _change_some_cases(all_ids)
+        aggregates.refresh()
+        db.session.commit()
+        for role, ids in scopes:
+            for start, end in periods[:3]:
+                _as_of, tables = _build_tables(generated, role, ids, date_from=start, date_to=end)
+                with mock.patch.object(aggregates, "refreshed_at", return_value=None):
+                    _none, expected = _build_tables(
+                        generated, role, ids, date_from=start, date_to=end
+                    )
+                assert tables == expected, (role, ids, start, end)
         db.session.execute(sa.delete(ReportRefresh))
         db.session.execute(sa.delete(ReportDailyCount))
         db.session.commit()
+
+
+def _change_some_cases(region_ids: tuple[int, ...]) -> None:
+    """Close open cases today, change channels and move cases to another region."""
+    from wbagentur.cases.models import OUTCOMES, Case
+    from wbagentur.core.models import utcnow
+    from wbagentur.extensions import db
+
+    open_cases = db.session.scalars(
+        sa.select(Case).where(Case.status != "closed").order_by(Case.id).limit(30)
+    ).all()
+    for case in open_cases[:15]:
+        case.status, case.closed_at, case.outcome = "closed", utcnow(), next(iter(OUTCOMES))
+    for case in open_cases[15:]:
+        case.region_id = region_ids[(region_ids.index(case.region_id) + 1) % len(region_ids)]
+    for case in db.session.scalars(sa.select(Case).order_by(Case.id.desc()).limit(20)):
+        case.channel = "phone" if case.channel != "phone" else "email"
+    db.session.commit()
 
 
 def test_a_view_by_advisor_counts_live(generated):

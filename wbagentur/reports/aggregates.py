@@ -191,8 +191,10 @@ def refresh(now: datetime | None = None) -> int:
     sending day of a referral that moved on) change, so the write is short. Flushes, the
     caller commits (the job, the CLI): readers see the old or the new set, never half."""
     started = time.perf_counter()
-    fresh = compute()
     t = ReportDailyCount
+    if db.session.scalar(sa.select(t.id).limit(1)) is None:
+        return _first_refresh(now, started)
+    fresh = compute()
     columns = [getattr(t, name) for name in KEY]
     existing = {
         tuple(key): (row_id, n, amount)
@@ -217,13 +219,30 @@ def refresh(now: datetime | None = None) -> int:
         db.session.execute(sa.update(t), changed)
     if new:
         db.session.execute(sa.insert(t), new)
+    _stamp(now, len(fresh), started)
+    return len(fresh)
+
+
+def _first_refresh(now: datetime | None, started: float) -> int:
+    """An empty table is filled in the database (``INSERT … SELECT``), not row by row
+    through the driver (290,000 rows at 100,000 cases: minutes through executemany)."""
+    dialect = db.session.get_bind().dialect.name
+    for stmt in _statements(dialect):
+        db.session.execute(
+            sa.insert(ReportDailyCount).from_select([*KEY, "n", "amount_cents"], stmt)
+        )
+    rows = int(db.session.scalar(sa.select(sa.func.count()).select_from(ReportDailyCount)) or 0)
+    _stamp(now, rows, started)
+    return rows
+
+
+def _stamp(now: datetime | None, rows: int, started: float) -> None:
     state = db.session.get(ReportRefresh, NAME) or ReportRefresh(name=NAME)
     state.refreshed_at = now or utcnow()
-    state.rows = len(fresh)
+    state.rows = rows
     state.duration_ms = int((time.perf_counter() - started) * 1000)
     db.session.add(state)
     db.session.flush()
-    return len(fresh)
 
 
 def refreshed_at() -> datetime | None:
