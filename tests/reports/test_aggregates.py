@@ -132,6 +132,7 @@ def test_figures_from_the_aggregates_equal_the_figures_from_the_rows(generated):
         ]
         db.session.execute(sa.delete(ReportRefresh))
         db.session.execute(sa.delete(ReportDailyCount))
+        db.session.commit()
         live = {
             (role, ids, start, end, programme): _build_tables(
                 generated, role, ids, date_from=start, date_to=end, programme=programme

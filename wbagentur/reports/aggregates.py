@@ -171,30 +171,46 @@ def _statements(dialect: str) -> list[Any]:
     return statements
 
 
-def compute() -> dict[Row, tuple[int, int]]:
-    """Every aggregate row, computed from the cases and referrals: KEY → (n, amount).
+def compute() -> dict[Row, tuple[int, int]] | None:
+    """Every aggregate row, computed from the cases and referrals: KEY → (n, amount); None
+    while the table is empty (the first refresh fills it in the database).
 
     On its own connection in one read transaction (SQLite: ``BEGIN DEFERRED``, so the
     computation, the long part, holds no write lock)."""
     dialect = db.session.get_bind().dialect.name
     out: dict[Row, tuple[int, int]] = {}
     with db.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        if conn.execute(sa.select(ReportDailyCount.id).limit(1)).first() is None:
+            return None
         for stmt in _statements(dialect):
             for *key, n, amount in conn.execute(stmt):
                 out[tuple(key)] = (int(n), int(amount or 0))
     return out
 
 
+# Serialises concurrent refreshes (the worker and ``flask reports refresh``) on PostgreSQL;
+# SQLite's write lock (``BEGIN IMMEDIATE`` outside requests) does the same there.
+ADVISORY_LOCK = 0x5245504F5254  # "REPORT"
+
+
 def refresh(now: datetime | None = None) -> int:
     """Recompute the aggregates and write what changed since the last run; the number of
     rows. Between two runs only the days touched by the work since (today's, and the
     sending day of a referral that moved on) change, so the write is short. Flushes, the
-    caller commits (the job, the CLI): readers see the old or the new set, never half."""
+    caller commits (the job, the CLI): readers see the old or the new set, never half.
+
+    Call it outside a transaction of the session (as the job and the CLI do): the
+    computation runs first, on its own connection; the write transaction begins after it."""
     started = time.perf_counter()
+    fresh = compute()
     t = ReportDailyCount
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK)))
+    # Read under the lock: what another refresh committed meanwhile is seen here.
     if db.session.scalar(sa.select(t.id).limit(1)) is None:
         return _first_refresh(now, started)
-    fresh = compute()
+    if fresh is None:  # another refresh filled the table meanwhile
+        fresh = compute() or {}
     columns = [getattr(t, name) for name in KEY]
     existing = {
         tuple(key): (row_id, n, amount)

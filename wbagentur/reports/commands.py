@@ -7,8 +7,10 @@ import click
 from wbagentur.extensions import db
 from wbagentur.reports import aggregates, bp
 
+bp.cli.short_help = "Berichtszahlen der Übersichten neu berechnen."
 
-@bp.cli.command("refresh")
+
+@bp.cli.command("refresh", short_help="Berichtszahlen jetzt neu berechnen.")
 def refresh_command() -> None:
     """Recompute the dashboards' aggregates (the worker does it every few minutes)."""
     rows = aggregates.refresh()
