@@ -38,19 +38,21 @@ def calls(monkeypatch):
     monkeypatch.setattr(retention, "remove_files", lambda report: 0)
     monkeypatch.setattr(services, "esf_survey_function", lambda: record("esf", "esf ok"))
     monkeypatch.setattr(services, "_import_cleanup", record("cleanup", "0 Dateien"))
+    monkeypatch.setattr(services, "_refresh_reports", record("reports", "0 Zeilen"))
     return seen
 
 
 def test_one_tick_calls_every_job_once(clean_app, calls):
     with clean_app.app_context():
         results = services.run_due_jobs("worker-a")
-    assert sorted(calls) == ["cleanup", "esf", "mail", "remind", "retention"]
+    assert sorted(calls) == ["cleanup", "esf", "mail", "remind", "reports", "retention"]
     assert set(results) == {
         "mail.send",
         "referrals.remind",
         "retention.run",
         "esf.surveys",
         "imports.cleanup",
+        "reports.refresh",
     }
     assert all(r is not None for r in results.values())
 
@@ -67,11 +69,11 @@ def test_second_tick_runs_only_what_is_due_again(clean_app, calls, fixed_clock):
         fixed_clock.shift(timedelta(hours=1))
         calls.clear()
         services.run_due_jobs("worker-a")
-        assert sorted(calls) == ["cleanup", "esf", "mail", "remind"]
+        assert sorted(calls) == ["cleanup", "esf", "mail", "remind", "reports"]
         fixed_clock.shift(timedelta(days=1))
         calls.clear()
         services.run_due_jobs("worker-a")
-        assert sorted(calls) == ["cleanup", "esf", "mail", "remind", "retention"]
+        assert sorted(calls) == ["cleanup", "esf", "mail", "remind", "reports", "retention"]
 
 
 def test_failing_job_does_not_stop_the_others_and_is_retried_soon(
@@ -108,6 +110,7 @@ def test_worker_schedules_each_job_with_apscheduler(clean_app, calls):
         "retention.run",
         "esf.surveys",
         "imports.cleanup",
+        "reports.refresh",
         "audit.reads",
     }
     # Woken at most WORKER_POLL_SECONDS apart; the database decides whether each runs.
@@ -119,7 +122,7 @@ def test_worker_schedules_each_job_with_apscheduler(clean_app, calls):
     # The scheduler's call runs the job (here: the whole tick, one job after the other).
     for job in jobs.values():
         job.func(*job.args)
-    assert sorted(calls) == ["cleanup", "esf", "mail", "remind", "retention"]
+    assert sorted(calls) == ["cleanup", "esf", "mail", "remind", "reports", "retention"]
 
 
 def test_worker_once_command_reports_each_job(clean_app, calls):

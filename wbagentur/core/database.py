@@ -62,8 +62,11 @@ def configure_engines(app: Flask) -> None:
 
         @sa.event.listens_for(engine, "begin")
         def _on_begin(conn: sa.Connection) -> None:
+            # A connection may ask for its own mode: a long read outside a request (the
+            # report aggregates' refresh) begins DEFERRED and blocks no writer under WAL.
+            own_mode = conn.get_execution_options().get("sqlite_begin")
             request_mode = request.environ.get(BEGIN_KEY) if has_request_context() else None
-            conn.exec_driver_sql("BEGIN " + (request_mode or mode))
+            conn.exec_driver_sql("BEGIN " + (own_mode or request_mode or mode))
 
     if mode != "DEFERRED":
         app.wsgi_app = SQLiteReadRetry(app.wsgi_app)  # type: ignore[method-assign]

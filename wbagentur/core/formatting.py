@@ -32,6 +32,7 @@ __all__ = [
     "cents_to_number",
     "current_locale",
     "format_date",
+    "format_minute",
     "format_money",
     "format_number",
     "parse_money_cents",
@@ -59,3 +60,14 @@ def format_date(
             value = value.replace(tzinfo=UTC)
         return str(dates.format_datetime(value, style, tzinfo=BERLIN, locale=locale))
     return str(dates.format_date(value, style, locale=locale))
+
+
+def format_minute(value: datetime | None, locale: str | None = None, empty: str = "–") -> str:
+    """A point in time to the minute in Thuringian local time: the date as ``format_date``
+    writes it, then hours and minutes: "07.12.2026, 02:15" / "Dec 7, 2026, 02:15"."""
+    if value is None:
+        return empty
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(BERLIN)
+    return f"{format_date(local.date(), locale=locale)}, {local:%H:%M}"

@@ -43,6 +43,11 @@ def init_i18n(app: Flask) -> None:
         """A date or time the locale's way: "02.12.2026" / "Dec 2, 2026"."""
         return formatting.format_date(value, fmt)
 
+    @app.template_filter("zeitpunkt")
+    def _minute_filter(value: datetime | None) -> str:
+        """A point in time to the minute: "07.12.2026, 02:15" / "Dec 7, 2026, 02:15"."""
+        return formatting.format_minute(value)
+
     @app.template_filter("euro")
     def _euro_filter(cents: int | None) -> str:
         """Integer cents as money the locale's way: 1464000 → "14.640,00 €"."""

@@ -35,6 +35,7 @@ DEFAULT_INTERVALS = {
     "retention.run": 86400,
     "esf.surveys": 3600,
     "imports.cleanup": 3600,
+    "reports.refresh": 300,
 }
 # How long a worker may hold a job before another may take it over (a dead worker).
 LEASES = {
@@ -43,6 +44,7 @@ LEASES = {
     "retention.run": 3600,
     "esf.surveys": 1800,
     "imports.cleanup": 600,
+    "reports.refresh": 600,
 }
 # A failed run is tried again after at most this long (not a whole day later).
 RETRY_AFTER = timedelta(minutes=5)
@@ -86,6 +88,14 @@ def _import_cleanup() -> str:
     return f"{remove_stale_uploads()} Dateien"
 
 
+def _refresh_reports() -> str:
+    from wbagentur.reports.aggregates import refresh
+
+    rows = refresh()
+    db.session.commit()
+    return f"{rows} Zeilen"
+
+
 def esf_survey_function() -> Callable[[], object] | None:
     """The ESF+ module's survey schedule (``send_due_surveys``, also ``flask esf surveys``),
     when the installation has that module; otherwise the worker skips the job."""
@@ -114,6 +124,7 @@ def registered_jobs() -> list[Job]:
         "referrals.remind": _referral_reminders,
         "retention.run": _retention,
         "imports.cleanup": _import_cleanup,
+        "reports.refresh": _refresh_reports,
     }
     if esf_survey_function() is not None:
         runs["esf.surveys"] = _esf_surveys

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from wbagentur.reports import views  # noqa: E402,F401
+from wbagentur.reports import commands, models, views  # noqa: E402,F401

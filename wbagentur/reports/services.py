@@ -10,7 +10,8 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,7 +31,7 @@ from wbagentur.firms.rules import classify_sme, weighted_headcount
 from wbagentur.partners.data import PROGRAMMES
 from wbagentur.partners.models import Partner
 from wbagentur.regions.models import ContactPoint, Region
-from wbagentur.reports import indicators, queries
+from wbagentur.reports import aggregates, indicators, queries
 from wbagentur.reports.queries import ReportScope
 
 AGE_LABELS = {
@@ -119,6 +120,8 @@ class Dashboard:
     regions: list[Region]
     tables: dict[str, Table]
     show_regions: bool
+    # When the aggregates that some tables were read from were computed (None: all live).
+    as_of: datetime | None = None
 
 
 def build_dashboard(
@@ -135,6 +138,10 @@ def build_dashboard(
     """
     show_regions = user.role == "coordinator"
     region_names = {r.id: r.name for r in regions}
+    # Period figures come from the maintained aggregates once they have been computed;
+    # a view by advisor counts live (the aggregates have no advisor dimension).
+    as_of = aggregates.refreshed_at() if scope.advisor_id is None else None
+    agg = as_of is not None
 
     def matrix(key: str, stmt: sa.Select[Any]) -> Table:
         all_regions = list(db.session.scalars(sa.select(Region).order_by(Region.name, Region.id)))
@@ -143,10 +150,10 @@ def build_dashboard(
     builders: dict[str, Callable[[], Table]] = {
         "fallbestand": lambda: _caseload_table(scope, link_base, show_regions, region_names),
         "ueberfaellig": lambda: _overdue_table(scope, link_base, show_regions, region_names),
-        "neue-faelle": lambda: _weekly_table(scope, link_base, regions, show_regions),
+        "neue-faelle": lambda: _weekly_table(scope, link_base, regions, show_regions, agg),
         "ergebnisse": lambda: _category_table(
             "ergebnisse",
-            queries.closed_outcomes(scope),
+            _case_counts("closed", scope) if agg else queries.closed_outcomes(scope),
             OUTCOMES,
             "outcome",
             scope,
@@ -155,11 +162,11 @@ def build_dashboard(
             show_regions,
             closed=True,
         ),
-        "weiterleitungen": lambda: _funnel_table(scope, link_base),
-        "programme": lambda: _programme_table(scope, link_base),
+        "weiterleitungen": lambda: _funnel_table(scope, link_base, agg),
+        "programme": lambda: _programme_table(scope, link_base, agg),
         "zugangswege": lambda: _category_table(
             "zugangswege",
-            queries.channels(scope),
+            _case_counts("opened", scope) if agg else queries.channels(scope),
             CHANNELS,
             "channel",
             scope,
@@ -171,14 +178,26 @@ def build_dashboard(
     }
     if show_regions:
         builders["regionen-weiterleitungen"] = lambda: matrix(
-            "regionen-weiterleitungen", queries.referral_matrix(scope)
+            "regionen-weiterleitungen",
+            aggregates.region_referrals(scope.date_from, scope.date_to)
+            if agg
+            else queries.referral_matrix(scope),
         )
         builders["regionen-uebergaben"] = lambda: matrix(
             "regionen-uebergaben", queries.transfer_matrix(scope)
         )
     keys = list(builders) if only is None else [k for k in builders if k == only]
     tables = {key: builders[key]() for key in keys}
-    return Dashboard(scope, regions, tables, show_regions)
+    return Dashboard(scope, regions, tables, show_regions, as_of)
+
+
+def _case_counts(metric: str, scope: ReportScope) -> sa.Select[Any]:
+    """(code, region, cases) opened (code = channel) or closed (code = outcome) in the
+    period, from the aggregates."""
+    days = aggregates.case_counts(metric, scope.region_ids, scope.date_from, scope.date_to)
+    sub = days.subquery()
+    code, region_id, _day, n = sub.c
+    return sa.select(code, region_id, sa.func.sum(n)).group_by(code, region_id)
 
 
 def _advisor_params(user_id: int | None) -> dict[str, Any]:
@@ -303,12 +322,18 @@ def _region_cells(
 
 
 def _weekly_table(
-    scope: ReportScope, base: dict[str, Any], regions: list[Region], show_regions: bool
+    scope: ReportScope, base: dict[str, Any], regions: list[Region], show_regions: bool, agg: bool
 ) -> Table:
     weeks = queries.week_starts(scope.date_from, scope.date_to)
     counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for week, region_id, n in db.session.execute(queries.new_cases_per_week(scope)):
-        counts[int(week)][region_id] = int(n)
+    if agg:
+        stmt = aggregates.case_counts("opened", scope.region_ids, scope.date_from, scope.date_to)
+        for _code, region_id, day, n in db.session.execute(stmt):
+            week = (day - weeks[0]).days // 7
+            counts[week][region_id] = counts[week].get(region_id, 0) + int(n)
+    else:
+        for week, region_id, n in db.session.execute(queries.new_cases_per_week(scope)):
+            counts[int(week)][region_id] = int(n)
     rows = []
     for i, monday in enumerate(weeks):
         start, end = max(monday, scope.date_from), min(monday + timedelta(days=6), scope.date_to)
@@ -397,8 +422,24 @@ def answer_time_medians(scope: ReportScope) -> dict[int, float]:
     }
 
 
-def _funnel_table(scope: ReportScope, base: dict[str, Any]) -> Table:
-    rows_db = list(db.session.execute(queries.referral_funnel(scope)).all())
+def _funnel_rows(scope: ReportScope, agg: bool) -> list[Any]:
+    """(partner_id, sent, accepted, completed, approved) rows; from the aggregates unless
+    filtered by programme (the aggregates count cases per partner over all programmes)."""
+    if not agg or scope.programme:
+        return list(db.session.execute(queries.referral_funnel(scope)).all())
+    stmt = aggregates.funnel(scope.region_ids, scope.date_from, scope.date_to)
+    by_partner: dict[int, dict[str, int]] = defaultdict(dict)
+    for partner_id, stage, n in db.session.execute(stmt):
+        by_partner[partner_id][stage] = int(n or 0)
+    return [
+        SimpleNamespace(partner_id=p, **{s: stages.get(s, 0) for s in STAGE_LABELS})
+        for p, stages in by_partner.items()
+        if stages.get("sent")
+    ]
+
+
+def _funnel_table(scope: ReportScope, base: dict[str, Any], agg: bool) -> Table:
+    rows_db = _funnel_rows(scope, agg)
     medians = answer_time_medians(scope)
     names = _names(Partner, [r.partner_id for r in rows_db], "name")
     rows_db.sort(key=lambda r: (names.get(r.partner_id, ""), r.partner_id))
@@ -438,13 +479,24 @@ def _funnel_table(scope: ReportScope, base: dict[str, Any]) -> Table:
     )
 
 
-def _programme_table(scope: ReportScope, base: dict[str, Any]) -> Table:
+def _programme_table(scope: ReportScope, base: dict[str, Any], agg: bool) -> Table:
     codes = [scope.programme] if scope.programme else list(PROGRAMMES)
     checks_row = db.session.execute(queries.programme_checks(scope, codes)).one()
     checks = {code: int(checks_row[i] or 0) for i, code in enumerate(codes)}
     referred: dict[str, tuple[int, int, int]] = {}
-    for code, n_ref, n_appr, amount in db.session.execute(queries.programme_referrals(scope)):
-        referred[code] = (int(n_ref), int(n_appr), int(amount or 0))
+    if agg:
+        stmt = aggregates.programmes(
+            scope.region_ids, scope.date_from, scope.date_to, scope.programme
+        )
+        sums: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+        for code, stage, n, amount in db.session.execute(stmt):
+            sums[code][stage] = (int(n or 0), int(amount or 0))
+        for code, stages in sums.items():
+            n_appr, amount = stages.get("approved", (0, 0))
+            referred[code] = (stages.get("sent", (0, 0))[0], n_appr, amount)
+    else:
+        for code, n_ref, n_appr, amount in db.session.execute(queries.programme_referrals(scope)):
+            referred[code] = (int(n_ref), int(n_appr), int(amount or 0))
     rows = []
     for code in codes:
         n_ref, n_appr, amount = referred.get(code, (0, 0, 0))
