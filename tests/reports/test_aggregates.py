@@ -107,7 +107,7 @@ def test_figures_from_the_aggregates_equal_the_figures_from_the_rows(generated):
     ones counted from the cases and referrals."""
     from wbagentur.core.timezone import local_today
     from wbagentur.extensions import db
-    from wbagentur.referrals.data import PROGRAMMES
+    from wbagentur.partners.data import PROGRAMMES
     from wbagentur.regions.models import Region
     from wbagentur.reports import aggregates
     from wbagentur.reports.models import ReportDailyCount, ReportRefresh

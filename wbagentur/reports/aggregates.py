@@ -25,10 +25,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from wbagentur.cases.models import Case
-from wbagentur.cases.queries import referral_stage_condition
 from wbagentur.core.models import utcnow
 from wbagentur.extensions import db
-from wbagentur.referrals.models import Partner, Referral
+from wbagentur.partners.models import Partner
+from wbagentur.referrals.case_hooks import referral_stage_condition
+from wbagentur.referrals.models import Referral
 from wbagentur.reports.models import ReportDailyCount, ReportRefresh
 
 NAME = "report_daily_counts"
