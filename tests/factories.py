@@ -22,18 +22,27 @@ import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
 
 from wbagentur.accounts.models import LoginAttempt, User
-from wbagentur.cases.models import Case, Document, FollowUp, case_participants, case_topics
+from wbagentur.cases.models import (
+    Case,
+    Document,
+    FollowUp,
+    TimelineEntry,
+    case_participants,
+    case_topics,
+)
+from wbagentur.core.idempotency import SubmissionToken
 from wbagentur.core.models import utcnow
 from wbagentur.core.text import normalise_search
 from wbagentur.core.timezone import local_today
+from wbagentur.esf.models import EsfParticipation
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm, FirmContact
-from wbagentur.funding.models import FundingCheck
+from wbagentur.funding.models import FundingCheck, FundingProgramme, ParameterVersion
 from wbagentur.mail.models import OutboxMessage
 from wbagentur.partners.models import Partner
 from wbagentur.persons.models import Consent, Person
 from wbagentur.plans.models import PlanCourse, PlanParticipant
-from wbagentur.referrals.models import Referral, Transfer
+from wbagentur.referrals.models import Referral, ReferralEvent, Transfer
 from wbagentur.regions.models import ContactPoint, District, Region
 
 
@@ -247,6 +256,21 @@ def _case_id(o: Any) -> int:
     return int((o.case or CaseFactory()).id)
 
 
+class TimelineEntryFactory(Factory):
+    """A note on the timeline of ``case=`` (or ``case_id=``); ``kind="contact"`` with
+    ``contact_channel=`` and ``duration_minutes=`` for a counselling contact."""
+
+    class Meta:
+        model = TimelineEntry
+
+    class Params:
+        case = None
+
+    case_id = factory.LazyAttribute(_case_id)
+    kind = "note"
+    body = "Notiz"
+
+
 class DocumentFactory(Factory):
     class Meta:
         model = Document
@@ -277,6 +301,34 @@ class TransferFactory(Factory):
     to_region_id = factory.LazyAttribute(lambda o: region(o.to_region_code).id)
     state = "pending"
     reason = "Umzug"
+
+
+def _first_programme_id(o: Any) -> int:
+    if o.programme is not None:
+        return int(o.programme.id)
+    return int(
+        db.session.scalar(
+            sa.select(FundingProgramme.id).order_by(FundingProgramme.sort_order).limit(1)
+        )
+    )
+
+
+class ParameterVersionFactory(Factory):
+    """A proposed parameter version of ``programme=`` (or ``programme_id=``; else the
+    catalogue's first programme), as a script or an old row would leave it."""
+
+    class Meta:
+        model = ParameterVersion
+
+    class Params:
+        programme = None
+
+    programme_id = factory.LazyAttribute(_first_programme_id)
+    version_key = factory.Sequence(lambda n: f"test@{n}")
+    valid_from = factory.LazyFunction(local_today)
+    parameters = "{}"
+    source = "Test"
+    state = "proposed"
 
 
 class FundingCheckFactory(Factory):
@@ -328,6 +380,53 @@ class ReferralFactory(Factory):
     state = "draft"
 
 
+def _referral_id(o: Any) -> int:
+    return int((o.referral or ReferralFactory()).id)
+
+
+class ReferralEventFactory(Factory):
+    """A state change of ``referral=`` (or ``referral_id=``; else a new referral),
+    from draft to sent by staff unless given."""
+
+    class Meta:
+        model = ReferralEvent
+
+    class Params:
+        referral = None
+
+    referral_id = factory.LazyAttribute(_referral_id)
+    from_state = "draft"
+    to_state = "sent"
+    via = "staff"
+
+
+# ------------------------------------------------------------------ ESF+
+
+
+def _person_id(o: Any) -> int:
+    return int((o.person or PersonFactory()).id)
+
+
+class EsfParticipationFactory(Factory):
+    """The ESF+ entry of ``person=`` (or ``person_id=``; else a new person) in ``case=``
+    (or ``case_id=``; else a new case): entered today, unemployed, 40, ISCED 3–4, female."""
+
+    class Meta:
+        model = EsfParticipation
+
+    class Params:
+        case = None
+        person = None
+
+    case_id = factory.LazyAttribute(_case_id)
+    person_id = factory.LazyAttribute(_person_id)
+    entry_date = factory.LazyFunction(local_today)
+    employment_status = "unemployed"
+    age_at_entry = 40
+    isced_level = "isced_3_4"
+    gender = "weiblich"
+
+
 # ------------------------------------------------------------------ plans
 
 
@@ -370,6 +469,15 @@ class OutboxMessageFactory(Factory):
     subject = "Betreff"
     body = "Text"
     kind = "test"
+
+
+class SubmissionTokenFactory(Factory):
+    """A processed form submission (its unique token)."""
+
+    class Meta:
+        model = SubmissionToken
+
+    token = factory.Sequence(lambda n: f"{n:032d}")
 
 
 # ------------------------------------------------------------------ older spelling

@@ -31,6 +31,11 @@ CONVERTED = (
     "jobs",
     "intake",
     "imports",
+    "reports",
+    "referrals",
+    "esf",
+    "funding",
+    "core",
 )
 
 # Files there that still add rows by hand, with how many calls: numbers may only go down.
@@ -106,6 +111,11 @@ def test_factories_build_rows_both_databases_accept(clean_app):
         f.DocumentFactory(case=case)
         f.OutboxMessageFactory()
         f.LoginAttemptFactory()
+        entry = f.TimelineEntryFactory(case=case)
+        event = f.ReferralEventFactory(referral=referral)
+        participation = f.EsfParticipationFactory(case=individual, person=individual.person)
+        version = f.ParameterVersionFactory()
+        f.SubmissionTokenFactory()
         db.session.commit()
 
         assert case.reference.startswith("WBA-NT-")
@@ -127,6 +137,13 @@ def test_factories_build_rows_both_databases_accept(clean_app):
         assert check.result["programmes"][0]["status"] == "eligible"
         assert transfer.from_region_id == individual.region_id
         assert transfer.to_region_id != individual.region_id
+        assert entry.case_id == case.id
+        assert (event.referral_id, event.to_state) == (referral.id, "sent")
+        assert (participation.case_id, participation.person_id) == (
+            individual.id,
+            individual.person_id,
+        )
+        assert version.programme.code
 
         def cases_and_persons():
             return [db.session.scalar(sa.select(sa.func.count(m.id))) for m in (Case, Person)]
@@ -135,6 +152,7 @@ def test_factories_build_rows_both_databases_accept(clean_app):
         f.FundingCheckFactory(case_id=case.id)
         f.DocumentFactory(case_id=case.id)
         f.ConsentFactory(person_id=consent.person_id)
+        f.EsfParticipationFactory(case_id=case.id, person_id=case.participants[1].id)
         assert cases_and_persons() == before  # ids given: no rows besides the one asked for
 
 

@@ -332,18 +332,16 @@ def test_due_page_shows_overdue_follow_ups(client, advisor_sw, make_case, clean_
 
 def test_due_page_is_paged_most_overdue_first(client, advisor_sw, make_case, clean_app):
     """Issue #22: 30 due follow-ups come as 25 and 5, not as one page that grows."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     case_id = make_case()
     with clean_app.app_context():
         for n in range(30):
-            db.session.add(
-                FollowUp(
-                    case_id=case_id,
-                    title=f"Sache {n:02d}",
-                    due_date=date.today() - timedelta(days=n),
-                    assignee_id=advisor_sw.id,
-                )
+            FollowUpFactory(
+                case=db.session.get(Case, case_id),
+                title=f"Sache {n:02d}",
+                due_date=local_today() - timedelta(days=n),
+                assignee_id=advisor_sw.id,
             )
         db.session.commit()
     response = client.get("/faelle/faellig")

@@ -8,7 +8,7 @@ from flask import flash, get_flashed_messages
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from tests.factories import make_firm
+from tests.factories import SubmissionTokenFactory, make_firm
 from wbagentur.core import actions, idempotency
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.extensions import db
@@ -191,10 +191,8 @@ def test_run_needs_a_target_or_an_answer(clean_app):
 
 def _same_key_twice() -> None:
     """A unique key filled twice, as when a concurrent save wrote it first."""
-    db.session.add(idempotency.SubmissionToken(token="b" * 32))
-    db.session.flush()
-    db.session.add(idempotency.SubmissionToken(token="b" * 32))
-    db.session.flush()
+    SubmissionTokenFactory(token="b" * 32)
+    SubmissionTokenFactory(token="b" * 32)
 
 
 def test_with_a_race_message_a_unique_key_collision_is_a_conflict(clean_app):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_person
+from tests.factories import ConsentFactory, TimelineEntryFactory, make_person
 from tests.personas import create_persona
 
 
@@ -53,21 +53,15 @@ def user(persona: Any) -> Any:
 def counsel_over_two_days(case: Any) -> None:
     """Two contacts of two hours on two days: more than short counselling
     (ESF_SHORT_COUNSELLING_*), so the persons of the case count as ESF+ participants."""
-    from wbagentur.cases.models import TimelineEntry
-    from wbagentur.extensions import db
-
     for day in (0, 1):
-        db.session.add(
-            TimelineEntry(
-                case_id=case.id,
-                kind="contact",
-                at=case.opened_at + timedelta(days=day),
-                contact_channel="visit",
-                duration_minutes=120,
-                body="Beratung",
-            )
+        TimelineEntryFactory(
+            case=case,
+            kind="contact",
+            at=case.opened_at + timedelta(days=day),
+            contact_channel="visit",
+            duration_minutes=120,
+            body="Beratung",
         )
-    db.session.flush()
 
 
 def new_case(
@@ -112,9 +106,5 @@ ENTRY = {
 
 
 def give_consent(person_id: int, *purposes: str) -> None:
-    from wbagentur.extensions import db
-    from wbagentur.persons.models import Consent
-
     for purpose in purposes:
-        db.session.add(Consent(person_id=person_id, purpose=purpose, text_version="test-1"))
-    db.session.flush()
+        ConsentFactory(person_id=person_id, purpose=purpose, text_version="test-1")

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.esf.conftest import new_case
-from wbagentur.esf.models import EsfParticipation
+from tests.factories import EsfParticipationFactory
 
 START, END = date(2026, 1, 1), date(2026, 11, 30)
 
@@ -157,40 +157,36 @@ def dataset(clean_app, world):
         ) in enumerate(SPEC):
             case, person = new_case(world, counselled=True, first=f"P{i}")
             state, employed, improved = survey
-            db.session.add(
-                EsfParticipation(
-                    case_id=case.id,
-                    person_id=person.id,
-                    entry_date=entry,
-                    employment_status=status,
-                    age_at_entry=age,
-                    isced_level=isced,
-                    gender=gender,
-                    exit_date=exit_,
-                    exit_situation="employed" if exit_ else None,
-                    results_on=exit_ + timedelta(days=days) if exit_ and days is not None else None,
-                    result_job_searching="job_searching" in results,
-                    result_education="education" in results,
-                    result_qualification="qualification" in results,
-                    result_employment="employment" in results,
-                    survey_state=state,
-                    longterm_employment=employed,
-                    longterm_improved=improved,
-                    **{flag: True for flag in flags},
-                )
+            EsfParticipationFactory(
+                case_id=case.id,
+                person_id=person.id,
+                entry_date=entry,
+                employment_status=status,
+                age_at_entry=age,
+                isced_level=isced,
+                gender=gender,
+                exit_date=exit_,
+                exit_situation="employed" if exit_ else None,
+                results_on=exit_ + timedelta(days=days) if exit_ and days is not None else None,
+                result_job_searching="job_searching" in results,
+                result_education="education" in results,
+                result_qualification="qualification" in results,
+                result_employment="employment" in results,
+                survey_state=state,
+                longterm_employment=employed,
+                longterm_improved=improved,
+                **{flag: True for flag in flags},
             )
         # the same data in another region must not count for SW
         case, person = new_case(world, region_id=world.no_id, counselled=True, first="Nord")
-        db.session.add(
-            EsfParticipation(
-                case_id=case.id,
-                person_id=person.id,
-                entry_date=date(2026, 3, 1),
-                employment_status="employed",
-                age_at_entry=33,
-                isced_level="isced_3_4",
-                gender="weiblich",
-            )
+        EsfParticipationFactory(
+            case_id=case.id,
+            person_id=person.id,
+            entry_date=date(2026, 3, 1),
+            employment_status="employed",
+            age_at_entry=33,
+            isced_level="isced_3_4",
+            gender="weiblich",
         )
         db.session.commit()
 

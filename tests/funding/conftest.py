@@ -25,17 +25,15 @@ def create_firm_case(
     status: str | None = None,
 ) -> CaseIds:
     """Inside an app context: firm + employee + firm case (committed)."""
+    from tests.factories import FirmFactory, PersonFactory
     from wbagentur.cases.services import add_participant, open_case
     from wbagentur.extensions import db
-    from wbagentur.firms.models import Firm
-    from wbagentur.persons.models import Person
-    from wbagentur.regions.models import District, Region
+    from wbagentur.regions.models import Region
 
-    district = db.session.scalar(sa.select(District).where(District.key == district_key))
     region = db.session.scalar(sa.select(Region).where(Region.code == region_code))
-    firm = Firm(
+    firm = FirmFactory(
         name="Metallbau Muster GmbH",
-        district_id=district.id,
+        district_key=district_key,
         staff_over_30h=22,
         staff_up_to_30h=6,
         staff_up_to_20h=4,
@@ -43,11 +41,10 @@ def create_firm_case(
         has_works_agreement_training=False,
         has_collective_agreement_training=False,
     )
-    db.session.add(firm)
-    db.session.flush()
-    person = Person(
+    person = PersonFactory(
         first_name="Erika",
         last_name="Beispiel",
+        district_key=None,
         birth_date=date(1988, 6, 15),
         employment_status="employed",
         employer_id=firm.id,
@@ -56,8 +53,6 @@ def create_firm_case(
         working_days_per_week=5,
         employed_since=date(2015, 8, 1),
     )
-    db.session.add(person)
-    db.session.flush()
     case = open_case(
         None,
         region_id=region.id,

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import ParameterVersionFactory
 from tests.funding.helpers import EX1
 from tests.funding.test_catalogue import _user
 from tests.funding.test_views_admin import PROGRAMME_82, _form_defaults
@@ -175,8 +176,8 @@ def _store_proposal(app: Any, admin_id: int, params: dict[str, Any]) -> int:
             "source_url": None,
             "params": params,
         }
-        version = ParameterVersion(
-            programme_id=programme.id,
+        version = ParameterVersionFactory(
+            programme=programme,
             version_key=data["version"],
             valid_from=date(2027, 1, 1),
             parameters=json.dumps(data),
@@ -184,7 +185,6 @@ def _store_proposal(app: Any, admin_id: int, params: dict[str, Any]) -> int:
             state="proposed",
             proposed_by_id=admin_id,
         )
-        db.session.add(version)
         db.session.commit()
         return version.id
 

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
+from tests.factories import ConsentFactory, FirmContactFactory
 from wbagentur.accounts.models import User
 from wbagentur.extensions import db
-from wbagentur.firms.models import FirmContact
 from wbagentur.partners.models import Partner
 from wbagentur.persons.models import Consent
 
@@ -32,20 +32,18 @@ def case_with_consent(
     from wbagentur.cases import services as case_services
 
     firm = create_firm("Suhler Werkzeugbau GmbH", district_key)
-    contact = FirmContact(firm_id=firm.id, name="Petra Personal", email="pp@firma.example")
-    db.session.add(contact)
-    db.session.flush()
+    contact = FirmContactFactory(
+        firm=firm, name="Petra Personal", function=None, email="pp@firma.example"
+    )
     case = create_case(actor, firm=firm)
     if status != "new":
         case_services.change_status(actor, case, status, None)
-    consent = Consent(
+    consent = ConsentFactory(
         firm_contact_id=contact.id,
         purpose="share_partner",
         recipient_kind=recipient,
         text_version="2026-01",
     )
-    db.session.add(consent)
-    db.session.flush()
     return case, consent
 
 

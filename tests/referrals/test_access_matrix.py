@@ -6,11 +6,11 @@ import re
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
+from tests.factories import ReferralFactory, TransferFactory
 from tests.figures import backend_of, record_figure
 from tests.referrals.conftest import partner
 from wbagentur.core.models import utcnow
 from wbagentur.extensions import db
-from wbagentur.referrals.models import Referral, Transfer
 from wbagentur.regions.models import Region
 
 REGIONS = ["NT", "MT", "OT", "SW"]
@@ -59,41 +59,35 @@ def test_access_matrix_has_no_leaks(client, clean_app, make_user, auth, capsys):
             other = REGIONS[(i + 1) % 4]
             # accepted transfer from `code` to `other`
             case = create_case(firm=create_firm(f"Übergeben {code}", DISTRICT[code]))
-            db.session.add(
-                Transfer(
-                    case_id=case.id,
-                    from_region_id=region_ids[code],
-                    to_region_id=region_ids[other],
-                    state="accepted",
-                    reason="r",
-                    decided_at=utcnow(),
-                )
+            TransferFactory(
+                case=case,
+                from_region_id=region_ids[code],
+                to_region_id=region_ids[other],
+                state="accepted",
+                reason="r",
+                decided_at=utcnow(),
             )
             case.region_id = region_ids[other]
             cases.append((case.id, other, code))
             # pending transfer from `other` to `code`
             case = create_case(firm=create_firm(f"Angeboten {code}", DISTRICT[other]))
-            db.session.add(
-                Transfer(
-                    case_id=case.id,
-                    from_region_id=region_ids[other],
-                    to_region_id=region_ids[code],
-                    state="pending",
-                    reason="r",
-                )
+            TransferFactory(
+                case=case,
+                from_region_id=region_ids[other],
+                to_region_id=region_ids[code],
+                state="pending",
+                reason="r",
             )
             cases.append((case.id, other, code))
             # referral of `other` to the contact point of `code`
             case = create_case(firm=create_firm(f"Verwiesen {code}", DISTRICT[other]))
-            db.session.add(
-                Referral(
-                    case_id=case.id,
-                    partner_id=partner(f"wba_{code.lower()}").id,
-                    purpose="p",
-                    data_categories="firm",
-                    legal_basis="Art. 6",
-                    state="sent",
-                )
+            ReferralFactory(
+                case=case,
+                partner=partner(f"wba_{code.lower()}"),
+                purpose="p",
+                data_categories="firm",
+                legal_basis="Art. 6",
+                state="sent",
             )
             cases.append((case.id, other, code))
         db.session.commit()

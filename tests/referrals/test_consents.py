@@ -8,7 +8,7 @@ without leaving it.
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_person
+from tests.factories import ConsentFactory, make_person
 from tests.helpers import html_page, text_of
 from tests.referrals.conftest import case_with_consent, partner, user
 from wbagentur.cases import services as case_services
@@ -69,11 +69,9 @@ def test_coverage_partner_kind_legacy_text_and_unnamed(clean_app, sw_advisor):
         contact_id = case.firm.contacts[0].id
 
         def add(**kw):
-            row = Consent(
+            row = ConsentFactory(
                 firm_contact_id=contact_id, purpose="share_partner", text_version="t", **kw
             )
-            db.session.add(row)
-            db.session.flush()
             return row.id
 
         one = add(recipient_partner_id=aa.id)
@@ -137,13 +135,11 @@ def test_consent_recorded_on_person_page_is_usable_for_that_partner_only(
 
 def test_legacy_free_text_consent_is_not_offered(client, auth, sw_advisor, case_ids, clean_app):
     with clean_app.app_context():
-        db.session.add(
-            Consent(
-                person_id=case_ids["person"],
-                purpose="share_partner",
-                recipient="Agentur für Arbeit Suhl",
-                text_version="2026-01",
-            )
+        ConsentFactory(
+            person_id=case_ids["person"],
+            purpose="share_partner",
+            recipient="Agentur für Arbeit Suhl",
+            text_version="2026-01",
         )
         db.session.commit()
     auth.login(sw_advisor)

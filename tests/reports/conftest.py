@@ -477,69 +477,60 @@ class Data:
 
 
 def _add_esf(data: Data) -> None:
-    from wbagentur.cases.models import TimelineEntry
-    from wbagentur.esf.models import EsfParticipation
-    from wbagentur.extensions import db
+    from tests.factories import EsfParticipationFactory, TimelineEntryFactory
 
     # Each case with a participation was counselled on two days (2 × 2 h): more than short
     # counselling, so its persons count (ESF_SHORT_COUNSELLING_*).
     for key in sorted({spec["case"] for spec in ESF}):
         for day in (10, 9):
-            db.session.add(
-                TimelineEntry(
-                    case_id=data.cases[key],
-                    kind="contact",
-                    at=datetime.combine(data.today - timedelta(days=day), time(10), BERLIN),
-                    contact_channel="visit",
-                    duration_minutes=120,
-                    body="Beratung",
-                )
+            TimelineEntryFactory(
+                case_id=data.cases[key],
+                kind="contact",
+                at=datetime.combine(data.today - timedelta(days=day), time(10), BERLIN),
+                contact_channel="visit",
+                duration_minutes=120,
+                body="Beratung",
             )
     for spec in ESF:
         exit_day = data.today - timedelta(days=spec["exit"]) if "exit" in spec else None
-        db.session.add(
-            EsfParticipation(
-                case_id=data.cases[spec["case"]],
-                person_id=data.persons[spec["person"]],
-                entry_date=data.today - timedelta(days=spec["entry"]),
-                employment_status=spec["status"],
-                age_at_entry=spec["age"],
-                isced_level=spec["isced"],
-                gender=spec["gender"],
-                third_country_national=spec.get("third_country"),
-                foreign_background=spec.get("foreign"),
-                homeless=spec.get("homeless"),
-                rural_area=spec.get("rural"),
-                disability=spec.get("disability"),
-                minority=spec.get("minority"),
-                exit_date=exit_day,
-                exit_situation=spec.get("situation"),
-                results_on=exit_day + timedelta(days=spec["results"])
-                if exit_day and "results" in spec
-                else None,
-                result_job_searching=spec.get("job_searching", False),
-                result_education=spec.get("education", False),
-                result_qualification=spec.get("qualification", False),
-                result_employment=spec.get("employment", False),
-                survey_state=spec.get("survey", "not_due"),
-                longterm_employment=spec.get("longterm_employment"),
-                longterm_improved=spec.get("longterm_improved"),
-            )
+        EsfParticipationFactory(
+            case_id=data.cases[spec["case"]],
+            person_id=data.persons[spec["person"]],
+            entry_date=data.today - timedelta(days=spec["entry"]),
+            employment_status=spec["status"],
+            age_at_entry=spec["age"],
+            isced_level=spec["isced"],
+            gender=spec["gender"],
+            third_country_national=spec.get("third_country"),
+            foreign_background=spec.get("foreign"),
+            homeless=spec.get("homeless"),
+            rural_area=spec.get("rural"),
+            disability=spec.get("disability"),
+            minority=spec.get("minority"),
+            exit_date=exit_day,
+            exit_situation=spec.get("situation"),
+            results_on=exit_day + timedelta(days=spec["results"])
+            if exit_day and "results" in spec
+            else None,
+            result_job_searching=spec.get("job_searching", False),
+            result_education=spec.get("education", False),
+            result_qualification=spec.get("qualification", False),
+            result_employment=spec.get("employment", False),
+            survey_state=spec.get("survey", "not_due"),
+            longterm_employment=spec.get("longterm_employment"),
+            longterm_improved=spec.get("longterm_improved"),
         )
 
 
 def build(app: Any) -> Data:
-    from wbagentur.cases.models import Case, FollowUp, case_participants
+    from tests import factories as f
+    from wbagentur.cases.models import Case
     from wbagentur.core.models import utcnow
-    from wbagentur.core.text import normalise_search
     from wbagentur.core.timezone import local_today
     from wbagentur.extensions import db
-    from wbagentur.firms.models import Firm
-    from wbagentur.funding.models import FundingCheck
     from wbagentur.partners.models import Partner
-    from wbagentur.persons.models import Consent, Person
-    from wbagentur.referrals.models import Referral, ReferralEvent, Transfer
-    from wbagentur.regions.models import District, Region
+    from wbagentur.persons.models import Person
+    from wbagentur.regions.models import Region
 
     with app.app_context():
         now = utcnow()
@@ -554,46 +545,38 @@ def build(app: Any) -> Data:
             "coord": create_persona("coordinator", None, display_name="Carla Land"),
         }
         data.partners = {p.code: p.id for p in db.session.scalars(sa.select(Partner))}
-        districts = {d.key: d.id for d in db.session.scalars(sa.select(District))}
-        firms = {}
-        for key, spec in FIRMS.items():
-            firm = Firm(
+        firms = {
+            key: f.FirmFactory(
                 name=f"Firma {key}",
-                name_search=normalise_search(f"Firma {key}"),
-                district_id=districts[spec["district"]],
+                district_key=spec["district"],
                 staff_over_30h=spec["staff_over_30h"],
             )
-            db.session.add(firm)
-            db.session.flush()
-            firms[key] = firm.id
+            for key, spec in FIRMS.items()
+        }
         for key, spec in PERSONS.items():
             birth = spec["birth"]
             if spec.get("minor"):
                 birth = data.today.replace(year=data.today.year - 16)
-            person = Person(
+            person = f.PersonFactory(
                 first_name=spec["first"],
                 last_name=spec["last"],
-                name_search=normalise_search(f"{spec['first']} {spec['last']}"),
+                district_key=None,
                 gender=spec["gender"],
                 birth_date=birth,
                 employment_status=spec["employment"],
                 isced_level=spec["isced"],
                 severely_disabled=spec.get("disabled"),
             )
-            db.session.add(person)
-            db.session.flush()
             data.persons[key] = person.id
             for purpose in spec.get("consents", ()):
-                db.session.add(
-                    Consent(
-                        person_id=person.id,
-                        purpose=purpose,
-                        text_version="t",
-                        withdrawn_at=now if purpose in spec.get("withdrawn", ()) else None,
-                    )
+                f.ConsentFactory(
+                    person_id=person.id,
+                    purpose=purpose,
+                    text_version="t",
+                    withdrawn_at=now if purpose in spec.get("withdrawn", ()) else None,
                 )
         for n, spec in enumerate(CASES):
-            case = Case(
+            case = f.CaseFactory(
                 reference=f"T-{n:04d}",
                 region_id=data.regions[spec["region"]],
                 kind="individual" if spec.get("person") else "firm",
@@ -607,31 +590,26 @@ def build(app: Any) -> Data:
                 last_contact_at=now - timedelta(days=spec["contact"])
                 if spec["contact"] is not None
                 else None,
-                firm_id=firms.get(spec.get("firm")),
-                person_id=data.persons.get(spec.get("person")),
+                firm=firms.get(spec.get("firm")),
+                person=db.session.get(Person, data.persons[spec["person"]])
+                if spec.get("person")
+                else None,
+                participants=[data.persons[p] for p in spec.get("participants", [])],
             )
-            db.session.add(case)
-            db.session.flush()
             data.cases[spec["key"]] = case.id
-            for p in spec.get("participants", []):
-                db.session.execute(
-                    case_participants.insert().values(case_id=case.id, person_id=data.persons[p])
-                )
         for spec in FOLLOW_UPS:
-            db.session.add(
-                FollowUp(
-                    case_id=data.cases[spec["case"]],
-                    title="Nachfassen",
-                    due_date=data.today + timedelta(days=spec["due"]),
-                    assignee_id=data.users[spec["assignee"]].id,
-                    done_at=now if spec["done"] else None,
-                )
+            f.FollowUpFactory(
+                case=db.session.get(Case, data.cases[spec["case"]]),
+                title="Nachfassen",
+                due_date=data.today + timedelta(days=spec["due"]),
+                assignee_id=data.users[spec["assignee"]].id,
+                done_at=now if spec["done"] else None,
             )
         for spec in REFERRALS:
             sent = now - timedelta(days=spec["sent"]) if spec["sent"] is not None else None
-            referral = Referral(
-                case_id=data.cases[spec["case"]],
-                partner_id=data.partners[spec["partner"]],
+            referral = f.ReferralFactory(
+                case=db.session.get(Case, data.cases[spec["case"]]),
+                partner=db.session.get(Partner, data.partners[spec["partner"]]),
                 programme=spec["programme"],
                 purpose="Prüfung",
                 data_categories="contact",
@@ -647,41 +625,33 @@ def build(app: Any) -> Data:
                 outcome=spec.get("outcome"),
                 amount_cents=spec.get("amount"),
             )
-            db.session.add(referral)
-            db.session.flush()
             if spec.get("accepted"):
-                db.session.add(
-                    ReferralEvent(
-                        referral_id=referral.id,
-                        from_state="sent",
-                        to_state="accepted",
-                        via="staff",
-                        at=now - timedelta(days=spec["answered"]),
-                    )
+                f.ReferralEventFactory(
+                    referral=referral,
+                    from_state="sent",
+                    to_state="accepted",
+                    via="staff",
+                    at=now - timedelta(days=spec["answered"]),
                 )
         for spec in CHECKS:
-            db.session.add(
-                FundingCheck(
-                    case_id=data.cases[spec["case"]],
-                    input_json="{}",
-                    result_json="{}",
-                    parameter_versions="{}",
-                    eligible_codes="," + ",".join(spec["codes"]) + ",",
-                    created_at=now - timedelta(days=spec["created"]),
-                )
+            f.FundingCheckFactory(
+                case_id=data.cases[spec["case"]],
+                input_json="{}",
+                result_json="{}",
+                parameter_versions="{}",
+                eligible_codes="," + ",".join(spec["codes"]) + ",",
+                created_at=now - timedelta(days=spec["created"]),
             )
         _add_esf(data)
         for spec in TRANSFERS:
-            db.session.add(
-                Transfer(
-                    case_id=data.cases[spec["case"]],
-                    from_region_id=data.regions[spec["source"]],
-                    to_region_id=data.regions[spec["target"]],
-                    state="accepted",
-                    reason="Umzug",
-                    requested_at=now - timedelta(days=spec["decided"] + 1),
-                    decided_at=now - timedelta(days=spec["decided"]),
-                )
+            f.TransferFactory(
+                case=db.session.get(Case, data.cases[spec["case"]]),
+                from_region_id=data.regions[spec["source"]],
+                to_region_id=data.regions[spec["target"]],
+                state="accepted",
+                reason="Umzug",
+                requested_at=now - timedelta(days=spec["decided"] + 1),
+                decided_at=now - timedelta(days=spec["decided"]),
             )
         db.session.commit()
         return data

@@ -8,8 +8,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from tests.factories import ReferralFactory
 from tests.reports.conftest import build
+from wbagentur.cases.models import Case
 from wbagentur.extensions import db
+from wbagentur.partners.models import Partner
 from wbagentur.referrals.models import Referral
 from wbagentur.reports import queries, services
 from wbagentur.reports.queries import ReportScope
@@ -44,17 +47,15 @@ def test_sql_median_equals_python_median_for_odd_and_even_counts(clean_app) -> N
         for partner, count in (("aa_suedwest", 7), ("tlvwa_esf", 8)):
             for _ in range(count):
                 sent = data.now - timedelta(days=rng.randint(20, 200), minutes=rng.randint(0, 1439))
-                db.session.add(
-                    Referral(
-                        case_id=template.case_id,
-                        partner_id=data.partners[partner],
-                        purpose="Prüfung",
-                        data_categories="contact",
-                        legal_basis="Art. 6",
-                        state="accepted",
-                        sent_at=sent,
-                        answered_at=sent + timedelta(hours=rng.randint(1, 400)),
-                    )
+                ReferralFactory(
+                    case=template.case,
+                    partner=db.session.get(Partner, data.partners[partner]),
+                    purpose="Prüfung",
+                    data_categories="contact",
+                    legal_basis="Art. 6",
+                    state="accepted",
+                    sent_at=sent,
+                    answered_at=sent + timedelta(hours=rng.randint(1, 400)),
                 )
         db.session.flush()
         scope = _scope(data)
@@ -66,21 +67,19 @@ def test_sql_median_equals_python_median_for_odd_and_even_counts(clean_app) -> N
 def test_sql_median_of_known_values(clean_app) -> None:
     data = build(clean_app)
     with clean_app.app_context():
-        case_id = data.cases[next(iter(data.cases))]
+        case = db.session.get(Case, data.cases[next(iter(data.cases))])
         partner = data.partners["wba_ot"]
         db.session.execute(sa.delete(Referral).where(Referral.partner_id == partner))
         for days in (1, 2, 10):  # median 2
-            db.session.add(
-                Referral(
-                    case_id=case_id,
-                    partner_id=partner,
-                    purpose="Prüfung",
-                    data_categories="contact",
-                    legal_basis="Art. 6",
-                    state="accepted",
-                    sent_at=data.now - timedelta(days=30),
-                    answered_at=data.now - timedelta(days=30 - days),
-                )
+            ReferralFactory(
+                case=case,
+                partner=db.session.get(Partner, partner),
+                purpose="Prüfung",
+                data_categories="contact",
+                legal_basis="Art. 6",
+                state="accepted",
+                sent_at=data.now - timedelta(days=30),
+                answered_at=data.now - timedelta(days=30 - days),
             )
         db.session.flush()
         medians = services.answer_time_medians(_scope(data))
