@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import database_url, make_app
+from tests.factories import CaseFactory
 from wbagentur.core.models import UTCDateTime
 from wbagentur.core.timezone import BERLIN
 
@@ -277,16 +278,12 @@ def test_new_case_counts_after_the_next_refresh(client, clean_app, sup):
     phone = value(before, "zugangswege", channel="phone")
     with clean_app.app_context():
         template = db.session.get(Case, sup.cases["c1"])
-        case = Case(
-            reference="WBA-SW-2026-9999",
+        CaseFactory(
             region_id=template.region_id,
-            kind=template.kind,
             title="Neuer Fall nach der Berechnung",
-            firm_id=template.firm_id,
+            firm=template.firm,
             channel="phone",
-            status="new",
         )
-        db.session.add(case)
         db.session.commit()
     assert (
         value(client.get("/uebersicht").get_data(as_text=True), "zugangswege", channel="phone")
