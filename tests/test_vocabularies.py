@@ -13,7 +13,7 @@ def test_the_walk_finds_the_vocabularies_of_every_domain():
         "wbagentur.cases.models.STATUSES",
         "wbagentur.cases.models.TOPICS",
         "wbagentur.referrals.data.STATES",
-        "wbagentur.referrals.data.TOPICS",  # {code: (label, partner kinds)}
+        "wbagentur.partners.data.TOPICS",  # {code: (label, partner kinds)}
         "wbagentur.accounts.models.ROLE_LABELS",
         "wbagentur.esf.rules.ENTRY_ROWS",  # [(code, label), …]
         "wbagentur.reports.services.TABLE_TITLES",
