@@ -137,6 +137,13 @@ TABLES: dict[str, TableClass] = {
         None, _cols(none="id region_id name city street postcode phone email opening_hours")
     ),
     "case_counters": TableClass(None, _cols(none="region_id year last_seq")),
+    # Summary counts for the dashboards (issue #22): per region and day, keyed by partner or
+    # region, never by a person; a count can name nobody.
+    "report_daily_counts": TableClass(
+        None,
+        _cols(none="id metric stage region_id day prev_day key_id code n amount_cents"),
+    ),
+    "report_refreshes": TableClass(None, _cols(none="name refreshed_at duration_ms rows")),
     "funding_programmes": TableClass(
         None,
         _cols(
