@@ -6,8 +6,11 @@ the public result page use :func:`plain_text`)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask_babel import gettext
+
+from wbagentur.core.formatting import format_date
 
 _TOKEN = r"(?:firm|person|course|thuerbfg)\.[A-Za-z0-9_.\[\]]*[A-Za-z0-9_\]]"  # noqa: S105
 _JOIN = r"(?:\s*(?:,|oder|und|or|and)\s*)"
@@ -22,10 +25,6 @@ _VERSION_KEY = re.compile(r"\b[a-z0-9_]+@(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def _version_date(m: re.Match[str]) -> str:
-    from datetime import date
-
-    from wbagentur.core.formatting import format_date
-
     try:
         return format_date(date(int(m[1]), int(m[2]), int(m[3])))
     except ValueError:
