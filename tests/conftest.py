@@ -256,12 +256,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _whole_suite(config: pytest.Config) -> bool:
+    """Whether this run is the whole suite, or the last of its two parts (``make test``:
+    ``WBAGENTUR_SUITE_PART`` is ``first`` for PostgreSQL and the browser, ``last`` for
+    SQLite with the clock ahead; both note their checks in the same folders)."""
     from pathlib import Path
 
+    part = os.environ.get("WBAGENTUR_SUITE_PART")
     return (
         not config.getoption("keyword")
         and not config.getoption("markexpr")
-        and config.getoption("--db") == "both"
+        and (config.getoption("--db") == "both" if part is None else part == "last")
         and (
             config.args in ([], ["tests"]) or config.args == [str(Path(config.rootpath) / "tests")]
         )
@@ -314,8 +318,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
     from tests import figures
 
-    if hasattr(config, "workerinput"):
-        return
+    if hasattr(config, "workerinput") or os.environ.get("WBAGENTUR_SUITE_PART") == "first":
+        return  # the last part reports for both
     failures = []
     axe_complete, axe_figure = _axe_summary(terminalreporter)
     if not axe_complete:
