@@ -13,7 +13,8 @@ In one run, per database, three gunicorns with the settings of ``loadtest/run.py
   newest ``opened_at`` first (indexed), 25 rows a page like the case list,
 * a trivial Flask page (``hello_app``) that returns a constant string,
 
-and wrk measures them one after the other with the same connections and duration
+and wrk measures them one after the other with the same connections and duration, in
+interleaved rounds (default 3 × 10 s each, after a 3 s warm-up; the medians count)
 (``apt-get install wrk``). Prints requests/s, p50 and p99 and the two ratios of issue #22
 (case list >= 1.5 × Flask-Admin, >= 1/10 of the trivial page), writes
 ``bench-results/compare-<db>.json``; exit status 1 when a target is missed or a response
@@ -361,8 +362,12 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                 status, body = fetch(bases[name] + path, cookies[name])
                 if status != 200 or (name != "trivial" and "<table" not in body):
                     raise SystemExit(f"{name}: {path} antwortet {status} ohne Tabelle")
-            for _round in range(args.rounds):
-                for name, (_app, _port, path) in apps.items():
+            names = list(apps)
+            for round_no in range(args.rounds):
+                # Interleaved rounds in a rotating order: a change in the machine's load
+                # (shared) falls on all three pages, and the medians are compared.
+                for name in names[round_no % 3 :] + names[: round_no % 3]:
+                    path = apps[name][2]
                     target = bases[name] + path
                     # Warm-up: connections, caches and every worker's first request.
                     run_wrk(target, script, args.connections, args.threads, "3s", cookies[name])
@@ -401,7 +406,13 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         "data": described,
         "started_at": started.isoformat(timespec="seconds"),
         "pages": {
-            name: {"path": apps[name][2], "requests_per_s_median": median[name], "runs": runs[name]}
+            name: {
+                "path": apps[name][2],
+                "requests_per_s_median": median[name],
+                "p50_ms_median": statistics.median(f["p50_ms"] for f in runs[name]),
+                "p99_ms_median": statistics.median(f["p99_ms"] for f in runs[name]),
+                "runs": runs[name],
+            }
             for name in apps
         },
         "ratios": ratios,
@@ -453,10 +464,11 @@ def print_result(result: dict[str, Any]) -> None:
         if r["case_list_vs_trivial"]
         else "Fallliste / triviale Seite: 0"
     )
-    print(
-        "Median req/s: "
-        + ", ".join(f"{n} {p['requests_per_s_median']:.1f}" for n, p in pages.items())
-    )
+    for n, p in pages.items():
+        print(
+            f"  Median {n:<12} {p['requests_per_s_median']:>8.1f} req/s  "
+            f"p50 {p['p50_ms_median']:>6.1f} ms  p99 {p['p99_ms_median']:>6.1f} ms"
+        )
     for problem in result["problems"]:
         print("Problem:", problem)
     m = result["machine"]
@@ -481,8 +493,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2, help="wrk-Threads")
-    parser.add_argument("--duration", default="20s", help="je Seite und Runde, z. B. 20s")
-    parser.add_argument("--rounds", type=int, default=1, help="Runden (Median der Runden)")
+    parser.add_argument("--duration", default="10s", help="je Seite und Runde, z. B. 20s")
+    parser.add_argument("--rounds", type=int, default=3, help="Runden (Median der Runden)")
     parser.add_argument("--port", type=int, default=8775, help="erster von drei Ports")
     parser.add_argument("--out-dir", default=str(ROOT / "bench-results"))
     args = parser.parse_args()
