@@ -113,7 +113,7 @@ def _conflict(case: Case, error: ConflictError, submitted: dict[str, Any]) -> tu
 # ---------------------------------------------------------------- lists
 
 
-# What a row of the lists shows (cases/_case_row.html): the firm's name, the person's name
+# What a row of the lists shows (cases/list.html): the firm's name, the person's name
 # and the assignee's name. The model's other eager loads (region, the firm's district, the
 # person's employer and districts, the assignee's contact point and its region: twelve
 # joins) cost PostgreSQL about 8 ms of planning per page and the ORM an object for each
