@@ -115,3 +115,7 @@ bench-1m: setup-dev ## 1,000,000 cases on SQLite and PostgreSQL, timed, then the
 .PHONY: loadtest
 loadtest: setup-dev ## gunicorn + locust, 50 advisors for 90 s on the bench databases (make bench first; LOADTEST_ARGS=…)
 	$(BIN)/python loadtest/run.py --db sqlite --db postgresql --users 50 --duration 90s $(LOADTEST_ARGS)
+
+.PHONY: compare
+compare: setup-dev ## case list vs. a Flask-Admin list of the same table and a trivial page, gunicorn + wrk (issue #22; make bench first; COMPARE_ARGS=…)
+	$(BIN)/python loadtest/compare.py --db sqlite --db postgresql $(COMPARE_ARGS)

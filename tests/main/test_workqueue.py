@@ -167,6 +167,8 @@ def test_referrals_overdue_or_answered_and_not_yet_seen(clean_app):
         assert listed() == {overdue.id, by_colleague.id}
         audit.record(advisor, "case.view", "case", case.id)
         assert listed() == {overdue.id}  # overdue stays until answered
+        # The navigation's statement is built once per user and day; its count is not kept.
+        assert workqueue.nav_counts(advisor, today)["referrals.mine"] == 1
         # A later answer is new again.
         referral_services.complete_referral(
             None,

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy import orm
 
 from wbagentur.accounts import mfa
 from wbagentur.accounts.models import (
@@ -426,8 +427,12 @@ def session_user(token: str | None, now: datetime | None = None) -> User | None:
     if not token:
         return None
     now = now or utcnow()
+    # The user (and its contact point) in the same statement: every signed-in request
+    # loads both (issue #22 item 5: one statement less per request).
     row = db.session.scalar(
-        sa.select(UserSession).where(UserSession.token_hash == _token_hash(token))
+        sa.select(UserSession)
+        .where(UserSession.token_hash == _token_hash(token))
+        .options(orm.joinedload(UserSession.user))
     )
     if row is None:
         return None
