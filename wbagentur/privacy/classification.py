@@ -144,6 +144,13 @@ TABLES: dict[str, TableClass] = {
         _cols(none="id metric stage region_id day prev_day key_id code n amount_cents"),
     ),
     "report_refreshes": TableClass(None, _cols(none="name refreshed_at duration_ms rows")),
+    # ESF+ indicator counts (issue #22): per region, day or month, indicator and gender
+    # column; counts, never a person (small cells are suppressed when shown).
+    "esf_indicator_counts": TableClass(None, _cols(none="id grain day region_id key gender n")),
+    "esf_indicator_refreshes": TableClass(None, _cols(none="name refreshed_at rows duration_ms")),
+    # Computed results by key (issue #22): the monthly report PDF (counts per region, the
+    # region and period names) and supported-SME counts; no person is named in either.
+    "report_cache": TableClass(None, _cols(none="key kind created_at body")),
     "funding_programmes": TableClass(
         None,
         _cols(
