@@ -671,11 +671,14 @@ def prewarm_esf(today: date) -> int:
         return 0
     start, end = esf_default_period(today)
     all_ids = tuple(db.session.scalars(sa.select(Region.id).order_by(Region.id)))
-    scopes = [all_ids, *((i,) for i in all_ids)]
-    for region_ids in scopes:
-        key = cache.esf_sme_key(region_ids, start, end, as_of)
-        cache.esf_sme_put(key, count_esf_smes(region_ids, start, end))
-    return len(scopes)
+    # Firms are distinct per region (queries.esf_firms), so all regions are the sum.
+    total: Counter[str] = Counter()
+    for region_id in all_ids:
+        counts = count_esf_smes((region_id,), start, end)
+        cache.esf_sme_put(cache.esf_sme_key((region_id,), start, end, as_of), counts)
+        total.update(counts)
+    cache.esf_sme_put(cache.esf_sme_key(all_ids, start, end, as_of), total)
+    return len(all_ids) + 1
 
 
 def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: int) -> EsfReport:
