@@ -212,3 +212,56 @@ def test_cli_and_worker_job_compute_the_counts(clean_app, runner, participations
         assert aggregates.refreshed_at() is not None
         job = next(j for j in jobs.registered_jobs() if j.name == "esf.indicators")
         assert job.run().endswith("Zeilen")
+
+
+@pytest.fixture(scope="module")
+def generated(backend, tmp_path_factory):
+    """2,000 generated cases (the benchmark's generator, with its ESF+ participations and
+    contacts, so some cases are short counselling) in a database of their own."""
+    from tests.conftest import database_url, make_app
+    from wbagentur.bench.generator import Volume, generate
+    from wbagentur.extensions import db
+
+    url = database_url(backend, tmp_path_factory.mktemp(f"esfagg-{backend}"), "esfagg2000")
+    app = make_app(url, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        # the data's "now" is the fixed clock's, under which the test runs
+        generate(
+            Volume.for_cases(2000),
+            seed=7,
+            echo=lambda _line: None,
+            now=datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
+        )
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_maintained_counts_equal_the_live_count_on_generated_data(generated):
+    import sqlalchemy as sa
+
+    from wbagentur.core.timezone import local_today
+    from wbagentur.esf import aggregates, services
+    from wbagentur.extensions import db
+    from wbagentur.regions.models import Region
+
+    today = local_today()
+    periods = [
+        (today - timedelta(days=365), today),
+        (today - timedelta(days=90), today),
+        (date(today.year, 1, 1), today),
+        (today - timedelta(days=400), today - timedelta(days=37)),
+        (today - timedelta(days=4 * 366), today),
+    ]
+    with generated.app_context():
+        aggregates.refresh()
+        db.session.commit()
+        regions = [None, *db.session.scalars(sa.select(Region.id).order_by(Region.id))]
+        counted = 0
+        for start, end in periods:
+            for region in regions:
+                live = services.indicator_counts(region, start, end)
+                assert aggregates.indicator_counts(region, start, end) == live, (start, region)
+                counted += live.get("participants", {}).get("total", 0)
+        assert counted > 100
