@@ -124,4 +124,7 @@ def test_cache_keeps_one_row_per_key_and_forgets_old_ones(clean_app):
         cache.put(cache.key_for("pdf", "b"), "pdf", b"2", now=now + cache.MAX_AGE + timedelta(1))
         keys = db.session.scalars(sa.select(cache.ReportCache.key)).all()
         assert keys == [cache.key_for("pdf", "b")]
+        # the worker removes what is older than a day, whatever its kind
+        assert cache.prune(now + 4 * cache.MAX_AGE) == 1
+        assert cache.get(cache.key_for("pdf", "b")) is None
         db.session.rollback()

@@ -76,6 +76,11 @@ RULES: dict[str, Rule] = {
     "erasure_request": Rule(
         "event", "Löschantrag nach Art. 17: ausgeführt nach 30 Tagen Widerrufsfrist"
     ),
+    "report_cache": Rule(
+        "event",
+        "Gespeicherte Berichte (PDF des Monatsberichts): gelöscht einen Tag nach der "
+        "Erstellung, beim nächsten Lauf des Jobs esf.indicators (alle 5 Minuten)",
+    ),
     "contact_removal": Rule(
         "event", "Kontaktperson: gelöscht, wenn sie beim Unternehmen entfernt wird"
     ),
@@ -148,9 +153,9 @@ TABLES: dict[str, TableClass] = {
     # column; counts, never a person (small cells are suppressed when shown).
     "esf_indicator_counts": TableClass(None, _cols(none="id grain day region_id key gender n")),
     "esf_indicator_refreshes": TableClass(None, _cols(none="name refreshed_at rows duration_ms")),
-    # Computed results by key (issue #22): the monthly report PDF (counts per region, the
-    # region and period names) and supported-SME counts; no person is named in either.
-    "report_cache": TableClass(None, _cols(none="key kind created_at body")),
+    # Computed results by key (issue #22): the monthly report PDF (counts per region and per
+    # advisor: staff names in the case-load table) and supported-SME counts (no person).
+    "report_cache": TableClass("report_cache", _cols(none="key kind created_at", staff="body")),
     "funding_programmes": TableClass(
         None,
         _cols(

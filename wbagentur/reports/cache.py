@@ -9,7 +9,9 @@ app server finds what another one computed:
   indicators; the worker computes those of the default period after each refresh
   (``prewarm_esf``), other periods are counted live.
 
-Rows older than ``MAX_AGE`` are removed when a row of the same kind is stored.
+Rows older than ``MAX_AGE`` are removed when a row of the same kind is stored and by the
+worker (``prune``, job ``esf.indicators``): a PDF names advisors (the case-load table), so it
+is kept no longer than a day (privacy/classification.py, rule ``report_cache``).
 """
 
 from __future__ import annotations
@@ -69,6 +71,14 @@ def put(key: str, kind: str, body: bytes, now: datetime | None = None) -> None:
     else:
         stmt = sqlite.insert(ReportCache).values(values).on_conflict_do_nothing()
     db.session.execute(stmt)
+
+
+def prune(now: datetime | None = None) -> int:
+    """Remove every row older than ``MAX_AGE`` (the job ``esf.indicators`` calls it);
+    flushes, the caller commits. The number of rows removed."""
+    cutoff = (now or utcnow()) - MAX_AGE
+    result = db.session.execute(sa.delete(ReportCache).where(ReportCache.created_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # ---------------------------------------------------------------- monthly report PDF

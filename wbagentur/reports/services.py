@@ -665,7 +665,9 @@ def esf_default_period(today: date) -> tuple[date, date]:
 def prewarm_esf(today: date) -> int:
     """After a refresh of the ESF+ indicators (job ``esf.indicators``): count the supported
     SMEs of the default period for every region and for all regions, for the overview to
-    read (``esf_sme_counts``); flushes, the caller commits. The number of entries."""
+    read (``esf_sme_counts``), and remove cache rows older than a day; flushes, the caller
+    commits. The number of entries."""
+    cache.prune()
     as_of = esf_aggregates.refreshed_at()
     if as_of is None:
         return 0
