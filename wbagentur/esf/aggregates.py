@@ -38,16 +38,22 @@ Cell = tuple[int, str, date, str, str]  # region, grain, day, key, gender
 
 
 def compute() -> Counter[Cell]:
-    """Every count, from the participations: (region, grain, day, key, gender) → n."""
+    """Every count, from the participations: (region, grain, day, key, gender) → n.
+
+    On its own connection in one read transaction (SQLite: ``BEGIN DEFERRED``, so the
+    computation holds no write lock, as in ``reports.aggregates``)."""
     e = EsfParticipation
-    rows = db.session.execute(
-        sa.select(e.case_id, Case.region_id, *services.RECORD_COLUMNS).join(
-            Case, Case.id == e.case_id
+    with db.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        rows = conn.execute(
+            sa.select(e.case_id, Case.region_id, *services.RECORD_COLUMNS).join(
+                Case, Case.id == e.case_id
+            )
+        ).all()
+        counted = services.participating_cases(
+            (row[0] for row in rows),
+            among=sa.select(e.case_id).scalar_subquery(),
+            execute=conn.execute,
         )
-    ).all()
-    counted = services.participating_cases(
-        (row[0] for row in rows), among=sa.select(e.case_id).scalar_subquery()
-    )
     out: Counter[Cell] = Counter()
     for case_id, region_id, *values in rows:
         if case_id not in counted:
