@@ -33,6 +33,7 @@ TABLES = (
     "referrals",
     "referral_events",
     "transfers",
+    "esf_participations",
 )
 
 

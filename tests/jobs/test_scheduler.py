@@ -39,14 +39,24 @@ def calls(monkeypatch):
     monkeypatch.setattr(services, "esf_survey_function", lambda: record("esf", "esf ok"))
     monkeypatch.setattr(services, "_import_cleanup", record("cleanup", "0 Dateien"))
     monkeypatch.setattr(services, "_refresh_reports", record("reports", "0 Zeilen"))
+    monkeypatch.setattr(services, "_refresh_esf_indicators", record("esf-indicators", "0 Zeilen"))
     return seen
 
 
 def test_one_tick_calls_every_job_once(clean_app, calls):
     with clean_app.app_context():
         results = services.run_due_jobs("worker-a")
-    assert sorted(calls) == ["cleanup", "esf", "mail", "remind", "reports", "retention"]
+    assert sorted(calls) == [
+        "cleanup",
+        "esf",
+        "esf-indicators",
+        "mail",
+        "remind",
+        "reports",
+        "retention",
+    ]
     assert set(results) == {
+        "esf.indicators",
         "mail.send",
         "referrals.remind",
         "retention.run",
@@ -69,11 +79,19 @@ def test_second_tick_runs_only_what_is_due_again(clean_app, calls, fixed_clock):
         fixed_clock.shift(timedelta(hours=1))
         calls.clear()
         services.run_due_jobs("worker-a")
-        assert sorted(calls) == ["cleanup", "esf", "mail", "remind", "reports"]
+        assert sorted(calls) == ["cleanup", "esf", "esf-indicators", "mail", "remind", "reports"]
         fixed_clock.shift(timedelta(days=1))
         calls.clear()
         services.run_due_jobs("worker-a")
-        assert sorted(calls) == ["cleanup", "esf", "mail", "remind", "reports", "retention"]
+        assert sorted(calls) == [
+            "cleanup",
+            "esf",
+            "esf-indicators",
+            "mail",
+            "remind",
+            "reports",
+            "retention",
+        ]
 
 
 def test_failing_job_does_not_stop_the_others_and_is_retried_soon(
@@ -98,7 +116,9 @@ def test_failing_job_does_not_stop_the_others_and_is_retried_soon(
 def test_esf_job_is_skipped_without_the_esf_module(clean_app, calls, monkeypatch):
     monkeypatch.setattr(services, "esf_survey_function", lambda: None)
     with clean_app.app_context():
-        assert "esf.surveys" not in services.run_due_jobs("worker-a")
+        results = services.run_due_jobs("worker-a")
+    assert "esf.surveys" not in results
+    assert "esf.indicators" not in results
 
 
 def test_worker_schedules_each_job_with_apscheduler(clean_app, calls):
@@ -109,6 +129,7 @@ def test_worker_schedules_each_job_with_apscheduler(clean_app, calls):
         "referrals.remind",
         "retention.run",
         "esf.surveys",
+        "esf.indicators",
         "imports.cleanup",
         "reports.refresh",
         "audit.reads",
@@ -122,7 +143,15 @@ def test_worker_schedules_each_job_with_apscheduler(clean_app, calls):
     # The scheduler's call runs the job (here: the whole tick, one job after the other).
     for job in jobs.values():
         job.func(*job.args)
-    assert sorted(calls) == ["cleanup", "esf", "mail", "remind", "reports", "retention"]
+    assert sorted(calls) == [
+        "cleanup",
+        "esf",
+        "esf-indicators",
+        "mail",
+        "remind",
+        "reports",
+        "retention",
+    ]
 
 
 def test_worker_once_command_reports_each_job(clean_app, calls):

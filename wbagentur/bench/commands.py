@@ -99,8 +99,11 @@ def build(url: str, cases: int, scale: float, seed: int, echo: Any = click.echo)
     from flask_migrate import upgrade
 
     from wbagentur.bench.generator import Volume, generate
+    from wbagentur.core.timezone import local_today
+    from wbagentur.esf import aggregates as esf_aggregates
     from wbagentur.extensions import db
     from wbagentur.reports import aggregates
+    from wbagentur.reports.services import prewarm_esf
 
     recreate_database(url)
     app = bench_app(url)
@@ -115,6 +118,12 @@ def build(url: str, cases: int, scale: float, seed: int, echo: Any = click.echo)
         rows = aggregates.refresh()
         db.session.commit()
         echo(f"Berichtszahlen ({rows:,} Zeilen): {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        rows = esf_aggregates.refresh()
+        db.session.commit()
+        prewarm_esf(local_today())
+        db.session.commit()
+        echo(f"ESF+-Indikatoren ({rows:,} Zeilen): {time.perf_counter() - started:.1f} s")
         db.engine.dispose()
     started = time.perf_counter()
     analyse(app)

@@ -40,6 +40,9 @@ from wbagentur.cases.models import (
 )
 from wbagentur.core.models import UTCDateTime
 from wbagentur.core.text import normalise_search
+from wbagentur.esf.models import ENTRY_STATUSES as ESF_STATUSES
+from wbagentur.esf.models import EXIT_SITUATIONS as ESF_EXITS
+from wbagentur.esf.models import EsfParticipation
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm, FirmContact
 from wbagentur.intake.models import AdviceRequest
@@ -1266,6 +1269,65 @@ def generate(  # noqa: C901 (one linear pass over the tables; see the ---- secti
         )
         transfer_id += 1
     writer.insert(Transfer.__table__, transfers, "transfers")
+
+    # ---- ESF+ participations (issue #22): the person of about a third of the individual
+    # cases past "new", with answers, exits of closed cases and survey states; own random
+    # stream, so the data above stays the same for the same seed
+    esf_rnd = random.Random(seed + 20)
+    participations: list[dict[str, Any]] = []
+    esf_id = _next_id(EsfParticipation.__table__)
+    for cid, _region, status, opened_at, closed_at, _advisor, _did, kind, subject in meta:
+        if kind != "individual" or status == "new" or esf_rnd.random() >= 0.35:
+            continue
+        entry = min(
+            opened_at.astimezone(BERLIN).date() + timedelta(days=esf_rnd.randint(0, 14)), today
+        )
+        exit_ = max(closed_at.astimezone(BERLIN).date(), entry) if closed_at else None
+        employment_status = esf_rnd.choice(tuple(ESF_STATUSES))
+        results_on = exit_ + timedelta(days=esf_rnd.randint(0, 35)) if exit_ else None
+        employed = bool(exit_) and esf_rnd.random() < 0.35
+        searching = (
+            bool(exit_)
+            and not employed
+            and employment_status == "inactive"
+            and esf_rnd.random() < 0.5
+        )
+        survey = "not_due"
+        if exit_ and (today - exit_).days >= 183:
+            survey = esf_rnd.choice(("answered", "answered", "no_response", "no_consent"))
+        participations.append(
+            {
+                "id": esf_id,
+                "case_id": cid,
+                "person_id": person_id0 + subject,
+                "entry_date": entry,
+                "employment_status": employment_status,
+                "age_at_entry": esf_rnd.randint(16, 66),
+                "isced_level": esf_rnd.choice(("isced_0_2", "isced_3_4", "isced_3_4", "isced_5_8")),
+                "gender": esf_rnd.choice(
+                    ("weiblich", "maennlich", "weiblich", "maennlich", "divers", None)
+                ),
+                "third_country_national": esf_rnd.choice((True, False, False, None)),
+                "foreign_background": esf_rnd.choice((True, False, False, None)),
+                "homeless": esf_rnd.choice((False, False, False, True, None)),
+                "rural_area": esf_rnd.choice((True, False, None)),
+                "exit_date": exit_,
+                "exit_situation": esf_rnd.choice(tuple(ESF_EXITS)) if exit_ else None,
+                "results_on": results_on,
+                "result_job_searching": searching,
+                "result_education": bool(exit_) and not searching and esf_rnd.random() < 0.15,
+                "result_qualification": bool(exit_) and esf_rnd.random() < 0.3,
+                "result_employment": employed,
+                "survey_state": survey,
+                "longterm_employment": esf_rnd.random() < 0.6 if survey == "answered" else None,
+                "longterm_improved": esf_rnd.random() < 0.5 if survey == "answered" else None,
+                "created_at": opened_at,
+                "updated_at": closed_at or opened_at,
+            }
+        )
+        esf_id += 1
+    writer.insert(EsfParticipation.__table__, participations, "esf_participations")
+    del participations
 
     restored = time.perf_counter()
     restore_schema()

@@ -124,3 +124,37 @@ class EsfParticipation(TimestampMixin, db.Model):  # type: ignore[name-defined]
         sa.Index("ix_esf_participations_entry", "entry_date"),
         sa.Index("ix_esf_participations_exit", "exit_date", "survey_state"),
     )
+
+
+class EsfIndicatorCount(db.Model):  # type: ignore[name-defined]
+    """A maintained count of the ESF+ indicators (issue #22): participations of a region
+    with indicator ``key`` and ``gender`` column, entered (entry keys) or left (result keys)
+    on ``day`` (grain ``day``) or in the month beginning on ``day`` (grain ``month``).
+    Filled by ``esf.aggregates.refresh``; no personal data."""
+
+    __tablename__ = "esf_indicator_counts"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "grain", "day", "region_id", "key", "gender", name="uq_esf_indicator_counts_cell"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grain: Mapped[str] = mapped_column(sa.String(5))
+    day: Mapped[date]
+    region_id: Mapped[int]
+    key: Mapped[str] = mapped_column(sa.String(40))
+    gender: Mapped[str] = mapped_column(sa.String(20))
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class EsfIndicatorRefresh(db.Model):  # type: ignore[name-defined]
+    """When ``esf_indicator_counts`` was last computed (the "Stand" of the ESF+ overview);
+    one row."""
+
+    __tablename__ = "esf_indicator_refreshes"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    refreshed_at: Mapped[datetime]
+    rows: Mapped[int] = mapped_column(default=0)
+    duration_ms: Mapped[int] = mapped_column(default=0)

@@ -222,13 +222,18 @@ def result_keys(r: Record) -> list[str]:
     return keys
 
 
+def gender_column(r: Record) -> str:
+    """The indicator table's column of a participation (no or another answer: ``unknown``)."""
+    return r.gender if r.gender in GENDER_COLUMNS else "unknown"
+
+
 def indicators(entries: Iterable[Record], exits: Iterable[Record]) -> dict[str, Counter[str]]:
     """Indicator key → counts per gender (plus ``total``). ``entries`` are participations
     that entered in the period, ``exits`` those that left in it."""
     out: dict[str, Counter[str]] = {}
     for records, keys_of in ((entries, entry_keys), (exits, result_keys)):
         for r in records:
-            gender = r.gender if r.gender in GENDER_COLUMNS else "unknown"
+            gender = gender_column(r)
             for key in keys_of(r):
                 counter = out.setdefault(key, Counter())
                 counter[gender] += 1

@@ -44,20 +44,26 @@ def case_is_participation(case: Case) -> bool:
     return case.id in participating_cases([case.id])
 
 
-def participating_cases(case_ids: Iterable[int]) -> set[int]:
+def participating_cases(
+    case_ids: Iterable[int], among: Any = None, execute: Any = None
+) -> set[int]:
     """Of these cases, those whose persons count as ESF+ participants: the short-counselling
     exemption (ESF_SHORT_COUNSELLING_*, UNVERIFIED) applied to the contacts recorded on each
-    case, in one query. The completeness list, the indicators and the monitoring export all
-    ask this."""
+    case, in one query. The completeness list, the indicators (live and maintained) and the
+    monitoring export all ask this. ``among``: a subquery of case ids that holds
+    ``case_ids``, to read the contacts by it instead of a list of every id (the refresh of
+    ``esf.aggregates`` asks for every participation's case); ``execute``: run the query
+    there instead of ``db.session.execute`` (the refresh reads on its own connection)."""
     ids = set(case_ids)
     config = current_app.config
     if not ids or not config["ESF_SHORT_COUNSELLING_EXEMPT"]:
         return ids
     minutes: Counter[int] = Counter()
     days: dict[int, set[date]] = {}
-    for case_id, at, duration in db.session.execute(
+    cases = TimelineEntry.case_id.in_(ids if among is None else among)
+    for case_id, at, duration in (execute or db.session.execute)(
         sa.select(TimelineEntry.case_id, TimelineEntry.at, TimelineEntry.duration_minutes).where(
-            TimelineEntry.case_id.in_(ids), TimelineEntry.kind == "contact"
+            cases, TimelineEntry.kind == "contact"
         )
     ):
         minutes[case_id] += duration or 0

@@ -36,6 +36,7 @@ DEFAULT_INTERVALS = {
     "esf.surveys": 3600,
     "imports.cleanup": 3600,
     "reports.refresh": 300,
+    "esf.indicators": 300,
 }
 # How long a worker may hold a job before another may take it over (a dead worker).
 LEASES = {
@@ -45,6 +46,7 @@ LEASES = {
     "esf.surveys": 1800,
     "imports.cleanup": 600,
     "reports.refresh": 600,
+    "esf.indicators": 600,
 }
 # A failed run is tried again after at most this long (not a whole day later).
 RETRY_AFTER = timedelta(minutes=5)
@@ -96,6 +98,18 @@ def _refresh_reports() -> str:
     return f"{rows} Zeilen"
 
 
+def _refresh_esf_indicators() -> str:
+    from wbagentur.core.timezone import local_today
+    from wbagentur.esf.aggregates import refresh
+    from wbagentur.reports.services import prewarm_esf
+
+    rows = refresh()
+    db.session.commit()
+    prewarm_esf(local_today())
+    db.session.commit()
+    return f"{rows} Zeilen"
+
+
 def esf_survey_function() -> Callable[[], object] | None:
     """The ESF+ module's survey schedule (``send_due_surveys``, also ``flask esf surveys``),
     when the installation has that module; otherwise the worker skips the job."""
@@ -128,6 +142,7 @@ def registered_jobs() -> list[Job]:
     }
     if esf_survey_function() is not None:
         runs["esf.surveys"] = _esf_surveys
+        runs["esf.indicators"] = _refresh_esf_indicators
     return [
         Job(
             name,

@@ -76,6 +76,11 @@ RULES: dict[str, Rule] = {
     "erasure_request": Rule(
         "event", "Löschantrag nach Art. 17: ausgeführt nach 30 Tagen Widerrufsfrist"
     ),
+    "report_cache": Rule(
+        "event",
+        "Gespeicherte Berichte (PDF des Monatsberichts): gelöscht einen Tag nach der "
+        "Erstellung, beim nächsten Lauf des Jobs esf.indicators (alle 5 Minuten)",
+    ),
     "contact_removal": Rule(
         "event", "Kontaktperson: gelöscht, wenn sie beim Unternehmen entfernt wird"
     ),
@@ -144,6 +149,13 @@ TABLES: dict[str, TableClass] = {
         _cols(none="id metric stage region_id day prev_day key_id code n amount_cents"),
     ),
     "report_refreshes": TableClass(None, _cols(none="name refreshed_at duration_ms rows")),
+    # ESF+ indicator counts (issue #22): per region, day or month, indicator and gender
+    # column; counts, never a person (small cells are suppressed when shown).
+    "esf_indicator_counts": TableClass(None, _cols(none="id grain day region_id key gender n")),
+    "esf_indicator_refreshes": TableClass(None, _cols(none="name refreshed_at rows duration_ms")),
+    # Computed results by key (issue #22): the monthly report PDF (counts per region and per
+    # advisor: staff names in the case-load table) and supported-SME counts (no person).
+    "report_cache": TableClass("report_cache", _cols(none="key kind created_at", staff="body")),
     "funding_programmes": TableClass(
         None,
         _cols(

@@ -7,7 +7,7 @@ queries per page) and carry, for every count, the drill-down link to the case li
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,14 +24,14 @@ from wbagentur.cases.queries import AGE_BUCKETS
 from wbagentur.cases.services import add_entry
 from wbagentur.core import audit, formatting
 from wbagentur.core.errors_domain import DomainError
+from wbagentur.esf import aggregates as esf_aggregates
 from wbagentur.esf import rules as esf_rules
-from wbagentur.esf import services as esf_services
 from wbagentur.extensions import db
 from wbagentur.firms.rules import classify_sme, weighted_headcount
 from wbagentur.partners.data import PROGRAMMES
 from wbagentur.partners.models import Partner
 from wbagentur.regions.models import ContactPoint, Region
-from wbagentur.reports import aggregates, indicators, queries
+from wbagentur.reports import aggregates, cache, indicators, queries
 from wbagentur.reports.queries import ReportScope
 
 AGE_LABELS = {
@@ -601,6 +601,8 @@ class EsfReport:
     results: Table
     smes: Table
     threshold: int
+    # When the maintained indicator counts were computed (None: counted live).
+    as_of: datetime | None = None
 
 
 ESF_COLUMNS = [
@@ -627,18 +629,75 @@ def _esf_rows(
     ]
 
 
+def count_esf_smes(region_ids: tuple[int, ...], start: date, end: date) -> Counter[str]:
+    """Supported SMEs per EU class: distinct firms (per region) of firm cases opened in
+    the period, counted from the rows."""
+    classes = []
+    for row in db.session.execute(queries.esf_firms(region_ids, start, end)):
+        staff = weighted_headcount(
+            row.staff_over_30h, row.staff_up_to_30h, row.staff_up_to_20h, row.staff_up_to_10h
+        )
+        classes.append(
+            classify_sme(
+                staff, row.group_headcount, row.turnover_cents, row.balance_sheet_cents
+            ).key
+        )
+    return indicators.sme_counts(classes)
+
+
+def esf_sme_counts(
+    region_ids: tuple[int, ...], start: date, end: date, as_of: datetime | None
+) -> Counter[str]:
+    """``count_esf_smes`` as computed by the worker after the ESF+ refresh ``as_of``
+    (``prewarm_esf``), else counted now (distinct firms are not a sum of day rows)."""
+    if as_of is not None and region_ids:
+        cached = cache.esf_sme_get(cache.esf_sme_key(region_ids, start, end, as_of))
+        if cached is not None:
+            return cached
+    return count_esf_smes(region_ids, start, end)
+
+
+def esf_default_period(today: date) -> tuple[date, date]:
+    """The period the ESF+ overview shows without a filter: the last 365 days."""
+    return today - timedelta(days=365), today
+
+
+def prewarm_esf(today: date) -> int:
+    """After a refresh of the ESF+ indicators (job ``esf.indicators``): count the supported
+    SMEs of the default period for every region and for all regions, for the overview to
+    read (``esf_sme_counts``), and remove cache rows older than a day; flushes, the caller
+    commits. The number of entries."""
+    cache.prune()
+    as_of = esf_aggregates.refreshed_at()
+    if as_of is None:
+        return 0
+    start, end = esf_default_period(today)
+    all_ids = tuple(db.session.scalars(sa.select(Region.id).order_by(Region.id)))
+    # Firms are distinct per region (queries.esf_firms), so all regions are the sum.
+    total: Counter[str] = Counter()
+    for region_id in all_ids:
+        counts = count_esf_smes((region_id,), start, end)
+        cache.esf_sme_put(cache.esf_sme_key((region_id,), start, end, as_of), counts)
+        total.update(counts)
+    cache.esf_sme_put(cache.esf_sme_key(all_ids, start, end, as_of), total)
+    return len(all_ids) + 1
+
+
 def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: int) -> EsfReport:
     """ESF+ overview with small cells suppressed; no personal data in the result.
 
     Participants are the **recorded ESF+ participations** (``wbagentur.esf``): data at entry
     for entries in the period, results for exits in it, counted by
-    ``esf.services.indicator_counts`` (the only place that defines them). Supported SMEs are
+    ``esf.services.indicator_counts`` (the only place that defines them), read from their
+    maintained counts (``esf.aggregates``) once the worker has computed them. Supported SMEs are
     counted separately: distinct firms of firm cases opened in the period (Reg. (EU)
     2021/1057 Annex I). ``region_ids``: one region, or every region (= no region filter)."""
     counts: Mapping[str, Mapping[str, int]] = {}
+    as_of = None
     if region_ids:
         region_id = region_ids[0] if len(region_ids) == 1 else None
-        counts = esf_services.indicator_counts(region_id, start, end)
+        # The maintained counts (esf.aggregates, issue #22) once computed, else live.
+        counts, as_of = esf_aggregates.current_counts(region_id, start, end)
     participants = Table(
         "esf-teilnehmende",
         _l("ESF+-Teilnehmende: Daten bei Eintritt"),
@@ -656,17 +715,7 @@ def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: in
             "zählen, wenn sie bis 28 Tage nach dem Austritt festgestellt wurden."
         ),
     )
-    classes = []
-    for row in db.session.execute(queries.esf_firms(region_ids, start, end)):
-        staff = weighted_headcount(
-            row.staff_over_30h, row.staff_up_to_30h, row.staff_up_to_20h, row.staff_up_to_10h
-        )
-        classes.append(
-            classify_sme(
-                staff, row.group_headcount, row.turnover_cents, row.balance_sheet_cents
-            ).key
-        )
-    sme = indicators.sme_counts(classes)
+    sme = esf_sme_counts(region_ids, start, end, as_of)
     sme_rows = [
         [Cell(label), Cell(indicators.suppress(sme.get(k, 0), threshold))]
         for k, label in indicators.SME_GROUPS.items()
@@ -683,7 +732,7 @@ def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: in
         [_l("Größenklasse (EU)"), _l("Anzahl")],
         sme_rows,
     )
-    return EsfReport(participants, results, smes, threshold)
+    return EsfReport(participants, results, smes, threshold, as_of)
 
 
 # ---------------------------------------------------------------- reassignment

@@ -32,7 +32,7 @@ from wbagentur.core.timezone import local_today, to_local
 from wbagentur.extensions import db
 from wbagentur.partners.data import PROGRAMMES
 from wbagentur.regions.models import Region
-from wbagentur.reports import bp, exports, forms, services
+from wbagentur.reports import bp, cache, exports, forms, services
 from wbagentur.reports.queries import ReportScope
 
 READERS = ("supervisor", "coordinator")
@@ -242,14 +242,23 @@ def monthly_pdf() -> Any:
     # The same table template as the print view, as tagged PDF/UA-1 (docs/pdf.md).
     with force_locale("de"):
         html = render_template("reports/monthly_pdf.html", board=board, month_label=label)
-    body = html_to_pdf(html, "reports-pdf.css")
+    # The same HTML renders to the same PDF: a repeated download of unchanged figures is
+    # served from the database (issue #22; WeasyPrint is ~90 % of the request).
+    key = cache.pdf_key(html, "reports-pdf.css")
+    body = cache.get(key)
+    fresh = body is None
+    if body is None:
+        body = html_to_pdf(html, "reports-pdf.css")
     response = Response(body, mimetype="application/pdf")
     name = f"wba-monatsbericht-{board.scope.date_from.strftime('%Y-%m')}.pdf"
     response.headers["Content-Disposition"] = exports.content_disposition(name)
-    return actions.run(
-        lambda: services.record_export(current_user, "monatsbericht", "pdf", len(board.tables)),
-        answer=lambda _: response,
-    )
+
+    def record() -> None:
+        services.record_export(current_user, "monatsbericht", "pdf", len(board.tables))
+        if fresh:
+            cache.put(key, "pdf", body)
+
+    return actions.run(record, answer=lambda _: response)
 
 
 def _esf_from_args() -> tuple[Any, Any, date, date, int | None]:
