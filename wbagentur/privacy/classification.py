@@ -144,6 +144,8 @@ TABLES: dict[str, TableClass] = {
         _cols(none="id metric stage region_id day prev_day key_id code n amount_cents"),
     ),
     "report_refreshes": TableClass(None, _cols(none="name refreshed_at duration_ms rows")),
+    # Days whose summary counts the next refresh recomputes: a date, nothing else.
+    "report_dirty_days": TableClass(None, _cols(none="id day")),
     "funding_programmes": TableClass(
         None,
         _cols(
