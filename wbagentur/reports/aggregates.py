@@ -84,6 +84,15 @@ def _within(column: Any, days: Iterable[date] | None) -> list[Any]:
     return [sa.or_(*(sa.and_(column >= a, column < b) for a, b in _utc_ranges(days)))]
 
 
+def _cases_on(timestamp: Any, days: Collection[date] | None) -> list[Any]:
+    """Condition: the case's ``timestamp`` falls on one of ``days``, found through the
+    timestamp's own index (SQLite otherwise prefers skipping through the covering index
+    of the closed cases by region, reading every case closed since the earliest day)."""
+    if days is None:
+        return []
+    return [Case.id.in_(sa.select(Case.id).where(*_within(timestamp, days)))]
+
+
 def _case_counts(
     metric: str,
     timestamp: Any,
@@ -98,7 +107,7 @@ def _case_counts(
     code_col = sa.func.coalesce(code, "").label("code")
     inner = (
         sa.select(Case.region_id.label("region_id"), day, code_col)
-        .where(timestamp.is_not(None), *conditions, *_within(timestamp, days))
+        .where(timestamp.is_not(None), *conditions, *_cases_on(timestamp, days))
         .subquery()
     )
     return sa.select(

@@ -43,8 +43,33 @@ FIELDS: dict[type, frozenset[str]] = {
     ReferralEvent: frozenset({"referral_id", "to_state"}),
     Partner: frozenset({"kind", "region_id"}),
 }
+# Which days of a case a changed case field moves: opened, closed, its referrals' (region).
+CASE_DAYS = {
+    "opened": frozenset({"opened_at", "channel", "region_id"}),
+    "closed": frozenset({"closed_at", "status", "outcome", "region_id"}),
+    "referrals": frozenset({"region_id"}),
+}
 # Beyond this many rows of one statement, marking every day is cheaper than listing them.
 MAX_IDS = 2000
+
+
+class Touched:
+    """Ids whose days to mark: cases by kind of day, referrals (the days of all referrals
+    of their case), partners (the days of their referrals)."""
+
+    def __init__(self) -> None:
+        self.cases: dict[str, set[int]] = {kind: set() for kind in CASE_DAYS}
+        self.referrals: set[int] = set()
+        self.partners: set[int] = set()
+
+    def add_case(self, case_id: int, fields: Collection[str] | None) -> None:
+        """``fields`` changed (None: any, the case is new or deleted)."""
+        for kind, moved_by in CASE_DAYS.items():
+            if fields is None or moved_by & set(fields):
+                self.cases[kind].add(case_id)
+
+    def __bool__(self) -> bool:
+        return bool(self.referrals or self.partners or any(self.cases.values()))
 
 
 def track_changes() -> None:
@@ -66,9 +91,9 @@ def mark_everything(conn: sa.Connection | None = None) -> None:
 # ---------------------------------------------------------------- unit of work
 
 
-def _changed(obj: Any) -> bool:
+def _changed_fields(obj: Any) -> set[str]:
     attrs = sa.inspect(obj).attrs
-    return any(attrs[name].history.has_changes() for name in FIELDS[type(obj)])
+    return {name for name in FIELDS[type(obj)] if attrs[name].history.has_changes()}
 
 
 def _values(obj: Any, name: str) -> list[Any]:
@@ -77,72 +102,76 @@ def _values(obj: Any, name: str) -> list[Any]:
     return [v for v in (*history.added, *history.deleted, *history.unchanged) if v is not None]
 
 
-def _touched(session: Session, *, before: bool) -> tuple[set[int], set[int], set[int]]:
-    """(case ids, referral ids, partner ids) whose days to mark before or after the flush:
-    before, what is deleted or changed (its old days); after, what is new or changed."""
-    found: dict[type, set[int]] = {Case: set(), Referral: set(), Partner: set()}
-    changed = [obj for obj in session.dirty if type(obj) in FIELDS and _changed(obj)]
-    for obj in changed + list(session.deleted if before else session.new):
+def _touched(session: Session, *, before: bool) -> Touched:
+    """What to mark before the flush (what is deleted or changed: its old days) or after it
+    (what is new or changed)."""
+    touched = Touched()
+    objects: list[tuple[Any, set[str] | None]] = []
+    for obj in session.dirty:
+        changed = _changed_fields(obj) if type(obj) in FIELDS else set()
+        if changed:
+            objects.append((obj, changed))
+    objects += [(obj, None) for obj in (session.deleted if before else session.new)]
+    for obj, fields in objects:
         kind = type(obj)
         if kind is ReferralEvent:
             # Only an acceptance counts (the "accepted" stage of the funnel).
             if "accepted" in _values(obj, "to_state"):
-                found[Referral].update(_values(obj, "referral_id"))
-        elif kind in found:
-            # New objects have their id after the flush, before their identity key.
-            state = sa.inspect(obj)
-            ident = state.identity[0] if state.identity else state.dict.get("id")
-            if ident is not None:
-                found[kind].add(ident)
-    return found[Case], found[Referral], found[Partner]
+                touched.referrals.update(_values(obj, "referral_id"))
+            continue
+        if kind not in FIELDS:
+            continue
+        # New objects have their id after the flush, before their identity key.
+        state = sa.inspect(obj)
+        ident = state.identity[0] if state.identity else state.dict.get("id")
+        if ident is None:
+            continue
+        if kind is Case:
+            touched.add_case(ident, fields)
+        elif kind is Referral:
+            touched.referrals.add(ident)
+        else:
+            touched.partners.add(ident)
+    return touched
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    _mark_objects(session, *_touched(session, before=True))
+    _mark_touched(session.connection(), _touched(session, before=True))
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    _mark_objects(session, *_touched(session, before=False))
+    _mark_touched(session.connection(), _touched(session, before=False))
 
 
-def _mark_objects(
-    session: Session, cases: set[int], referrals: set[int], partners: set[int]
-) -> None:
-    if not (cases or referrals or partners):
+def _mark_touched(conn: sa.Connection, touched: Touched) -> None:
+    """Insert the local days of what ``touched`` names (one statement, none if nothing)."""
+    if not touched:
         return
-    case_ids: Any = None
-    if cases or referrals:
-        case_ids = sa.union(
-            sa.select(Case.id).where(Case.id.in_(cases)),
-            sa.select(Referral.case_id).where(Referral.id.in_(referrals)),
-        )
-    _mark(session.connection(), case_ids, partners or None)
-
-
-def _mark(conn: sa.Connection, case_ids: Any, partner_ids: Collection[int] | None) -> None:
-    """Insert the local days of the given cases (opened, closed, their referrals sent) and
-    of the referrals to the given partners."""
     dialect = conn.dialect.name
     parts: list[sa.Select[Any]] = []
-    if case_ids is not None:
-        parts += [
-            sa.select(local_day(Case.opened_at, dialect).label("day")).where(Case.id.in_(case_ids)),
-            sa.select(local_day(Case.closed_at, dialect)).where(
-                Case.id.in_(case_ids), Case.closed_at.is_not(None)
-            ),
-            sa.select(local_day(Referral.sent_at, dialect)).where(
-                Referral.case_id.in_(case_ids), Referral.sent_at.is_not(None)
-            ),
-        ]
-    if partner_ids:
+    for kind, column in (("opened", Case.opened_at), ("closed", Case.closed_at)):
+        if touched.cases[kind]:
+            parts.append(
+                sa.select(local_day(column, dialect).label("day")).where(
+                    Case.id.in_(touched.cases[kind]), column.is_not(None)
+                )
+            )
+    by_case = (
+        [Referral.case_id.in_(touched.cases["referrals"])] if touched.cases["referrals"] else []
+    )
+    if touched.referrals:
+        of_cases = sa.select(Referral.case_id).where(Referral.id.in_(touched.referrals))
+        by_case.append(Referral.case_id.in_(of_cases))
+    if touched.partners:
+        by_case.append(Referral.partner_id.in_(touched.partners))
+    if by_case:
         parts.append(
-            sa.select(local_day(Referral.sent_at, dialect)).where(
-                Referral.partner_id.in_(partner_ids), Referral.sent_at.is_not(None)
+            sa.select(local_day(Referral.sent_at, dialect).label("day")).where(
+                sa.or_(*by_case), Referral.sent_at.is_not(None)
             )
         )
-    if parts:
-        days = sa.union(*parts) if len(parts) > 1 else parts[0]
-        conn.execute(sa.insert(ReportDirtyDay).from_select(["day"], days))
+    days = sa.union(*parts) if len(parts) > 1 else parts[0]
+    conn.execute(sa.insert(ReportDirtyDay).from_select(["day"], days))
 
 
 # ---------------------------------------------------------------- UPDATE / DELETE statements
@@ -164,33 +193,43 @@ def _on_execute(state: ORMExecuteState) -> Any:
     if kind not in FIELDS:
         return None
     conn = state.session.connection()
-    if state.is_update:
-        fields = _set_fields(state)
-        if fields is not None and not fields & FIELDS[kind]:
+    fields = _set_fields(state) if state.is_update else None
+    if fields is not None:
+        fields &= FIELDS[kind]
+        if not fields:
             return None
-    where = getattr(state.statement, "whereclause", None)
-    if state.is_insert or where is None or state.parameters and isinstance(state.parameters, list):
+    touched = _statement_touches(state, kind, fields)
+    if touched is None:
         mark_everything(conn)
         return None
-    selector = {
-        Case: sa.select(Case.id),
-        Referral: sa.select(Referral.case_id),
-        ReferralEvent: sa.select(Referral.case_id).where(
-            Referral.id.in_(sa.select(ReferralEvent.referral_id).where(where))
-        ),
-        Partner: sa.select(Partner.id),
-    }[kind]
-    if kind is not ReferralEvent:
-        selector = selector.where(where)
-    ids = set(conn.execute(selector.limit(MAX_IDS + 1)).scalars())
-    if not ids:
+    if not touched:
         return None
-    if len(ids) > MAX_IDS:
-        mark_everything(conn)
-        return None
-    case_ids, partner_ids = (None, ids) if kind is Partner else (ids, None)
-    _mark(conn, case_ids, partner_ids)
+    _mark_touched(conn, touched)
     result = state.invoke_statement()
     if state.is_update:
-        _mark(conn, case_ids, partner_ids)
+        _mark_touched(conn, touched)
     return result
+
+
+def _statement_touches(
+    state: ORMExecuteState, kind: type, fields: set[str] | None
+) -> Touched | None:
+    """What the rows an UPDATE or DELETE will change touch; None: cannot be told or too
+    many rows (then every day is marked)."""
+    where = getattr(state.statement, "whereclause", None)
+    if state.is_insert or where is None or state.parameters and isinstance(state.parameters, list):
+        return None
+    id_column: Any = ReferralEvent.referral_id if kind is ReferralEvent else kind.id  # type: ignore[attr-defined]
+    selector = sa.select(id_column).where(where)
+    ids = set(state.session.connection().execute(selector.limit(MAX_IDS + 1)).scalars())
+    if len(ids) > MAX_IDS:
+        return None
+    touched = Touched()
+    if kind is Case:
+        for case_id in ids:
+            touched.add_case(case_id, fields)
+    elif kind is Partner:
+        touched.partners = ids
+    else:
+        touched.referrals = ids
+    return touched
