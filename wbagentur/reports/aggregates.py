@@ -1,13 +1,20 @@
 """The dashboards' maintained aggregates (issue #22): computed in SQL by ``refresh``, read by
 ``reports.services`` instead of scanning the cases and referrals of the period.
 
-``refresh`` recomputes ``report_daily_counts`` from the rows (one ``SELECT … GROUP BY`` per
-metric, in a read transaction), writes only the rows that changed and stamps
-``report_refreshes``; the
+``refresh`` brings ``report_daily_counts`` up to date and stamps ``report_refreshes``; the
 worker runs it every few minutes (job ``reports.refresh``), ``flask reports refresh`` on
-demand. Counts are per region and **local** day, so every period of whole days – the
-dashboard's "von/bis", the monthly report's month – is a sum over rows, equal to what the
-live queries in ``reports.queries`` count (``tests/reports/test_aggregates.py``).
+demand. It is incremental: the work marks the local days it changes (``reports.marks``,
+in its own transaction) and the refresh replaces only the rows of those days, computed by
+the metric statements restricted to them (one ``SELECT … GROUP BY`` per metric). Its cost
+follows the work since the last run, not the data: at 100,000 cases on SQLite (load 13 on
+two cores) 16–30 ms with nothing marked, about 0.4 s after 20 closed cases and 10 moved
+referrals (15–20 days), against 20 s for the full recomputation (docs/performance.md,
+"Incremental refresh"). The first refresh, ``flask reports refresh --full`` and a mark of
+every day (a bulk load) recompute everything.
+
+Counts are per region and **local** day, so every period of whole days – the dashboard's
+"von/bis", the monthly report's month – is a sum over rows, equal to what the live queries
+in ``reports.queries`` count (``tests/reports/test_aggregates.py``).
 
 What is not aggregated stays live: the case load and the overdue lists (state "today",
 relative to the current time), the answer-time medians (not additive; ``percentile_cont``

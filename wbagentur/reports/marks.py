@@ -4,11 +4,13 @@ in ``report_dirty_days``, in the transaction of the change; ``aggregates.refresh
 recomputes only the marked days.
 
 The marks are taken from the database before and after the change, so they hold the old
-and the new days: the day a case was opened and closed and the sending day of each of its
-referrals (a referral's row depends on the previous referral of its case, so one changed
-referral marks the days of all the referrals of its case). A partner that becomes a contact
-point or changes its region marks the days of its referrals. Registered once at app
-creation (``wbagentur._connect_packages``) on the session:
+and the new days (``CASE_DAYS``): the day a case was opened (opened_at, channel, region),
+the day it was closed (closed_at, status, outcome, region), the sending days of its
+referrals (region; a referral's row depends on the previous referral of its case, so one
+changed, new or deleted referral, or an acceptance event, marks the days of all the
+referrals of its case). A partner that becomes a contact point or changes its region marks
+the days of its referrals. Registered once at app creation (``wbagentur._connect_packages``)
+on the session:
 
 - ``before_flush``/``after_flush``: objects added, changed (in a field the aggregates read)
   or deleted through the unit of work;
