@@ -52,7 +52,9 @@ def _refresh_and_compare() -> None:
     aggregates.refresh()
     db.session.commit()
     assert _marked_days() == set()
-    assert _rows() == aggregates.compute()
+    rows = _rows()
+    assert rows == aggregates.compute()
+    assert db.session.get(ReportRefresh, aggregates.NAME).rows == len(rows)
 
 
 def _start(clean_app: Any) -> tuple[list[Case], list[Referral]]:

@@ -339,15 +339,15 @@ def _incremental(now: datetime | None, started: float) -> int:
         assert found is not None  # filled, under the lock
         return _write_all(found[0], now, started)
     days = sorted(d for d in marked if d is not None)
+    # The rows written are counted from RETURNING: psycopg reports no row count for an
+    # INSERT … SELECT.
+    conn = db.session.connection()
     for i in range(0, len(days), 500):
         chunk = days[i : i + 500]
-        rows -= rowcount(
-            db.session.execute(sa.delete(t).where(t.metric.in_(METRICS), t.day.in_(chunk)))
-        )
+        rows -= rowcount(conn.execute(sa.delete(t).where(t.metric.in_(METRICS), t.day.in_(chunk))))
         for stmt in _statements(dialect, chunk):
-            rows += rowcount(
-                db.session.execute(sa.insert(t).from_select([*KEY, "n", "amount_cents"], stmt))
-            )
+            insert = sa.insert(t).from_select([*KEY, "n", "amount_cents"], stmt)
+            rows += len(conn.execute(insert.returning(t.id)).all())
     _stamp(now, rows, started)
     return rows
 

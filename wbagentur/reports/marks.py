@@ -138,11 +138,15 @@ def _touched(session: Session, *, before: bool) -> Touched:
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    _mark_touched(session.connection(), _touched(session, before=True))
+    touched = _touched(session, before=True)
+    if touched:
+        _mark_touched(session.connection(), touched)
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    _mark_touched(session.connection(), _touched(session, before=False))
+    touched = _touched(session, before=False)
+    if touched:
+        _mark_touched(session.connection(), touched)
 
 
 def _mark_touched(conn: sa.Connection, touched: Touched) -> None:
