@@ -6,11 +6,12 @@ worker runs it every few minutes (job ``reports.refresh``), ``flask reports refr
 demand. It is incremental: the work marks the local days it changes (``reports.marks``,
 in its own transaction) and the refresh replaces only the rows of those days, computed by
 the metric statements restricted to them (one ``SELECT … GROUP BY`` per metric). Its cost
-follows the work since the last run, not the data: at 100,000 cases on SQLite (load 13 on
-two cores) 16–30 ms with nothing marked, about 0.4 s after 20 closed cases and 10 moved
-referrals (15–20 days), against 20 s for the full recomputation (docs/performance.md,
-"Incremental refresh"). The first refresh, ``flask reports refresh --full`` and a mark of
-every day (a bulk load) recompute everything.
+follows the work since the last run, not the data: at 100,000 cases on SQLite 4–7 ms CPU
+with nothing marked, 49 ms for one day, 104–132 ms after 20 closed cases and 10 moved
+referrals (15–20 days), against 6.7 s CPU (18–25 s wall at load 13 on two cores) for the
+full recomputation; PostgreSQL 18–45 ms, 0.2 s and 0.3–0.6 s against 11 s
+(docs/performance.md, "Incremental refresh"). The first refresh, ``flask reports refresh
+--full`` and a mark of every day (a bulk load) recompute everything.
 
 Counts are per region and **local** day, so every period of whole days – the dashboard's
 "von/bis", the monthly report's month – is a sum over rows, equal to what the live queries
