@@ -66,7 +66,9 @@ def _connect_packages() -> None:
     case's firm for editing (firms.access, from referrals), consents name a recipient from
     the partner directory (persons.recipients, from referrals), a firm's page shows its
     employees and its contacts' consents (firms.people, from persons) and a partner's page
-    shows the referrals sent to it (partners.views, from referrals)."""
+    shows the referrals sent to it (partners.views, from referrals); changes to cases and
+    referrals mark the days whose report aggregates they alter (reports.marks, on the
+    session)."""
     from wbagentur.api.errors import http_error_response, is_api_request
     from wbagentur.cases import grants as case_grants
     from wbagentur.cases.cockpit import register_checks_panel, register_request_panel
@@ -87,6 +89,7 @@ def _connect_packages() -> None:
     from wbagentur.referrals import firm_grants as transfer_grants
     from wbagentur.referrals.access import register_case_grants
     from wbagentur.referrals.views import partner_history_panel
+    from wbagentur.reports.marks import track_changes
     from wbagentur.retention.services import audit_chain_anchors
 
     register_case_grants()
@@ -111,6 +114,7 @@ def _connect_packages() -> None:
     register_drill_names("partner", referral_hooks.partner_names)
     register_open_work("referrals", referral_hooks.open_referrals)
     register_detail_panel("referrals", partner_history_panel)
+    track_changes()
 
 
 def _register_blueprints(app: Flask) -> None:

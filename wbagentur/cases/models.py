@@ -178,6 +178,8 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
             "id",
         ),
         sa.Index("ix_cases_region_status_closed", "region_id", "status", "closed_at", "outcome"),
+        # The incremental refresh of the report aggregates reads the cases closed on a day.
+        sa.Index("ix_cases_closed_at", "closed_at"),
     )
 
     @property

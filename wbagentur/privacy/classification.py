@@ -156,6 +156,8 @@ TABLES: dict[str, TableClass] = {
     # Computed results by key (issue #22): the monthly report PDF (counts per region and per
     # advisor: staff names in the case-load table) and supported-SME counts (no person).
     "report_cache": TableClass("report_cache", _cols(none="key kind created_at", staff="body")),
+    # Days whose summary counts the next refresh recomputes: a date, nothing else.
+    "report_dirty_days": TableClass(None, _cols(none="id day")),
     "funding_programmes": TableClass(
         None,
         _cols(

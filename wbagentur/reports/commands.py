@@ -1,4 +1,5 @@
-"""CLI: ``flask reports refresh`` recomputes the dashboards' aggregates now."""
+"""CLI: ``flask reports refresh`` brings the dashboards' aggregates up to date now (the
+marked days; ``--full``: every day, after data written past the application)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ bp.cli.short_help = "Berichtszahlen der Übersichten neu berechnen."
 
 
 @bp.cli.command("refresh", short_help="Berichtszahlen jetzt neu berechnen.")
-def refresh_command() -> None:
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Alle Tage neu berechnen, nicht nur die seit dem letzten Lauf geänderten.",
+)
+def refresh_command(full: bool) -> None:
     """Recompute the dashboards' aggregates (the worker does it every few minutes)."""
-    rows = aggregates.refresh()
+    rows = aggregates.refresh(full=full)
     db.session.commit()
     click.echo(f"{rows} Zeilen berechnet.")

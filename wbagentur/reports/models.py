@@ -38,6 +38,17 @@ class ReportDailyCount(db.Model):  # type: ignore[name-defined]
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
+class ReportDirtyDay(db.Model):  # type: ignore[name-defined]
+    """A local day whose aggregates a change since the last refresh may have altered, written
+    in the transaction of the change (``reports.marks``) and consumed by the next refresh.
+    No day: every day (a change whose rows could not be told, or a bulk load)."""
+
+    __tablename__ = "report_dirty_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date | None]
+
+
 class ReportRefresh(db.Model):  # type: ignore[name-defined]
     """When an aggregate was last computed (what the pages show as "Stand")."""
 
