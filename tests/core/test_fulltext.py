@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
 from tests.factories import make_person
+from tests.helpers import check_search_indexes
 from tests.personas import create_persona
 from wbagentur.accounts.models import User
 from wbagentur.cases import queries
@@ -96,15 +97,6 @@ def _fts_rows(index: fulltext.TrigramIndex, text: str) -> list[int]:
             {"q": '"' + text + '"'},
         )
     )
-
-
-def _integrity_check() -> None:
-    """FTS5 compares each index with its content table (rank 1); a stale index raises
-    "database disk image is malformed"."""
-    for index in fulltext.INDEXES:
-        db.session.execute(
-            sa.text(f"INSERT INTO {index.name}({index.name}, rank) VALUES ('integrity-check', 1)")
-        )
 
 
 def test_sqlite_has_the_trigram_tables_and_triggers_at_head(clean_app: Any, backend: str) -> None:
@@ -213,7 +205,7 @@ def test_index_follows_inserts_changes_and_deletions(clean_app: Any, backend: st
         assert _fts_rows(firms, "seestern") == [firm.id]
         assert _fts_rows(persons, "quendolinski") == []
         assert _fts_rows(persons, "quendel") == [person.id]
-        _integrity_check()
+        check_search_indexes()
         db.session.delete(case)
         db.session.flush()
         db.session.execute(sa.delete(Firm).where(Firm.id == firm.id))
@@ -221,7 +213,7 @@ def test_index_follows_inserts_changes_and_deletions(clean_app: Any, backend: st
         assert _fts_rows(firms, "seestern") == []
         assert _fts_rows(persons, "quendel") == []
         assert _fts_rows(cases, case.reference) == []
-        _integrity_check()
+        check_search_indexes()
 
 
 def test_sqlite_without_fts5_migrates_and_searches_with_like(
