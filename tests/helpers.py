@@ -52,3 +52,17 @@ def real_clock_env() -> dict[str, str]:
     keeps the real clock. Those programs do not run under libfaketime, and they measure only
     relative times (a page's timers, a key's time to live)."""
     return {k: v for k, v in os.environ.items() if k not in CLOCK_VARIABLES}
+
+
+def check_search_indexes() -> None:
+    """SQLite: FTS5 compares each trigram search index (core.fulltext) with its table and
+    raises "database disk image is malformed" if they differ; nothing elsewhere."""
+    import sqlalchemy as sa
+
+    from wbagentur.core import fulltext
+    from wbagentur.extensions import db
+
+    for name in sorted(fulltext.present_indexes(db.session)):
+        db.session.execute(
+            sa.text(f"INSERT INTO {name}({name}, rank) VALUES ('integrity-check', 1)")
+        )

@@ -11,7 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import FirmFactory
+from tests.helpers import check_search_indexes
 from wbagentur.core.audit import AuditEvent
+from wbagentur.core.fulltext import name_condition
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
 from wbagentur.persons.models import Person
@@ -109,6 +111,11 @@ def test_dry_run_writes_nothing_and_confirm_creates_in_region(client, clean_app,
         assert firm.turnover_cents == 123456789
         assert firm.staff_over_30h == 12
         assert firm.email == "info@fraeserei.example"
+        # Imported and updated firms are found by the search (SQLite: through its index).
+        assert db.session.scalars(
+            sa.select(Firm.id).where(name_condition(Firm.name_search, "fräserei suhl"))
+        ).all() == [firm.id]
+        check_search_indexes()
         updated = db.session.get(Firm, existing)
         assert (updated.name, updated.email, updated.staff_over_30h) == (
             "Alt Bestand KG",

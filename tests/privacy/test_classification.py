@@ -98,3 +98,19 @@ def test_a_personal_column_with_an_unknown_rule_is_reported(monkeypatch):
         "login_attempts.id",
         "login_attempts.succeeded",
     ]
+
+
+def test_every_table_of_the_database_is_a_model_or_a_classified_copy(clean_app):
+    """Tables that exist only in the database (the SQLite trigram search indexes of
+    core.fulltext and their FTS5 shadow tables) hold a copy of a classified column: the
+    inventory names the column, and it carries the column's category and rule."""
+    with clean_app.app_context():
+        tables = set(sa.inspect(db.engine).get_table_names())
+    outside = sorted(tables - set(db.metadata.tables) - {"alembic_version"})
+    sources = {t: classification.derived_source(t) for t in outside}
+    assert [t for t, source in sources.items() if source is None] == []
+    for table, column in set(sources.values()):
+        assert classification.category(table, column) in classification.PERSONAL_CATEGORIES
+        assert classification.rule_for(table, column) in RULES
+    if backend_of(clean_app) == "sqlite":
+        assert {s for s in sources.values()} == set(classification.DERIVED.values())

@@ -1354,6 +1354,8 @@ def _drop_load_constraints(tables: Sequence[sa.Table]) -> Callable[[], None]:
     keys and unique constraints stay (they guard the generated ids and references).
     Everything runs in the session's transaction: an error undoes the drops, too.
     """
+    if db.session.get_bind().dialect.name == "sqlite":
+        return _drop_search_triggers(tables)
     if db.session.get_bind().dialect.name != "postgresql":
         return lambda: None
     names = [t.name for t in tables]
@@ -1392,6 +1394,39 @@ def _drop_load_constraints(tables: Sequence[sa.Table]) -> Callable[[], None]:
             db.session.execute(
                 sa.text(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
             )
+
+    return restore
+
+
+def _drop_search_triggers(tables: Sequence[sa.Table]) -> Callable[[], None]:
+    """SQLite: drop the triggers that keep the trigram search indexes in step
+    (core.fulltext) for the bulk load; return the function that creates them again (from
+    their stored definitions) and rebuilds the indexes from the loaded tables. Row by row
+    the triggers made the load of 100,000 case references about ten times slower than the
+    rebuild at the end (docs/performance.md, issue #22)."""
+    from wbagentur.core import fulltext
+
+    ours = {name for index in fulltext.INDEXES for name in index.triggers}
+    triggers = [
+        (name, definition)
+        for name, definition in db.session.execute(
+            sa.text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name IN :tables ORDER BY name"
+            ).bindparams(sa.bindparam("tables", expanding=True)),
+            {"tables": [t.name for t in tables]},
+        )
+        if name in ours
+    ]
+    for name, _definition in triggers:
+        # Names come from the schema and fulltext.INDEXES, never from input.
+        db.session.execute(sa.text(f'DROP TRIGGER "{name}"'))
+
+    def restore() -> None:
+        for _name, definition in triggers:
+            db.session.execute(sa.text(definition))
+        if triggers:
+            fulltext.rebuild(db.session)
 
     return restore
 

@@ -12,8 +12,10 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from wbagentur.cases.access import case_id_scope, case_scope
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participants, case_topics
+from wbagentur.core import fulltext
+from wbagentur.core.fulltext import name_condition
 from wbagentur.core.pagination import COUNT_CAP
-from wbagentur.core.text import like_pattern, name_matches, normalise_search
+from wbagentur.core.text import like_pattern, normalise_search
 from wbagentur.core.timezone import BERLIN
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
@@ -49,14 +51,14 @@ def may_be_reference(term: str) -> bool:
     return all(len(run) <= 2 or run in "WBA" for run in _LETTER_RUN.findall(word))
 
 
-def _search_terms(case: Any, term: str) -> list[sa.ColumnElement[bool]]:
+def _search_terms(case: Any, term: str, *, references: bool = True) -> list[sa.ColumnElement[bool]]:
     """Conditions on ``case`` (Case or an alias), one per place the term may occur. Firms
     and persons, the small tables, are searched first (uncorrelated subqueries); on
-    PostgreSQL through the trigram indexes of migration c5a1e0000001. A name matches when
-    it holds every word of the term, in any order and umlaut spelling (core.text)."""
-    pattern = like_pattern(term)
-    firms = sa.select(Firm.id).where(name_matches(Firm.name_search, term))
-    persons = sa.select(Person.id).where(name_matches(Person.name_search, term))
+    PostgreSQL through the trigram indexes of migration c5a1e0000001, on SQLite through
+    the FTS5 trigram tables of fts500000001 (core.fulltext). A name matches when it holds
+    every word of the term, in any order and umlaut spelling (core.text)."""
+    firms = sa.select(Firm.id).where(name_condition(Firm.name_search, term))
+    persons = sa.select(Person.id).where(name_condition(Person.name_search, term))
     participating = sa.select(case_participants.c.case_id).where(
         case_participants.c.person_id.in_(persons)
     )
@@ -65,17 +67,33 @@ def _search_terms(case: Any, term: str) -> list[sa.ColumnElement[bool]]:
         case.person_id.in_(persons),
         case.id.in_(participating),
     ]
-    if may_be_reference(term):
-        # References are upper case ASCII (services.next_reference), so a plain LIKE with
-        # an upper-case pattern matches like ILIKE without lower() on every row.
-        terms.append(case.reference.like(pattern.upper(), escape="\\"))
+    if references and may_be_reference(term):
+        terms.append(_reference_like(case, term))
     return terms
 
 
+def _reference_like(case: Any, term: str) -> sa.ColumnElement[bool]:
+    # References are upper case ASCII (services.next_reference), so a plain LIKE with an
+    # upper-case pattern matches like ILIKE without lower() on every row.
+    return case.reference.like(like_pattern(term).upper(), escape="\\")
+
+
 def matching_case_ids(term: str) -> sa.CompoundSelect:
-    """Ids of all cases matching ``term`` (any scope; a case may come more than once)."""
+    """Ids of all cases matching ``term`` (any scope; a case may come more than once).
+    On SQLite a reference term of three or more characters is read from the trigram
+    index directly (its rowids are the case ids), so the caller's LIMIT stops the scan."""
     matched = aliased(Case)
-    return sa.union_all(*(sa.select(matched.id).where(t) for t in _search_terms(matched, term)))
+    selects = [
+        sa.select(matched.id).where(t) for t in _search_terms(matched, term, references=False)
+    ]
+    if may_be_reference(term):
+        indexed = fulltext.reference_ids(term)
+        selects.append(
+            indexed
+            if indexed is not None
+            else sa.select(matched.id).where(_reference_like(matched, term))
+        )
+    return sa.union_all(*selects)
 
 
 def search_condition(term: str, user: Any = None) -> sa.ColumnElement[bool]:

@@ -298,7 +298,7 @@ def _form_again(template: str, exc: DomainError, **context: Any) -> str:
 
 
 def _pick_client() -> str:
-    from wbagentur.core.text import name_matches
+    from wbagentur.core.fulltext import name_condition
 
     q, key = search.recall("pick_client")
     firms: list[Firm] = []
@@ -307,7 +307,7 @@ def _pick_client() -> str:
         firms = list(
             db.session.scalars(
                 firms_visible_to(current_user)
-                .where(name_matches(Firm.name_search, q))
+                .where(name_condition(Firm.name_search, q))
                 .order_by(Firm.name, Firm.id)
                 .limit(20)
             )
@@ -315,7 +315,7 @@ def _pick_client() -> str:
         persons = list(
             db.session.scalars(
                 persons_visible_to(current_user)
-                .where(name_matches(Person.name_search, q))
+                .where(name_condition(Person.name_search, q))
                 .order_by(Person.last_name, Person.id)
                 .limit(20)
             )

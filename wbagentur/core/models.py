@@ -9,6 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
+from wbagentur.core.fulltext import schema_tables
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -84,10 +86,13 @@ def include_for_dialect(dialect_name: str) -> Callable[..., bool]:
     Alembic's compare ignores ``Index.ddl_if``, so without this a comparison on SQLite
     reports the PostgreSQL-only trigram search indexes as missing (and ``flask db migrate``
     would propose to create them). Used by migrations/env.py and the models == migrations
-    test.
+    test. The SQLite trigram search tables (core.fulltext) are not models either.
     """
+    skipped = schema_tables()
 
-    def include_object(obj: Any, _name: Any, _type: Any, _reflected: Any, _compare_to: Any) -> bool:
+    def include_object(obj: Any, name: Any, type_: Any, _reflected: Any, _compare_to: Any) -> bool:
+        if type_ == "table" and name in skipped:
+            return False
         ddl_if = getattr(obj, "_ddl_if", None)
         return ddl_if is None or ddl_if.dialect in (None, dialect_name)
 

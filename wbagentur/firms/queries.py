@@ -6,7 +6,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wbagentur.core.text import name_matches, normalise_search
+from wbagentur.core.fulltext import name_condition
+from wbagentur.core.text import normalise_search
 from wbagentur.firms.access import firms_visible_to
 from wbagentur.firms.models import Firm
 from wbagentur.regions.models import District
@@ -25,7 +26,7 @@ def firm_list(
     """The firms the user may see, searched by name and filtered by district."""
     stmt = firms_visible_to(user)
     if q and normalise_search(q):
-        stmt = stmt.where(name_matches(Firm.name_search, q))
+        stmt = stmt.where(name_condition(Firm.name_search, q))
     if district_key:
         stmt = stmt.where(
             Firm.district_id.in_(sa.select(District.id).where(District.key == district_key))

@@ -6,7 +6,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wbagentur.core.text import name_matches, normalise_search
+from wbagentur.core.fulltext import name_condition
+from wbagentur.core.text import normalise_search
 from wbagentur.persons.access import persons_visible_to
 from wbagentur.persons.models import Consent, Person
 
@@ -23,7 +24,7 @@ def person_list(
     """Persons the user may see, searched over the normalised full name."""
     stmt = persons_visible_to(user)
     if q and normalise_search(q):
-        stmt = stmt.where(name_matches(Person.name_search, q))
+        stmt = stmt.where(name_condition(Person.name_search, q))
     return stmt.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 

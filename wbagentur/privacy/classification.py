@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wbagentur.core import fulltext
+
 CATEGORIES: dict[str, str] = {
     "none": "kein Personenbezug (Referenzdaten, Konfiguration, Statuscodes, Statistikmerkmale)",
     "pseudonymous": "Schlüssel, Zeitpunkte und Hashwerte zu personenbezogenen Datensätzen",
@@ -408,6 +410,24 @@ TABLES: dict[str, TableClass] = {
         ),
     ),
 }
+
+
+# Tables outside the models that hold a copy of classified columns: the SQLite trigram
+# search indexes (core.fulltext, migration fts500000001; with their FTS5 shadow tables).
+# They store the trigrams of the column, not the text, follow every insert, change and
+# deletion of the row through triggers, and the retention run compacts them after its
+# erasures, so the column's category and rule apply to them unchanged.
+DERIVED: dict[str, tuple[str, str]] = {
+    index.name: (index.table, index.column) for index in fulltext.INDEXES
+}
+
+
+def derived_source(table: str) -> tuple[str, str] | None:
+    """The classified column a derived table (or one of its shadow tables) copies."""
+    for name, source in DERIVED.items():
+        if table == name or table in {name + s for s in fulltext.SHADOW_SUFFIXES}:
+            return source
+    return None
 
 
 def category(table: str, column: str) -> str | None:

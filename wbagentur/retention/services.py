@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from wbagentur.cases.models import Case, Document, FollowUp, TimelineEntry, case_participants
-from wbagentur.core import audit
+from wbagentur.core import audit, fulltext
 from wbagentur.core.database import rowcount
 from wbagentur.core.errors_domain import ConflictError, DomainError, check_version
 from wbagentur.core.models import utcnow
@@ -370,6 +370,8 @@ def run_retention(now: datetime | None = None) -> RunReport:
         report.counts[rule.code] = handler(rule, now, report)
         db.session.flush()
     report.counts["erasure_requests"] = execute_due_deletions(now, report)
+    # Erased names must leave the SQLite search index as well, not only its live view.
+    fulltext.purge(db.session)
     run.finished_at = utcnow()
     run.report = json.dumps(
         {"counts": report.counts, "audit_anchor": report.audit_anchor}, sort_keys=True

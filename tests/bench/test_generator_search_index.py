@@ -1,0 +1,71 @@
+"""Issue #22: the benchmark generator loads SQLite without the triggers of the trigram
+search indexes (core.fulltext) and rebuilds the indexes at the end; afterwards the
+triggers are back and every index holds exactly its table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import database_url, make_app
+
+
+def _triggers() -> list[tuple[str, str]]:
+    from wbagentur.extensions import db
+
+    return db.session.execute(
+        sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    ).all()
+
+
+def test_generator_rebuilds_the_search_indexes_and_restores_the_triggers(
+    backend: str, tmp_path: Any
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("FTS5 exists only on SQLite")
+    from wbagentur.bench.generator import Volume, generate
+    from wbagentur.core import fulltext
+    from wbagentur.core.text import normalise_search
+    from wbagentur.extensions import db
+    from wbagentur.persons.models import Person
+
+    app = make_app(database_url("sqlite", tmp_path, "bench_fts"), RATELIMIT_ENABLED=False)
+    try:
+        with app.app_context():
+            before = _triggers()
+            generate(
+                Volume.for_cases(120),
+                seed=11,
+                now=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+                password_hash="x",
+                echo=lambda _line: None,
+            )
+            db.session.commit()
+            assert _triggers() == before
+            assert {name for name, _sql in before} >= {
+                t for i in fulltext.INDEXES for t in i.triggers
+            }
+            for index in fulltext.INDEXES:
+                # Raises "database disk image is malformed" if the index and table differ.
+                check = (
+                    f"INSERT INTO {index.name}({index.name}, rank) VALUES ('integrity-check', 1)"
+                )
+                db.session.execute(sa.text(check))
+            last_name = db.session.scalar(sa.select(Person.last_name).limit(1))
+            by_index = db.session.scalars(
+                sa.select(Person.id).where(fulltext.name_condition(Person.name_search, last_name))
+            ).all()
+            by_like = db.session.scalars(
+                sa.select(Person.id).where(
+                    Person.name_search.contains(normalise_search(last_name), autoescape=True)
+                )
+            ).all()
+            assert by_index
+            assert sorted(by_index) == sorted(by_like)
+            db.session.remove()
+    finally:
+        with app.app_context():
+            db.engine.dispose()
