@@ -1,7 +1,7 @@
 """sqlite trigram search
 
 Revision ID: fts500000001
-Revises: aggr00000001
+Revises: incr00000001
 Create Date: 2026-12-07 05:00:00
 
 SQLite only (PostgreSQL has the pg_trgm indexes of c5a1e0000001): FTS5 tables with the
@@ -22,7 +22,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "fts500000001"
-down_revision = "aggr00000001"
+down_revision = "incr00000001"
 branch_labels = None
 depends_on = None
 
