@@ -93,6 +93,16 @@ def _duplicates(user: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def firm_list(user: Any, district: str | None = None) -> sa.Select[tuple[Firm]]:
+    """The list's statement: walked on ix_firms_name_id, the scope tested per row."""
+    stmt = firms_visible_to(user).order_by(Firm.name, Firm.id)
+    if district:
+        stmt = stmt.where(
+            Firm.district_id.in_(sa.select(District.id).where(District.key == district))
+        )
+    return stmt
+
+
 @bp.get("/firms")
 @requires_scope("firms:read")
 @operation(
@@ -106,13 +116,7 @@ def _duplicates(user: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
     ],
 )
 def firms() -> ResponseReturnValue:
-    stmt = firms_visible_to(g.api_user).order_by(Firm.name, Firm.id)
-    district = request.args.get("district")
-    if district:
-        stmt = stmt.where(
-            Firm.district_id.in_(sa.select(District.id).where(District.key == district))
-        )
-    items, paging = page(stmt)
+    items, paging = page(firm_list(g.api_user, request.args.get("district")))
     return audited_page("api.firms.list", items, paging, firm_json)
 
 

@@ -177,6 +177,19 @@ class KeysetPage:
         return {BEFORE: self.prev_cursor} if self.prev_cursor != FIRST else {}
 
 
+def row_probe(stmt: sa.Select[Any]) -> sa.Exists:
+    """``EXISTS (stmt)`` that the database tests per row, on an index, as a list walks its
+    order: the access grounds of the firm and person lists (issue #22).
+
+    PostgreSQL would otherwise turn a correlated EXISTS under an OR into a hashed subplan,
+    i.e. read the whole set first (every case of the region, every visible firm) on every
+    page; an OFFSET keeps it from rewriting the subquery (``simplify_EXISTS_query``).
+    SQLite tests correlated subqueries per row anyway; ``LIMIT -1 OFFSET 0`` changes
+    nothing there.
+    """
+    return stmt.offset(0).exists()
+
+
 def bounded_count_statement(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> sa.Select[Any]:
     """The statement of ``bounded_count``: the first ``cap + 1`` rows in the list's own
     order, counted.

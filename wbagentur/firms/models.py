@@ -56,6 +56,8 @@ class Firm(TimestampMixin, db.Model):  # type: ignore[name-defined]
             "AND staff_up_to_10h >= 0",
             name="staff_counts_not_negative",
         ),
+        # The API's firm list walks this index in its order (issue #22).
+        sa.Index("ix_firms_name_id", "name", "id"),
         # Case and firm search (LIKE '%…%'): trigram index, PostgreSQL only.
         sa.Index(
             "ix_firms_name_search_trgm",
