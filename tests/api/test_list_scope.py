@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import CaseFactory, FirmFactory, PersonFactory
+from tests.helpers import NS, html_page, next_link, text_of
 from tests.personas import create_persona
 from wbagentur.accounts.models import User
 from wbagentur.api import tokens
@@ -27,9 +28,9 @@ SW, NT = "16054", "16062"  # Suhl (region SW), Nordhausen (region NT)
 def world(clean_app):
     """Firms and persons of SW, and of NT with and without a link to a case of SW."""
     with clean_app.app_context():
-        secrets = {}
+        secrets, personas = {}, {}
         for code in ("SW", "NT"):
-            persona = create_persona("advisor", code)
+            persona = personas[code] = create_persona("advisor", code)
             user = db.session.get(User, persona.id)
             _, secrets[code] = tokens.create_token(
                 None, user, "Test", ["firms:read", "persons:read"], 30
@@ -61,6 +62,7 @@ def world(clean_app):
         db.session.commit()
         return {
             "secrets": secrets,
+            "personas": personas,
             "sw_firms": sorted(
                 [f.name for f in sw_firms] + [nt_via_case.name],
             ),
@@ -156,3 +158,45 @@ def test_filters_keep_the_scope(client, clean_app, world):
     assert hidden == []
     in_nordhausen, _ = _walk(client, f"/firms?district={NT}", sw)
     assert [f["name"] for f in in_nordhausen] == ["Nord über Fall"]
+
+
+def _walk_html(client, path):
+    """Every row name of a UI list, page after page through the "Weiter" links."""
+    names, target = [], path
+    while target:
+        response = client.get(target)
+        root = html_page(response)
+        names += [
+            text_of(row.find(f"{NS}td"))
+            for row in root.iter(f"{NS}tr")
+            if row.find(f"{NS}td") is not None
+        ]
+        target = next_link(response)
+    return names
+
+
+@pytest.mark.parametrize("region_code", ["SW", "NT"])
+def test_ui_lists_show_the_same_scope_across_pages(
+    client, clean_app, world, auth, region_code, monkeypatch
+):
+    """The UI's lists (keyset pages now) show what the API shows, in their own order."""
+    monkeypatch.setattr("wbagentur.firms.views.PER_PAGE", 2)
+    monkeypatch.setattr("wbagentur.persons.views.PER_PAGE", 2)
+    with clean_app.app_context():
+        firm_ids, person_ids = _expected_by_rule(region_code)
+        firms = [db.session.get(Firm, i) for i in firm_ids]
+        persons = [db.session.get(Person, i) for i in person_ids]
+        expected_firms = [f.name for f in sorted(firms, key=lambda f: (f.name_search, f.id))]
+        # The UI lists restricted persons too (marked on the detail page); the API does not.
+        restricted = db.session.scalars(
+            sa.select(Person).where(Person.restricted_at.is_not(None))
+        ).all()
+        in_scope = [p for p in restricted if p.residence_district.region.code == region_code]
+        persons += in_scope
+        expected_persons = [
+            f"{p.last_name}, {p.first_name}"
+            for p in sorted(persons, key=lambda p: (p.last_name, p.first_name, p.id))
+        ]
+    auth.login(world["personas"][region_code])
+    assert _walk_html(client, "/unternehmen") == expected_firms
+    assert _walk_html(client, "/personen") == expected_persons
