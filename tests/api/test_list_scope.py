@@ -200,3 +200,21 @@ def test_ui_lists_show_the_same_scope_across_pages(
     auth.login(world["personas"][region_code])
     assert _walk_html(client, "/unternehmen") == expected_firms
     assert _walk_html(client, "/personen") == expected_persons
+
+
+@pytest.mark.parametrize("cap", [2, 3, 4, 5])
+def test_total_is_the_same_whether_the_region_part_or_the_whole_scope_is_counted(
+    client, world, monkeypatch, cap
+):
+    """The region's own firms / residents are counted first; when they exceed the cap that
+    is the answer, otherwise the whole scope is counted (issue #22). Either way the answer
+    is the bounded count of the scope: SW sees 4 firms (3 in Suhl) and 5 persons (1 lives
+    there)."""
+    monkeypatch.setattr("wbagentur.core.pagination.COUNT_CAP", cap)
+    headers = {"Authorization": f"Bearer {world['secrets']['SW']}"}
+    for path, visible in (("/firms", 4), ("/persons", 5)):
+        answer = client.get(f"/api/v1{path}", headers=headers).get_json()
+        assert (answer["total"], answer["total_is_lower_bound"]) == (
+            min(visible, cap),
+            visible > cap,
+        )

@@ -30,9 +30,15 @@ from wbagentur.api.helpers import (
     write,
 )
 from wbagentur.api.spec import FIRM_WRITABLE, IF_MATCH, PAGING, operation, path_id, query
+from wbagentur.core.pagination import with_count_subset
 from wbagentur.extensions import db
 from wbagentur.firms import services
-from wbagentur.firms.access import firms_visible_to, get_firm_for, visible_firm_ids
+from wbagentur.firms.access import (
+    firms_of_region,
+    firms_visible_to,
+    get_firm_for,
+    visible_firm_ids,
+)
 from wbagentur.firms.forms import FirmForm, district_choices
 from wbagentur.firms.models import Firm
 from wbagentur.regions.models import District
@@ -94,13 +100,16 @@ def _duplicates(user: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def firm_list(user: Any, district: str | None = None) -> sa.Select[tuple[Firm]]:
-    """The list's statement: walked on ix_firms_name_id, the scope tested per row."""
-    stmt = firms_visible_to(user).order_by(Firm.name, Firm.id)
+    """The list's statement: walked on ix_firms_name_id, the scope tested per row; the
+    region's own firms are counted first (``with_count_subset``)."""
+    filters: list[sa.ColumnElement[bool]] = []
     if district:
-        stmt = stmt.where(
-            Firm.district_id.in_(sa.select(District.id).where(District.key == district))
-        )
-    return stmt
+        filters.append(Firm.district_id.in_(sa.select(District.id).where(District.key == district)))
+    in_region = firms_of_region(user)
+    return with_count_subset(
+        firms_visible_to(user).where(*filters).order_by(Firm.name, Firm.id),
+        None if in_region is None else in_region.where(*filters),
+    )
 
 
 @bp.get("/firms")

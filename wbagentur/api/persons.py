@@ -32,12 +32,13 @@ from wbagentur.api.helpers import (
     write,
 )
 from wbagentur.api.spec import IF_MATCH, PAGING, PERSON_WRITABLE, operation, path_id, query
+from wbagentur.core.pagination import with_count_subset
 from wbagentur.extensions import db
 from wbagentur.firms.access import visible_firm_ids
 from wbagentur.firms.forms import opts
 from wbagentur.firms.models import Firm
 from wbagentur.persons import services
-from wbagentur.persons.access import get_person_for, persons_visible_to
+from wbagentur.persons.access import get_person_for, persons_of_region, persons_visible_to
 from wbagentur.persons.forms import PersonForm
 from wbagentur.persons.models import Person
 from wbagentur.regions.models import District
@@ -124,13 +125,15 @@ def _stored(person: Person) -> dict[str, Any]:
 
 
 def person_list(user: Any, employer: int | None = None) -> sa.Select[tuple[Person]]:
-    """The list's statement: walked on ix_persons_name_order, the scope tested per row."""
-    stmt = processable(persons_visible_to(user)).order_by(
-        Person.last_name, Person.first_name, Person.id
+    """The list's statement: walked on ix_persons_name_order, the scope tested per row;
+    the region's residents are counted first (``with_count_subset``)."""
+    filters = [Person.employer_id == employer] if employer else []
+    stmt = processable(persons_visible_to(user)).where(*filters)
+    residents = persons_of_region(user)
+    return with_count_subset(
+        stmt.order_by(Person.last_name, Person.first_name, Person.id),
+        None if residents is None else processable(residents).where(*filters),
     )
-    if employer:
-        stmt = stmt.where(Person.employer_id == employer)
-    return stmt
 
 
 @bp.get("/persons")

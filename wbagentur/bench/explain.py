@@ -62,6 +62,11 @@ def explain_lists(app: Flask, ctx: dict[str, Any], echo: Callable[[str], None] =
                     after_condition(keys, sort_values(first[-1], keys))
                 ).limit(26)
             variants["Anzahl (höchstens 1.001)"] = bounded_count_statement(stmt, COUNT_CAP)
+            subset = stmt.get_execution_options().get("count_subset")
+            if isinstance(subset, sa.Select):
+                variants["Anzahl der Teilmenge (zuerst)"] = bounded_count_statement(
+                    subset, COUNT_CAP
+                )
             for label, variant in variants.items():
                 compiled = variant.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
                 # SQLite renders the LIMIT -1 of an OFFSET (core.pagination.row_probe) as a

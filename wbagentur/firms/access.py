@@ -64,6 +64,16 @@ def firms_visible_to(user: Any) -> sa.Select[tuple[Firm]]:
     return sa.select(Firm).where(firm_scope(user))
 
 
+def firms_of_region(user: Any) -> sa.Select[tuple[Firm]] | None:
+    """The firms in the districts of the user's region – a subset of ``firms_visible_to``
+    found by an index, for counting (``core.pagination.with_count_subset``); None when the
+    scope has no such part."""
+    if user.role in REGIONAL_ROLES and user.region_id is not None:
+        in_region = sa.select(District.id).where(District.region_id == user.region_id)
+        return sa.select(Firm).where(Firm.district_id.in_(in_region))
+    return None
+
+
 def visible_firm_ids(user: Any) -> sa.Select[tuple[int]]:
     """Ids of the firms the user may see (for subqueries, e.g. persons' employers)."""
     return sa.select(Firm.id).where(firm_scope(user))
