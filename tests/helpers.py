@@ -43,6 +43,14 @@ def text_of(root: Any) -> str:
     return " ".join(t.strip() for t in root.itertext() if t.strip())
 
 
+def next_link(response: Any) -> str | None:
+    """The target of a list page's "Weiter" link (a keyset cursor), or None on the last."""
+    for link in html_page(response).iter(f"{NS}a"):
+        if link.get("rel") == "next":
+            return str(link.get("href"))
+    return None
+
+
 # `make test-future` preloads libfaketime into the test processes (docs/testing.md).
 CLOCK_VARIABLES = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC")
 

@@ -70,6 +70,8 @@ def test_bench_pages_small_and_large_data_same_statement_count(measured: dict[in
         "api_cases",
         "api_firms",
         "api_persons",
+        "firm_list",
+        "person_list",
     } <= set(compared)
     differing = {
         key: (small[key].statements, large[key].statements)
@@ -169,7 +171,8 @@ def test_bench_explain_prints_a_plan_for_every_list_page_and_count(
     lines: list[str] = []
     explain_lists(measured[LARGE]["app"], measured[LARGE]["ctx"], echo=lines.append)
     headings = [line for line in lines if line.startswith("### ")]
-    for name in ("inbox", "my_cases", "case_list_filter", "case_list_search", "referral_list"):
+    lists = ("inbox", "my_cases", "case_list_filter", "case_list_search", "referral_list")
+    for name in (*lists, "api_firms", "api_persons", "firm_list", "person_list"):
         assert f"### {name}: erste Seite" in headings
         assert f"### {name}: Anzahl (höchstens 1.001)" in headings
     assert len(lines) > len(headings)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from tests.factories import CaseFactory, FirmContactFactory
 from tests.firms.conftest import make_firm
 from tests.firms.helpers import firm_form
-from tests.helpers import html_page, text_of
+from tests.helpers import html_page, next_link, text_of
 from wbagentur.core.audit import AuditEvent
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm, FirmContact
@@ -90,7 +90,8 @@ def test_list_paginates_25_per_page_and_sorts(client, clean_app, auth, make_user
     assert "Firma 00 GmbH" in first
     assert "Firma 24 GmbH" in first
     assert "Firma 25 GmbH" not in first
-    second = text_of(html_page(client.get("/unternehmen", query_string={"seite": 2})))
+    assert "30 Unternehmen gefunden." in first
+    second = text_of(html_page(client.get(next_link(client.get("/unternehmen")))))
     assert "Firma 25 GmbH" in second
     assert "Firma 29 GmbH" in second
     assert "Firma 00 GmbH" not in second

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import CaseFactory
-from tests.helpers import html_page, text_of
+from tests.helpers import html_page, next_link, text_of
 from tests.persons.conftest import make_firm, make_person
 from wbagentur.core.audit import AuditEvent, ingest_reads
 from wbagentur.extensions import db
@@ -128,7 +128,7 @@ def test_list_paginates(client, clean_app, auth, make_user):
     first = text_of(html_page(client.get("/personen")))
     assert "Name24, P" in first
     assert "Name25, P" not in first
-    second = text_of(html_page(client.get("/personen?seite=2")))
+    second = text_of(html_page(client.get(next_link(client.get("/personen")))))
     assert "Name25, P" in second
     assert "Name26, P" in second
     assert "Name00, P" not in second

@@ -30,9 +30,15 @@ from wbagentur.api.helpers import (
     write,
 )
 from wbagentur.api.spec import FIRM_WRITABLE, IF_MATCH, PAGING, operation, path_id, query
+from wbagentur.core.pagination import with_count_subset
 from wbagentur.extensions import db
 from wbagentur.firms import services
-from wbagentur.firms.access import firms_visible_to, get_firm_for, visible_firm_ids
+from wbagentur.firms.access import (
+    firms_of_region,
+    firms_visible_to,
+    get_firm_for,
+    visible_firm_ids,
+)
 from wbagentur.firms.forms import FirmForm, district_choices
 from wbagentur.firms.models import Firm
 from wbagentur.regions.models import District
@@ -93,6 +99,19 @@ def _duplicates(user: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def firm_list(user: Any, district: str | None = None) -> sa.Select[tuple[Firm]]:
+    """The list's statement: walked on ix_firms_name_id, the scope tested per row; the
+    region's own firms are counted first (``with_count_subset``)."""
+    filters: list[sa.ColumnElement[bool]] = []
+    if district:
+        filters.append(Firm.district_id.in_(sa.select(District.id).where(District.key == district)))
+    in_region = firms_of_region(user)
+    return with_count_subset(
+        firms_visible_to(user).where(*filters).order_by(Firm.name, Firm.id),
+        None if in_region is None else in_region.where(*filters),
+    )
+
+
 @bp.get("/firms")
 @requires_scope("firms:read")
 @operation(
@@ -106,13 +125,7 @@ def _duplicates(user: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
     ],
 )
 def firms() -> ResponseReturnValue:
-    stmt = firms_visible_to(g.api_user).order_by(Firm.name, Firm.id)
-    district = request.args.get("district")
-    if district:
-        stmt = stmt.where(
-            Firm.district_id.in_(sa.select(District.id).where(District.key == district))
-        )
-    items, paging = page(stmt)
+    items, paging = page(firm_list(g.api_user, request.args.get("district")))
     return audited_page("api.firms.list", items, paging, firm_json)
 
 

@@ -32,12 +32,13 @@ from wbagentur.api.helpers import (
     write,
 )
 from wbagentur.api.spec import IF_MATCH, PAGING, PERSON_WRITABLE, operation, path_id, query
+from wbagentur.core.pagination import with_count_subset
 from wbagentur.extensions import db
 from wbagentur.firms.access import visible_firm_ids
 from wbagentur.firms.forms import opts
 from wbagentur.firms.models import Firm
 from wbagentur.persons import services
-from wbagentur.persons.access import get_person_for, persons_visible_to
+from wbagentur.persons.access import get_person_for, persons_of_region, persons_visible_to
 from wbagentur.persons.forms import PersonForm
 from wbagentur.persons.models import Person
 from wbagentur.regions.models import District
@@ -123,6 +124,18 @@ def _stored(person: Person) -> dict[str, Any]:
     return data
 
 
+def person_list(user: Any, employer: int | None = None) -> sa.Select[tuple[Person]]:
+    """The list's statement: walked on ix_persons_name_order, the scope tested per row;
+    the region's residents are counted first (``with_count_subset``)."""
+    filters = [Person.employer_id == employer] if employer else []
+    stmt = processable(persons_visible_to(user)).where(*filters)
+    residents = persons_of_region(user)
+    return with_count_subset(
+        stmt.order_by(Person.last_name, Person.first_name, Person.id),
+        None if residents is None else processable(residents).where(*filters),
+    )
+
+
 @bp.get("/persons")
 @requires_scope("persons:read")
 @operation(
@@ -136,13 +149,8 @@ def _stored(person: Person) -> dict[str, Any]:
     ],
 )
 def persons() -> ResponseReturnValue:
-    stmt = processable(persons_visible_to(g.api_user)).order_by(
-        Person.last_name, Person.first_name, Person.id
-    )
     employer = int_arg("employer_id", 0, 1, 2**31 - 1)
-    if employer:
-        stmt = stmt.where(Person.employer_id == employer)
-    items, paging = page(stmt)
+    items, paging = page(person_list(g.api_user, employer or None))
     return audited_page("api.persons.list", items, paging, person_json)
 
 

@@ -272,6 +272,9 @@ PAGES: list[Page] = [
     Page("api_cases", "API: Fallliste", "api", _api_list("api.cases")),
     Page("api_firms", "API: Unternehmensliste", "api", _api_list("api.firms")),
     Page("api_persons", "API: Personenliste", "api", _api_list("api.persons")),
+    # Issue #22: the UI's firm and person lists (keyset pages, scope tested per row).
+    Page("firm_list", "Unternehmensliste", "advisor", _simple("firms.index")),
+    Page("person_list", "Personenliste", "advisor", _simple("persons.index")),
 ]
 
 

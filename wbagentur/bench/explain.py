@@ -1,4 +1,5 @@
-"""``flask bench explain``: the query plans of the case and referral lists (issue #22).
+"""``flask bench explain``: the query plans of the case, referral, firm and person lists
+(UI and API, issue #22).
 
 For the busiest advisor of the benchmark data: the first page, a keyset page and the
 bounded count of each list, as the database plans them (SQLite ``EXPLAIN QUERY PLAN``,
@@ -17,11 +18,19 @@ from wbagentur.extensions import db
 
 
 def list_statements(user: Any, search_term: str) -> dict[str, sa.Select[Any]]:
+    from wbagentur.api.firms import firm_list as api_firm_list
+    from wbagentur.api.persons import person_list as api_person_list
     from wbagentur.cases import queries
     from wbagentur.core.timezone import local_today
+    from wbagentur.firms.queries import firm_list
+    from wbagentur.persons.queries import person_list
     from wbagentur.referrals import queries as referral_queries
 
     return {
+        "api_firms": api_firm_list(user),
+        "api_persons": api_person_list(user),
+        "firm_list": firm_list(user),
+        "person_list": person_list(user),
         "inbox": queries.inbox(user),
         "my_cases": queries.my_open_cases(user),
         "case_list_filter": queries.case_list(user, status="open", topic="digital"),
@@ -53,11 +62,21 @@ def explain_lists(app: Flask, ctx: dict[str, Any], echo: Callable[[str], None] =
                     after_condition(keys, sort_values(first[-1], keys))
                 ).limit(26)
             variants["Anzahl (höchstens 1.001)"] = bounded_count_statement(stmt, COUNT_CAP)
+            subset = stmt.get_execution_options().get("count_subset")
+            if isinstance(subset, sa.Select):
+                variants["Anzahl der Teilmenge (zuerst)"] = bounded_count_statement(
+                    subset, COUNT_CAP
+                )
             for label, variant in variants.items():
-                sql = str(variant.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+                compiled = variant.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+                # SQLite renders the LIMIT -1 of an OFFSET (core.pagination.row_probe) as a
+                # parameter even with literal binds: it is handed over as one.
+                left = tuple(compiled.params[k] for k in compiled.positiontup or ())
+                sql = str(compiled)
                 if dialect.name != "sqlite":
                     sql = sql.replace("%", "%%")
                 echo(f"### {name}: {label}")
-                for row in db.session.execute(sa.text(prefix + sql)):
+                rows = db.session.connection().exec_driver_sql(prefix + sql, left)
+                for row in rows:
                     echo(f"    {row[-1]}")
             db.session.rollback()

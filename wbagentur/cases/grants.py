@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from wbagentur.cases import services
 from wbagentur.cases.access import can_edit_case, cases_visible_to
 from wbagentur.cases.models import Case, case_participants
+from wbagentur.core.pagination import row_probe
 from wbagentur.extensions import db
 from wbagentur.firms.access import register_firm_grant
 from wbagentur.persons.access import register_person_grant
@@ -22,22 +24,36 @@ from wbagentur.persons.case_join import register_case_join
 
 
 def firms_of_cases(region_id: int, firm_id: Any) -> list[sa.ColumnElement[bool]]:
-    """Firms linked to a case of the region."""
-    via_case = sa.select(Case.firm_id).where(Case.region_id == region_id, Case.firm_id.is_not(None))
-    return [firm_id.in_(via_case)]
+    """Firms linked to a case of the region: one probe of ix_cases_firm_region per firm
+    (an alias, so an outer query may join cases itself)."""
+    case = orm.aliased(Case)
+    return [
+        row_probe(
+            sa.select(case.firm_id).where(case.firm_id == firm_id, case.region_id == region_id)
+        )
+    ]
 
 
 def persons_of_cases(region_id: int, person_id: Any) -> list[sa.ColumnElement[bool]]:
-    """The person and the participants of a case of the region."""
-    case_person = sa.select(Case.person_id).where(
-        Case.region_id == region_id, Case.person_id.is_not(None)
-    )
-    participant = (
-        sa.select(case_participants.c.person_id)
-        .join(Case, Case.id == case_participants.c.case_id)
-        .where(Case.region_id == region_id)
-    )
-    return [person_id.in_(case_person), person_id.in_(participant)]
+    """The person and the participants of a case of the region: probes of
+    ix_cases_person_region and ix_case_participants_person_case per person."""
+    case = orm.aliased(Case)
+    participation = case_participants.alias()
+    joined = orm.aliased(Case)
+    return [
+        row_probe(
+            sa.select(case.person_id).where(
+                case.person_id == person_id, case.region_id == region_id
+            )
+        ),
+        row_probe(
+            sa.select(joined.id).where(
+                participation.c.person_id == person_id,
+                joined.id == participation.c.case_id,
+                joined.region_id == region_id,
+            )
+        ),
+    ]
 
 
 def firm_case_to_join(user: Any, case_id: int) -> Case | None:

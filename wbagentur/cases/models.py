@@ -95,9 +95,9 @@ case_participants = sa.Table(
     "case_participants",
     db.metadata,
     sa.Column("case_id", sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column(
-        "person_id", sa.ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True
-    ),
+    sa.Column("person_id", sa.ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    # A person's cases from the index alone (the person list's access test, issue #22).
+    sa.Index("ix_case_participants_person_case", "person_id", "case_id"),
 )
 
 
@@ -121,8 +121,9 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
     kind: Mapped[str] = mapped_column(enum_column(*KINDS, name="kind"))
     title: Mapped[str] = mapped_column(sa.String(160), info={"pii": "free_text"})
-    firm_id: Mapped[int | None] = mapped_column(sa.ForeignKey("firms.id"), index=True)
-    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("persons.id"), index=True)
+    # Indexed with the region (ix_cases_firm_region, ix_cases_person_region, below).
+    firm_id: Mapped[int | None] = mapped_column(sa.ForeignKey("firms.id"))
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("persons.id"))
     channel: Mapped[str] = mapped_column(enum_column(*CHANNELS, name="channel"))
     priority: Mapped[str] = mapped_column(
         enum_column(*PRIORITIES, name="priority"), default="normal"
@@ -180,6 +181,10 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
         sa.Index("ix_cases_region_status_closed", "region_id", "status", "closed_at", "outcome"),
         # The incremental refresh of the report aggregates reads the cases closed on a day.
         sa.Index("ix_cases_closed_at", "closed_at"),
+        # "Does a case of region R point to this firm / person?" from the index alone: the
+        # firm and person lists test it per row they show (issue #22).
+        sa.Index("ix_cases_firm_region", "firm_id", "region_id"),
+        sa.Index("ix_cases_person_region", "person_id", "region_id"),
     )
 
     @property

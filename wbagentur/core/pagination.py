@@ -177,6 +177,19 @@ class KeysetPage:
         return {BEFORE: self.prev_cursor} if self.prev_cursor != FIRST else {}
 
 
+def row_probe(stmt: sa.Select[Any]) -> sa.Exists:
+    """``EXISTS (stmt)`` that the database tests per row, on an index, as a list walks its
+    order: the access grounds of the firm and person lists (issue #22).
+
+    PostgreSQL would otherwise turn a correlated EXISTS under an OR into a hashed subplan,
+    i.e. read the whole set first (every case of the region, every visible firm) on every
+    page; an OFFSET keeps it from rewriting the subquery (``simplify_EXISTS_query``).
+    SQLite tests correlated subqueries per row anyway; ``LIMIT -1 OFFSET 0`` changes
+    nothing there.
+    """
+    return stmt.offset(0).exists()
+
+
 def bounded_count_statement(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> sa.Select[Any]:
     """The statement of ``bounded_count``: the first ``cap + 1`` rows in the list's own
     order, counted.
@@ -198,8 +211,23 @@ def bounded_count_statement(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> sa.Se
     return sa.select(sa.func.count()).select_from(limited)
 
 
+def with_count_subset(stmt: sa.Select[Any], subset: sa.Select[Any] | None) -> sa.Select[Any]:
+    """``stmt`` with a cheaper statement whose rows are a subset of its rows, counted first.
+
+    A list whose scope is tested per row (firms, persons) counts its first 1,001 rows by
+    probing every row it passes; when the subset (e.g. the firms in the region's districts,
+    found by an index) already holds more than the cap, that count is the answer (issue #22).
+    """
+    return stmt if subset is None else stmt.execution_options(count_subset=subset)
+
+
 def bounded_count(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> int:
     """How many rows ``stmt`` returns, counting at most ``cap + 1``."""
+    subset = stmt.get_execution_options().get("count_subset")
+    if isinstance(subset, sa.Select):
+        first = int(db.session.scalar(bounded_count_statement(subset, cap)) or 0)
+        if first > cap:
+            return first
     return int(db.session.scalar(bounded_count_statement(stmt, cap)) or 0)
 
 

@@ -42,12 +42,18 @@ def register_firm_grant(
         _EDIT_GRANTS[name] = edit
 
 
-def firm_scope(user: Any) -> sa.ColumnElement[bool]:
-    """SQL condition selecting the firms ``user`` may see."""
+def firm_scope(user: Any, firm: Any = Firm) -> sa.ColumnElement[bool]:
+    """SQL condition selecting the firms ``user`` may see (on ``firm``: the Firm entity or
+    an alias of it, e.g. a person's employer).
+
+    A test per row, not a set: the grants are correlated EXISTS probes on an index, so a
+    list walking firms in its display order stops after a page instead of first
+    collecting every firm linked to a case of the region (issue #22).
+    """
     if user.role in REGIONAL_ROLES and user.region_id is not None:
         in_region = sa.select(District.id).where(District.region_id == user.region_id)
-        grants = [c for g in _SCOPE_GRANTS.values() for c in g(user.region_id, Firm.id)]
-        return sa.or_(Firm.district_id.in_(in_region), *grants)
+        grants = [c for g in _SCOPE_GRANTS.values() for c in g(user.region_id, firm.id)]
+        return sa.or_(firm.district_id.in_(in_region), *grants)
     if user.role == "coordinator":
         return sa.true()
     return sa.false()
@@ -56,6 +62,16 @@ def firm_scope(user: Any) -> sa.ColumnElement[bool]:
 def firms_visible_to(user: Any) -> sa.Select[tuple[Firm]]:
     """All firms the user may see, as a Select to filter and paginate further."""
     return sa.select(Firm).where(firm_scope(user))
+
+
+def firms_of_region(user: Any) -> sa.Select[tuple[Firm]] | None:
+    """The firms in the districts of the user's region – a subset of ``firms_visible_to``
+    found by an index, for counting (``core.pagination.with_count_subset``); None when the
+    scope has no such part."""
+    if user.role in REGIONAL_ROLES and user.region_id is not None:
+        in_region = sa.select(District.id).where(District.region_id == user.region_id)
+        return sa.select(Firm).where(Firm.district_id.in_(in_region))
+    return None
 
 
 def visible_firm_ids(user: Any) -> sa.Select[tuple[int]]:

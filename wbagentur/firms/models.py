@@ -56,6 +56,10 @@ class Firm(TimestampMixin, db.Model):  # type: ignore[name-defined]
             "AND staff_up_to_10h >= 0",
             name="staff_counts_not_negative",
         ),
+        # The firm lists walk these indexes in their order (API: name; UI: "Neueste
+        # zuerst"; the UI's name order uses ix_firms_name_search), issue #22.
+        sa.Index("ix_firms_name_id", "name", "id"),
+        sa.Index("ix_firms_created_id", "created_at", "id"),
         # Case and firm search (LIKE '%…%'): trigram index, PostgreSQL only.
         sa.Index(
             "ix_firms_name_search_trgm",

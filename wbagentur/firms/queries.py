@@ -7,8 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from wbagentur.core.fulltext import name_condition
+from wbagentur.core.pagination import with_count_subset
 from wbagentur.core.text import normalise_search
-from wbagentur.firms.access import firms_visible_to
+from wbagentur.firms.access import firms_of_region, firms_visible_to
 from wbagentur.firms.models import Firm
 from wbagentur.regions.models import District
 
@@ -24,14 +25,19 @@ def firm_list(
     user: Any, q: str | None = None, district_key: str | None = None, sort: str = DEFAULT_SORT
 ) -> sa.Select[tuple[Firm]]:
     """The firms the user may see, searched by name and filtered by district."""
-    stmt = firms_visible_to(user)
+    filters: list[sa.ColumnElement[bool]] = []
     if q and normalise_search(q):
-        stmt = stmt.where(name_condition(Firm.name_search, q))
+        filters.append(name_condition(Firm.name_search, q))
     if district_key:
-        stmt = stmt.where(
+        filters.append(
             Firm.district_id.in_(sa.select(District.id).where(District.key == district_key))
         )
-    return stmt.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    stmt = firms_visible_to(user).where(*filters)
+    in_region = firms_of_region(user)
+    return with_count_subset(
+        stmt.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])),
+        None if in_region is None else in_region.where(*filters),
+    )
 
 
 def duplicate_candidates(

@@ -31,7 +31,7 @@ from wbagentur.core import actions, idempotency, numbers, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
-from wbagentur.core.ids import parse_page
+from wbagentur.core.pagination import keyset_page
 from wbagentur.extensions import db
 from wbagentur.firms import access, bp, postcodes, queries, rules, services, wz
 from wbagentur.firms.forms import (
@@ -145,12 +145,13 @@ def index() -> Any:
     if request.method == "POST":  # the search form; the name stays out of the URL (WEB-05)
         return search.submit("firms", "firms.index", {"kreis": district_key, "sortierung": sort})
     q, key = search.recall("firms")
-    page = request.args.get("seite", 1, type=parse_page)
-    pagination = db.paginate(
+    # Keyset pages and a bounded count, like the case lists: the page walks the list's
+    # order on an index and tests the scope per row; no OFFSET, no count of the whole
+    # scope (issue #22).
+    pagination = keyset_page(
         queries.firm_list(current_user, q=q, district_key=district_key or None, sort=sort),
-        page=max(page, 1),
+        request.args,
         per_page=PER_PAGE,
-        error_out=False,
     )
     page_args = {"kreis": district_key, "sortierung": sort, search.PARAM: key}
     return render_template(

@@ -14,9 +14,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy import orm
 
+from wbagentur.core.pagination import row_probe
 from wbagentur.extensions import db
-from wbagentur.firms.access import visible_firm_ids
+from wbagentur.firms.access import firm_scope
+from wbagentur.firms.models import Firm
 from wbagentur.persons.models import Person
 from wbagentur.regions.models import District
 
@@ -37,12 +40,20 @@ def register_person_grant(name: str, scope: ScopeGrant) -> None:
 
 def person_scope(user: Any) -> sa.ColumnElement[bool]:
     """SQL condition selecting the persons ``user`` may see."""
+    # Tests per row (correlated EXISTS on indexes), not sets: a list walking persons in
+    # its display order stops after a page instead of first collecting everybody linked
+    # to a case of the region or employed by a visible firm (issue #22).
     if user.role in REGIONAL_ROLES and user.region_id is not None:
         in_region = sa.select(District.id).where(District.region_id == user.region_id)
         grants = [c for g in _SCOPE_GRANTS.values() for c in g(user.region_id, Person.id)]
+        employer = orm.aliased(Firm)
         return sa.or_(
             Person.residence_district_id.in_(in_region),
-            Person.employer_id.in_(visible_firm_ids(user)),
+            row_probe(
+                sa.select(employer.id).where(
+                    employer.id == Person.employer_id, firm_scope(user, employer)
+                )
+            ),
             *grants,
         )
     if user.role == "coordinator":
@@ -52,6 +63,16 @@ def person_scope(user: Any) -> sa.ColumnElement[bool]:
 
 def persons_visible_to(user: Any) -> sa.Select[tuple[Person]]:
     return sa.select(Person).where(person_scope(user))
+
+
+def persons_of_region(user: Any) -> sa.Select[tuple[Person]] | None:
+    """The persons living in the user's region – a subset of ``persons_visible_to`` found by
+    an index, for counting (``core.pagination.with_count_subset``); None when the scope has
+    no such part."""
+    if user.role in REGIONAL_ROLES and user.region_id is not None:
+        in_region = sa.select(District.id).where(District.region_id == user.region_id)
+        return sa.select(Person).where(Person.residence_district_id.in_(in_region))
+    return None
 
 
 def can_edit_person(user: Any, person: Person) -> bool:

@@ -99,6 +99,10 @@ class Person(TimestampMixin, db.Model):  # type: ignore[name-defined]
             "working_days_per_week IS NULL OR (working_days_per_week BETWEEN 1 AND 7)",
             name="working_days_range",
         ),
+        # The person lists walk these indexes in their order (by name; "Neueste zuerst"),
+        # issue #22.
+        sa.Index("ix_persons_name_order", "last_name", "first_name", "id"),
+        sa.Index("ix_persons_created_id", "created_at", "id"),
         # Case and person search (LIKE '%…%'): trigram index, PostgreSQL only.
         sa.Index(
             "ix_persons_name_search_trgm",

@@ -7,8 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from wbagentur.core.fulltext import name_condition
+from wbagentur.core.pagination import with_count_subset
 from wbagentur.core.text import normalise_search
-from wbagentur.persons.access import persons_visible_to
+from wbagentur.persons.access import persons_of_region, persons_visible_to
 from wbagentur.persons.models import Consent, Person
 
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -22,10 +23,15 @@ def person_list(
     user: Any, q: str | None = None, sort: str = DEFAULT_SORT
 ) -> sa.Select[tuple[Person]]:
     """Persons the user may see, searched over the normalised full name."""
-    stmt = persons_visible_to(user)
+    filters: list[sa.ColumnElement[bool]] = []
     if q and normalise_search(q):
-        stmt = stmt.where(name_condition(Person.name_search, q))
-    return stmt.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+        filters.append(name_condition(Person.name_search, q))
+    stmt = persons_visible_to(user).where(*filters)
+    residents = persons_of_region(user)
+    return with_count_subset(
+        stmt.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])),
+        None if residents is None else residents.where(*filters),
+    )
 
 
 def employees_of(user: Any, firm_id: int) -> sa.Select[tuple[Person]]:

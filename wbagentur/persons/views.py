@@ -25,7 +25,8 @@ from wbagentur.core import actions, formatting, idempotency, numbers, search
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
-from wbagentur.core.ids import parse_id, parse_page
+from wbagentur.core.ids import parse_id
+from wbagentur.core.pagination import keyset_page
 from wbagentur.extensions import db
 from wbagentur.firms.access import firms_visible_to
 from wbagentur.firms.forms import opts
@@ -137,12 +138,11 @@ def index() -> Any:
     if request.method == "POST":  # the search form; the name stays out of the URL (WEB-05)
         return search.submit("persons", "persons.index", {"sortierung": sort})
     q, key = search.recall("persons")
-    page = request.args.get("seite", 1, type=parse_page)
-    pagination = db.paginate(
-        queries.person_list(current_user, q=q, sort=sort),
-        page=max(page, 1),
-        per_page=PER_PAGE,
-        error_out=False,
+    # Keyset pages and a bounded count, like the case lists: the page walks the list's
+    # order on an index and tests the scope per row; no OFFSET, no count of the whole
+    # scope (issue #22).
+    pagination = keyset_page(
+        queries.person_list(current_user, q=q, sort=sort), request.args, per_page=PER_PAGE
     )
     page_args = {"sortierung": sort, search.PARAM: key}
     return render_template(
