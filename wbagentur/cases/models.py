@@ -255,6 +255,7 @@ class FollowUp(db.Model):  # type: ignore[name-defined]
             "ix_follow_ups_open_due_case",
             "due_date",
             "case_id",
+            "id",
             sqlite_where=sa.text("done_at IS NULL"),
             postgresql_where=sa.text("done_at IS NULL"),
         ),

@@ -228,7 +228,7 @@ def overdue_walk(user: Any, kind: str, today: date) -> sa.Select[tuple[int, date
     """(case id, earliest overdue due date) of ``overdue_cases``, longest overdue first
     (then by case id), one row per case.
 
-    Walks the partial index on the open items' (due_date, case_id)
+    Walks the partial index on the open items' (due_date, case_id, id)
     (ix_follow_ups_open_due_case, ix_referrals_awaiting_due_case) from the oldest due date
     on and keeps an item only when its case has no earlier open item (NOT EXISTS, a probe
     by case id): the first row met for a case carries its earliest due date, so the

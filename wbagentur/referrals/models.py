@@ -88,6 +88,7 @@ class Referral(db.Model):  # type: ignore[name-defined]
             "ix_referrals_awaiting_due_case",
             "due_date",
             "case_id",
+            "id",
             sqlite_where=sa.text("state IN ('sent', 'accepted', 'returned')"),
             postgresql_where=sa.text("state IN ('sent', 'accepted', 'returned')"),
         ),
