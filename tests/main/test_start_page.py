@@ -208,3 +208,18 @@ def test_a_partners_answer_is_listed_until_the_advisor_opens_the_case(
     page = html_page(client.get("/start"))
     assert _count(_section(page, "referrals")) == "0"
     assert _nav_link(page, "/weiterleitungen").get("data-nav-count") is None
+
+
+def test_start_page_section_count_says_more_than_the_cap(
+    client, make_user, auth, make_case, monkeypatch
+):
+    from wbagentur.main import workqueue
+
+    advisor = make_user("advisor", "SW")
+    for n in range(3):
+        make_case("16054", f"Neu {n} GmbH")
+    monkeypatch.setattr(workqueue, "COUNT_CAP", 2)
+    auth.login(advisor)
+    page = html_page(client.get("/"))
+    assert _count(_section(page, "inbox")) == "mehr als 2"
+    assert _count(_section(page, "due")) == "0"

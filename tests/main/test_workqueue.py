@@ -4,23 +4,27 @@ outside the user's scope appears (issue 14)."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tests.cases.conftest import create_case, create_firm
+from tests.factories import CaseFactory, FollowUpFactory, ReferralFactory
 from tests.main.conftest import send_referral
 from tests.personas import create_persona
 from wbagentur.accounts.models import User
 from wbagentur.cases import queries as case_queries
 from wbagentur.cases import services as case_services
+from wbagentur.cases.models import Case, FollowUp
 from wbagentur.core import audit
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
 from wbagentur.main import workqueue
 from wbagentur.referrals import services as referral_services
+from wbagentur.referrals.models import Referral
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
 
@@ -376,3 +380,86 @@ def test_advisor_start_page_counts_serve_the_navigation(clean_app):
         assert workqueue.nav_counts_from(sections, cap=2)["cases.inbox"] == 2
         # A supervisor's start page has no referral section: the navigation counts itself.
         assert workqueue.nav_counts_from(workqueue.work_queue(supervisor, local_today())) is None
+
+
+def _overdue_reference(user: User, kind: str, today) -> list[tuple[int, object]]:
+    """The overdue section by its definition: the cases of ``overdue_cases`` with their
+    earliest overdue due date, longest overdue first, then by case id."""
+    ids = set(
+        db.session.scalars(workqueue.overdue_cases(user, kind, today).with_only_columns(Case.id))
+    )
+    if kind == "follow_ups":
+        items = db.session.execute(
+            sa.select(FollowUp.case_id, FollowUp.due_date).where(
+                FollowUp.done_at.is_(None), FollowUp.due_date < today
+            )
+        )
+    else:
+        items = db.session.execute(
+            sa.select(Referral.case_id, Referral.due_date).where(
+                Referral.state.in_(case_queries.OVERDUE_REFERRAL_STATES),
+                Referral.due_date < today,
+            )
+        )
+    since: dict[int, object] = {}
+    for case_id, due in items:
+        if case_id in ids:
+            since[case_id] = min(due, since.get(case_id, due))
+    return sorted(since.items(), key=lambda item: (item[1], item[0]))
+
+
+@pytest.mark.parametrize("kind", ["follow_ups", "referrals"])
+def test_overdue_sections_first_rows_and_capped_count_match_the_definition(
+    clean_app, kind, monkeypatch
+):
+    """Generated data (several overdue items per case, due dates shared between cases,
+    done follow-ups and answered referrals, four regions): the index walk
+    (``overdue_walk``) shows the same first rows in the same order as the definition
+    (``overdue_cases`` + earliest due date), and its count stops at the cap."""
+    rng = random.Random(22)
+    with clean_app.test_request_context():
+        today = local_today()
+        regions = ("SW", "MT", "NT", "OT")
+        for n in range(40):
+            case = CaseFactory(region_code=regions[n % 4], title=f"Fall {n}")
+            for _ in range(rng.randint(0, 3)):
+                due = today + timedelta(days=rng.randint(-6, 2))
+                if kind == "follow_ups":
+                    done = utcnow() if rng.random() < 0.3 else None
+                    FollowUpFactory(case=case, due_date=due, done_at=done)
+                else:
+                    state = rng.choice(("sent", "accepted", "returned", "declined", "draft"))
+                    ReferralFactory(case=case, state=state, due_date=due)
+        users = [_user("supervisor", code) for code in regions] + [_user("coordinator")]
+        for user in users:
+            expected = _overdue_reference(user, kind, today)
+            assert expected  # the data is not trivial for any scope
+            for limit in (1, 3, workqueue.ROWS, 50):
+                section = _sections(user, limit=limit)[f"overdue_{kind}"]
+                assert [(c.id, since) for c, since in section.rows] == expected[:limit]
+                assert (section.count, section.count_capped) == (len(expected), False)
+            cap = max(1, len(expected) - 2)
+            monkeypatch.setattr(workqueue, "COUNT_CAP", cap)
+            section = _sections(user)[f"overdue_{kind}"]
+            assert (section.count, section.count_capped) == (cap, True)
+            assert [(c.id, since) for c, since in section.rows] == expected[: workqueue.ROWS]
+            monkeypatch.undo()
+
+
+def test_start_page_says_more_than_the_cap(clean_app, monkeypatch):
+    """A section whose count reached the cap says "mehr als …", as the lists do."""
+    with clean_app.test_request_context():
+        advisor = _user("advisor", "SW")
+        for n in range(4):
+            _case(f"Neu {n} GmbH")
+        monkeypatch.setattr(workqueue, "COUNT_CAP", 2)
+        inbox = _sections(advisor)["inbox"]
+        assert (inbox.count, inbox.count_capped) == (2, True)
+        assert len(inbox.rows) == 4
+        # The navigation count is still bounded by its own, smaller cap.
+        assert (
+            workqueue.nav_counts_from(workqueue.work_queue(advisor, local_today()), cap=1)[
+                "cases.inbox"
+            ]
+            == 1
+        )

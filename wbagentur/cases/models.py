@@ -255,7 +255,18 @@ class FollowUp(db.Model):  # type: ignore[name-defined]
     case: Mapped[Case] = relationship()
     assignee: Mapped[User] = relationship(foreign_keys=[assignee_id], lazy="joined")
 
-    __table_args__ = (sa.Index("ix_follow_ups_assignee_due", "assignee_id", "done_at", "due_date"),)
+    __table_args__ = (
+        sa.Index("ix_follow_ups_assignee_due", "assignee_id", "done_at", "due_date"),
+        # The start page walks the open follow-ups by due date (issue #22).
+        sa.Index(
+            "ix_follow_ups_open_due_case",
+            "due_date",
+            "case_id",
+            "id",
+            sqlite_where=sa.text("done_at IS NULL"),
+            postgresql_where=sa.text("done_at IS NULL"),
+        ),
+    )
 
 
 class Document(db.Model):  # type: ignore[name-defined]

@@ -26,6 +26,7 @@ from wbagentur.cases import queries as case_queries
 from wbagentur.cases.access import REGIONAL_ROLES, case_scope
 from wbagentur.cases.models import Case, FollowUp
 from wbagentur.core.audit import AuditEvent
+from wbagentur.core.pagination import COUNT_CAP, bounded_count
 from wbagentur.extensions import db
 from wbagentur.referrals import queries as referral_queries
 from wbagentur.referrals.data import AWAITING_STATES
@@ -38,7 +39,10 @@ QUEUE_ROLES = ("advisor", "supervisor")  # the roles with an inbox, follow-ups, 
 
 @dataclass(frozen=True)
 class Section:
-    """One overview: its total, its first rows and the list that shows all of them."""
+    """One overview: its total, its first rows and the list that shows all of them.
+
+    The total stops at ``COUNT_CAP`` as the lists' counts do (``count_capped``: "mehr als
+    1.000"), so the page never counts a whole region's backlog (issue #22)."""
 
     key: str
     title: Any
@@ -47,12 +51,7 @@ class Section:
     endpoint: str
     args: dict[str, str] = field(default_factory=dict)
     empty: Any = ""
-
-
-def count_rows(stmt: sa.Select[Any], cap: int | None = None) -> int:
-    """The number of rows ``stmt`` selects, counted by the database; with ``cap``, at
-    most ``cap`` (the scan stops there)."""
-    return db.session.scalar(_count_statement(stmt, cap)) or 0
+    count_capped: bool = False
 
 
 def _count_statement(stmt: sa.Select[Any], cap: int | None) -> sa.Select[tuple[int]]:
@@ -205,11 +204,9 @@ def overdue_cases(user: Any, kind: str, today: date) -> sa.Select[tuple[Case]]:
     an overdue referral (``"referrals"``); for advisors and supervisors only their own
     region's.
 
-    The same cases as the case list's drill-down ``?overdue=…`` (the link "alle anzeigen"),
-    written as a semi-join over the few overdue rows, as the dashboard counts them
-    (``reports.queries.overdue_referrals``), instead of the drill-down's EXISTS per case:
-    for the coordinator at 100,000 cases that probed every case (630 ms on SQLite; this
-    form 24 to 36 ms).
+    The same cases as the case list's drill-down ``?overdue=…`` (the link "alle anzeigen").
+    The definition the start page's section keeps to (``longest_overdue``,
+    ``overdue_walk``); the page itself reads only its first rows and a bounded count.
     """
     case_id, conditions = _overdue_rows(kind, today)
     stmt = sa.select(Case).where(
@@ -220,23 +217,59 @@ def overdue_cases(user: Any, kind: str, today: date) -> sa.Select[tuple[Case]]:
     return stmt
 
 
+def _awaiting(referral: Any) -> sa.ColumnElement[bool]:
+    # Literal values, not bound parameters: only then may SQLite and a generic PostgreSQL
+    # plan use the partial index ix_referrals_awaiting_due_case, whose WHERE this repeats.
+    states = case_queries.OVERDUE_REFERRAL_STATES
+    return referral.state.in_([sa.literal_column(f"'{state}'") for state in states])
+
+
+def overdue_walk(user: Any, kind: str, today: date) -> sa.Select[tuple[int, date]]:
+    """(case id, earliest overdue due date) of ``overdue_cases``, longest overdue first
+    (then by case id), one row per case.
+
+    Walks the partial index on the open items' (due_date, case_id, id)
+    (ix_follow_ups_open_due_case, ix_referrals_awaiting_due_case) from the oldest due date
+    on and keeps an item only when its case has no earlier open item (NOT EXISTS, a probe
+    by case id): the first row met for a case carries its earliest due date, so the
+    database stops after the rows asked for instead of grouping every overdue item of all
+    regions by case (issue #22: 100,000 overdue referrals at 1,000,000 cases).
+    """
+    model: Any = FollowUp if kind == "follow_ups" else Referral
+    item, earlier = orm.aliased(model), orm.aliased(model)
+    if kind == "follow_ups":
+        is_open, earlier_open = item.done_at.is_(None), earlier.done_at.is_(None)
+    else:
+        is_open, earlier_open = _awaiting(item), _awaiting(earlier)
+    first_of_case = ~sa.exists().where(
+        earlier.case_id == item.case_id,
+        earlier_open,
+        sa.or_(
+            earlier.due_date < item.due_date,
+            sa.and_(earlier.due_date == item.due_date, earlier.id < item.id),
+        ),
+    )
+    stmt = (
+        sa.select(item.case_id, item.due_date.label("since"))
+        .join(Case, Case.id == item.case_id)
+        .where(is_open, item.due_date < today, first_of_case)
+        .order_by(item.due_date, item.case_id)
+    )
+    if user.role in REGIONAL_ROLES:
+        # The own region only; within it ``case_scope`` (the region or a grant) adds nothing.
+        own = Case.region_id == user.region_id if user.region_id is not None else sa.false()
+        return stmt.where(own)
+    return stmt.where(case_scope(user))
+
+
 def longest_overdue(user: Any, kind: str, today: date, limit: int) -> sa.Select[tuple[Case, date]]:
     """The first ``limit`` of ``overdue_cases``, each with its earliest overdue due date,
-    longest overdue first. Sorted and cut on the case ids alone; only those cases are
-    then loaded with their firm, person and advisor."""
-    case_id, conditions = _overdue_rows(kind, today)
-    due = FollowUp.due_date if kind == "follow_ups" else Referral.due_date
-    since = sa.select(sa.func.min(due)).where(case_id == Case.id, *conditions).scalar_subquery()
-    first = (
-        overdue_cases(user, kind, today)
-        .with_only_columns(Case.id, since.label("since"))
-        .order_by(since, Case.id)
-        .limit(limit)
-        .subquery()
-    )
+    longest overdue first (then by case id). Only those cases are loaded with their firm,
+    person and advisor."""
+    first = overdue_walk(user, kind, today).limit(limit).subquery()
     return (
         sa.select(Case, first.c.since)
-        .join(first, first.c.id == Case.id)
+        .join(first, first.c.case_id == Case.id)
         .order_by(first.c.since, Case.id)
     )
 
@@ -255,14 +288,24 @@ def _section(
     limit: int,
     rows: list[Any] | None = None,
 ) -> Section:
+    # Counted in the list's own order: the first rows' index walk finds the first 1,001
+    # too. ``bounded_count`` narrows a model's rows to its primary key; a statement of a
+    # few columns (``overdue_walk``, over aliases) is counted as it is.
+    entity = stmt.column_descriptions[0].get("expr")
+    if isinstance(entity, type):
+        count = bounded_count(stmt, COUNT_CAP)
+    else:
+        limited = stmt.limit(COUNT_CAP + 1).subquery()
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0
     return Section(
         key=key,
         title=title,
-        count=count_rows(stmt),
+        count=min(count, COUNT_CAP),
         rows=_first(stmt, limit) if rows is None else rows,
         endpoint=endpoint,
         args=args or {},
         empty=empty,
+        count_capped=count > COUNT_CAP,
     )
 
 
@@ -316,7 +359,7 @@ def _overdue(user: Any, kind: str, today: date, limit: int, title: Any) -> Secti
     return _section(
         f"overdue_{kind}",
         title,
-        overdue_cases(user, kind, today),
+        overdue_walk(user, kind, today),
         "cases.index",
         {"overdue": kind},
         empty=_l("Nichts überfällig."),

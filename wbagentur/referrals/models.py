@@ -83,6 +83,15 @@ class Referral(db.Model):  # type: ignore[name-defined]
         sa.Index("ix_referrals_state_due_case", "state", "due_date", "case_id"),
         # The read grants of every case list (cases.access._grants), from the index alone.
         sa.Index("ix_referrals_partner_state_case", "partner_id", "state", "case_id"),
+        # The start page walks the referrals awaiting an answer by due date (issue #22).
+        sa.Index(
+            "ix_referrals_awaiting_due_case",
+            "due_date",
+            "case_id",
+            "id",
+            sqlite_where=sa.text("state IN ('sent', 'accepted', 'returned')"),
+            postgresql_where=sa.text("state IN ('sent', 'accepted', 'returned')"),
+        ),
     )
 
     @property
