@@ -91,9 +91,15 @@ def _import_cleanup() -> str:
 
 
 def _refresh_reports() -> str:
+    from flask import current_app
+
+    from wbagentur.core.timezone import local_today
     from wbagentur.reports.aggregates import refresh
+    from wbagentur.reports.services import prewarm_medians
 
     rows = refresh()
+    db.session.commit()
+    prewarm_medians(local_today(), int(current_app.config.get("REPORT_DEFAULT_DAYS", 90)))
     db.session.commit()
     return f"{rows} Zeilen"
 

@@ -7,7 +7,11 @@ app server finds what another one computed:
 * the supported-SME counts of the ESF+ overview (distinct firms over a period, not
   additive per day), keyed by regions, period and the refresh time of the ESF+
   indicators; the worker computes those of the default period after each refresh
-  (``prewarm_esf``), other periods are counted live.
+  (``prewarm_esf``), other periods are counted live;
+* the answer-time medians per partner of the dashboards and the monthly report (not
+  additive per day), keyed by regions, period and the refresh time of the dashboards'
+  aggregates; the worker computes those of the default period and of the last complete
+  month after each refresh (``prewarm_medians``), other views compute them live.
 
 Rows older than ``MAX_AGE`` are removed when a row of the same kind is stored and by the
 worker (``prune``, job ``esf.indicators``): a PDF names advisors (the case-load table), so it
@@ -103,3 +107,20 @@ def esf_sme_get(key: str) -> Counter[str] | None:
 
 def esf_sme_put(key: str, counts: Counter[str]) -> None:
     put(key, "esf-sme", json.dumps(dict(counts), sort_keys=True).encode())
+
+
+# ---------------------------------------------------------------- answer-time medians
+
+
+def median_key(region_ids: tuple[int, ...], start: date, end: date, as_of: datetime) -> str:
+    regions = ",".join(str(i) for i in sorted(region_ids))
+    return key_for("median", regions, start.isoformat(), end.isoformat(), as_of.isoformat())
+
+
+def medians_get(key: str) -> dict[int, float] | None:
+    body = get(key)
+    return None if body is None else {int(k): float(v) for k, v in json.loads(body).items()}
+
+
+def medians_put(key: str, medians: dict[int, float]) -> None:
+    put(key, "median", json.dumps({str(k): v for k, v in sorted(medians.items())}).encode())

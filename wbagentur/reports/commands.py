@@ -4,9 +4,11 @@ marked days; ``--full``: every day, after data written past the application)."""
 from __future__ import annotations
 
 import click
+from flask import current_app
 
+from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
-from wbagentur.reports import aggregates, bp
+from wbagentur.reports import aggregates, bp, services
 
 bp.cli.short_help = "Berichtszahlen der Übersichten neu berechnen."
 
@@ -20,5 +22,8 @@ bp.cli.short_help = "Berichtszahlen der Übersichten neu berechnen."
 def refresh_command(full: bool) -> None:
     """Recompute the dashboards' aggregates (the worker does it every few minutes)."""
     rows = aggregates.refresh(full=full)
+    db.session.commit()
+    # The medians of the default periods, as the worker's job leaves them.
+    services.prewarm_medians(local_today(), int(current_app.config.get("REPORT_DEFAULT_DAYS", 90)))
     db.session.commit()
     click.echo(f"{rows} Zeilen berechnet.")

@@ -162,7 +162,7 @@ def build_dashboard(
             show_regions,
             closed=True,
         ),
-        "weiterleitungen": lambda: _funnel_table(scope, link_base, agg),
+        "weiterleitungen": lambda: _funnel_table(scope, link_base, as_of),
         "programme": lambda: _programme_table(scope, link_base, agg),
         "zugangswege": lambda: _category_table(
             "zugangswege",
@@ -410,8 +410,23 @@ def median_days(pairs: Iterable[tuple[Any, Any]]) -> float | None:
     return round(statistics.median(days), 1)
 
 
-def answer_time_medians(scope: ReportScope) -> dict[int, float]:
-    """Median days from sending to the first answer per partner (one decimal), from SQL."""
+def answer_time_medians(scope: ReportScope, as_of: datetime | None = None) -> dict[int, float]:
+    """Median days from sending to the first answer per partner (one decimal).
+
+    With ``as_of`` (the refresh time of the aggregates the page shows) and neither an
+    advisor nor a programme filter, the medians the worker computed for this period after
+    that refresh (``prewarm_medians``) when they are there: a median is not a sum of daily
+    counts, and at 1,000,000 cases computing it took most of the dashboard (issue #22).
+    Otherwise computed now, in SQL."""
+    if as_of is not None and scope.advisor_id is None and not scope.programme:
+        key = cache.median_key(scope.region_ids, scope.date_from, scope.date_to, as_of)
+        cached = cache.medians_get(key)
+        if cached is not None:
+            return cached
+    return _live_medians(scope)
+
+
+def _live_medians(scope: ReportScope) -> dict[int, float]:
     dialect = db.session.get_bind().dialect.name
     return {
         partner_id: round(float(median), 1)
@@ -438,9 +453,9 @@ def _funnel_rows(scope: ReportScope, agg: bool) -> list[Any]:
     ]
 
 
-def _funnel_table(scope: ReportScope, base: dict[str, Any], agg: bool) -> Table:
-    rows_db = _funnel_rows(scope, agg)
-    medians = answer_time_medians(scope)
+def _funnel_table(scope: ReportScope, base: dict[str, Any], as_of: datetime | None) -> Table:
+    rows_db = _funnel_rows(scope, as_of is not None)
+    medians = answer_time_medians(scope, as_of)
     names = _names(Partner, [r.partner_id for r in rows_db], "name")
     rows_db.sort(key=lambda r: (names.get(r.partner_id, ""), r.partner_id))
     period = {
@@ -660,6 +675,37 @@ def esf_sme_counts(
 def esf_default_period(today: date) -> tuple[date, date]:
     """The period the ESF+ overview shows without a filter: the last 365 days."""
     return today - timedelta(days=365), today
+
+
+def default_periods(today: date, default_days: int) -> list[tuple[date, date]]:
+    """The periods a dashboard opens with: the last ``default_days`` days up to today (the
+    dashboards) and the last complete month (the monthly report)."""
+    first = today.replace(day=1)
+    last_month_end = first - timedelta(days=1)
+    return [
+        (today - timedelta(days=default_days), today),
+        (last_month_end.replace(day=1), last_month_end),
+    ]
+
+
+def prewarm_medians(today: date, default_days: int) -> int:
+    """After a refresh of the aggregates (job ``reports.refresh``): compute the answer-time
+    medians of the default periods (``default_periods``) for every region and for all
+    regions, for the dashboards and the monthly report to read (``answer_time_medians``);
+    flushes, the caller commits. The number of entries."""
+    as_of = aggregates.refreshed_at()
+    if as_of is None:
+        return 0
+    all_ids = tuple(db.session.scalars(sa.select(Region.id).order_by(Region.id)))
+    scopes = [(region_id,) for region_id in all_ids] + [all_ids]
+    entries = 0
+    for start, end in default_periods(today, default_days):
+        for region_ids in scopes:
+            scope = ReportScope(region_ids=region_ids, date_from=start, date_to=end, now=as_of)
+            key = cache.median_key(region_ids, start, end, as_of)
+            cache.medians_put(key, _live_medians(scope))
+            entries += 1
+    return entries
 
 
 def prewarm_esf(today: date) -> int:

@@ -1,0 +1,109 @@
+"""Answer-time medians of the default periods come from the worker (issue #22): after the job
+``reports.refresh`` the dashboard and the monthly report show the medians it computed, equal
+to a computation now, without computing them per view; a filtered view computes them live,
+and a new refresh computes them again."""
+
+from __future__ import annotations
+
+import pytest
+
+from wbagentur.reports import services
+
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
+
+def _run_job(app) -> None:
+    from wbagentur.jobs.services import _refresh_reports
+
+    with app.app_context():
+        _refresh_reports()
+
+
+def _funnel_section(body: str) -> str:
+    return body.split('data-table="weiterleitungen"', 1)[1].split("</table>", 1)[0]
+
+
+@pytest.fixture
+def live_calls(monkeypatch):
+    """Every live median computation, recorded."""
+    calls = []
+    original = services._live_medians
+
+    def recording(scope):
+        calls.append(scope)
+        return original(scope)
+
+    monkeypatch.setattr(services, "_live_medians", recording)
+    return calls
+
+
+def test_prewarmed_medians_equal_the_live_ones_for_each_region_and_period(clean_app, dataset):
+    import sqlalchemy as sa
+
+    from wbagentur.core.timezone import local_today
+    from wbagentur.extensions import db
+    from wbagentur.regions.models import Region
+    from wbagentur.reports import aggregates, cache
+    from wbagentur.reports.queries import ReportScope
+
+    _run_job(clean_app)
+    with clean_app.app_context():
+        as_of = aggregates.refreshed_at()
+        assert as_of is not None
+        ids = tuple(db.session.scalars(sa.select(Region.id).order_by(Region.id)))
+        found = 0
+        for start, end in services.default_periods(local_today(), 90):
+            for region_ids in [(i,) for i in ids] + [ids]:
+                stored = cache.medians_get(cache.median_key(region_ids, start, end, as_of))
+                assert stored is not None, (region_ids, start, end)
+                scope = ReportScope(region_ids=region_ids, date_from=start, date_to=end, now=as_of)
+                assert stored == services._live_medians(scope)
+                found += bool(stored)
+        assert found >= 2  # the fixture's answered referrals give real medians
+
+
+def test_dashboard_shows_the_worker_medians_without_computing_them(
+    client, clean_app, auth, dataset, live_calls
+):
+    auth.login(dataset.users["sup"])
+    before = client.get("/uebersicht")
+    assert before.status_code == 200
+    assert len(live_calls) == 1  # no job has run since the aggregates: computed now
+    # aa_suedwest (2, 4) → 3,0; tlvwa_esf (10, 1) → 5,5 (tests/reports/test_dashboard.py)
+    for median in (">3,0<", ">5,5<"):
+        assert median in _funnel_section(before.get_data(as_text=True))
+    _run_job(clean_app)
+    live_calls.clear()
+    after = client.get("/uebersicht")
+    assert live_calls == []
+    assert _funnel_section(after.get_data(as_text=True)) == _funnel_section(
+        before.get_data(as_text=True)
+    )
+    # the monthly report's default month was computed by the job too
+    assert client.get("/uebersicht/monatsbericht").status_code == 200
+    assert live_calls == []
+
+
+def test_filtered_views_and_a_new_refresh_compute_the_medians(
+    client, clean_app, auth, dataset, live_calls
+):
+    from datetime import UTC, datetime
+
+    from wbagentur.extensions import db
+    from wbagentur.reports.aggregates import refresh
+
+    auth.login(dataset.users["sup"])
+    _run_job(clean_app)
+    live_calls.clear()
+    # a programme filter: the worker's medians are over all programmes
+    assert client.get("/uebersicht?programm=sgb3_82").status_code == 200
+    assert len(live_calls) == 1
+    # another period than the default ones
+    assert client.get("/uebersicht?von=2026-01-01&bis=2026-06-30").status_code == 200
+    assert len(live_calls) == 2
+    # a refresh without the job's medians (a newer "Stand"): computed now, not stale
+    with clean_app.app_context():
+        refresh(now=datetime(2026, 12, 1, 8, 55, tzinfo=UTC))
+        db.session.commit()
+    assert client.get("/uebersicht").status_code == 200
+    assert len(live_calls) == 3
