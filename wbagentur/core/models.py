@@ -97,3 +97,19 @@ def include_for_dialect(dialect_name: str) -> Callable[..., bool]:
         return ddl_if is None or ddl_if.dialect in (None, dialect_name)
 
     return include_object
+
+
+def write_row_changes(
+    model: Any, gone: list[int], changed: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> None:
+    """Apply a computed difference to a summary table (the maintained counts of the
+    dashboards and of the ESF+ page): delete the ``gone`` ids in chunks, update the
+    ``changed`` rows (each with its ``id``), insert the ``new`` ones. Flushes only."""
+    from wbagentur.extensions import db
+
+    for i in range(0, len(gone), 500):
+        db.session.execute(sa.delete(model).where(model.id.in_(gone[i : i + 500])))
+    if changed:
+        db.session.execute(sa.update(model), changed)
+    if new:
+        db.session.execute(sa.insert(model), new)

@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from wbagentur.cases.models import Case
-from wbagentur.core.models import utcnow
+from wbagentur.core.models import utcnow, write_row_changes
 from wbagentur.esf import rules, services
 from wbagentur.esf.models import EsfIndicatorCount, EsfIndicatorRefresh, EsfParticipation
 from wbagentur.extensions import db
@@ -96,12 +96,7 @@ def refresh(now: datetime | None = None) -> int:
         for (r, g, d, k, s), n in fresh.items()
         if (r, g, d, k, s) not in existing
     ]
-    for i in range(0, len(gone), 500):
-        db.session.execute(sa.delete(t).where(t.id.in_(gone[i : i + 500])))
-    if changed:
-        db.session.execute(sa.update(t), changed)
-    if new:
-        db.session.execute(sa.insert(t), new)
+    write_row_changes(t, gone, changed, new)
     state = db.session.get(EsfIndicatorRefresh, NAME) or EsfIndicatorRefresh(name=NAME)
     state.refreshed_at = now or utcnow()
     state.rows = len(fresh)

@@ -36,7 +36,7 @@ from sqlalchemy.orm import aliased
 
 from wbagentur.cases.models import Case
 from wbagentur.core.database import rowcount
-from wbagentur.core.models import utcnow
+from wbagentur.core.models import utcnow, write_row_changes
 from wbagentur.core.timezone import BERLIN
 from wbagentur.extensions import db
 from wbagentur.partners.models import Partner
@@ -397,12 +397,7 @@ def _write_all(fresh: dict[Row, tuple[int, int]], now: datetime | None, started:
         for key, (n, amount) in fresh.items()
         if key not in existing
     ]
-    for i in range(0, len(gone), 500):
-        db.session.execute(sa.delete(t).where(t.id.in_(gone[i : i + 500])))
-    if changed:
-        db.session.execute(sa.update(t), changed)
-    if new:
-        db.session.execute(sa.insert(t), new)
+    write_row_changes(t, gone, changed, new)
     _stamp(now, len(fresh), started)
     return len(fresh)
 
