@@ -36,7 +36,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -50,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from loadtest.run import bench_url, check_database  # noqa: E402
+from loadtest.run import bench_url, check_database, database_parser, wait_ready  # noqa: E402
 
 PAGE_SIZE = 25  # wbagentur.cases.views.PER_PAGE
 TARGET_VS_ADMIN = 1.5
@@ -173,18 +172,7 @@ def gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> Iterator
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                raise SystemExit(f"gunicorn ({app}) beendet mit Status {server.returncode}")
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:  # noqa: S310
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"gunicorn ({app}) antwortet nicht") from None
-                time.sleep(0.5)
+        wait_ready(base, server)
         yield base
     finally:
         if server.poll() is None:
@@ -480,16 +468,7 @@ def print_result(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument(
-        "--db",
-        action="append",
-        choices=("sqlite", "postgresql"),
-        help="Datenbank (mehrfach möglich; Standard: sqlite)",
-    )
-    parser.add_argument(
-        "--path", default=None, help="SQLite-Datei (Standard: instance/bench.sqlite)"
-    )
+    parser = database_parser(__doc__)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2, help="wrk-Threads")

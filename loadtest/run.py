@@ -390,8 +390,10 @@ def print_result(result: dict[str, Any]) -> None:
     print("Ergebnis:", "alle Ziele erreicht" if result["ok"] else "Ziel verfehlt oder Fehler")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+def database_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options every load script shares: which bench databases (``--db``, repeatable)
+    and the SQLite file (``--path``)."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     parser.add_argument(
         "--db",
         action="append",
@@ -401,6 +403,11 @@ def main() -> int:
     parser.add_argument(
         "--path", default=None, help="SQLite-Datei (Standard: instance/bench.sqlite)"
     )
+    return parser
+
+
+def main() -> int:
+    parser = database_parser(__doc__)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--duration", default="60s", help="z. B. 30s, 5m")
