@@ -143,6 +143,9 @@ NO_CONTACT_DAYS = 30
 # Default period of the dashboard (days back from today) and the longest period allowed.
 REPORT_DEFAULT_DAYS = 90
 REPORT_MAX_DAYS = 731
+# Advisors shown in the dashboard's and monthly report's tables per advisor (those with the
+# most open or overdue cases; "Alle zeigen" and the exports list every advisor).
+REPORT_ADVISOR_ROWS = 25
 
 # --- Second factor and password reset (accounts; docs/configuration.md) ---
 # Roles that must sign in with a TOTP code; signed-in users of these roles without one

@@ -103,7 +103,7 @@ def build(url: str, cases: int, scale: float, seed: int, echo: Any = click.echo)
     from wbagentur.esf import aggregates as esf_aggregates
     from wbagentur.extensions import db
     from wbagentur.reports import aggregates
-    from wbagentur.reports.services import prewarm_esf, prewarm_medians
+    from wbagentur.reports.services import prewarm_after_refresh, prewarm_esf
 
     recreate_database(url)
     app = bench_app(url)
@@ -117,7 +117,7 @@ def build(url: str, cases: int, scale: float, seed: int, echo: Any = click.echo)
         started = time.perf_counter()
         rows = aggregates.refresh()
         db.session.commit()
-        prewarm_medians(local_today(), int(app.config.get("REPORT_DEFAULT_DAYS", 90)))
+        prewarm_after_refresh(local_today(), app.config)
         db.session.commit()
         echo(f"Berichtszahlen ({rows:,} Zeilen): {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()

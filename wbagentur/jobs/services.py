@@ -95,11 +95,11 @@ def _refresh_reports() -> str:
 
     from wbagentur.core.timezone import local_today
     from wbagentur.reports.aggregates import refresh
-    from wbagentur.reports.services import prewarm_medians
+    from wbagentur.reports.services import prewarm_after_refresh
 
     rows = refresh()
     db.session.commit()
-    prewarm_medians(local_today(), int(current_app.config.get("REPORT_DEFAULT_DAYS", 90)))
+    prewarm_after_refresh(local_today(), current_app.config)
     db.session.commit()
     return f"{rows} Zeilen"
 

@@ -23,7 +23,7 @@ def refresh_command(full: bool) -> None:
     """Recompute the dashboards' aggregates (the worker does it every few minutes)."""
     rows = aggregates.refresh(full=full)
     db.session.commit()
-    # The medians of the default periods, as the worker's job leaves them.
-    services.prewarm_medians(local_today(), int(current_app.config.get("REPORT_DEFAULT_DAYS", 90)))
+    # The medians and the case load, as the worker's job leaves them.
+    services.prewarm_after_refresh(local_today(), current_app.config)
     db.session.commit()
     click.echo(f"{rows} Zeilen berechnet.")

@@ -86,6 +86,16 @@ def overdue_follow_ups(scope: ReportScope) -> sa.Select[Any]:
     )
 
 
+def overdue_follow_up_cases(scope: ReportScope) -> sa.Select[Any]:
+    """Cases with overdue open follow-ups per region (each case once, whoever's they are)."""
+    return (
+        sa.select(Case.region_id, sa.func.count(sa.distinct(Case.id)))
+        .join(FollowUp, FollowUp.case_id == Case.id)
+        .where(*base_conditions(scope), FollowUp.done_at.is_(None), FollowUp.due_date < scope.today)
+        .group_by(Case.region_id)
+    )
+
+
 def overdue_referrals(scope: ReportScope) -> sa.Select[Any]:
     """Cases with overdue referrals (sent/accepted/returned, due date past), per advisor.
 

@@ -31,7 +31,7 @@ from wbagentur.firms.rules import classify_sme, weighted_headcount
 from wbagentur.partners.data import PROGRAMMES
 from wbagentur.partners.models import Partner
 from wbagentur.regions.models import ContactPoint, Region
-from wbagentur.reports import aggregates, cache, indicators, queries
+from wbagentur.reports import aggregates, cache, indicators, queries, workload
 from wbagentur.reports.queries import ReportScope
 
 AGE_LABELS = {
@@ -88,6 +88,8 @@ class Table:
     chart: dict[str, Any] | None = None
     note: str | None = None
     footer: list[Cell] | None = field(default=None)
+    # Set when rows were left out (the advisors past the page's limit): what is shown.
+    more: str | None = None
 
     def export_rows(self) -> list[list[Any]]:
         rows = [[c.value for c in row] for row in self.rows]
@@ -122,6 +124,8 @@ class Dashboard:
     show_regions: bool
     # When the aggregates that some tables were read from were computed (None: all live).
     as_of: datetime | None = None
+    # When the case load and overdue counts were taken (None: counted now, or not shown).
+    today_as_of: datetime | None = None
 
 
 def build_dashboard(
@@ -130,11 +134,14 @@ def build_dashboard(
     regions: list[Region],
     link_base: dict[str, Any],
     only: str | None = None,
+    advisor_rows: int | None = None,
 ) -> Dashboard:
     """All dashboard tables for ``scope`` (``regions`` = the regions in scope, in order).
 
     ``only`` builds just that table (an export needs one table, not all of them); an
     unknown key, or a coordinator-only table for anyone else, gives no table.
+    ``advisor_rows`` bounds the tables per advisor (the pages; None: every advisor, the
+    exports); with it, a coordinator's view of several regions has one row per region.
     """
     show_regions = user.role == "coordinator"
     region_names = {r.id: r.name for r in regions}
@@ -142,14 +149,34 @@ def build_dashboard(
     # a view by advisor counts live (the aggregates have no advisor dimension).
     as_of = aggregates.refreshed_at() if scope.advisor_id is None else None
     agg = as_of is not None
+    per_region = show_regions and advisor_rows is not None and len(scope.region_ids) > 1
+    wanted = tuple(
+        p for p, k in (("load", "fallbestand"), ("overdue", "ueberfaellig")) if only in (None, k)
+    )
+    work: list[workload.Workload] = []
+
+    def today_figures() -> workload.Workload:
+        if not work:
+            work.append(workload.for_scope(scope, as_of, wanted))
+        return work[0]
 
     def matrix(key: str, stmt: sa.Select[Any]) -> Table:
         all_regions = list(db.session.scalars(sa.select(Region).order_by(Region.name, Region.id)))
         return _matrix_table(key, stmt, scope, all_regions)
 
     builders: dict[str, Callable[[], Table]] = {
-        "fallbestand": lambda: _caseload_table(scope, link_base, show_regions, region_names),
-        "ueberfaellig": lambda: _overdue_table(scope, link_base, show_regions, region_names),
+        "fallbestand": lambda: _caseload_table(
+            today_figures().load,
+            scope,
+            link_base,
+            show_regions,
+            region_names,
+            advisor_rows,
+            per_region,
+        ),
+        "ueberfaellig": lambda: _overdue_table(
+            today_figures(), link_base, show_regions, region_names, advisor_rows, per_region
+        ),
         "neue-faelle": lambda: _weekly_table(scope, link_base, regions, show_regions, agg),
         "ergebnisse": lambda: _category_table(
             "ergebnisse",
@@ -188,7 +215,8 @@ def build_dashboard(
         )
     keys = list(builders) if only is None else [k for k in builders if k == only]
     tables = {key: builders[key]() for key in keys}
-    return Dashboard(scope, regions, tables, show_regions, as_of)
+    today_as_of = work[0].as_of if work else None
+    return Dashboard(scope, regions, tables, show_regions, as_of, today_as_of)
 
 
 def _case_counts(metric: str, scope: ReportScope) -> sa.Select[Any]:
@@ -205,38 +233,47 @@ def _advisor_params(user_id: int | None) -> dict[str, Any]:
 
 
 def _caseload_table(
-    scope: ReportScope, base: dict[str, Any], show_regions: bool, region_names: dict[int, str]
+    load: list[workload.LoadRow],
+    scope: ReportScope,
+    base: dict[str, Any],
+    show_regions: bool,
+    region_names: dict[int, str],
+    limit: int | None,
+    per_region: bool,
 ) -> Table:
-    rows_db = list(db.session.execute(queries.caseload(scope)).all())
-    names = _names(User, [r.assigned_to_id for r in rows_db], "display_name")
-    rows_db.sort(
-        key=lambda r: (
-            region_names.get(r.region_id, ""),
-            r.assigned_to_id is None,
-            names.get(r.assigned_to_id, ""),
-            r.assigned_to_id or 0,
-        )
+    """Open cases per advisor by age: every advisor (``limit`` None, the exports), the
+    ``limit`` advisors with the most open cases plus the unassigned ones (the pages), or
+    with ``per_region`` one row per region (the coordinator's view of all regions)."""
+    advisors = sum(1 for r in load if r.assigned_to_id is not None)
+    if per_region:
+        load = _region_load(load)
+    shown, names, more = _bounded(
+        load,
+        limit,
+        key=lambda r: (r.region_id, r.assigned_to_id),
+        weight=lambda r: r.total,
+        region_names=region_names,
+        per_region=per_region,
     )
     rows = []
-    for r in rows_db:
-        params = {**base, "status": "open", **_advisor_params(r.assigned_to_id)}
+    for r in shown:
+        params = {**base, "status": "open"}
+        if not per_region:
+            params.update(_advisor_params(r.assigned_to_id))
         if show_regions:
             params["region"] = r.region_id
-        row = [Cell(names.get(r.assigned_to_id, _l("nicht zugewiesen")))]
+        row = [] if per_region else [Cell(names.get(r.assigned_to_id, _l("nicht zugewiesen")))]
         if show_regions:
             row.insert(0, Cell(region_names.get(r.region_id, "")))
-        row.append(Cell(int(r.total), _link(params)))
-        for bucket in AGE_BUCKETS:
-            row.append(Cell(int(getattr(r, bucket) or 0), _link(params, age=bucket)))
-        row.append(
-            Cell(int(r.no_contact or 0), _link(params, no_contact_days=scope.no_contact_days))
-        )
+        row.append(Cell(r.total, _link(params)))
+        for bucket, n in zip(AGE_BUCKETS, r.buckets, strict=True):
+            row.append(Cell(n, _link(params, age=bucket)))
+        row.append(Cell(r.no_contact, _link(params, no_contact_days=scope.no_contact_days)))
         rows.append(row)
-    columns = ([_l("Region")] if show_regions else []) + [_l("Beratende/r"), _l("offen gesamt")]
-    columns += list(AGE_LABELS.values()) + [
-        _l("ohne Kontakt seit %(n)s Tagen", n=scope.no_contact_days)
-    ]
-    first_numeric = 2 if show_regions else 1
+    columns = ([_l("Region")] if show_regions else []) + ([] if per_region else [_l("Beratende/r")])
+    first_numeric = len(columns)
+    columns += [_l("offen gesamt"), *AGE_LABELS.values()]
+    columns.append(_l("ohne Kontakt seit %(n)s Tagen", n=scope.no_contact_days))
     chart = {
         "type": "bar",
         "stacked": True,
@@ -246,62 +283,135 @@ def _caseload_table(
             for i, b in enumerate(AGE_BUCKETS)
         ],
     }
-    return Table(
-        "fallbestand",
-        TABLE_TITLES["fallbestand"],
-        columns,
-        rows,
-        first_numeric,
-        chart=chart,
-        note=_l("Alter in Tagen seit Eröffnung; Stand heute, unabhängig vom Zeitraum."),
-    )
+    if per_region:
+        note = _l(
+            "Alter in Tagen seit Eröffnung; Stand heute, unabhängig vom Zeitraum. Je "
+            "Beratende/r: eine Region im Filter wählen."
+        )
+    else:
+        note = _l("Alter in Tagen seit Eröffnung; Stand heute, unabhängig vom Zeitraum.")
+    table = Table("fallbestand", TABLE_TITLES["fallbestand"], columns, rows, first_numeric)
+    table.chart, table.note = chart, note
+    if more:
+        table.more = _l(
+            "Die %(n)s Beratenden mit den meisten offenen Fällen von %(total)s.",
+            n=limit,
+            total=formatting.format_number(advisors),
+        )
+    return table
+
+
+def _region_load(load: list[workload.LoadRow]) -> list[workload.LoadRow]:
+    """The case load summed per region (the coordinator's overview)."""
+    regions: dict[int, workload.LoadRow] = {}
+    for r in load:
+        into = regions.setdefault(
+            r.region_id, workload.LoadRow(r.region_id, None, 0, [0] * len(r.buckets), 0)
+        )
+        into.total += r.total
+        into.buckets = [a + b for a, b in zip(into.buckets, r.buckets, strict=True)]
+        into.no_contact += r.no_contact
+    return list(regions.values())
+
+
+def _bounded(
+    rows: list[Any],
+    limit: int | None,
+    *,
+    key: Callable[[Any], tuple[int, int | None]],
+    weight: Callable[[Any], int],
+    region_names: dict[int, str],
+    per_region: bool,
+) -> tuple[list[Any], dict[int, str], bool]:
+    """The rows a table per advisor shows (``key``: region and advisor of a row), the names
+    of their advisors, and whether rows were left out.
+
+    Per region: every row, by region name. Otherwise every row by region and advisor name,
+    or – with more advisors than ``limit`` – the unassigned row first, then the ``limit``
+    advisors of the largest ``weight``; only the shown advisors' names are read."""
+    if per_region:
+        return sorted(rows, key=lambda r: (region_names.get(key(r)[0], ""), key(r)[0])), {}, False
+    advised = [r for r in rows if key(r)[1] is not None]
+    if limit is not None and len(advised) > limit:
+        top = sorted(advised, key=lambda r: (-weight(r), key(r)[1]))[:limit]
+        shown = [r for r in rows if key(r)[1] is None] + top
+        return shown, _names(User, [key(r)[1] for r in shown], "display_name"), True
+    names = _names(User, [key(r)[1] for r in rows], "display_name")
+
+    def alphabetical(r: Any) -> tuple[Any, ...]:
+        region_id, user_id = key(r)
+        return (
+            region_names.get(region_id, ""),
+            user_id is None,
+            names.get(user_id or 0, ""),
+            user_id or 0,
+        )
+
+    return sorted(rows, key=alphabetical), names, False
 
 
 def _overdue_table(
-    scope: ReportScope, base: dict[str, Any], show_regions: bool, region_names: dict[int, str]
+    work: workload.Workload,
+    base: dict[str, Any],
+    show_regions: bool,
+    region_names: dict[int, str],
+    limit: int | None,
+    per_region: bool,
 ) -> Table:
-    follow = {
-        (r[0], r[1]): int(r[2]) for r in db.session.execute(queries.overdue_follow_ups(scope))
-    }
-    referrals = {
-        (r[0], r[1]): int(r[2]) for r in db.session.execute(queries.overdue_referrals(scope))
-    }
-    keys = set(follow) | set(referrals)
-    names = _names(User, [k[1] for k in keys], "display_name")
-    rows = []
-    for region_id, user_id in sorted(
+    """Cases with overdue follow-ups and referrals per advisor (as ``_caseload_table``:
+    every advisor, the ``limit`` with the most, or per region)."""
+    follow, referrals = work.follow_ups, work.referrals
+    if per_region:
+        follow = {(region_id, None): n for region_id, n in work.follow_up_cases.items()}
+        referrals = defaultdict(int)
+        for (region_id, _user_id), n in work.referrals.items():
+            referrals[(region_id, None)] += n
+    keys = list(set(follow) | set(referrals))
+    advisors = sum(1 for k in keys if k[1] is not None)
+    shown, names, more = _bounded(
         keys,
-        key=lambda k: (region_names.get(k[0], ""), k[1] is None, names.get(k[1], ""), k[1] or 0),
-    ):
+        limit,
+        key=lambda k: k,
+        weight=lambda k: follow.get(k, 0) + referrals.get(k, 0),
+        region_names=region_names,
+        per_region=per_region,
+    )
+    rows = []
+    for region_id, user_id in shown:
         params = dict(base)
         if show_regions:
             params["region"] = region_id
-        row = [Cell(names.get(user_id, _l("nicht zugewiesen")))]
+        row = [] if per_region else [Cell(names.get(user_id, _l("nicht zugewiesen")))]
         if show_regions:
             row.insert(0, Cell(region_names.get(region_id, "")))
         n = follow.get((region_id, user_id), 0)
-        row.append(
-            Cell(n, _link(params, overdue="follow_ups", overdue_by=user_id) if user_id else None)
-        )
+        if per_region:
+            row.append(Cell(n, _link(params, overdue="follow_ups")))
+        else:
+            by = {"overdue_by": user_id} if user_id else None
+            row.append(Cell(n, _link(params, overdue="follow_ups", **by) if by else None))
         n = referrals.get((region_id, user_id), 0)
-        row.append(Cell(n, _link(params, overdue="referrals", **_advisor_params(user_id))))
+        who = {} if per_region else _advisor_params(user_id)
+        row.append(Cell(n, _link(params, overdue="referrals", **who)))
         rows.append(row)
-    columns = ([_l("Region")] if show_regions else []) + [
-        _l("Beratende/r"),
+    columns = ([_l("Region")] if show_regions else []) + ([] if per_region else [_l("Beratende/r")])
+    first_numeric = len(columns)
+    columns += [
         _l("Fälle mit überfälligen Wiedervorlagen"),
         _l("Fälle mit überfälligen Weiterleitungen"),
     ]
-    return Table(
-        "ueberfaellig",
-        TABLE_TITLES["ueberfaellig"],
-        columns,
-        rows,
-        2 if show_regions else 1,
-        note=_l(
-            "Wiedervorlagen je zuständiger Person der Wiedervorlage; Weiterleitungen "
-            "(gesendet, angenommen, Rückfrage) mit überschrittener Frist je Fallzuständigkeit."
-        ),
+    table = Table("ueberfaellig", TABLE_TITLES["ueberfaellig"], columns, rows, first_numeric)
+    table.note = _l(
+        "Wiedervorlagen je zuständiger Person der Wiedervorlage; Weiterleitungen "
+        "(gesendet, angenommen, Rückfrage) mit überschrittener Frist je Fallzuständigkeit."
     )
+    if more:
+        table.more = _l(
+            "Die %(n)s Beratenden mit den meisten überfälligen Fällen von %(total)s.",
+            n=limit,
+            total=formatting.format_number(advisors),
+        )
+    return table
 
 
 def _region_columns(regions: list[Region], show_regions: bool) -> list[str]:
@@ -706,6 +816,15 @@ def prewarm_medians(today: date, default_days: int) -> int:
             cache.medians_put(key, _live_medians(scope))
             entries += 1
     return entries
+
+
+def prewarm_after_refresh(today: date, config: Mapping[str, Any]) -> int:
+    """What the worker computes after each refresh of the aggregates, for the dashboards to
+    read: the answer-time medians of the default periods and every region's case load and
+    overdue counts (``workload.prewarm``); flushes, the caller commits. The number of
+    entries."""
+    medians = prewarm_medians(today, int(config.get("REPORT_DEFAULT_DAYS", 90)))
+    return medians + workload.prewarm(today, int(config.get("NO_CONTACT_DAYS", 30)))
 
 
 def prewarm_esf(today: date) -> int:

@@ -79,8 +79,18 @@ def _period(form: forms.PeriodForm, default_days: int) -> tuple[date, date]:
     return start, end
 
 
+def _advisor_rows() -> int | None:
+    """How many advisors the tables per advisor show on a page: all with ``?alle=1``."""
+    if request.args.get("alle") == "1":
+        return None
+    return int(current_app.config.get("REPORT_ADVISOR_ROWS", 25))
+
+
 def _dashboard_from_args(
-    start: date | None = None, end: date | None = None, only: str | None = None
+    start: date | None = None,
+    end: date | None = None,
+    only: str | None = None,
+    advisor_rows: int | None = None,
 ) -> tuple[Any, Any]:
     form = forms.DashboardFilterForm(request.args)
     form.programm.choices = [("", _("alle Programme"))] + [(k, _(v)) for k, v in PROGRAMMES.items()]
@@ -104,7 +114,9 @@ def _dashboard_from_args(
         no_contact_days=int(current_app.config.get("NO_CONTACT_DAYS", 30)),
     )
     link_base: dict[str, Any] = {"region": region_filter, "advisor": advisor_id}
-    dashboard = services.build_dashboard(current_user, scope, regions, link_base, only=only)
+    dashboard = services.build_dashboard(
+        current_user, scope, regions, link_base, only=only, advisor_rows=advisor_rows
+    )
     return form, dashboard
 
 
@@ -122,7 +134,7 @@ def _staff_choices() -> list[tuple[str, str]]:
 @bp.route("/uebersicht")
 @requires_role(*READERS)
 def dashboard() -> Any:
-    form, board = _dashboard_from_args()
+    form, board = _dashboard_from_args(advisor_rows=_advisor_rows())
     return render_template(
         "reports/dashboard.html", form=form, board=board, args=request.args.to_dict()
     )
@@ -214,7 +226,7 @@ def _monthly() -> tuple[Any, Any, str, str | None]:
         first = local_today().replace(day=1)
         period = _month((first - timedelta(days=1)).strftime("%Y-%m"))
         assert period is not None
-    form, board = _dashboard_from_args(*period)
+    form, board = _dashboard_from_args(*period, advisor_rows=_advisor_rows())
     label = f"{MONTHS[period[0].month - 1]} {period[0].year}"
     return form, board, label, error
 
