@@ -185,8 +185,10 @@ def test_dashboard_coordinator_sees_all_regions_and_links_agree(client, auth, da
     body = response.get_data(as_text=True)
     for name in ("Nordthüringen", "Mittelthüringen", "Ostthüringen", "Südwestthüringen"):
         assert name in body
-    assert "Otto Ostberater" in body
-    assert "Anna Beraterin" in body
+    # All regions: one row per region, no advisor names; advisors once a region is chosen.
+    assert "Otto Ostberater" not in body
+    assert "Anna Beraterin" not in body
+    assert "alle (für einzelne erst eine Region wählen)" in body
     ot, sw_id = dataset.regions["OT"], dataset.regions["SW"]
     assert value(body, "regionen-weiterleitungen", region=sw_id, xref_to=ot) == 1
     assert value(body, "regionen-uebergaben", transfer_from=ot, transfer_to=sw_id) == 1
@@ -204,10 +206,23 @@ def test_dashboard_coordinator_sees_all_regions_and_links_agree(client, auth, da
         for _params, count, href in links(body, table):
             if count or "region=" in href:
                 assert list_count(client, href) == count, (table, href)
-    # Filter by one region: only that region's advisors remain.
+    # Filter by one region: only that region's advisors remain, in the table and the filter.
     body = client.get(f"/uebersicht?region={ot}").get_data(as_text=True)
     advisors = {p.get("advisor") for p, _, _ in links(body, "fallbestand")}
     assert advisors == {str(dataset.users["ot"].id)}
+    options = re.findall(
+        r'<option value="(\d+)"', body.split('name="berater"', 1)[1].split("</select>")[0]
+    )
+    assert str(dataset.users["ot"].id) in options
+    assert str(dataset.users["a1"].id) not in options
+    body = client.get(f"/uebersicht?region={ot}&berater={dataset.users['ot'].id}").get_data(
+        as_text=True
+    )
+    assert value(
+        body, "fallbestand", status="open", region=ot, advisor=dataset.users["ot"].id
+    ) == sum(
+        1 for c in CASES if c["region"] == "OT" and c["adv"] == "ot" and c["status"] != "closed"
+    )
 
 
 def test_dashboard_supervisor_never_sees_other_region(client, auth, dataset):

@@ -107,3 +107,49 @@ def test_filtered_views_and_a_new_refresh_compute_the_medians(
         db.session.commit()
     assert client.get("/uebersicht").status_code == 200
     assert len(live_calls) == 3
+
+
+def test_checked_programmes_come_from_the_worker_and_equal_a_count_now(
+    client, clean_app, auth, dataset, monkeypatch
+):
+    import sqlalchemy as sa
+
+    from wbagentur.core.timezone import local_today
+    from wbagentur.extensions import db
+    from wbagentur.partners.data import PROGRAMMES
+    from wbagentur.regions.models import Region
+    from wbagentur.reports import aggregates
+    from wbagentur.reports.queries import ReportScope
+
+    auth.login(dataset.users["sup"])
+    before = client.get("/uebersicht").get_data(as_text=True)
+    _run_job(clean_app)
+    with clean_app.app_context():
+        as_of = aggregates.refreshed_at()
+        ids = tuple(db.session.scalars(sa.select(Region.id).order_by(Region.id)))
+        seen = 0
+        for start, end in services.default_periods(local_today(), 90):
+            for region_ids in [(i,) for i in ids] + [ids]:
+                scope = ReportScope(region_ids=region_ids, date_from=start, date_to=end, now=as_of)
+                stored = services.checked_programmes(scope, list(PROGRAMMES), as_of)
+                assert stored == services._live_checked_programmes(scope, list(PROGRAMMES))
+                seen += sum(stored.values())
+        assert seen > 0  # the fixture's funding checks are counted
+
+    calls = []
+    original = services._live_checked_programmes
+    monkeypatch.setattr(
+        services,
+        "_live_checked_programmes",
+        lambda scope, codes: calls.append(scope) or original(scope, codes),
+    )
+    after = client.get("/uebersicht").get_data(as_text=True)
+    assert calls == []
+
+    def section(body: str) -> str:
+        return body.split('data-table="programme"', 1)[1].split("</table>", 1)[0]
+
+    assert section(after) == section(before)
+    # A filter by programme counts now.
+    client.get("/uebersicht?programm=sgb3_82")
+    assert len(calls) == 1

@@ -11,7 +11,10 @@ app server finds what another one computed:
 * the answer-time medians per partner of the dashboards and the monthly report (not
   additive per day), keyed by regions, period and the refresh time of the dashboards'
   aggregates; the worker computes those of the default period and of the last complete
-  month after each refresh (``prewarm_medians``), other views compute them live.
+  month after each refresh (``prewarm_medians``), other views compute them live; the same
+  for the cases whose funding check found each programme eligible (kind ``checks``);
+* the case load and overdue counts per region and advisor (kind ``workload``,
+  ``reports.workload``), counted after each refresh.
 
 Rows older than ``MAX_AGE`` are removed when a row of the same kind is stored and by the
 worker (``prune``, job ``esf.indicators``): a PDF names advisors (the case-load table), so it
@@ -124,3 +127,20 @@ def medians_get(key: str) -> dict[int, float] | None:
 
 def medians_put(key: str, medians: dict[int, float]) -> None:
     put(key, "median", json.dumps({str(k): v for k, v in sorted(medians.items())}).encode())
+
+
+# ---------------------------------------------------------------- checked programmes
+
+
+def checks_key(region_ids: tuple[int, ...], start: date, end: date, as_of: datetime) -> str:
+    regions = ",".join(str(i) for i in sorted(region_ids))
+    return key_for("checks", regions, start.isoformat(), end.isoformat(), as_of.isoformat())
+
+
+def counts_get(key: str) -> dict[str, int] | None:
+    body = get(key)
+    return None if body is None else {str(k): int(v) for k, v in json.loads(body).items()}
+
+
+def counts_put(key: str, kind: str, counts: dict[str, int]) -> None:
+    put(key, kind, json.dumps(counts, sort_keys=True).encode())

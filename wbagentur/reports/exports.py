@@ -77,7 +77,8 @@ def _fill_sheet(sheet: Any, columns: Sequence[str], cells: Sequence[Sequence[Any
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet.append([neutralise_cell(h) for h in columns])
-    for row in cells:
+    # Row numbers counted here: ``sheet.max_row`` looks at every cell each time.
+    for number, row in enumerate(cells, start=2):
         values = []
         for cell in row:
             value = cell.value
@@ -86,7 +87,7 @@ def _fill_sheet(sheet: Any, columns: Sequence[str], cells: Sequence[Sequence[Any
             values.append(neutralise_cell(value))
         sheet.append(values)
         for index, cell in enumerate(row, start=1):
-            target = sheet.cell(row=sheet.max_row, column=index)
+            target = sheet.cell(row=number, column=index)
             if _is_money(cell):
                 target.number_format = EURO_FORMAT
             elif isinstance(cell.value, datetime):

@@ -98,8 +98,15 @@ class Table:
         return rows
 
 
-def _link(base: Mapping[str, Any], **params: Any) -> str:
+# In ``link_base``: build the tables without drill-down links (an export has no use for
+# them, and at 250 advisors the links took half of an export's time, issue #22).
+WITHOUT_LINKS = "_without_links"
+
+
+def _link(base: Mapping[str, Any], **params: Any) -> str | None:
     merged = {**base, **params}
+    if merged.pop(WITHOUT_LINKS, False):
+        return None
     values: dict[str, Any] = {
         k: (v.isoformat() if isinstance(v, date) else v) for k, v in merged.items() if v is not None
     }
@@ -547,6 +554,27 @@ def _live_medians(scope: ReportScope) -> dict[int, float]:
     }
 
 
+def checked_programmes(
+    scope: ReportScope, codes: list[str], as_of: datetime | None = None
+) -> dict[str, int]:
+    """Cases with a funding check in the period that found each programme eligible.
+
+    Funding checks are not in the daily aggregates (distinct cases per programme over a
+    period); as with the medians, the default periods without a filter come from the
+    worker's count after the refresh ``as_of`` (``prewarm_medians``), others count now."""
+    if as_of is not None and scope.advisor_id is None and not scope.programme:
+        key = cache.checks_key(scope.region_ids, scope.date_from, scope.date_to, as_of)
+        cached = cache.counts_get(key)
+        if cached is not None:
+            return {code: cached.get(code, 0) for code in codes}
+    return _live_checked_programmes(scope, codes)
+
+
+def _live_checked_programmes(scope: ReportScope, codes: list[str]) -> dict[str, int]:
+    row = db.session.execute(queries.programme_checks(scope, codes)).one()
+    return {code: int(row[i] or 0) for i, code in enumerate(codes)}
+
+
 def _funnel_rows(scope: ReportScope, agg: bool) -> list[Any]:
     """(partner_id, sent, accepted, completed, approved) rows; from the aggregates unless
     filtered by programme (the aggregates count cases per partner over all programmes)."""
@@ -606,8 +634,7 @@ def _funnel_table(scope: ReportScope, base: dict[str, Any], as_of: datetime | No
 
 def _programme_table(scope: ReportScope, base: dict[str, Any], agg: bool) -> Table:
     codes = [scope.programme] if scope.programme else list(PROGRAMMES)
-    checks_row = db.session.execute(queries.programme_checks(scope, codes)).one()
-    checks = {code: int(checks_row[i] or 0) for i, code in enumerate(codes)}
+    checks = checked_programmes(scope, codes, aggregates.refreshed_at() if agg else None)
     referred: dict[str, tuple[int, int, int]] = {}
     if agg:
         stmt = aggregates.programmes(
@@ -800,9 +827,10 @@ def default_periods(today: date, default_days: int) -> list[tuple[date, date]]:
 
 def prewarm_medians(today: date, default_days: int) -> int:
     """After a refresh of the aggregates (job ``reports.refresh``): compute the answer-time
-    medians of the default periods (``default_periods``) for every region and for all
-    regions, for the dashboards and the monthly report to read (``answer_time_medians``);
-    flushes, the caller commits. The number of entries."""
+    medians and the checked programmes of the default periods (``default_periods``) for
+    every region and for all regions, for the dashboards and the monthly report to read
+    (``answer_time_medians``, ``checked_programmes``); flushes, the caller commits. The
+    number of entries."""
     as_of = aggregates.refreshed_at()
     if as_of is None:
         return 0
@@ -814,7 +842,9 @@ def prewarm_medians(today: date, default_days: int) -> int:
             scope = ReportScope(region_ids=region_ids, date_from=start, date_to=end, now=as_of)
             key = cache.median_key(region_ids, start, end, as_of)
             cache.medians_put(key, _live_medians(scope))
-            entries += 1
+            key = cache.checks_key(region_ids, start, end, as_of)
+            cache.counts_put(key, "checks", _live_checked_programmes(scope, list(PROGRAMMES)))
+            entries += 2
     return entries
 
 

@@ -22,7 +22,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wbagentur.accounts.models import User
 from wbagentur.cases.models import Case
 from wbagentur.core import actions
 from wbagentur.core.access import requires_role
@@ -91,12 +90,16 @@ def _dashboard_from_args(
     end: date | None = None,
     only: str | None = None,
     advisor_rows: int | None = None,
+    links: bool = True,
 ) -> tuple[Any, Any]:
     form = forms.DashboardFilterForm(request.args)
     form.programm.choices = [("", _("alle Programme"))] + [(k, _(v)) for k, v in PROGRAMMES.items()]
     form.region.choices = [("", _("alle Regionen"))] + [(str(r.id), r.name) for r in _all_regions()]
     staff = _staff_choices()
-    form.berater.choices = [("", _("alle"))] + staff
+    everyone = _("alle")
+    if current_user.role == "coordinator" and not staff:
+        everyone = _("alle (für einzelne erst eine Region wählen)")
+    form.berater.choices = [("", everyone)] + staff
     form.validate()
     regions, region_filter = _regions_for(form)
     if start is None or end is None:
@@ -114,6 +117,8 @@ def _dashboard_from_args(
         no_contact_days=int(current_app.config.get("NO_CONTACT_DAYS", 30)),
     )
     link_base: dict[str, Any] = {"region": region_filter, "advisor": advisor_id}
+    if not links:
+        link_base[services.WITHOUT_LINKS] = True
     dashboard = services.build_dashboard(
         current_user, scope, regions, link_base, only=only, advisor_rows=advisor_rows
     )
@@ -121,13 +126,15 @@ def _dashboard_from_args(
 
 
 def _staff_choices() -> list[tuple[str, str]]:
-    stmt = sa.select(User).where(
-        User.role.in_(("advisor", "supervisor")), User.contact_point_id.is_not(None)
-    )
+    """The advisor filter's choices: the staff of the user's region, or, for the
+    coordinator, of the region chosen in the filter (none before one is chosen: a list of
+    every advisor of the state would be a thousand names at 1,000,000 cases, issue #22)."""
     if current_user.role != "coordinator":
         users = services.region_staff(current_user.region_id)
     else:
-        users = list(db.session.scalars(stmt.order_by(User.display_name, User.id)))
+        region_id = request.args.get("region", type=int)
+        known = {r.id for r in _all_regions()}
+        users = services.region_staff(region_id) if region_id in known else []
     return [(str(u.id), u.display_name) for u in users]
 
 
@@ -181,7 +188,9 @@ def export(filename: str) -> Any:
             }
         else:
             # Only the exported table's queries run, not the whole dashboard's.
-            _form, board = _dashboard_from_args(only=None if key == ALL_TABLES else key)
+            _form, board = _dashboard_from_args(
+                only=None if key == ALL_TABLES else key, links=False
+            )
             tables = board.tables
             start, end = board.scope.date_from, board.scope.date_to
         if key == ALL_TABLES and fmt == "xlsx":
