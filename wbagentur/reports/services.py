@@ -933,20 +933,30 @@ def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: in
 # ---------------------------------------------------------------- reassignment
 
 
+def _region_staff(region_id: int, *columns: Any) -> sa.Select[Any]:
+    return (
+        sa.select(*columns)
+        .join(ContactPoint, ContactPoint.id == User.contact_point_id)
+        .where(
+            ContactPoint.region_id == region_id,
+            User.is_active.is_(True),
+            User.role.in_(("advisor", "supervisor")),
+        )
+        .order_by(User.display_name, User.id)
+    )
+
+
 def region_staff(region_id: int) -> list[User]:
     """Active advisors and supervisors of a region, by name."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(ContactPoint, ContactPoint.id == User.contact_point_id)
-            .where(
-                ContactPoint.region_id == region_id,
-                User.is_active.is_(True),
-                User.role.in_(("advisor", "supervisor")),
-            )
-            .order_by(User.display_name, User.id)
-        )
-    )
+    return list(db.session.scalars(_region_staff(region_id, User)))
+
+
+def region_staff_names(region_id: int) -> list[tuple[int, str]]:
+    """(id, name) of ``region_staff``, for a filter's choices (no user rows loaded)."""
+    return [
+        (int(i), str(name))
+        for i, name in db.session.execute(_region_staff(region_id, User.id, User.display_name))
+    ]
 
 
 @dataclass

@@ -130,12 +130,12 @@ def _staff_choices() -> list[tuple[str, str]]:
     coordinator, of the region chosen in the filter (none before one is chosen: a list of
     every advisor of the state would be a thousand names at 1,000,000 cases, issue #22)."""
     if current_user.role != "coordinator":
-        users = services.region_staff(current_user.region_id)
+        staff = services.region_staff_names(current_user.region_id)
     else:
         region_id = request.args.get("region", type=int)
         known = {r.id for r in _all_regions()}
-        users = services.region_staff(region_id) if region_id in known else []
-    return [(str(u.id), u.display_name) for u in users]
+        staff = services.region_staff_names(region_id) if region_id in known else []
+    return [(str(user_id), name) for user_id, name in staff]
 
 
 @bp.route("/uebersicht")
