@@ -22,6 +22,7 @@ from flask import abort
 from sqlalchemy import orm
 
 from wbagentur.cases.models import Case
+from wbagentur.core.pagination import row_probe
 from wbagentur.extensions import db
 
 REGIONAL_ROLES = ("advisor", "supervisor")
@@ -29,8 +30,8 @@ REGIONAL_ROLES = ("advisor", "supervisor")
 # Read grants to cases of other regions come from the modules that create them (referrals
 # and transfers, registered at app creation by ``referrals.access.register_case_grants``):
 # cases need not know them, and without a registration nothing is granted (fail closed).
-# A grant provider: (region id, case-id column) → conditions on that column.
-GrantProvider = Callable[[int, Any], list[sa.ColumnElement[bool]]]
+# A grant provider: region id → statements selecting the ids of the cases it opens.
+GrantProvider = Callable[[int], list[sa.Select[Any]]]
 # A history provider: (user, case) → the moment up to which a grant lets the user read the
 # case's timeline (None: no limit from this provider).
 HistoryProvider = Callable[[Any, Case], datetime | None]
@@ -47,10 +48,24 @@ def register_access_grant(
         _HISTORY_PROVIDERS[name] = history
 
 
-def _grants(region_id: int, case_id: Any = Case.id) -> list[sa.ColumnElement[bool]]:
+def _grants(
+    region_id: int, case_id: Any = Case.id, *, per_row: bool = False
+) -> list[sa.ColumnElement[bool]]:
     """The read grants of ``region_id`` as conditions on a case-id column (``cases.id``,
-    or the ``case_id`` of a table that points to cases)."""
-    return [c for provider in _GRANT_PROVIDERS.values() for c in provider(region_id, case_id)]
+    or the ``case_id`` of a table that points to cases).
+
+    ``IN (subquery)`` by default: under the OR of a scope, SQLite (MULTI-INDEX OR) and
+    PostgreSQL (BitmapOr) combine index lookups, and a list of the region finds its cases
+    without scanning all (docs/performance.md). ``per_row``: a probe of the grant's index
+    per row (``core.pagination.row_probe``), for a list that another index already narrows
+    to a few rows – an advisor's own cases – where reading every case id a grant opens
+    (all referrals to the region's contact point) would cost more than the list
+    (issue #22).
+    """
+    selects = [sel for provider in _GRANT_PROVIDERS.values() for sel in provider(region_id)]
+    if per_row:
+        return [row_probe(sel.where(sel.selected_columns[0] == case_id)) for sel in selects]
+    return [case_id.in_(sel) for sel in selects]
 
 
 def case_scope(user: Any) -> sa.ColumnElement[bool]:
@@ -60,6 +75,14 @@ def case_scope(user: Any) -> sa.ColumnElement[bool]:
     if user.role == "coordinator":
         return sa.true()
     return sa.false()
+
+
+def case_scope_per_row(user: Any) -> sa.ColumnElement[bool]:
+    """``case_scope`` with the grants tested per row: for lists that another condition
+    narrows on its own index (the cases assigned to the user), see ``_grants``."""
+    if user.role in REGIONAL_ROLES and user.region_id is not None:
+        return sa.or_(Case.region_id == user.region_id, *_grants(user.region_id, per_row=True))
+    return case_scope(user)
 
 
 def case_id_scope(user: Any, case_id: Any) -> sa.ColumnElement[bool]:

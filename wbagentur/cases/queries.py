@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager
 
-from wbagentur.cases.access import case_id_scope, case_scope
+from wbagentur.cases.access import case_id_scope, case_scope, case_scope_per_row
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participants, case_topics
 from wbagentur.core import fulltext
 from wbagentur.core.fulltext import name_condition
@@ -191,10 +191,12 @@ def inbox(user: Any) -> sa.Select[tuple[Case]]:
 
 
 def my_open_cases(user: Any) -> sa.Select[tuple[Case]]:
-    """Open cases assigned to the user, oldest first."""
+    """Open cases assigned to the user, oldest first: found on the assignee's index, the
+    read grants probed per case (``case_scope_per_row``; issue #22: the grants' lists grow
+    with the region's referrals, the user's cases do not)."""
     return (
         sa.select(Case)
-        .where(case_scope(user), Case.assigned_to_id == user.id, Case.status != "closed")
+        .where(case_scope_per_row(user), Case.assigned_to_id == user.id, Case.status != "closed")
         .order_by(Case.opened_at.asc(), Case.id.asc())
     )
 

@@ -22,31 +22,24 @@ from wbagentur.referrals.models import Referral, Transfer
 REGIONAL_ROLES = ("advisor", "supervisor")
 
 
-def case_grants(region_id: int, case_id: Any) -> list[sa.ColumnElement[bool]]:
+def case_grants(region_id: int) -> list[sa.Select[Any]]:
     """Cases of other regions that ``region_id`` may read: handed over by it (accepted
-    transfer), pending for it, or referred to its contact point (docs/referrals.md)."""
-    # IN (subquery) rather than correlated EXISTS: with EXISTS the OR in the case scope
-    # cannot use the region index and every list scanned all cases (docs/performance.md);
-    # IN lets SQLite (MULTI-INDEX OR) and PostgreSQL (BitmapOr) combine index lookups.
+    transfer), pending for it, or referred to its contact point (docs/referrals.md); the
+    statements select their case ids (``cases.access._grants`` turns them into
+    conditions)."""
     return [
-        case_id.in_(
-            sa.select(Transfer.case_id).where(
-                Transfer.state == "accepted", Transfer.from_region_id == region_id
-            )
+        sa.select(Transfer.case_id).where(
+            Transfer.state == "accepted", Transfer.from_region_id == region_id
         ),
-        case_id.in_(
-            sa.select(Transfer.case_id).where(
-                Transfer.state == "pending", Transfer.to_region_id == region_id
-            )
+        sa.select(Transfer.case_id).where(
+            Transfer.state == "pending", Transfer.to_region_id == region_id
         ),
-        case_id.in_(
-            sa.select(Referral.case_id)
-            .join(Partner, Partner.id == Referral.partner_id)
-            .where(
-                Referral.state.in_(GRANTING_STATES),
-                Partner.kind == "wba_contact_point",
-                Partner.region_id == region_id,
-            )
+        sa.select(Referral.case_id)
+        .join(Partner, Partner.id == Referral.partner_id)
+        .where(
+            Referral.state.in_(GRANTING_STATES),
+            Partner.kind == "wba_contact_point",
+            Partner.region_id == region_id,
         ),
     ]
 
