@@ -206,6 +206,27 @@ def test_inbox_of_the_own_region_only(clean_app):
         assert workqueue.nav_counts(advisor, local_today(), cap=1)["cases.inbox"] == 1
 
 
+def test_inbox_shows_the_oldest_requests_first_when_there_are_more(clean_app):
+    """With more new requests than the section shows, the supervisor's and the
+    coordinator's start pages list the oldest ones, oldest first, whatever order they
+    were entered in (the page first picks the cases, then loads them; issue #22)."""
+    with clean_app.test_request_context():
+        supervisor = _user("supervisor", "SW")
+        coordinator = _user("coordinator")
+        cases = {}
+        for days in (3, 7, 1, 5, 9):
+            case = _case(f"Anfrage {days} GmbH")
+            case.opened_at = utcnow() - timedelta(days=days)
+            cases[days] = case.id
+        db.session.flush()
+        oldest = [cases[9], cases[7], cases[5]]
+        inbox = _sections(supervisor, limit=3)["inbox"]
+        assert [c.id for c in inbox.rows] == oldest
+        assert (inbox.count, inbox.count_capped) == (5, False)
+        unassigned = _sections(coordinator, limit=3)["unassigned"]
+        assert [c.id for c in unassigned.rows] == oldest
+
+
 def test_supervisor_sees_the_regions_overdue_work(clean_app):
     with clean_app.test_request_context():
         supervisor = _user("supervisor", "SW")

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased, contains_eager
 
 from wbagentur.cases.access import case_id_scope, case_scope, case_scope_per_row
@@ -118,12 +119,38 @@ def _search(term: str, user: Any) -> tuple[sa.ColumnElement[bool], int]:
     """
     matches = matching_case_ids(term).limit(SEARCH_ID_LIMIT + 1).subquery()
     visible = case_scope(user) if user is not None else sa.true()
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _search_postgresql(term, matches, visible)
     rows = db.session.execute(
         sa.select(matches.c.id, visible).join_from(matches, Case, Case.id == matches.c.id)
     ).all()
     in_scope = sorted({case_id for case_id, seen in rows if seen})
     if len(rows) <= SEARCH_ID_LIMIT:
         return Case.id.in_(in_scope), len(in_scope)
+    return sa.or_(*_search_terms(Case, term)), len(in_scope)
+
+
+def _search_postgresql(
+    term: str, matches: sa.Subquery, visible: sa.ColumnElement[bool]
+) -> tuple[sa.ColumnElement[bool], int]:
+    """``_search`` on PostgreSQL: the same cases, with fewer rows and parameters.
+
+    The database counts the matches and collects the visible ones into one array, and
+    the list and its count take that array as one parameter (``id = ANY(...)``) instead
+    of an IN with a parameter per case. A common name ("Kühnert" at 1,000,000 cases:
+    4,146 matches, 1,304 of them visible to an advisor) brought 4,146 rows into Python
+    and put 1,304 parameters into each following statement; those objects set off a full
+    garbage collection of the process (100 to 150 ms) every dozen searches, the page's
+    p95 (issue #22). One statement of one text whatever the number of matches, too.
+    """
+    visible_ids = sa.func.array_agg(sa.distinct(matches.c.id)).filter(visible)
+    ids, found = db.session.execute(
+        sa.select(visible_ids, sa.func.count()).join_from(matches, Case, Case.id == matches.c.id)
+    ).one()
+    in_scope: list[int] = ids or []
+    if found <= SEARCH_ID_LIMIT:
+        array = sa.bindparam("search_ids", in_scope, type_=postgresql.ARRAY(sa.Integer))
+        return Case.id == sa.any_(array), len(in_scope)
     return sa.or_(*_search_terms(Case, term)), len(in_scope)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -122,3 +123,29 @@ def rowcount(result: sa.Result[Any]) -> int:
     """How many rows an UPDATE or DELETE matched (``Result`` does not declare it; the
     cursor result of a DML statement does)."""
     return int(cast("sa.CursorResult[Any]", result).rowcount or 0)
+
+
+_PARALLEL = "max_parallel_workers_per_gather"
+
+
+@contextmanager
+def serial_plans() -> Iterator[None]:
+    """PostgreSQL plans the statements inside without parallel workers; SQLite has none.
+
+    For walks that stop after a few rows or the count's cap (``LIMIT``): PostgreSQL puts a
+    Gather (Merge) over them when it expects a big part of the index to be read, and
+    starting its workers costs more than the walk. At 1,000,000 cases the start page's
+    capped overdue counts took 60 to 80 ms each in parallel and 15 ms alone, and on a busy
+    machine the workers wait for a core too (issue #22). The setting is the transaction's
+    (``set_config(..., true)``) and is put back on leaving, so the statements after the
+    block plan as before; after an error the rollback drops it.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    # One round trip: the target list is evaluated in order, old value first.
+    previous = db.session.execute(
+        sa.select(sa.func.current_setting(_PARALLEL), sa.func.set_config(_PARALLEL, "0", sa.true()))
+    ).one()[0]
+    yield
+    db.session.execute(sa.select(sa.func.set_config(_PARALLEL, previous, sa.true())))
