@@ -28,7 +28,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wbagentur.cases.models import CHANNELS, CONTACT_CHANNELS, KINDS, OUTCOMES, PRIORITIES, TOPICS
-from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField
+from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField, StaffSelectField
 from wbagentur.core.idempotency import new_token
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import BERLIN, local_today
@@ -113,7 +113,7 @@ class CaseEditForm(BaseForm):
 
 
 class AssignForm(BaseForm):
-    assignee_id = SelectField(_l("Zuständig"), coerce=int, choices=[])
+    assignee_id = StaffSelectField(_l("Zuständig"), coerce=int, choices=[])
     version = HiddenField()
 
 
@@ -222,7 +222,7 @@ class FollowUpForm(BaseForm):
         validators=[InputRequired(_l("Bitte geben Sie ein Fälligkeitsdatum an."))],
         description=_l("TT.MM.JJJJ, z. B. 05.01.2027"),
     )
-    for_user_id = SelectField(_l("Für"), coerce=int, choices=[])
+    for_user_id = StaffSelectField(_l("Für"), coerce=int, choices=[])
     submission_token = HiddenField(default=new_token)
 
     def validate_due_date(self, field: GermanDateField) -> None:

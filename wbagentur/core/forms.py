@@ -10,7 +10,8 @@ from typing import Any
 from flask import abort, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, SelectMultipleField, StringField
+from markupsafe import Markup
+from wtforms import FieldList, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
@@ -328,3 +329,31 @@ class MoneyField(NumberField):
         if self.raw_data:
             return str(self.raw_data[0])
         return numbers.money_input_value(self.data)
+
+
+_OPTION = Markup('<option value="{}">{}</option>')
+_SELECTED_OPTION = Markup('<option selected value="{}">{}</option>')
+
+
+class ManyOptionsSelect(widgets.Select):
+    """WTForms' select widget with a shorter path for plain options (no extra attributes):
+    the same HTML, written directly instead of through an attribute dict per option.
+
+    For the lists of a region's staff (250 advisors at 1,000,000 cases): WTForms' own
+    option took 0.02 ms each, 11 ms of the case page's two staff lists (issue #22)."""
+
+    @classmethod
+    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            rendered: Markup = widgets.Select.render_option(choice, **kwargs)
+            return rendered
+        # Markup.format escapes the value and the label.
+        if choice.selected:
+            return _SELECTED_OPTION.format(choice.value, choice.label or choice.value)
+        return _OPTION.format(choice.value, choice.label or choice.value)
+
+
+class StaffSelectField(SelectField):
+    """A select of people (a region's advisors): ``ManyOptionsSelect``."""
+
+    widget = ManyOptionsSelect()

@@ -1,0 +1,47 @@
+"""The staff lists' select widget writes the same HTML as WTForms' own, escaping included
+(issue #22: a shorter path per option for lists of 250 advisors)."""
+
+from __future__ import annotations
+
+from wtforms import Form, SelectField
+
+from wbagentur.core.forms import StaffSelectField
+
+CHOICES = [
+    (1, "Anna Beraterin"),
+    (2, 'Bernd "Bene" <b>Müller</b> & Co'),
+    (3, '=HYPERLINK("http://x")'),
+    (42, ""),
+]
+
+
+class _Plain(Form):
+    who = SelectField("Für", coerce=int, choices=CHOICES)
+
+
+class _Staff(Form):
+    who = StaffSelectField("Für", coerce=int, choices=CHOICES)
+
+
+def test_same_html_as_wtforms_for_every_choice_and_selection():
+    for data in (None, {"who": "2"}, {"who": "42"}):
+        plain, staff = _Plain(data=data), _Staff(data=data)
+        assert str(staff.who()) == str(plain.who())
+        assert str(staff.who(class_="form-select", required=True)) == str(
+            plain.who(class_="form-select", required=True)
+        )
+    html = str(_Staff(data={"who": "2"}).who())
+    escaped = "Bernd &#34;Bene&#34; &lt;b&gt;Müller&lt;/b&gt; &amp; Co"
+    assert f'<option selected value="2">{escaped}</option>' in html
+    assert "<b>" not in html
+
+
+def test_options_with_attributes_take_wtforms_own_path():
+    class _WithAttributes(Form):
+        who = StaffSelectField("Für", choices=[("a", "A", {"disabled": True}), ("b", "B")])
+
+    class _Reference(Form):
+        who = SelectField("Für", choices=[("a", "A", {"disabled": True}), ("b", "B")])
+
+    assert str(_WithAttributes().who()) == str(_Reference().who())
+    assert "disabled" in str(_WithAttributes().who())
