@@ -143,10 +143,6 @@ NO_CONTACT_DAYS = 30
 # Default period of the dashboard (days back from today) and the longest period allowed.
 REPORT_DEFAULT_DAYS = 90
 REPORT_MAX_DAYS = 731
-# Freeze the objects built at start out of the garbage collector's reach (wbagentur.create_app;
-# every gunicorn worker builds its own app). The test suite, which builds hundreds of apps in
-# one process, turns it off.
-GC_FREEZE_AT_START = True
 # Advisors shown in the dashboard's and monthly report's tables per advisor (those with the
 # most open or overdue cases; "Alle zeigen" and the exports list every advisor).
 REPORT_ADVISOR_ROWS = 25

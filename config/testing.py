@@ -1,8 +1,6 @@
 """Overrides used by the test suite (tests/conftest.py passes these to create_app)."""
 
 TESTING = True
-# Hundreds of apps in one process: nothing frozen (config/default.py).
-GC_FREEZE_AT_START = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789"
 WTF_CSRF_ENABLED = False
 RATELIMIT_ENABLED = True

@@ -21,10 +21,6 @@ POSTGRES_URL = os.environ.get(
 
 pytest_plugins = ["tests.personas"]
 
-# Every app the suite builds, test config or not, leaves the garbage collector alone
-# (config/default.py GC_FREEZE_AT_START; tests/test_config.py tests the freeze itself).
-os.environ.setdefault("WBAGENTUR_GC_FREEZE_AT_START", "false")
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

@@ -91,19 +91,3 @@ def test_production_refuses_the_cheap_test_password_hashes():
     base = {"ENV_NAME": "production", "SECRET_KEY": "s" * 48, "SQLALCHEMY_DATABASE_URI": PG}
     with pytest.raises(ConfigError, match="ARGON2_PROFILE"):
         create_app({**base, "ARGON2_PROFILE": "test"})
-
-
-def test_server_app_freezes_its_start_objects_out_of_the_collector(monkeypatch):
-    import gc
-
-    from config import default
-
-    calls = []
-    monkeypatch.setattr(gc, "collect", lambda *a: calls.append("collect") or 0)
-    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
-    assert default.GC_FREEZE_AT_START is True  # what gunicorn's workers get
-    create_app({"SECRET_KEY": "x" * 40, "GC_FREEZE_AT_START": True})
-    assert calls == ["collect", "freeze"]  # garbage of the start collected, then frozen
-    calls.clear()
-    create_app({"SECRET_KEY": "x" * 40, "GC_FREEZE_AT_START": False})
-    assert calls == []

@@ -31,21 +31,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     _init_hooks(app)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
-    if app.config.get("GC_FREEZE_AT_START"):
-        _freeze_startup_objects()
     return app
-
-
-def _freeze_startup_objects() -> None:
-    """Move what the app built at start (about 300,000 objects: modules, the ORM's mappings,
-    catalogues, templates) out of the garbage collector's reach, as CPython's documentation
-    advises for a server process (``gc.freeze``): a full collection then looks only at what
-    requests left, instead of taking 80 ms in the middle of some request (issue #22). What
-    is garbage now is collected first."""
-    import gc
-
-    gc.collect()
-    gc.freeze()
 
 
 def _init_extensions(app: Flask) -> None:

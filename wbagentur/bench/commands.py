@@ -72,8 +72,6 @@ def bench_app(url: str, **overrides: Any) -> Flask:
         # Reads spooled for the audit trail (issue #22) belong to the benchmark database;
         # in instance/audit-spool the development worker would chain them into its own.
         "AUDIT_SPOOL_DIR": tempfile.mkdtemp(prefix="wba-bench-audit-spool-"),
-        # Measured as a server process runs (create_app), except inside the test suite.
-        "GC_FREEZE_AT_START": not current_app.testing,
     }
     config.update(overrides)
     # The secret key of the running app, so the bench app never writes a new one.
