@@ -76,3 +76,45 @@ def test_coordinator_dashboard_passes_axe(page, data):
     page.goto("/uebersicht")
     page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length > 0")
     assert_no_axe_violations(page, "dashboard-coordinator")
+
+
+def test_busiest_advisors_first_all_on_request_and_coordinator_regions(
+    page, data, live_app, monkeypatch
+):
+    from tests.reports.conftest import CASES
+
+    monkeypatch.setitem(live_app.config, "REPORT_ADVISOR_ROWS", 1)
+    _login(page, data.users["sup"])
+    page.click("nav >> text=Übersicht")
+    page.wait_for_url(path_is("/uebersicht"))
+    table = page.locator("table[data-table=fallbestand]")
+    # The busiest advisor of Südwest and the unassigned cases; the other advisor left out.
+    assert table.locator("tbody tr").count() == 2
+    assert "Anna Beraterin" in table.inner_text()
+    note = page.locator("section[aria-labelledby=h-fallbestand] [data-more]")
+    assert "Die 1 Beratenden mit den meisten offenen Fällen von 2." in note.inner_text()
+    with page.expect_navigation():
+        note.locator("a", has_text="Alle zeigen").click()
+    assert "alle=1" in page.url
+    assert table.locator("tbody tr").count() == 3
+    assert page.locator("section[aria-labelledby=h-fallbestand] [data-more]").count() == 0
+    assert_no_axe_violations(page, "dashboard-all-advisors")
+
+    # The coordinator: one row per region, then a region's advisors through the filter.
+    page.context.clear_cookies()
+    _login(page, data.users["coord"])
+    page.goto("/uebersicht")
+    rows = page.locator("table[data-table=fallbestand] tbody tr")
+    # Every region with open cases (the fixture's are in two), no advisor rows.
+    assert rows.count() == len({c["region"] for c in CASES if c["status"] != "closed"})
+    assert "Anna Beraterin" not in page.locator("table[data-table=fallbestand]").inner_text()
+    south_west = rows.filter(has_text="Südwestthüringen")
+    open_sw = sum(1 for c in CASES if c["region"] == "SW" and c["status"] != "closed")
+    assert south_west.locator("a").first.get_attribute("data-count") == str(open_sw)
+    page.select_option("#region", label="Südwestthüringen")
+    with page.expect_navigation():
+        page.click("form[aria-label=Filter] button[type=submit]")
+    assert "Anna Beraterin" in page.locator("table[data-table=fallbestand]").inner_text()
+    options = page.locator("#berater option").all_inner_texts()
+    assert "Anna Beraterin" in options
+    assert "Otto Ostberater" not in options
