@@ -17,10 +17,12 @@ Counts are per region and **local** day, so every period of whole days – the d
 "von/bis", the monthly report's month – is a sum over rows, equal to what the live queries
 in ``reports.queries`` count (``tests/reports/test_aggregates.py``).
 
-What is not aggregated stays live: the case load and the overdue lists (state "today",
-relative to the current time), the answer-time medians (not additive; ``percentile_cont``
-in SQL), funding checks, transfers, and any view filtered by advisor (the advisor is the
-case's current assignee) or, for the referral funnel, by programme.
+What is not aggregated: the case load and the overdue counts (state "today", relative to
+the current time; the worker counts them after each refresh, ``reports.workload``), the
+answer-time medians and the checked programmes (not additive; computed for the default
+periods after each refresh, ``services.prewarm_medians``), transfers, and any view
+filtered by advisor (the advisor is the case's current assignee) or, for the referral
+funnel, by programme.
 """
 
 from __future__ import annotations
