@@ -657,6 +657,27 @@ def build(app: Any) -> Data:
         return data
 
 
+def expected_overdue(region: str, adv: str) -> tuple[set[str], set[str]]:
+    """The fixture's cases of ``region`` with overdue open follow-ups of ``adv``, and with
+    overdue referrals (sent, accepted, returned) while assigned to ``adv``."""
+    cases = {c["key"]: c for c in CASES if c["region"] == region}
+    follow = {
+        f["case"]
+        for f in FOLLOW_UPS
+        if f["case"] in cases and f["assignee"] == adv and not f["done"] and f["due"] < 0
+    }
+    referred = {
+        r["case"]
+        for r in REFERRALS
+        if r["case"] in cases
+        and cases[r["case"]]["adv"] == adv
+        and r["state"] in ("sent", "accepted", "returned")
+        and r["due"] is not None
+        and r["due"] < 0
+    }
+    return follow, referred
+
+
 def refresh_aggregates(app: Any) -> None:
     """The dashboards read their period figures from the maintained aggregates, as the
     worker leaves them (issue #22); the expected numbers stay the same."""

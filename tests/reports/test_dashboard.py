@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from tests.helpers import html_page
-from tests.reports.conftest import CASES, CHECKS, FOLLOW_UPS, REFERRALS
+from tests.reports.conftest import CASES, CHECKS, REFERRALS, expected_overdue
 
 LINK = re.compile(r'<a href="([^"]+)" data-count="(\d+)">')
 
@@ -87,22 +87,10 @@ def test_dashboard_supervisor_overdue_outcomes_channels_match_fixture(client, su
     body = client.get("/uebersicht").get_data(as_text=True)
     sw_cases = {c["key"]: c for c in CASES if sw(c)}
     for adv in ("a1", "a2"):
-        expected = {
-            f["case"]
-            for f in FOLLOW_UPS
-            if f["case"] in sw_cases and f["assignee"] == adv and not f["done"] and f["due"] < 0
-        }
+        follow, referred = expected_overdue("SW", adv)
         uid = sup.users[adv].id
-        assert value(body, "ueberfaellig", overdue="follow_ups", overdue_by=uid) == len(expected)
-        expected = {
-            r["case"]
-            for r in REFERRALS
-            if r["case"] in sw_cases
-            and sw_cases[r["case"]]["adv"] == adv
-            and r["state"] in ("sent", "accepted", "returned")
-            and r["due"] is not None
-            and r["due"] < 0
-        }
+        assert value(body, "ueberfaellig", overdue="follow_ups", overdue_by=uid) == len(follow)
+        expected = referred
         assert value(body, "ueberfaellig", overdue="referrals", advisor=uid) == len(expected)
     for outcome in ("advice_completed", "no_need", "other"):
         expected = sum(

@@ -12,7 +12,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from tests.reports.conftest import CASES, FOLLOW_UPS, REFERRALS
+from tests.reports.conftest import CASES, expected_overdue
 from tests.reports.test_dashboard import links, list_count, value
 from wbagentur.reports import workload
 
@@ -169,24 +169,10 @@ def test_tables_per_advisor_show_the_busiest_and_all_on_request(
 def test_overdue_table_ranks_by_overdue_cases(client, auth, clean_app, dataset, monkeypatch):
     monkeypatch.setitem(clean_app.config, "REPORT_ADVISOR_ROWS", 1)
     auth.login(dataset.users["sup"])
-    sw = {c["key"]: c for c in CASES if c["region"] == "SW"}
 
     def overdue(adv: str) -> int:
-        follow = {
-            x["case"]
-            for x in FOLLOW_UPS
-            if x["case"] in sw and x["assignee"] == adv and not x["done"] and x["due"] < 0
-        }
-        refs = {
-            r["case"]
-            for r in REFERRALS
-            if r["case"] in sw
-            and sw[r["case"]]["adv"] == adv
-            and r["state"] in ("sent", "accepted", "returned")
-            and r["due"] is not None
-            and r["due"] < 0
-        }
-        return len(follow) + len(refs)
+        follow, referred = expected_overdue("SW", adv)
+        return len(follow) + len(referred)
 
     ranked = sorted(("a1", "a2"), key=lambda a: (-overdue(a), dataset.users[a].id))
     assert overdue(ranked[0]) > overdue(ranked[1])

@@ -303,10 +303,14 @@ def _caseload_table(
     if more:
         table.more = _l(
             "Die %(n)s Beratenden mit den meisten offenen Fällen von %(total)s.",
-            n=limit,
-            total=formatting.format_number(advisors),
+            **_shown_of(limit, advisors),
         )
     return table
+
+
+def _shown_of(limit: int | None, advisors: int) -> dict[str, str]:
+    """The numbers of "Die 25 Beratenden … von 250.", written for the reader."""
+    return {"n": formatting.format_number(limit or 0), "total": formatting.format_number(advisors)}
 
 
 def _region_load(load: list[workload.LoadRow]) -> list[workload.LoadRow]:
@@ -417,8 +421,7 @@ def _overdue_table(
     if more:
         table.more = _l(
             "Die %(n)s Beratenden mit den meisten überfälligen Fällen von %(total)s.",
-            n=limit,
-            total=formatting.format_number(advisors),
+            **_shown_of(limit, advisors),
         )
     return table
 
