@@ -55,9 +55,12 @@ def _all_regions() -> list[Region]:
     return list(db.session.scalars(sa.select(Region).order_by(Region.name, Region.id)))
 
 
-def _regions_for(form: forms.PeriodForm) -> tuple[list[Region], int | None]:
-    """Regions in scope and the region filter to carry into drill-down links."""
-    regions = _all_regions()
+def _regions_for(
+    form: forms.PeriodForm, regions: list[Region] | None = None
+) -> tuple[list[Region], int | None]:
+    """Regions in scope and the region filter to carry into drill-down links (``regions``:
+    all regions, if the caller has read them already)."""
+    regions = _all_regions() if regions is None else regions
     if current_user.role != "coordinator":
         return [r for r in regions if r.id == current_user.region_id], None
     form.region.choices = [("", _("alle Regionen"))] + [(str(r.id), r.name) for r in regions]
@@ -94,14 +97,15 @@ def _dashboard_from_args(
 ) -> tuple[Any, Any]:
     form = forms.DashboardFilterForm(request.args)
     form.programm.choices = [("", _("alle Programme"))] + [(k, _(v)) for k, v in PROGRAMMES.items()]
-    form.region.choices = [("", _("alle Regionen"))] + [(str(r.id), r.name) for r in _all_regions()]
-    staff = _staff_choices()
+    all_regions = _all_regions()
+    form.region.choices = [("", _("alle Regionen"))] + [(str(r.id), r.name) for r in all_regions]
+    staff = _staff_choices(all_regions)
     everyone = _("alle")
     if current_user.role == "coordinator" and not staff:
         everyone = _("alle (für einzelne erst eine Region wählen)")
     form.berater.choices = [("", everyone)] + staff
     form.validate()
-    regions, region_filter = _regions_for(form)
+    regions, region_filter = _regions_for(form, all_regions)
     if start is None or end is None:
         start, end = _period(form, current_app.config.get("REPORT_DEFAULT_DAYS", 90))
         form.von.data, form.bis.data = start.isoformat(), end.isoformat()
@@ -125,7 +129,7 @@ def _dashboard_from_args(
     return form, dashboard
 
 
-def _staff_choices() -> list[tuple[str, str]]:
+def _staff_choices(all_regions: list[Region]) -> list[tuple[str, str]]:
     """The advisor filter's choices: the staff of the user's region, or, for the
     coordinator, of the region chosen in the filter (none before one is chosen: a list of
     every advisor of the state would be a thousand names at 1,000,000 cases, issue #22)."""
@@ -133,7 +137,7 @@ def _staff_choices() -> list[tuple[str, str]]:
         staff = services.region_staff_names(current_user.region_id)
     else:
         region_id = request.args.get("region", type=int)
-        known = {r.id for r in _all_regions()}
+        known = {r.id for r in all_regions}
         staff = services.region_staff_names(region_id) if region_id in known else []
     return [(str(user_id), name) for user_id, name in staff]
 
