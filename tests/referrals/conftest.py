@@ -23,6 +23,33 @@ def user(persona: Any) -> User:
     return db.session.get(User, persona.id)
 
 
+def referral_to_agency(
+    actor: Any,
+    case: Any,
+    *,
+    consent_id: int | None = None,
+    legal_basis: str | None = None,
+    send: bool = True,
+) -> Any:
+    """A § 82 referral of ``case`` to the Agentur für Arbeit Südwest through the services,
+    on a consent or a legal basis, sent unless ``send=False``."""
+    from wbagentur.referrals import services
+
+    return services.create_referral(
+        actor,
+        case,
+        partner_id=partner("aa_suedwest").id,
+        programme="sgb3_82",
+        purpose="§ 82 prüfen",
+        data_categories=["firm"],
+        consent_id=consent_id,
+        legal_basis=legal_basis,
+        due_days=None,
+        message=None,
+        send=send,
+    )
+
+
 def case_with_consent(
     actor: Any = None,
     district_key: str = "16054",

@@ -6,26 +6,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tests.referrals.conftest import case_with_consent, partner, user
+from tests.referrals.conftest import case_with_consent, partner, referral_to_agency, user
 from wbagentur.extensions import db
-from wbagentur.referrals import queries, services
+from wbagentur.referrals import queries
 from wbagentur.regions.models import Region
 
 
 def _make(actor, case, consent, send=True):
-    return services.create_referral(
-        actor,
-        case,
-        partner_id=partner("aa_suedwest").id,
-        programme="sgb3_82",
-        purpose="§ 82 prüfen",
-        data_categories=["firm"],
-        consent_id=consent.id,
-        legal_basis=None,
-        due_days=None,
-        message=None,
-        send=send,
-    )
+    return referral_to_agency(actor, case, consent_id=consent.id, send=send)
 
 
 def _ids(actor, flt=None, today=date(2026, 3, 5)):

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import CaseFactory, PartnerFactory, ReferralEventFactory, ReferralFactory
-from tests.referrals.conftest import case_with_consent, partner, user
+from tests.referrals.conftest import case_with_consent, referral_to_agency, user
 from wbagentur.cases import services as case_services
 from wbagentur.cases.models import Case
 from wbagentur.extensions import db
@@ -129,19 +129,7 @@ def test_referral_work_refreshed_incrementally_equals_a_full_recompute(clean_app
         # Through the services: created and sent, accepted, completed with an amount
         # (conditional UPDATE statements, not the unit of work).
         case, _consent = case_with_consent(actor)
-        referral = referral_services.create_referral(
-            actor,
-            case,
-            partner_id=partner("aa_suedwest").id,
-            programme="sgb3_82",
-            purpose="§ 82 prüfen",
-            data_categories=["firm"],
-            consent_id=None,
-            legal_basis="Test",
-            due_days=None,
-            message=None,
-            send=True,
-        )
+        referral = referral_to_agency(actor, case, legal_basis="Test")
         _refresh_and_compare()
         referral_services.accept_referral(None, referral, via="partner_link")
         _refresh_and_compare()
