@@ -43,18 +43,14 @@ def calls(monkeypatch):
     return seen
 
 
+# What each job records in ``calls``, sorted: a tick that finds every job due runs these.
+EVERY_JOB = ["cleanup", "esf", "esf-indicators", "mail", "remind", "reports", "retention"]
+
+
 def test_one_tick_calls_every_job_once(clean_app, calls):
     with clean_app.app_context():
         results = services.run_due_jobs("worker-a")
-    assert sorted(calls) == [
-        "cleanup",
-        "esf",
-        "esf-indicators",
-        "mail",
-        "remind",
-        "reports",
-        "retention",
-    ]
+    assert sorted(calls) == EVERY_JOB
     assert set(results) == {
         "esf.indicators",
         "mail.send",
@@ -83,15 +79,7 @@ def test_second_tick_runs_only_what_is_due_again(clean_app, calls, fixed_clock):
         fixed_clock.shift(timedelta(days=1))
         calls.clear()
         services.run_due_jobs("worker-a")
-        assert sorted(calls) == [
-            "cleanup",
-            "esf",
-            "esf-indicators",
-            "mail",
-            "remind",
-            "reports",
-            "retention",
-        ]
+        assert sorted(calls) == EVERY_JOB
 
 
 def test_failing_job_does_not_stop_the_others_and_is_retried_soon(
@@ -143,15 +131,7 @@ def test_worker_schedules_each_job_with_apscheduler(clean_app, calls):
     # The scheduler's call runs the job (here: the whole tick, one job after the other).
     for job in jobs.values():
         job.func(*job.args)
-    assert sorted(calls) == [
-        "cleanup",
-        "esf",
-        "esf-indicators",
-        "mail",
-        "remind",
-        "reports",
-        "retention",
-    ]
+    assert sorted(calls) == EVERY_JOB
 
 
 def test_worker_once_command_reports_each_job(clean_app, calls):
