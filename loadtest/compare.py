@@ -49,7 +49,13 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from loadtest.run import bench_url, check_database, database_parser, wait_ready  # noqa: E402
+from loadtest.run import (  # noqa: E402
+    bench_url,
+    check_database,
+    database_parser,
+    server_env,
+    wait_ready,
+)
 
 PAGE_SIZE = 25  # wbagentur.cases.views.PER_PAGE
 TARGET_VS_ADMIN = 1.5
@@ -313,19 +319,8 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     described, accounts = check_database(kind, url)
     shown = sa.make_url(url).render_as_string(hide_password=True)
     print(f"\n== {kind}: {shown} ({described})", flush=True)
-    env = {k: v for k, v in os.environ.items() if k != "GUNICORN_CMD_ARGS"}
-    env.update(
-        {
-            "WBAGENTUR_SQLALCHEMY_DATABASE_URI": url,
-            URL_ENV: url,
-            "WBAGENTUR_SECRET_KEY": env.get(
-                "WBAGENTUR_SECRET_KEY", "loadtest-secret-key-" + "x" * 32
-            ),
-            "WBAGENTUR_RATELIMIT_ENABLED": "false",
-            "WBAGENTUR_AUDIT_SPOOL_DIR": str(ROOT / "instance" / f"audit-spool-bench-{kind}"),
-            "PYTHONPATH": str(ROOT),
-        }
-    )
+    env = server_env(kind, url)
+    env[URL_ENV] = url
     apps = {
         "case_list": ("wbagentur:create_app()", args.port, CASE_LIST),
         "flask_admin": ("loadtest.compare:admin_app()", args.port + 1, ADMIN_LIST),

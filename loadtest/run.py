@@ -135,13 +135,9 @@ def seconds(duration: str) -> int:
     return int(duration)
 
 
-def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
-    url = bench_url(kind, args.path if kind == "sqlite" else None)
-    described, accounts = check_database(kind, url)
-    import sqlalchemy as sa
-
-    shown = sa.make_url(url).render_as_string(hide_password=True)
-    print(f"\n== {kind}: {shown} ({described})", flush=True)
+def server_env(kind: str, url: str) -> dict[str, str]:
+    """The environment of the gunicorn under test: the benchmark database, one secret for
+    all workers, no rate limits, its own audit spool (also loadtest/compare.py)."""
     env = {k: v for k, v in os.environ.items() if k != "GUNICORN_CMD_ARGS"}
     env.update(
         {
@@ -154,10 +150,25 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
             # Reads spooled for the audit trail (issue #22) stay with the benchmark database,
             # never in instance/audit-spool, where the development worker would chain them.
             "WBAGENTUR_AUDIT_SPOOL_DIR": str(ROOT / "instance" / f"audit-spool-bench-{kind}"),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
+    url = bench_url(kind, args.path if kind == "sqlite" else None)
+    described, accounts = check_database(kind, url)
+    import sqlalchemy as sa
+
+    shown = sa.make_url(url).render_as_string(hide_password=True)
+    print(f"\n== {kind}: {shown} ({described})", flush=True)
+    env = server_env(kind, url)
+    env.update(
+        {
             "WBA_ACCOUNTS": ",".join(accounts),
             "WBA_WAIT_MIN": str(args.wait_min),
             "WBA_WAIT_MAX": str(args.wait_max),
-            "PYTHONPATH": str(ROOT),
         }
     )
     if args.no_writes:
