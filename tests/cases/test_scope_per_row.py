@@ -51,3 +51,88 @@ def test_own_cases_per_row_scope_equals_the_region_scope(clean_app):
             assert _ids(sa.select(Case).where(case_scope_per_row(user))) == _ids(
                 sa.select(Case).where(case_scope(user))
             )
+
+
+def _two_regions(f, db):
+    """Südwest with three cases of its own, and Ostthüringen's cases that Südwest may read
+    (a referral to its contact point, a pending transfer) or may not."""
+    sw, ot = f.region("SW"), f.region("OT")
+    me = f.UserFactory(region_code="SW")
+    own = [f.CaseFactory(region_code="SW", status="in_advice") for _ in range(3)]
+    contact_point = f.PartnerFactory(kind="wba_contact_point", region_id=sw.id)
+    referred = f.CaseFactory(region_code="OT", status="in_advice")
+    f.ReferralFactory(case=referred, partner=contact_point, state="sent")
+    pending = f.CaseFactory(region_code="OT", status="new")
+    f.TransferFactory(case=pending, to_region_code="SW")
+    hidden = f.CaseFactory(region_code="OT", status="in_advice")
+    db.session.commit()
+    return me, own, referred, pending, hidden, ot
+
+
+def test_case_list_count_counts_the_grants_unless_the_region_alone_passes_the_cap(clean_app):
+    """The list's count starts with the region's own cases (issue #22): when they alone
+    are more than the cap, the grants are not counted; otherwise the count is exact."""
+    from wbagentur.cases.queries import case_list
+    from wbagentur.core.pagination import keyset_page
+    from wbagentur.extensions import db
+
+    with clean_app.app_context():
+        me, own, referred, pending, hidden, _ot = _two_regions(f, db)
+        statements: list[str] = []
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+        page = keyset_page(case_list(me), {}, per_page=2, cap=10)
+        assert (page.total, page.count_capped) == (5, False)
+        listed = {c.id for c in db.session.scalars(case_list(me))}
+        assert listed == {c.id for c in own} | {referred.id, pending.id}
+        assert hidden.id not in listed
+
+        # Four is less than the five cases, but more than the region's three: counted
+        # with the grants, and capped.
+        assert keyset_page(case_list(me), {}, cap=4).count_capped
+        statements.clear()
+        page = keyset_page(case_list(me), {}, cap=2)
+        assert (page.total, page.count_capped) == (2, True)
+        counts = [s for s in statements if "count(" in s.lower()]
+        assert counts
+        assert not any("transfers" in s for s in counts)
+
+        # Filtered: the region's three cases in advice and the referred one; the pending
+        # transfer is the only new case.
+        page = keyset_page(case_list(me, status="in_advice"), {}, cap=10)
+        assert (page.total, page.count_capped) == (4, False)
+        page = keyset_page(case_list(me, status="new"), {}, cap=10)
+        assert page.total == 1
+        assert [c.id for c in page.items] == [pending.id]
+
+
+def test_my_referrals_are_those_on_cases_the_user_may_read(clean_app):
+    """The advisor's referral list (and its navigation badge) tests the scope on the joined
+    case, the grants per referral: the same referrals as the scope on referrals.case_id."""
+    from wbagentur.core.timezone import local_today
+    from wbagentur.extensions import db
+    from wbagentur.referrals.access import referral_scope
+    from wbagentur.referrals.models import Referral
+    from wbagentur.referrals.queries import my_referrals
+
+    with clean_app.app_context():
+        me, own, referred, pending, hidden, _ot = _two_regions(f, db)
+        partner = f.PartnerFactory()
+        mine = {
+            name: f.ReferralFactory(case=case, partner=partner, created_by_id=me.id).id
+            for name, case in (
+                ("own", own[0]),
+                ("referred", referred),
+                ("pending", pending),
+                ("hidden", hidden),
+            )
+        }
+        f.ReferralFactory(case=own[1], partner=partner)  # someone else's
+        db.session.commit()
+
+        listed = {r.id for r in db.session.scalars(my_referrals(me, None, local_today()))}
+        assert listed == {mine["own"], mine["referred"], mine["pending"]}
+        by_case_id = sa.select(Referral.id).where(
+            Referral.created_by_id == me.id, referral_scope(me)
+        )
+        assert listed == set(db.session.scalars(by_case_id))

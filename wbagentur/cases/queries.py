@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased, contains_eager
 
-from wbagentur.cases.access import case_id_scope, case_scope, case_scope_per_row
+from wbagentur.cases.access import REGIONAL_ROLES, case_id_scope, case_scope, case_scope_per_row
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participants, case_topics
 from wbagentur.core import fulltext
 from wbagentur.core.fulltext import name_condition
-from wbagentur.core.pagination import COUNT_CAP
+from wbagentur.core.pagination import COUNT_CAP, with_count_subset
 from wbagentur.core.text import like_pattern, normalise_search
 from wbagentur.core.timezone import BERLIN
 from wbagentur.extensions import db
@@ -172,32 +172,53 @@ def case_list(
     ``drill_down_conditions``); with any of them, advisors and supervisors see only cases
     of their own region, exactly the cases the dashboard counted.
     """
-    stmt = sa.select(Case).where(case_scope(user))
+    conditions: list[sa.ColumnElement[bool]] = []
+    options: dict[str, Any] = {}
     if drill:
-        stmt = stmt.where(*drill_down_conditions(user, drill, now or _utcnow()))
+        conditions.extend(drill_down_conditions(user, drill, now or _utcnow()))
     if q:
         condition, visible_matches = _search(q, user)
-        stmt = stmt.where(condition)
+        conditions.append(condition)
         if visible_matches > COUNT_CAP and not any((drill, status, kind, topic, assigned)):
             # The list has more than the cap: no count (core.pagination.keyset_page).
-            stmt = stmt.execution_options(count_at_least=visible_matches)
+            options["count_at_least"] = visible_matches
     if status == "open":
-        stmt = stmt.where(Case.status != "closed")
+        conditions.append(Case.status != "closed")
     elif status:
-        stmt = stmt.where(Case.status == status)
+        conditions.append(Case.status == status)
     if kind:
-        stmt = stmt.where(Case.kind == kind)
+        conditions.append(Case.kind == kind)
     if topic:
-        stmt = stmt.where(
+        conditions.append(
             sa.select(case_topics.c.case_id)
             .where(case_topics.c.case_id == Case.id, case_topics.c.topic == topic)
             .exists()
         )
     if assigned == "me":
-        stmt = stmt.where(Case.assigned_to_id == user.id)
+        conditions.append(Case.assigned_to_id == user.id)
     elif assigned == "none":
-        stmt = stmt.where(Case.assigned_to_id.is_(None))
-    return stmt.order_by(*SORTS.get(sort, SORTS["neueste"]))
+        conditions.append(Case.assigned_to_id.is_(None))
+    order = SORTS.get(sort, SORTS["neueste"])
+    stmt = sa.select(Case).where(case_scope(user), *conditions).order_by(*order)
+    if options:
+        stmt = stmt.execution_options(**options)
+    return with_count_subset(stmt, _own_region_subset(user, conditions, order))
+
+
+def _own_region_subset(
+    user: Any, conditions: list[sa.ColumnElement[bool]], order: Any
+) -> sa.Select[tuple[Case]] | None:
+    """The list's cases of the user's own region, a subset of ``case_scope``: counted
+    first by ``keyset_page``, on the region's indexes, and when they are more than the cap
+    the read grants' OR is not counted at all (issue #22: the bounded count of an
+    advisor's whole list was 2.6 of the page's 17 ms at 100,000 cases)."""
+    if user.role not in REGIONAL_ROLES or user.region_id is None:
+        return None
+    subset = sa.select(Case).where(Case.region_id == user.region_id, *conditions)
+    # Unfiltered, every case of the region counts: any 1,001 of them, read from the
+    # region's index alone; a filtered list is counted in its display order, where its
+    # first page found its matches (core.pagination.bounded_count_statement).
+    return subset.order_by(*order) if conditions else subset
 
 
 def inbox(user: Any) -> sa.Select[tuple[Case]]:
