@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from wbagentur.accounts.passwords import MAX_LENGTH
 from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.translation import lazy_gettext as _l
 
 
 class LoginForm(BaseForm):

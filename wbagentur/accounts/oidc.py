@@ -35,7 +35,6 @@ import sqlalchemy as sa
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from wbagentur.accounts import secretbox
 from wbagentur.accounts.models import User, UserSession
@@ -44,6 +43,7 @@ from wbagentur.core import audit
 from wbagentur.core.config import ConfigError
 from wbagentur.core.database import rowcount
 from wbagentur.core.models import utcnow
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
 from wbagentur.regions.models import ContactPoint, Region
 

@@ -32,8 +32,6 @@ import requests
 import sqlalchemy as sa
 from authlib.integrations.base_client import OAuthError
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from joserfc.errors import JoseError
 
@@ -54,6 +52,8 @@ from wbagentur.core.access import public, requires_role
 from wbagentur.core.forms import ConfirmForm
 from wbagentur.core.models import utcnow
 from wbagentur.core.security import safe_redirect_target
+from wbagentur.core.translation import gettext as _
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db, limiter, login_manager
 from wbagentur.regions.queries import contact_points_in_order
 

@@ -17,7 +17,9 @@ from typing import Any
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
+
+from wbagentur.core.translation import gettext
 
 PREFIX = "/api/v1"
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from jsonschema import Draft202012Validator
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
@@ -32,6 +32,7 @@ from wbagentur.api.tokens import authenticate
 from wbagentur.core import audit, idempotency, numbers, pagination
 from wbagentur.core.access import api_token
 from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.core.translation import gettext
 from wbagentur.extensions import db
 
 MAX_PAGE = 100_000

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 
 from wbagentur.api import bp
 from wbagentur.api.errors import N_, ApiError, language
@@ -34,6 +34,7 @@ from wbagentur.api.helpers import (
 )
 from wbagentur.api.spec import IF_MATCH, PAGING, operation, path_id, query
 from wbagentur.cases.access import get_case_for
+from wbagentur.core.translation import gettext
 from wbagentur.extensions import db
 from wbagentur.referrals import services
 from wbagentur.referrals.access import get_referral_for, referral_scope

@@ -8,8 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -20,6 +18,8 @@ from wbagentur.core import audit
 from wbagentur.core.access import requires_role
 from wbagentur.core.forms import BaseForm, NumberField
 from wbagentur.core.ids import parse_page
+from wbagentur.core.translation import lazy_gettext as _l
+from wbagentur.core.translation import lazy_pgettext
 from wbagentur.extensions import db
 
 

@@ -14,10 +14,10 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from wbagentur.core import formatting
+from wbagentur.core.translation import gettext as _
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
 
 # (parameter or date pair, label) in the order the form shows them.

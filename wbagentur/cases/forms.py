@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -32,6 +31,7 @@ from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField, Sta
 from wbagentur.core.idempotency import new_token
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import BERLIN, local_today
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.firms.forms import GermanDateField
 
 HEALTH_HINT = _l(

@@ -50,13 +50,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import flash, redirect, render_template
-from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from wbagentur.core import idempotency
 from wbagentur.core.errors import is_unique_violation
 from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.core.translation import gettext
 from wbagentur.extensions import db
 
 T = TypeVar("T")

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import abort, has_request_context, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import FieldList, SelectField, SelectMultipleField, StringField, widgets
@@ -16,6 +15,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
 from wbagentur.core import numbers
+from wbagentur.core.translation import lazy_gettext as _l
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -83,9 +83,10 @@ class ConfirmForm(BaseForm):
 
 def optional_email_field(invalid_message: Any, autocomplete: str = "email") -> Any:
     """An optional e-mail field (≤ 254 characters, syntax checked without DNS)."""
-    from flask_babel import lazy_gettext as _l
     from wtforms import StringField
     from wtforms.validators import Email, Length, Optional
+
+    from wbagentur.core.translation import lazy_gettext as _l
 
     return StringField(
         _l("E-Mail-Adresse"),
@@ -100,9 +101,10 @@ def optional_email_field(invalid_message: Any, autocomplete: str = "email") -> A
 
 def phone_field(autocomplete: str = "tel") -> Any:
     """An optional phone number field (≤ 40 characters, no control characters)."""
-    from flask_babel import lazy_gettext as _l
     from wtforms import StringField
     from wtforms.validators import Length
+
+    from wbagentur.core.translation import lazy_gettext as _l
 
     return StringField(
         _l("Telefon"),
@@ -225,7 +227,7 @@ class NumberField(StringField):
             raise ValidationError(self.range_message or self._range_text())
 
     def _range_text(self) -> Any:
-        from flask_babel import lazy_gettext
+        from wbagentur.core.translation import lazy_gettext
 
         return lazy_gettext(
             "Bitte geben Sie eine Zahl zwischen %(minimum)s und %(maximum)s ein.",
@@ -296,7 +298,7 @@ class MoneyField(NumberField):
         return numbers.parse_money_cents(raw)
 
     def _range_text(self) -> Any:
-        from flask_babel import lazy_gettext
+        from wbagentur.core.translation import lazy_gettext
 
         if self.maximum is None or self.only_ceiling:
             if self.only_ceiling and self.data is not None and self.data > self.maximum:
@@ -315,7 +317,7 @@ class MoneyField(NumberField):
         super().post_validate(form, validation_stopped)
         if validation_stopped or self.errors or not self.needs_confirmation or self.confirmed:
             return
-        from flask_babel import lazy_gettext
+        from wbagentur.core.translation import lazy_gettext
 
         raise ValidationError(
             lazy_gettext(

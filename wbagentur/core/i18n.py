@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, current_app, request, session
 from flask_babel import force_locale
 
-from wbagentur.core import formatting
+from wbagentur.core import formatting, translation
 
 
 def select_locale() -> str:
@@ -37,6 +37,7 @@ def init_i18n(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(Path(app.root_path) / "translations"),
     )
+    translation.install_in_templates(app)  # after Flask-Babel's own callables
 
     @app.template_filter("datum")
     def _date_filter(value: date | datetime | None, fmt: str = "medium") -> str:

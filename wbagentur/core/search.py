@@ -18,13 +18,13 @@ import time
 from typing import Any
 
 from flask import flash, redirect, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import Length
 
 from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.translation import gettext as _
+from wbagentur.core.translation import lazy_gettext as _l
 
 PARAM = "suche"
 MAX_LENGTH = 100

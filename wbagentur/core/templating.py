@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, before_render_template, current_app, g, request
-from flask_babel import get_locale, lazy_pgettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user
+
+from wbagentur.core.translation import lazy_gettext as _l
+from wbagentur.core.translation import lazy_pgettext
 
 # (endpoint, label, roles) — the navigation shows only what the role may open.
 NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [

@@ -28,11 +28,11 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Response, current_app, send_file
-from flask_babel import gettext
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.exceptions import NotFound
 
 from wbagentur.core.errors_domain import DomainError
+from wbagentur.core.translation import gettext
 from wbagentur.extensions import db
 
 logger = logging.getLogger(__name__)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from wbagentur.cases.forms import TypedGermanDateField
 from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField
+from wbagentur.core.translation import lazy_gettext as _l
+from wbagentur.core.translation import lazy_pgettext
 from wbagentur.esf.models import ENTRY_STATUSES, ESF_GENDERS, ESF_ISCED, EXIT_SITUATIONS
 
 CHOOSE = [("", _l("– bitte wählen –"))]

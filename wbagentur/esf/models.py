@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbagentur.cases.models import Case
 from wbagentur.core.models import TimestampMixin, enum_column
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
 from wbagentur.persons.models import Person
 

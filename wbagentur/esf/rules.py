@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
+from wbagentur.core.translation import lazy_gettext as _l
 
 # Immediate results count when observed on the day of leaving up to 28 days after it
 # ("within four weeks"): day 28 is inside, day 29 outside.

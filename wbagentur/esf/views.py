@@ -17,7 +17,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.accounts.models import User
@@ -26,6 +25,7 @@ from wbagentur.core import actions, audit
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError, check_version
 from wbagentur.core.timezone import local_today
+from wbagentur.core.translation import gettext as _
 from wbagentur.esf import bp, forms, rules, services
 from wbagentur.esf.models import EsfParticipation
 from wbagentur.extensions import db, limiter

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -24,6 +23,7 @@ from wbagentur.core.forms import (
     optional_email_field,
     phone_field,
 )
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.firms import rules, wz
 
 

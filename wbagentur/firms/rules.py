@@ -11,10 +11,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from wbagentur.core import formatting
 from wbagentur.core.i18n import german
+from wbagentur.core.translation import lazy_gettext as _l
 
 LEGAL_FORMS = [
     "GmbH",

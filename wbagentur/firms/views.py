@@ -24,7 +24,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.core import actions, idempotency, numbers, search
@@ -32,6 +31,7 @@ from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
 from wbagentur.core.pagination import keyset_page
+from wbagentur.core.translation import gettext as _
 from wbagentur.extensions import db
 from wbagentur.firms import access, bp, postcodes, queries, rules, services, wz
 from wbagentur.firms.forms import (

@@ -21,9 +21,8 @@ def _engine_language() -> tuple[str, Callable[[str], str]]:
     """
     if not has_request_context():
         return "de", _identity
-    from flask_babel import gettext
-
     from wbagentur.core.numbers import current_locale
+    from wbagentur.core.translation import gettext
 
     lang = current_locale()
     return ("en", gettext) if lang.startswith("en") else ("de", _identity)

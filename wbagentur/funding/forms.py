@@ -9,12 +9,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from wbagentur.core.forms import BaseForm, MoneyField, NoControlCharacters, NumberField
 from wbagentur.core.timezone import local_today
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.funding.engine.param_specs import SPECS, label_of
 
 #: Parameter kinds entered as numbers (an unknown value, null, may stay empty).

@@ -12,12 +12,12 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbagentur.accounts.models import User
 from wbagentur.core.models import TimestampMixin, enum_column, utcnow
+from wbagentur.core.translation import lazy_gettext as _l
+from wbagentur.core.translation import lazy_pgettext as _lp
 from wbagentur.extensions import db
 
 PROGRAMME_STATUSES = {

@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import gettext
-
 from wbagentur.core.formatting import format_date
+from wbagentur.core.translation import gettext
 
 _TOKEN = r"(?:firm|person|course|thuerbfg)\.[A-Za-z0-9_.\[\]]*[A-Za-z0-9_\]]"  # noqa: S105
 _JOIN = r"(?:\s*(?:,|oder|und|or|and)\s*)"

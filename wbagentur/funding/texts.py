@@ -12,10 +12,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from wbagentur.core import numbers
+from wbagentur.core.translation import gettext as _
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.funding.engine.param_specs import SPECS
 
 #: The engine's status of a programme, as the badge on the result says it.

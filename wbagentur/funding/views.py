@@ -35,7 +35,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.cases.access import get_case_for
@@ -44,6 +43,7 @@ from wbagentur.core import actions, idempotency, numbers
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.timezone import local_today
+from wbagentur.core.translation import gettext as _
 from wbagentur.extensions import csrf, db, limiter
 from wbagentur.funding import bp, catalogue, queries, rules, services, texts
 from wbagentur.funding.engine.param_specs import label_of

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.core import actions
 from wbagentur.core.access import requires_role
+from wbagentur.core.translation import gettext as _
 from wbagentur.imports import bp, services
 from wbagentur.imports.forms import ConfirmForm, UploadForm
 

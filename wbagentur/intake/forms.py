@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from wbagentur.cases.models import TOPICS
 from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.intake.models import HEADCOUNT_BANDS, PREFERRED_CHANNELS
 
 MESSAGE_MAX = 2000

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbagentur.cases.models import Case
 from wbagentur.core.models import enum_column, utcnow
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
 from wbagentur.regions.models import District
 

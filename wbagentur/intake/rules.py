@@ -6,9 +6,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from flask_babel import lazy_gettext as _l
-
 from wbagentur.core.text import normalise_search
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.firms import rules as firm_rules
 
 # What the requester sees on the status page (cases.models.STATUSES are staff words).

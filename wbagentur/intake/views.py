@@ -34,7 +34,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -44,6 +43,7 @@ from wbagentur.core import actions, idempotency
 from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors import retry_after_seconds
 from wbagentur.core.errors_domain import DomainError
+from wbagentur.core.translation import gettext as _
 from wbagentur.extensions import db, limiter
 from wbagentur.intake import bp, prefill, rules, services, timeline
 from wbagentur.intake.forms import (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.translation import lazy_gettext as _l
 
 # The city belongs to the reference data (regions/data.py, `flask regions check`).
 CONTACT_FIELDS = ("street", "postcode", "phone", "email", "opening_hours")

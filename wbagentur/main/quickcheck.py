@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from wbagentur.core import formatting, numbers
 from wbagentur.core.forms import BaseForm, MoneyField, NumberField
+from wbagentur.core.translation import gettext as _
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.funding.plain import plain_text
 
 # Firm size bands of the quick check; the request form knows four (250 and more together).

@@ -25,7 +25,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.accounts.views import safe_next
@@ -34,6 +33,7 @@ from wbagentur.core.access import public, requires_role
 from wbagentur.core.errors import mark_database_unavailable
 from wbagentur.core.forms import ConfirmForm
 from wbagentur.core.timezone import local_today
+from wbagentur.core.translation import gettext as _
 from wbagentur.extensions import db, limiter
 from wbagentur.funding import services as funding_services
 from wbagentur.intake.prefill import PREFILL_KEY

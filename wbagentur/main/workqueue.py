@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 from sqlalchemy.ext.compiler import compiles
 
@@ -28,6 +27,7 @@ from wbagentur.cases.models import Case, FollowUp
 from wbagentur.core.audit import AuditEvent
 from wbagentur.core.database import serial_plans
 from wbagentur.core.pagination import COUNT_CAP, bounded_count
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
 from wbagentur.referrals import queries as referral_queries
 from wbagentur.referrals.data import AWAITING_STATES

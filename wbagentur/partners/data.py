@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from flask_babel import lazy_gettext as _l
+from wbagentur.core.translation import lazy_gettext as _l
 
 
 class PartnerSeed(TypedDict):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import (
     DataRequired,
@@ -17,6 +16,7 @@ from wtforms.validators import (
 )
 
 from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField
+from wbagentur.core.translation import lazy_gettext as _l
 
 
 class MultiCheckboxField(SelectMultipleField):

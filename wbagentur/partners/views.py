@@ -18,12 +18,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.core import actions, idempotency
 from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError
+from wbagentur.core.translation import gettext as _
 from wbagentur.extensions import db
 from wbagentur.partners import bp, forms, queries, services
 from wbagentur.partners.access import get_partner

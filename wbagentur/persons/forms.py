@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -16,6 +15,7 @@ from wbagentur.core.forms import (
     phone_field,
 )
 from wbagentur.core.timezone import local_today
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.firms.forms import (
     INVALID_CHOICE,
     GermanDateField,

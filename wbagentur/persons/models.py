@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wbagentur.core.models import TimestampMixin, enum_column, utcnow
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
 from wbagentur.firms.models import Firm
 from wbagentur.regions.models import District

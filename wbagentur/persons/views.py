@@ -17,7 +17,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.accounts.views import safe_next
@@ -27,6 +26,7 @@ from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.forms import ConfirmForm
 from wbagentur.core.ids import parse_id
 from wbagentur.core.pagination import keyset_page
+from wbagentur.core.translation import gettext as _
 from wbagentur.extensions import db
 from wbagentur.firms.access import firms_visible_to
 from wbagentur.firms.forms import opts

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wbagentur.cases.forms import TypedGermanDateField
 from wbagentur.core.forms import BaseForm, MoneyField, NoControlCharacters, NumberField
+from wbagentur.core.translation import lazy_gettext as _l
 
 HOURS_UNITS = [
     ("teaching_units_45", _l("Unterrichtseinheiten (45 Minuten)")),

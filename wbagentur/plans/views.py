@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.cases.access import get_case_for
@@ -25,6 +24,7 @@ from wbagentur.core.access import requires_role
 from wbagentur.core.forms import ConfirmForm
 from wbagentur.core.tagged_pdf import html_to_pdf
 from wbagentur.core.timezone import local_today
+from wbagentur.core.translation import gettext as _
 from wbagentur.extensions import db
 from wbagentur.persons.models import Person
 from wbagentur.plans import bp, services

@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from wbagentur.core.errors_domain import DomainError
+from wbagentur.core.translation import gettext as _
 from wbagentur.extensions import db
 from wbagentur.partners.data import PARTNER_KINDS
 from wbagentur.partners.models import Partner

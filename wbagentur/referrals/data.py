@@ -4,8 +4,8 @@ states. Partner kinds, programme codes and the directory seed are in ``partners.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
+from wbagentur.core.translation import lazy_gettext as _l
+from wbagentur.core.translation import lazy_pgettext
 
 DATA_CATEGORIES = {
     "contact": _l("Kontaktdaten"),

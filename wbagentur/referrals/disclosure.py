@@ -18,11 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import pgettext
-
 from wbagentur.cases.models import TOPICS
 from wbagentur.core import numbers
+from wbagentur.core.translation import gettext as _
+from wbagentur.core.translation import pgettext
 from wbagentur.persons.models import EMPLOYMENT_STATUSES, QUALIFICATIONS
 from wbagentur.referrals.data import DATA_CATEGORIES
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +23,8 @@ from wtforms.validators import (
 )
 
 from wbagentur.core.forms import BaseForm, MoneyField, NoControlCharacters, NumberField
+from wbagentur.core.translation import gettext as _
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.referrals.data import DECLINE_REASONS, OUTCOMES
 
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import flash, make_response, redirect, render_template, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from wbagentur.cases.models import TimelineEntry
 from wbagentur.core import actions, audit
 from wbagentur.core.access import public
 from wbagentur.core.errors_domain import ConflictError, DomainError
+from wbagentur.core.translation import gettext as _
 from wbagentur.extensions import db
 from wbagentur.persons.models import Consent
 from wbagentur.referrals import bp, disclosure, forms, services

@@ -8,13 +8,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.cases.access import get_case_for
 from wbagentur.cases.models import Case
 from wbagentur.core import actions, idempotency
 from wbagentur.core.access import requires_role
+from wbagentur.core.translation import gettext as _
 from wbagentur.extensions import db
 from wbagentur.referrals import bp, forms, queries, transfers
 from wbagentur.referrals.access import get_transfer_for

@@ -31,8 +31,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from wbagentur.cases.access import get_case_for
@@ -43,6 +41,8 @@ from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.core.pagination import keyset_page
 from wbagentur.core.timezone import local_today
+from wbagentur.core.translation import gettext as _
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
 from wbagentur.firms.forms import grouped, opts
 from wbagentur.firms.models import FirmContact

@@ -15,11 +15,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from wbagentur.core import exports as shared
 from wbagentur.core import formatting
 from wbagentur.core.exports import neutralise_cell
+from wbagentur.core.translation import lazy_gettext as _l
 
 
 def _csv_value(value: Any) -> Any:

@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wbagentur.core.forms import BaseForm, NoControlCharacters
+from wbagentur.core.translation import lazy_gettext as _l
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
+from wbagentur.core.translation import lazy_gettext as _l
 
 SME_GROUPS = {
     "micro": _l("Kleinstunternehmen"),

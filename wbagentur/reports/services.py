@@ -16,7 +16,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from wbagentur.accounts.models import User
 from wbagentur.cases.models import CHANNELS, OUTCOMES, Case
@@ -24,6 +23,7 @@ from wbagentur.cases.queries import AGE_BUCKETS
 from wbagentur.cases.services import add_entry
 from wbagentur.core import audit, formatting
 from wbagentur.core.errors_domain import DomainError
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.esf import aggregates as esf_aggregates
 from wbagentur.esf import rules as esf_rules
 from wbagentur.extensions import db

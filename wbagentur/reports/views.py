@@ -19,7 +19,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from wbagentur.cases.models import Case
@@ -28,6 +27,7 @@ from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import local_today, to_local
+from wbagentur.core.translation import gettext as _
 from wbagentur.extensions import db
 from wbagentur.partners.data import PROGRAMMES
 from wbagentur.regions.models import Region

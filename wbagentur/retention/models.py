@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wbagentur.core.models import enum_column, utcnow
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
 
 # DIN 66398 start events ("Startzeitpunkte").

@@ -407,7 +407,7 @@ def update_rule(
     is_active: bool,
 ) -> RetentionRule:
     """Change a retention rule's period, legal basis or state (admin); audited."""
-    from flask_babel import gettext
+    from wbagentur.core.translation import gettext
 
     check_version(rule, version, "Die Regel")
     rule.label = label

@@ -15,8 +15,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
@@ -27,6 +25,8 @@ from wbagentur.core.access import requires_role
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField
 from wbagentur.core.timezone import to_local
+from wbagentur.core.translation import gettext as _
+from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
 from wbagentur.persons.access import get_person_for
 from wbagentur.retention import bp, services
