@@ -27,7 +27,13 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wbagentur.cases.models import CHANNELS, CONTACT_CHANNELS, KINDS, OUTCOMES, PRIORITIES, TOPICS
-from wbagentur.core.forms import BaseForm, NoControlCharacters, NumberField, StaffSelectField
+from wbagentur.core.forms import (
+    BaseForm,
+    ManyOptionsSelect,
+    NoControlCharacters,
+    NumberField,
+    StaffSelectField,
+)
 from wbagentur.core.idempotency import new_token
 from wbagentur.core.models import utcnow
 from wbagentur.core.timezone import BERLIN, local_today
@@ -319,8 +325,16 @@ class CaseFilterForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Suche"), validators=[Optional(), Length(max=100)])
-    status = SelectField(_l("Status"), choices=[], validators=[Optional()])
-    kind = SelectField(_l("Art"), choices=[], validators=[Optional()])
-    topic = SelectField(_l("Thema"), choices=[], validators=[Optional()])
-    assigned = SelectField(_l("Zuständigkeit"), choices=[], validators=[Optional()])
-    sort = SelectField(_l("Sortierung"), choices=[], validators=[Optional()])
+    status = SelectField(
+        _l("Status"), choices=[], validators=[Optional()], widget=ManyOptionsSelect()
+    )
+    kind = SelectField(_l("Art"), choices=[], validators=[Optional()], widget=ManyOptionsSelect())
+    topic = SelectField(
+        _l("Thema"), choices=[], validators=[Optional()], widget=ManyOptionsSelect()
+    )
+    assigned = SelectField(
+        _l("Zuständigkeit"), choices=[], validators=[Optional()], widget=ManyOptionsSelect()
+    )
+    sort = SelectField(
+        _l("Sortierung"), choices=[], validators=[Optional()], widget=ManyOptionsSelect()
+    )

@@ -141,10 +141,10 @@ def index() -> Any:
     formdata = request.form if request.method == "POST" else request.args
     form = forms.CaseFilterForm(formdata)
     form.status.choices = [("", _("alle")), ("open", _("offen"))] + [
-        (k, _(v)) for k, v in STATUSES.items()
+        (k, str(v)) for k, v in STATUSES.items()
     ]
-    form.kind.choices = [("", _("alle"))] + [(k, _(v)) for k, v in KINDS.items()]
-    form.topic.choices = [("", _("alle"))] + [(k, _(v)) for k, v in TOPICS.items()]
+    form.kind.choices = [("", _("alle"))] + [(k, str(v)) for k, v in KINDS.items()]
+    form.topic.choices = [("", _("alle"))] + [(k, str(v)) for k, v in TOPICS.items()]
     form.assigned.choices = [
         ("", _("alle")),
         ("me", _("mir zugewiesen")),
