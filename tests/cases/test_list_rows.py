@@ -1,4 +1,4 @@
-"""The case lists load only what a row shows (issue #22), and a row still shows all of it:
+"""The case lists read plain rows of what a row shows (issue #22), and a row still shows all of it:
 reference, title, firm or person, status, assignee, opening date – with as many
 statements for 24 rows as for 3."""
 

@@ -244,12 +244,14 @@ def keyset_page(
     to know whether it is the first.
     """
     keys = order_keys(stmt)
+    # One entity: its objects; several columns (a list's plain rows): the rows.
+    fetch = db.session.scalars if len(stmt.column_descriptions) == 1 else db.session.execute
     after = _decode(str(args.get(AFTER) or ""), len(keys))
     before = None if after is not None else _decode(str(args.get(BEFORE) or ""), len(keys))
     if before is not None:
         backwards = [k.reversed() for k in keys]
         rows = list(
-            db.session.scalars(
+            fetch(
                 stmt.order_by(None)
                 .where(after_condition(backwards, before))
                 .order_by(*(k.clause() for k in backwards))
@@ -263,7 +265,7 @@ def keyset_page(
         first = not more_before
     else:
         window = stmt.where(after_condition(keys, after)) if after is not None else stmt
-        rows = list(db.session.scalars(window.limit(per_page + 1)))
+        rows = list(fetch(window.limit(per_page + 1)))
         items = rows[:per_page]
         next_cursor = _encode(sort_values(items[-1], keys)) if len(rows) > per_page else None
         first = after is None
