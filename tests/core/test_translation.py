@@ -92,3 +92,42 @@ def test_outside_a_request_the_message_itself(app: Any) -> None:
     assert translation.translations().ugettext("Anwenden") == "Anwenden"
     with app.app_context():
         assert gettext("Fälle") == "Fälle"  # the default locale, German
+
+
+def test_wtforms_messages_in_the_readers_language_loaded_once_per_locale(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WTForms' own messages follow the reader's language; their catalogue is read from
+    disk once per locale, not on every request that validates a form (issue #22)."""
+    from babel import support
+    from wtforms import SelectField
+
+    from wbagentur.core.forms import BaseForm
+
+    class Pick(BaseForm):
+        class Meta:
+            csrf = False
+
+        choice = SelectField("Auswahl", choices=[("a", "A")])
+
+    loads = []
+    original = support.Translations.load
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        loads.append(kwargs.get("domain"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(support.Translations, "load", counted)
+    monkeypatch.setattr(translation.wtforms_messages, "_catalogues", {})
+    for lang, expected in [(None, "Keine gültige Auswahl."), ("en", "Not a valid choice.")] * 2:
+        ctx = app.test_request_context("/", method="POST", data={"choice": "x"})
+        ctx.push()
+        try:
+            if lang:
+                session["lang"] = lang
+            form = Pick()
+            assert not form.validate()
+            assert form.choice.errors == [expected]
+        finally:
+            ctx.pop()
+    assert loads.count("wtforms") == 2  # German once, English once

@@ -7,15 +7,17 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, has_request_context, request
+from flask import abort, current_app, has_request_context, request
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import FieldList, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.meta import DefaultMeta
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
 from wbagentur.core import numbers
 from wbagentur.core.translation import lazy_gettext as _l
+from wbagentur.core.translation import wtforms_messages
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -35,6 +37,11 @@ class BaseForm(FlaskForm):
             if unbound_field.field_class.__name__ not in ("PasswordField", "FileField"):
                 filters.append(_clean)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return DefaultMeta.get_translations(self, form)  # type: ignore[arg-type]
+            return wtforms_messages
 
     def validate(self, extra_validators: Any = None) -> bool:
         refuse_duplicate_keys(self)

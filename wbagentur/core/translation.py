@@ -31,6 +31,7 @@ __all__ = [
     "npgettext",
     "pgettext",
     "translations",
+    "wtforms_messages",
 ]
 
 # Flask-Babel 4 keeps the request's locale in this namespace of ``g``
@@ -101,3 +102,38 @@ def install_in_templates(app: Any) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+
+
+class WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice.") in the request's locale, for the forms'
+    ``Meta.get_translations``: Flask-WTF's own object reads the catalogue from disk on
+    every request that validates a form; these are loaded once per locale and process."""
+
+    def __init__(self) -> None:
+        self._catalogues: dict[str, support.NullTranslations] = {}
+
+    def _catalogue(self) -> support.NullTranslations | None:
+        locale = flask_babel.get_locale()
+        if locale is None:  # no request: WTForms' English messages
+            return None
+        name = str(locale)
+        catalogue = self._catalogues.get(name)
+        if catalogue is None:
+            from wtforms.i18n import messages_path
+
+            catalogue = support.Translations.load(messages_path(), [locale], domain="wtforms")
+            self._catalogues[name] = catalogue
+        return catalogue
+
+    def gettext(self, string: str) -> str:
+        catalogue = self._catalogue()
+        return string if catalogue is None else catalogue.ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        catalogue = self._catalogue()
+        if catalogue is None:
+            return singular if n == 1 else plural
+        return catalogue.ungettext(singular, plural, n)
+
+
+wtforms_messages = WTFormsMessages()
