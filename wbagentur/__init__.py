@@ -84,6 +84,7 @@ def _connect_packages() -> None:
     from wbagentur.partners.views import register_detail_panel
     from wbagentur.persons.firm_people import FIRM_PEOPLE
     from wbagentur.persons.recipients import RecipientDirectory, register_recipient_directory
+    from wbagentur.referrals import attention as referral_attention
     from wbagentur.referrals import case_hooks as referral_hooks
     from wbagentur.referrals import consents as partner_consents
     from wbagentur.referrals import firm_grants as transfer_grants
@@ -93,6 +94,7 @@ def _connect_packages() -> None:
     from wbagentur.retention.services import audit_chain_anchors
 
     register_case_grants()
+    referral_attention.register()
     case_grants.register_grants()
     transfer_grants.register_grants()
     register_recipient_directory(

@@ -119,7 +119,25 @@ def record(
     event.hash = event.compute_hash()
     db.session.add(event)
     db.session.flush()
+    _notify([event])
     return event
+
+
+# Modules that keep state derived from the trail (the referrals' unseen answers) register a
+# listener at app creation; it runs in the transaction that appends the entries, after they
+# have their ids – for entries written directly and for spooled reads alike.
+_ENTRY_LISTENERS: dict[str, Callable[[list[AuditEvent]], None]] = {}
+
+
+def register_entry_listener(name: str, listener: Callable[[list[AuditEvent]], None]) -> None:
+    """Call ``listener`` with every batch of entries appended to the trail (idempotent by
+    ``name``)."""
+    _ENTRY_LISTENERS[name] = listener
+
+
+def _notify(events: list[AuditEvent]) -> None:
+    for listener in _ENTRY_LISTENERS.values():
+        listener(events)
 
 
 # Where the chain may start besides GENESIS: the module that removes old entries (the
@@ -227,6 +245,7 @@ def append_entries(entries: list[dict[str, Any]]) -> int:
         events.append(event)
     db.session.add_all(events)
     db.session.flush()
+    _notify(events)
     return len(events)
 
 

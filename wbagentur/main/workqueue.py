@@ -6,9 +6,9 @@ by SQL and a link to the full list. Scoping stays in those queries (``cases.acce
 the start page never shows a case that the list behind it would not.
 
 A partner's answer counts as "not yet seen" until the advisor opens the referral or its
-case after it: answers and both pages already write audit entries (``referral.accept`` …,
-``referral.view``, ``case.view``), so no read marker of its own is needed
-(docs/start-page.md).
+case after it: answers and both pages write audit entries (``referral.accept`` …,
+``referral.view``, ``case.view``), and ``referrals.attention`` keeps the newest unseen
+answer on the referral as they are appended (docs/start-page.md).
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from sqlalchemy.ext.compiler import compiles
 from wbagentur.cases import queries as case_queries
 from wbagentur.cases.access import REGIONAL_ROLES, case_scope
 from wbagentur.cases.models import Case, FollowUp
-from wbagentur.core.audit import AuditEvent
 from wbagentur.core.database import serial_plans
 from wbagentur.core.pagination import COUNT_CAP, bounded_count
 from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
+from wbagentur.referrals import attention
 from wbagentur.referrals import queries as referral_queries
 from wbagentur.referrals.data import AWAITING_STATES
 from wbagentur.referrals.models import Referral
@@ -142,63 +142,22 @@ def my_cases_by_next_action(
     )
 
 
-# Audit actions of an answer to a referral (referrals.services), whoever recorded it.
-ANSWER_ACTIONS = ("referral.accept", "referral.decline", "referral.return", "referral.complete")
-
-
-def answered_unseen(user: Any) -> sa.ColumnElement[bool]:
-    """An answer (accepted, declined, Rückfrage, completed) that someone other than the
-    user recorded – the partner through the link, or a colleague – and after which the
-    user has not opened the referral or its case.
-
-    Read from the audit trail, which orders entries by id (its timestamps have whole
-    seconds only): an answer is seen once a later entry records the user's view."""
-    answer = orm.aliased(AuditEvent)
-    view = orm.aliased(AuditEvent)
-    seen = (
-        sa.exists()
-        .where(
-            view.actor_id == user.id,
-            view.id > answer.id,
-            sa.or_(
-                sa.and_(
-                    view.object_type == "referral",
-                    view.object_id == Referral.id,
-                    view.action == "referral.view",
-                ),
-                sa.and_(
-                    view.object_type == "case",
-                    view.object_id == Referral.case_id,
-                    view.action == "case.view",
-                ),
-            ),
-        )
-        .correlate_except(view)
-    )
-    return (
-        sa.exists()
-        .where(
-            answer.object_type == "referral",
-            answer.object_id == Referral.id,
-            answer.action.in_(ANSWER_ACTIONS),
-            sa.or_(answer.actor_id.is_(None), answer.actor_id != user.id),
-            ~seen,
-        )
-        .correlate_except(answer)
-    )
-
-
-def overdue_referral(today: date) -> sa.ColumnElement[bool]:
-    """As the referral list's filter "überfällig"."""
-    return sa.and_(Referral.state.in_(AWAITING_STATES), Referral.due_date < today)
-
-
 def referrals_needing_attention(user: Any, today: date) -> sa.Select[tuple[Referral]]:
     """The user's referrals (``my_referrals``) that are overdue or have an answer the user
     has not seen yet."""
-    return referral_queries.my_referrals(user, None, today).where(
-        sa.or_(overdue_referral(today), answered_unseen(user))
+    # Found as two index ranges and united: SQLite does not combine the OR's indexes and
+    # walked every referral of the user (0.7 instead of 0.08 ms at 100,000 cases; issue
+    # #22). An alias, so the subqueries are not correlated to the list's own referrals.
+    mine = orm.aliased(Referral)
+    candidates = sa.union_all(
+        sa.select(mine.id).where(
+            mine.created_by_id == user.id,
+            mine.state.in_(AWAITING_STATES),  # overdue: the referral list's "überfällig"
+            mine.due_date < today,
+        ),
+        sa.select(mine.id).where(mine.created_by_id == user.id, attention.answered_unseen(mine)),
     )
+    return referral_queries.my_referrals(user, None, today).where(Referral.id.in_(candidates))
 
 
 def _overdue_rows(kind: str, today: date) -> tuple[Any, list[sa.ColumnElement[bool]]]:

@@ -354,7 +354,8 @@ TABLES: dict[str, TableClass] = {
         _cols(
             free_text="purpose message answer_note decline_reason",
             pseudonymous="id case_id consent_id token_hash token_expires_at created_by_id sent_at answered_at "
-            "closed_at decision_date course_start reminder_sent_at escalated_at created_at updated_at",
+            "closed_at decision_date course_start reminder_sent_at escalated_at created_at updated_at "
+            "answer_unseen_id",
             none="partner_id programme data_categories legal_basis state due_days due_date outcome amount_cents "
             "voucher_issued version",
         ),

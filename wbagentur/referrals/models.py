@@ -65,8 +65,12 @@ class Referral(db.Model):  # type: ignore[name-defined]
     token_expires_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
-    # Indexed: "my referrals" filters by the creating advisor (benchmark finding).
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # "My referrals" filter by the creating advisor: ix_referrals_created_by_state_due.
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The audit entry of the newest answer that someone other than the creator recorded
+    # and the creator has not seen since (opened the referral or its case); NULL when
+    # none. Kept by referrals.attention as the trail is appended (issue #22).
+    answer_unseen_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -83,6 +87,15 @@ class Referral(db.Model):  # type: ignore[name-defined]
         sa.Index("ix_referrals_state_due_case", "state", "due_date", "case_id"),
         # The read grants of every case list (cases.access._grants), from the index alone.
         sa.Index("ix_referrals_partner_state_case", "partner_id", "state", "case_id"),
+        # The navigation badge and the start page: a creator's referrals by state and due
+        # date (the overdue ones), and those with an answer not yet seen (issue #22).
+        sa.Index("ix_referrals_created_by_state_due", "created_by_id", "state", "due_date"),
+        sa.Index(
+            "ix_referrals_answer_unseen",
+            "created_by_id",
+            sqlite_where=sa.text("answer_unseen_id IS NOT NULL"),
+            postgresql_where=sa.text("answer_unseen_id IS NOT NULL"),
+        ),
         # The start page walks the referrals awaiting an answer by due date (issue #22).
         sa.Index(
             "ix_referrals_awaiting_due_case",
