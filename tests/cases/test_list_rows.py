@@ -73,3 +73,39 @@ def test_rows_show_firm_person_assignee_with_a_fixed_number_of_statements(
     if url != "/faelle/posteingang":
         assert text.count("Berta Beraterin") >= 24
     assert text.count("neu") >= 24  # the status of every row
+
+
+def test_lists_follow_the_user_and_their_region(clean_app, client, make_user, auth):
+    """The lists' statements are kept by user, role, region and filters (issue #22): a
+    colleague in another region, and the same advisor moved there, see that region's."""
+    from tests.factories import _contact_point_id
+    from wbagentur.accounts.models import User
+
+    south = make_user("advisor", "SW", display_name="Berta Süd")
+    east = make_user("advisor", "OT", display_name="Otto Ost")
+    with clean_app.app_context():
+        f.CaseFactory(region_code="SW", title="Anliegen Südwest", status="new")
+        f.CaseFactory(region_code="OT", title="Anliegen Ost", status="new")
+        db.session.commit()
+
+    def seen(url: str) -> str:
+        return _statements(clean_app, client, url)[1]
+
+    auth.login(south)
+    for url in ("/faelle", "/faelle/posteingang", "/faelle?status=new"):
+        assert "Anliegen Südwest" in seen(url)
+        assert "Anliegen Ost" not in seen(url)
+    auth.logout()
+    auth.login(east)
+    for url in ("/faelle", "/faelle/posteingang", "/faelle?status=new"):
+        assert "Anliegen Ost" in seen(url)
+        assert "Anliegen Südwest" not in seen(url)
+
+    with clean_app.app_context():
+        db.session.get(User, south.id).contact_point_id = _contact_point_id("OT")
+        db.session.commit()
+    auth.logout()
+    auth.login(south)
+    for url in ("/faelle", "/faelle/posteingang", "/faelle?status=new"):
+        assert "Anliegen Ost" in seen(url)
+        assert "Anliegen Südwest" not in seen(url)
