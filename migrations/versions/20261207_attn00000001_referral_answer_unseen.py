@@ -10,8 +10,10 @@ from the audit trail on every page: all of the advisor's referrals walked, the t
 probed twice for each (issue #22). ``referrals.answer_unseen_id`` keeps the newest unseen
 answer's entry id instead (wbagentur.referrals.attention); this fills it with the same
 rule from the trail as it stands. The badge finds the overdue referrals on
-(created_by_id, state, due_date), which replaces the index on created_by_id alone, and
-the unseen answers on a partial index.
+(created_by_id, state, due_date) and the unseen answers on a partial index; the list of
+the advisor's referrals reads (created_by_id, due_date) in its order. Both replace the
+index on created_by_id alone (with it dropped, PostgreSQL walked all referrals by due
+date for the list: 22 ms at 1,000,000 cases, 0.5 ms on the new index).
 """
 
 from alembic import op
@@ -62,6 +64,12 @@ def upgrade():
         unique=False,
     )
     op.create_index(
+        "ix_referrals_created_by_due",
+        "referrals",
+        ["created_by_id", "due_date"],
+        unique=False,
+    )
+    op.create_index(
         "ix_referrals_answer_unseen",
         "referrals",
         ["created_by_id"],
@@ -73,6 +81,7 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_referrals_answer_unseen", table_name="referrals")
+    op.drop_index("ix_referrals_created_by_due", table_name="referrals")
     op.drop_index("ix_referrals_created_by_state_due", table_name="referrals")
     op.create_index("ix_referrals_created_by_id", "referrals", ["created_by_id"], unique=False)
     with op.batch_alter_table("referrals") as batch:

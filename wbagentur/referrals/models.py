@@ -65,7 +65,8 @@ class Referral(db.Model):  # type: ignore[name-defined]
     token_expires_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
-    # "My referrals" filter by the creating advisor: ix_referrals_created_by_state_due.
+    # "My referrals" filter by the creating advisor: ix_referrals_created_by_due and
+    # ix_referrals_created_by_state_due.
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # The audit entry of the newest answer that someone other than the creator recorded
     # and the creator has not seen since (opened the referral or its case); NULL when
@@ -90,6 +91,9 @@ class Referral(db.Model):  # type: ignore[name-defined]
         # The navigation badge and the start page: a creator's referrals by state and due
         # date (the overdue ones), and those with an answer not yet seen (issue #22).
         sa.Index("ix_referrals_created_by_state_due", "created_by_id", "state", "due_date"),
+        # "Meine Weiterleitungen" in its order (due date first): read and stopped after the
+        # page, where PostgreSQL otherwise walked all referrals by due date (issue #22).
+        sa.Index("ix_referrals_created_by_due", "created_by_id", "due_date"),
         sa.Index(
             "ix_referrals_answer_unseen",
             "created_by_id",
