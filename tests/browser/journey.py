@@ -7,6 +7,8 @@ import re
 from datetime import date
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.personas import TEST_PASSWORD
 
 
@@ -42,6 +44,11 @@ def create_firm(
     page.locator("#postcode").press("Tab")
     if district_key:
         page.select_option("#district_key", district_key)
+    else:
+        # The district follows the postcode (firm-form.js asks the server); as a person
+        # does, wait until it shows before saving. Saved earlier, the form came back
+        # asking for the district (a run under load, 2026-12-07).
+        expect(page.locator("#district_key")).not_to_have_value("")
     for field, value in {"staff_over_30h": "12", **staff}.items():
         page.fill(f"#{field}", value)
     submit(page, "main button[type=submit]:has-text('Speichern')")
