@@ -55,6 +55,7 @@ from wbagentur.cases.models import (
 )
 from wbagentur.core import actions, audit, idempotency, search
 from wbagentur.core.access import requires_role
+from wbagentur.core.database import StatementCache
 from wbagentur.core.errors_domain import ConflictError, DomainError
 from wbagentur.core.ids import parse_id
 from wbagentur.core.pagination import keyset_page
@@ -149,27 +150,17 @@ def list_rows(stmt: sa.Select[tuple[Case]]) -> sa.Select[Any]:
     )
 
 
-# The row statements of the lists without a search term or drill-down, by user and filters:
-# a pure function of them (the read grants are registered when the app is created), and
-# building one – the grants' subqueries, the count's subset, the key SQLAlchemy caches the
-# compiled SQL under – was about a tenth of the case list's CPU (issue #22), like the
-# navigation's statement (main.workqueue._nav_statement).
-_ROW_STATEMENTS: dict[tuple[Any, ...], sa.Select[Any]] = {}
-_ROW_STATEMENTS_MAX = 1024
+# The row statements of the lists without a search term or drill-down, by user, role,
+# region and filters (core.database.StatementCache, like the navigation's statement).
+_ROW_STATEMENTS = StatementCache()
 
 
 def _rows(key: tuple[Any, ...] | None, build: Callable[[], sa.Select[tuple[Case]]]) -> Any:
     """``list_rows(build())``, kept under ``key`` (None: built anew, e.g. with a search)."""
     if key is None:
         return list_rows(build())
-    key = (current_user.id, current_user.role, current_user.region_id, *key)
-    stmt = _ROW_STATEMENTS.get(key)
-    if stmt is None:
-        stmt = list_rows(build())
-        if len(_ROW_STATEMENTS) >= _ROW_STATEMENTS_MAX:
-            _ROW_STATEMENTS.clear()  # departed users' and old filters' statements
-        _ROW_STATEMENTS[key] = stmt
-    return stmt
+    user = (current_user.id, current_user.role, current_user.region_id)
+    return _ROW_STATEMENTS.get((*user, *key), lambda: list_rows(build()))
 
 
 def _list_page(title: str, rows: sa.Select[Any], empty: str, **extra: Any) -> str:

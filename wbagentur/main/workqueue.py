@@ -24,7 +24,7 @@ from sqlalchemy.ext.compiler import compiles
 from wbagentur.cases import queries as case_queries
 from wbagentur.cases.access import REGIONAL_ROLES, case_scope
 from wbagentur.cases.models import Case, FollowUp
-from wbagentur.core.database import serial_plans
+from wbagentur.core.database import StatementCache, serial_plans
 from wbagentur.core.pagination import COUNT_CAP, bounded_count
 from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
@@ -415,34 +415,31 @@ def nav_counts_from(sections: list[Section], cap: int = NAV_CAP) -> dict[str, in
     return found if len(found) == len(NAV_SECTIONS) else None
 
 
-# The navigation's statement per (user, role, region, day): built once per process, executed
-# on every request, so the counts stay current. Building it (three scoped queries with
-# aliases, EXISTS and IN subqueries) took a third of the CPU of an advisor's case list
-# (in-process, 100,000 cases, SQLite: 34 -> 24 ms; issue #22 item 5). It depends on nothing
-# else: the read grants (cases.access) are registered when the app is created.
-_NAV_STATEMENTS: dict[tuple[Any, ...], sa.Select[Any]] = {}
-_NAV_STATEMENTS_MAX = 1024
+# The navigation's statement per (user, role, region, day), built once per process and
+# executed on every request, so the counts stay current. Building it (three scoped queries
+# with aliases, EXISTS and IN subqueries) took a third of the CPU of an advisor's case list
+# (in-process, 100,000 cases, SQLite: 34 -> 24 ms; issue #22 item 5).
+_NAV_STATEMENTS = StatementCache()
 NAV_ENDPOINTS = ("cases.inbox", "cases.due", "referrals.mine")
 
 
 def _nav_statement(user: Any, today: date, cap: int) -> sa.Select[Any]:
-    key = (user.id, user.role, user.region_id, today, cap)
-    stmt = _NAV_STATEMENTS.get(key)
-    if stmt is None:
+    def build() -> sa.Select[Any]:
         statements: tuple[sa.Select[Any], ...] = (
             case_queries.inbox(user),
             case_queries.follow_ups_due(user, today),
             referrals_needing_attention(user, today),
         )
-        stmt = sa.select(
+        return sa.select(
             *(
                 _count_statement(s, cap).scalar_subquery().label(endpoint.replace(".", "_"))
                 for endpoint, s in zip(NAV_ENDPOINTS, statements, strict=True)
             )
         )
-        if len(_NAV_STATEMENTS) >= _NAV_STATEMENTS_MAX:
-            _NAV_STATEMENTS.clear()  # yesterday's and departed users' statements
-        _NAV_STATEMENTS[key] = stmt
+
+    stmt: sa.Select[Any] = _NAV_STATEMENTS.get(
+        (user.id, user.role, user.region_id, today, cap), build
+    )
     return stmt
 
 
