@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from wtforms import Form, SelectField
 
-from wbagentur.core.forms import StaffSelectField
+from wbagentur.core.forms import PlainSelectField
 
 CHOICES = [
     (1, "Anna Beraterin"),
@@ -20,7 +20,7 @@ class _Plain(Form):
 
 
 class _Staff(Form):
-    who = StaffSelectField("Für", coerce=int, choices=CHOICES)
+    who = PlainSelectField("Für", coerce=int, choices=CHOICES)
 
 
 def test_same_html_as_wtforms_for_every_choice_and_selection():
@@ -38,7 +38,7 @@ def test_same_html_as_wtforms_for_every_choice_and_selection():
 
 def test_options_with_attributes_take_wtforms_own_path():
     class _WithAttributes(Form):
-        who = StaffSelectField("Für", choices=[("a", "A", {"disabled": True}), ("b", "B")])
+        who = PlainSelectField("Für", choices=[("a", "A", {"disabled": True}), ("b", "B")])
 
     class _Reference(Form):
         who = SelectField("Für", choices=[("a", "A", {"disabled": True}), ("b", "B")])

@@ -29,10 +29,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wbagentur.cases.models import CHANNELS, CONTACT_CHANNELS, KINDS, OUTCOMES, PRIORITIES, TOPICS
 from wbagentur.core.forms import (
     BaseForm,
-    ManyOptionsSelect,
     NoControlCharacters,
     NumberField,
-    StaffSelectField,
+    PlainSelectField,
 )
 from wbagentur.core.idempotency import new_token
 from wbagentur.core.models import utcnow
@@ -119,7 +118,7 @@ class CaseEditForm(BaseForm):
 
 
 class AssignForm(BaseForm):
-    assignee_id = StaffSelectField(_l("Zuständig"), coerce=int, choices=[])
+    assignee_id = PlainSelectField(_l("Zuständig"), coerce=int, choices=[])
     version = HiddenField()
 
 
@@ -228,7 +227,7 @@ class FollowUpForm(BaseForm):
         validators=[InputRequired(_l("Bitte geben Sie ein Fälligkeitsdatum an."))],
         description=_l("TT.MM.JJJJ, z. B. 05.01.2027"),
     )
-    for_user_id = StaffSelectField(_l("Für"), coerce=int, choices=[])
+    for_user_id = PlainSelectField(_l("Für"), coerce=int, choices=[])
     submission_token = HiddenField(default=new_token)
 
     def validate_due_date(self, field: GermanDateField) -> None:
@@ -325,16 +324,8 @@ class CaseFilterForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Suche"), validators=[Optional(), Length(max=100)])
-    status = SelectField(
-        _l("Status"), choices=[], validators=[Optional()], widget=ManyOptionsSelect()
-    )
-    kind = SelectField(_l("Art"), choices=[], validators=[Optional()], widget=ManyOptionsSelect())
-    topic = SelectField(
-        _l("Thema"), choices=[], validators=[Optional()], widget=ManyOptionsSelect()
-    )
-    assigned = SelectField(
-        _l("Zuständigkeit"), choices=[], validators=[Optional()], widget=ManyOptionsSelect()
-    )
-    sort = SelectField(
-        _l("Sortierung"), choices=[], validators=[Optional()], widget=ManyOptionsSelect()
-    )
+    status = PlainSelectField(_l("Status"), choices=[], validators=[Optional()])
+    kind = PlainSelectField(_l("Art"), choices=[], validators=[Optional()])
+    topic = PlainSelectField(_l("Thema"), choices=[], validators=[Optional()])
+    assigned = PlainSelectField(_l("Zuständigkeit"), choices=[], validators=[Optional()])
+    sort = PlainSelectField(_l("Sortierung"), choices=[], validators=[Optional()])

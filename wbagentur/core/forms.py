@@ -362,7 +362,8 @@ class ManyOptionsSelect(widgets.Select):
         return _OPTION.format(choice.value, choice.label or choice.value)
 
 
-class StaffSelectField(SelectField):
-    """A select of people (a region's advisors): ``ManyOptionsSelect``."""
+class PlainSelectField(SelectField):
+    """A select of plain (value, label) options written by ``ManyOptionsSelect``: a region's
+    advisors, the case list's filters."""
 
     widget = ManyOptionsSelect()
