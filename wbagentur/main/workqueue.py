@@ -30,7 +30,6 @@ from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
 from wbagentur.referrals import attention
 from wbagentur.referrals import queries as referral_queries
-from wbagentur.referrals.data import AWAITING_STATES
 from wbagentur.referrals.models import Referral
 
 ROWS = 5  # rows per section on the start page
@@ -151,9 +150,7 @@ def referrals_needing_attention(user: Any, today: date) -> sa.Select[tuple[Refer
     mine = orm.aliased(Referral)
     candidates = sa.union_all(
         sa.select(mine.id).where(
-            mine.created_by_id == user.id,
-            mine.state.in_(AWAITING_STATES),  # overdue: the referral list's "überfällig"
-            mine.due_date < today,
+            mine.created_by_id == user.id, *referral_queries.overdue(mine, today)
         ),
         sa.select(mine.id).where(mine.created_by_id == user.id, attention.answered_unseen(mine)),
     )

@@ -56,10 +56,16 @@ def my_referrals(user: Any, flt: str | None, today: date) -> sa.Select[tuple[Ref
     elif flt == "offen":
         stmt = stmt.where(Referral.state.in_(AWAITING_STATES))
     elif flt == "ueberfaellig":
-        stmt = stmt.where(Referral.state.in_(AWAITING_STATES), Referral.due_date < today)
+        stmt = stmt.where(*overdue(Referral, today))
     elif flt == "beantwortet":
         stmt = stmt.where(Referral.state.in_(ANSWERED_STATES))
     return stmt.order_by(Referral.due_date.asc().nulls_last(), Referral.id.desc())
+
+
+def overdue(referral: Any, today: date) -> tuple[sa.ColumnElement[bool], ...]:
+    """The conditions of the filter "überfällig" on ``Referral`` or an alias of it:
+    awaiting an answer past its due date (also the navigation badge, main.workqueue)."""
+    return (referral.state.in_(AWAITING_STATES), referral.due_date < today)
 
 
 def events(referral_id: int) -> sa.Select[tuple[ReferralEvent]]:
