@@ -49,13 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from loadtest.run import (  # noqa: E402
-    bench_url,
-    check_database,
-    database_parser,
-    server_env,
-    wait_ready,
-)
+from loadtest.run import database_parser, open_bench, wait_ready  # noqa: E402
 
 PAGE_SIZE = 25  # wbagentur.cases.views.PER_PAGE
 TARGET_VS_ADMIN = 1.5
@@ -311,15 +305,9 @@ def judge(case: float, admin: float, trivial: float) -> dict[str, Any]:
 
 
 def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
-    import sqlalchemy as sa
-
     from wbagentur.bench.generator import BENCH_PASSWORD
 
-    url = bench_url(kind, args.path if kind == "sqlite" else None)
-    described, accounts = check_database(kind, url)
-    shown = sa.make_url(url).render_as_string(hide_password=True)
-    print(f"\n== {kind}: {shown} ({described})", flush=True)
-    env = server_env(kind, url)
+    url, shown, described, accounts, env = open_bench(kind, args)
     env[URL_ENV] = url
     apps = {
         "case_list": ("wbagentur:create_app()", args.port, CASE_LIST),

@@ -34,7 +34,7 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -156,14 +156,27 @@ def server_env(kind: str, url: str) -> dict[str, str]:
     return env
 
 
-def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
-    url = bench_url(kind, args.path if kind == "sqlite" else None)
-    described, accounts = check_database(kind, url)
+class Bench(NamedTuple):
+    url: str
+    shown: str  # the URL without a password, for the report
+    described: str
+    accounts: list[str]
+    env: dict[str, str]  # of the gunicorn under test (``server_env``)
+
+
+def open_bench(kind: str, args: argparse.Namespace) -> Bench:
+    """The benchmark database of ``kind``, checked and announced (also compare.py)."""
     import sqlalchemy as sa
 
+    url = bench_url(kind, args.path if kind == "sqlite" else None)
+    described, accounts = check_database(kind, url)
     shown = sa.make_url(url).render_as_string(hide_password=True)
     print(f"\n== {kind}: {shown} ({described})", flush=True)
-    env = server_env(kind, url)
+    return Bench(url, shown, described, accounts, server_env(kind, url))
+
+
+def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
+    _url, shown, described, accounts, env = open_bench(kind, args)
     env.update(
         {
             "WBA_ACCOUNTS": ",".join(accounts),
