@@ -14,6 +14,9 @@ def assert_no_axe_violations(page: Any, label: str) -> None:
     # Bootstrap switches its transitions off for reduced motion: axe then measures the
     # colours a button ends with, not the frame of a hover or focus fade it happens to catch.
     page.emulate_media(reduced_motion="reduce")
+    # A click that submits a form starts a navigation; axe run while the old document is
+    # torn down finds no document at all. Scan the page the person ends up on.
+    page.wait_for_load_state("load")
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
     violations = Axe().run(page, options=options).response["violations"]
     if violations:

@@ -57,6 +57,7 @@ def test_accessibility_statement_linked_from_every_layout(page, persona):
     page.goto("/konto/passwort")
     assert_no_axe_violations(page, "password-change")
     page.click("main button[type=submit]")
+    page.locator("[data-error-summary]").wait_for()
     assert_no_axe_violations(page, "password-change-errors")
     page.goto("/verwaltung/benutzer")
     assert_no_axe_violations(page, "users")

@@ -139,6 +139,7 @@ def test_advisor_records_entry_and_exit_supervisor_exports(page, persona, live_a
     page.goto(f"/esf/umfrage/{token}")
     assert_no_axe_violations(page, "esf-survey")
     page.click("main button[type=submit]")
+    page.locator(".invalid-feedback").first.wait_for()
     assert_no_axe_violations(page, "esf-survey-errors")
     page.check("#employed-0")
     page.check("#improved-0")
