@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pyotp
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_no_axe_violations, path_is, tab_until
 from tests.personas import TEST_PASSWORD
@@ -100,7 +101,8 @@ def test_password_reset_pages_are_accessible(page, persona, live_app):
     page.wait_for_url(path_is("/passwort-vergessen"))
     assert_no_axe_violations(page, "password-forgot")
     page.click("main button[type=submit]")
-    assert page.locator("[data-error-summary]").is_visible()
+    # The errors come back as a new page: wait for it (is_visible() would read the old one).
+    expect(page.locator("[data-error-summary]")).to_be_visible()
     assert_no_axe_violations(page, "password-forgot-error")
     page.fill("#email", advisor.email)
     page.click("main button[type=submit]")

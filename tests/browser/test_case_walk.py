@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from tests.browser.a11y import assert_no_axe_violations
+from tests.browser.a11y import assert_no_axe_violations, path_is
 from tests.personas import TEST_PASSWORD
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -84,6 +84,8 @@ def test_public_request_to_closed_case_and_status_link(page, persona, live_app, 
 
     # 4. The firm is created from the request, then an employee is added.
     page.click("a:has-text('Online-Anfrage')")
+    # Scan the request page, not the case page the click is leaving.
+    page.wait_for_url(re.compile(r"/faelle/\d+/anfrage$"))
     assert_no_axe_violations(page, "request-review")
     back = page.locator("[data-back-to-case]").get_attribute("href")
     assert case_url.endswith(back)
@@ -135,6 +137,8 @@ def test_public_request_to_closed_case_and_status_link(page, persona, live_app, 
     ):
         assert text in timeline
     page.click("header button:has-text('Abmelden')")
+    # Signed out before the next page is opened (a goto at once would cut the logout off).
+    page.wait_for_url(path_is("/anmelden"))
 
     # 7. The status page says the request is closed and takes no more documents.
     page.goto(status)

@@ -1,6 +1,7 @@
 """Error pages and the accessibility statement pass axe (issue 9)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_no_axe_violations, path_is
 from tests.personas import TEST_PASSWORD
@@ -67,7 +68,8 @@ def test_accessibility_statement_linked_from_every_layout(page, persona):
     page.fill("#email", "neue.beraterin@test.example")
     page.select_option("#role", "admin")
     page.click("main button[type=submit]")
-    assert page.locator("[data-new-password]").is_visible()
+    # The new password is on the next page: wait for it (is_visible() does not wait).
+    expect(page.locator("[data-new-password]")).to_be_visible()
     assert_no_axe_violations(page, "user-created")
     page.goto("/verwaltung/protokoll")
     assert_no_axe_violations(page, "audit-log")

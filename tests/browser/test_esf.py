@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 
+from playwright.sync_api import expect
+
 from tests.browser.a11y import assert_no_axe_violations, path_is
 from tests.personas import TEST_PASSWORD
 
@@ -58,7 +60,8 @@ def test_advisor_records_entry_and_exit_supervisor_exports(page, persona, live_a
     page.wait_for_url(lambda url: "/personen/" in url and url.rstrip("/").split("/")[-1].isdigit())
     page.select_option("#purpose", "esf_reporting")
     page.click("main button:has-text('Einwilligung erfassen')")
-    page.wait_for_load_state()
+    # The save leads back to the person's consents; the old page is already "loaded".
+    page.wait_for_url(lambda url: url.endswith("#einwilligungen"))
     assert "ESF+-Berichterstattung" in page.locator("main").inner_text()
     page.goto("/faelle/neu")
     page.fill("#q", "Teilnehmerin")
@@ -86,6 +89,7 @@ def test_advisor_records_entry_and_exit_supervisor_exports(page, persona, live_a
     page.wait_for_url(path_is(f"/esf/faelle/{case_id}"))
     assert_no_axe_violations(page, "esf-case")
     page.click("main a:has-text('Eintrittsfragebogen')")
+    page.wait_for_url(lambda url: url.endswith("/eintritt"))  # scan the questionnaire
     assert_no_axe_violations(page, "esf-entry")
     page.fill("#entry_date", "02.11.2026")
     page.select_option("#employment_status", "long_term_unemployed")
@@ -144,7 +148,8 @@ def test_advisor_records_entry_and_exit_supervisor_exports(page, persona, live_a
     page.check("#employed-0")
     page.check("#improved-0")
     page.click("main button[type=submit]")
-    assert "Vielen Dank" in page.locator("h1").inner_text()
+    # The form's page has an <h1> too: wait for the answer's, not read the old one.
+    expect(page.locator("h1")).to_contain_text("Vielen Dank", use_inner_text=True)
     assert_no_axe_violations(page, "esf-survey-done")
     page.goto(f"/esf/umfrage/{token}")
     assert "nicht mehr gültig" in page.locator("h1").inner_text()

@@ -153,7 +153,9 @@ def test_conflict_pages_show_both_values(page, persona, live_app):
     page.select_option("#district_key", "16054")
     page.fill("#city", "Oberhof")
     _bump(live_app, "wbagentur.firms.models.Firm", firm_id, city="Zella-Mehlis")
-    page.click("button[type=submit]:has-text('Speichern')")
+    # The conflict page comes at the same address: wait for it before reading <main>.
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Speichern')")
     main = page.locator("main").inner_text()
     assert "Änderungskonflikt" in main
     assert "Oberhof" in main
@@ -169,7 +171,8 @@ def test_conflict_pages_show_both_values(page, persona, live_app):
     page.goto(f"/personen/{person_id}/bearbeiten")
     page.fill("#phone", "0361 999")
     _bump(live_app, "wbagentur.persons.models.Person", person_id, phone="0361 111")
-    page.click("button[type=submit]:has-text('Speichern')")
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Speichern')")
     main = page.locator("main").inner_text()
     assert "Änderungskonflikt" in main
     assert "0361 999" in main

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_no_axe_violations, path_is, tab_until
 
@@ -40,7 +41,8 @@ def test_requester_submits_form_by_keyboard_and_uploads_document(page, live_app,
     tab_until(page, "button[type=submit]:has-text('Anfrage absenden')", max_steps=80)
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-error-summary]")
-    assert focused(page, "[data-error-summary]")
+    # app.js moves the focus at DOMContentLoaded, after the summary is in the DOM.
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     assert page.locator("#firm_name").get_attribute("aria-invalid") == "true"
     assert "Bitte wählen Sie mindestens ein Thema." in page.locator("main").inner_text()
     assert_no_axe_violations(page, "intake-form-errors")

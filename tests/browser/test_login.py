@@ -1,5 +1,7 @@
 """Browser: an advisor signs in with the keyboard, sees the German start page, signs out."""
 
+from playwright.sync_api import expect
+
 from tests.browser.a11y import assert_no_axe_violations, path_is, tab_until
 from tests.personas import TEST_PASSWORD
 
@@ -37,7 +39,8 @@ def test_login_errors_are_announced_and_linked(page):
     page.click("button[type=submit]:has-text('Anmelden')")
     summary = page.locator("[data-error-summary]")
     summary.wait_for(state="visible")  # the answer is a new page: wait for it, not race it
-    assert summary.evaluate("el => el === document.activeElement")
+    # app.js focuses the summary at DOMContentLoaded, a moment after it is visible.
+    expect(summary).to_be_focused()
     assert page.locator("#email").get_attribute("aria-invalid") == "true"
     assert page.locator("#email").get_attribute("aria-describedby") == "email-error"
     assert_no_axe_violations(page, "login-errors")

@@ -77,14 +77,18 @@ def test_transfer_sw_to_ot_sender_reads_but_cannot_edit(page, persona, live_app)
     page.click("main button[type=submit]")
     page.wait_for_url(path_is(f"/faelle/{case_id}"))
     page.click("button:has-text('Abmelden')")
+    page.wait_for_url(path_is("/anmelden"))  # signed out before the next sign-in
     _login(page, receiver)
     page.goto("/uebergaben")
     assert_no_axe_violations(page, "transfers")
     page.click("button:has-text('Annehmen')")
+    # The answer comes back to /uebergaben, where the page already is: wait for its message.
+    page.locator("[data-flash]", has_text="Der Fall wurde übernommen.").wait_for()
     page.wait_for_url(path_is("/uebergaben"))
     page.goto("/partner")
     assert_no_axe_violations(page, "partner-directory")
     page.click("button:has-text('Abmelden')")
+    page.wait_for_url(path_is("/anmelden"))
     _login(page, sender)
     response = page.goto(f"/faelle/{case_id}")
     assert response.status == 200

@@ -4,7 +4,7 @@ form (defect 11). Every record is typed into the forms."""
 
 import re
 
-from tests.browser.a11y import assert_no_axe_violations
+from tests.browser.a11y import assert_no_axe_violations, path_is
 from tests.personas import TEST_PASSWORD
 
 
@@ -77,6 +77,7 @@ def test_drill_down_to_one_advisor_shows_the_advisor_in_the_form(page, persona, 
     with page.expect_navigation():
         page.click("button:has-text('Mir zuweisen')")
     page.click("header button:has-text('Abmelden')")
+    page.wait_for_url(path_is("/anmelden"))  # signed out before the next sign-in
 
     _login(page, supervisor)
     page.goto("/uebersicht")
