@@ -127,3 +127,43 @@ def test_the_count_reads_the_list_in_its_own_order(clean_app, make_user) -> None
         sql = str(bounded_count_statement(stmt, cap=10).compile(db.engine))
         assert "ORDER BY cases.opened_at DESC, cases.id DESC" in sql
         assert db.session.scalar(bounded_count_statement(stmt, cap=10)) == 3
+
+
+def test_a_kept_statement_pages_like_a_new_one_and_builds_its_parts_once(
+    clean_app, make_user, monkeypatch
+) -> None:
+    """A list statement kept by core.database.StatementCache keeps its first page and count
+    statements too (issue #22): the same pages and counts as a statement built anew, new
+    rows seen at once (statements are kept, never results), each part built once."""
+    from wbagentur.core import pagination
+    from wbagentur.core.database import StatementCache
+
+    advisor = make_user("advisor", "SW")
+    built: list[str] = []
+    real_count = pagination.bounded_count_statement
+
+    def counting(stmt: Any, cap: int = pagination.COUNT_CAP) -> Any:
+        built.append("count")
+        return real_count(stmt, cap)
+
+    monkeypatch.setattr(pagination, "bounded_count_statement", counting)
+    cache = StatementCache()
+    with clean_app.test_request_context():
+        _cases(advisor, 7)
+        kept = cache.get(("cases",), lambda: sa.select(Case).order_by(*SORTS["neueste"]))
+        fresh = sa.select(Case).order_by(*SORTS["neueste"])
+        for _ in range(3):
+            a, b = keyset_page(kept, {}, per_page=5), keyset_page(fresh, {}, per_page=5)
+            assert [c.id for c in a.items] == [c.id for c in b.items]
+            assert a.count == b.count == 7
+            assert a.has_next
+        assert built.count("count") == 1 + 3  # the kept one once, the fresh one each time
+        _cases(advisor, 2)
+        page = keyset_page(kept, {}, per_page=5)
+        assert page.count == 9
+        assert [c.id for c in page.items] == list(
+            db.session.scalars(fresh.with_only_columns(Case.id).limit(5))
+        )
+        second = keyset_page(kept, page.next_params, per_page=5)
+        assert len(second.items) == 4
+        assert not second.has_next

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
+from wbagentur.core.database import derived
 from wbagentur.extensions import db
 
 COUNT_CAP = 1000
@@ -225,10 +226,12 @@ def bounded_count(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> int:
     """How many rows ``stmt`` returns, counting at most ``cap + 1``."""
     subset = stmt.get_execution_options().get("count_subset")
     if isinstance(subset, sa.Select):
-        first = int(db.session.scalar(bounded_count_statement(subset, cap)) or 0)
+        counted = derived(stmt, ("count subset", cap), lambda: bounded_count_statement(subset, cap))
+        first = int(db.session.scalar(counted) or 0)
         if first > cap:
             return first
-    return int(db.session.scalar(bounded_count_statement(stmt, cap)) or 0)
+    counted = derived(stmt, ("count", cap), lambda: bounded_count_statement(stmt, cap))
+    return int(db.session.scalar(counted) or 0)
 
 
 def keyset_page(
@@ -264,8 +267,11 @@ def keyset_page(
         prev_cursor = _encode(sort_values(items[0], keys)) if items and more_before else None
         first = not more_before
     else:
-        window = stmt.where(after_condition(keys, after)) if after is not None else stmt
-        rows = list(fetch(window.limit(per_page + 1)))
+        if after is None:
+            window = derived(stmt, ("first page", per_page), lambda: stmt.limit(per_page + 1))
+        else:
+            window = stmt.where(after_condition(keys, after)).limit(per_page + 1)
+        rows = list(fetch(window))
         items = rows[:per_page]
         next_cursor = _encode(sort_values(items[-1], keys)) if len(rows) > per_page else None
         first = after is None
