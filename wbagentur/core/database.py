@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any, cast
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 
 from wbagentur.extensions import db
 
@@ -46,6 +46,8 @@ def configure_engines(app: Flask) -> None:
     """
     with app.app_context():
         engine = db.engine
+        if engine.dialect.name == "postgresql":
+            _end_reads_with_commit(app, engine)
         if engine.dialect.name != "sqlite":
             return
 
@@ -71,6 +73,48 @@ def configure_engines(app: Flask) -> None:
 
     if mode != "DEFERRED":
         app.wsgi_app = SQLiteReadRetry(app.wsgi_app)  # type: ignore[method-assign]
+
+
+WROTE_KEY = "wbagentur_sql_wrote"
+# Statements that change nothing a COMMIT would keep (a savepoint ends with its transaction).
+_READS = ("SELECT", "SAVEPOINT", "RELEASE")
+
+
+def _end_reads_with_commit(app: Flask, engine: sa.Engine) -> None:
+    """PostgreSQL: a request whose transaction only read ends it with ``COMMIT`` instead of
+    the session's ``ROLLBACK``; for a transaction that only read, both end it alike.
+
+    psycopg forgets every statement it has prepared at a rollback (the rollback might have
+    dropped what they refer to), and it prepares a statement at its fifth run on a
+    connection. Rolled back after every request, no statement was ever prepared, and
+    PostgreSQL planned each of a page's statements on every request: 1.3 of the case
+    list's 4.5 ms of SQL (issue #22). A request that raised, that sent anything but a
+    ``SELECT`` or that leaves unsaved changes in the session is rolled back as before.
+    """
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(
+        _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+    ) -> None:
+        if has_request_context() and not statement.lstrip()[:9].upper().startswith(_READS):
+            g.setdefault(WROTE_KEY, True)
+
+    # A request's teardown runs before its app context's, where Flask-SQLAlchemy ends the
+    # session.
+    @app.teardown_request
+    def _commit_reads(error: BaseException | None) -> None:
+        if error is not None or g.get(WROTE_KEY):
+            return
+        session = db.session()
+        if not session.in_transaction() or session.new or session.dirty or session.deleted:
+            return
+        transaction = session.get_transaction()
+        if transaction is not None and transaction.is_active:
+            try:
+                session.commit()
+            except sa.exc.SQLAlchemyError:
+                # The answer is out; ending the session rolls back as it did before.
+                logger.warning("COMMIT of a request that only read failed", exc_info=True)
 
 
 def should_retry_with_write_lock(error: Exception) -> bool:
@@ -178,6 +222,18 @@ class StatementCache:
                 self._statements.clear()
             self._statements[key] = stmt
         return stmt
+
+
+def written(n: int) -> sa.BindParameter[int]:
+    """A ``LIMIT`` or ``OFFSET`` that is a constant of the code (a page's 26 rows, a count's
+    cap), written into the SQL instead of sent as a parameter.
+
+    PostgreSQL plans a prepared statement once for all parameters (a generic plan) only
+    when that plan's estimate is near the one planned for the values at hand; with the
+    limit a parameter it cannot tell 26 rows from all of them, and planned the case list's
+    page and count again on every request (issue #22: 1.4 → 0.75 ms for the page).
+    """
+    return sa.literal(n, literal_execute=True)
 
 
 KEPT = "kept_statement"

@@ -1,0 +1,94 @@
+"""A request that only read ends its transaction with COMMIT on PostgreSQL, so psycopg keeps
+the statements it has prepared and PostgreSQL stops planning a page's statements on every
+request (issue #22). Anything that wrote, or failed, is rolled back as before."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests import factories as f
+from wbagentur.extensions import db
+from wbagentur.firms.models import Firm
+
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
+
+def _commits_at_teardown(app: Any, work: Callable[[], None], error: Exception | None = None) -> int:
+    """How many commits the end of a request makes after ``work`` ran in it."""
+    commits: list[object] = []
+
+    def count(session: Any) -> None:
+        commits.append(session)
+
+    with app.test_request_context("/faelle"):
+        session = db.session()
+        sa.event.listen(session, "after_commit", count)
+        try:
+            work()
+            app.do_teardown_request(error)
+        finally:
+            sa.event.remove(session, "after_commit", count)
+            db.session.rollback()
+    return len(commits)
+
+
+def test_only_a_request_that_read_ends_with_commit(clean_app, backend) -> None:
+    def read() -> None:
+        db.session.execute(sa.text("SELECT 1"))
+
+    with clean_app.app_context():
+        firm_id = f.FirmFactory(name="Alt GmbH").id
+        db.session.commit()
+
+    def read_and_change() -> None:  # a change not yet sent: a commit would send it
+        db.session.get(Firm, firm_id).name = "Ungespeichert GmbH"
+
+    def update() -> None:
+        read()
+        db.session.execute(sa.text("UPDATE firms SET name = name WHERE 1 = 0"))
+
+    expected = 1 if backend == "postgresql" else 0  # SQLite: a rollback costs it nothing
+    assert _commits_at_teardown(clean_app, read) == expected
+    assert _commits_at_teardown(clean_app, read, error=RuntimeError("kaputt")) == 0
+    assert _commits_at_teardown(clean_app, read_and_change) == 0
+    assert _commits_at_teardown(clean_app, update) == 0
+    assert _commits_at_teardown(clean_app, lambda: None) == 0  # no transaction begun
+    with clean_app.app_context():
+        assert db.session.get(Firm, firm_id).name == "Alt GmbH"
+
+
+@pytest.mark.postgresql_only
+def test_the_case_list_is_planned_once_per_connection(
+    clean_app, backend, client, make_user, auth
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("prepared statements and their plans are PostgreSQL's")
+    advisor = make_user("advisor", "SW")
+    with clean_app.app_context():
+        for i in range(3):
+            f.CaseFactory(region_code="SW", title=f"Anliegen {i}")
+        db.session.commit()
+    auth.login(advisor)
+    # psycopg prepares a statement at its fifth run on a connection; PostgreSQL plans it for
+    # the values at hand five more times before it compares a generic plan.
+    for _ in range(12):
+        response = client.get("/faelle")
+        assert response.status_code == 200
+        assert "Anliegen 2" in response.get_data(as_text=True)
+    with clean_app.app_context():
+        # The test's one connection (tests/conftest.isolated) is the requests' connection.
+        prepared = db.session.execute(
+            sa.text("SELECT statement, generic_plans FROM pg_prepared_statements")
+        ).all()
+    page = [(s, generic) for s, generic in prepared if "ORDER BY cases.opened_at" in s]
+    assert page, [s[:80] for s, _ in prepared]
+    statement, generic_plans = page[0]
+    assert generic_plans >= 1  # planned once for all requests
+    # The page's limit is in the SQL, not a parameter: with the limit a parameter, the
+    # generic plan's estimate (any number of rows) lost against the plan for 26 rows at
+    # 100,000 cases, and PostgreSQL planned the page on every request.
+    assert statement.endswith("LIMIT 26"), statement[-40:]
