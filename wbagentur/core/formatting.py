@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from babel import dates
 
 from wbagentur.core.numbers import (
+    babel_locale,
     cents_to_number,
     current_locale,
     format_money,
@@ -54,12 +55,12 @@ def format_date(
     database stores it)."""
     if value is None:
         return empty
-    locale = locale or current_locale()
+    parsed = babel_locale(locale or current_locale())
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return str(dates.format_datetime(value, style, tzinfo=BERLIN, locale=locale))
-    return str(dates.format_date(value, style, locale=locale))
+        return str(dates.format_datetime(value, style, tzinfo=BERLIN, locale=parsed))
+    return str(dates.format_date(value, style, locale=parsed))
 
 
 def format_minute(value: datetime | None, locale: str | None = None, empty: str = "–") -> str:
