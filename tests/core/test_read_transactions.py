@@ -82,13 +82,38 @@ def test_the_case_list_is_planned_once_per_connection(
     with clean_app.app_context():
         # The test's one connection (tests/conftest.isolated) is the requests' connection.
         prepared = db.session.execute(
-            sa.text("SELECT statement, generic_plans FROM pg_prepared_statements")
+            sa.text(
+                "SELECT statement, generic_plans, cardinality(parameter_types) "
+                "FROM pg_prepared_statements"
+            )
         ).all()
-    page = [(s, generic) for s, generic in prepared if "ORDER BY cases.opened_at" in s]
-    assert page, [s[:80] for s, _ in prepared]
+    page = [(s, generic) for s, generic, _ in prepared if "ORDER BY cases.opened_at" in s]
+    assert page, [s[:80] for s, *_ in prepared]
     statement, generic_plans = page[0]
     assert generic_plans >= 1  # planned once for all requests
     # The page's limit is in the SQL, not a parameter: with the limit a parameter, the
     # generic plan's estimate (any number of rows) lost against the plan for 26 rows at
     # 100,000 cases, and PostgreSQL planned the page on every request.
     assert statement.endswith("LIMIT 26"), statement[-40:]
+    # The navigation's counts are constants of the user and the day, written into the SQL:
+    # planned once, for exactly these values.
+    navigation = [(g, n) for s, g, n in prepared if "AS cases_inbox" in s]
+    assert navigation == [(navigation[0][0], 0)], navigation
+    assert navigation[0][0] >= 1
+
+
+def test_a_statement_with_its_values_written_returns_what_it_did_with_parameters(
+    clean_app,
+) -> None:
+    """core.database.with_values_written: quotes, colons and percent signs in the values
+    stay values, on both databases."""
+    from wbagentur.core.database import with_values_written
+
+    tricky = "O'Brien: 100 % 10:30 ::text"
+    with clean_app.app_context():
+        firm_id = f.FirmFactory(name=tricky).id
+        stmt = sa.select(sa.func.count(), sa.func.max(Firm.name)).where(
+            Firm.name == tricky, Firm.id == firm_id, Firm.name.like("%Brien%")
+        )
+        assert db.session.execute(with_values_written(stmt)).one() == (1, tricky)
+        assert db.session.execute(stmt).one() == (1, tricky)

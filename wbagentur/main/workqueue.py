@@ -24,7 +24,7 @@ from sqlalchemy.ext.compiler import compiles
 from wbagentur.cases import queries as case_queries
 from wbagentur.cases.access import REGIONAL_ROLES, case_scope
 from wbagentur.cases.models import Case, FollowUp
-from wbagentur.core.database import StatementCache, serial_plans, written
+from wbagentur.core.database import StatementCache, serial_plans, with_values_written, written
 from wbagentur.core.pagination import COUNT_CAP, bounded_count
 from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
@@ -445,5 +445,6 @@ def nav_counts(user: Any, today: date, cap: int = NAV_CAP) -> dict[str, int]:
     attention. One statement of three bounded counts (each stops at ``cap``)."""
     if user.role not in QUEUE_ROLES:
         return {}
-    row = db.session.execute(_nav_statement(user, today, cap)).one()
+    # Its values are the user's, the region's and the day's: planned once for them.
+    row = db.session.execute(with_values_written(_nav_statement(user, today, cap))).one()
     return {endpoint: int(n or 0) for endpoint, n in zip(NAV_ENDPOINTS, row, strict=True)}
