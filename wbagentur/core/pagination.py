@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
-from wbagentur.core.database import derived, written
+from wbagentur.core.database import derived
 from wbagentur.extensions import db
 
 COUNT_CAP = 1000
@@ -188,7 +188,7 @@ def row_probe(stmt: sa.Select[Any]) -> sa.Exists:
     SQLite tests correlated subqueries per row anyway; ``LIMIT -1 OFFSET 0`` changes
     nothing there.
     """
-    return stmt.offset(written(0)).exists()
+    return stmt.offset(0).exists()
 
 
 def bounded_count_statement(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> sa.Select[Any]:
@@ -208,7 +208,7 @@ def bounded_count_statement(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> sa.Se
         # Only the primary key: the database may count from an index instead of reading
         # up to 1,001 whole rows (SQLite does not flatten a subquery with LIMIT).
         inner = inner.with_only_columns(*sa.inspect(entity).primary_key, maintain_column_froms=True)
-    limited = inner.limit(written(cap + 1)).subquery()
+    limited = inner.limit(cap + 1).subquery()
     return sa.select(sa.func.count()).select_from(limited)
 
 
@@ -258,7 +258,7 @@ def keyset_page(
                 stmt.order_by(None)
                 .where(after_condition(backwards, before))
                 .order_by(*(k.clause() for k in backwards))
-                .limit(written(per_page + 1))
+                .limit(per_page + 1)
             )
         )
         more_before = len(rows) > per_page
@@ -268,11 +268,9 @@ def keyset_page(
         first = not more_before
     else:
         if after is None:
-            window = derived(
-                stmt, ("first page", per_page), lambda: stmt.limit(written(per_page + 1))
-            )
+            window = derived(stmt, ("first page", per_page), lambda: stmt.limit(per_page + 1))
         else:
-            window = stmt.where(after_condition(keys, after)).limit(written(per_page + 1))
+            window = stmt.where(after_condition(keys, after)).limit(per_page + 1)
         rows = list(fetch(window))
         items = rows[:per_page]
         next_cursor = _encode(sort_values(items[-1], keys)) if len(rows) > per_page else None

@@ -24,7 +24,7 @@ from sqlalchemy.ext.compiler import compiles
 from wbagentur.cases import queries as case_queries
 from wbagentur.cases.access import REGIONAL_ROLES, case_scope
 from wbagentur.cases.models import Case, FollowUp
-from wbagentur.core.database import StatementCache, serial_plans, with_values_written, written
+from wbagentur.core.database import StatementCache, serial_plans, with_values_written
 from wbagentur.core.pagination import COUNT_CAP, bounded_count
 from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.extensions import db
@@ -60,7 +60,7 @@ def _count_statement(stmt: sa.Select[Any], cap: int | None) -> sa.Select[tuple[i
         sa.literal_column("1"), maintain_column_froms=True
     )
     if cap is not None:
-        inner = inner.limit(written(cap))
+        inner = inner.limit(cap)
     return sa.select(sa.func.count()).select_from(inner.subquery())
 
 
