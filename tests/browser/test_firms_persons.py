@@ -3,10 +3,10 @@ adds a contact, creates an employee from the firm page; axe on every firms/perso
 
 import re
 
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_no_axe_violations, path_is, tab_until
+from tests.browser.journey import create_firm, submit
 from tests.personas import TEST_PASSWORD
 
 
@@ -20,41 +20,19 @@ def _login(page, persona):
     page.wait_for_url(path_is("/"))
 
 
-def _existing_firm(live_app, name):
-    from wbagentur.core.text import normalise_search
-    from wbagentur.extensions import db
-    from wbagentur.firms.models import Firm
-    from wbagentur.regions.models import District
-
-    with live_app.app_context():
-        district_id = db.session.scalar(sa.select(District.id).where(District.key == "16054"))
-        firm = Firm(
-            name=name, name_search=normalise_search(name), district_id=district_id, city="Suhl"
-        )
-        db.session.add(firm)
-        db.session.commit()
-        return firm.id
+def _save_meanwhile(page, edit_url, field, value):
+    """Somebody else (the same advisor in a second tab) saves the object meanwhile."""
+    other = page.context.new_page()
+    other.goto(edit_url)
+    other.fill(field, value)
+    submit(other, "button[type=submit]:has-text('Speichern')")
+    other.close()
 
 
-def _bump(live_app, model_path, object_id, **values):
-    """Somebody else saves the object meanwhile (new version)."""
-    import importlib
-
-    from wbagentur.extensions import db
-
-    module, name = model_path.rsplit(".", 1)
-    model = getattr(importlib.import_module(module), name)
-    with live_app.app_context():
-        obj = db.session.get(model, object_id)
-        for key, value in values.items():
-            setattr(obj, key, value)
-        db.session.commit()
-
-
-def test_advisor_creates_firm_contact_and_employee_keyboard_only(page, persona, live_app):
+def test_advisor_creates_firm_contact_and_employee_keyboard_only(page, persona):
     advisor = persona("advisor", "SW")
-    _existing_firm(live_app, "Köhler Präzisionsteile")
     _login(page, advisor)
+    create_firm(page, "Köhler Präzisionsteile", "98527")  # the one the warning names
 
     page.goto("/unternehmen")
     assert_no_axe_violations(page, "firms-index")
@@ -144,18 +122,17 @@ def test_advisor_creates_firm_contact_and_employee_keyboard_only(page, persona, 
     assert page.console_errors == []
 
 
-def test_conflict_pages_show_both_values(page, persona, live_app):
+def test_conflict_pages_show_both_values(page, persona):
     advisor = persona("advisor", "SW")
-    firm_id = _existing_firm(live_app, "Alpha Metall GmbH")
     _login(page, advisor)
+    firm_id = int(create_firm(page, "Alpha Metall GmbH", "98527").rsplit("/", 1)[1])
 
     page.goto(f"/unternehmen/{firm_id}/bearbeiten")
     page.select_option("#district_key", "16054")
     page.fill("#city", "Oberhof")
-    _bump(live_app, "wbagentur.firms.models.Firm", firm_id, city="Zella-Mehlis")
+    _save_meanwhile(page, f"/unternehmen/{firm_id}/bearbeiten", "#city", "Zella-Mehlis")
     # The conflict page comes at the same address: wait for it before reading <main>.
-    with page.expect_navigation():
-        page.click("button[type=submit]:has-text('Speichern')")
+    submit(page, "button[type=submit]:has-text('Speichern')")
     main = page.locator("main").inner_text()
     assert "Änderungskonflikt" in main
     assert "Oberhof" in main
@@ -170,9 +147,8 @@ def test_conflict_pages_show_both_values(page, persona, live_app):
     person_id = int(page.url.rsplit("/", 1)[1])
     page.goto(f"/personen/{person_id}/bearbeiten")
     page.fill("#phone", "0361 999")
-    _bump(live_app, "wbagentur.persons.models.Person", person_id, phone="0361 111")
-    with page.expect_navigation():
-        page.click("button[type=submit]:has-text('Speichern')")
+    _save_meanwhile(page, f"/personen/{person_id}/bearbeiten", "#phone", "0361 111")
+    submit(page, "button[type=submit]:has-text('Speichern')")
     main = page.locator("main").inner_text()
     assert "Änderungskonflikt" in main
     assert "0361 999" in main
