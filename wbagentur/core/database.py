@@ -106,15 +106,16 @@ def _end_reads_with_commit(app: Flask, engine: sa.Engine) -> None:
         if error is not None or g.get(WROTE_KEY):
             return
         session = db.session()
-        if not session.in_transaction() or session.new or session.dirty or session.deleted:
-            return
         transaction = session.get_transaction()
-        if transaction is not None and transaction.is_active:
-            try:
-                session.commit()
-            except sa.exc.SQLAlchemyError:
-                # The answer is out; ending the session rolls back as it did before.
-                logger.warning("COMMIT of a request that only read failed", exc_info=True)
+        if transaction is None or not transaction.is_active:
+            return
+        if session.new or session.dirty or session.deleted:
+            return
+        try:
+            session.commit()
+        except sa.exc.SQLAlchemyError:
+            # The answer is out; ending the session rolls back as it did before.
+            logger.warning("COMMIT of a request that only read failed", exc_info=True)
 
 
 def should_retry_with_write_lock(error: Exception) -> bool:
