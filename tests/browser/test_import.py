@@ -6,14 +6,14 @@ import re
 import sqlalchemy as sa
 
 from tests.browser.a11y import assert_no_axe_violations, path_is, tab_until
-from tests.browser.test_firms_persons import _existing_firm, _login
+from tests.browser.journey import create_firm
+from tests.browser.test_firms_persons import _login
 
 
 def test_advisor_uploads_firms_sees_dry_run_confirms_and_finds_them(
     page, persona, live_app, tmp_path
 ):
     advisor = persona("advisor", "SW")
-    _existing_firm(live_app, "Köhler Präzisionsteile")
     csv_file = tmp_path / "unternehmen.csv"
     csv_file.write_text(
         "Name;Landkreis;PLZ;Ort;Beschäftigte über 30 Std.;Umsatz (EUR)\n"
@@ -23,6 +23,7 @@ def test_advisor_uploads_firms_sees_dry_run_confirms_and_finds_them(
         encoding="utf-8",
     )
     _login(page, advisor)
+    create_firm(page, "Köhler Präzisionsteile", "98527")  # the import's third row is a duplicate
     page.goto("/unternehmen")
     tab_until(page, "a:has-text('Importieren')")
     page.keyboard.press("Enter")
