@@ -36,7 +36,27 @@ def test_save_that_loses_the_race_on_the_topics_is_a_409(own_postgres):
         sa.text("INSERT INTO case_topics (case_id, topic) VALUES (:c, 'leadership')"),
         {"c": case_id},
     )
-    timer = threading.Timer(1.0, conn.commit)
+    name = sa.make_url(url).database
+
+    def commit_once_ours_waits() -> None:
+        # Ours must already wait on the key: a fixed second was not enough on a busy CI
+        # machine, ours then ran after the commit and simply replaced the topic.
+        with other.connect() as watch:
+            for _ in range(200):
+                waiting = watch.execute(
+                    sa.text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = :d AND wait_event_type = 'Lock'"
+                    ),
+                    {"d": name},
+                ).scalar()
+                if waiting:
+                    break
+                watch.rollback()
+                threading.Event().wait(0.05)
+        conn.commit()
+
+    timer = threading.Thread(target=commit_once_ours_waits)
     timer.start()
     try:
         response = client.post(
