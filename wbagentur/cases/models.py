@@ -32,6 +32,10 @@ STATUSES = {
     "waiting": _l("wartet"),
     "closed": _l("abgeschlossen"),
 }
+# The condition of the region's inbox, as SQL: the WHERE of the partial index
+# ix_cases_inbox. A query that repeats it with these literal values (not bound
+# parameters) may use that index on SQLite and in a generic PostgreSQL plan.
+INBOX_WHERE = "status = 'new' AND assigned_to_id IS NULL"
 # Allowed status changes; reopening a closed case needs a reason.
 TRANSITIONS = {
     "new": ("in_advice", "closed"),
@@ -185,6 +189,16 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
         # firm and person lists test it per row they show (issue #22).
         sa.Index("ix_cases_firm_region", "firm_id", "region_id"),
         sa.Index("ix_cases_person_region", "person_id", "region_id"),
+        # The region's inbox (queries.inbox) in its display order: only new, unassigned
+        # cases are in it, so both databases walk it and stop after the page (issue #22).
+        sa.Index(
+            "ix_cases_inbox",
+            "region_id",
+            "opened_at",
+            "id",
+            sqlite_where=sa.text(INBOX_WHERE),
+            postgresql_where=sa.text(INBOX_WHERE),
+        ),
     )
 
     @property
