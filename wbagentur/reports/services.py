@@ -22,6 +22,7 @@ from wbagentur.cases.models import CHANNELS, OUTCOMES, Case
 from wbagentur.cases.queries import AGE_BUCKETS
 from wbagentur.cases.services import add_entry
 from wbagentur.core import audit, formatting
+from wbagentur.core.database import one_of
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.esf import aggregates as esf_aggregates
@@ -117,7 +118,9 @@ def _names(model: Any, ids: Iterable[int | None], attr: str) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = db.session.execute(sa.select(model.id, getattr(model, attr)).where(model.id.in_(wanted)))
+    rows = db.session.execute(
+        sa.select(model.id, getattr(model, attr)).where(one_of(model.id, wanted))
+    )
     return {row[0]: row[1] for row in rows}
 
 
