@@ -1,6 +1,8 @@
 """Issue #22: the benchmark generator loads SQLite without the triggers of the trigram
-search indexes (core.fulltext) and rebuilds the indexes at the end; afterwards the
-triggers are back and every index holds exactly its table."""
+search indexes (core.fulltext) and without the tables' secondary indexes, and rebuilds
+them at the end; afterwards the triggers and indexes are back as the migrations wrote
+them, every index holds exactly its table, and the connection's page cache is its own
+again."""
 
 from __future__ import annotations
 
@@ -21,6 +23,14 @@ def _triggers() -> list[tuple[str, str]]:
     ).all()
 
 
+def _indexes() -> list[tuple[str, str, str]]:
+    from wbagentur.extensions import db
+
+    return db.session.execute(
+        sa.text("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+    ).all()
+
+
 def test_generator_rebuilds_the_search_indexes_and_restores_the_triggers(
     backend: str, tmp_path: Any
 ) -> None:
@@ -36,6 +46,8 @@ def test_generator_rebuilds_the_search_indexes_and_restores_the_triggers(
     try:
         with app.app_context():
             before = _triggers()
+            indexes_before = _indexes()
+            cache_before = db.session.execute(sa.text("PRAGMA cache_size")).scalar()
             generate(
                 Volume.for_cases(120),
                 seed=11,
@@ -45,6 +57,11 @@ def test_generator_rebuilds_the_search_indexes_and_restores_the_triggers(
             )
             db.session.commit()
             assert _triggers() == before
+            assert _indexes() == indexes_before
+            assert any(table == "cases" for _n, table, _s in indexes_before)
+            assert db.session.execute(sa.text("PRAGMA cache_size")).scalar() == cache_before
+            # Every index holds exactly its table's rows.
+            assert db.session.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
             assert {name for name, _sql in before} >= {
                 t for i in fulltext.INDEXES for t in i.triggers
             }

@@ -1355,7 +1355,16 @@ def _drop_load_constraints(tables: Sequence[sa.Table]) -> Callable[[], None]:
     Everything runs in the session's transaction: an error undoes the drops, too.
     """
     if db.session.get_bind().dialect.name == "sqlite":
-        return _drop_search_triggers(tables)
+        restore_cache = _large_page_cache()
+        restore_indexes = _drop_sqlite_indexes(tables)
+        restore_triggers = _drop_search_triggers(tables)
+
+        def restore_sqlite() -> None:
+            restore_indexes()
+            restore_triggers()
+            restore_cache()
+
+        return restore_sqlite
     if db.session.get_bind().dialect.name != "postgresql":
         return lambda: None
     names = [t.name for t in tables]
@@ -1398,6 +1407,50 @@ def _drop_load_constraints(tables: Sequence[sa.Table]) -> Callable[[], None]:
             db.session.execute(
                 sa.text(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
             )
+
+    return restore
+
+
+# SQLite's page cache during the load (KiB; SQLite's default is 2 MiB).
+LOAD_CACHE_KIB = 1024 * 1024
+
+
+def _large_page_cache() -> Callable[[], None]:
+    """SQLite: a page cache of 1 GiB on the load's connection; return the function that puts
+    the connection's own size back. With the default 2 MiB every row inserted into the
+    tables' indexes read and wrote index pages through the operating system again."""
+    previous = int(db.session.execute(sa.text("PRAGMA cache_size")).scalar_one())
+    db.session.execute(sa.text(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}"))
+
+    def restore() -> None:
+        db.session.execute(sa.text(f"PRAGMA cache_size = {previous}"))
+
+    return restore
+
+
+def _drop_sqlite_indexes(tables: Sequence[sa.Table]) -> Callable[[], None]:
+    """SQLite: drop the secondary indexes of ``tables`` for the load; return the function
+    that creates them again from their stored definitions (the exact text the migrations
+    wrote, partial indexes included). The indexes of primary keys and unique constraints
+    have no stored definition and stay. Building an index once from the loaded table sorts
+    it; kept during the load, every row was inserted into each index at a random place
+    (1,000,000 cases: persons 48 s, cases 92 s)."""
+    indexes = list(
+        db.session.execute(
+            sa.text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name IN :tables ORDER BY name"
+            ).bindparams(sa.bindparam("tables", expanding=True)),
+            {"tables": [t.name for t in tables]},
+        )
+    )
+    for name, _definition in indexes:
+        # Names come from the schema, never from input.
+        db.session.execute(sa.text(f'DROP INDEX "{name}"'))
+
+    def restore() -> None:
+        for _name, definition in indexes:
+            db.session.execute(sa.text(definition))
 
     return restore
 
