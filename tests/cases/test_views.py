@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import FollowUpFactory
-from tests.helpers import html_page, text_of
+from tests.helpers import NS, html_page, text_of
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry
 from wbagentur.core.timezone import local_today
 from wbagentur.extensions import db
@@ -358,3 +358,35 @@ def test_due_page_is_paged_most_overdue_first(client, advisor_sw, make_case, cle
     ]
     assert ">Weiter<" not in second
     assert ">Zurück<" in second
+
+
+def test_assignment_shows_the_colleague_and_the_page_offers_the_region_staff(
+    client, advisor_sw, make_user, make_case, clean_app
+):
+    """The timeline names whom a case was given to while that person is on the region's
+    staff, and "eine andere Person" once they are not; the assignee and follow-up lists
+    offer the region's active staff by name, nobody of another region."""
+    from tests.factories import _contact_point_id
+    from wbagentur.accounts.models import User
+
+    colleague = make_user("advisor", "SW", display_name="Carla Kollegin")
+    make_user("advisor", "NT", display_name="Norbert Nord")
+    case_id = make_case()
+    response = client.post(
+        f"/faelle/{case_id}/zuweisen",
+        data={"assignee_id": colleague.id, "version": _version(clean_app, case_id)},
+    )
+    assert response.status_code == 302
+    page = html_page(client.get(f"/faelle/{case_id}"))
+    assert "zugewiesen an Carla Kollegin" in text_of(page)
+    for name in ("assignee_id", "for_user_id"):
+        offered = [text_of(o) for o in page.findall(f".//{NS}select[@name='{name}']/{NS}option")]
+        assert "Carla Kollegin" in offered
+        assert "Norbert Nord" not in offered
+    with clean_app.app_context():
+        db.session.get(User, colleague.id).contact_point_id = _contact_point_id("NT")
+        db.session.commit()
+    page = html_page(client.get(f"/faelle/{case_id}"))
+    assert "zugewiesen an eine andere Person" in text_of(page)
+    offered = [text_of(o) for o in page.findall(f".//{NS}select[@name='assignee_id']/{NS}option")]
+    assert "Carla Kollegin" not in offered
