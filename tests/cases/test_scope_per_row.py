@@ -5,6 +5,7 @@ point or a transfer."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from tests import factories as f
@@ -136,3 +137,42 @@ def test_my_referrals_are_those_on_cases_the_user_may_read(clean_app):
             Referral.created_by_id == me.id, referral_scope(me)
         )
         assert listed == set(db.session.scalars(by_case_id))
+
+
+@pytest.mark.parametrize("cap", [2, 3, 4, 10])
+def test_api_case_list_counts_like_the_case_list(clean_app, client, monkeypatch, cap):
+    """The API's unfiltered case list counts the region's own cases first, like the page:
+    exact below the cap, "at least" above it, without the grants' subqueries once the
+    region's three cases alone pass the cap (issue #22). A filter counts the whole
+    filtered scope."""
+    from wbagentur.api import tokens
+    from wbagentur.extensions import db
+
+    monkeypatch.setattr("wbagentur.core.pagination.COUNT_CAP", cap)
+    with clean_app.app_context():
+        me, own, referred, pending, _hidden, _ot = _two_regions(f, db)
+        _, secret = tokens.create_token(None, me, "Test", ["cases:read"], 30)
+        db.session.commit()
+        visible = {c.id for c in own} | {referred.id, pending.id}
+        pending_id = pending.id
+        engine = db.engine
+    headers = {"Authorization": f"Bearer {secret}"}
+
+    def get(url: str) -> tuple[dict, list[str]]:
+        statements: list[str] = []
+        listen = lambda *a: statements.append(a[2])  # noqa: E731
+        sa.event.listen(engine, "before_cursor_execute", listen)
+        try:
+            answer = client.get(url, headers=headers).get_json()
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listen)
+        return answer, [s for s in statements if "count(" in s.lower()]
+
+    answer, counts = get("/api/v1/cases?per_page=100")
+    assert {c["id"] for c in answer["items"]} == visible
+    assert (answer["total"], answer["total_is_lower_bound"]) == (min(5, cap), 5 > cap)
+    assert counts
+    assert any("transfers" in s for s in counts) == (cap >= 3)
+    new, _counts = get("/api/v1/cases?status=new")
+    assert [c["id"] for c in new["items"]] == [pending_id]
+    assert (new["total"], new["total_is_lower_bound"]) == (1, False)

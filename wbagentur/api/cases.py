@@ -36,7 +36,9 @@ from wbagentur.cases import services
 from wbagentur.cases.access import cases_visible_to, get_case_for, history_cutoff
 from wbagentur.cases.forms import CaseCreateForm, CaseEditForm, NoteForm
 from wbagentur.cases.models import ENTRY_KINDS, KINDS, STATUSES, Case, TimelineEntry, topics_of
+from wbagentur.cases.queries import own_region_subset
 from wbagentur.core import audit
+from wbagentur.core.pagination import with_count_subset
 from wbagentur.extensions import db
 from wbagentur.firms.access import get_firm_for
 from wbagentur.persons.access import get_person_for
@@ -112,15 +114,21 @@ def _case(case_id: int, need: str = "view") -> Case:
     ],
 )
 def cases() -> ResponseReturnValue:
-    stmt = cases_visible_to(g.api_user).order_by(Case.opened_at.desc(), Case.id.desc())
+    filters: list[sa.ColumnElement[bool]] = []
     if status := choice_arg("status", STATUSES):
-        stmt = stmt.where(Case.status == status)
+        filters.append(Case.status == status)
     if kind := choice_arg("kind", KINDS):
-        stmt = stmt.where(Case.kind == kind)
+        filters.append(Case.kind == kind)
     if firm_id := int_arg("firm_id", 0, 1, MAX_ID):
-        stmt = stmt.where(Case.firm_id == firm_id)
+        filters.append(Case.firm_id == firm_id)
     if person_id := int_arg("person_id", 0, 1, MAX_ID):
-        stmt = stmt.where(Case.person_id == person_id)
+        filters.append(Case.person_id == person_id)
+    stmt = (
+        cases_visible_to(g.api_user).where(*filters).order_by(Case.opened_at.desc(), Case.id.desc())
+    )
+    # Unfiltered, the own region's cases are counted first, from its index alone; when
+    # they are more than the cap the read grants' OR is not counted (as the case list).
+    stmt = with_count_subset(stmt, own_region_subset(g.api_user, filters))
     # Participants and topics for the whole page at once, not one statement per case.
     items, paging = page(stmt.options(selectinload(Case.participants)))
     topics = topics_of([c.id for c in items])

@@ -208,10 +208,10 @@ def case_list(
     stmt = sa.select(Case).where(case_scope(user), *conditions).order_by(*order)
     if options:
         stmt = stmt.execution_options(**options)
-    return with_count_subset(stmt, _own_region_subset(user, conditions))
+    return with_count_subset(stmt, own_region_subset(user, conditions))
 
 
-def _own_region_subset(
+def own_region_subset(
     user: Any, conditions: list[sa.ColumnElement[bool]]
 ) -> sa.Select[tuple[Case]] | None:
     """The user's own region's cases, a subset of the unfiltered list: counted first by
