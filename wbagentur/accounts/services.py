@@ -37,6 +37,7 @@ from wbagentur.core import audit
 from wbagentur.core.database import rowcount
 from wbagentur.core.models import utcnow
 from wbagentur.extensions import db
+from wbagentur.regions.models import ContactPoint
 
 logger = logging.getLogger(__name__)
 
@@ -715,3 +716,30 @@ def reset_password(token: str, new_password: str, now: datetime | None = None) -
     outbox = queue_mail(user.email, "Ihr Passwort wurde geändert", body, kind="password_changed")
     audit.record(user, "password.reset", "user", user.id, sessions_ended=ended, outbox_id=outbox.id)
     return user
+
+
+# ---------------------------------------------------------------- a region's staff
+
+STAFF_ROLES = ("advisor", "supervisor")
+
+
+def region_staff_statement(region_id: int, *columns: Any) -> sa.Select[Any]:
+    """``columns`` of the active advisors and supervisors of a region, by name."""
+    return (
+        sa.select(*columns)
+        .join(ContactPoint, ContactPoint.id == User.contact_point_id)
+        .where(
+            ContactPoint.region_id == region_id,
+            User.is_active.is_(True),
+            User.role.in_(STAFF_ROLES),
+        )
+        .order_by(User.display_name, User.id)
+    )
+
+
+def region_staff_names(region_id: int) -> list[tuple[int, str]]:
+    """(id, name) of a region's staff, for a form's choices: plain rows, no user objects
+    (as objects with their eager loads, the 250 advisors of a region at 1,000,000 cases
+    were a sixth of the case page on SQLite, issue #22)."""
+    rows = db.session.execute(region_staff_statement(region_id, User.id, User.display_name))
+    return [(int(user_id), str(name)) for user_id, name in rows]

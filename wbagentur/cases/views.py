@@ -37,6 +37,7 @@ from sqlalchemy import orm
 from werkzeug.wrappers import Response
 
 from wbagentur.accounts.models import User
+from wbagentur.accounts.services import region_staff_names
 from wbagentur.cases import bp, cockpit, drilldown, filters, forms, queries, services
 from wbagentur.cases.access import can_edit_case, get_case_for, history_cutoff
 from wbagentur.cases.models import (
@@ -66,7 +67,6 @@ from wbagentur.firms.access import firms_visible_to, get_firm_for
 from wbagentur.firms.models import Firm
 from wbagentur.persons.access import get_person_for, persons_visible_to
 from wbagentur.persons.models import Person
-from wbagentur.regions.models import ContactPoint
 
 REGIONAL = ("advisor", "supervisor")
 READERS = ("advisor", "supervisor", "coordinator")
@@ -85,18 +85,8 @@ LABELS = {
 
 
 def _region_staff(case: Case) -> list[tuple[int, str]]:
-    """(id, name) of the active advisors and supervisors of the case's region, by name: the
-    choices of the assignee and of a follow-up's person. Plain rows: as user objects with
-    their eager loads, 250 advisors (1,000,000 cases) were a sixth of the case page on
-    SQLite (issue #22)."""
-    rows = db.session.execute(
-        sa.select(User.id, User.display_name)
-        .where(User.is_active.is_(True), User.role.in_(REGIONAL))
-        .join(ContactPoint, ContactPoint.id == User.contact_point_id)
-        .where(ContactPoint.region_id == case.region_id)
-        .order_by(User.display_name, User.id)
-    )
-    return [(int(user_id), str(name)) for user_id, name in rows]
+    """The choices of the assignee and of a follow-up's person: the case region's staff."""
+    return region_staff_names(case.region_id)
 
 
 def _conflict(case: Case, error: ConflictError, submitted: dict[str, Any]) -> tuple[str, int]:

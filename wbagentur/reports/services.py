@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from wbagentur.accounts.models import User
+from wbagentur.accounts.services import region_staff_statement
 from wbagentur.cases.models import CHANNELS, OUTCOMES, Case
 from wbagentur.cases.queries import AGE_BUCKETS
 from wbagentur.cases.services import add_entry
@@ -31,7 +32,7 @@ from wbagentur.extensions import db
 from wbagentur.firms.rules import classify_sme, weighted_headcount
 from wbagentur.partners.data import PROGRAMMES
 from wbagentur.partners.models import Partner
-from wbagentur.regions.models import ContactPoint, Region
+from wbagentur.regions.models import Region
 from wbagentur.reports import aggregates, cache, indicators, queries, workload
 from wbagentur.reports.queries import ReportScope
 
@@ -941,30 +942,9 @@ def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: in
 # ---------------------------------------------------------------- reassignment
 
 
-def _region_staff(region_id: int, *columns: Any) -> sa.Select[Any]:
-    return (
-        sa.select(*columns)
-        .join(ContactPoint, ContactPoint.id == User.contact_point_id)
-        .where(
-            ContactPoint.region_id == region_id,
-            User.is_active.is_(True),
-            User.role.in_(("advisor", "supervisor")),
-        )
-        .order_by(User.display_name, User.id)
-    )
-
-
 def region_staff(region_id: int) -> list[User]:
     """Active advisors and supervisors of a region, by name."""
-    return list(db.session.scalars(_region_staff(region_id, User)))
-
-
-def region_staff_names(region_id: int) -> list[tuple[int, str]]:
-    """(id, name) of ``region_staff``, for a filter's choices (no user rows loaded)."""
-    return [
-        (int(i), str(name))
-        for i, name in db.session.execute(_region_staff(region_id, User.id, User.display_name))
-    ]
+    return list(db.session.scalars(region_staff_statement(region_id, User)))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import force_locale
 from flask_login import current_user
 
+from wbagentur.accounts.services import region_staff_names
 from wbagentur.cases.models import Case
 from wbagentur.core import actions
 from wbagentur.core.access import requires_role
@@ -134,11 +135,11 @@ def _staff_choices(all_regions: list[Region]) -> list[tuple[str, str]]:
     coordinator, of the region chosen in the filter (none before one is chosen: a list of
     every advisor of the state would be a thousand names at 1,000,000 cases, issue #22)."""
     if current_user.role != "coordinator":
-        staff = services.region_staff_names(current_user.region_id)
+        staff = region_staff_names(current_user.region_id)
     else:
         region_id = request.args.get("region", type=int)
         known = {r.id for r in all_regions}
-        staff = services.region_staff_names(region_id) if region_id in known else []
+        staff = region_staff_names(region_id) if region_id in known else []
     return [(str(user_id), name) for user_id, name in staff]
 
 
