@@ -8,13 +8,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased, contains_eager
 
 from wbagentur.cases.access import REGIONAL_ROLES, case_id_scope, case_scope, case_scope_per_row
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participants, case_topics
 from wbagentur.core import fulltext
-from wbagentur.core.database import serial_plans
+from wbagentur.core.database import one_of, serial_plans
 from wbagentur.core.fulltext import name_condition
 from wbagentur.core.pagination import COUNT_CAP, with_count_subset
 from wbagentur.core.text import like_pattern, normalise_search
@@ -155,8 +154,7 @@ def _search_postgresql(
         ).one()
     in_scope: list[int] = ids or []
     if found <= SEARCH_ID_LIMIT:
-        array = sa.bindparam("search_ids", in_scope, type_=postgresql.ARRAY(sa.Integer))
-        return Case.id == sa.any_(array), len(in_scope)
+        return one_of(Case.id, in_scope), len(in_scope)
     return sa.or_(*_search_terms(Case, term)), len(in_scope)
 
 

@@ -84,11 +84,6 @@ LABELS = {
 }
 
 
-def _region_staff(case: Case) -> list[tuple[int, str]]:
-    """The choices of the assignee and of a follow-up's person: the case region's staff."""
-    return region_staff_names(case.region_id)
-
-
 def _conflict(case: Case, error: ConflictError, submitted: dict[str, Any]) -> tuple[str, int]:
     """The case's conflict page: what was submitted beside what is stored (after the
     rollback in actions.run)."""
@@ -416,9 +411,9 @@ def detail(case_id: int) -> Any:
 
 def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tuple[str, int]:
     editable = can_edit_case(current_user, case)
-    staff = _region_staff(case)
+    staff = region_staff_names(case.region_id)
     assign_form = forms.AssignForm(version=case.version)
-    assign_form.assignee_id.choices = list(staff)
+    assign_form.assignee_id.choices = staff
     if case.assigned_to_id:
         assign_form.assignee_id.data = case.assigned_to_id
     status_form = forms.StatusForm(version=case.version)
@@ -427,7 +422,7 @@ def _render_detail(case: Case, status: int = 200, **form_overrides: Any) -> tupl
     ]
     close_form = forms.CloseForm(version=case.version)
     follow_up_form = forms.FollowUpForm()
-    follow_up_form.for_user_id.choices = list(staff)
+    follow_up_form.for_user_id.choices = staff
     follow_up_form.for_user_id.data = current_user.id
     participant_form = forms.ParticipantForm()
     participant_form.person_ids.choices = _participant_choices(case)
@@ -535,7 +530,7 @@ def _refused(
 def assign(case_id: int) -> Any:
     case = _edit_case(case_id)
     form = forms.AssignForm()
-    form.assignee_id.choices = list(_region_staff(case))
+    form.assignee_id.choices = region_staff_names(case.region_id)
     if not form.validate_on_submit():
         return _render_detail(case, 200, assign_form=form)
     chosen = db.session.get(User, form.assignee_id.data)
@@ -640,7 +635,7 @@ def add_contact(case_id: int) -> Any:
 def add_follow_up(case_id: int) -> Any:
     case = _edit_case(case_id)
     form = forms.FollowUpForm()
-    form.for_user_id.choices = list(_region_staff(case))
+    form.for_user_id.choices = region_staff_names(case.region_id)
     if not form.validate_on_submit():
         return _render_detail(case, 200, follow_up_form=form)
     return actions.run(
