@@ -37,6 +37,30 @@ def test_a_time_is_shown_in_thuringia_and_nothing_as_a_dash():
     assert formatting.format_date(None) == formatting.format_money(None) == "–"
 
 
+@pytest.mark.parametrize("locale", ["de", "en"])
+@pytest.mark.parametrize("style", ["short", "medium", "long", "full", "dd.MM.yyyy HH:mm", "EEEE"])
+def test_dates_and_times_read_as_babel_writes_them(locale, style):
+    """The patterns are parsed once per locale and style (issue #22); the text is Babel's
+    own, quoted words of the combining pattern ("um", "at") and time zones included."""
+    from babel import dates
+
+    from wbagentur.core.timezone import BERLIN
+
+    moments = [
+        datetime(2026, 12, 2, 23, 30, tzinfo=UTC),
+        datetime(2026, 7, 1, 6, 5, 9, tzinfo=UTC),
+        datetime(2026, 3, 29, 0, 59),  # naive: UTC, an hour before the clocks go forward
+    ]
+    for moment in moments:
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        expected = dates.format_datetime(aware, style, tzinfo=BERLIN, locale=locale)
+        assert formatting.format_date(moment, style, locale) == expected
+    day_style = "medium" if "H" in style else style  # a date has no hours
+    for day in (date(2026, 12, 2), date(2027, 1, 31)):
+        expected = dates.format_date(day, day_style, locale=locale)
+        assert formatting.format_date(day, day_style, locale) == expected
+
+
 def test_outside_a_request_the_format_is_german():
     assert formatting.format_money(1464000) == f"14.640,00{NBSP}€"
     assert formatting.format_date(date(2026, 12, 2)) == "02.12.2026"
