@@ -210,6 +210,29 @@ def test_search_page_costs_the_same_statements_for_few_and_many_hits(world, monk
             sa.event.remove(db.engine, "before_cursor_execute", listener)
 
 
+@pytest.mark.postgresql_only
+def test_postgresql_search_reads_each_match_once(world, backend, search_path):
+    """Issue #22: the matches carry their region from the index they were found on, and
+    the matching persons are looked up once for their own cases and for those they take
+    part in. Before, the statement read the persons twice and every match again by its
+    key (at 1,000,000 cases "Kühnert": 4,146 matches, 38,700 -> 22,100 buffers)."""
+    if backend != "postgresql" or search_path != "ids":
+        pytest.skip("the array statement is PostgreSQL's")
+    with world.app.app_context():
+        user = db.session.get(User, world.sw.id)
+        assert user.region_id  # loaded before listening
+        counted = []
+        listener = lambda _c, _cur, statement, *_: counted.append(statement)  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert _found(user, "weiss") == [world.firm_case]  # through a participant
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+    collecting = " ".join(next(s for s in counted if "array_agg" in s).split())
+    assert collecting.count("FROM persons") == 1, collecting
+    assert "JOIN cases" not in collecting, collecting
+
+
 def _parallel_workers() -> str:
     return db.session.scalar(sa.text("SHOW max_parallel_workers_per_gather"))
 

@@ -70,8 +70,14 @@ def _grants(
 
 def case_scope(user: Any) -> sa.ColumnElement[bool]:
     """SQL condition selecting the cases ``user`` may see."""
+    return case_scope_of(user, Case.id, Case.region_id)
+
+
+def case_scope_of(user: Any, case_id: Any, region_id: Any) -> sa.ColumnElement[bool]:
+    """``case_scope`` on other columns holding a case's id and region: rows that carry both
+    (the search's matches, ``cases.queries``) need not join cases to be scoped."""
     if user.role in REGIONAL_ROLES and user.region_id is not None:
-        return sa.or_(Case.region_id == user.region_id, *_grants(user.region_id))
+        return sa.or_(region_id == user.region_id, *_grants(user.region_id, case_id))
     if user.role == "coordinator":
         return sa.true()
     return sa.false()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, date, datetime
+from typing import Literal, cast
 
 from babel import dates
 
@@ -78,12 +79,13 @@ def _pattern(identifier: str, style: str, with_time: bool) -> dates.DateTimePatt
     writes the same text (tests/core/test_formatting.py)."""
     if style not in _STYLES:
         return dates.parse_pattern(style)
+    named = cast(Literal["full", "long", "medium", "short"], style)
     parsed = babel_locale(identifier)
-    date_pattern = dates.get_date_format(style, parsed).pattern
+    date_pattern = dates.get_date_format(named, parsed).pattern
     if not with_time:
         return dates.parse_pattern(date_pattern)
-    time_pattern = dates.get_time_format(style, parsed).pattern
-    combining = str(dates.get_datetime_format(style, parsed))
+    time_pattern = dates.get_time_format(named, parsed).pattern
+    combining = str(dates.get_datetime_format(named, parsed))
     return dates.parse_pattern(combining.replace("{1}", date_pattern).replace("{0}", time_pattern))
 
 
