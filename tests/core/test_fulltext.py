@@ -177,13 +177,13 @@ def test_sqlite_search_reads_the_index_not_the_tables(coordinator: User, backend
         pytest.skip("FTS5 exists only on SQLite")
     for term in ("größer", "jürgen weiß", "wba-sw-20"):
         sql = str(
-            queries.matching_case_ids(term).compile(
-                db.engine, compile_kwargs={"literal_binds": True}
-            )
+            queries.matching_cases(term).compile(db.engine, compile_kwargs={"literal_binds": True})
         )
         plan = [row[3] for row in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + sql))]
         assert any("VIRTUAL TABLE" in step for step in plan), plan
-        assert not [s for s in plan if s.startswith("SCAN") and "VIRTUAL TABLE" not in s], plan
+        # The matching persons are read from their index once, into a CTE read twice.
+        tables = [s for s in plan if s.startswith("SCAN") and "VIRTUAL TABLE" not in s]
+        assert not [s for s in tables if s != "SCAN matching_persons"], plan
 
 
 def test_index_follows_inserts_changes_and_deletions(clean_app: Any, backend: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
@@ -97,21 +98,29 @@ def _reference_like(case: Any, term: str) -> sa.ColumnElement[bool]:
     return case.reference.like(like_pattern(term).upper(), escape="\\")
 
 
-def matching_case_ids(term: str) -> sa.CompoundSelect:
-    """Ids of all cases matching ``term`` (any scope; a case may come more than once).
+def matching_cases(term: str) -> sa.CompoundSelect:
+    """Id and region of all cases matching ``term`` (any scope; a case may come more than
+    once), each region read with the id from the index that found the case, so the
+    matches can be scoped without reading the cases again (``case_scope_of``). The
+    matching persons are looked up once, for their own cases and those they take part in.
     On SQLite a reference term of three or more characters is read from the trigram
     index directly (its rowids are the case ids), so the caller's LIMIT stops the scan."""
     matched = aliased(Case)
+    persons = _matching_persons(term).cte("matching_persons")
     selects = [
-        sa.select(matched.id).where(t) for t in _search_terms(matched, term, references=False)
+        sa.select(matched.id, matched.region_id).where(t)
+        for t in _search_terms(matched, term, references=False, persons=sa.select(persons.c.id))
     ]
     if may_be_reference(term):
         indexed = fulltext.reference_ids(term)
-        selects.append(
-            indexed
-            if indexed is not None
-            else sa.select(matched.id).where(_reference_like(matched, term))
-        )
+        if indexed is None:
+            found = sa.select(matched.id, matched.region_id).where(_reference_like(matched, term))
+        else:
+            rowids = indexed.subquery()
+            found = sa.select(matched.id, matched.region_id).join_from(
+                rowids, matched, matched.id == rowids.c.rowid
+            )
+        selects.append(found)
     return sa.union_all(*selects)
 
 
@@ -135,55 +144,38 @@ def _search(term: str, user: Any) -> tuple[sa.ColumnElement[bool], int]:
     cap, the list does not count at all: walking to the 1,001st match read most of the
     table when the visible matches were fewer than the cap (issue #22).
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        return _search_postgresql(term, user)
-    matches = matching_case_ids(term).limit(SEARCH_ID_LIMIT + 1).subquery()
-    visible = case_scope(user) if user is not None else sa.true()
-    rows = db.session.execute(
-        sa.select(matches.c.id, visible).join_from(matches, Case, Case.id == matches.c.id)
-    ).all()
-    in_scope = sorted({case_id for case_id, seen in rows if seen})
-    if len(rows) <= SEARCH_ID_LIMIT:
-        return Case.id.in_(in_scope), len(in_scope)
-    return sa.or_(*_search_terms(Case, term)), len(in_scope)
-
-
-def _search_postgresql(term: str, user: Any) -> tuple[sa.ColumnElement[bool], int]:
-    """``_search`` on PostgreSQL: the same cases, with fewer rows and parameters.
-
-    The database counts the matches and collects the visible ones into one array, and
-    the list and its count take that array as one parameter (``id = ANY(...)``) instead
-    of an IN with a parameter per case. A common name ("Kühnert" at 1,000,000 cases:
-    4,146 matches, 1,304 of them visible to an advisor) brought 4,146 rows into Python
-    and put 1,304 parameters into each following statement; those objects set off a full
-    garbage collection of the process (100 to 150 ms) every dozen searches, the page's
-    p95 (issue #22). One statement of one text whatever the number of matches, too.
-
-    Each match carries its region from the index it was found on, and the matching
-    persons are looked up once for both their own cases and those they take part in:
-    scoping the matches no longer reads each case again by its key (at 1,000,000 cases
-    38,700 -> 22,100 buffers for "Kühnert"; see docs/performance.md).
-    """
-    matched = aliased(Case)
-    persons = _matching_persons(term).cte("matching_persons")
-    found_by = _search_terms(matched, term, persons=sa.select(persons.c.id))
-    matches = (
-        sa.union_all(*(sa.select(matched.id, matched.region_id).where(c) for c in found_by))
-        .limit(SEARCH_ID_LIMIT + 1)
-        .subquery()
-    )
+    matches = matching_cases(term).limit(SEARCH_ID_LIMIT + 1).subquery()
     visible = (
         case_scope_of(user, matches.c.id, matches.c.region_id) if user is not None else sa.true()
     )
-    visible_ids = sa.func.array_agg(sa.distinct(matches.c.id)).filter(visible)
-    # Without parallel workers: for a common name at 1,000,000 cases PostgreSQL started two
-    # for the three branches of the matches, and their start cost more than they saved
-    # (page p95 96-101 ms with them, 78-83 without, runs taken in turn; issue #22).
-    with serial_plans():
-        ids, found = db.session.execute(
-            sa.select(visible_ids, sa.func.count()).select_from(matches)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The visible ids as one array, which the list then takes as one parameter
+        # (``one_of``). A common name ("Kühnert" at 1,000,000 cases: 4,146 matches, 1,304
+        # of them visible to an advisor) brought 4,146 rows into Python and put 1,304
+        # parameters into each following statement; those objects set off a full garbage
+        # collection of the process (100 to 150 ms) every dozen searches, the page's p95.
+        # Without parallel workers: for the three branches of the matches PostgreSQL
+        # started two, and their start cost more than they saved (page p95 96-101 ms with
+        # them, 78-83 without, runs taken in turn). Scoping the matches by the region read
+        # with them instead of reading each case again: 38,748 -> 22,114 buffers, 32.9 ->
+        # 25.3 ms (issue #22).
+        with serial_plans():
+            ids, found = db.session.execute(
+                sa.select(
+                    sa.func.array_agg(sa.distinct(matches.c.id)).filter(visible), sa.func.count()
+                )
+            ).one()
+        in_scope: list[int] = ids or []
+    else:
+        # SQLite: the same as one JSON text. As rows with an IN of 1,304 parameters the same
+        # search took 76 of the page's ms (median) and a p95 of 307 ms (issue #22).
+        listed, found = db.session.execute(
+            sa.select(
+                sa.func.json_group_array(sa.distinct(matches.c.id)).filter(visible),
+                sa.func.count(),
+            )
         ).one()
-    in_scope: list[int] = ids or []
+        in_scope = json.loads(listed) if listed else []
     if found <= SEARCH_ID_LIMIT:
         return one_of(Case.id, in_scope), len(in_scope)
     return sa.or_(*_search_terms(Case, term)), len(in_scope)
