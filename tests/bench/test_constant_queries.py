@@ -171,7 +171,14 @@ def test_bench_explain_prints_a_plan_for_every_list_page_and_count(
     lines: list[str] = []
     explain_lists(measured[LARGE]["app"], measured[LARGE]["ctx"], echo=lines.append)
     headings = [line for line in lines if line.startswith("### ")]
-    lists = ("inbox", "my_cases", "case_list_filter", "case_list_search", "referral_list")
+    lists = (
+        "inbox",
+        "my_cases",
+        "case_list_filter",
+        "case_list_search",
+        "case_list_last_contact",
+        "referral_list",
+    )
     for name in (*lists, "api_firms", "api_persons", "firm_list", "person_list"):
         assert f"### {name}: erste Seite" in headings
         assert f"### {name}: Anzahl (höchstens 1.001)" in headings

@@ -35,6 +35,7 @@ def list_statements(user: Any, search_term: str) -> dict[str, sa.Select[Any]]:
         "my_cases": queries.my_open_cases(user),
         "case_list_filter": queries.case_list(user, status="open", topic="digital"),
         "case_list_search": queries.case_list(user, q=search_term),
+        "case_list_last_contact": queries.case_list(user, sort="letzter_kontakt"),
         "referral_list": referral_queries.my_referrals(user, None, local_today()),
     }
 

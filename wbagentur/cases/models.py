@@ -212,6 +212,17 @@ class Case(TimestampMixin, db.Model):  # type: ignore[name-defined]
         return f"<Case {self.reference}>"
 
 
+# The case list sorted by last contact ("letzter_kontakt", cases.queries.SORTS: never
+# contacted first), walked along this index and stopped after the page instead of sorting
+# the user's whole scope: at 1,000,000 cases 444 -> 15 ms on PostgreSQL, 221 -> 12 ms on
+# SQLite (issue #22). PostgreSQL needs the NULLS FIRST in the index; SQLite puts NULLs
+# first in ascending order anyway and has no NULLS FIRST in CREATE INDEX.
+sa.Index("ix_cases_last_contact", Case.last_contact_at.asc().nulls_first(), Case.id).ddl_if(
+    dialect="postgresql"
+)
+sa.Index("ix_cases_last_contact", Case.last_contact_at, Case.id).ddl_if(dialect="sqlite")
+
+
 def topics_of(case_ids: list[int]) -> dict[int, list[str]]:
     """The topics of many cases in one statement (``Case.topics`` asks once per case)."""
     found: dict[int, list[str]] = {case_id: [] for case_id in case_ids}
