@@ -244,6 +244,13 @@ PAGES: list[Page] = [
         "advisor",
         _simple("cases.index", sort="letzter_kontakt"),
     ),
+    # Issue #22: one status read the region's cases of it and sorted them (1.6 s at 1M).
+    Page(
+        "case_list_closed",
+        "Fallliste abgeschlossene Fälle",
+        "advisor",
+        _simple("cases.index", status="closed", sort="neueste"),
+    ),
     Page(
         "case_list_all",
         "Fallliste Koordination (alle Regionen)",

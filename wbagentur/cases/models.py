@@ -221,6 +221,16 @@ sa.Index("ix_cases_last_contact", Case.last_contact_at.asc().nulls_first(), Case
     dialect="postgresql"
 )
 sa.Index("ix_cases_last_contact", Case.last_contact_at, Case.id).ddl_if(dialect="sqlite")
+# The case list of one status in each of its orders (cases.queries.case_list): walked in
+# the display order and stopped after the page, whatever the region holds of the status.
+sa.Index("ix_cases_status_opened", Case.status, Case.opened_at, Case.id)
+sa.Index("ix_cases_status_reference", Case.status, Case.reference, Case.id)
+sa.Index(
+    "ix_cases_status_last_contact", Case.status, Case.last_contact_at.asc().nulls_first(), Case.id
+).ddl_if(dialect="postgresql")
+sa.Index("ix_cases_status_last_contact", Case.status, Case.last_contact_at, Case.id).ddl_if(
+    dialect="sqlite"
+)
 
 
 def topics_of(case_ids: list[int]) -> dict[int, list[str]]:
