@@ -280,3 +280,31 @@ def test_list_of_one_status_walks_its_index_in_every_order(
         db.session.rollback()
     assert len(shown) == 10  # Südwest's closed cases, none of Ostthüringen's
     assert {r.status for r in shown} == {"closed"}
+
+
+@pytest.mark.parametrize(
+    ("sort", "index"),
+    [("aelteste", "ix_cases_unassigned_opened"), ("aktenzeichen", "ix_cases_unassigned_reference")],
+)
+def test_list_of_unassigned_cases_walks_its_index(clean_app, backend, make_user, sort, index):
+    """The unassigned cases ("niemand"), mostly the newest, oldest first or by reference:
+    read along a partial index of them instead of walking all cases (issue #22: 438 and
+    164 ms on PostgreSQL at 1,000,000 cases)."""
+    from wbagentur.accounts.models import User
+    from wbagentur.cases import queries
+    from wbagentur.cases.views import list_rows
+
+    advisor = make_user("advisor", "SW")
+    with clean_app.app_context():
+        for i in range(30):
+            f.CaseFactory(region_code="SW", assigned_to_id=None if i % 3 else advisor.id)
+        db.session.commit()
+        user = db.session.get(User, advisor.id)
+        stmt = list_rows(queries.case_list(user, assigned="none", sort=sort)).limit(26)
+        shown = db.session.execute(stmt).all()
+        plan = _walk_plan(stmt, backend)
+        assert index in plan, plan
+        assert not _sorted(plan, backend), plan
+        db.session.rollback()
+    assert len(shown) == 20
+    assert all(r.assignee_name is None for r in shown)
