@@ -216,15 +216,28 @@ def _sorted(plan: str, backend: str) -> bool:
     return ("TEMP B-TREE FOR ORDER BY" if backend == "sqlite" else "Sort") in plan
 
 
+def _first_page_walking(advisor_id, backend, index, **filters):
+    """The first page of the advisor's case list with ``filters``, after checking that it
+    is read along ``index`` without a sort (the caller's app context)."""
+    from wbagentur.accounts.models import User
+    from wbagentur.cases import queries
+    from wbagentur.cases.views import list_rows
+
+    user = db.session.get(User, advisor_id)
+    stmt = list_rows(queries.case_list(user, **filters)).limit(26)
+    shown = db.session.execute(stmt).all()
+    plan = _walk_plan(stmt, backend)
+    assert index in plan, plan
+    assert not _sorted(plan, backend), plan
+    db.session.rollback()
+    return shown
+
+
 def test_list_by_last_contact_walks_its_index(clean_app, backend, make_user):
     """Sorted by last contact (never contacted first), the case list is read along
     ix_cases_last_contact and stops after the page: it sorted the user's whole scope
     before (issue #22: 444 ms on PostgreSQL, 221 ms on SQLite at 1,000,000 cases)."""
     from datetime import UTC, datetime, timedelta
-
-    from wbagentur.accounts.models import User
-    from wbagentur.cases import queries
-    from wbagentur.cases.views import list_rows
 
     advisor = make_user("advisor", "SW")
     with clean_app.app_context():
@@ -233,13 +246,9 @@ def test_list_by_last_contact_walks_its_index(clean_app, backend, make_user):
             contact = None if i % 4 == 0 else start - timedelta(days=(i * 7) % 30)
             f.CaseFactory(region_code="SW", last_contact_at=contact)
         db.session.commit()
-        user = db.session.get(User, advisor.id)
-        stmt = list_rows(queries.case_list(user, sort="letzter_kontakt")).limit(26)
-        shown = db.session.execute(stmt).all()
-        plan = _walk_plan(stmt, backend)
-        assert "ix_cases_last_contact" in plan, plan
-        assert not _sorted(plan, backend), plan
-        db.session.rollback()
+        shown = _first_page_walking(
+            advisor.id, backend, "ix_cases_last_contact", sort="letzter_kontakt"
+        )
     contacts = [r.last_contact_at for r in shown]
     assert contacts[:8] == [None] * 8  # never contacted first
     assert contacts[8:] == sorted(contacts[8:])
@@ -262,22 +271,12 @@ def test_list_of_one_status_walks_its_index_in_every_order(
     status and sorted them, or walked an order in which the status was rare (issue #22:
     1.6 s on SQLite for "abgeschlossen", newest first, 1.1 s on PostgreSQL for
     "weitergeleitet" by last contact, at 1,000,000 cases)."""
-    from wbagentur.accounts.models import User
-    from wbagentur.cases import queries
-    from wbagentur.cases.views import list_rows
-
     advisor = make_user("advisor", "SW")
     with clean_app.app_context():
         for i in range(30):
             f.CaseFactory(region_code="SW" if i % 2 else "OT", closed=bool(i % 3))
         db.session.commit()
-        user = db.session.get(User, advisor.id)
-        stmt = list_rows(queries.case_list(user, status="closed", sort=sort)).limit(26)
-        shown = db.session.execute(stmt).all()
-        plan = _walk_plan(stmt, backend)
-        assert index in plan, plan
-        assert not _sorted(plan, backend), plan
-        db.session.rollback()
+        shown = _first_page_walking(advisor.id, backend, index, status="closed", sort=sort)
     assert len(shown) == 10  # Südwest's closed cases, none of Ostthüringen's
     assert {r.status for r in shown} == {"closed"}
 
@@ -290,21 +289,11 @@ def test_list_of_unassigned_cases_walks_its_index(clean_app, backend, make_user,
     """The unassigned cases ("niemand"), mostly the newest, oldest first or by reference:
     read along a partial index of them instead of walking all cases (issue #22: 438 and
     164 ms on PostgreSQL at 1,000,000 cases)."""
-    from wbagentur.accounts.models import User
-    from wbagentur.cases import queries
-    from wbagentur.cases.views import list_rows
-
     advisor = make_user("advisor", "SW")
     with clean_app.app_context():
         for i in range(30):
             f.CaseFactory(region_code="SW", assigned_to_id=None if i % 3 else advisor.id)
         db.session.commit()
-        user = db.session.get(User, advisor.id)
-        stmt = list_rows(queries.case_list(user, assigned="none", sort=sort)).limit(26)
-        shown = db.session.execute(stmt).all()
-        plan = _walk_plan(stmt, backend)
-        assert index in plan, plan
-        assert not _sorted(plan, backend), plan
-        db.session.rollback()
+        shown = _first_page_walking(advisor.id, backend, index, assigned="none", sort=sort)
     assert len(shown) == 20
     assert all(r.assignee_name is None for r in shown)

@@ -4,6 +4,7 @@ The search matches part of the reference, the firm's name, the person's name or 
 participant's name, ignoring case and umlaut spelling, within the user's scope only.
 """
 
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -188,10 +189,7 @@ def test_search_page_costs_the_same_statements_for_few_and_many_hits(world, monk
     with world.app.app_context():
         user = db.session.get(User, world.sw.id)
         assert user.region_id  # loaded before counting
-        counted = []
-        listener = lambda _c, _cur, statement, *_: counted.append(statement)  # noqa: E731
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with _statements() as counted:
             for limit in (queries.SEARCH_ID_LIMIT, 0):
                 monkeypatch.setattr(queries, "SEARCH_ID_LIMIT", limit)
                 counted.clear()
@@ -206,8 +204,6 @@ def test_search_page_costs_the_same_statements_for_few_and_many_hits(world, monk
                     assert "set_config" in counted[at + 1]
                     assert _parallel_workers() == before
                 assert db.session.scalars(stmt).all()
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def test_search_reads_each_match_once(world, search_path):
@@ -221,18 +217,25 @@ def test_search_reads_each_match_once(world, search_path):
     with world.app.app_context():
         user = db.session.get(User, world.sw.id)
         assert user.region_id  # loaded before listening
-        counted = []
-        listener = lambda _c, _cur, statement, *_: counted.append(statement)  # noqa: E731
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with _statements() as counted:
             assert _found(user, "weiss") == [world.firm_case]  # through a participant
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
     collecting = [" ".join(s.split()) for s in counted if "matching_persons" in s]
     assert len(collecting) == 1, counted
     assert "array_agg" in collecting[0] or "json_group_array" in collecting[0]
     assert collecting[0].count("FROM persons WHERE") == 1, collecting
     assert "JOIN cases" not in collecting[0], collecting
+
+
+@contextmanager
+def _statements():
+    """The SQL the engine sends inside the block, in order."""
+    sent: list[str] = []
+    listener = lambda _c, _cur, statement, *_: sent.append(statement)  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def _parallel_workers() -> str:

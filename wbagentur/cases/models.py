@@ -234,20 +234,14 @@ sa.Index("ix_cases_status_last_contact", Case.status, Case.last_contact_at, Case
 # The unassigned cases ("niemand") oldest first and by reference: small partial indexes, as
 # the query writes ``assigned_to_id IS NULL`` without a parameter.
 UNASSIGNED_WHERE = "assigned_to_id IS NULL"
-sa.Index(
-    "ix_cases_unassigned_opened",
-    Case.opened_at,
-    Case.id,
-    sqlite_where=sa.text(UNASSIGNED_WHERE),
-    postgresql_where=sa.text(UNASSIGNED_WHERE),
-)
-sa.Index(
-    "ix_cases_unassigned_reference",
-    Case.reference,
-    Case.id,
-    sqlite_where=sa.text(UNASSIGNED_WHERE),
-    postgresql_where=sa.text(UNASSIGNED_WHERE),
-)
+for _name, _column in (("opened", Case.opened_at), ("reference", Case.reference)):
+    sa.Index(
+        f"ix_cases_unassigned_{_name}",
+        _column,
+        Case.id,
+        sqlite_where=sa.text(UNASSIGNED_WHERE),
+        postgresql_where=sa.text(UNASSIGNED_WHERE),
+    )
 
 
 def topics_of(case_ids: list[int]) -> dict[int, list[str]]:
