@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,7 +19,7 @@ from wbagentur.cases.access import (
 )
 from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participants, case_topics
 from wbagentur.core import fulltext
-from wbagentur.core.database import one_of, serial_plans
+from wbagentur.core.database import distinct_ids, ids_from, one_of, serial_plans
 from wbagentur.core.fulltext import name_condition
 from wbagentur.core.pagination import COUNT_CAP, with_count_subset
 from wbagentur.core.text import like_pattern, normalise_search
@@ -106,21 +105,19 @@ def matching_cases(term: str) -> sa.CompoundSelect:
     On SQLite a reference term of three or more characters is read from the trigram
     index directly (its rowids are the case ids), so the caller's LIMIT stops the scan."""
     matched = aliased(Case)
+    found = sa.select(matched.id, matched.region_id)
     persons = _matching_persons(term).cte("matching_persons")
     selects = [
-        sa.select(matched.id, matched.region_id).where(t)
+        found.where(t)
         for t in _search_terms(matched, term, references=False, persons=sa.select(persons.c.id))
     ]
     if may_be_reference(term):
         indexed = fulltext.reference_ids(term)
         if indexed is None:
-            found = sa.select(matched.id, matched.region_id).where(_reference_like(matched, term))
+            selects.append(found.where(_reference_like(matched, term)))
         else:
             rowids = indexed.subquery()
-            found = sa.select(matched.id, matched.region_id).join_from(
-                rowids, matched, matched.id == rowids.c.rowid
-            )
-        selects.append(found)
+            selects.append(found.join_from(rowids, matched, matched.id == rowids.c.rowid))
     return sa.union_all(*selects)
 
 
@@ -148,34 +145,20 @@ def _search(term: str, user: Any) -> tuple[sa.ColumnElement[bool], int]:
     visible = (
         case_scope_of(user, matches.c.id, matches.c.region_id) if user is not None else sa.true()
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        # The visible ids as one array, which the list then takes as one parameter
-        # (``one_of``). A common name ("Kühnert" at 1,000,000 cases: 4,146 matches, 1,304
-        # of them visible to an advisor) brought 4,146 rows into Python and put 1,304
-        # parameters into each following statement; those objects set off a full garbage
-        # collection of the process (100 to 150 ms) every dozen searches, the page's p95.
-        # Without parallel workers: for the three branches of the matches PostgreSQL
-        # started two, and their start cost more than they saved (page p95 96-101 ms with
-        # them, 78-83 without, runs taken in turn). Scoping the matches by the region read
-        # with them instead of reading each case again: 38,748 -> 22,114 buffers, 32.9 ->
-        # 25.3 ms (issue #22).
-        with serial_plans():
-            ids, found = db.session.execute(
-                sa.select(
-                    sa.func.array_agg(sa.distinct(matches.c.id)).filter(visible), sa.func.count()
-                )
-            ).one()
-        in_scope: list[int] = ids or []
-    else:
-        # SQLite: the same as one JSON text. As rows with an IN of 1,304 parameters the same
-        # search took 76 of the page's ms (median) and a p95 of 307 ms (issue #22).
+    # The visible ids as one value, which the list then takes as one parameter (``one_of``).
+    # A common name ("Kühnert" at 1,000,000 cases: 4,146 matches, 1,304 of them visible to
+    # an advisor) brought 4,146 rows into Python and put 1,304 parameters into each
+    # following statement; those objects set off a full garbage collection of the process
+    # (100 to 150 ms) every dozen searches, the page's p95 (SQLite: 307 ms). Without
+    # parallel workers: for the three branches of the matches PostgreSQL started two, and
+    # their start cost more than they saved (page p95 96-101 ms with them, 78-83 without).
+    # Scoping the matches by the region read with them instead of reading each case
+    # again: 38,748 -> 22,114 buffers, 32.9 -> 25.3 ms on PostgreSQL (issue #22).
+    with serial_plans():
         listed, found = db.session.execute(
-            sa.select(
-                sa.func.json_group_array(sa.distinct(matches.c.id)).filter(visible),
-                sa.func.count(),
-            )
+            sa.select(distinct_ids(matches.c.id).filter(visible), sa.func.count())
         ).one()
-        in_scope = json.loads(listed) if listed else []
+    in_scope = ids_from(listed)
     if found <= SEARCH_ID_LIMIT:
         return one_of(Case.id, in_scope), len(in_scope)
     return sa.or_(*_search_terms(Case, term)), len(in_scope)
