@@ -106,6 +106,20 @@ def test_case_list_count_counts_the_grants_unless_the_region_alone_passes_the_ca
         assert page.total == 1
         assert [c.id for c in page.items] == [pending.id]
 
+        # A status filter counts the region's cases of that status first too: its three
+        # cases in advice pass a cap of two without the grants' subqueries.
+        statements.clear()
+        page = keyset_page(case_list(me, status="in_advice"), {}, cap=2)
+        assert (page.total, page.count_capped) == (2, True)
+        counts = [s for s in statements if "count(" in s.lower()]
+        assert counts
+        assert not any("transfers" in s or "referrals" in s for s in counts)
+        # Three is not more than the region's three: counted again with the grants.
+        statements.clear()
+        page = keyset_page(case_list(me, status="in_advice"), {}, cap=3)
+        assert (page.total, page.count_capped) == (3, True)
+        assert any("transfers" in s for s in statements if "count(" in s.lower())
+
 
 def test_my_referrals_are_those_on_cases_the_user_may_read(clean_app):
     """The advisor's referral list (and its navigation badge) tests the scope on the joined
@@ -143,8 +157,8 @@ def test_my_referrals_are_those_on_cases_the_user_may_read(clean_app):
 def test_api_case_list_counts_like_the_case_list(clean_app, client, monkeypatch, cap):
     """The API's unfiltered case list counts the region's own cases first, like the page:
     exact below the cap, "at least" above it, without the grants' subqueries once the
-    region's three cases alone pass the cap (issue #22). A filter counts the whole
-    filtered scope."""
+    region's three cases alone pass the cap (issue #22). A status filter counts the
+    region's cases of that status first in the same way."""
     from wbagentur.api import tokens
     from wbagentur.extensions import db
 
@@ -176,3 +190,7 @@ def test_api_case_list_counts_like_the_case_list(clean_app, client, monkeypatch,
     new, _counts = get("/api/v1/cases?status=new")
     assert [c["id"] for c in new["items"]] == [pending_id]
     assert (new["total"], new["total_is_lower_bound"]) == (1, False)
+    advised, counts = get("/api/v1/cases?status=in_advice&per_page=100")
+    assert {c["id"] for c in advised["items"]} == visible - {pending_id}
+    assert (advised["total"], advised["total_is_lower_bound"]) == (min(4, cap), 4 > cap)
+    assert any("transfers" in s for s in counts) == (cap >= 3)

@@ -126,8 +126,8 @@ def cases() -> ResponseReturnValue:
     stmt = (
         cases_visible_to(g.api_user).where(*filters).order_by(Case.opened_at.desc(), Case.id.desc())
     )
-    # Unfiltered, the own region's cases are counted first, from its index alone; when
-    # they are more than the cap the read grants' OR is not counted (as the case list).
+    # The own region's cases under the filters are counted first, from its indexes alone;
+    # when they are more than the cap the read grants' OR is not counted (as the case list).
     stmt = with_count_subset(stmt, own_region_subset(g.api_user, filters))
     # Participants and topics for the whole page at once, not one statement per case.
     items, paging = page(stmt.options(selectinload(Case.participants)))
