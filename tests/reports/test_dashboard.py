@@ -313,3 +313,24 @@ def test_dashboard_period_filter_changes_counts(client, sup):
     body = client.get(f"/uebersicht?von={start}&bis={today.isoformat()}").get_data(as_text=True)
     expected = sum(1 for c in CASES if sw(c) and c["age"] <= 24)
     assert sum(v for _, v, _ in links(body, "neue-faelle")) == expected
+
+
+def test_export_takes_the_advisor_filter_only_for_the_regions_staff(client, auth, dataset):
+    """An export checks the chosen advisor against the region's staff without reading the
+    whole staff (issue #22): the region's own advisor narrows the case load to their row,
+    an advisor of another region is not taken, as on the page."""
+    auth.login(dataset.users["coord"])
+    sw, otto, anna = dataset.regions["SW"], dataset.users["ot"].id, dataset.users["a1"].id
+
+    def rows(query: str) -> list[str]:
+        response = client.get(f"/uebersicht/export/fallbestand.csv?{query}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True).lstrip("\ufeff").splitlines()[1:]
+
+    whole = rows(f"region={sw}")
+    annas = [row for row in whole if ";Anna Beraterin;" in row]
+    assert len(annas) == 1
+    assert len(whole) > 1
+    assert rows(f"region={sw}&berater={anna}") == annas
+    assert rows(f"region={sw}&berater={otto}") == whole
+    assert rows(f"region={sw}&berater=999999") == whole

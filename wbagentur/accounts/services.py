@@ -737,9 +737,13 @@ def region_staff_statement(region_id: int, *columns: Any) -> sa.Select[Any]:
     )
 
 
-def region_staff_names(region_id: int) -> list[tuple[int, str]]:
+def region_staff_names(region_id: int, user_id: int | None = None) -> list[tuple[int, str]]:
     """(id, name) of a region's staff, for a form's choices: plain rows, no user objects
     (as objects with their eager loads, the 250 advisors of a region at 1,000,000 cases
-    were a sixth of the case page on SQLite, issue #22)."""
-    rows = db.session.execute(region_staff_statement(region_id, User.id, User.display_name))
+    were a sixth of the case page on SQLite, issue #22). ``user_id``: only that user, if
+    they are of the region's staff."""
+    stmt = region_staff_statement(region_id, User.id, User.display_name)
+    if user_id is not None:
+        stmt = stmt.where(User.id == user_id)
+    rows = db.session.execute(stmt)
     return [(int(user_id), str(name)) for user_id, name in rows]

@@ -23,6 +23,8 @@ from wbagentur.core.translation import lazy_gettext as _l
 
 def _csv_value(value: Any) -> Any:
     """German Excel reads ``1234,5`` and ``31.10.2026``; text stays neutralised."""
+    if type(value) is int:  # most cells are counts: no test below applies to them
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -106,9 +106,10 @@ WITHOUT_LINKS = "_without_links"
 
 
 def _link(base: Mapping[str, Any], **params: Any) -> str | None:
-    merged = {**base, **params}
-    if merged.pop(WITHOUT_LINKS, False):
+    if base.get(WITHOUT_LINKS):
         return None
+    merged = {**base, **params}
+    merged.pop(WITHOUT_LINKS, None)
     values: dict[str, Any] = {
         k: (v.isoformat() if isinstance(v, date) else v) for k, v in merged.items() if v is not None
     }
@@ -267,21 +268,25 @@ def _caseload_table(
         per_region=per_region,
     )
     unassigned = _l("nicht zugewiesen")  # once: a lazy string per row cost 45 µs each
+    linked = not base.get(WITHOUT_LINKS)
     rows = []
     for r in shown:
+        row = [] if per_region else [Cell(names.get(r.assigned_to_id or 0, unassigned))]
+        if show_regions:
+            row.insert(0, Cell(region_names.get(r.region_id, "")))
+        rows.append(row)
+        if not linked:  # an export: the counts alone (every advisor of the region)
+            row.extend([Cell(r.total), *(Cell(n) for n in r.buckets), Cell(r.no_contact)])
+            continue
         params = {**base, "status": "open"}
         if not per_region:
             params.update(_advisor_params(r.assigned_to_id))
         if show_regions:
             params["region"] = r.region_id
-        row = [] if per_region else [Cell(names.get(r.assigned_to_id or 0, unassigned))]
-        if show_regions:
-            row.insert(0, Cell(region_names.get(r.region_id, "")))
         row.append(Cell(r.total, _link(params)))
         for bucket, n in zip(AGE_BUCKETS, r.buckets, strict=True):
             row.append(Cell(n, _link(params, age=bucket)))
         row.append(Cell(r.no_contact, _link(params, no_contact_days=scope.no_contact_days)))
-        rows.append(row)
     columns = ([_l("Region")] if show_regions else []) + ([] if per_region else [_l("Beratende/r")])
     first_numeric = len(columns)
     columns += [_l("offen gesamt"), *AGE_LABELS.values()]

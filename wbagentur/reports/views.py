@@ -100,7 +100,9 @@ def _dashboard_from_args(
     form.programm.choices = [("", _("alle Programme"))] + [(k, _(v)) for k, v in PROGRAMMES.items()]
     all_regions = _all_regions()
     form.region.choices = [("", _("alle Regionen"))] + [(str(r.id), r.name) for r in all_regions]
-    staff = _staff_choices(all_regions)
+    # An export renders no form: only the chosen advisor is checked against the region's
+    # staff, not all of them read (250 a region at 1,000,000 cases, issue #22).
+    staff = _staff_choices(all_regions, only_chosen=not links)
     everyone = _("alle")
     if current_user.role == "coordinator" and not staff:
         everyone = _("alle (für einzelne erst eine Region wählen)")
@@ -130,17 +132,23 @@ def _dashboard_from_args(
     return form, dashboard
 
 
-def _staff_choices(all_regions: list[Region]) -> list[tuple[str, str]]:
+def _staff_choices(all_regions: list[Region], only_chosen: bool = False) -> list[tuple[str, str]]:
     """The advisor filter's choices: the staff of the user's region, or, for the
     coordinator, of the region chosen in the filter (none before one is chosen: a list of
-    every advisor of the state would be a thousand names at 1,000,000 cases, issue #22)."""
+    every advisor of the state would be a thousand names at 1,000,000 cases, issue #22).
+    ``only_chosen``: of them only the advisor the request names, if any."""
     if current_user.role != "coordinator":
-        staff = region_staff_names(current_user.region_id)
+        region_id = current_user.region_id
     else:
         region_id = request.args.get("region", type=int)
-        known = {r.id for r in all_regions}
-        staff = region_staff_names(region_id) if region_id in known else []
-    return [(str(user_id), name) for user_id, name in staff]
+        if region_id not in {r.id for r in all_regions}:
+            return []
+    user_id = None
+    if only_chosen:
+        user_id = request.args.get("berater", type=int)
+        if user_id is None:
+            return []
+    return [(str(i), name) for i, name in region_staff_names(region_id, user_id=user_id)]
 
 
 @bp.route("/uebersicht")
