@@ -54,6 +54,37 @@ def test_own_cases_per_row_scope_equals_the_region_scope(clean_app):
             )
 
 
+@pytest.mark.parametrize("sort", ["neueste", "aelteste", "aktenzeichen", "letzter_kontakt"])
+def test_case_lists_with_grants_per_row_hold_what_the_scope_holds(clean_app, sort):
+    """The case list walks its order with the read grants probed per row (issue #22); in
+    every order and for each status it holds exactly the cases of the region scope, the
+    referred and the pending one included, and with a topic (grants read whole) too."""
+    from wbagentur.cases.access import case_scope
+    from wbagentur.cases.models import Case, case_topics
+    from wbagentur.cases.queries import case_list
+    from wbagentur.extensions import db
+
+    with clean_app.app_context():
+        me, own, referred, pending, hidden, _ot = _two_regions(f, db)
+        db.session.execute(
+            case_topics.insert(), [{"case_id": c.id, "topic": "digital"} for c in [*own, hidden]]
+        )
+        db.session.commit()
+        for status in (None, "open", "new", "in_advice"):
+            listed = [c.id for c in db.session.scalars(case_list(me, status=status, sort=sort))]
+            scoped = sa.select(Case).where(case_scope(me))
+            if status == "open":
+                scoped = scoped.where(Case.status != "closed")
+            elif status:
+                scoped = scoped.where(Case.status == status)
+            assert sorted(listed) == sorted(_ids(scoped)), status
+            assert hidden.id not in listed
+        assert sorted(listed) == sorted(c.id for c in own) + [referred.id]
+        topical = {c.id for c in db.session.scalars(case_list(me, topic="digital", sort=sort))}
+        assert topical == {c.id for c in own}
+        assert pending.id in {c.id for c in db.session.scalars(case_list(me, sort=sort))}
+
+
 def _two_regions(f, db):
     """Südwest with three cases of its own, and Ostthüringen's cases that Südwest may read
     (a referral to its contact point, a pending transfer) or may not."""
