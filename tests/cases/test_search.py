@@ -278,3 +278,35 @@ def test_broad_search_with_more_visible_matches_than_the_cap_is_not_counted(
             assert (page.count, page.count_capped, page.items) == (0, False, [])
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", listener)
+
+
+@pytest.mark.parametrize("sort", ["neueste", "aktenzeichen", "letzter_kontakt"])
+def test_search_pages_show_every_match_once_in_order_with_its_names(
+    world, backend, search_path, sort
+):
+    """The list's rows of a search, page by page forwards and back: every visible match
+    once, in the display order, with its firm. On SQLite the names are looked up for the
+    page's rows only, after the matches are sorted; the collected ids, already within the
+    user's scope, are not tested against the read grants again (issue #22)."""
+    from wbagentur.cases.views import list_rows
+    from wbagentur.core.pagination import keyset_page
+
+    with world.app.app_context():
+        for number in range(7):
+            create_case(firm=create_firm(f"Größer Filiale {number} GmbH", "16054"))
+        db.session.commit()
+        stmt = queries.case_list(world.sw, q="grösser", sort=sort)
+        expected = [(c.id, c.firm.name) for c in db.session.scalars(stmt)]
+        assert len(expected) == 8  # the firm case and the seven branches, not the north's
+        with _statements() as statements:
+            pages = [keyset_page(list_rows(stmt), {}, per_page=3)]
+        # The page's statement on SQLite: the ids of the page first, the names for them.
+        page_sql = next(s for s in statements if "firm_name" in s)
+        assert ("IN (SELECT anon_" in page_sql) == (backend == "sqlite"), page_sql
+        assert ("transfers" in page_sql) == (search_path == "per_case"), page_sql
+        while pages[-1].has_next:
+            pages.append(keyset_page(list_rows(stmt), pages[-1].next_params, per_page=3))
+        assert [(r.id, r.firm_name) for p in pages for r in p.items] == expected
+        assert [len(p.items) for p in pages] == [3, 3, 2]
+        back = keyset_page(list_rows(stmt), pages[-1].prev_params, per_page=3)
+        assert [(r.id, r.firm_name) for r in back.items] == expected[3:6]

@@ -21,7 +21,7 @@ from wbagentur.cases.models import Case, FollowUp, TimelineEntry, case_participa
 from wbagentur.core import fulltext
 from wbagentur.core.database import distinct_ids, ids_from, one_of, serial_plans
 from wbagentur.core.fulltext import name_condition
-from wbagentur.core.pagination import COUNT_CAP, with_count_subset
+from wbagentur.core.pagination import COUNT_CAP, ROWS_BY_KEY, with_count_subset
 from wbagentur.core.text import like_pattern, normalise_search
 from wbagentur.core.timezone import BERLIN
 from wbagentur.extensions import db
@@ -131,8 +131,9 @@ def search_condition(term: str, user: Any = None) -> sa.ColumnElement[bool]:
     return _search(term, user)[0]
 
 
-def _search(term: str, user: Any) -> tuple[sa.ColumnElement[bool], int]:
-    """The search condition and how many matching cases ``user`` may see at least.
+def _search(term: str, user: Any) -> tuple[sa.ColumnElement[bool], int, bool]:
+    """The search condition, how many matching cases ``user`` may see at least, and
+    whether the condition holds only cases in the user's scope (the collected ids).
 
     One statement collects up to ``SEARCH_ID_LIMIT`` + 1 matching ids through the indexes
     of the names and references, each with whether it lies in the user's scope. A broader
@@ -160,8 +161,8 @@ def _search(term: str, user: Any) -> tuple[sa.ColumnElement[bool], int]:
         ).one()
     in_scope = ids_from(listed)
     if found <= SEARCH_ID_LIMIT:
-        return one_of(Case.id, in_scope), len(in_scope)
-    return sa.or_(*_search_terms(Case, term)), len(in_scope)
+        return one_of(Case.id, in_scope), len(in_scope), user is not None
+    return sa.or_(*_search_terms(Case, term)), len(in_scope), False
 
 
 def case_list(
@@ -184,14 +185,17 @@ def case_list(
     """
     conditions: list[sa.ColumnElement[bool]] = []
     options: dict[str, Any] = {}
+    scoped = False
     if drill:
         conditions.extend(drill_down_conditions(user, drill, now or _utcnow()))
     if q:
-        condition, visible_matches = _search(q, user)
+        condition, visible_matches, scoped = _search(q, user)
         conditions.append(condition)
         if visible_matches > COUNT_CAP and not any((drill, status, kind, topic, assigned)):
             # The list has more than the cap: no count (core.pagination.keyset_page).
             options["count_at_least"] = visible_matches
+        # The matches are sorted whole; the page's names are looked up for its rows only.
+        options[ROWS_BY_KEY] = Case.id
     if status == "open":
         conditions.append(Case.status != "closed")
     elif status:
@@ -217,7 +221,13 @@ def case_list(
     # closed cases 12.0 -> 8.9). A topic is tested per row too, and a rare one makes the
     # walk long: there per-row grants cost more (PostgreSQL 30 -> 234 ms at 1,000,000).
     walked = not (q or topic or drill)
-    scope = case_scope_per_row(user) if walked else case_scope(user)
+    if scoped:
+        # The search's ids were collected within the user's scope (``_search``); testing
+        # each of them against it again read the grants' lists (2.6 ms at 1,000,000
+        # cases on SQLite for 1,425 matches, issue #22).
+        scope: sa.ColumnElement[bool] = sa.true()
+    else:
+        scope = case_scope_per_row(user) if walked else case_scope(user)
     stmt = sa.select(Case).where(scope, *conditions).order_by(*order)
     if options:
         stmt = stmt.execution_options(**options)

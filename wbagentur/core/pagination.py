@@ -234,6 +234,30 @@ def bounded_count(stmt: sa.Select[Any], cap: int = COUNT_CAP) -> int:
     return int(db.session.scalar(counted) or 0)
 
 
+# Execution option of a list statement: its primary-key column, when the list sorts many
+# rows (a search's matches) and its other columns are costly per row (looked-up names).
+ROWS_BY_KEY = "rows_by_key"
+
+
+def _rows_of_page(window: sa.Select[Any]) -> sa.Select[Any]:
+    """``window`` (a page: filters, order, limit) with its columns computed for the page's
+    rows only: the keys of the page first, then the rows of those keys in the same order.
+    SQLite computes the selected columns of every row it sorts (issue #22: a search with
+    1,425 matches at 1,000,000 cases, 7.5 -> 3.7 ms); PostgreSQL computes them above the
+    LIMIT anyway, and the second lookup only cost it time."""
+    key = window.get_execution_options().get(ROWS_BY_KEY)
+    if key is None or len(window.column_descriptions) == 1:  # objects: loaded as they are
+        return window
+    if db.session.get_bind().dialect.name != "sqlite":
+        return window
+    keys = window.with_only_columns(key).subquery()
+    return (
+        sa.select(*window.selected_columns)
+        .where(key.in_(sa.select(keys.c[0])))
+        .order_by(*window._order_by_clauses)
+    )
+
+
 def keyset_page(
     stmt: sa.Select[Any],
     args: Mapping[str, Any],
@@ -255,10 +279,12 @@ def keyset_page(
         backwards = [k.reversed() for k in keys]
         rows = list(
             fetch(
-                stmt.order_by(None)
-                .where(after_condition(backwards, before))
-                .order_by(*(k.clause() for k in backwards))
-                .limit(per_page + 1)
+                _rows_of_page(
+                    stmt.order_by(None)
+                    .where(after_condition(backwards, before))
+                    .order_by(*(k.clause() for k in backwards))
+                    .limit(per_page + 1)
+                )
             )
         )
         more_before = len(rows) > per_page
@@ -268,9 +294,11 @@ def keyset_page(
         first = not more_before
     else:
         if after is None:
-            window = derived(stmt, ("first page", per_page), lambda: stmt.limit(per_page + 1))
+            window = derived(
+                stmt, ("first page", per_page), lambda: _rows_of_page(stmt.limit(per_page + 1))
+            )
         else:
-            window = stmt.where(after_condition(keys, after)).limit(per_page + 1)
+            window = _rows_of_page(stmt.where(after_condition(keys, after)).limit(per_page + 1))
         rows = list(fetch(window))
         items = rows[:per_page]
         next_cursor = _encode(sort_values(items[-1], keys)) if len(rows) > per_page else None
