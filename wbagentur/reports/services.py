@@ -23,7 +23,7 @@ from wbagentur.cases.models import CHANNELS, OUTCOMES, Case
 from wbagentur.cases.queries import AGE_BUCKETS
 from wbagentur.cases.services import add_entry
 from wbagentur.core import audit, formatting
-from wbagentur.core.database import one_of
+from wbagentur.core.database import one_of, planned_for_values
 from wbagentur.core.errors_domain import DomainError
 from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.esf import aggregates as esf_aggregates
@@ -459,7 +459,7 @@ def _weekly_table(
     counts: dict[int, dict[int, int]] = defaultdict(dict)
     if agg:
         stmt = aggregates.case_counts("opened", scope.region_ids, scope.date_from, scope.date_to)
-        for _code, region_id, day, n in db.session.execute(stmt):
+        for _code, region_id, day, n in db.session.execute(planned_for_values(stmt)):
             week = (day - weeks[0]).days // 7
             counts[week][region_id] = counts[week].get(region_id, 0) + int(n)
     else:
@@ -505,7 +505,7 @@ def _category_table(
     closed: bool,
 ) -> Table:
     counts: dict[str, dict[int, int]] = defaultdict(dict)
-    for code, region_id, n in db.session.execute(stmt):
+    for code, region_id, n in db.session.execute(planned_for_values(stmt)):
         counts[code][region_id] = int(n)
     period = (
         {"status": "closed", "closed_from": scope.date_from, "closed_to": scope.date_to}
@@ -596,7 +596,7 @@ def _funnel_rows(scope: ReportScope, agg: bool) -> list[Any]:
         return list(db.session.execute(queries.referral_funnel(scope)).all())
     stmt = aggregates.funnel(scope.region_ids, scope.date_from, scope.date_to)
     by_partner: dict[int, dict[str, int]] = defaultdict(dict)
-    for partner_id, stage, n in db.session.execute(stmt):
+    for partner_id, stage, n in db.session.execute(planned_for_values(stmt)):
         by_partner[partner_id][stage] = int(n or 0)
     return [
         SimpleNamespace(partner_id=p, **{s: stages.get(s, 0) for s in STAGE_LABELS})
@@ -655,7 +655,7 @@ def _programme_table(scope: ReportScope, base: dict[str, Any], agg: bool) -> Tab
             scope.region_ids, scope.date_from, scope.date_to, scope.programme
         )
         sums: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-        for code, stage, n, amount in db.session.execute(stmt):
+        for code, stage, n, amount in db.session.execute(planned_for_values(stmt)):
             sums[code][stage] = (int(n or 0), int(amount or 0))
         for code, stages in sums.items():
             n_appr, amount = stages.get("approved", (0, 0))
@@ -719,7 +719,7 @@ def _programme_table(scope: ReportScope, base: dict[str, Any], agg: bool) -> Tab
 def _matrix_table(
     key: str, stmt: sa.Select[Any], scope: ReportScope, regions: list[Region]
 ) -> Table:
-    counts = {(r[0], r[1]): int(r[2]) for r in db.session.execute(stmt)}
+    counts = {(r[0], r[1]): int(r[2]) for r in db.session.execute(planned_for_values(stmt))}
     rows = []
     for source in regions:
         row = [Cell(source.name)]
