@@ -125,38 +125,33 @@ def test_a_read_planned_for_its_values_returns_what_it_did_with_parameters(
     """core.database.planned_for_values (the dashboards' reads of their aggregates): on
     PostgreSQL numbers, dates and codes are written into the SQL and the rows stay the
     same; a statement with any other value is sent with parameters, as on SQLite."""
-    from datetime import date
+    from datetime import UTC, datetime
 
+    from wbagentur.cases.models import Case
     from wbagentur.core.database import planned_for_values
-    from wbagentur.reports.models import ReportDailyCount
 
     with clean_app.app_context():
         sw = f.region("SW")
-        for day, n in ((date(2026, 12, 1), 2), (date(2026, 12, 2), 3), (date(2026, 11, 30), 7)):
-            db.session.add(
-                ReportDailyCount(
-                    metric="opened",
-                    region_id=sw.id,
-                    day=day,
-                    code="e_mail",
-                    stage="",
-                    n=n,
-                    amount_cents=0,
-                )
-            )
+        for day in (1, 2, 30):
+            month = 11 if day == 30 else 12
+            opened = datetime(2026, month, day, 9, 0, tzinfo=UTC)
+            f.CaseFactory(region_code="SW", status="in_advice", opened_at=opened)
         db.session.flush()
-        t = ReportDailyCount
         stmt = (
-            sa.select(t.code, sa.func.sum(t.n))
-            .where(t.metric == "opened", t.region_id.in_([sw.id]), t.day >= date(2026, 12, 1))
-            .group_by(t.code)
+            sa.select(Case.status, sa.func.count())
+            .where(
+                Case.status == "in_advice",
+                Case.region_id.in_([sw.id]),
+                Case.opened_at >= datetime(2026, 12, 1, tzinfo=UTC),
+            )
+            .group_by(Case.status)
         )
         planned = planned_for_values(stmt)
-        assert db.session.execute(planned).all() == [("e_mail", 5)]
+        assert db.session.execute(planned).all() == [("in_advice", 2)]
         assert (planned is stmt) == (backend == "sqlite")
         if backend == "postgresql":
-            assert "'2026-12-01'" in str(planned)
-            assert "'opened'" in str(planned)
-        odd = stmt.where(t.code != "O'Brien")
+            assert "'2026-12-01" in str(planned)
+            assert "'in_advice'" in str(planned)
+        odd = stmt.where(Case.title != "O'Brien")
         assert planned_for_values(odd) is odd
-        assert db.session.execute(odd).all() == [("e_mail", 5)]
+        assert db.session.execute(odd).all() == [("in_advice", 2)]
