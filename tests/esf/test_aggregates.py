@@ -265,3 +265,33 @@ def test_maintained_counts_equal_the_live_count_on_generated_data(generated):
                 assert aggregates.indicator_counts(region, start, end) == live, (start, region)
                 counted += live.get("participants", {}).get("total", 0)
         assert counted > 100
+
+
+def test_sums_of_a_period_are_read_from_an_index_alone_on_sqlite(clean_app, backend):
+    """The ESF+ overview's sums read ``esf_indicator_counts`` from the index
+    ix_esf_indicator_counts_sums alone on SQLite, not row by row from the table (issue
+    #22: 6.6 -> 3.2 ms for a year at 1,000,000 cases); PostgreSQL has no such index."""
+    import sqlalchemy as sa
+
+    from wbagentur.esf import aggregates
+    from wbagentur.extensions import db
+
+    with clean_app.app_context():
+        indexes = {ix["name"] for ix in sa.inspect(db.engine).get_indexes("esf_indicator_counts")}
+        assert ("ix_esf_indicator_counts_sums" in indexes) == (backend == "sqlite")
+        if backend != "sqlite":
+            return
+        sent: list[tuple[str, object]] = []
+        listener = lambda _c, _cur, sql, params, *_: sent.append((sql, params))  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            # A year from a day within a month: day rows at both ends, months between.
+            aggregates.indicator_counts(1, date(2025, 12, 8), date(2026, 12, 7))
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        sql, params = next((q, p) for q, p in sent if "esf_indicator_counts" in q)
+        plan = " ".join(
+            row[3]
+            for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)
+        )
+        assert "COVERING INDEX ix_esf_indicator_counts_sums" in plan, plan

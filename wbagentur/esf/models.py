@@ -137,6 +137,12 @@ class EsfIndicatorCount(db.Model):  # type: ignore[name-defined]
         sa.UniqueConstraint(
             "grain", "day", "region_id", "key", "gender", name="uq_esf_indicator_counts_cell"
         ),
+        # The sums of a period from the index alone on SQLite: a year's 6,930 rows at
+        # 1,000,000 cases took 6.6 ms read from the table, 3.2 ms from here (issue #22);
+        # PostgreSQL's bitmap scan was as quick without it.
+        sa.Index(
+            "ix_esf_indicator_counts_sums", "grain", "day", "region_id", "key", "gender", "n"
+        ).ddl_if(dialect="sqlite"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
