@@ -746,4 +746,4 @@ def region_staff_names(region_id: int, user_id: int | None = None) -> list[tuple
     if user_id is not None:
         stmt = stmt.where(User.id == user_id)
     rows = db.session.execute(stmt)
-    return [(int(user_id), str(name)) for user_id, name in rows]
+    return [(int(staff_id), str(name)) for staff_id, name in rows]

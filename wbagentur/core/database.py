@@ -301,7 +301,7 @@ def _plain(value: Any) -> bool:
         return all(_plain(v) for v in value)
     if isinstance(value, str):
         return _CODE.fullmatch(value) is not None
-    return value is None or isinstance(value, (bool, int, date))
+    return value is None or isinstance(value, (int, date))  # bool is an int
 
 
 def planned_for_values(stmt: sa.Select[Any]) -> sa.Executable:

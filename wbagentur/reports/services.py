@@ -109,7 +109,6 @@ def _link(base: Mapping[str, Any], **params: Any) -> str | None:
     if base.get(WITHOUT_LINKS):
         return None
     merged = {**base, **params}
-    merged.pop(WITHOUT_LINKS, None)
     values: dict[str, Any] = {
         k: (v.isoformat() if isinstance(v, date) else v) for k, v in merged.items() if v is not None
     }
