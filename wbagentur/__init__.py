@@ -35,6 +35,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from wbagentur.core import html_attributes
     from wbagentur.core.database import configure_engines
     from wbagentur.core.i18n import init_i18n
     from wbagentur.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
@@ -50,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.login_message = None
     init_i18n(app)
+    html_attributes.install()
 
 
 def _connect_packages() -> None:

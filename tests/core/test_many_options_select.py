@@ -67,3 +67,28 @@ def test_a_select_renders_without_reading_a_signature(monkeypatch):
     read.clear()
     assert '<option selected value="2">' in str(_Staff(data={"who": "2"}).who())
     assert read == []
+
+
+def test_plain_pairs_are_written_without_wtforms_choice_objects(monkeypatch):
+    """Choices given as (value, label) pairs are written straight from the list (issue #22:
+    two objects per option on WTForms' way); the HTML stays WTForms' own, flags and
+    selection included."""
+    from wtforms.fields import choices as wtforms_choices
+    from wtforms.validators import DataRequired
+
+    class _Required(Form):
+        who = PlainSelectField("Für", coerce=int, choices=CHOICES, validators=[DataRequired()])
+
+    class _Reference(Form):
+        who = SelectField("Für", coerce=int, choices=CHOICES, validators=[DataRequired()])
+
+    expected = str(_Reference(data={"who": "3"}).who(class_="form-select"))
+
+    def no_choice_objects(*args, **kwargs):
+        raise AssertionError("Choice object built")
+
+    monkeypatch.setattr(wtforms_choices.SelectChoice, "from_input", no_choice_objects)
+    html = str(_Required(data={"who": "3"}).who(class_="form-select"))
+    assert html == expected
+    assert " required" in html
+    assert '<option selected value="3">=HYPERLINK(&#34;http://x&#34;)</option>' in html
