@@ -131,3 +131,41 @@ def test_wtforms_messages_in_the_readers_language_loaded_once_per_locale(
         finally:
             ctx.pop()
     assert loads.count("wtforms") == 2  # German once, English once
+
+
+def test_dates_and_numbers_follow_the_locale_asked_once_per_request(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The locale's name (for every date and number of a page) is remembered like the
+    catalogue: asked of Flask-Babel once a request, new after force_locale and refresh."""
+    from datetime import date
+
+    from wbagentur.core.formatting import format_date
+    from wbagentur.core.numbers import current_locale, format_number
+
+    calls = []
+    original = flask_babel.get_locale
+
+    def counted() -> Any:
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(flask_babel, "get_locale", counted)
+    day = date(2026, 12, 2)
+    ctx = _request(app, "en")
+    try:
+        assert {format_date(day) for _ in range(25)} == {"Dec 2, 2026"}
+        assert len(calls) == 1
+        assert format_number(14640) == "14,640"
+        with force_locale("de"):
+            assert format_date(day) == "02.12.2026"
+            assert format_number(14640) == "14.640"
+        assert format_date(day) == "Dec 2, 2026"
+        session["lang"] = "de"
+        refresh()
+        assert current_locale() == "de"
+        assert format_date(day) == "02.12.2026"
+    finally:
+        ctx.pop()
+    assert translation.locale_name() is None  # outside a request
+    assert current_locale() == "de"

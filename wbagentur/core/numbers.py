@@ -45,13 +45,13 @@ class NumberInputError(ValueError):
 
 def current_locale() -> str:
     """The request's locale (German outside a request or without Flask-Babel)."""
-    try:
-        from flask_babel import get_locale
+    from wbagentur.core.translation import locale_name
 
-        locale = get_locale()
+    try:
+        name = locale_name()
     except (RuntimeError, KeyError, AttributeError):
         return DEFAULT_LOCALE
-    return str(locale) if locale else DEFAULT_LOCALE
+    return name or DEFAULT_LOCALE
 
 
 @functools.lru_cache(maxsize=32)

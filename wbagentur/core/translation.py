@@ -27,6 +27,7 @@ __all__ = [
     "lazy_gettext",
     "lazy_ngettext",
     "lazy_pgettext",
+    "locale_name",
     "ngettext",
     "npgettext",
     "pgettext",
@@ -38,6 +39,7 @@ __all__ = [
 # (flask_babel._get_current_context); tests/core/test_translation.py checks the pairing.
 _BABEL_NAMESPACE = "_flask_babel"
 _MEMO = "wbagentur_catalogue"
+_NAME_MEMO = "wbagentur_locale_name"
 
 
 def translations() -> support.NullTranslations:
@@ -56,6 +58,28 @@ def translations() -> support.NullTranslations:
     if space is not None and locale is not None:
         setattr(space, _MEMO, (locale, catalogue))
     return catalogue
+
+
+def locale_name() -> str | None:
+    """The name of the request's locale (``"de"``, ``"en"``), remembered for the request;
+    None outside one. Every date and number of a page asks for it (25 dates on a case
+    list): Flask-Babel's ``get_locale`` and ``str`` of the locale took 10 µs each time."""
+    try:
+        space = vars(g._get_current_object()).get(_BABEL_NAMESPACE)
+    except RuntimeError:
+        return None
+    if space is not None:
+        memo = getattr(space, _NAME_MEMO, None)
+        if memo is not None and memo[0] is getattr(space, "babel_locale", None):
+            return memo[1]  # type: ignore[no-any-return]
+    locale = flask_babel.get_locale()
+    if locale is None:
+        return None
+    name = str(locale)
+    space = vars(g._get_current_object()).get(_BABEL_NAMESPACE)
+    if space is not None:
+        setattr(space, _NAME_MEMO, (locale, name))
+    return name
 
 
 def gettext(string: str, **variables: Any) -> str:
