@@ -128,3 +128,33 @@ def test_cache_keeps_one_row_per_key_and_forgets_old_ones(clean_app):
         assert cache.prune(now + 4 * cache.MAX_AGE) == 1
         assert cache.get(cache.key_for("pdf", "b")) is None
         db.session.rollback()
+
+
+@pytest.mark.parametrize(("job_at", "counted_after_midnight"), [("23:45", 0), ("23:20", 1)])
+def test_the_last_esf_job_before_midnight_counts_the_next_days_period_too(
+    client, auth, clean_app, dataset, fixed_clock, monkeypatch, job_at, counted_after_midnight
+):
+    """The ESF+ overview's default period ends today; the job in the last half hour before
+    local midnight counts the new day's period too, so the first views after midnight read
+    it (issue #22). An earlier job does not: the view counts, with the same figures."""
+    from wbagentur.core.timezone import local_today
+    from wbagentur.esf import aggregates
+    from wbagentur.extensions import db
+    from wbagentur.reports import services
+
+    monkeypatch.setitem(clean_app.config, "ESF_SUPPRESSION_THRESHOLD", 1)
+    fixed_clock.move_to(f"2026-12-01 {job_at}:00+01:00")
+    with clean_app.app_context():
+        aggregates.refresh()
+        db.session.commit()
+        services.prewarm_esf(local_today())
+        db.session.commit()
+    fixed_clock.move_to("2026-12-02 00:05:00+01:00")  # no job since
+    auth.login(dataset.users["sup"])
+    calls = []
+    original = services.count_esf_smes
+    monkeypatch.setattr(services, "count_esf_smes", lambda *a: calls.append(a) or original(*a))
+    tables, body = page_tables(client)
+    assert 'value="2026-12-02"' in body
+    assert len(calls) == counted_after_midnight
+    assert tables["esf-kmu"]["Unterstützte KMU insgesamt"] == ["4"]

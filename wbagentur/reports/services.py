@@ -25,6 +25,8 @@ from wbagentur.cases.services import add_entry
 from wbagentur.core import audit, formatting
 from wbagentur.core.database import one_of, planned_for_values
 from wbagentur.core.errors_domain import DomainError
+from wbagentur.core.models import utcnow
+from wbagentur.core.timezone import BERLIN
 from wbagentur.core.translation import lazy_gettext as _l
 from wbagentur.esf import aggregates as esf_aggregates
 from wbagentur.esf import rules as esf_rules
@@ -827,6 +829,24 @@ def esf_default_period(today: date) -> tuple[date, date]:
     return today - timedelta(days=365), today
 
 
+# How long before local midnight the worker also computes the next day's default periods:
+# more than the refresh interval (5 minutes; 10 in some configurations), so that the first
+# dashboards after midnight read them too instead of computing them live (at 1,000,000
+# cases on SQLite 486 ms for the coordinator's dashboard; issue #22).
+PREWARM_AHEAD = timedelta(minutes=30)
+
+
+def prewarm_days(today: date, now: datetime | None = None) -> list[date]:
+    """The days whose default periods the dashboards may open with before the next refresh:
+    ``today``, and in the last ``PREWARM_AHEAD`` before local midnight also tomorrow. The
+    entries are keyed by the refresh they were computed after, so tomorrow's are what a
+    dashboard after midnight shows until the next refresh: the data as of that refresh,
+    like every prewarmed figure."""
+    tomorrow = today + timedelta(days=1)
+    soon = ((now or utcnow()) + PREWARM_AHEAD).astimezone(BERLIN).date()
+    return [today, tomorrow] if soon >= tomorrow else [today]
+
+
 def default_periods(today: date, default_days: int) -> list[tuple[date, date]]:
     """The periods a dashboard opens with: the last ``default_days`` days up to today (the
     dashboards) and the last complete month (the monthly report)."""
@@ -838,19 +858,24 @@ def default_periods(today: date, default_days: int) -> list[tuple[date, date]]:
     ]
 
 
-def prewarm_medians(today: date, default_days: int) -> int:
+def prewarm_medians(today: date, default_days: int, now: datetime | None = None) -> int:
     """After a refresh of the aggregates (job ``reports.refresh``): compute the answer-time
-    medians and the checked programmes of the default periods (``default_periods``) for
-    every region and for all regions, for the dashboards and the monthly report to read
-    (``answer_time_medians``, ``checked_programmes``); flushes, the caller commits. The
-    number of entries."""
+    medians and the checked programmes of the default periods (``default_periods``, of
+    ``prewarm_days``) for every region and for all regions, for the dashboards and the
+    monthly report to read (``answer_time_medians``, ``checked_programmes``); flushes, the
+    caller commits. The number of entries."""
     as_of = aggregates.refreshed_at()
     if as_of is None:
         return 0
     all_ids = tuple(db.session.scalars(sa.select(Region.id).order_by(Region.id)))
     scopes = [(region_id,) for region_id in all_ids] + [all_ids]
+    periods = {
+        period: None
+        for day in prewarm_days(today, now)
+        for period in default_periods(day, default_days)
+    }
     entries = 0
-    for start, end in default_periods(today, default_days):
+    for start, end in periods:
         for region_ids in scopes:
             scope = ReportScope(region_ids=region_ids, date_from=start, date_to=end, now=as_of)
             key = cache.median_key(region_ids, start, end, as_of)
@@ -870,25 +895,28 @@ def prewarm_after_refresh(today: date, config: Mapping[str, Any]) -> int:
     return medians + workload.prewarm(today, int(config.get("NO_CONTACT_DAYS", 30)))
 
 
-def prewarm_esf(today: date) -> int:
+def prewarm_esf(today: date, now: datetime | None = None) -> int:
     """After a refresh of the ESF+ indicators (job ``esf.indicators``): count the supported
-    SMEs of the default period for every region and for all regions, for the overview to
-    read (``esf_sme_counts``), and remove cache rows older than a day; flushes, the caller
-    commits. The number of entries."""
+    SMEs of the default period (of ``prewarm_days``) for every region and for all regions,
+    for the overview to read (``esf_sme_counts``), and remove cache rows older than a day;
+    flushes, the caller commits. The number of entries."""
     cache.prune()
     as_of = esf_aggregates.refreshed_at()
     if as_of is None:
         return 0
-    start, end = esf_default_period(today)
     all_ids = tuple(db.session.scalars(sa.select(Region.id).order_by(Region.id)))
-    # Firms are distinct per region (queries.esf_firms), so all regions are the sum.
-    total: Counter[str] = Counter()
-    for region_id in all_ids:
-        counts = count_esf_smes((region_id,), start, end)
-        cache.esf_sme_put(cache.esf_sme_key((region_id,), start, end, as_of), counts)
-        total.update(counts)
-    cache.esf_sme_put(cache.esf_sme_key(all_ids, start, end, as_of), total)
-    return len(all_ids) + 1
+    entries = 0
+    for day in prewarm_days(today, now):
+        start, end = esf_default_period(day)
+        # Firms are distinct per region (queries.esf_firms), so all regions are the sum.
+        total: Counter[str] = Counter()
+        for region_id in all_ids:
+            counts = count_esf_smes((region_id,), start, end)
+            cache.esf_sme_put(cache.esf_sme_key((region_id,), start, end, as_of), counts)
+            total.update(counts)
+        cache.esf_sme_put(cache.esf_sme_key(all_ids, start, end, as_of), total)
+        entries += len(all_ids) + 1
+    return entries
 
 
 def build_esf(region_ids: tuple[int, ...], start: date, end: date, threshold: int) -> EsfReport:
