@@ -83,8 +83,9 @@ class Referral(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         sa.CheckConstraint("consent_id IS NOT NULL OR legal_basis IS NOT NULL", name="has_basis"),
         sa.CheckConstraint("amount_cents IS NULL OR amount_cents >= 0", name="amount_not_negative"),
-        sa.Index("ix_referrals_state_due", "state", "due_date"),
-        # Dashboard: cases with overdue referrals, read from the index alone.
+        # Dashboard: cases with overdue referrals, read from the index alone; also every
+        # statement by state and due date (its prefix; the index on those two went, migration
+        # rsdx00000001).
         sa.Index("ix_referrals_state_due_case", "state", "due_date", "case_id"),
         # The read grants of every case list (cases.access._grants), from the index alone.
         sa.Index("ix_referrals_partner_state_case", "partner_id", "state", "case_id"),
