@@ -17,6 +17,19 @@ from wbagentur.core.translation import gettext, lazy_gettext, ngettext
 CASES = lazy_gettext("Fälle")
 
 
+def _counted(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """Calls of Flask-Babel's function ``name``, recorded (it still answers)."""
+    calls: list[int] = []
+    original = getattr(flask_babel, name)
+
+    def counted() -> Any:
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(flask_babel, name, counted)
+    return calls
+
+
 def _request(app: Any, lang: str | None) -> Any:
     ctx = app.test_request_context("/")
     ctx.push()
@@ -69,14 +82,7 @@ def test_force_locale_and_refresh_switch_the_remembered_catalogue(app: Any) -> N
 def test_one_catalogue_lookup_per_request(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The point of the module: Flask-Babel is asked once, not for every string. It also
     fails when Flask-Babel stops keeping the locale where ``translations`` looks for it."""
-    calls = []
-    original = flask_babel.get_translations
-
-    def counted() -> Any:
-        calls.append(1)
-        return original()
-
-    monkeypatch.setattr(flask_babel, "get_translations", counted)
+    calls = _counted(monkeypatch, "get_translations")
     for lang in ("en", None):
         ctx = _request(app, lang)
         try:
@@ -143,14 +149,7 @@ def test_dates_and_numbers_follow_the_locale_asked_once_per_request(
     from wbagentur.core.formatting import format_date
     from wbagentur.core.numbers import current_locale, format_number
 
-    calls = []
-    original = flask_babel.get_locale
-
-    def counted() -> Any:
-        calls.append(1)
-        return original()
-
-    monkeypatch.setattr(flask_babel, "get_locale", counted)
+    calls = _counted(monkeypatch, "get_locale")
     day = date(2026, 12, 2)
     ctx = _request(app, "en")
     try:
