@@ -26,13 +26,6 @@ __all__ = ["html_params", "install", "option", "select"]
 WTFORMS_HTML_PARAMS = core.html_params
 
 
-def _name(key: str) -> str:
-    key = key.rstrip("_")
-    if key.startswith(("data_", "aria_")):
-        key = key.replace("_", "-")
-    return key
-
-
 # Every text below is escaped before it is joined: names and values by escape(), as
 # WTForms' own html_params and Select.render_option do; hence Markup() on the result.
 
@@ -43,10 +36,10 @@ def html_params(**kwargs: Any) -> Markup:
     for key in sorted(kwargs):
         value = kwargs[key]
         if value is True:
-            parts.append(str(escape(_name(key))))
+            parts.append(str(escape(core.clean_key(key))))
         elif value is not False:
             text = str(escape(value)).replace('"', "&quot;")
-            parts.append(f'{escape(_name(key))}="{text}"')
+            parts.append(f'{escape(core.clean_key(key))}="{text}"')
     return Markup(" ".join(parts))  # noqa: S704 - escaped above
 
 

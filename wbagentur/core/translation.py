@@ -14,7 +14,8 @@ refreshed locale (a new object) is looked up again.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import flask_babel
 from babel import support
@@ -40,46 +41,47 @@ __all__ = [
 _BABEL_NAMESPACE = "_flask_babel"
 _MEMO = "wbagentur_catalogue"
 _NAME_MEMO = "wbagentur_locale_name"
+T = TypeVar("T")
+# Outside an application context (no state: it returns each message as it is).
+_NO_CATALOGUE = support.NullTranslations()
 
 
-def translations() -> support.NullTranslations:
-    """The catalogue of the current locale (Flask-Babel's), remembered for the request."""
+def _remembered(memo: str, compute: Callable[[], T], outside: T) -> T:
+    """``compute()`` once per request and locale, kept in Flask-Babel's request namespace
+    under ``memo`` together with the locale object it belongs to (a forced or refreshed
+    locale is a new object, so it is computed again); ``outside`` without an app context."""
     try:
         space = vars(g._get_current_object()).get(_BABEL_NAMESPACE)
-    except RuntimeError:  # no application context: the message itself, as Flask-Babel
-        return support.NullTranslations()
+    except RuntimeError:
+        return outside
     if space is not None:
-        memo = getattr(space, _MEMO, None)
-        if memo is not None and memo[0] is getattr(space, "babel_locale", None):
-            return memo[1]  # type: ignore[no-any-return]
-    catalogue = flask_babel.get_translations()
+        kept = getattr(space, memo, None)
+        if kept is not None and kept[0] is getattr(space, "babel_locale", None):
+            return kept[1]  # type: ignore[no-any-return]
+    value = compute()
     space = vars(g._get_current_object()).get(_BABEL_NAMESPACE)
     locale = getattr(space, "babel_locale", None)
     if space is not None and locale is not None:
-        setattr(space, _MEMO, (locale, catalogue))
-    return catalogue
+        setattr(space, memo, (locale, value))
+    return value
+
+
+def translations() -> support.NullTranslations:
+    """The catalogue of the current locale (Flask-Babel's), remembered for the request;
+    outside an application context the message itself, as Flask-Babel."""
+    return _remembered(_MEMO, flask_babel.get_translations, _NO_CATALOGUE)
+
+
+def _locale_name() -> str | None:
+    locale = flask_babel.get_locale()
+    return None if locale is None else str(locale)
 
 
 def locale_name() -> str | None:
     """The name of the request's locale (``"de"``, ``"en"``), remembered for the request;
     None outside one. Every date and number of a page asks for it (25 dates on a case
     list): Flask-Babel's ``get_locale`` and ``str`` of the locale took 10 µs each time."""
-    try:
-        space = vars(g._get_current_object()).get(_BABEL_NAMESPACE)
-    except RuntimeError:
-        return None
-    if space is not None:
-        memo = getattr(space, _NAME_MEMO, None)
-        if memo is not None and memo[0] is getattr(space, "babel_locale", None):
-            return memo[1]  # type: ignore[no-any-return]
-    locale = flask_babel.get_locale()
-    if locale is None:
-        return None
-    name = str(locale)
-    space = vars(g._get_current_object()).get(_BABEL_NAMESPACE)
-    if space is not None:
-        setattr(space, _NAME_MEMO, (locale, name))
-    return name
+    return _remembered(_NAME_MEMO, _locale_name, None)
 
 
 def gettext(string: str, **variables: Any) -> str:

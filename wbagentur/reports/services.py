@@ -858,7 +858,7 @@ def default_periods(today: date, default_days: int) -> list[tuple[date, date]]:
     ]
 
 
-def prewarm_medians(today: date, default_days: int, now: datetime | None = None) -> int:
+def prewarm_medians(today: date, default_days: int) -> int:
     """After a refresh of the aggregates (job ``reports.refresh``): compute the answer-time
     medians and the checked programmes of the default periods (``default_periods``, of
     ``prewarm_days``) for every region and for all regions, for the dashboards and the
@@ -870,9 +870,7 @@ def prewarm_medians(today: date, default_days: int, now: datetime | None = None)
     all_ids = tuple(db.session.scalars(sa.select(Region.id).order_by(Region.id)))
     scopes = [(region_id,) for region_id in all_ids] + [all_ids]
     periods = {
-        period: None
-        for day in prewarm_days(today, now)
-        for period in default_periods(day, default_days)
+        period: None for day in prewarm_days(today) for period in default_periods(day, default_days)
     }
     entries = 0
     for start, end in periods:
@@ -895,7 +893,7 @@ def prewarm_after_refresh(today: date, config: Mapping[str, Any]) -> int:
     return medians + workload.prewarm(today, int(config.get("NO_CONTACT_DAYS", 30)))
 
 
-def prewarm_esf(today: date, now: datetime | None = None) -> int:
+def prewarm_esf(today: date) -> int:
     """After a refresh of the ESF+ indicators (job ``esf.indicators``): count the supported
     SMEs of the default period (of ``prewarm_days``) for every region and for all regions,
     for the overview to read (``esf_sme_counts``), and remove cache rows older than a day;
@@ -906,7 +904,7 @@ def prewarm_esf(today: date, now: datetime | None = None) -> int:
         return 0
     all_ids = tuple(db.session.scalars(sa.select(Region.id).order_by(Region.id)))
     entries = 0
-    for day in prewarm_days(today, now):
+    for day in prewarm_days(today):
         start, end = esf_default_period(day)
         # Firms are distinct per region (queries.esf_firms), so all regions are the sum.
         total: Counter[str] = Counter()
